@@ -1,0 +1,73 @@
+// One error type for everything Flint reports to its users.
+//
+// Every FlintError carries a PostgreSQL SQLSTATE code, so the server can send
+// it unchanged in an ErrorResponse and drivers can branch on it. Messages name
+// what failed: the table, column, constraint, file or byte offset.
+// Broken invariants are not FlintErrors: they are assertions (see assert()).
+
+/** SQLSTATE codes Flint raises, named as PostgreSQL names them. */
+export const SqlState = {
+  successfulCompletion: '00000',
+  featureNotSupported: '0A000',
+  invalidParameterValue: '22023',
+  numericValueOutOfRange: '22003',
+  divisionByZero: '22012',
+  invalidTextRepresentation: '22P02',
+  programLimitExceeded: '54000',
+  insufficientResources: '53000',
+  outOfMemory: '53200',
+  diskFull: '53100',
+  tooManyConnections: '53300',
+  serializationFailure: '40001',
+  objectNotInPrerequisiteState: '55000',
+  lockNotAvailable: '55P03',
+  ioError: '58030',
+  undefinedFile: '58P01',
+  duplicateFile: '58P02',
+  dataCorrupted: 'XX001',
+  indexCorrupted: 'XX002',
+  internalError: 'XX000',
+  configFileError: 'F0000',
+} as const;
+
+export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState] | string;
+
+export interface FlintErrorDetails {
+  /** File the error is about, for I/O and corruption errors. */
+  file?: string;
+  /** Byte offset in `file`. */
+  offset?: number;
+  /** The underlying error, e.g. a node:fs error. */
+  cause?: unknown;
+  /** 1-based character position in the SQL text, for syntax errors. */
+  position?: number;
+}
+
+export class FlintError extends Error {
+  readonly code: SqlStateCode;
+  readonly file: string | undefined;
+  readonly offset: number | undefined;
+  readonly position: number | undefined;
+
+  constructor(code: SqlStateCode, message: string, details: FlintErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'FlintError';
+    this.code = code;
+    this.file = details.file;
+    this.offset = details.offset;
+    this.position = details.position;
+  }
+}
+
+/** Corrupt bytes on disk: never silent garbage, always file and offset. */
+export function corruption(file: string, offset: number, what: string): FlintError {
+  return new FlintError(SqlState.dataCorrupted, `${what} in ${file} at offset ${offset}`, { file, offset });
+}
+
+/**
+ * An invariant of Flint's own code. A failure is a bug, not bad input: it is
+ * never caught and ignored. Bad input and corrupt files raise FlintError.
+ */
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`assertion failed: ${message}`);
+}
