@@ -1,0 +1,142 @@
+// The kernel contract: every byte-level hot path of Flint, as one interface
+// with two implementations that must agree byte for byte:
+//   - wasm: assembly/ compiled by AssemblyScript, called through raw exports
+//   - ts:   src/kernels/ts/, a pure TypeScript twin over the same bytes
+//
+// Rules of the boundary (DESIGN.md, "The WebAssembly / TypeScript boundary"):
+//   - Arguments and results are integers only. Pointers are byte offsets into
+//     the one linear memory (`buffer`), which is sized once at creation.
+//   - One call does a whole operation (a page insert, a node search).
+//   - Kernels never allocate. Callers pass every area they use.
+//   - Results that are 32-bit unsigned (CRCs) come back as signed i32, as
+//     WebAssembly returns them; compare with `| 0`, store with setUint32.
+//   - Results that are a (offset, length) pair come back packed as
+//     `(offset << 16) | length`, both relative to the page; -1 means absent.
+//
+// The byte layouts live in ./layout.ts, shared with AssemblyScript.
+
+export type KernelKind = 'wasm' | 'ts';
+
+export interface Kernels {
+  readonly kind: KernelKind;
+  /** The linear memory: a WebAssembly.Memory's buffer (wasm) or an ArrayBuffer (ts). Never grows. */
+  readonly buffer: ArrayBuffer;
+  /** First byte of the scratch area (KERNEL_SCRATCH_BYTES long) for call arguments such as keys. */
+  readonly scratchOffset: number;
+  /** First byte free for the buffer pool and other arenas; BLOCK_SIZE-aligned. */
+  readonly arenaOffset: number;
+  /** Total bytes of `buffer`. */
+  readonly memoryBytes: number;
+
+  // ---- bytes ---------------------------------------------------------------
+  /** CRC32C (Castagnoli) of [ptr, ptr+len), continuing from `seed` (0 to start). */
+  crc32c(ptr: number, len: number, seed: number): number;
+  /** Lexicographic unsigned byte compare; a proper prefix sorts first. Returns -1, 0 or 1. */
+  memCompare(aPtr: number, aLen: number, bPtr: number, bLen: number): number;
+  /** Copy len bytes; the ranges may overlap (memmove). */
+  memCopy(dst: number, src: number, len: number): void;
+  /** Fill len bytes with the low 8 bits of value. */
+  memFill(dst: number, value: number, len: number): void;
+
+  // ---- slotted page ----------------------------------------------------------
+  /** Format an empty page of `kind`; its slot directory starts at slotDirStart (>= PAGE_HEADER_SIZE). */
+  pageInit(page: number, kind: number, slotDirStart: number): void;
+  /**
+   * Store len bytes from src as a new tuple. Reuses the lowest free slot if
+   * any, else appends one. Compacts the page first if only fragmented space
+   * would fit it. Returns the slot number, or -1 if the page cannot hold it.
+   */
+  pageInsert(page: number, src: number, len: number): number;
+  /** Packed (offset << 16 | length) of the tuple in `slot`, or -1 if the slot is free or out of range. */
+  pageRead(page: number, slot: number): number;
+  /** Free `slot`; its bytes count as fragmented until compaction. Returns 1, or 0 if it was not live. */
+  pageDelete(page: number, slot: number): number;
+  /**
+   * Replace the tuple in a live slot with len bytes from src, keeping the slot
+   * number. Returns 1, or 0 if the page cannot hold the new length (nothing changed).
+   */
+  pageUpdate(page: number, slot: number, src: number, len: number): number;
+  /** Move live tuples together at the end of the page; slot numbers do not change. */
+  pageCompact(page: number): void;
+  /** Largest tuple pageInsert would accept now (after compaction if needed). */
+  pageFreeSpace(page: number): number;
+  /** The first live slot >= from, or -1. Iterate with `for (s = next(p,0); s >= 0; s = next(p,s+1))`. */
+  pageNextSlot(page: number, from: number): number;
+  /** Number of live slots. */
+  pageLiveCount(page: number): number;
+  /** Write the page CRC32C over [4, PAGE_SIZE). */
+  pageSeal(page: number): void;
+  /** 1 if the stored page CRC32C matches, else 0. */
+  pageVerify(page: number): number;
+
+  // ---- 64 KiB block of 16 pages -------------------------------------------------
+  /** Format a block: header in page 0 (owner, number), all 16 pages empty heap pages. */
+  blockInit(block: number, ownerId: number, blockNo: number): void;
+  /** Index of a page with room for a tuple of len bytes (from the header summary), or -1. */
+  blockFindPage(block: number, len: number): number;
+  /** Re-read one page's free space into the header summary after it changed. */
+  blockRefreshPage(block: number, pageIndex: number): void;
+  /** Seal the header CRC and all 16 page CRCs. */
+  blockSeal(block: number): void;
+  /** -1 if the block is intact; else the first bad page index (0..15), or 16 for a bad header. */
+  blockVerify(block: number): number;
+
+  // ---- B+-tree node (one page) ----------------------------------------------------
+  /** Format an empty node; leaf if level is 0, else internal. Siblings and leftmost child = NO_PAGE. */
+  nodeInit(node: number, level: number): void;
+  /** Number of entries. */
+  nodeCount(node: number): number;
+  /** Lower bound of key: (pos << 1) | found, pos = first entry with key >= the given key. */
+  nodeSearch(node: number, keyPtr: number, keyLen: number): number;
+  /** Internal node: the child page id to descend into for key (last entry with key <= it, else leftmost). */
+  nodeChildFor(node: number, keyPtr: number, keyLen: number): number;
+  /** Insert an entry at pos (0..count). value: leaf value bytes, or 4 bytes child id for internal. 1 ok, 0 full. */
+  nodeInsert(node: number, pos: number, keyPtr: number, keyLen: number, valPtr: number, valLen: number): number;
+  /** Remove the entry at pos. */
+  nodeDelete(node: number, pos: number): void;
+  /** Packed (offset << 16 | length) of entry pos's key, relative to the node. */
+  nodeKey(node: number, pos: number): number;
+  /** Packed (offset << 16 | length) of entry pos's value (leaf) or child id bytes (internal). */
+  nodeValue(node: number, pos: number): number;
+  /** Child page id of entry pos in an internal node; pos -1 gives the leftmost child. */
+  nodeChildAt(node: number, pos: number): number;
+  /** Where to split a full node: the entry index that balances bytes between the halves (1..count-1). */
+  nodeSplitPoint(node: number): number;
+  /**
+   * Move entries [pos, count) into `right` (formatted here with the same level)
+   * and link siblings (right.left = nodeId, right.right = old node.right,
+   * node.right = rightId; the old right sibling's left link is the caller's).
+   * Writes the separator key to sepOut and returns its length: a leaf's
+   * separator is a copy of right's first key; an internal node's is entry
+   * pos's key, whose child becomes right's leftmost and which leaves both nodes.
+   */
+  nodeSplit(node: number, nodeId: number, right: number, rightId: number, pos: number, sepOut: number): number;
+  /**
+   * Merge `right` into `left` if everything fits: 1 merged, 0 not (nothing changed).
+   * For internal nodes, the parent's separator (sepPtr, sepLen) comes down with right's leftmost child.
+   * left.right takes right.right; the caller fixes the next sibling's left link and the parent.
+   */
+  nodeMerge(left: number, right: number, sepPtr: number, sepLen: number): number;
+}
+
+/** Names of every kernel entry point, for the twin-agreement tests and the WASM binding. */
+export const KERNEL_FUNCTIONS = [
+  'crc32c', 'memCompare', 'memCopy', 'memFill',
+  'pageInit', 'pageInsert', 'pageRead', 'pageDelete', 'pageUpdate', 'pageCompact',
+  'pageFreeSpace', 'pageNextSlot', 'pageLiveCount', 'pageSeal', 'pageVerify',
+  'blockInit', 'blockFindPage', 'blockRefreshPage', 'blockSeal', 'blockVerify',
+  'nodeInit', 'nodeCount', 'nodeSearch', 'nodeChildFor', 'nodeInsert', 'nodeDelete',
+  'nodeKey', 'nodeValue', 'nodeChildAt', 'nodeSplitPoint', 'nodeSplit', 'nodeMerge',
+] as const;
+
+export type KernelFunctionName = (typeof KERNEL_FUNCTIONS)[number];
+
+/** Unpack the offset of a packed (offset << 16 | length) result. */
+export function packedOffset(packed: number): number {
+  return packed >>> 16;
+}
+
+/** Unpack the length of a packed (offset << 16 | length) result. */
+export function packedLength(packed: number): number {
+  return packed & 0xffff;
+}

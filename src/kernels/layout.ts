@@ -1,0 +1,103 @@
+// Byte layouts owned by the kernels: the slotted page, the block header and
+// the B+-tree node. Like src/limits.ts this file is shared with AssemblyScript
+// (assembly/ imports it as "../src/kernels/layout"), so it holds only integer
+// constants. All multi-byte fields are little-endian (WASM's native order).
+//
+// Slotted page (4 KiB). The slot directory grows up from `slotDirStart`,
+// tuple bytes grow down from the end of the page, free space lies between.
+//
+// OFFSET SIZE DESCRIPTION
+//      0    4 CRC32C of bytes [4, PAGE_SIZE) of this page
+//      4    1 page kind (PAGE_KIND_*)
+//      5    1 page format version (PAGE_FORMAT_VERSION)
+//      6    2 flags (reserved, 0)
+//      8    8 LSN of the last WAL record applied to this page
+//     16    2 slot count (directory entries, live or free)
+//     18    2 free_lower: end of the slot directory
+//     20    2 free_upper: start of the tuple area
+//     22    2 fragmented bytes: tuple bytes of freed slots not yet compacted
+//     24    2 live slot count
+//     26    2 slotDirStart: first byte of the slot directory (32, or more when
+//             a block header or node header sits between page header and slots)
+//     28    4 reserved (0)
+//     32    … slot directory: 4 bytes a slot: u16 tuple offset, u16 tuple length.
+//             Offset 0 marks a free slot (no tuple starts inside the header).
+//
+// Block header (64 KiB block = 16 pages). It lives in page 0 of the block,
+// right after page 0's page header, and page 0's slot directory starts after it.
+//
+// OFFSET SIZE DESCRIPTION (offsets from the start of the block)
+//     32    4 magic BLOCK_MAGIC
+//     36    1 block format version (BLOCK_FORMAT_VERSION)
+//     37    1 codec (0 none, 1 lz4, 2 zstd)
+//     38    2 flags
+//     40    4 owner id (table or index that owns the segment)
+//     44    4 block number within the heap file
+//     48    4 compressed length on disk (0 while uncompressed)
+//     52    4 logical length (BLOCK_SIZE while uncompressed)
+//     56    4 CRC32C of the compressed bytes (0 while uncompressed)
+//     60    4 CRC32C of the block header bytes [32, 128) with this field as 0
+//     64   32 free bytes of each of the 16 pages (u16 each), for page choice
+//     96    8 highest LSN of any page in the block
+//    104   24 reserved (0)
+//
+// B+-tree node (one 4 KiB page, kind BTREE_LEAF or BTREE_INTERNAL). A slotted
+// page whose slot directory is kept in key order. A node header sits between
+// the page header and the slot directory.
+//
+// OFFSET SIZE DESCRIPTION
+//     32    4 left sibling page id (NO_PAGE if none)
+//     36    4 right sibling page id (NO_PAGE if none)
+//     40    4 leftmost child page id (internal nodes; NO_PAGE in leaves)
+//     44    2 level (0 for leaves)
+//     46    2 reserved (0)
+//     48    … slot directory
+//  Entry bytes: u16 key length, key bytes, then the value: the rest of the
+//  entry in a leaf, a u32 child page id in an internal node. An internal
+//  entry's child holds keys >= its key; the leftmost child holds keys below
+//  the first entry's key.
+
+export const PAGE_HEADER_SIZE = 32;
+export const PAGE_OFF_CRC = 0;
+export const PAGE_OFF_KIND = 4;
+export const PAGE_OFF_VERSION = 5;
+export const PAGE_OFF_FLAGS = 6;
+export const PAGE_OFF_LSN = 8;
+export const PAGE_OFF_SLOT_COUNT = 16;
+export const PAGE_OFF_FREE_LOWER = 18;
+export const PAGE_OFF_FREE_UPPER = 20;
+export const PAGE_OFF_FRAG_BYTES = 22;
+export const PAGE_OFF_LIVE_COUNT = 24;
+export const PAGE_OFF_SLOT_DIR = 26;
+export const SLOT_SIZE = 4;
+
+export const PAGE_FORMAT_VERSION = 1;
+export const PAGE_KIND_FREE = 0;
+export const PAGE_KIND_HEAP = 1;
+export const PAGE_KIND_BTREE_LEAF = 2;
+export const PAGE_KIND_BTREE_INTERNAL = 3;
+
+export const BLOCK_HEADER_OFFSET = 32;
+export const BLOCK_HEADER_SIZE = 96;
+export const BLOCK_MAGIC = 0x4b424c46; // "FLBK" read as little-endian u32
+export const BLOCK_FORMAT_VERSION = 1;
+export const BLOCK_OFF_MAGIC = 32;
+export const BLOCK_OFF_VERSION = 36;
+export const BLOCK_OFF_CODEC = 37;
+export const BLOCK_OFF_FLAGS = 38;
+export const BLOCK_OFF_OWNER = 40;
+export const BLOCK_OFF_NUMBER = 44;
+export const BLOCK_OFF_COMPRESSED_LEN = 48;
+export const BLOCK_OFF_LOGICAL_LEN = 52;
+export const BLOCK_OFF_COMPRESSED_CRC = 56;
+export const BLOCK_OFF_HEADER_CRC = 60;
+export const BLOCK_OFF_PAGE_FREE = 64;
+export const BLOCK_OFF_MAX_LSN = 96;
+
+export const NODE_HEADER_OFFSET = 32;
+export const NODE_HEADER_SIZE = 16;
+export const NODE_OFF_LEFT = 32;
+export const NODE_OFF_RIGHT = 36;
+export const NODE_OFF_LEFTMOST = 40;
+export const NODE_OFF_LEVEL = 44;
+export const NO_PAGE = -1;

@@ -1,0 +1,86 @@
+// The WASM implementation of Kernels: the AssemblyScript module instantiated
+// over a WebAssembly.Memory that we create (the module imports it), sized
+// once and never grown, so views over it never detach.
+//
+// Binding choice: neither @assemblyscript/loader nor asc's generated
+// bindings. Our exports take and return integers only, so they need no
+// marshalling; the loader's wrapper costs about 4x a raw call and the
+// generated bindings copy arrays per call. The Kernels object below holds
+// the raw export functions themselves, so `kernels.pageInsert(...)` is one
+// direct JS->WASM call.
+
+import { FlintError, SqlState, assert } from '../../errors.ts';
+import { KERNEL_SCRATCH_BYTES, KERNEL_STATIC_BYTES, BLOCK_SIZE } from '../../limits.ts';
+import { KERNEL_FUNCTIONS, type Kernels } from '../kernels.ts';
+import { FLINT_WASM_BASE64 } from './generated/flint-wasm.ts';
+
+const WASM_PAGE_SIZE = 65536;
+
+let compiledModule: WebAssembly.Module | undefined;
+
+/** True where this runtime can run the WASM kernels. */
+export function wasmAvailable(): boolean {
+  return typeof WebAssembly === 'object' && typeof WebAssembly.Memory === 'function' && typeof WebAssembly.Instance === 'function';
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function kernelModule(): WebAssembly.Module {
+  compiledModule ??= new WebAssembly.Module(decodeBase64(FLINT_WASM_BASE64));
+  return compiledModule;
+}
+
+/** Reads an AssemblyScript string (UTF-16, byte length at ptr-4) for abort messages. */
+function readAsString(memory: WebAssembly.Memory, ptr: number): string {
+  if (ptr === 0) return '';
+  const view = new DataView(memory.buffer);
+  const byteLength = view.getUint32(ptr - 4, true);
+  let text = '';
+  for (let i = 0; i < byteLength; i += 2) text += String.fromCharCode(view.getUint16(ptr + i, true));
+  return text;
+}
+
+export function createWasmKernels(memoryBytes: number): Kernels {
+  assert(memoryBytes % BLOCK_SIZE === 0, 'kernel memory is a whole number of blocks');
+  const pages = memoryBytes / WASM_PAGE_SIZE;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  } catch (cause) {
+    throw new FlintError(SqlState.outOfMemory, `cannot reserve ${memoryBytes} bytes of WebAssembly memory for the buffer pool`, { cause });
+  }
+  const instance = new WebAssembly.Instance(kernelModule(), {
+    env: {
+      memory,
+      abort(messagePtr: number, filePtr: number, line: number, column: number): never {
+        // An abort is a failed assertion inside a kernel: a bug, never bad input.
+        throw new Error(
+          `assertion failed in WASM kernel: ${readAsString(memory, messagePtr)} (${readAsString(memory, filePtr)}:${line}:${column})`,
+        );
+      },
+    },
+  });
+  const exports = instance.exports as Record<string, unknown>;
+  const staticEnd = (exports['kernelStaticEnd'] as () => number)();
+  assert(staticEnd <= KERNEL_STATIC_BYTES, `kernel static data (${staticEnd} bytes) fits KERNEL_STATIC_BYTES`);
+  (exports['kernelInit'] as () => void)();
+
+  const kernels: Record<string, unknown> = {
+    kind: 'wasm',
+    buffer: memory.buffer,
+    scratchOffset: KERNEL_STATIC_BYTES,
+    arenaOffset: KERNEL_STATIC_BYTES + KERNEL_SCRATCH_BYTES,
+    memoryBytes,
+  };
+  for (const name of KERNEL_FUNCTIONS) {
+    const fn = exports[name];
+    assert(typeof fn === 'function', `WASM module exports ${name}`);
+    kernels[name] = fn;
+  }
+  return kernels as unknown as Kernels;
+}
