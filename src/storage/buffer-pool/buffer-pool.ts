@@ -1,0 +1,378 @@
+// The buffer pool: 64 KiB frames inside the kernels' linear memory.
+//
+// A frame caches one block of one file. File bytes are read straight into a
+// Uint8Array view over the frame and written straight from it: there is no
+// intermediate copy, and kernels work on the frame in place by offset.
+//
+// Bounded by construction: the frame count is fixed when the pool is created
+// from the kernel arena. When every frame is pinned, pin() fails with a
+// FlintError (53000) instead of growing memory.
+//
+// Eviction is CLOCK (second chance): each frame has a reference bit set on
+// every pin; the hand clears bits until it finds an unpinned frame whose bit
+// is clear. Dirty tracking is per 4 KiB page inside a frame (a 16-bit mask),
+// so a point update writes back one page, not the whole 64 KiB block.
+//
+// Checksums: every page is sealed (CRC32C) by the kernels just before it is
+// written and verified right after it is read, unless the file was
+// registered with `checksums: false` (e.g. compressed-block files, whose
+// codec verifies whole blocks). A page of all zero bytes is a page that was
+// never written (a hole past a block's written pages) and is accepted as
+// such; every other checksum mismatch is a FlintError XX001 naming the file
+// and byte offset.
+
+import { FlintError, SqlState, assert, corruption } from '../../errors.ts';
+import type { Kernels } from '../../kernels/index.ts';
+import { BLOCK_SIZE, PAGE_SIZE, PAGES_PER_BLOCK } from '../../limits.ts';
+
+/** The part of a vfs file the pool needs. */
+export interface PoolFile {
+  readonly path: string;
+  read(into: Uint8Array, position: number): number;
+  write(from: Uint8Array, position: number): void;
+}
+
+export interface RegisterFileOptions {
+  /** Seal pages on write and verify them on read (default true). */
+  checksums?: boolean;
+}
+
+export interface BufferPoolOptions {
+  /** Bytes of the kernel arena the pool may use, from kernels.arenaOffset; default all of it. */
+  bytes?: number;
+  /**
+   * Called before dirty pages of a block are written back, with the frame
+   * offset. The storage engine uses it to enforce write-ahead logging (flush
+   * the WAL up to the pages' LSN first).
+   */
+  beforeWriteBack?: (fileId: number, blockNo: number, frameOffset: number) => void;
+}
+
+export interface BufferPoolStats {
+  hits: number;
+  misses: number;
+  evictions: number;
+  pagesWritten: number;
+  blocksRead: number;
+}
+
+const NO_FILE = -1;
+const ALL_PAGES_DIRTY = (1 << PAGES_PER_BLOCK) - 1;
+/** File ids fit in 21 bits so (fileId, blockNo) packs into one safe-integer map key. */
+const MAX_FILES = 1 << 21;
+
+interface RegisteredFile {
+  file: PoolFile;
+  checksums: boolean;
+}
+
+export class BufferPool {
+  readonly frameCount: number;
+  readonly stats: BufferPoolStats = { hits: 0, misses: 0, evictions: 0, pagesWritten: 0, blocksRead: 0 };
+
+  readonly #kernels: Kernels;
+  readonly #firstFrameOffset: number;
+  readonly #beforeWriteBack: BufferPoolOptions['beforeWriteBack'];
+  readonly #frameViews: Uint8Array[];
+  // Per-frame state in flat typed arrays: no objects per frame, no allocation on pin.
+  readonly #frameFile: Int32Array;
+  readonly #frameBlock: Float64Array;
+  readonly #pinCount: Int32Array;
+  readonly #dirtyMask: Uint16Array;
+  readonly #referenced: Uint8Array;
+  readonly #pageTable = new Map<number, number>();
+  readonly #files: (RegisteredFile | undefined)[] = [];
+  #clockHand = 0;
+  #freeFrames: number[];
+
+  constructor(kernels: Kernels, options: BufferPoolOptions = {}) {
+    const available = kernels.memoryBytes - kernels.arenaOffset;
+    const bytes = options.bytes ?? available;
+    if (bytes > available || bytes < BLOCK_SIZE) {
+      throw new FlintError(SqlState.invalidParameterValue, `buffer pool of ${bytes} bytes does not fit the kernel arena of ${available} bytes`);
+    }
+    assert(kernels.arenaOffset % BLOCK_SIZE === 0, 'arena is block-aligned');
+    this.#kernels = kernels;
+    this.#firstFrameOffset = kernels.arenaOffset;
+    this.#beforeWriteBack = options.beforeWriteBack;
+    this.frameCount = Math.floor(bytes / BLOCK_SIZE);
+    this.#frameViews = [];
+    for (let i = 0; i < this.frameCount; i++) {
+      this.#frameViews.push(new Uint8Array(kernels.buffer, this.frameOffset(i), BLOCK_SIZE));
+    }
+    this.#frameFile = new Int32Array(this.frameCount).fill(NO_FILE);
+    this.#frameBlock = new Float64Array(this.frameCount);
+    this.#pinCount = new Int32Array(this.frameCount);
+    this.#dirtyMask = new Uint16Array(this.frameCount);
+    this.#referenced = new Uint8Array(this.frameCount);
+    // Hand out low frames first: pop() from the end of a descending list.
+    this.#freeFrames = Array.from({ length: this.frameCount }, (_, i) => this.frameCount - 1 - i);
+  }
+
+  /** Register a file; returns its id for pin(). */
+  registerFile(file: PoolFile, options: RegisterFileOptions = {}): number {
+    let id = this.#files.indexOf(undefined);
+    if (id < 0) id = this.#files.length;
+    if (id >= MAX_FILES) throw new FlintError(SqlState.programLimitExceeded, `too many open files in the buffer pool (${MAX_FILES})`);
+    this.#files[id] = { file, checksums: options.checksums ?? true };
+    return id;
+  }
+
+  /** Write back a file's dirty pages, drop its frames and forget it. Its frames must be unpinned. */
+  unregisterFile(fileId: number): void {
+    this.flushFile(fileId);
+    this.discardFile(fileId);
+    this.#files[fileId] = undefined;
+  }
+
+  /** Byte offset of a frame in the kernels' memory. */
+  frameOffset(frame: number): number {
+    return this.#firstFrameOffset + frame * BLOCK_SIZE;
+  }
+
+  /** A view over a frame's 64 KiB (valid for the pool's lifetime: the memory never grows). */
+  frameView(frame: number): Uint8Array {
+    const view = this.#frameViews[frame];
+    assert(view !== undefined, `frame ${frame} exists`);
+    return view;
+  }
+
+  /**
+   * Pin a block, reading it from the file on a miss. Returns the frame index.
+   * `verify: false` skips checksum verification of what is read: recovery
+   * uses it for blocks whose torn pages the WAL is about to overwrite.
+   */
+  pin(fileId: number, blockNo: number, verify = true): number {
+    const key = pageTableKey(fileId, blockNo);
+    const cached = this.#pageTable.get(key);
+    if (cached !== undefined) {
+      this.stats.hits++;
+      this.#pinCount[cached]!++;
+      this.#referenced[cached] = 1;
+      return cached;
+    }
+    this.stats.misses++;
+    const frame = this.#takeFrame();
+    try {
+      this.#readBlock(fileId, blockNo, frame, verify);
+    } catch (error) {
+      this.#freeFrames.push(frame);
+      throw error;
+    }
+    this.#install(frame, fileId, blockNo, key);
+    return frame;
+  }
+
+  /**
+   * Pin a block that is new (beyond what the file holds): the frame is zeroed
+   * and fully dirty, and nothing is read. The caller formats it.
+   */
+  pinNew(fileId: number, blockNo: number): number {
+    const key = pageTableKey(fileId, blockNo);
+    assert(!this.#pageTable.has(key), `block ${blockNo} of file ${fileId} is not cached when created`);
+    const frame = this.#takeFrame();
+    this.frameView(frame).fill(0);
+    this.#install(frame, fileId, blockNo, key);
+    this.#dirtyMask[frame] = ALL_PAGES_DIRTY;
+    return frame;
+  }
+
+  /**
+   * Pin a block that is about to be formatted from scratch: the cached frame
+   * if there is one, else a zeroed frame (nothing is read). Fully dirty.
+   */
+  pinForFormat(fileId: number, blockNo: number): number {
+    const cached = this.#pageTable.get(pageTableKey(fileId, blockNo));
+    if (cached === undefined) return this.pinNew(fileId, blockNo);
+    this.#pinCount[cached]!++;
+    this.#referenced[cached] = 1;
+    this.#dirtyMask[cached] = ALL_PAGES_DIRTY;
+    return cached;
+  }
+
+  /** The frame caching a block, or -1; pins nothing. */
+  cachedFrame(fileId: number, blockNo: number): number {
+    return this.#pageTable.get(pageTableKey(fileId, blockNo)) ?? -1;
+  }
+
+  /** Block number cached in a frame (for write-back hooks and diagnostics). */
+  frameBlock(frame: number): number {
+    return this.#frameBlock[frame]!;
+  }
+
+  /** 1 if the page's checksum is right or the page was never written (all zeros), else 0. */
+  pageIsIntact(frame: number, pageIndex: number): boolean {
+    const offset = this.frameOffset(frame) + pageIndex * PAGE_SIZE;
+    return this.#kernels.pageVerify(offset) === 1 || isAllZero(this.frameView(frame), pageIndex * PAGE_SIZE, PAGE_SIZE);
+  }
+
+  unpin(frame: number): void {
+    assert(this.#pinCount[frame]! > 0, `frame ${frame} is pinned when unpinned`);
+    this.#pinCount[frame]!--;
+  }
+
+  /** Mark one 4 KiB page of a pinned frame as changed. */
+  markPageDirty(frame: number, pageIndex: number): void {
+    assert(this.#pinCount[frame]! > 0, 'only a pinned frame is changed');
+    assert(pageIndex >= 0 && pageIndex < PAGES_PER_BLOCK, 'page index within the block');
+    this.#dirtyMask[frame]! |= 1 << pageIndex;
+  }
+
+  /** Mark every page of a pinned frame as changed. */
+  markBlockDirty(frame: number): void {
+    assert(this.#pinCount[frame]! > 0, 'only a pinned frame is changed');
+    this.#dirtyMask[frame] = ALL_PAGES_DIRTY;
+  }
+
+  isDirty(frame: number): boolean {
+    return this.#dirtyMask[frame] !== 0;
+  }
+
+  pinCount(frame: number): number {
+    return this.#pinCount[frame]!;
+  }
+
+  /** Write back one frame's dirty pages (pinned or not). */
+  flushFrame(frame: number): void {
+    const mask = this.#dirtyMask[frame]!;
+    if (mask === 0) return;
+    const fileId = this.#frameFile[frame]!;
+    const blockNo = this.#frameBlock[frame]!;
+    const registered = this.#registered(fileId);
+    const base = this.frameOffset(frame);
+    this.#beforeWriteBack?.(fileId, blockNo, base);
+    const view = this.frameView(frame);
+    const blockPosition = blockNo * BLOCK_SIZE;
+    // Coalesce runs of adjacent dirty pages into one write each.
+    let page = 0;
+    while (page < PAGES_PER_BLOCK) {
+      if ((mask & (1 << page)) === 0) {
+        page++;
+        continue;
+      }
+      const first = page;
+      while (page < PAGES_PER_BLOCK && (mask & (1 << page)) !== 0) {
+        if (registered.checksums) this.#kernels.pageSeal(base + page * PAGE_SIZE);
+        page++;
+      }
+      registered.file.write(view.subarray(first * PAGE_SIZE, page * PAGE_SIZE), blockPosition + first * PAGE_SIZE);
+      this.stats.pagesWritten += page - first;
+    }
+    this.#dirtyMask[frame] = 0;
+  }
+
+  /** Write back every dirty frame of a file. The caller syncs the file. */
+  flushFile(fileId: number): void {
+    for (let frame = 0; frame < this.frameCount; frame++) {
+      if (this.#frameFile[frame] === fileId) this.flushFrame(frame);
+    }
+  }
+
+  /** Write back every dirty frame. */
+  flushAll(): void {
+    for (let frame = 0; frame < this.frameCount; frame++) {
+      if (this.#frameFile[frame] !== NO_FILE) this.flushFrame(frame);
+    }
+  }
+
+  /** Drop a file's cached blocks without writing them (after truncation or drop). */
+  discardFile(fileId: number): void {
+    for (let frame = 0; frame < this.frameCount; frame++) {
+      if (this.#frameFile[frame] !== fileId) continue;
+      assert(this.#pinCount[frame] === 0, `frame ${frame} of a discarded file is unpinned`);
+      this.#pageTable.delete(pageTableKey(fileId, this.#frameBlock[frame]!));
+      this.#release(frame);
+    }
+  }
+
+  /** Drop one cached block without writing it (its pages are known bad or rebuilt elsewhere). */
+  discardBlock(fileId: number, blockNo: number): void {
+    const key = pageTableKey(fileId, blockNo);
+    const frame = this.#pageTable.get(key);
+    if (frame === undefined) return;
+    assert(this.#pinCount[frame] === 0, `frame ${frame} of a discarded block is unpinned`);
+    this.#pageTable.delete(key);
+    this.#release(frame);
+  }
+
+  /** How many frames are pinned now (for tests and metrics). */
+  pinnedFrames(): number {
+    let pinned = 0;
+    for (let frame = 0; frame < this.frameCount; frame++) if (this.#pinCount[frame]! > 0) pinned++;
+    return pinned;
+  }
+
+  #registered(fileId: number): RegisteredFile {
+    const registered = this.#files[fileId];
+    assert(registered !== undefined, `file ${fileId} is registered`);
+    return registered;
+  }
+
+  #install(frame: number, fileId: number, blockNo: number, key: number): void {
+    this.#frameFile[frame] = fileId;
+    this.#frameBlock[frame] = blockNo;
+    this.#pinCount[frame] = 1;
+    this.#referenced[frame] = 1;
+    this.#dirtyMask[frame] = 0;
+    this.#pageTable.set(key, frame);
+  }
+
+  #release(frame: number): void {
+    this.#frameFile[frame] = NO_FILE;
+    this.#pinCount[frame] = 0;
+    this.#dirtyMask[frame] = 0;
+    this.#referenced[frame] = 0;
+    this.#freeFrames.push(frame);
+  }
+
+  #takeFrame(): number {
+    const free = this.#freeFrames.pop();
+    if (free !== undefined) return free;
+    // CLOCK: at most two sweeps (the first may only clear reference bits).
+    for (let step = 0; step < 2 * this.frameCount; step++) {
+      const frame = this.#clockHand;
+      this.#clockHand = (this.#clockHand + 1) % this.frameCount;
+      if (this.#pinCount[frame]! > 0) continue;
+      if (this.#referenced[frame] === 1) {
+        this.#referenced[frame] = 0;
+        continue;
+      }
+      this.flushFrame(frame);
+      this.#pageTable.delete(pageTableKey(this.#frameFile[frame]!, this.#frameBlock[frame]!));
+      this.#frameFile[frame] = NO_FILE;
+      this.stats.evictions++;
+      return frame;
+    }
+    throw new FlintError(
+      SqlState.insufficientResources,
+      `buffer pool exhausted: all ${this.frameCount} frames are pinned; raise the pool size or pin fewer blocks at once`,
+    );
+  }
+
+  #readBlock(fileId: number, blockNo: number, frame: number, verify: boolean): void {
+    const registered = this.#registered(fileId);
+    const view = this.frameView(frame);
+    const position = blockNo * BLOCK_SIZE;
+    const got = registered.file.read(view, position);
+    if (got < BLOCK_SIZE) view.fill(0, got);
+    this.stats.blocksRead++;
+    if (!registered.checksums || !verify) return;
+    const base = this.frameOffset(frame);
+    for (let page = 0; page < PAGES_PER_BLOCK; page++) {
+      const pageOffset = base + page * PAGE_SIZE;
+      if (this.#kernels.pageVerify(pageOffset) === 1) continue;
+      if (isAllZero(view, page * PAGE_SIZE, PAGE_SIZE)) continue;
+      throw corruption(registered.file.path, position + page * PAGE_SIZE, 'page checksum mismatch');
+    }
+  }
+}
+
+function pageTableKey(fileId: number, blockNo: number): number {
+  return fileId * 0x1_0000_0000 + blockNo;
+}
+
+function isAllZero(bytes: Uint8Array, start: number, length: number): boolean {
+  const end = start + length;
+  for (let i = start; i < end; i++) if (bytes[i] !== 0) return false;
+  return true;
+}

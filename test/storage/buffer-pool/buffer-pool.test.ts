@@ -1,0 +1,272 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createKernels, type KernelKind, type Kernels } from '../../../src/kernels/index.ts';
+import { BufferPool, type PoolFile } from '../../../src/storage/buffer-pool/index.ts';
+import { BLOCK_SIZE, PAGE_SIZE, PAGES_PER_BLOCK } from '../../../src/limits.ts';
+import { PAGE_KIND_HEAP, PAGE_HEADER_SIZE } from '../../../src/kernels/layout.ts';
+import { FlintError } from '../../../src/errors.ts';
+
+/** A file in a growable byte array that records every write, to see what the pool wrote. */
+class RecordingFile implements PoolFile {
+  bytes = new Uint8Array(0);
+  writes: { position: number; length: number }[] = [];
+  reads = 0;
+  constructor(readonly path: string) {}
+  read(into: Uint8Array, position: number): number {
+    this.reads++;
+    const n = Math.max(0, Math.min(into.length, this.bytes.length - position));
+    into.set(this.bytes.subarray(position, position + n));
+    return n;
+  }
+  write(from: Uint8Array, position: number): void {
+    this.writes.push({ position, length: from.length });
+    if (position + from.length > this.bytes.length) {
+      const grown = new Uint8Array(position + from.length);
+      grown.set(this.bytes);
+      this.bytes = grown;
+    }
+    this.bytes.set(from, position);
+  }
+}
+
+const KINDS: KernelKind[] = ['wasm', 'ts'];
+const FRAMES = 4;
+
+function setup(kind: KernelKind, frames = FRAMES): { kernels: Kernels; pool: BufferPool } {
+  const kernels = createKernels({ kind, arenaBytes: frames * BLOCK_SIZE });
+  return { kernels, pool: new BufferPool(kernels) };
+}
+
+/** Formats every page of a frame as an empty heap page holding one tuple with `marker`. */
+function formatBlock(kernels: Kernels, pool: BufferPool, frame: number, marker: number): void {
+  const base = pool.frameOffset(frame);
+  const mem = new Uint8Array(kernels.buffer);
+  for (let page = 0; page < PAGES_PER_BLOCK; page++) {
+    kernels.pageInit(base + page * PAGE_SIZE, PAGE_KIND_HEAP, PAGE_HEADER_SIZE);
+    mem.fill(marker, kernels.scratchOffset, kernels.scratchOffset + 8);
+    expect(kernels.pageInsert(base + page * PAGE_SIZE, kernels.scratchOffset, 8)).toBe(0);
+  }
+}
+
+function tupleByte(kernels: Kernels, pool: BufferPool, frame: number, page: number): number {
+  const pageOffset = pool.frameOffset(frame) + page * PAGE_SIZE;
+  const packed = kernels.pageRead(pageOffset, 0);
+  expect(packed).toBeGreaterThan(0);
+  return new Uint8Array(kernels.buffer)[pageOffset + (packed >>> 16)]!;
+}
+
+for (const kind of KINDS) {
+  describe(`buffer pool (${kind} kernels)`, () => {
+    it('sizes itself from the arena and hands out distinct block-aligned frames', () => {
+      const { kernels, pool } = setup(kind);
+      expect(pool.frameCount).toBe(FRAMES);
+      const file = new RecordingFile('t.heap');
+      const id = pool.registerFile(file);
+      const frames = [0, 1, 2, 3].map((b) => pool.pinNew(id, b));
+      expect(new Set(frames).size).toBe(4);
+      for (const f of frames) {
+        expect(pool.frameOffset(f) % BLOCK_SIZE).toBe(0);
+        expect(pool.frameOffset(f)).toBeGreaterThanOrEqual(kernels.arenaOffset);
+        expect(pool.frameView(f).buffer).toBe(kernels.buffer);
+      }
+    });
+
+    it('reads a block straight into the frame view and serves the next pin from cache', () => {
+      const { kernels, pool } = setup(kind);
+      const file = new RecordingFile('t.heap');
+      const id = pool.registerFile(file);
+      const frame = pool.pinNew(id, 0);
+      formatBlock(kernels, pool, frame, 7);
+      pool.flushFrame(frame);
+      pool.unpin(frame);
+      pool.discardFile(id);
+
+      const again = pool.pin(id, 0);
+      expect(file.reads).toBe(1);
+      expect(tupleByte(kernels, pool, again, 5)).toBe(7);
+      const third = pool.pin(id, 0);
+      expect(third).toBe(again);
+      expect(file.reads).toBe(1);
+      expect(pool.stats.hits).toBe(1);
+      expect(pool.pinCount(again)).toBe(2);
+    });
+
+    it('writes back only the dirty pages, coalescing adjacent ones', () => {
+      const { kernels, pool } = setup(kind);
+      const file = new RecordingFile('t.heap');
+      const id = pool.registerFile(file);
+      const frame = pool.pinNew(id, 3);
+      formatBlock(kernels, pool, frame, 1);
+      pool.flushFrame(frame);
+      expect(file.writes).toEqual([{ position: 3 * BLOCK_SIZE, length: BLOCK_SIZE }]);
+      file.writes = [];
+      pool.markPageDirty(frame, 2);
+      pool.markPageDirty(frame, 3);
+      pool.markPageDirty(frame, 9);
+      pool.flushFrame(frame);
+      expect(file.writes).toEqual([
+        { position: 3 * BLOCK_SIZE + 2 * PAGE_SIZE, length: 2 * PAGE_SIZE },
+        { position: 3 * BLOCK_SIZE + 9 * PAGE_SIZE, length: PAGE_SIZE },
+      ]);
+      expect(pool.isDirty(frame)).toBe(false);
+      pool.flushFrame(frame);
+      expect(file.writes.length).toBe(2);
+    });
+
+    it('seals pages on write so that every written page verifies', () => {
+      const { kernels, pool } = setup(kind);
+      const file = new RecordingFile('t.heap');
+      const id = pool.registerFile(file);
+      const frame = pool.pinNew(id, 0);
+      formatBlock(kernels, pool, frame, 9);
+      pool.flushAll();
+      for (let page = 0; page < PAGES_PER_BLOCK; page++) {
+        expect(kernels.pageVerify(pool.frameOffset(frame) + page * PAGE_SIZE)).toBe(1);
+      }
+    });
+
+    it('evicts with CLOCK, writing a dirty victim back before reuse', () => {
+      const { kernels, pool } = setup(kind);
+      const file = new RecordingFile('t.heap');
+      const id = pool.registerFile(file);
+      for (let block = 0; block < 10; block++) {
+        const frame = pool.pinNew(id, block);
+        formatBlock(kernels, pool, frame, block + 1);
+        pool.unpin(frame);
+      }
+      expect(pool.stats.evictions).toBe(10 - FRAMES);
+      for (let block = 0; block < 10; block++) {
+        const frame = pool.pin(id, block);
+        expect(tupleByte(kernels, pool, frame, 15)).toBe(block + 1);
+        pool.unpin(frame);
+      }
+    });
+
+    it('fails clearly, without growing, when every frame is pinned', () => {
+      const { pool } = setup(kind);
+      const id = pool.registerFile(new RecordingFile('t.heap'));
+      for (let block = 0; block < FRAMES; block++) pool.pinNew(id, block);
+      let error: unknown;
+      try {
+        pool.pin(id, 99);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(FlintError);
+      expect((error as FlintError).code).toBe('53000');
+      expect((error as FlintError).message).toContain('pinned');
+      expect(pool.pinnedFrames()).toBe(FRAMES);
+    });
+
+    it('reports a corrupt page with file and offset, and accepts never-written pages', () => {
+      const { kernels, pool } = setup(kind);
+      const file = new RecordingFile('data/t.heap');
+      const id = pool.registerFile(file);
+      const frame = pool.pinNew(id, 1);
+      for (let page = 0; page < 4; page++) kernels.pageInit(pool.frameOffset(frame) + page * PAGE_SIZE, PAGE_KIND_HEAP, PAGE_HEADER_SIZE);
+      // Only pages 0..3 are dirty: pages 4..15 stay holes of zeros in the file.
+      pool.unpin(frame);
+      pool.flushAll();
+      pool.discardFile(id);
+      const ok = pool.pin(id, 1);
+      pool.unpin(ok);
+      pool.discardFile(id);
+
+      file.bytes[BLOCK_SIZE + 2 * PAGE_SIZE + 100]! ^= 0x10;
+      let error: unknown;
+      try {
+        pool.pin(id, 1);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(FlintError);
+      expect((error as FlintError).code).toBe('XX001');
+      expect((error as FlintError).file).toBe('data/t.heap');
+      expect((error as FlintError).offset).toBe(BLOCK_SIZE + 2 * PAGE_SIZE);
+      expect(pool.pinnedFrames()).toBe(0);
+    });
+
+    it('calls the write-ahead hook before writing a block back', () => {
+      const kernels = createKernels({ kind, arenaBytes: FRAMES * BLOCK_SIZE });
+      const seen: number[] = [];
+      const pool = new BufferPool(kernels, { beforeWriteBack: (_file, blockNo) => seen.push(blockNo) });
+      const id = pool.registerFile(new RecordingFile('t.heap'));
+      const frame = pool.pinNew(id, 5);
+      kernels.pageInit(pool.frameOffset(frame), PAGE_KIND_HEAP, PAGE_HEADER_SIZE);
+      pool.flushFrame(frame);
+      expect(seen).toEqual([5]);
+    });
+
+    it('agrees with a model file under random pins, writes and evictions', () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({ block: fc.integer({ min: 0, max: 11 }), page: fc.integer({ min: 0, max: 15 }), value: fc.integer({ min: 1, max: 255 }), flush: fc.boolean() }), { minLength: 1, maxLength: 60 }),
+          (ops) => {
+            const { kernels, pool } = setup(kind);
+            const file = new RecordingFile('t.heap');
+            const id = pool.registerFile(file);
+            const model = new Map<string, number>();
+            const created = new Set<number>();
+            const mem = new Uint8Array(kernels.buffer);
+            for (const op of ops) {
+              let frame: number;
+              if (!created.has(op.block)) {
+                frame = pool.pinNew(id, op.block);
+                formatBlock(kernels, pool, frame, 0xee);
+                created.add(op.block);
+              } else {
+                frame = pool.pin(id, op.block);
+              }
+              const pageOffset = pool.frameOffset(frame) + op.page * PAGE_SIZE;
+              const packed = kernels.pageRead(pageOffset, 0);
+              mem[pageOffset + (packed >>> 16)] = op.value;
+              pool.markPageDirty(frame, op.page);
+              model.set(`${op.block}/${op.page}`, op.value);
+              if (op.flush) pool.flushFrame(frame);
+              pool.unpin(frame);
+            }
+            pool.flushAll();
+            pool.discardFile(id);
+            for (const block of created) {
+              const frame = pool.pin(id, block);
+              for (let page = 0; page < PAGES_PER_BLOCK; page++) {
+                expect(tupleByte(kernels, pool, frame, page)).toBe(model.get(`${block}/${page}`) ?? 0xee);
+              }
+              pool.unpin(frame);
+            }
+          },
+        ),
+        { seed: 20261121, numRuns: 150 },
+      );
+    });
+  });
+}
+
+describe('buffer pool over a real vfs', () => {
+  it('round-trips blocks through the memory vfs and survives a crash only with what was synced', async () => {
+    const { createFaultVfs } = await import('../../../src/storage/vfs/index.ts');
+    const vfs = createFaultVfs({ seed: 7 });
+    const kernels = createKernels({ kind: 'wasm', arenaBytes: FRAMES * BLOCK_SIZE });
+    const pool = new BufferPool(kernels);
+    const file = vfs.open('heap.flint', { create: true });
+    const id = pool.registerFile(file);
+    const frame = pool.pinNew(id, 0);
+    formatBlock(kernels, pool, frame, 42);
+    pool.flushFrame(frame);
+    file.sync();
+    const mem = new Uint8Array(kernels.buffer);
+    const pageOffset = pool.frameOffset(frame) + 3 * PAGE_SIZE;
+    mem[pageOffset + (kernels.pageRead(pageOffset, 0) >>> 16)] = 43;
+    pool.markPageDirty(frame, 3);
+    pool.flushFrame(frame); // written, never synced: lost at the crash
+    pool.unpin(frame);
+
+    const after = vfs.crash({ tear: false, entries: 'all' });
+    const kernels2 = createKernels({ kind: 'ts', arenaBytes: FRAMES * BLOCK_SIZE });
+    const pool2 = new BufferPool(kernels2);
+    const id2 = pool2.registerFile(after.open('heap.flint'));
+    const frame2 = pool2.pin(id2, 0);
+    expect(tupleByte(kernels2, pool2, frame2, 3)).toBe(42);
+    expect(tupleByte(kernels2, pool2, frame2, 4)).toBe(42);
+  });
+});
