@@ -1,0 +1,155 @@
+// bench/kernels: the WASM kernels against their pure-TS twins, in one run.
+//
+//   npm run bench:kernels [-- --quick]
+//
+// For each workload both implementations do the same work on the same bytes
+// at the same offsets; the table prints each rate and the ratio wasm/ts
+// (above 1.0 means WASM is faster). Results go to bench/results/kernels-*.json.
+import { createKernels, type KernelKind, type Kernels } from '../src/kernels/index.ts';
+import { PAGE_KIND_HEAP, PAGE_HEADER_SIZE } from '../src/kernels/layout.ts';
+import { BLOCK_SIZE, PAGE_SIZE } from '../src/limits.ts';
+import { formatNumber, measure, printTable, seededRandom, writeResults } from './harness.ts';
+
+const quick = process.argv.includes('--quick');
+const minMs = quick ? 40 : 250;
+const rounds = quick ? 1 : 3;
+const KINDS: KernelKind[] = ['wasm', 'ts'];
+
+interface Workload {
+  name: string;
+  unit: string;
+  /** Converts ops/s into the unit shown (e.g. bytes/s -> GB/s). */
+  scale: number;
+  run(k: Kernels): (n: number) => void;
+}
+
+const DATA_BYTES = 4 * BLOCK_SIZE;
+
+/** Fills [offset, offset+len) of the kernels' memory with seeded random bytes. */
+function fillRandom(k: Kernels, offset: number, len: number, seed: number): void {
+  const rand = seededRandom(seed);
+  const mem = new Uint8Array(k.buffer, offset, len);
+  for (let i = 0; i < len; i++) mem[i] = (rand() * 256) | 0;
+}
+
+function crcWorkload(size: number): Workload {
+  return {
+    name: `crc32c ${size / 1024} KiB`,
+    unit: 'GB/s',
+    scale: size / 1e9,
+    run(k) {
+      const base = k.arenaOffset;
+      fillRandom(k, base, DATA_BYTES, 1);
+      const slots = DATA_BYTES / size;
+      return (n) => {
+        let crc = 0;
+        for (let i = 0; i < n; i++) crc = k.crc32c(base + (i % slots) * size, size, crc);
+        if (crc === 0x12345678) console.log('');
+      };
+    },
+  };
+}
+
+/** One op: insert a tuple of 40..160 bytes; when the page fills, free every other slot and compact. */
+const pageInsertCompact: Workload = {
+  name: 'page insert+compact',
+  unit: 'ops/s',
+  scale: 1,
+  run(k) {
+    const page = k.arenaOffset;
+    const src = k.scratchOffset;
+    fillRandom(k, src, 256, 2);
+    const rand = seededRandom(3);
+    const lengths = Array.from({ length: 1024 }, () => 40 + ((rand() * 120) | 0));
+    k.pageInit(page, PAGE_KIND_HEAP, PAGE_HEADER_SIZE);
+    return (n) => {
+      for (let i = 0; i < n; i++) {
+        const len = lengths[i & 1023]!;
+        if (k.pageInsert(page, src, len) < 0) {
+          for (let s = k.pageNextSlot(page, 0); s >= 0; s = k.pageNextSlot(page, s + 2)) k.pageDelete(page, s);
+          k.pageCompact(page);
+          if (k.pageInsert(page, src, len) < 0) k.pageInit(page, PAGE_KIND_HEAP, PAGE_HEADER_SIZE);
+        }
+      }
+    };
+  },
+};
+
+/**
+ * Node search: a leaf filled with sorted keys of keySize bytes; each op is
+ * one nodeSearch of a random key (half present, half absent) that already
+ * sits in memory, as a key encoded into the scratch area would.
+ */
+function nodeSearchWorkload(keySize: number): Workload {
+  return {
+    name: `node search ${keySize} B keys`,
+    unit: 'ops/s',
+    scale: 1,
+    run(k) {
+      const node = k.arenaOffset;
+      const mem = new Uint8Array(k.buffer);
+      const rand = seededRandom(keySize);
+      k.nodeInit(node, 0);
+      // Sorted keys: a shared random prefix (worst case for compares) and a big-endian counter at the end.
+      const prefix = Array.from({ length: keySize }, () => (rand() * 256) | 0);
+      const keyAt = (i: number, out: number) => {
+        for (let b = 0; b < keySize; b++) mem[out + b] = prefix[b]!;
+        mem[out + keySize - 2] = (i >> 8) & 0xff;
+        mem[out + keySize - 1] = i & 0xff;
+      };
+      const keyTmp = k.scratchOffset;
+      const value = k.scratchOffset + 2048;
+      let count = 0;
+      for (let i = 0; ; i += 2) {
+        keyAt(i, keyTmp);
+        if (k.nodeInsert(node, count, keyTmp, keySize, value, 8) === 0) break;
+        count++;
+      }
+      const queries = 1024;
+      const queryBase = k.arenaOffset + BLOCK_SIZE;
+      for (let q = 0; q < queries; q++) keyAt((rand() * count * 2) | 0, queryBase + q * keySize);
+      return (n) => {
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += k.nodeSearch(node, queryBase + (i & (queries - 1)) * keySize, keySize);
+        if (acc === -1) console.log('');
+      };
+    },
+  };
+}
+
+/** The price of one JS->kernel call that does almost nothing: nodeCount of a page. */
+const callCost: Workload = {
+  name: 'one JS->kernel call',
+  unit: 'Mcalls/s',
+  scale: 1e-6,
+  run(k) {
+    const node = k.arenaOffset;
+    k.nodeInit(node, 0);
+    return (n) => {
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc += k.nodeCount(node);
+      if (acc === -1) console.log('');
+    };
+  },
+};
+
+const workloads = [crcWorkload(PAGE_SIZE), crcWorkload(BLOCK_SIZE), pageInsertCompact, nodeSearchWorkload(8), nodeSearchWorkload(100), callCost];
+
+const rows: string[][] = [];
+const results: Record<string, unknown>[] = [];
+for (const workload of workloads) {
+  const rate: Record<string, number> = {};
+  for (const kind of KINDS) {
+    const kernels = createKernels({ kind, arenaBytes: 8 * BLOCK_SIZE });
+    rate[kind] = measure(workload.run(kernels), { minMs, rounds }).opsPerSec * workload.scale;
+  }
+  const ratio = rate.wasm! / rate.ts!;
+  rows.push([workload.name, workload.unit, formatNumber(rate.wasm!), formatNumber(rate.ts!), `${ratio.toFixed(2)}x`]);
+  results.push({ workload: workload.name, unit: workload.unit, wasm: rate.wasm, ts: rate.ts, ratioWasmOverTs: ratio });
+}
+
+console.log(`bench:kernels${quick ? ' (quick)' : ''}: WASM kernels vs pure-TS twins, same run`);
+printTable(['workload', 'unit', 'wasm', 'ts', 'wasm/ts'], rows);
+const call = results.at(-1)!;
+console.log(`one JS->WASM call costs ${(1000 / (call.wasm as number)).toFixed(1)} ns (ts twin call ${(1000 / (call.ts as number)).toFixed(1)} ns)`);
+console.log(`results: ${writeResults('kernels', results)}`);
