@@ -13,6 +13,7 @@ export const SqlState = {
   numericValueOutOfRange: '22003',
   divisionByZero: '22012',
   invalidTextRepresentation: '22P02',
+  characterNotInRepertoire: '22021',
   programLimitExceeded: '54000',
   insufficientResources: '53000',
   outOfMemory: '53200',

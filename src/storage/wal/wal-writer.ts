@@ -1,0 +1,475 @@
+// The WAL writer: appends records to an in-memory buffer, writes them to the
+// current WAL file, and makes them durable with one fdatasync per group of
+// waiting commits.
+//
+// LSNs: nextLsn >= writtenLsn >= durableLsn. Every record below writtenLsn is
+// in the OS page cache; every record below durableLsn is on disk (fdatasync).
+//
+// Opening (wal-open.ts): the writer continues in a new file past every LSN
+// position the directory has used, after an end record at startLsn; so no
+// stale record can ever sit where a new one goes.
+//
+// File switch. A record goes into the current file only if an end record
+// still fits after it. When it does not, append() writes an end record, hands
+// the file to the OS (it is synced with the next sync round and then closed)
+// and continues at the next file: a spare already named for that LSN, or a
+// new file (created, preallocated to fileBytes, fdatasync'ed so later
+// fdatasyncs need no metadata update, and its directory entry synced before
+// the end record that names it is written). That is the only I/O append()
+// does besides writing a full buffer.
+//
+// Failures. Any failed write, fdatasync, create, rename or directory sync
+// stops the writer: retrying an fdatasync after a failure is unsafe (the
+// kernel may have dropped the dirty pages and reports success the next time),
+// so every later call fails with 58030 and the database must restart and
+// recover from what is on disk. Waiting commits are rejected with the
+// original error.
+
+import { FlintError, SqlState, assert } from '../../errors.ts';
+import type { Vfs } from '../vfs/index.ts';
+import {
+  checkFileBytes,
+  encodeFileHeader,
+  END_RECORD_PAYLOAD_SIZE,
+  END_RECORD_SIZE,
+  FILE_HEADER_SIZE,
+  LSN_LIMIT,
+  maxPayloadBytes,
+  RECORD_HEADER_SIZE,
+  RECORD_TYPE_END,
+  RECORD_TYPE_MAX,
+  RECORD_TYPE_MIN,
+  sealRecord,
+  setU64,
+  WAL_FILE_BYTES_DEFAULT,
+} from './format.ts';
+import { createPreallocated, fileSize, listWalFiles, walFile, walFilePath, type WalFile } from './wal-files.ts';
+import { openLog, type OpenedLog } from './wal-open.ts';
+
+export interface WalOptions {
+  /** Size of each WAL file in bytes: a multiple of 4 KiB in [64 KiB, 1 GiB]; default 16 MiB. Applies to files created from now on. */
+  fileBytes?: number;
+  /** Recycled files kept as spares for future file switches; more are removed. Default 4. Writer only. */
+  spareFilesMax?: number;
+}
+
+export interface WalWriterStats {
+  /** Records appended. */
+  appends: number;
+  /** Bytes of the records appended (headers and payloads). */
+  bytes: number;
+  /** fdatasync calls by sync() and group-commit rounds (not those that preallocate a file or open the log). */
+  syncs: number;
+  /** WAL files created (a new file, not a renamed spare). */
+  filesCreated: number;
+  /** WAL files renamed to become future files, by recycle() or open(). */
+  filesRecycled: number;
+}
+
+/** A write is issued once this many bytes are buffered. */
+export const WAL_WRITE_BUFFER_BYTES = 1048576;
+/** First allocation of the write buffer; it doubles up to what one flush needs. */
+const WRITE_BUFFER_INITIAL_BYTES = 65536;
+const SPARE_FILES_DEFAULT = 4;
+
+interface Waiter {
+  readonly lsn: number;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+export class WalWriter {
+  readonly dir: string;
+  /** Size of the files this writer creates. */
+  readonly fileBytes: number;
+  /** Largest payload append() takes: WAL_RECORD_PAYLOAD_MAX, or less if fileBytes is small. */
+  readonly maxPayloadBytes: number;
+  readonly stats: WalWriterStats;
+
+  readonly #vfs: Vfs;
+  readonly #spareFilesMax: number;
+  #current: WalFile;
+  /** Files before the current one with writes not yet known durable. */
+  #retired: WalFile[] = [];
+  /** Bytes for the current file from file offset #bufOffset; #bufLen of them are used. */
+  #buf: Uint8Array = new Uint8Array(WRITE_BUFFER_INITIAL_BYTES);
+  #view: DataView = new DataView(this.#buf.buffer);
+  #bufLen = 0;
+  #bufOffset: number;
+  #writtenLsn: number;
+  #durableLsn: number;
+  /** No file in the directory covers an LSN at or above this. */
+  #frontier: number;
+  #waiters: Waiter[] = [];
+  #syncScheduled = false;
+  #syncRunning = false;
+  #failure: { readonly what: string; readonly cause: unknown } | undefined;
+  #closed = false;
+
+  private constructor(vfs: Vfs, dir: string, fileBytes: number, spareFilesMax: number, opened: OpenedLog) {
+    this.#vfs = vfs;
+    this.dir = dir;
+    this.fileBytes = fileBytes;
+    this.maxPayloadBytes = maxPayloadBytes(fileBytes);
+    this.#spareFilesMax = spareFilesMax;
+    this.#current = opened.current;
+    this.#bufOffset = FILE_HEADER_SIZE;
+    this.#writtenLsn = this.nextLsn;
+    this.#durableLsn = this.nextLsn;
+    this.#frontier = opened.frontier;
+    this.stats = { appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled };
+  }
+
+  /**
+   * Open the log in `dir` to continue after `startLsn`: the endLsn a WalReader
+   * found, or 0 (any LSN) for a directory without WAL files. Creates the
+   * directory and files as needed; wal-open.ts says what it does to existing
+   * files. When it returns, everything below startLsn and the new file's
+   * header are durable, and nextLsn is the LSN of the first record.
+   */
+  static open(vfs: Vfs, dir: string, startLsn: number, options: WalOptions = {}): WalWriter {
+    const fileBytes = checkFileBytes(options.fileBytes ?? WAL_FILE_BYTES_DEFAULT);
+    const spareFilesMax = options.spareFilesMax ?? SPARE_FILES_DEFAULT;
+    assert(Number.isSafeInteger(spareFilesMax) && spareFilesMax >= 0, `spareFilesMax must be a non-negative integer, got ${spareFilesMax}`);
+    assert(Number.isSafeInteger(startLsn) && startLsn >= 0, `startLsn must be a non-negative integer, got ${startLsn}`);
+    return new WalWriter(vfs, dir, fileBytes, spareFilesMax, openLog(vfs, dir, startLsn, fileBytes, spareFilesMax));
+  }
+
+  /** The LSN the next record gets if it fits in the current file (else the first one in the next file); every record so far is below it. */
+  get nextLsn(): number {
+    return this.#current.start + this.#bufOffset + this.#bufLen;
+  }
+
+  /** Every record below this LSN has been written to the OS. */
+  get writtenLsn(): number {
+    return this.#writtenLsn;
+  }
+
+  /** Every record below this LSN is durable (fdatasync'ed). */
+  get durableLsn(): number {
+    return this.#durableLsn;
+  }
+
+  /**
+   * Buffer a record and return its LSN. Copies the payload; does no I/O
+   * unless the buffer is full (a write, no sync) or the record starts a new
+   * file. A payload over maxPayloadBytes is 54000.
+   */
+  append(type: number, payload: Uint8Array): number {
+    this.#checkUsable('append');
+    assert(Number.isInteger(type) && type >= RECORD_TYPE_MIN && type <= RECORD_TYPE_MAX, `WAL record type must be in [${RECORD_TYPE_MIN}, ${RECORD_TYPE_MAX}], got ${type}`);
+    const length = payload.length;
+    if (length > this.maxPayloadBytes) {
+      throw new FlintError(
+        SqlState.programLimitExceeded,
+        `WAL record of ${length} bytes exceeds the maximum record payload of ${this.maxPayloadBytes} bytes (WAL fileBytes ${this.fileBytes})`,
+      );
+    }
+    const size = RECORD_HEADER_SIZE + length;
+    if (this.#bufOffset + this.#bufLen + size + END_RECORD_SIZE > this.#current.size) this.#switchFile();
+    if (this.#bufLen > 0 && this.#bufLen + size > WAL_WRITE_BUFFER_BYTES) this.#flushBuffer();
+    const lsn = this.nextLsn;
+    const at = this.#reserve(size);
+    this.#buf.set(payload, at + RECORD_HEADER_SIZE);
+    sealRecord(this.#buf, this.#view, at, lsn, type, length);
+    this.#bufLen += size;
+    this.stats.appends++;
+    this.stats.bytes += size;
+    return lsn;
+  }
+
+  /** Write every buffered record to the OS (no sync): writtenLsn = nextLsn. */
+  flush(): void {
+    this.#checkUsable('flush');
+    this.#flushBuffer();
+  }
+
+  /** Flush and fdatasync, synchronously: durableLsn = nextLsn at the call. */
+  sync(): void {
+    this.#checkUsable('sync');
+    const target = this.nextLsn;
+    if (target <= this.#durableLsn) return;
+    this.#flushBuffer();
+    const files = this.#filesToSync();
+    for (const f of files) {
+      const seen = f.writes;
+      try {
+        f.file.sync();
+      } catch (err) {
+        throw this.#fail(err, `fdatasync of "${f.file.path}"`);
+      }
+      this.stats.syncs++;
+      f.syncedWrites = Math.max(f.syncedWrites, seen);
+    }
+    this.#madeDurable(target);
+  }
+
+  /**
+   * Group commit: resolves once the record at `lsn` is durable (durableLsn > lsn).
+   * Callers in the same tick share one sync round: it starts in a microtask,
+   * flushes and fdatasyncs once (one fdatasync per file written since the last
+   * round, normally one), and covers every record appended before it started.
+   * Callers arriving while a round runs wait for the next one, which covers
+   * all of them. Rejects with the I/O error if the round fails.
+   */
+  waitDurable(lsn: number): Promise<void> {
+    if (lsn < this.#durableLsn) return Promise.resolve();
+    if (this.#failure !== undefined) return Promise.reject(this.#refusal('waitDurable'));
+    assert(!this.#closed, `WAL writer for "${this.dir}": waitDurable after close()`);
+    assert(Number.isSafeInteger(lsn) && lsn < this.nextLsn, `waitDurable(${lsn}): no record was appended at or after nextLsn ${this.nextLsn}`);
+    return new Promise<void>((resolve, reject) => {
+      this.#waiters.push({ lsn, resolve, reject });
+      this.#scheduleSync();
+    });
+  }
+
+  /**
+   * Drop the files that hold only records below `beforeLsn` (a checkpoint's
+   * redo point, which must be durable). Up to spareFilesMax of them are
+   * renamed to become the next files (their old records carry LSNs below
+   * their new names, so no reader accepts them), the rest are removed. Never
+   * touches the current file or any file holding an LSN >= beforeLsn.
+   */
+  recycle(beforeLsn: number): void {
+    this.#checkUsable('recycle');
+    assert(Number.isSafeInteger(beforeLsn) && beforeLsn <= this.#durableLsn, `recycle(${beforeLsn}): must not pass durableLsn ${this.#durableLsn}`);
+    try {
+      this.#recycle(beforeLsn);
+    } catch (err) {
+      // A rename whose directory entry may not be durable must never be used.
+      throw this.#fail(err, `recycling WAL files in "${this.dir}"`);
+    }
+  }
+
+  /**
+   * Write buffered records (no sync: call sync() first for a clean shutdown)
+   * and release the files. Commits still waiting are rejected with 55000,
+   * unless a sync round already running covers them. Calling it again does
+   * nothing.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    let error: unknown;
+    if (this.#failure === undefined) {
+      try {
+        this.#flushBuffer();
+      } catch (err) {
+        error = err;
+      }
+    }
+    if (!this.#syncRunning) this.#finishClose();
+    if (error !== undefined) throw error;
+  }
+
+  // ---- internals -----------------------------------------------------------
+
+  #checkUsable(op: string): void {
+    assert(!this.#closed, `WAL writer for "${this.dir}": ${op} after close()`);
+    if (this.#failure !== undefined) throw this.#refusal(op);
+  }
+
+  #refusal(op: string): FlintError {
+    const failure = this.#failure;
+    assert(failure !== undefined, 'refusal without a failure');
+    const reason = failure.cause instanceof Error ? failure.cause.message : String(failure.cause);
+    return new FlintError(
+      SqlState.ioError,
+      `WAL writer for "${this.dir}" refuses ${op}: it stopped after ${failure.what} failed (${reason}); restart to recover from the WAL on disk`,
+      { cause: failure.cause },
+    );
+  }
+
+  /** Record the first failure, reject every waiter with it, and return `err` for the caller to throw. */
+  #fail(err: unknown, what: string): unknown {
+    if (this.#failure === undefined) this.#failure = { what, cause: err };
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.reject(err);
+    return err;
+  }
+
+  /** Room for `n` more bytes in the buffer; returns where they go. */
+  #reserve(n: number): number {
+    const need = this.#bufLen + n;
+    if (need > this.#buf.length) {
+      const capacityMax = WAL_WRITE_BUFFER_BYTES + FILE_HEADER_SIZE + RECORD_HEADER_SIZE + this.maxPayloadBytes + END_RECORD_SIZE;
+      assert(need <= capacityMax, `WAL write buffer would grow to ${need} bytes, past its bound ${capacityMax}`);
+      const grown = new Uint8Array(Math.min(capacityMax, Math.max(need, this.#buf.length * 2)));
+      grown.set(this.#buf.subarray(0, this.#bufLen));
+      this.#buf = grown;
+      this.#view = new DataView(grown.buffer);
+    }
+    return this.#bufLen;
+  }
+
+  #flushBuffer(): void {
+    if (this.#bufLen === 0) return;
+    const cur = this.#current;
+    try {
+      cur.file.write(this.#buf.subarray(0, this.#bufLen), this.#bufOffset);
+    } catch (err) {
+      throw this.#fail(err, `write to "${cur.file.path}"`);
+    }
+    cur.writes++;
+    this.#bufOffset += this.#bufLen;
+    this.#bufLen = 0;
+    this.#writtenLsn = this.nextLsn;
+  }
+
+  /** End the current file with an end record and continue in the next one. */
+  #switchFile(): void {
+    const from = this.#current;
+    const nextStart = from.start + from.size;
+    if (nextStart + this.fileBytes > LSN_LIMIT) {
+      throw new FlintError(SqlState.programLimitExceeded, `WAL in "${this.dir}" has run out of LSNs (next file would start at ${nextStart})`);
+    }
+    let next: WalFile;
+    try {
+      next = this.#openNextFile(nextStart);
+    } catch (err) {
+      throw this.#fail(err, `starting WAL file "${walFilePath(this.dir, nextStart)}"`);
+    }
+    const at = this.#reserve(END_RECORD_SIZE);
+    setU64(this.#view, at + RECORD_HEADER_SIZE, nextStart);
+    sealRecord(this.#buf, this.#view, at, this.nextLsn, RECORD_TYPE_END, END_RECORD_PAYLOAD_SIZE);
+    this.#bufLen += END_RECORD_SIZE;
+    this.#flushBuffer();
+    this.#retired.push(from);
+    this.#current = next;
+    this.#bufOffset = 0;
+    encodeFileHeader(this.#buf, this.#reserve(FILE_HEADER_SIZE), nextStart, this.fileBytes);
+    this.#bufLen += FILE_HEADER_SIZE;
+  }
+
+  /** The file starting at `start`: a spare waiting there, or a new preallocated one whose name is durable. */
+  #openNextFile(start: number): WalFile {
+    const path = walFilePath(this.dir, start);
+    if (this.#vfs.exists(path)) {
+      const file = this.#vfs.open(path);
+      try {
+        // Spares are made with this size; a foreign size is fixed (and made durable) once.
+        if (file.size() !== this.fileBytes) {
+          file.truncate(this.fileBytes);
+          file.sync();
+        }
+      } catch (err) {
+        file.close();
+        throw err;
+      }
+      return walFile(file, start, this.fileBytes);
+    }
+    const file = createPreallocated(this.#vfs, path, this.fileBytes);
+    this.#vfs.syncDir(this.dir);
+    this.stats.filesCreated++;
+    this.#frontier = Math.max(this.#frontier, start + this.fileBytes);
+    return walFile(file, start, this.fileBytes);
+  }
+
+  /** Every file with writes no completed fdatasync covers (the current one last). */
+  #filesToSync(): WalFile[] {
+    const files = this.#retired.filter((f) => f.syncedWrites < f.writes);
+    if (this.#current.syncedWrites < this.#current.writes) files.push(this.#current);
+    return files;
+  }
+
+  /** After a sync covering every record below `target`: advance durableLsn, close finished files, wake waiters. */
+  #madeDurable(target: number): void {
+    if (target > this.#durableLsn) this.#durableLsn = target;
+    this.#retired = this.#retired.filter((f) => {
+      if (f.syncsInFlight > 0 || f.syncedWrites < f.writes) return true;
+      f.file.close();
+      return false;
+    });
+    const durable = this.#durableLsn;
+    const waiting: Waiter[] = [];
+    for (const w of this.#waiters) {
+      if (w.lsn < durable) w.resolve();
+      else waiting.push(w);
+    }
+    this.#waiters = waiting;
+  }
+
+  #scheduleSync(): void {
+    if (this.#syncScheduled || this.#syncRunning) return;
+    this.#syncScheduled = true;
+    void Promise.resolve().then(() => {
+      this.#syncScheduled = false;
+      return this.#runSync();
+    });
+  }
+
+  /** One group-commit round: flush, fdatasync every file with new writes, wake the waiters it covers. */
+  async #runSync(): Promise<void> {
+    if (this.#waiters.length === 0 || this.#failure !== undefined || this.#closed) return;
+    this.#syncRunning = true;
+    const target = this.nextLsn;
+    let files: WalFile[] = [];
+    let ok = false;
+    try {
+      this.#flushBuffer();
+      files = this.#filesToSync();
+      for (const f of files) f.syncsInFlight++;
+      for (const f of files) {
+        const seen = f.writes;
+        try {
+          await f.file.syncAsync();
+        } catch (err) {
+          throw this.#fail(err, `fdatasync of "${f.file.path}"`);
+        }
+        this.stats.syncs++;
+        f.syncedWrites = Math.max(f.syncedWrites, seen);
+      }
+      ok = true;
+    } catch {
+      // #fail() recorded the failure and rejected every waiter with the error.
+    } finally {
+      for (const f of files) f.syncsInFlight--;
+      this.#syncRunning = false;
+    }
+    // Nothing may escape: this runs detached from any caller.
+    try {
+      if (ok) this.#madeDurable(target);
+      if (this.#closed) this.#finishClose();
+      else if (this.#waiters.length > 0 && this.#failure === undefined) this.#scheduleSync();
+    } catch (err) {
+      this.#fail(err, `closing WAL files in "${this.dir}"`);
+    }
+  }
+
+  #finishClose(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) {
+      w.reject(new FlintError(SqlState.objectNotInPrerequisiteState, `WAL writer for "${this.dir}" was closed before the record at LSN ${w.lsn} was durable`));
+    }
+    for (const f of this.#retired) f.file.close();
+    this.#retired = [];
+    this.#current.file.close();
+  }
+
+  #recycle(beforeLsn: number): void {
+    const current = this.#current.start;
+    const files = listWalFiles(this.#vfs, this.dir);
+    const busy = new Set(this.#retired.map((f) => f.start));
+    let spares = files.filter((f) => f.start > current).length;
+    let changed = false;
+    for (const f of files) {
+      if (f.start >= current) break;
+      if (busy.has(f.start)) continue;
+      const size = fileSize(this.#vfs, f.path);
+      if (f.start + size > beforeLsn) continue;
+      const target = this.#frontier;
+      if (size === this.fileBytes && spares < this.#spareFilesMax && target + this.fileBytes <= LSN_LIMIT) {
+        this.#vfs.rename(f.path, walFilePath(this.dir, target));
+        this.#frontier = target + this.fileBytes;
+        spares++;
+        this.stats.filesRecycled++;
+      } else {
+        this.#vfs.remove(f.path);
+      }
+      changed = true;
+    }
+    if (changed) this.#vfs.syncDir(this.dir);
+  }
+}

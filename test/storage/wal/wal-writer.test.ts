@@ -1,0 +1,402 @@
+import { describe, it, expect } from 'vitest';
+import { FlintError, SqlState } from '../../../src/errors.ts';
+import { createFaultVfs, createMemoryVfs } from '../../../src/storage/vfs/index.ts';
+import {
+  END_RECORD_SIZE,
+  FILE_HEADER_SIZE,
+  RECORD_HEADER_SIZE,
+  WAL_RECORD_PAYLOAD_MAX,
+  WalReader,
+  WalWriter,
+  readWal,
+  walFileName,
+} from '../../../src/storage/wal/index.ts';
+import { crc32c, encodeFileHeader } from '../../../src/storage/wal/format.ts';
+import { DIR, SMALL_FILE, expectRecords, flintErrorOf, locate, overwrite, payload, readAll, rejectionOf, walFiles, type Rec } from './wal-helpers.ts';
+
+/** Append `count` records of sizes drawn from `sizeOf(i)`; returns them. */
+function appendMany(w: WalWriter, count: number, sizeOf: (i: number) => number, seedBase = 0): Rec[] {
+  const out: Rec[] = [];
+  for (let i = 0; i < count; i++) {
+    const p = payload(seedBase + i, sizeOf(i));
+    const type = 1 + ((seedBase + i) % 255);
+    out.push({ lsn: w.append(type, p), type, payload: p });
+  }
+  return out;
+}
+
+describe('WAL writer and reader', () => {
+  it('starts a fresh directory at LSN 0: the first record follows the file header', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    expect(walFiles(vfs)).toEqual([walFileName(0)]);
+    expect(w.nextLsn).toBe(FILE_HEADER_SIZE);
+    expect(w.durableLsn).toBe(FILE_HEADER_SIZE);
+    const lsn = w.append(9, payload(1, 10));
+    expect(lsn).toBe(FILE_HEADER_SIZE);
+    expect(w.nextLsn).toBe(FILE_HEADER_SIZE + RECORD_HEADER_SIZE + 10);
+    expect(w.writtenLsn).toBe(FILE_HEADER_SIZE);
+    w.flush();
+    expect(w.writtenLsn).toBe(w.nextLsn);
+    expect(w.durableLsn).toBe(FILE_HEADER_SIZE);
+    w.sync();
+    expect(w.durableLsn).toBe(w.nextLsn);
+    w.close();
+    const back = readAll(vfs, 0);
+    expectRecords(back.records, [{ lsn, type: 9, payload: payload(1, 10) }]);
+    expect(back.endLsn).toBe(lsn + RECORD_HEADER_SIZE + 10);
+    expect(back.stopReason).toBe('end');
+  });
+
+  it('reads an empty or missing directory as an empty log ending at fromLsn', () => {
+    const vfs = createMemoryVfs();
+    expect(readAll(vfs, 0)).toEqual({ records: [], endLsn: 0, stopReason: 'end' });
+    vfs.mkdir(DIR);
+    expect(readAll(vfs, 12345)).toEqual({ records: [], endLsn: 12345, stopReason: 'end' });
+  });
+
+  it('starts a fresh directory at any LSN', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 1 << 20, { fileBytes: SMALL_FILE });
+    expect(walFiles(vfs)).toEqual([walFileName(1 << 20)]);
+    const recs = appendMany(w, 50, (i) => i * 7);
+    w.sync();
+    w.close();
+    expectRecords(readAll(vfs, 1 << 20).records, recs);
+  });
+
+  it('appends and reads back across many file switches, LSNs strictly increasing', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    const recs = appendMany(w, 2000, (i) => (i * 7919) % 1500);
+    w.sync();
+    for (let i = 1; i < recs.length; i++) expect(recs[i]!.lsn).toBeGreaterThan(recs[i - 1]!.lsn);
+    expect(w.stats.appends).toBe(2000);
+    expect(w.stats.bytes).toBe(recs.reduce((n, r) => n + RECORD_HEADER_SIZE + r.payload.length, 0));
+    const files = walFiles(vfs);
+    expect(files.length).toBeGreaterThanOrEqual(20);
+    expect(w.stats.filesCreated).toBe(files.length);
+    for (const name of files) {
+      const f = vfs.open(`${DIR}/${name}`, { readOnly: true });
+      expect(f.size()).toBe(SMALL_FILE);
+      f.close();
+    }
+    w.close();
+    const back = readAll(vfs, 0);
+    expectRecords(back.records, recs);
+    expect(back.stopReason).toBe('end');
+    expect(back.endLsn).toBe(w.nextLsn);
+    // From the middle, at any record.
+    for (const k of [1, 77, 1000, 1999]) expectRecords(readAll(vfs, recs[k]!.lsn).records, recs.slice(k));
+  });
+
+  it('takes payloads of every size from 0 to the maximum, and 54000 past it', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    const max = w.maxPayloadBytes;
+    expect(max).toBe(SMALL_FILE - FILE_HEADER_SIZE - RECORD_HEADER_SIZE - END_RECORD_SIZE);
+    const sizes = [...Array.from({ length: 600 }, (_, i) => i), 4095, 4096, 4097, max - 1, max, 0, max];
+    const recs = appendMany(w, sizes.length, (i) => sizes[i]!);
+    const err = flintErrorOf(() => w.append(1, new Uint8Array(max + 1)));
+    expect(err.code).toBe(SqlState.programLimitExceeded);
+    expect(err.message).toContain(`${max + 1} bytes`);
+    recs.push(...appendMany(w, 3, () => 5, 9000)); // still usable
+    w.sync();
+    w.close();
+    expectRecords(readAll(vfs, 0).records, recs);
+  });
+
+  it('takes a record of WAL_RECORD_PAYLOAD_MAX bytes when files are large enough', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: 2 * 1048576 });
+    expect(w.maxPayloadBytes).toBe(WAL_RECORD_PAYLOAD_MAX);
+    const recs = appendMany(w, 5, (i) => (i % 2 === 0 ? WAL_RECORD_PAYLOAD_MAX : i));
+    expect(flintErrorOf(() => w.append(1, new Uint8Array(WAL_RECORD_PAYLOAD_MAX + 1))).code).toBe(SqlState.programLimitExceeded);
+    w.sync();
+    w.close();
+    expectRecords(readAll(vfs, 0).records, recs);
+    expect(walFiles(vfs).length).toBe(3);
+  });
+
+  it('fills a file exactly up to the room for its end record, and switches one byte later', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    const first = w.append(1, payload(1, 1000));
+    const room = SMALL_FILE - (w.nextLsn - 0) - END_RECORD_SIZE - RECORD_HEADER_SIZE;
+    const fill = w.append(2, payload(2, room));
+    expect(fill).toBe(first + RECORD_HEADER_SIZE + 1000);
+    expect(w.nextLsn).toBe(SMALL_FILE - END_RECORD_SIZE);
+    const next = w.append(3, new Uint8Array(0));
+    expect(next).toBe(SMALL_FILE + FILE_HEADER_SIZE);
+    w.sync();
+    w.close();
+    expect(readAll(vfs, 0).records.map((r) => r.lsn)).toEqual([first, fill, next]);
+  });
+
+  it('writes only when the buffer passes its bound', () => {
+    const vfs = createFaultVfs({ seed: 1 });
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: 16 * 1048576 });
+    const writes = vfs.counters.write;
+    for (let i = 0; i < 100; i++) w.append(1, payload(i, 1000));
+    expect(vfs.counters.write).toBe(writes);
+    for (let i = 0; i < 2000; i++) w.append(1, payload(i, 1000));
+    expect(vfs.counters.write).toBeGreaterThan(writes);
+    expect(w.writtenLsn).toBeGreaterThan(FILE_HEADER_SIZE);
+    expect(w.durableLsn).toBe(FILE_HEADER_SIZE);
+    w.close();
+  });
+
+  it('reopens at the end the reader found and continues in a new file', () => {
+    const vfs = createMemoryVfs();
+    let w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    const recs = appendMany(w, 100, (i) => i * 3);
+    w.close(); // writes, does not sync: the records are in the page cache
+    for (let round = 1; round <= 10; round++) {
+      const back = readAll(vfs, 0);
+      expectRecords(back.records, recs);
+      w = WalWriter.open(vfs, DIR, back.endLsn, { fileBytes: SMALL_FILE });
+      expect(w.nextLsn).toBeGreaterThan(back.endLsn);
+      expect(w.durableLsn).toBe(w.nextLsn);
+      recs.push(...appendMany(w, 20 * round, (i) => (i * 131) % 900, round * 1000));
+      if (round % 2 === 0) w.sync();
+      w.close();
+    }
+    const back = readAll(vfs, 0);
+    expectRecords(back.records, recs);
+    expect(back.stopReason).toBe('end');
+  });
+
+  it('iterates with for..of and reports the end', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    const recs = appendMany(w, 10, (i) => i);
+    w.sync();
+    const result = readWal(vfs, DIR, 0);
+    const lsns: number[] = [];
+    for (const r of result.records) lsns.push(r.lsn);
+    expect(lsns).toEqual(recs.map((r) => r.lsn));
+    expect(result.endLsn()).toBe(w.nextLsn);
+    expect(result.stopReason()).toBe('end');
+    // Breaking out of the loop releases the file.
+    const reader = WalReader.open(vfs, DIR, 0);
+    for (const r of reader) if (r.lsn >= recs[3]!.lsn) break;
+    expect(reader.done).toBe(true);
+    expect(reader.next()).toBeNull();
+    w.close();
+  });
+
+  it('is an XX001 error when a file in the middle of the chain is missing, naming it', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    appendMany(w, 400, () => 500);
+    w.sync();
+    w.close();
+    const files = walFiles(vfs);
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    vfs.remove(`${DIR}/${files[1]}`);
+    const err = flintErrorOf(() => readAll(vfs, 0));
+    expect(err.code).toBe(SqlState.dataCorrupted);
+    expect(err.message).toContain(files[1]!);
+    expect(err.file).toBe(`${DIR}/${files[1]}`);
+  });
+
+  it('is an XX001 error when fromLsn precedes every file', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 1 << 20, { fileBytes: SMALL_FILE });
+    w.close();
+    const err = flintErrorOf(() => readAll(vfs, 0));
+    expect(err.code).toBe(SqlState.dataCorrupted);
+    expect(flintErrorOf(() => WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE })).code).toBe(SqlState.dataCorrupted);
+  });
+
+  it('refuses a file of another format version', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    w.close();
+    const header = new Uint8Array(FILE_HEADER_SIZE);
+    encodeFileHeader(header, 0, 0, SMALL_FILE);
+    const view = new DataView(header.buffer);
+    view.setUint32(4, 99, true);
+    view.setUint32(28, crc32c(header, 0, 28), true);
+    overwrite(vfs, `${DIR}/${walFileName(0)}`, 0, header);
+    const err = flintErrorOf(() => readAll(vfs, 0));
+    expect(err.code).toBe(SqlState.featureNotSupported);
+    expect(err.message).toContain('version 99');
+    expect(flintErrorOf(() => WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE })).message).toContain('version 99');
+  });
+
+  it('refuses bad options with 22023', () => {
+    expect(flintErrorOf(() => WalWriter.open(createMemoryVfs(), DIR, 0, { fileBytes: 1000 })).code).toBe(SqlState.invalidParameterValue);
+  });
+});
+
+describe('WAL recycling', () => {
+  /** A log over several files with a checkpoint in the 4th file. */
+  function setup(spareFilesMax?: number) {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE, ...(spareFilesMax === undefined ? {} : { spareFilesMax }) });
+    const recs = appendMany(w, 600, (i) => 300 + (i % 200));
+    w.sync();
+    const checkpoint = recs.find((r) => r.lsn >= 3 * SMALL_FILE + 5000)!;
+    return { vfs, w, recs, checkpoint };
+  }
+
+  it('keeps the current file and every file holding an LSN >= beforeLsn', () => {
+    const { vfs, w, recs, checkpoint } = setup();
+    const before = walFiles(vfs);
+    w.recycle(checkpoint.lsn);
+    const after = walFiles(vfs);
+    // Files 0..2 end before the checkpoint; file 3 holds it.
+    expect(after).not.toContain(walFileName(0));
+    expect(after).not.toContain(walFileName(2 * SMALL_FILE));
+    for (const name of before.slice(3)) expect(after).toContain(name);
+    expect(w.stats.filesRecycled).toBe(3);
+    expectRecords(readAll(vfs, checkpoint.lsn).records, recs.filter((r) => r.lsn >= checkpoint.lsn));
+    // Everything durable, checkpoint at the end: only the files before the current one go.
+    w.recycle(w.durableLsn);
+    expect(walFiles(vfs)).toContain(walFileName(Math.floor(w.nextLsn / SMALL_FILE) * SMALL_FILE));
+    expect(readAll(vfs, recs[recs.length - 1]!.lsn).records.length).toBe(1);
+    w.close();
+  });
+
+  it('reuses recycled files for later switches instead of creating files', () => {
+    const { vfs, w, recs, checkpoint } = setup();
+    w.recycle(checkpoint.lsn);
+    const created = w.stats.filesCreated;
+    recs.push(...appendMany(w, 300, (i) => 300 + (i % 200), 5000));
+    w.sync();
+    expect(w.stats.filesCreated).toBe(created);
+    expectRecords(readAll(vfs, checkpoint.lsn).records, recs.filter((r) => r.lsn >= checkpoint.lsn));
+    w.close();
+  });
+
+  it('keeps at most spareFilesMax spares and removes the rest', () => {
+    const { vfs, w, checkpoint } = setup(1);
+    const count = walFiles(vfs).length;
+    w.recycle(checkpoint.lsn);
+    expect(w.stats.filesRecycled).toBe(1);
+    expect(walFiles(vfs).length).toBe(count - 2);
+    w.close();
+  });
+
+  it('never returns the stale records of a recycled file, even where their sizes line up', () => {
+    // Records of one size start at the same offsets in every file, so a reused
+    // file holds a well-formed old record exactly where the next new one would go.
+    for (const inSpare of [0, 1, 2, 5, 40]) {
+      const vfs = createMemoryVfs();
+      const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+      const recs = appendMany(w, 320, () => 1000);
+      w.sync();
+      const checkpoint = recs.find((r) => r.lsn >= 3 * SMALL_FILE)!;
+      w.recycle(checkpoint.lsn);
+      const spareStart = (Math.floor(w.nextLsn / SMALL_FILE) + 1) * SMALL_FILE;
+      expect(walFiles(vfs)).toContain(walFileName(spareStart));
+      let i = 0;
+      while (w.nextLsn < spareStart) recs.push(...appendMany(w, 1, () => 1000, 10000 + i++));
+      recs.push(...appendMany(w, inSpare, () => 1000, 20000));
+      w.sync();
+      expect(w.stats.filesCreated).toBe(5);
+      const back = readAll(vfs, checkpoint.lsn);
+      expectRecords(back.records, recs.filter((r) => r.lsn >= checkpoint.lsn));
+      expect(back.endLsn).toBe(w.nextLsn);
+      w.close();
+    }
+  });
+
+  it('never returns records an earlier life left behind a torn one', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    const recs = appendMany(w, 10, () => 500);
+    w.sync();
+    w.close();
+    // Record 5 torn, 6..9 intact: sectors reach the disk in any order.
+    const { path, offset } = locate(vfs, recs[5]!.lsn);
+    overwrite(vfs, path, offset, new Uint8Array(RECORD_HEADER_SIZE));
+    const back = readAll(vfs, 0);
+    expectRecords(back.records, recs.slice(0, 5));
+    // The next life writes a record of the same size: it must not reconnect the log to records 6..9.
+    const w2 = WalWriter.open(vfs, DIR, back.endLsn, { fileBytes: SMALL_FILE });
+    const p = payload(99, 500);
+    const lsn = w2.append(1, p);
+    w2.flush();
+    expectRecords(readAll(vfs, 0).records, [...recs.slice(0, 5), { lsn, type: 1, payload: p }]);
+    w2.close();
+  });
+});
+
+describe('WAL writer failures', () => {
+  it('refuses further appends after a failed fdatasync (58030)', async () => {
+    const vfs = createFaultVfs({ seed: 3 });
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    const recs = appendMany(w, 10, (i) => i);
+    w.sync();
+    const lost = appendMany(w, 10, (i) => i, 100);
+    vfs.failAt('sync', 1, 'eio');
+    const err = flintErrorOf(() => w.sync());
+    expect(err.code).toBe(SqlState.ioError);
+    const refused = flintErrorOf(() => w.append(1, payload(1, 1)));
+    expect(refused.code).toBe(SqlState.ioError);
+    expect(refused.message).toMatch(/refuses append.*fdatasync/);
+    expect(refused.cause).toBe(err);
+    expect(flintErrorOf(() => w.sync()).code).toBe(SqlState.ioError);
+    expect(flintErrorOf(() => w.flush()).code).toBe(SqlState.ioError);
+    expect(flintErrorOf(() => w.recycle(0)).code).toBe(SqlState.ioError);
+    const rejected = await rejectionOf(w.waitDurable(lost[0]!.lsn));
+    expect((rejected as FlintError).code).toBe(SqlState.ioError);
+    await w.waitDurable(recs[9]!.lsn); // already durable: still fine
+    w.close();
+    // A restart recovers what is on disk (without torn writes: exactly what was synced).
+    const after = vfs.crash({ tear: false });
+    expectRecords(readAll(after, 0).records, recs);
+  });
+
+  it('rejects every waiting commit when the group sync fails, then refuses appends', async () => {
+    const vfs = createFaultVfs({ seed: 4 });
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    vfs.failAt('sync', 1, 'eio');
+    const waits = appendMany(w, 8, (i) => i).map((r) => rejectionOf(w.waitDurable(r.lsn)));
+    for (const err of await Promise.all(waits)) expect((err as FlintError).code).toBe(SqlState.ioError);
+    expect(flintErrorOf(() => w.append(1, payload(1, 1))).code).toBe(SqlState.ioError);
+    w.close();
+  });
+
+  it('refuses further appends after a failed write', () => {
+    const vfs = createFaultVfs({ seed: 5 });
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    appendMany(w, 10, (i) => i);
+    vfs.failAt('write', 1, 'enospc');
+    expect(flintErrorOf(() => w.flush()).code).toBe(SqlState.diskFull);
+    expect(flintErrorOf(() => w.append(1, payload(1, 1))).message).toMatch(/refuses append/);
+    w.close();
+  });
+
+  it('refuses further appends after a failed file switch', () => {
+    const vfs = createFaultVfs({ seed: 6 });
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    vfs.failAt('truncate', 1, 'enospc');
+    expect(flintErrorOf(() => appendMany(w, 200, () => 1000)).code).toBe(SqlState.diskFull);
+    expect(flintErrorOf(() => w.append(1, payload(1, 1))).code).toBe(SqlState.ioError);
+    w.close();
+  });
+
+  it('refuses further appends after a failed recycle', () => {
+    const vfs = createFaultVfs({ seed: 7 });
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    appendMany(w, 300, () => 1000);
+    w.sync();
+    vfs.failAt('rename', 1, 'eio');
+    expect(flintErrorOf(() => w.recycle(w.durableLsn)).code).toBe(SqlState.ioError);
+    expect(flintErrorOf(() => w.append(1, payload(1, 1))).code).toBe(SqlState.ioError);
+    w.close();
+  });
+
+  it('rejects commits still waiting at close with 55000', async () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    const lsn = w.append(1, payload(1, 10));
+    const wait = rejectionOf(w.waitDurable(lsn));
+    w.close();
+    expect(((await wait) as FlintError).code).toBe(SqlState.objectNotInPrerequisiteState);
+    w.close(); // again: nothing
+  });
+});
