@@ -50,6 +50,14 @@ export const SqlState = {
   indexCorrupted: 'XX002',
   internalError: 'XX000',
   configFileError: 'F0000',
+  groupingError: '42803',
+  cardinalityViolation: '21000',
+  undefinedColumn: '42703',
+  undefinedTable: '42P01',
+  notNullViolation: '23502',
+  checkViolation: '23514',
+  uniqueViolation: '23505',
+  foreignKeyViolation: '23503',
 } as const;
 
 export type SqlStateCode = (typeof SqlState)[keyof typeof SqlState] | string;
@@ -63,6 +71,8 @@ export interface FlintErrorDetails {
   cause?: unknown;
   /** 1-based character position in the SQL text, for syntax errors. */
   position?: number;
+  /** A second line of explanation (PostgreSQL's DETAIL), e.g. the duplicate key. */
+  detail?: string;
 }
 
 export class FlintError extends Error {
@@ -70,6 +80,7 @@ export class FlintError extends Error {
   readonly file: string | undefined;
   readonly offset: number | undefined;
   readonly position: number | undefined;
+  readonly detail: string | undefined;
 
   constructor(code: SqlStateCode, message: string, details: FlintErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -78,6 +89,7 @@ export class FlintError extends Error {
     this.file = details.file;
     this.offset = details.offset;
     this.position = details.position;
+    this.detail = details.detail;
   }
 }
 

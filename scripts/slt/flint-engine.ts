@@ -1,27 +1,45 @@
-// The sqllogictest adapter for Flint's SQL layer.
-//
-// PLACEHOLDER: Flint's SQL layer is being written; until it lands, creating
-// the engine fails with FlintError 0A000 and `npm run slt` reports that and
-// exits with status 2. Whoever lands the SQL layer replaces the body of
-// createFlintEngine() with an adapter that follows the SltEngine contract in
-// engine.ts:
-//
-//   - reset(): a new, empty in-memory database (one per .test file);
-//   - execute(sql): run every `;`-separated statement of `sql`, stop at the
-//     first error, return the last statement's result set as
-//     { kind: 'rows', columns, rows } or { kind: 'ok' } when it has none;
-//     SQL errors as { kind: 'error', message } (a thrown FlintError also
-//     counts as an SQL error; any other throw fails the record as a crash);
-//   - values: null, number (float8, and integers within 2^53), bigint (int8
-//     beyond that), string (text; numeric as its decimal text is fine, the
-//     runner renders I and R from a numeric prefix), boolean.
-//
-// The runner renders every value by the column letters of the query record,
-// so the adapter never formats values itself.
+// The sqllogictest adapter for Flint's SQL layer: an in-memory database per
+// .test file, each record's SQL run through a session, values handed to the
+// runner as plain JS values (it renders them by the record's column letters).
 
-import { FlintError, SqlState } from '../../src/errors.ts';
-import type { SltEngine } from './engine.ts';
+import { FlintError } from '../../src/errors.ts';
+import { Database } from '../../src/db/database.ts';
+import type { Session } from '../../src/db/session.ts';
+import { Decimal } from '../../src/sql/types/decimal.ts';
+import { formatText } from '../../src/sql/types/text-io.ts';
+import type { SltEngine, SltResult, SltValue } from './engine.ts';
 
-export function createFlintEngine(): SltEngine | Promise<SltEngine> {
-  throw new FlintError(SqlState.featureNotSupported, 'the SQL layer is not built yet');
+export function createFlintEngine(): SltEngine {
+  let db: Database | undefined;
+  let session: Session | undefined;
+  return {
+    reset() {
+      db?.close();
+      db = Database.open(':memory:', { poolBytes: 8 << 20 });
+      session = db.session();
+    },
+    execute(sql: string): SltResult {
+      if (session === undefined) throw new Error('reset() before execute()');
+      try {
+        const results = session.execute(sql);
+        const last = results.at(-1);
+        if (last === undefined || (last.columns.length === 0 && !last.command.startsWith('SELECT'))) return { kind: 'ok' };
+        const rows = last.rows.map((row) => row.map((v, i) => toSlt(v, last.columns[i]!.type)));
+        return { kind: 'rows', columns: last.columns.length, rows };
+      } catch (error) {
+        if (error instanceof FlintError) return { kind: 'error', message: `${error.code} ${error.message}` };
+        throw error;
+      }
+    },
+    close() {
+      db?.close();
+    },
+  };
+}
+
+function toSlt(value: unknown, type: { id: string }): SltValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (value instanceof Decimal) return value.toString();
+  return formatText(value as never, type as never);
 }

@@ -112,13 +112,22 @@ describe('slt cli', () => {
     expect(run.err[0]).toContain(message);
   });
 
-  it('stops with status 2 when the engine cannot be created (the Flint placeholder)', async () => {
-    await expect(createEngine('flint')).rejects.toThrow(FlintError);
-    await expect(createEngine('flint')).rejects.toMatchObject({ code: '0A000', message: 'the SQL layer is not built yet' });
+  it('stops with status 2 when the engine cannot be created', async () => {
     await expect(createEngine('other')).rejects.toMatchObject({ code: '22023' });
-    const run = await cli([A], createEngine);
+    const failing = async () => {
+      throw new FlintError('0A000', 'no engine here');
+    };
+    const run = await cli([A], failing as never);
     expect(run.status).toBe(2);
-    expect(run.err).toEqual([`slt: ${A}: 0A000 the SQL layer is not built yet`]);
+    expect(run.err).toEqual([`slt: ${A}: 0A000 no engine here`]);
+  });
+
+  it('runs the Flint engine on a real file', async () => {
+    const engine = await createEngine('flint');
+    await engine.reset();
+    expect(await engine.execute('SELECT 1 + 1')).toEqual({ kind: 'rows', columns: 1, rows: [[2]] });
+    expect((await engine.execute('SELECT 1/0')).kind).toBe('error');
+    await engine.close?.();
   });
 
   it('stops with status 2 on a malformed test file', async () => {

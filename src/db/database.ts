@@ -1,0 +1,244 @@
+// The public API: a database you open and run SQL on, synchronously like
+// better-sqlite3, with async sessions for concurrency (the server uses those).
+//
+//   const db = Database.open('./data');        // or ':memory:'
+//   db.exec('CREATE TABLE t (id int PRIMARY KEY, name text)');
+//   db.prepare('INSERT INTO t VALUES ($1, $2)').run(1, 'ada');
+//   db.prepare('SELECT * FROM t WHERE id = ?').get(1);   // { id: 1, name: 'ada' }
+//   const tx = db.transaction((rows) => { ... });       // BEGIN/COMMIT, ROLLBACK on throw
+//   db.close();
+
+import { FlintError, SqlState } from '../errors.ts';
+import type { KernelKind } from '../kernels/index.ts';
+import type { StatementResult } from '../sql/exec/statements.ts';
+import type * as ast from '../sql/ast.ts';
+import type { SqlType } from '../sql/types/sql-type.ts';
+import { UTC } from '../sql/types/timezone.ts';
+import { createMemoryVfs, createNodeVfs, type Vfs } from '../storage/vfs/index.ts';
+import { Engine, type Synchronous } from '../txn/engine.ts';
+import { toJs, type JsValue, type ValueOptions } from './js-values.ts';
+import { Session, type SessionServices } from './session.ts';
+
+export interface DatabaseOptions {
+  /** Commit durability: 'full' (default) syncs every commit, 'normal' at checkpoints, 'off' never waits. */
+  synchronous?: Synchronous;
+  /** Kernel implementation: 'wasm' (default) or 'ts'. */
+  kernels?: KernelKind;
+  /** Buffer pool size in bytes (default 64 MiB). */
+  poolBytes?: number;
+  /** Memtable size per table in bytes (default 4 MiB). */
+  memtableBytes?: number;
+  /** BIGINT values as 'number' (default; out-of-range values are an error) or 'bigint'. */
+  bigint?: 'number' | 'bigint';
+  /** File system; default node:fs for a path and in-memory for ':memory:'. */
+  vfs?: Vfs;
+}
+
+export interface RunResult {
+  /** Rows inserted, updated or deleted. */
+  changes: number;
+  /** The serial/identity value of the last row inserted, if the table has one. */
+  lastInsertId: number | bigint | undefined;
+}
+
+export type Row = Record<string, JsValue>;
+
+export class Database {
+  readonly #engine: Engine;
+  readonly #services: SessionServices;
+  readonly #session: Session;
+  readonly #values: ValueOptions;
+  #open = true;
+
+  private constructor(engine: Engine, values: ValueOptions) {
+    this.#engine = engine;
+    this.#values = values;
+    this.#services = {
+      engine,
+      state: { sequences: new Map(), lastInsertId: undefined },
+      clock: { nowMicros: () => BigInt(Date.now()) * 1000n },
+      random: Math.random,
+      parseCache: new Map(),
+    };
+    this.#session = new Session(this.#services);
+  }
+
+  /** Open (creating or recovering) the database at `path`, or an in-memory one for ':memory:'. */
+  static open(path: string, options: DatabaseOptions = {}): Database {
+    const memory = path === ':memory:';
+    const vfs = options.vfs ?? (memory ? createMemoryVfs() : createNodeVfs());
+    const engine = Engine.open({
+      vfs,
+      dir: memory ? '/memory' : path,
+      ...(options.kernels === undefined ? {} : { kernels: options.kernels }),
+      ...(options.poolBytes === undefined ? {} : { poolBytes: options.poolBytes }),
+      ...(options.memtableBytes === undefined ? {} : { memtableBytes: options.memtableBytes }),
+      synchronous: memory ? 'off' : options.synchronous ?? 'full',
+    });
+    const bigint = options.bigint ?? 'number';
+    if (bigint !== 'number' && bigint !== 'bigint') {
+      engine.close();
+      throw new FlintError(SqlState.invalidParameterValue, `bigint must be "number" or "bigint", got "${String(bigint)}"`);
+    }
+    return new Database(engine, { bigint });
+  }
+
+  /** The storage engine underneath (for tools and tests). */
+  get engine(): Engine {
+    return this.#engine;
+  }
+
+  get inTransaction(): boolean {
+    return this.#session.inTransaction;
+  }
+
+  /** Run one or more ;-separated statements, ignoring results. */
+  exec(sql: string): this {
+    this.#check();
+    this.#session.execute(sql);
+    return this;
+  }
+
+  /** Parse once; run many times with different parameters. */
+  prepare(sql: string): Statement {
+    this.#check();
+    const parsed = this.#session.parse(sql);
+    if (parsed.length !== 1) {
+      throw new FlintError(SqlState.syntaxError, parsed.length === 0 ? 'the SQL text holds no statement' : 'prepare() takes one statement; use exec() for several');
+    }
+    return new Statement(this, this.#session, parsed[0]!.statement, sql, this.#values);
+  }
+
+  /**
+   * Wrap fn in BEGIN/COMMIT: the returned function runs fn in a transaction
+   * and rolls back if it throws (better-sqlite3's db.transaction).
+   */
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+    return (...args: A): R => {
+      this.#check();
+      if (this.#session.inTransaction) return fn(...args);
+      this.#session.execute('BEGIN');
+      try {
+        const result = fn(...args);
+        this.#session.execute('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.#session.inTransaction) this.#session.execute('ROLLBACK');
+        throw error;
+      }
+    };
+  }
+
+  /** An independent session with its own transaction state; commitAsync joins group commit. */
+  session(): Session {
+    this.#check();
+    return new Session(this.#services);
+  }
+
+  /** Flush, checkpoint and release the data directory. */
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#session.close();
+    this.#engine.close();
+  }
+
+  /** @internal Shared SQL state (sequence counters, last insert id). */
+  get sqlState(): SessionServices['state'] {
+    return this.#services.state;
+  }
+
+  /** @internal */
+  check(): void {
+    this.#check();
+  }
+
+  #check(): void {
+    if (!this.#open) throw new FlintError(SqlState.objectNotInPrerequisiteState, 'the database is closed');
+  }
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+}
+
+export class Statement {
+  readonly source: string;
+  readonly #db: Database;
+  readonly #session: Session;
+  readonly #statement: ast.Statement;
+  readonly #values: ValueOptions;
+  #raw = false;
+  #lastColumns: ColumnInfo[] | null = null;
+  readonly #paramTypes: (SqlType | undefined)[] = [];
+
+  constructor(db: Database, session: Session, statement: ast.Statement, source: string, values: ValueOptions) {
+    this.#db = db;
+    this.#session = session;
+    this.#statement = statement;
+    this.source = source;
+    this.#values = values;
+  }
+
+  /** Rows as arrays instead of objects. */
+  raw(on = true): this {
+    this.#raw = on;
+    return this;
+  }
+
+  /** Run a statement that returns no rows (or ignore them). */
+  run(...params: unknown[]): RunResult {
+    const state = this.#db.sqlState;
+    state.lastInsertId = undefined;
+    const result = this.#execute(params);
+    return { changes: isChange(result.command) ? result.rowCount : 0, lastInsertId: state.lastInsertId };
+  }
+
+  /** The first row, or undefined. */
+  get(...params: unknown[]): Row | JsValue[] | undefined {
+    const result = this.#execute(params);
+    const first = result.rows[0];
+    return first === undefined ? undefined : this.#shape(result, first);
+  }
+
+  /** Every row. */
+  all(...params: unknown[]): (Row | JsValue[])[] {
+    const result = this.#execute(params);
+    return result.rows.map((r) => this.#shape(result, r));
+  }
+
+  /** Rows one at a time. */
+  *iterate(...params: unknown[]): IterableIterator<Row | JsValue[]> {
+    const result = this.#execute(params);
+    for (const r of result.rows) yield this.#shape(result, r);
+  }
+
+  /** The result columns of the last run (name and SQL type). */
+  columns(): ColumnInfo[] {
+    if (this.#lastColumns === null) this.#execute([], true);
+    return this.#lastColumns ?? [];
+  }
+
+  #execute(params: unknown[], describeOnly = false): StatementResult {
+    this.#db.check();
+    const flat = params.length === 1 && Array.isArray(params[0]) ? (params[0] as unknown[]) : params;
+    if (describeOnly && this.#statement.kind !== 'query') return { command: '', columns: [], rows: [], rowCount: 0 };
+    const result = this.#session.run(this.#statement, flat as JsValue[], this.#paramTypes);
+    this.#lastColumns = result.columns.map((c) => ({ name: c.name, type: c.type.id }));
+    return result;
+  }
+
+  #shape(result: StatementResult, row: unknown[]): Row | JsValue[] {
+    const ctx = { timeZone: UTC } as never;
+    const values = result.columns.map((c, i) => toJs(row[i] as never, c.type, this.#values, ctx));
+    if (this.#raw) return values;
+    const out: Row = {};
+    result.columns.forEach((c, i) => (out[c.name] = values[i]));
+    return out;
+  }
+}
+
+function isChange(command: string): boolean {
+  return /^(INSERT|UPDATE|DELETE)/.test(command);
+}

@@ -1,0 +1,71 @@
+// Between JavaScript values and SQL runtime values, at the API boundary.
+//
+// Out (rows): BIGINT is a number (or a bigint with `bigint: 'bigint'`; a
+// number outside 2^53 is an error rather than a silently wrong number),
+// NUMERIC a string (exact), TIMESTAMP/TIMESTAMPTZ a Date, DATE, INTERVAL and
+// UUID their PostgreSQL text, JSONB the parsed value, BYTEA a Uint8Array.
+// In (parameters): each JS value is converted to the type the parameter was
+// inferred to have; strings go through the type's text input, as a
+// PostgreSQL driver's text parameters do.
+
+import { FlintError, SqlState } from '../errors.ts';
+import { Decimal } from '../sql/types/decimal.ts';
+import type { EvalContext } from '../sql/types/eval-context.ts';
+import type { SqlType } from '../sql/types/sql-type.ts';
+import { formatText, parseText } from '../sql/types/text-io.ts';
+import { castValue } from '../sql/types/cast.ts';
+import { T, type RuntimeValue } from '../sql/types/type-info.ts';
+
+export type JsValue = null | boolean | number | bigint | string | Uint8Array | Date | unknown;
+
+export interface ValueOptions {
+  readonly bigint: 'number' | 'bigint';
+}
+
+export function toJs(value: RuntimeValue, type: SqlType, options: ValueOptions, ctx: EvalContext): JsValue {
+  if (value === null) return null;
+  switch (type.id) {
+    case 'int8':
+      if (options.bigint === 'bigint') return value;
+      if (value as bigint > 9007199254740991n || (value as bigint) < -9007199254740991n) {
+        throw new FlintError(SqlState.numericValueOutOfRange, `bigint value ${String(value)} does not fit a JavaScript number; open the database with { bigint: 'bigint' }`);
+      }
+      return Number(value);
+    case 'numeric':
+      return (value as Decimal).toString();
+    case 'timestamp':
+    case 'timestamptz':
+      return new Date(Number((value as bigint) / 1000n));
+    case 'date':
+    case 'interval':
+    case 'uuid':
+      return formatText(value, type, ctx);
+    default:
+      return value;
+  }
+}
+
+/** A JS parameter as a runtime value of `type` (text when the type could not be inferred). */
+export function fromJs(value: JsValue, type: SqlType | undefined, ctx: EvalContext): RuntimeValue {
+  if (value === null || value === undefined) return null;
+  const target = type === undefined || type.id === 'unknown' || type.id === 'null' ? T.text : type;
+  if (typeof value === 'string') return parseText(value, target, ctx);
+  if (typeof value === 'boolean') return castValue(value, T.bool, target, true, ctx);
+  if (typeof value === 'bigint') return castValue(value, T.int8, target, true, ctx);
+  if (typeof value === 'number') {
+    if (target.id === 'numeric') return Decimal.fromNumber(value);
+    if (Number.isInteger(value) && Math.abs(value) <= 2147483647) return castValue(value, T.int4, target, true, ctx);
+    if (Number.isInteger(value) && Number.isSafeInteger(value)) return castValue(BigInt(value), T.int8, target, true, ctx);
+    return castValue(value, T.float8, target, true, ctx);
+  }
+  if (value instanceof Date) {
+    const micros = BigInt(value.getTime()) * 1000n;
+    return castValue(micros, T.timestamptz, target, true, ctx);
+  }
+  if (value instanceof Uint8Array) {
+    if (target.id !== 'bytea') throw new FlintError(SqlState.datatypeMismatch, `a Uint8Array parameter cannot be used as ${target.id}`);
+    return value;
+  }
+  if (target.id === 'jsonb') return value as RuntimeValue;
+  throw new FlintError(SqlState.datatypeMismatch, `cannot use a JavaScript ${typeof value} as a parameter of type ${target.id}`);
+}

@@ -1,0 +1,256 @@
+// A session: one connection's worth of state. It owns the current
+// transaction (explicit after BEGIN, else one per statement), the session
+// settings (SET/SHOW/RESET), and runs statements through the SQL layer.
+//
+// Errors follow PostgreSQL: outside a transaction block a failed statement
+// rolls back its own transaction; inside one, the whole block is failed and
+// every statement but ROLLBACK (or COMMIT, which then rolls back) is refused
+// with 25P02 until it ends.
+
+import { FlintError, SqlState } from '../errors.ts';
+import type * as ast from '../sql/ast.ts';
+import { parseScript } from '../sql/parser.ts';
+import { runStatement, type SqlDatabaseState, type StatementResult } from '../sql/exec/statements.ts';
+import type { EvalContext } from '../sql/types/eval-context.ts';
+import type { SqlType } from '../sql/types/sql-type.ts';
+import { UTC } from '../sql/types/timezone.ts';
+import type { RuntimeValue } from '../sql/types/type-info.ts';
+import type { Engine } from '../txn/engine.ts';
+import type { Transaction } from '../txn/transaction.ts';
+import { fromJs, type JsValue } from './js-values.ts';
+
+/** Settings a session starts with; SHOW reports them, SET changes them for the session. */
+const DEFAULT_SETTINGS: Record<string, string> = {
+  timezone: 'UTC',
+  datestyle: 'ISO, MDY',
+  client_encoding: 'UTF8',
+  server_encoding: 'UTF8',
+  standard_conforming_strings: 'on',
+  integer_datetimes: 'on',
+  search_path: '"$user", public',
+  application_name: '',
+  statement_timeout: '0',
+  transaction_isolation: 'repeatable read',
+  default_transaction_isolation: 'repeatable read',
+  server_version: '15.0 (Flint 0.1.0)',
+  max_identifier_length: '63',
+};
+
+export interface Clock {
+  /** Microseconds since 1970 UTC. */
+  nowMicros(): bigint;
+}
+
+export interface SessionServices {
+  readonly engine: Engine;
+  readonly state: SqlDatabaseState;
+  readonly clock: Clock;
+  readonly random: () => number;
+  /** Parsed statements by SQL text: repeated SQL is parsed once. */
+  readonly parseCache: Map<string, readonly ParsedStatementText[]>;
+}
+
+export interface ParsedStatementText {
+  readonly statement: ast.Statement;
+  readonly text: string;
+}
+
+export class Session {
+  readonly settings = new Map<string, string>(Object.entries(DEFAULT_SETTINGS));
+  #txn: Transaction | null = null;
+  #explicit = false;
+  #failed = false;
+  #transactionStart = 0n;
+  readonly #services: SessionServices;
+
+  constructor(services: SessionServices) {
+    this.#services = services;
+  }
+
+  get inTransaction(): boolean {
+    return this.#explicit;
+  }
+
+  /** 'I' idle, 'T' in a transaction block, 'E' in a failed one (PostgreSQL's ReadyForQuery status). */
+  get status(): 'I' | 'T' | 'E' {
+    return !this.#explicit ? 'I' : this.#failed ? 'E' : 'T';
+  }
+
+  parse(sql: string): readonly ParsedStatementText[] {
+    const cache = this.#services.parseCache;
+    let parsed = cache.get(sql);
+    if (parsed === undefined) {
+      parsed = parseScript(sql).map((p) => ({ statement: p.statement, text: sql.slice(p.start, p.end) }));
+      if (cache.size > 1000) cache.clear();
+      cache.set(sql, parsed);
+    }
+    return parsed;
+  }
+
+  /** Run every statement of `sql`; returns each statement's result. */
+  execute(sql: string, params: readonly JsValue[] = []): StatementResult[] {
+    return this.parse(sql).map((p) => this.run(p.statement, params));
+  }
+
+  /** Run one parsed statement with parameters. */
+  run(stmt: ast.Statement, params: readonly JsValue[] = [], paramTypes: (SqlType | undefined)[] = []): StatementResult {
+    switch (stmt.kind) {
+      case 'begin':
+        return this.#begin();
+      case 'commit':
+        return this.#commit();
+      case 'rollback':
+        return this.#rollback();
+      case 'set':
+        return this.#set(stmt);
+      case 'show':
+        return this.#show(stmt);
+      case 'reset':
+        if (stmt.name === 'all') for (const [k, v] of Object.entries(DEFAULT_SETTINGS)) this.settings.set(k, v);
+        else this.settings.set(stmt.name, DEFAULT_SETTINGS[stmt.name] ?? '');
+        return { command: 'RESET', columns: [], rows: [], rowCount: 0 };
+      case 'savepoint':
+      case 'releaseSavepoint':
+      case 'rollbackToSavepoint':
+        throw new FlintError(SqlState.featureNotSupported, 'savepoints are not supported yet', { position: stmt.pos + 1 });
+    }
+    if (this.#failed) {
+      throw new FlintError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+    }
+    const autocommit = !this.#explicit;
+    if (autocommit) this.#startTxn();
+    const txn = this.#txn!;
+    const evalContext = this.#evalContext();
+    const types = [...paramTypes];
+    const cache = new Map<number, RuntimeValue>();
+    try {
+      const result = runStatement(stmt, {
+        engine: this.#services.engine,
+        txn,
+        paramTypes: types,
+        params: {
+          get: (i) => {
+            if (!cache.has(i)) {
+              if (i >= params.length) throw new FlintError('08P01', `there is no parameter $${i + 1}`);
+              cache.set(i, fromJs(params[i] as JsValue, types[i], evalContext));
+            }
+            return cache.get(i)!;
+          },
+        },
+        eval: evalContext,
+        state: this.#services.state,
+        checkInterrupt: () => {},
+      });
+      if (autocommit) this.#finishAutocommit();
+      return result;
+    } catch (error) {
+      if (autocommit) this.#abort();
+      else this.#failed = true;
+      throw error;
+    }
+  }
+
+  /** Commit the open transaction block asynchronously (group commit). */
+  async commitAsync(): Promise<void> {
+    if (!this.#explicit) return;
+    const txn = this.#txn!;
+    const failed = this.#failed;
+    this.#txn = null;
+    this.#explicit = false;
+    this.#failed = false;
+    if (failed) this.#services.engine.rollback(txn);
+    else await this.#services.engine.commitAsync(txn);
+  }
+
+  #evalContext(): EvalContext {
+    const clock = this.#services.clock;
+    const random = this.#services.random;
+    const now = clock.nowMicros();
+    return {
+      timeZone: UTC,
+      transactionTimestamp: this.#txn !== null ? this.#transactionStart : now,
+      statementTimestamp: now,
+      clockTimestamp: () => clock.nowMicros(),
+      random,
+      randomBytes: (n) => {
+        const bytes = new Uint8Array(n);
+        for (let i = 0; i < n; i++) bytes[i] = Math.floor(random() * 256);
+        return bytes;
+      },
+    };
+  }
+
+  #startTxn(): void {
+    this.#txn = this.#services.engine.begin();
+    this.#transactionStart = this.#services.clock.nowMicros();
+  }
+
+  #finishAutocommit(): void {
+    const txn = this.#txn!;
+    this.#txn = null;
+    this.#services.engine.commit(txn);
+  }
+
+  #abort(): void {
+    const txn = this.#txn;
+    this.#txn = null;
+    if (txn !== null) this.#services.engine.rollback(txn);
+  }
+
+  #begin(): StatementResult {
+    if (this.#explicit) {
+      // PostgreSQL warns and carries on; so do we.
+      return { command: 'BEGIN', columns: [], rows: [], rowCount: 0 };
+    }
+    this.#startTxn();
+    this.#explicit = true;
+    this.#failed = false;
+    return { command: 'BEGIN', columns: [], rows: [], rowCount: 0 };
+  }
+
+  #commit(): StatementResult {
+    if (!this.#explicit) return { command: 'COMMIT', columns: [], rows: [], rowCount: 0 };
+    const failed = this.#failed;
+    this.#explicit = false;
+    this.#failed = false;
+    if (failed) {
+      this.#abort();
+      return { command: 'ROLLBACK', columns: [], rows: [], rowCount: 0 };
+    }
+    this.#finishAutocommit();
+    return { command: 'COMMIT', columns: [], rows: [], rowCount: 0 };
+  }
+
+  #rollback(): StatementResult {
+    this.#explicit = false;
+    this.#failed = false;
+    this.#abort();
+    return { command: 'ROLLBACK', columns: [], rows: [], rowCount: 0 };
+  }
+
+  #set(stmt: ast.SetVariable): StatementResult {
+    const value = stmt.values === null ? DEFAULT_SETTINGS[stmt.name] ?? '' : stmt.values.map((v) => v.value).join(', ');
+    if (stmt.name === 'timezone' && !/^(utc|gmt|z|etc\/utc|00:00|\+00|0)$/i.test(value)) {
+      throw new FlintError(SqlState.featureNotSupported, `time zone "${value}" is not supported yet (only UTC)`, { position: stmt.pos + 1 });
+    }
+    this.settings.set(stmt.name, value);
+    return { command: 'SET', columns: [], rows: [], rowCount: 0 };
+  }
+
+  #show(stmt: ast.Show): StatementResult {
+    if (stmt.name === 'all') {
+      const rows = [...this.settings.entries()].sort().map(([k, v]) => [k, v]);
+      return { command: 'SHOW', columns: [{ name: 'name', type: { id: 'text' } }, { name: 'setting', type: { id: 'text' } }], rows, rowCount: rows.length };
+    }
+    const value = this.settings.get(stmt.name);
+    if (value === undefined) throw new FlintError('42704', `unrecognized configuration parameter "${stmt.name}"`, { position: stmt.pos + 1 });
+    return { command: 'SHOW', columns: [{ name: stmt.name, type: { id: 'text' } }], rows: [[value]], rowCount: 1 };
+  }
+
+  /** Roll back whatever is open (the session is closing). */
+  close(): void {
+    this.#explicit = false;
+    this.#failed = false;
+    this.#abort();
+  }
+}

@@ -1,0 +1,114 @@
+// EXPLAIN: the plan as an indented tree, PostgreSQL-style ("->" children).
+// With ANALYZE, each node also shows how many rows it produced.
+import type { BoundExpr } from '../plan/bound.ts';
+import type { Plan } from '../plan/plan.ts';
+import type { ExecContext } from './context.ts';
+import { runPlanRows } from './run.ts';
+
+export function explainPlan(plan: Plan, analyze: ExecContext | null): string[] {
+  const lines: string[] = [];
+  if (analyze !== null) {
+    const t0 = performance.now();
+    const rows = runPlanRows(plan, analyze);
+    lines.push(...describe(plan, 0));
+    lines.push(`Result rows: ${rows.length}`);
+    lines.push(`Execution Time: ${(performance.now() - t0).toFixed(3)} ms`);
+    return lines;
+  }
+  return describe(plan, 0);
+}
+
+function describe(plan: Plan, depth: number): string[] {
+  const pad = depth === 0 ? '' : `${' '.repeat(depth * 6 - 4)}->  `;
+  const detail = ' '.repeat(depth === 0 ? 2 : depth * 6 + 2);
+  const out: string[] = [];
+  const children: Plan[] = [];
+  switch (plan.kind) {
+    case 'scan':
+      out.push(`${pad}Seq Scan on ${plan.table.name}${plan.alias !== plan.table.name ? ` ${plan.alias}` : ''}`);
+      if (plan.filter !== null) out.push(`${detail}Filter: ${expr(plan.filter)}`);
+      break;
+    case 'values':
+      out.push(`${pad}Values Scan (${plan.rows.length} rows)`);
+      break;
+    case 'series':
+      out.push(`${pad}Function Scan on generate_series`);
+      break;
+    case 'one':
+      out.push(`${pad}Result${plan.rows === 0 ? ' (empty)' : ''}`);
+      break;
+    case 'filter':
+      out.push(`${pad}Filter`);
+      out.push(`${detail}Filter: ${expr(plan.predicate)}`);
+      children.push(plan.input);
+      break;
+    case 'project':
+      out.push(`${pad}Project (${plan.columns.map((c) => c.name).join(', ')})`);
+      children.push(plan.input);
+      break;
+    case 'join': {
+      const how = plan.equi.length > 0 ? 'Hash Join' : 'Nested Loop';
+      const type = plan.type === 'inner' ? '' : ` ${plan.type[0]!.toUpperCase()}${plan.type.slice(1)}`;
+      out.push(`${pad}${how}${type}`);
+      if (plan.equi.length > 0) out.push(`${detail}Hash Cond: ${plan.equi.map((e) => `(${expr(e.left)} = ${expr(e.right)})`).join(' AND ')}`);
+      if (plan.on !== null) out.push(`${detail}Join Filter: ${expr(plan.on)}`);
+      children.push(plan.left, plan.right);
+      break;
+    }
+    case 'aggregate':
+      out.push(`${pad}${plan.groupBy.length > 0 ? 'HashAggregate' : 'Aggregate'}`);
+      if (plan.groupBy.length > 0) out.push(`${detail}Group Key: ${plan.groupBy.map(expr).join(', ')}`);
+      children.push(plan.input);
+      break;
+    case 'sort':
+      out.push(`${pad}Sort`);
+      out.push(`${detail}Sort Key: ${plan.keys.map((k) => `${expr(k.expr)}${k.desc ? ' DESC' : ''}`).join(', ')}`);
+      children.push(plan.input);
+      break;
+    case 'limit':
+      out.push(`${pad}Limit`);
+      children.push(plan.input);
+      break;
+    case 'distinct':
+      out.push(`${pad}HashAggregate (DISTINCT)`);
+      children.push(plan.input);
+      break;
+    case 'setOp':
+      out.push(`${pad}${plan.op === 'union' ? (plan.all ? 'Append' : 'HashSetOp Union') : `HashSetOp ${plan.op[0]!.toUpperCase()}${plan.op.slice(1)}${plan.all ? ' All' : ''}`}`);
+      children.push(plan.left, plan.right);
+      break;
+  }
+  for (const child of children) out.push(...describe(child, depth + 1));
+  return out;
+}
+
+function expr(e: BoundExpr): string {
+  switch (e.kind) {
+    case 'column':
+    case 'outerColumn':
+      return e.name;
+    case 'const':
+      return e.value === null ? 'NULL' : typeof e.value === 'string' ? `'${e.value}'` : String(e.value);
+    case 'param':
+      return `$${e.index + 1}`;
+    case 'binary':
+      return `(${expr(e.left)} ${e.op} ${expr(e.right)})`;
+    case 'unary':
+      return `(${e.op}${expr(e.arg)})`;
+    case 'call':
+      return `${e.name}(${e.args.map(expr).join(', ')})`;
+    case 'cast':
+      return `(${expr(e.arg)})::${e.type.id}`;
+    case 'and':
+    case 'or':
+      return `(${e.args.map(expr).join(` ${e.kind.toUpperCase()} `)})`;
+    case 'not':
+      return `(NOT ${expr(e.arg)})`;
+    case 'isNull':
+      return `(${expr(e.arg)} IS ${e.not ? 'NOT ' : ''}NULL)`;
+    case 'subquery':
+      return `(SubPlan ${e.mode})`;
+    default:
+      return e.kind;
+  }
+}

@@ -1,0 +1,420 @@
+// The executor: runs a plan by pushing rows from the leaves up into a sink.
+//
+// Push-based (each operator calls its consumer per row) rather than
+// iterator-based: a table scan already visits rows with a callback, and a
+// pipeline of filters and projections becomes nested closure calls with no
+// per-row iterator objects. A consumer returns false to stop the producer
+// early (LIMIT, EXISTS); every operator passes that back up. Pipeline
+// breakers (sort, aggregate, the build side of a join, set operations)
+// materialize their input. Plans are compiled once per statement; the
+// compiled form is cached on the plan object, so a correlated subquery run
+// for every outer row is compiled only once.
+
+import { FlintError, SqlState } from '../../errors.ts';
+import type { AggregateCall, JoinPlan, Plan, SortKey } from '../plan/plan.ts';
+import { compareValues, compositeHashKey } from '../types/compare.ts';
+import type { SqlType } from '../types/sql-type.ts';
+import type { RuntimeValue, Value } from '../types/type-info.ts';
+import { compileExpr, type Compiled } from './compile-expr.ts';
+import type { ExecContext, Row } from './context.ts';
+
+/** Receives rows; returns false to stop the producer. */
+export type Sink = (row: Row) => boolean;
+/** A compiled plan: runs to completion or until the sink says stop; returns false if stopped. */
+type Runner = (ctx: ExecContext, sink: Sink) => boolean;
+
+const compiled = new WeakMap<Plan, Runner>();
+
+/** Run a plan, pushing each row into sink. Returns false if the sink stopped it. */
+export function runPlanUntil(plan: Plan, ctx: ExecContext, sink: Sink): boolean {
+  return compilePlan(plan)(ctx, sink);
+}
+
+/** Run a plan to completion and collect its rows. */
+export function runPlanRows(plan: Plan, ctx: ExecContext): Row[] {
+  const rows: Row[] = [];
+  compilePlan(plan)(ctx, (row) => {
+    rows.push(row);
+    return true;
+  });
+  return rows;
+}
+
+export function compilePlan(plan: Plan): Runner {
+  let runner = compiled.get(plan);
+  if (runner === undefined) {
+    runner = buildRunner(plan);
+    compiled.set(plan, runner);
+  }
+  return runner;
+}
+
+const INTERRUPT_CHECK_ROWS = 4096;
+
+function buildRunner(plan: Plan): Runner {
+  switch (plan.kind) {
+    case 'one': {
+      const rows = plan.rows;
+      return (_ctx, sink) => (rows === 0 ? true : sink([]));
+    }
+    case 'scan': {
+      const { table, decoders } = plan;
+      const filter = plan.filter === null ? null : compileExpr(plan.filter);
+      const n = decoders.length;
+      return (ctx, sink) => {
+        let completed = true;
+        let seen = 0;
+        ctx.engine.scan(ctx.txn, table.id, (_tid, stored) => {
+          if (++seen % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
+          const row: Row = new Array(n);
+          for (let i = 0; i < n; i++) row[i] = decoders[i]!(stored[i] ?? null) as RuntimeValue;
+          if (filter !== null && filter(row, ctx) !== true) return true;
+          if (!sink(row)) {
+            completed = false;
+            return false;
+          }
+          return true;
+        });
+        return completed;
+      };
+    }
+    case 'values': {
+      const rows = plan.rows.map((r) => r.map(compileExpr));
+      return (ctx, sink) => {
+        for (const exprs of rows) {
+          const row = exprs.map((e) => e([], ctx));
+          if (!sink(row)) return false;
+        }
+        return true;
+      };
+    }
+    case 'series':
+      return seriesRunner(plan.start, plan.stop, plan.step);
+    case 'filter': {
+      const input = compilePlan(plan.input);
+      const predicate = compileExpr(plan.predicate);
+      return (ctx, sink) => input(ctx, (row) => (predicate(row, ctx) === true ? sink(row) : true));
+    }
+    case 'project': {
+      const input = compilePlan(plan.input);
+      const exprs = plan.exprs.map(compileExpr);
+      const n = exprs.length;
+      return (ctx, sink) =>
+        input(ctx, (row) => {
+          const out: Row = new Array(n);
+          for (let i = 0; i < n; i++) out[i] = exprs[i]!(row, ctx);
+          return sink(out);
+        });
+    }
+    case 'join':
+      return joinRunner(plan);
+    case 'aggregate':
+      return aggregateRunner(plan.input, plan.groupBy.map(compileExpr), plan.groupBy.map((g) => g.type), plan.aggregates);
+    case 'sort': {
+      const input = compilePlan(plan.input);
+      const compare = rowComparator(plan.keys);
+      return (ctx, sink) => {
+        const rows: { row: Row; keys: RuntimeValue[] }[] = [];
+        const keyExprs = plan.keys.map((k) => compileExpr(k.expr));
+        input(ctx, (row) => {
+          rows.push({ row, keys: keyExprs.map((k) => k(row, ctx)) });
+          return true;
+        });
+        rows.sort((a, b) => compare(a.keys, b.keys));
+        for (const r of rows) if (!sink(r.row)) return false;
+        return true;
+      };
+    }
+    case 'limit': {
+      const input = compilePlan(plan.input);
+      const limitExpr = plan.limit === null ? null : compileExpr(plan.limit);
+      const offsetExpr = plan.offset === null ? null : compileExpr(plan.offset);
+      return (ctx, sink) => {
+        const limit = limitExpr === null ? null : countValue(limitExpr([], ctx), 'LIMIT');
+        const offset = offsetExpr === null ? 0 : countValue(offsetExpr([], ctx), 'OFFSET') ?? 0;
+        if (limit === 0) return true;
+        let skipped = 0;
+        let emitted = 0;
+        let stoppedBySink = false;
+        input(ctx, (row) => {
+          if (skipped < offset) {
+            skipped++;
+            return true;
+          }
+          if (!sink(row)) {
+            stoppedBySink = true;
+            return false;
+          }
+          emitted++;
+          return limit === null || emitted < limit;
+        });
+        return !stoppedBySink;
+      };
+    }
+    case 'distinct': {
+      const input = compilePlan(plan.input);
+      const types = plan.columns.map((c) => c.type);
+      const on = plan.on === null ? null : plan.on.map(compileExpr);
+      const onTypes = plan.on === null ? null : plan.on.map((e) => e.type);
+      return (ctx, sink) => {
+        const seen = new Set<string>();
+        return input(ctx, (row) => {
+          const key = on === null ? compositeHashKey(row, types) : compositeHashKey(on.map((e) => e(row, ctx)), onTypes!);
+          if (seen.has(key)) return true;
+          seen.add(key);
+          return sink(row);
+        });
+      };
+    }
+    case 'setOp':
+      return setOpRunner(plan.op, plan.all, compilePlan(plan.left), compilePlan(plan.right), plan.columns.map((c) => c.type));
+  }
+}
+
+function countValue(value: RuntimeValue, clause: string): number | null {
+  if (value === null) return null;
+  const n = typeof value === 'bigint' ? Number(value) : Number(value);
+  if (!Number.isFinite(n)) throw new FlintError(SqlState.invalidParameterValue, `${clause} must be a number`);
+  if (n < 0) throw new FlintError(clause === 'LIMIT' ? '2201W' : '2201X', `${clause} must not be negative`);
+  return Math.floor(n);
+}
+
+function seriesRunner(startExpr: import('../plan/bound.ts').BoundExpr, stopExpr: import('../plan/bound.ts').BoundExpr, stepExpr: import('../plan/bound.ts').BoundExpr | null): Runner {
+  const start = compileExpr(startExpr);
+  const stop = compileExpr(stopExpr);
+  const step = stepExpr === null ? null : compileExpr(stepExpr);
+  const big = startExpr.type.id === 'int8';
+  return (ctx, sink) => {
+    const a = start([], ctx);
+    const b = stop([], ctx);
+    const s = step === null ? (big ? 1n : 1) : step([], ctx);
+    if (a === null || b === null || s === null) return true;
+    if (big) {
+      let i = a as bigint;
+      const end = b as bigint;
+      const inc = s as bigint;
+      if (inc === 0n) throw new FlintError(SqlState.invalidParameterValue, 'step size cannot equal zero');
+      for (; inc > 0n ? i <= end : i >= end; i += inc) if (!sink([i])) return false;
+      return true;
+    }
+    let i = a as number;
+    const end = b as number;
+    const inc = s as number;
+    if (inc === 0) throw new FlintError(SqlState.invalidParameterValue, 'step size cannot equal zero');
+    let count = 0;
+    for (; inc > 0 ? i <= end : i >= end; i += inc) {
+      if (++count % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
+      if (!sink([i])) return false;
+    }
+    return true;
+  };
+}
+
+/** Compares key tuples by the sort keys' directions and NULL placement. */
+export function rowComparator(keys: readonly SortKey[]): (a: RuntimeValue[], b: RuntimeValue[]) => number {
+  const specs = keys.map((k) => ({ type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst }));
+  return (a, b) => {
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i]!;
+      const x = a[i] ?? null;
+      const y = b[i] ?? null;
+      if (x === null || y === null) {
+        if (x === y) continue;
+        // NULLs sort as larger than any value unless NULLS FIRST.
+        return (x === null) === spec.nullsFirst ? -1 : 1;
+      }
+      const c = compareValues(x as Value, y as Value, spec.type);
+      if (c !== 0) return spec.desc ? -c : c;
+    }
+    return 0;
+  };
+}
+
+function joinRunner(plan: JoinPlan): Runner {
+  const left = compilePlan(plan.left);
+  const right = compilePlan(plan.right);
+  const on = plan.on === null ? null : compileExpr(plan.on);
+  const leftWidth = plan.left.columns.length;
+  const rightWidth = plan.right.columns.length;
+  const { type } = plan;
+  const keepLeft = type === 'left' || type === 'full';
+  const keepRight = type === 'right' || type === 'full';
+  const leftNulls = (): Row => new Array(leftWidth).fill(null);
+  const rightNulls = (): Row => new Array(rightWidth).fill(null);
+  const leftKeys = plan.equi.map((e) => compileExpr(e.left));
+  const rightKeys = plan.equi.map((e) => compileExpr(e.right));
+  const keyTypes = plan.equi.map((e) => e.type);
+  const hashed = plan.equi.length > 0;
+
+  return (ctx, sink) => {
+    // Build: materialize the right side (hashed on the equi-join keys if any).
+    const rightRows = runPlanRows(plan.right, ctx);
+    const matched = keepRight ? new Uint8Array(rightRows.length) : null;
+    let table: Map<string, number[]> | null = null;
+    if (hashed) {
+      table = new Map();
+      for (let i = 0; i < rightRows.length; i++) {
+        const keys = rightKeys.map((k) => k(rightRows[i]!, ctx));
+        if (keys.includes(null)) continue; // NULL never equals anything
+        const key = compositeHashKey(keys, keyTypes);
+        const bucket = table.get(key);
+        if (bucket === undefined) table.set(key, [i]);
+        else bucket.push(i);
+      }
+    }
+    void right;
+    const completed = left(ctx, (l) => {
+      let found = false;
+      let candidates: Iterable<number>;
+      if (table !== null) {
+        const keys = leftKeys.map((k) => k(l, ctx));
+        candidates = keys.includes(null) ? [] : table.get(compositeHashKey(keys, keyTypes)) ?? [];
+      } else {
+        candidates = indices(rightRows.length);
+      }
+      for (const i of candidates) {
+        const combined = l.concat(rightRows[i]!);
+        if (on !== null && on(combined, ctx) !== true) continue;
+        found = true;
+        if (matched !== null) matched[i] = 1;
+        if (!sink(combined)) return false;
+      }
+      if (!found && keepLeft) return sink(l.concat(rightNulls()));
+      return true;
+    });
+    if (!completed) return false;
+    if (matched !== null) {
+      for (let i = 0; i < rightRows.length; i++) {
+        if (matched[i] === 0 && !sink(leftNulls().concat(rightRows[i]!))) return false;
+      }
+    }
+    return true;
+  };
+}
+
+function* indices(n: number): Generator<number> {
+  for (let i = 0; i < n; i++) yield i;
+}
+
+interface GroupState {
+  keys: RuntimeValue[];
+  states: unknown[];
+  /** DISTINCT aggregates: the argument keys seen, per aggregate. */
+  seen: (Set<string> | null)[];
+  /** Aggregates with ORDER BY: their argument rows, sorted at the end. */
+  pending: (RuntimeValue[][] | null)[];
+}
+
+function aggregateRunner(inputPlan: Plan, groupBy: Compiled[], groupTypes: readonly SqlType[], aggregates: readonly AggregateCall[]): Runner {
+  const input = compilePlan(inputPlan);
+  const args = aggregates.map((a) => a.args.map(compileExpr));
+  const argTypes = aggregates.map((a) => a.args.map((e) => e.type));
+  const filters = aggregates.map((a) => (a.filter === null ? null : compileExpr(a.filter)));
+  const orderKeys = aggregates.map((a) => a.orderBy.map((k) => compileExpr(k.expr)));
+  const orderCompare = aggregates.map((a) => (a.orderBy.length === 0 ? null : rowComparator(a.orderBy)));
+  const newGroup = (keys: RuntimeValue[]): GroupState => ({
+    keys,
+    states: aggregates.map((a) => a.def.create()),
+    seen: aggregates.map((a) => (a.distinct ? new Set<string>() : null)),
+    pending: aggregates.map((a) => (a.orderBy.length > 0 ? [] : null)),
+  });
+  return (ctx, sink) => {
+    const groups = new Map<string, GroupState>();
+    const single = groupBy.length === 0 ? newGroup([]) : null;
+    input(ctx, (row) => {
+      let group = single;
+      if (group === null) {
+        const keys = groupBy.map((g) => g(row, ctx));
+        const key = compositeHashKey(keys, groupTypes);
+        group = groups.get(key) ?? null;
+        if (group === null) {
+          group = newGroup(keys);
+          groups.set(key, group);
+        }
+      }
+      for (let a = 0; a < aggregates.length; a++) {
+        const filter = filters[a];
+        if (filter !== null && filter !== undefined && filter(row, ctx) !== true) continue;
+        const values = args[a]!.map((e) => e(row, ctx));
+        const seen = group.seen[a];
+        if (seen !== null && seen !== undefined) {
+          const key = compositeHashKey(values, argTypes[a]!);
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
+        const pending = group.pending[a];
+        if (pending !== null && pending !== undefined) {
+          pending.push([...values, ...orderKeys[a]!.map((k) => k(row, ctx))]);
+          continue;
+        }
+        aggregates[a]!.def.step(group.states[a], ...values);
+      }
+      return true;
+    });
+    const emit = (group: GroupState): boolean => {
+      const out: Row = [...group.keys];
+      for (let a = 0; a < aggregates.length; a++) {
+        const pending = group.pending[a];
+        if (pending !== null && pending !== undefined) {
+          const n = args[a]!.length;
+          const compare = orderCompare[a]!;
+          pending.sort((x, y) => compare(x.slice(n), y.slice(n)));
+          for (const p of pending) aggregates[a]!.def.step(group.states[a], ...p.slice(0, n));
+        }
+        out.push(aggregates[a]!.def.final(group.states[a]));
+      }
+      return sink(out);
+    };
+    if (single !== null) return emit(single);
+    for (const group of groups.values()) if (!emit(group)) return false;
+    return true;
+  };
+}
+
+function setOpRunner(op: 'union' | 'intersect' | 'except', all: boolean, left: Runner, right: Runner, types: SqlType[]): Runner {
+  return (ctx, sink) => {
+    if (op === 'union') {
+      if (all) return left(ctx, sink) && right(ctx, sink);
+      const seen = new Set<string>();
+      const distinct: Sink = (row) => {
+        const key = compositeHashKey(row, types);
+        if (seen.has(key)) return true;
+        seen.add(key);
+        return sink(row);
+      };
+      return left(ctx, distinct) && right(ctx, distinct);
+    }
+    // INTERSECT / EXCEPT: count the right side's rows, then stream the left.
+    const counts = new Map<string, number>();
+    right(ctx, (row) => {
+      const key = compositeHashKey(row, types);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      return true;
+    });
+    const emitted = new Set<string>();
+    return left(ctx, (row) => {
+      const key = compositeHashKey(row, types);
+      const n = counts.get(key) ?? 0;
+      if (op === 'intersect') {
+        if (n === 0) return true;
+        if (all) counts.set(key, n - 1);
+        else {
+          if (emitted.has(key)) return true;
+          emitted.add(key);
+        }
+        return sink(row);
+      }
+      // except
+      if (all) {
+        if (n > 0) {
+          counts.set(key, n - 1);
+          return true;
+        }
+        return sink(row);
+      }
+      if (n > 0 || emitted.has(key)) return true;
+      emitted.add(key);
+      return sink(row);
+    });
+  };
+}

@@ -1,0 +1,522 @@
+// Binding queries: SELECT, VALUES and set operations, from the syntax tree
+// to a logical plan.
+//
+// The order is PostgreSQL's: FROM builds the row scope; WHERE filters it;
+// GROUP BY and aggregates group it; HAVING filters the groups; the select
+// list is computed; DISTINCT, ORDER BY and LIMIT apply to the result. ORDER
+// BY may name an output column (by alias or position) or, when there is no
+// DISTINCT, any expression over the input: those are computed as hidden
+// columns beside the output, sorted on, then dropped.
+
+import { FlintError } from '../../errors.ts';
+import type * as ast from '../ast.ts';
+import type { CatalogReader } from '../catalog.ts';
+import { parse } from '../parser.ts';
+import { decoderFor } from '../storage-values.ts';
+import { resolveCommonType } from '../types/cast.ts';
+import type { EvalContext } from '../types/eval-context.ts';
+import type { SqlType } from '../types/sql-type.ts';
+import { T } from '../types/type-info.ts';
+import type { BoundExpr } from './bound.ts';
+import { containsAggregate, ExprBinder, exprId, type GroupContext, type QueryBinding } from './bind-expr.ts';
+import type { AggregateCall, OutputColumn, Plan, SortKey } from './plan.ts';
+import { Scope, type ScopeColumn } from './scope.ts';
+
+interface Cte {
+  readonly name: string;
+  readonly query: ast.Query;
+  readonly columns: readonly string[] | null;
+}
+
+/** A bound FROM item: its plan and the columns it adds to the scope. */
+interface Source {
+  plan: Plan;
+  columns: ScopeColumn[];
+}
+
+export class QueryBinder implements QueryBinding {
+  readonly exprs: ExprBinder;
+  readonly #catalog: CatalogReader;
+  /** CTEs visible at each nesting level, innermost last. */
+  readonly #ctes: Map<string, Cte>[] = [];
+  #viewDepth = 0;
+  /** CTEs being bound now: a CTE that names itself (without RECURSIVE) means a table of that name. */
+  readonly #bindingCtes = new Set<Cte>();
+
+  constructor(catalog: CatalogReader, paramTypes: (SqlType | undefined)[], evalContext: EvalContext) {
+    this.#catalog = catalog;
+    this.exprs = new ExprBinder(paramTypes, evalContext, this);
+  }
+
+  bindSubquery(query: ast.Query, outer: Scope): { plan: Plan; correlated: boolean } {
+    const probe = new Scope([], outer, true);
+    const plan = this.bindQuery(query, probe);
+    return { plan, correlated: probe.correlated };
+  }
+
+  /** Bind a whole query; `outer` is the enclosing query's scope for correlated references. */
+  bindQuery(q: ast.Query, outer: Scope | null): Plan {
+    if (q.with !== null) {
+      if (q.with.recursive) throw new FlintError('0A000', 'WITH RECURSIVE is not supported yet', { position: q.with.pos + 1 });
+      const level = new Map<string, Cte>();
+      this.#ctes.push(level);
+      for (const cte of q.with.ctes) {
+        if (cte.query.kind !== 'query') throw new FlintError('0A000', 'data-modifying statements in WITH are not supported yet', { position: cte.pos + 1 });
+        if (level.has(cte.name)) throw new FlintError('42712', `WITH query name "${cte.name}" specified more than once`, { position: cte.pos + 1 });
+        level.set(cte.name, { name: cte.name, query: cte.query, columns: cte.columns });
+      }
+    }
+    try {
+      return this.#bindQueryBody(q, outer);
+    } finally {
+      if (q.with !== null) this.#ctes.pop();
+    }
+  }
+
+  #bindQueryBody(q: ast.Query, outer: Scope | null): Plan {
+    if (q.locking.length > 0) {
+      // FOR UPDATE under snapshot isolation: the rows are read as usual; a
+      // later write to them conflicts like any other write (40001).
+    }
+    if (q.body.kind === 'select') {
+      return this.#bindSelect(q.body, q, outer);
+    }
+    let plan = this.#bindBody(q.body, outer);
+    plan = this.#orderAndLimitOutput(plan, q, outer);
+    return plan;
+  }
+
+  /** A VALUES list, set operation or parenthesised query, without ORDER BY/LIMIT of its own. */
+  #bindBody(body: ast.QueryBody, outer: Scope | null): Plan {
+    switch (body.kind) {
+      case 'select':
+        return this.#bindSelect(body, null, outer);
+      case 'query':
+        return this.bindQuery(body, outer);
+      case 'values':
+        return this.#bindValues(body, outer);
+      case 'setOp':
+        return this.#bindSetOp(body, outer);
+    }
+  }
+
+  #bindValues(v: ast.Values, outer: Scope | null): Plan {
+    const scope = new Scope([], outer);
+    const width = v.rows[0]!.length;
+    const rows = v.rows.map((r, i) => {
+      if (r.length !== width) throw new FlintError('42601', 'VALUES lists must all be the same length', { position: (r[0]?.pos ?? v.pos) + 1 });
+      void i;
+      return r.map((e) => this.exprs.bind(e, scope));
+    });
+    const types = Array.from({ length: width }, (_, c) => {
+      const t = resolveCommonType(rows.map((r) => r[c]!.type), 'VALUES');
+      return t.id === 'unknown' || t.id === 'null' ? T.text : t;
+    });
+    return {
+      kind: 'values',
+      columns: types.map((type, c) => ({ name: `column${c + 1}`, type })),
+      rows: rows.map((r, ri) => r.map((e, c) => this.exprs.coerce(e, types[c]!, 'implicit', v.rows[ri]![c]!.pos))),
+    };
+  }
+
+  #bindSetOp(s: ast.SetOperation, outer: Scope | null): Plan {
+    const left = this.#bindBody(s.left, outer);
+    const right = this.#bindBody(s.right, outer);
+    const name = s.op.toUpperCase();
+    if (left.columns.length !== right.columns.length) {
+      throw new FlintError('42601', `each ${name} query must have the same number of columns`, { position: s.pos + 1 });
+    }
+    const types = left.columns.map((c, i) => {
+      const t = resolveCommonType([c.type, right.columns[i]!.type], name);
+      return t.id === 'unknown' || t.id === 'null' ? T.text : t;
+    });
+    const columns = left.columns.map((c, i) => ({ name: c.name, type: types[i]! }));
+    return { kind: 'setOp', columns, op: s.op, all: s.all, left: this.#castColumns(left, types), right: this.#castColumns(right, types) };
+  }
+
+  /** Project a plan's columns to the given types where they differ. */
+  #castColumns(plan: Plan, types: readonly SqlType[]): Plan {
+    if (plan.columns.every((c, i) => c.type.id === types[i]!.id && c.type.length === types[i]!.length)) return plan;
+    const exprs = plan.columns.map((c, i) => this.exprs.coerce({ kind: 'column', type: c.type, index: i, name: c.name }, types[i]!, 'implicit', 0));
+    return { kind: 'project', columns: plan.columns.map((c, i) => ({ name: c.name, type: types[i]! })), input: plan, exprs };
+  }
+
+  /** ORDER BY / LIMIT over the output of a set operation or VALUES: output names and positions only. */
+  #orderAndLimitOutput(plan: Plan, q: ast.Query, outer: Scope | null): Plan {
+    if (q.orderBy.length > 0) {
+      const scope = new Scope(plan.columns.map((c) => ({ name: c.name, table: '', type: c.type, hidden: false })), outer);
+      const keys: SortKey[] = q.orderBy.map((s) => {
+        const ordinal = ordinalOf(s.expr, plan.columns.length);
+        const expr: BoundExpr = ordinal !== null
+          ? { kind: 'column', type: plan.columns[ordinal]!.type, index: ordinal, name: plan.columns[ordinal]!.name }
+          : this.exprs.bind(s.expr, scope);
+        return sortKey(expr, s);
+      });
+      plan = { kind: 'sort', columns: plan.columns, input: plan, keys };
+    }
+    return this.#limit(plan, q, outer);
+  }
+
+  #limit(plan: Plan, q: ast.Query, outer: Scope | null): Plan {
+    if (q.limit === null && q.offset === null) return plan;
+    const scope = new Scope([], outer);
+    const bindCount = (e: ast.Expr | null) => (e === null ? null : this.exprs.coerce(this.exprs.bind(e, scope, null, T.int8), T.int8, 'implicit', e.pos));
+    return { kind: 'limit', columns: plan.columns, input: plan, limit: bindCount(q.limit), offset: bindCount(q.offset) };
+  }
+
+  // ---- SELECT -----------------------------------------------------------------------------
+
+  #bindSelect(s: ast.Select, q: ast.Query | null, outer: Scope | null): Plan {
+    // FROM
+    let source: Source;
+    if (s.from.length === 0) {
+      source = { plan: { kind: 'one', columns: [], rows: 1 }, columns: [] };
+    } else {
+      source = this.#bindFromItem(s.from[0]!, outer);
+      for (const item of s.from.slice(1)) {
+        const right = this.#bindFromItem(item, outer);
+        source = this.#join(source, right, 'cross', null, outer);
+      }
+    }
+    const scope = new Scope(source.columns, outer);
+    let plan = source.plan;
+
+    // WHERE
+    if (s.where !== null) {
+      if (containsAggregate(s.where)) throw new FlintError('42803', 'aggregate functions are not allowed in WHERE', { position: s.where.pos + 1 });
+      plan = { kind: 'filter', columns: plan.columns, input: plan, predicate: this.exprs.bindCondition(s.where, scope, 'WHERE') };
+    }
+
+    // Select list, expanded (* and t.*).
+    const targets = this.#expandTargets(s.targets, scope);
+
+    // GROUP BY and aggregates.
+    const orderBy = q?.orderBy ?? [];
+    const grouped = s.groupBy.length > 0 || s.having !== null ||
+      targets.some((t) => t.ast !== null && containsAggregate(t.ast)) || orderBy.some((o) => containsAggregate(o.expr));
+    let group: GroupContext | null = null;
+    let outScope = scope;
+    if (grouped) {
+      const keys = s.groupBy.map((g) => this.#bindGroupKey(g, scope, targets));
+      group = { keys, keyIds: keys.map(exprId), aggregates: [], input: scope };
+    }
+
+    const bindTarget = (t: Target): BoundExpr => {
+      if (t.ast !== null) return this.exprs.bind(t.ast, scope, group);
+      if (group === null) return t.bound!;
+      // A column from `*` in a grouped query must be a group key.
+      const index = group.keyIds.indexOf(exprId(t.bound!));
+      if (index < 0) {
+        throw new FlintError('42803', `column "${t.name}" must appear in the GROUP BY clause or be used in an aggregate function`);
+      }
+      return { kind: 'column', type: t.bound!.type, index, name: t.name };
+    };
+    const outputs = targets.map(bindTarget);
+    const having = s.having === null ? null : this.exprs.bindCondition(s.having, scope, 'HAVING', group);
+
+    // ORDER BY: output columns by position or name, else expressions (hidden columns).
+    const hidden: BoundExpr[] = [];
+    const sortKeys: SortKey[] = [];
+    for (const o of orderBy) {
+      const ordinal = ordinalOf(o.expr, outputs.length);
+      let index: number;
+      if (ordinal !== null) {
+        index = ordinal;
+      } else {
+        const byName = o.expr.kind === 'columnRef' && o.expr.table === null ? targets.findIndex((t) => t.name === (o.expr as ast.ColumnRef).column && t.explicitAlias) : -1;
+        if (byName >= 0) {
+          index = byName;
+        } else {
+          const bound = this.exprs.bind(o.expr, scope, group);
+          const same = outputs.findIndex((e) => exprId(e) === exprId(bound));
+          if (same >= 0) index = same;
+          else {
+            if (s.distinct) throw new FlintError('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', { position: o.pos + 1 });
+            hidden.push(bound);
+            index = outputs.length + hidden.length - 1;
+          }
+        }
+      }
+      const all = [...outputs, ...hidden];
+      sortKeys.push(sortKey({ kind: 'column', type: all[index]!.type, index, name: '' }, o));
+    }
+
+    if (group !== null) {
+      const aggColumns: OutputColumn[] = [
+        ...group.keys.map((k, i) => ({ name: `key${i}`, type: k.type })),
+        ...group.aggregates.map((a: AggregateCall) => ({ name: a.name, type: a.type })),
+      ];
+      plan = { kind: 'aggregate', columns: aggColumns, input: plan, groupBy: group.keys, aggregates: group.aggregates };
+      if (having !== null) plan = { kind: 'filter', columns: plan.columns, input: plan, predicate: having };
+      outScope = scope;
+    }
+    void outScope;
+
+    const outputColumns: OutputColumn[] = targets.map((t, i) => ({ name: t.name, type: outputs[i]!.type.id === 'unknown' ? T.text : outputs[i]!.type }));
+    const all = [...outputs, ...hidden].map((e) => (e.type.id === 'unknown' ? this.exprs.coerce(e, T.text, 'implicit', 0) : e));
+    plan = {
+      kind: 'project',
+      columns: [...outputColumns, ...hidden.map((h, i) => ({ name: `?sort${i}`, type: h.type }))],
+      input: plan,
+      exprs: all,
+    };
+    if (s.distinct) {
+      if (s.distinctOn !== null) throw new FlintError('0A000', 'SELECT DISTINCT ON is not supported yet', { position: s.pos + 1 });
+      plan = { kind: 'distinct', columns: plan.columns, input: plan, on: null };
+    }
+    if (sortKeys.length > 0) plan = { kind: 'sort', columns: plan.columns, input: plan, keys: sortKeys };
+    if (q !== null) plan = this.#limit(plan, q, outer);
+    if (hidden.length > 0) {
+      plan = {
+        kind: 'project',
+        columns: outputColumns,
+        input: plan,
+        exprs: outputColumns.map((c, i) => ({ kind: 'column', type: c.type, index: i, name: c.name })),
+      };
+    }
+    return plan;
+  }
+
+  /** A GROUP BY item: an output column position, an output alias, or an expression over the input. */
+  #bindGroupKey(g: ast.GroupingItem, scope: Scope, targets: readonly Target[]): BoundExpr {
+    if (g.kind === 'groupingSet') throw new FlintError('0A000', 'GROUPING SETS, ROLLUP and CUBE are not supported yet', { position: g.pos + 1 });
+    const ordinal = ordinalOf(g, targets.length);
+    if (ordinal !== null) {
+      const t = targets[ordinal]!;
+      if (t.ast !== null && containsAggregate(t.ast)) throw new FlintError('42803', `aggregate functions are not allowed in GROUP BY`, { position: g.pos + 1 });
+      return t.ast === null ? t.bound! : this.exprs.bind(t.ast, scope);
+    }
+    if (g.kind === 'columnRef' && g.table === null) {
+      try {
+        return this.exprs.bind(g, scope);
+      } catch (error) {
+        // An output column name is accepted where no input column has it.
+        const t = targets.find((x) => x.name === g.column && x.explicitAlias);
+        if (t === undefined || t.ast === null) throw error;
+        return this.exprs.bind(t.ast, scope);
+      }
+    }
+    if (containsAggregate(g)) throw new FlintError('42803', 'aggregate functions are not allowed in GROUP BY', { position: g.pos + 1 });
+    return this.exprs.bind(g, scope);
+  }
+
+  #expandTargets(list: readonly ast.ResultTarget[], scope: Scope): Target[] {
+    const out: Target[] = [];
+    for (const t of list) {
+      if (t.expr.kind === 'star') {
+        const table = t.expr.table === null ? null : t.expr.table.name;
+        const indexes = scope.star(table, t.expr.pos);
+        if (indexes.length === 0 && table === null) throw new FlintError('42601', 'SELECT * with no tables specified is not valid', { position: t.pos + 1 });
+        for (const i of indexes) {
+          const c = scope.columns[i]!;
+          out.push({ name: c.name, ast: null, bound: { kind: 'column', type: c.type, index: i, name: c.name }, explicitAlias: false });
+        }
+        continue;
+      }
+      out.push({ name: t.alias ?? targetName(t.expr), ast: t.expr, bound: null, explicitAlias: t.alias !== null });
+    }
+    return out;
+  }
+
+  // ---- FROM -------------------------------------------------------------------------------
+
+  #bindFromItem(item: ast.FromItem, outer: Scope | null): Source {
+    switch (item.kind) {
+      case 'tableRef':
+        return this.#bindTableRef(item, outer);
+      case 'subqueryRef': {
+        if (item.alias === null) throw new FlintError('42601', 'subquery in FROM must have an alias', { position: item.pos + 1 });
+        const plan = this.bindQuery(item.query, item.lateral ? outer : outer);
+        return this.#aliased(plan, item.alias.name, item.alias.columns, item.pos);
+      }
+      case 'functionRef':
+        return this.#bindFunctionRef(item, outer);
+      case 'join': {
+        const left = this.#bindFromItem(item.left, outer);
+        const right = this.#bindFromItem(item.right, outer);
+        if (item.alias !== null) throw new FlintError('0A000', 'aliases on joins are not supported yet', { position: item.pos + 1 });
+        return this.#join(left, right, item.type, item, outer);
+      }
+    }
+  }
+
+  #bindTableRef(item: ast.TableRef, outer: Scope | null): Source {
+    const name = item.name.name;
+    if (item.name.schema !== null && item.name.schema !== 'public') {
+      throw new FlintError('42P01', `relation "${item.name.schema}.${name}" does not exist`, { position: item.pos + 1 });
+    }
+    const alias = item.alias?.name ?? name;
+    if (item.name.schema === null) {
+      for (let i = this.#ctes.length - 1; i >= 0; i--) {
+        const cte = this.#ctes[i]!.get(name);
+        if (cte !== undefined && !this.#bindingCtes.has(cte)) {
+          // Bind the CTE's query where it was defined: it sees its own WITH
+          // level (earlier CTEs) and the levels outside, not inner ones.
+          const saved = this.#ctes.splice(i + 1);
+          this.#bindingCtes.add(cte);
+          try {
+            const plan = this.bindQuery(cte.query, null);
+            return this.#aliased(plan, alias, item.alias?.columns ?? cte.columns, item.pos);
+          } finally {
+            this.#bindingCtes.delete(cte);
+            this.#ctes.push(...saved);
+          }
+        }
+      }
+    }
+    const table = this.#catalog.table(name);
+    if (table !== undefined) {
+      const columns = table.columns.map((c) => ({ name: c.name, type: c.type }));
+      const plan: Plan = { kind: 'scan', columns, table: table.def, decoders: table.columns.map((c) => decoderFor(c.type)) as never, filter: null, alias };
+      return this.#aliased(plan, alias, item.alias?.columns ?? null, item.pos);
+    }
+    const view = this.#catalog.view(name);
+    if (view !== undefined) {
+      if (this.#viewDepth > 32) throw new FlintError('42P17', `infinite recursion detected in view "${name}"`);
+      const statements = parse(view.query);
+      const query = statements[0];
+      if (query === undefined || query.kind !== 'query') throw new FlintError('XX000', `view "${name}" has no query`);
+      this.#viewDepth++;
+      try {
+        const saved = this.#ctes.splice(0);
+        try {
+          const plan = this.bindQuery(query, null);
+          return this.#aliased(plan, alias, item.alias?.columns ?? view.columns, item.pos);
+        } finally {
+          this.#ctes.push(...saved);
+        }
+      } finally {
+        this.#viewDepth--;
+      }
+    }
+    void outer;
+    throw new FlintError('42P01', `relation "${name}" does not exist`, { position: item.pos + 1 });
+  }
+
+  #bindFunctionRef(item: ast.FunctionRef, outer: Scope | null): Source {
+    const call = item.call;
+    if (call.kind !== 'funcCall' || call.name !== 'generate_series') {
+      throw new FlintError('0A000', `set-returning function ${call.name} in FROM is not supported yet`, { position: item.pos + 1 });
+    }
+    const scope = new Scope([], outer);
+    const args = call.args.map((a) => this.exprs.bind(a, scope));
+    if (args.length < 2 || args.length > 3) throw new FlintError('42883', 'function generate_series needs 2 or 3 arguments', { position: item.pos + 1 });
+    const big = args.some((a) => a.type.id === 'int8');
+    if (args.some((a) => !['int2', 'int4', 'int8', 'unknown'].includes(a.type.id))) {
+      throw new FlintError('0A000', 'generate_series over non-integer types is not supported yet', { position: item.pos + 1 });
+    }
+    const type = big ? T.int8 : T.int4;
+    const cast = args.map((a, i) => this.exprs.coerce(a, type, 'implicit', call.args[i]!.pos));
+    const plan: Plan = { kind: 'series', columns: [{ name: 'generate_series', type }], start: cast[0]!, stop: cast[1]!, step: cast[2] ?? null };
+    const alias = item.alias?.name ?? 'generate_series';
+    const columns = item.alias?.columns ?? (item.alias === null ? null : [alias]);
+    return this.#aliased(plan, alias, columns, item.pos);
+  }
+
+  #aliased(plan: Plan, alias: string, columnAliases: readonly string[] | null, pos: number): Source {
+    if (columnAliases !== null && columnAliases.length > plan.columns.length) {
+      throw new FlintError('42P10', `table "${alias}" has ${plan.columns.length} columns available but ${columnAliases.length} columns specified`, { position: pos + 1 });
+    }
+    const columns = plan.columns.map((c, i) => ({ name: columnAliases?.[i] ?? c.name, table: alias, type: c.type, hidden: false }));
+    return { plan, columns };
+  }
+
+  #join(left: Source, right: Source, type: ast.JoinExpr['type'], item: ast.JoinExpr | null, outer: Scope | null): Source {
+    const columns = [...left.columns, ...right.columns];
+    const planColumns = [...left.plan.columns, ...right.plan.columns];
+    let on: BoundExpr | null = null;
+    if (item !== null && (item.using !== null || item.natural)) {
+      const names = item.natural
+        ? left.columns.filter((c) => !c.hidden && right.columns.some((r) => r.name === c.name && !r.hidden)).map((c) => c.name)
+        : item.using!.map((u) => u.name);
+      const conds: BoundExpr[] = [];
+      for (const name of names) {
+        const li = left.columns.findIndex((c) => c.name === name && !c.hidden);
+        const ri = right.columns.findIndex((c) => c.name === name && !c.hidden);
+        if (li < 0 || ri < 0) throw new FlintError('42703', `column "${name}" specified in USING clause does not exist in ${li < 0 ? 'left' : 'right'} table`, { position: item.pos + 1 });
+        const scope = new Scope(columns.map((c) => ({ ...c, hidden: false })), outer);
+        void scope;
+        const l: BoundExpr = { kind: 'column', type: left.columns[li]!.type, index: li, name };
+        const r: BoundExpr = { kind: 'column', type: right.columns[ri]!.type, index: left.columns.length + ri, name };
+        conds.push(this.#equals(l, r, item.pos));
+        // The merged column appears once: hide the right copy (the left copy for RIGHT joins).
+        if (type === 'right') columns[li] = { ...columns[li]!, hidden: true };
+        else columns[left.columns.length + ri] = { ...columns[left.columns.length + ri]!, hidden: true };
+      }
+      on = conds.length === 0 ? null : conds.length === 1 ? conds[0]! : { kind: 'and', type: T.bool, args: conds };
+    } else if (item !== null && item.on !== null) {
+      const scope = new Scope(columns, outer);
+      if (containsAggregate(item.on)) throw new FlintError('42803', 'aggregate functions are not allowed in JOIN conditions', { position: item.on.pos + 1 });
+      on = this.exprs.bindCondition(item.on, scope, 'JOIN/ON');
+    }
+    const plan: Plan = { kind: 'join', columns: planColumns, type: type === 'cross' ? 'inner' : type, left: left.plan, right: right.plan, on, equi: [] };
+    return { plan, columns };
+  }
+
+  #equals(l: BoundExpr, r: BoundExpr, pos: number): BoundExpr {
+    return this.exprs.bindCondition({ kind: 'binaryOp', pos, op: '=', left: placeholder(0), right: placeholder(1) }, new PlaceholderScope([l, r]), 'USING');
+  }
+}
+
+interface Target {
+  readonly name: string;
+  readonly ast: ast.Expr | null;
+  readonly bound: BoundExpr | null;
+  readonly explicitAlias: boolean;
+}
+
+/** Column name PostgreSQL gives an unaliased select-list item. */
+function targetName(e: ast.Expr): string {
+  switch (e.kind) {
+    case 'columnRef':
+      return e.column;
+    case 'funcCall':
+      return e.name;
+    case 'cast':
+      return e.arg.kind === 'columnRef' || e.arg.kind === 'funcCall' ? targetName(e.arg) : e.type.name === 'bpchar' ? 'bpchar' : e.type.name;
+    case 'case':
+      return 'case';
+    case 'sqlValueFunction':
+      return e.name;
+    case 'exists':
+      return 'exists';
+    case 'subquery':
+      return '?column?';
+    default:
+      return '?column?';
+  }
+}
+
+/** An integer constant in ORDER BY / GROUP BY is an output column position (1-based). */
+function ordinalOf(e: ast.Expr, count: number): number | null {
+  if (e.kind !== 'number' || e.form !== 'integer') return null;
+  const n = Number(e.text);
+  if (n < 1 || n > count) throw new FlintError('42P10', `ORDER BY position ${e.text} is not in select list`, { position: e.pos + 1 });
+  return n - 1;
+}
+
+function sortKey(expr: BoundExpr, s: ast.SortBy): SortKey {
+  // PostgreSQL: NULLs sort as if larger than every value, so they come last
+  // ascending and first descending, unless NULLS FIRST/LAST says otherwise.
+  return { expr, desc: s.desc, nullsFirst: s.nulls === null ? s.desc : s.nulls === 'first' };
+}
+
+// USING joins compare two already-bound columns: a tiny scope whose columns
+// are exactly those two lets the ordinary '=' resolution (with its implicit
+// casts) do the work.
+function placeholder(i: number): ast.ColumnRef {
+  return { kind: 'columnRef', pos: 0, catalog: null, schema: null, table: '\u0000', column: `\u0000${i}` };
+}
+
+class PlaceholderScope extends Scope {
+  readonly #exprs: readonly BoundExpr[];
+  constructor(exprs: readonly BoundExpr[]) {
+    super(exprs.map((e, i) => ({ name: `\u0000${i}`, table: '\u0000', type: e.type, hidden: false })), null);
+    this.#exprs = exprs;
+  }
+  override resolve(table: string | null, column: string, pos: number) {
+    const r = super.resolve(table, column, pos);
+    const e = this.#exprs[r.index]!;
+    return { depth: 0, index: (e as { index: number }).index, column: r.column };
+  }
+}

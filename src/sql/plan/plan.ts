@@ -1,0 +1,151 @@
+// Logical plans: what a query computes, as a tree of relational operators
+// over rows (arrays of runtime values). The binder builds them, the
+// optimizer rewrites them (optimize.ts), the executor runs them (exec/).
+// Every node lists its output columns; expressions above a node refer to
+// its output by position.
+
+import type { SqlType } from '../types/sql-type.ts';
+import type { AggregateDef } from '../functions/aggregates.ts';
+import type { BoundExpr } from './bound.ts';
+import type { TableDef } from '../../txn/engine.ts';
+
+export interface OutputColumn {
+  readonly name: string;
+  readonly type: SqlType;
+}
+
+export type Plan =
+  | ScanPlan
+  | ValuesPlan
+  | SeriesPlan
+  | FilterPlan
+  | ProjectPlan
+  | JoinPlan
+  | AggregatePlan
+  | SortPlan
+  | LimitPlan
+  | DistinctPlan
+  | SetOpPlan
+  | EmptyPlan;
+
+/** Every visible row of a table; `filter` pushed down from above. Columns are the table's, in order. */
+export interface ScanPlan {
+  readonly kind: 'scan';
+  readonly columns: readonly OutputColumn[];
+  readonly table: TableDef;
+  /** Conversion of each stored column to its SQL runtime value. */
+  readonly decoders: readonly ((stored: unknown) => unknown)[];
+  readonly filter: BoundExpr | null;
+  /** The alias the query used, for EXPLAIN. */
+  readonly alias: string;
+}
+
+export interface ValuesPlan {
+  readonly kind: 'values';
+  readonly columns: readonly OutputColumn[];
+  readonly rows: readonly (readonly BoundExpr[])[];
+}
+
+/** generate_series(start, stop[, step]) over integers (int4/int8) or numeric. */
+export interface SeriesPlan {
+  readonly kind: 'series';
+  readonly columns: readonly OutputColumn[];
+  readonly start: BoundExpr;
+  readonly stop: BoundExpr;
+  readonly step: BoundExpr | null;
+}
+
+/** One row with no columns: SELECT without FROM. `rows` 0 makes it empty (a false constant filter). */
+export interface EmptyPlan {
+  readonly kind: 'one';
+  readonly columns: readonly OutputColumn[];
+  readonly rows: 0 | 1;
+}
+
+export interface FilterPlan {
+  readonly kind: 'filter';
+  readonly columns: readonly OutputColumn[];
+  readonly input: Plan;
+  readonly predicate: BoundExpr;
+}
+
+export interface ProjectPlan {
+  readonly kind: 'project';
+  readonly columns: readonly OutputColumn[];
+  readonly input: Plan;
+  readonly exprs: readonly BoundExpr[];
+}
+
+/**
+ * A join. The output row is left's columns then right's. `on` runs over that
+ * combined row. `equi` lists pairs of (left expr over left row, right expr
+ * over right row) that must be equal for `on` to hold: the executor then
+ * builds a hash table on the right side instead of a nested loop.
+ */
+export interface JoinPlan {
+  readonly kind: 'join';
+  readonly columns: readonly OutputColumn[];
+  readonly type: 'inner' | 'left' | 'right' | 'full' | 'cross';
+  readonly left: Plan;
+  readonly right: Plan;
+  readonly on: BoundExpr | null;
+  readonly equi: readonly { readonly left: BoundExpr; readonly right: BoundExpr; readonly type: SqlType }[];
+}
+
+export interface AggregateCall {
+  readonly def: AggregateDef;
+  readonly args: readonly BoundExpr[];
+  readonly distinct: boolean;
+  readonly filter: BoundExpr | null;
+  readonly type: SqlType;
+  /** ORDER BY inside the call (string_agg(x, ',' ORDER BY y)). */
+  readonly orderBy: readonly SortKey[];
+  readonly name: string;
+}
+
+/** GROUP BY: output is the group keys then the aggregates' results. No keys = one group (even over no rows). */
+export interface AggregatePlan {
+  readonly kind: 'aggregate';
+  readonly columns: readonly OutputColumn[];
+  readonly input: Plan;
+  readonly groupBy: readonly BoundExpr[];
+  readonly aggregates: readonly AggregateCall[];
+}
+
+export interface SortKey {
+  readonly expr: BoundExpr;
+  readonly desc: boolean;
+  readonly nullsFirst: boolean;
+}
+
+export interface SortPlan {
+  readonly kind: 'sort';
+  readonly columns: readonly OutputColumn[];
+  readonly input: Plan;
+  readonly keys: readonly SortKey[];
+}
+
+export interface LimitPlan {
+  readonly kind: 'limit';
+  readonly columns: readonly OutputColumn[];
+  readonly input: Plan;
+  readonly limit: BoundExpr | null;
+  readonly offset: BoundExpr | null;
+}
+
+/** DISTINCT (on all columns) or DISTINCT ON (the first `onCount` columns; input sorted by them). */
+export interface DistinctPlan {
+  readonly kind: 'distinct';
+  readonly columns: readonly OutputColumn[];
+  readonly input: Plan;
+  readonly on: readonly BoundExpr[] | null;
+}
+
+export interface SetOpPlan {
+  readonly kind: 'setOp';
+  readonly columns: readonly OutputColumn[];
+  readonly op: 'union' | 'intersect' | 'except';
+  readonly all: boolean;
+  readonly left: Plan;
+  readonly right: Plan;
+}

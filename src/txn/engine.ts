@@ -1,0 +1,719 @@
+// The storage engine as the SQL layer sees it: tables of typed rows under
+// snapshot isolation, durable through the WAL, recovered after a crash.
+//
+//   Engine.open({ vfs, dir })        create or recover a data directory
+//   engine.createTable / dropTable   DDL (commits at once, durable)
+//   engine.begin() -> Transaction    a snapshot taken now
+//   insert / update / delete / get / scan   under that snapshot
+//   commit (sync) / commitAsync (group commit) / rollback
+//   vacuum / checkpoint / close
+//
+// Recovery (open): read the control file, load the catalog snapshot it names
+// (tables, the space map, transaction states), replay the WAL from the
+// checkpoint's redo point (heap records rebuild pages, commit/abort records
+// transaction states, catalog records DDL), abort every transaction that
+// never committed, then checkpoint so the next recovery starts here.
+//
+// Conflicts: snapshot isolation with first-updater-wins, no waiting. Updating
+// or deleting a version that another transaction already replaced or deleted
+// (committed after our snapshot, or still in progress) fails with 40001 at
+// once; the caller retries the whole transaction. The engine is used from one
+// JS thread: nothing here blocks, and only commitAsync waits (for fdatasync).
+
+import { FlintError, SqlState, assert } from '../errors.ts';
+import { createKernels, type KernelKind, type Kernels } from '../kernels/index.ts';
+import { BLOCK_SIZE } from '../limits.ts';
+import { BufferPool } from '../storage/buffer-pool/index.ts';
+import { readCatalog, removeOldCatalogs, writeCatalog } from '../storage/catalog-file.ts';
+import { readControl, writeControl, type ControlData } from '../storage/control-file.ts';
+import { Heap, HEAP_FILE_NAME, getU48 } from '../storage/heap/heap.ts';
+import { SpaceMap, type SpaceMapSnapshot } from '../storage/heap/space-map.ts';
+import { RecordType } from '../storage/record-types.ts';
+import {
+  decodeTuple, encodedRowSize, encodeTuple, setTuplePrev, tuplePrev, tupleXmax, tupleXmin,
+  TUPLE_OFF_XMIN, TUPLE_UPDATED, type StorageType, type StorageValue,
+} from '../storage/tuple.ts';
+import { formatTid } from '../storage/tuple-id.ts';
+import type { Vfs, VfsLock } from '../storage/vfs/index.ts';
+import { WalReader, WalWriter } from '../storage/wal/index.ts';
+import { isVisible, type Snapshot } from './snapshot.ts';
+import { Transaction } from './transaction.ts';
+import { TxnState, TxnStatusLog } from './txn-status.ts';
+
+export type Synchronous = 'full' | 'normal' | 'off';
+
+export interface EngineOptions {
+  vfs: Vfs;
+  /** Data directory; created if missing. */
+  dir: string;
+  kernels?: KernelKind;
+  /** Buffer pool bytes (default 64 MiB). */
+  poolBytes?: number;
+  /** Tuple bytes per table before its memtable is frozen and queued for flush (default 4 MiB). */
+  memtableBytes?: number;
+  /** Frozen memtables that may wait before writers flush them themselves (default 2). */
+  maxFrozenMemtables?: number;
+  /** full: commit returns after fdatasync; normal: after write() (durable at the next sync); off: buffered. */
+  synchronous?: Synchronous;
+  walFileBytes?: number;
+  /** Checkpoint automatically once this many WAL bytes were written since the last one (default 64 MiB). */
+  checkpointWalBytes?: number;
+  /** Milliseconds since the epoch; injected for deterministic tests. */
+  now?: () => number;
+}
+
+export interface ColumnDef {
+  readonly name: string;
+  readonly type: StorageType;
+  readonly nullable: boolean;
+}
+
+export interface TableDef {
+  readonly id: number;
+  readonly name: string;
+  readonly columns: readonly ColumnDef[];
+  /** Opaque to the engine: what the SQL layer keeps about the table (constraints, defaults). */
+  readonly meta?: unknown;
+}
+
+export interface EngineStats {
+  commits: number;
+  rollbacks: number;
+  conflicts: number;
+  checkpoints: number;
+  recoveredRecords: number;
+  recoveryAbortedTxns: number;
+  vacuumReclaimed: number;
+}
+
+interface CatalogSnapshot {
+  version: 1;
+  nextTableId: number;
+  tables: TableDef[];
+  space: SpaceMapSnapshot;
+  txns: { nextTxid: number; states: string };
+}
+
+type CatalogChange = { op: 'create'; table: TableDef } | { op: 'drop'; id: number } | { op: 'alter'; table: TableDef };
+
+const CATALOG_VERSION = 1;
+const LOCK_FILE = 'flint.lock';
+
+export class Engine {
+  readonly kernels: Kernels;
+  readonly pool: BufferPool;
+  readonly stats: EngineStats = {
+    commits: 0, rollbacks: 0, conflicts: 0, checkpoints: 0, recoveredRecords: 0, recoveryAbortedTxns: 0, vacuumReclaimed: 0,
+  };
+
+  readonly #vfs: Vfs;
+  readonly #dir: string;
+  readonly #synchronous: Synchronous;
+  readonly #walFileBytes: number | undefined;
+  readonly #checkpointWalBytes: number;
+  readonly #now: () => number;
+  readonly #lock: VfsLock | undefined;
+  #heap!: Heap;
+  #wal: WalWriter | undefined;
+  #txns!: TxnStatusLog;
+  #control!: ControlData;
+  #tables = new Map<number, TableDef>();
+  #tablesByName = new Map<string, TableDef>();
+  #nextTableId = 1;
+  /** Transactions begun and not finished: their snapshots bound what vacuum may remove. */
+  readonly #live = new Set<Transaction>();
+  /** Txids whose commit record is written but not yet durable (commitAsync in flight). */
+  readonly #committing = new Set<number>();
+  #closed = false;
+  /** Reused encode buffer for rows. */
+  #rowBuffer = new Uint8Array(8192);
+
+  private constructor(options: EngineOptions, lock: VfsLock | undefined) {
+    this.#vfs = options.vfs;
+    this.#dir = options.dir;
+    this.#lock = lock;
+    this.#synchronous = options.synchronous ?? 'full';
+    if (!['full', 'normal', 'off'].includes(this.#synchronous)) {
+      throw new FlintError(SqlState.invalidParameterValue, `synchronous must be "full", "normal" or "off", got "${String(this.#synchronous)}"`);
+    }
+    this.#walFileBytes = options.walFileBytes;
+    this.#checkpointWalBytes = options.checkpointWalBytes ?? 64 * 1024 * 1024;
+    this.#now = options.now ?? Date.now;
+    this.kernels = createKernels({ kind: options.kernels, arenaBytes: options.poolBytes ?? 64 * 1024 * 1024 });
+    this.pool = new BufferPool(this.kernels, {
+      // Undefined only while the heap file itself is being created (no WAL yet).
+      beforeWriteBack: (_file, _block, frameOffset) => this.#heap?.beforeWriteBack(frameOffset),
+    });
+  }
+
+  /** Open (recovering if needed) or create the database in options.dir. */
+  static open(options: EngineOptions): Engine {
+    const { vfs, dir } = options;
+    vfs.mkdir(dir);
+    const lock = vfs.lock(`${dir}/${LOCK_FILE}`);
+    let engine: Engine | undefined;
+    try {
+      engine = new Engine(options, lock);
+      const control = readControl(vfs, dir);
+      if (control === null) engine.#create(options);
+      else engine.#recover(control, options);
+      return engine;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  /**
+   * A follower: an empty database that applies another one's WAL records, in
+   * order, through applyRecord(). It never writes WAL of its own.
+   */
+  static follower(options: EngineOptions): Engine {
+    const engine = new Engine(options, undefined);
+    options.vfs.mkdir(options.dir);
+    engine.#heap = Heap.create(options.vfs, options.dir, engine.kernels, engine.pool, engine.#heapOptions(options));
+    engine.#txns = new TxnStatusLog();
+    engine.#heap.beginRecovery();
+    return engine;
+  }
+
+  #heapOptions(options: EngineOptions) {
+    return { memtableBytes: options.memtableBytes ?? 4 * 1024 * 1024, maxFrozenMemtables: options.maxFrozenMemtables ?? 2 };
+  }
+
+  // ---- creation and recovery ----------------------------------------------------
+
+  #create(options: EngineOptions): void {
+    // A directory without a control file is new, or a creation that crashed
+    // before its last step: remove what that left and start over.
+    for (const name of this.#vfs.list(this.#dir)) {
+      if (name === HEAP_FILE_NAME || name.startsWith('catalog.') || name.startsWith('flint.control')) this.#vfs.remove(`${this.#dir}/${name}`);
+    }
+    if (this.#vfs.exists(`${this.#dir}/wal`)) for (const name of this.#vfs.list(`${this.#dir}/wal`)) this.#vfs.remove(`${this.#dir}/wal/${name}`);
+    this.#heap = Heap.create(this.#vfs, this.#dir, this.kernels, this.pool, this.#heapOptions(options));
+    this.#txns = new TxnStatusLog();
+    this.#wal = WalWriter.open(this.#vfs, `${this.#dir}/wal`, 0, this.#walOptions());
+    this.#heap.attachWal(this.#wal);
+    this.#control = {
+      checkpointLsn: 0, nextTxid: this.#txns.nextTxid, nextTableId: 1, catalogGeneration: 0,
+      walFileBytes: this.#wal.fileBytes, createdAt: this.#now(),
+    };
+    this.checkpoint();
+  }
+
+  #walOptions() {
+    return this.#walFileBytes === undefined ? {} : { fileBytes: this.#walFileBytes };
+  }
+
+  #recover(control: ControlData, options: EngineOptions): void {
+    this.#control = control;
+    const catalog = readCatalog(this.#vfs, this.#dir, control.catalogGeneration) as CatalogSnapshot;
+    if (catalog.version !== CATALOG_VERSION) {
+      throw new FlintError(SqlState.featureNotSupported, `catalog version ${catalog.version} is not supported (this Flint reads ${CATALOG_VERSION})`);
+    }
+    for (const table of catalog.tables) this.#addTable(table);
+    this.#nextTableId = Math.max(catalog.nextTableId, control.nextTableId);
+    this.#txns = TxnStatusLog.fromSnapshot(catalog.txns);
+    this.#txns.reserveThrough(control.nextTxid - 1);
+    const space = SpaceMap.fromSnapshot(catalog.space);
+    this.#heap = Heap.open(this.#vfs, this.#dir, this.kernels, this.pool, space, this.#heapOptions(options));
+    this.#heap.redoLsn = control.checkpointLsn;
+
+    this.#heap.beginRecovery();
+    const reader = WalReader.open(this.#vfs, `${this.#dir}/wal`, control.checkpointLsn);
+    for (let record = reader.next(); record !== null; record = reader.next()) {
+      this.applyRecord(record.type, record.payload, record.lsn);
+      this.stats.recoveredRecords++;
+    }
+    this.#heap.endRecovery();
+    this.stats.recoveryAbortedTxns = this.#txns.abortAllInProgress();
+
+    this.#wal = WalWriter.open(this.#vfs, `${this.#dir}/wal`, reader.endLsn, this.#walOptions());
+    this.#heap.attachWal(this.#wal);
+    this.checkpoint();
+  }
+
+  /**
+   * Apply one WAL record: recovery uses it, and so does a follower fed the
+   * primary's records in order.
+   */
+  applyRecord(type: number, payload: Uint8Array, lsn: number): void {
+    if (this.#heap.redo(type, payload, lsn)) {
+      // Txids seen in the log are never handed out again, committed or not.
+      if (type === RecordType.tupleInsert) this.#txns.reserveThrough(getU48(view(payload), 7 + TUPLE_OFF_XMIN));
+      else if (type === RecordType.tupleXmax) this.#txns.reserveThrough(getU48(view(payload), 7));
+      return;
+    }
+    switch (type) {
+      case RecordType.txnCommit:
+        this.#txns.set(getU48(view(payload), 0), TxnState.committed);
+        return;
+      case RecordType.txnAbort:
+        this.#txns.set(getU48(view(payload), 0), TxnState.aborted);
+        return;
+      case RecordType.catalog:
+        this.#applyCatalogChange(JSON.parse(new TextDecoder().decode(payload)) as CatalogChange);
+        return;
+      default:
+        throw new FlintError(SqlState.dataCorrupted, `unknown WAL record type ${type} at LSN ${lsn}`);
+    }
+  }
+
+  #applyCatalogChange(change: CatalogChange): void {
+    if (change.op === 'create') {
+      if (!this.#tables.has(change.table.id)) this.#addTable(change.table);
+      this.#nextTableId = Math.max(this.#nextTableId, change.table.id + 1);
+    } else if (change.op === 'alter') {
+      const old = this.#tables.get(change.table.id);
+      if (old !== undefined) this.#tablesByName.delete(old.name);
+      this.#addTable(change.table);
+    } else {
+      const table = this.#tables.get(change.id);
+      if (table !== undefined) {
+        this.#tables.delete(table.id);
+        this.#tablesByName.delete(table.name);
+      }
+    }
+  }
+
+  #addTable(table: TableDef): void {
+    this.#tables.set(table.id, table);
+    this.#tablesByName.set(table.name, table);
+  }
+
+  // ---- catalog --------------------------------------------------------------------
+
+  get tables(): readonly TableDef[] {
+    return [...this.#tables.values()];
+  }
+
+  table(name: string): TableDef | undefined {
+    return this.#tablesByName.get(name);
+  }
+
+  #tableById(id: number): TableDef {
+    const table = this.#tables.get(id);
+    if (table === undefined) throw new FlintError('42P01', `table with id ${id} does not exist`);
+    return table;
+  }
+
+  /** Create a table. DDL commits at once and is durable when this returns. */
+  createTable(name: string, columns: readonly ColumnDef[], meta?: unknown): TableDef {
+    this.#checkWritable();
+    if (this.#tablesByName.has(name)) throw new FlintError('42P07', `relation "${name}" already exists`);
+    const seen = new Set<string>();
+    for (const column of columns) {
+      if (seen.has(column.name)) throw new FlintError('42701', `column "${column.name}" specified more than once`);
+      seen.add(column.name);
+    }
+    const table: TableDef = { id: this.#nextTableId++, name, columns: columns.map((c) => ({ ...c })), ...(meta === undefined ? {} : { meta }) };
+    this.#logCatalogChange({ op: 'create', table });
+    this.#addTable(table);
+    return table;
+  }
+
+  /** Drop a table and give its segments back. Commits at once. */
+  dropTable(name: string): void {
+    this.#checkWritable();
+    const table = this.#tablesByName.get(name);
+    if (table === undefined) throw new FlintError('42P01', `table "${name}" does not exist`);
+    this.#logCatalogChange({ op: 'drop', id: table.id });
+    this.#heap.releaseOwner(table.id);
+    this.#tables.delete(table.id);
+    this.#tablesByName.delete(name);
+    this.#wal!.sync();
+  }
+
+  /**
+   * Replace a table's definition: its name, its metadata, or columns added
+   * at the end (existing tuples read the new trailing columns as NULL).
+   * Commits at once, like all DDL.
+   */
+  alterTable(id: number, change: { name?: string; meta?: unknown; columns?: readonly ColumnDef[] }): TableDef {
+    this.#checkWritable();
+    const old = this.#tableById(id);
+    if (change.name !== undefined && change.name !== old.name && this.#tablesByName.has(change.name)) {
+      throw new FlintError('42P07', `relation "${change.name}" already exists`);
+    }
+    if (change.columns !== undefined) {
+      const same = old.columns.every((c, i) => change.columns![i]?.type === c.type);
+      if (!same || change.columns.length < old.columns.length) {
+        throw new FlintError(SqlState.featureNotSupported, 'only adding columns at the end of a table is supported');
+      }
+    }
+    const table: TableDef = {
+      id: old.id,
+      name: change.name ?? old.name,
+      columns: (change.columns ?? old.columns).map((c) => ({ ...c })),
+      ...(change.meta !== undefined ? { meta: change.meta } : old.meta !== undefined ? { meta: old.meta } : {}),
+    };
+    this.#logCatalogChange({ op: 'alter', table });
+    this.#tablesByName.delete(old.name);
+    this.#addTable(table);
+    return table;
+  }
+
+  #logCatalogChange(change: CatalogChange): void {
+    this.#wal!.append(RecordType.catalog, new TextEncoder().encode(JSON.stringify(change)));
+    this.#wal!.sync();
+  }
+
+  // ---- transactions -----------------------------------------------------------------
+
+  /** Begin a transaction: its snapshot is taken now. */
+  begin(): Transaction {
+    this.#checkOpen();
+    const txn = new Transaction(this.#takeSnapshot(0));
+    this.#live.add(txn);
+    return txn;
+  }
+
+  #takeSnapshot(ownTxid: number): Snapshot {
+    const active = new Set<number>();
+    let xmin = this.#txns.nextTxid;
+    for (const txn of this.#live) {
+      if (txn.txid !== 0 && txn.txid !== ownTxid) {
+        active.add(txn.txid);
+        if (txn.txid < xmin) xmin = txn.txid;
+      }
+    }
+    return { txid: ownTxid, xmax: this.#txns.nextTxid, active, xmin };
+  }
+
+  /** The txid of a transaction, taken at its first write. */
+  #writeTxid(txn: Transaction): number {
+    if (!txn.isActive) throw new FlintError('25P02', 'current transaction is aborted or finished, commands ignored until end of transaction block');
+    this.#checkWritable();
+    if (txn.txid === 0) {
+      txn.txid = this.#txns.allocate();
+      txn.snapshot = { ...txn.snapshot, txid: txn.txid };
+    }
+    return txn.txid;
+  }
+
+  /** Commit. With synchronous 'full' it returns after the commit record is on disk. */
+  commit(txn: Transaction): void {
+    const lsn = this.#beginCommit(txn);
+    if (lsn < 0) return;
+    if (this.#synchronous === 'full') this.#wal!.sync();
+    else if (this.#synchronous === 'normal') this.#wal!.flush();
+    this.#finishCommit(txn);
+  }
+
+  /**
+   * Commit, waiting for durability without blocking: every commit waiting at
+   * the moment an fdatasync starts is covered by it (group commit).
+   */
+  async commitAsync(txn: Transaction): Promise<void> {
+    const lsn = this.#beginCommit(txn);
+    if (lsn < 0) return;
+    try {
+      if (this.#synchronous === 'full') await this.#wal!.waitDurable(lsn);
+      else if (this.#synchronous === 'normal') this.#wal!.flush();
+    } catch (error) {
+      this.#committing.delete(txn.txid);
+      this.#abortTxn(txn, false);
+      throw error;
+    }
+    this.#finishCommit(txn);
+  }
+
+  /** Returns the commit record's LSN, or -1 for a read-only transaction (nothing to make durable). */
+  #beginCommit(txn: Transaction): number {
+    if (!txn.isActive) throw new FlintError('25P02', `cannot commit a transaction that is ${txn.state}`);
+    if (txn.txid === 0) {
+      txn.state = 'committed';
+      this.#live.delete(txn);
+      return -1;
+    }
+    this.#checkWritable();
+    txn.state = 'committing';
+    const payload = new Uint8Array(8);
+    setU48View(payload, 0, txn.txid);
+    const lsn = this.#wal!.append(RecordType.txnCommit, payload);
+    this.#committing.add(txn.txid);
+    return lsn;
+  }
+
+  #finishCommit(txn: Transaction): void {
+    // Visible to new snapshots only now that the commit is as durable as promised.
+    this.#txns.set(txn.txid, TxnState.committed);
+    this.#committing.delete(txn.txid);
+    txn.state = 'committed';
+    this.#live.delete(txn);
+    this.stats.commits++;
+    this.#maybeCheckpoint();
+  }
+
+  /** Roll back: everything the transaction wrote becomes invisible at once (vacuum removes it later). */
+  rollback(txn: Transaction): void {
+    if (txn.state === 'committed' || txn.state === 'aborted') return;
+    this.#abortTxn(txn, true);
+  }
+
+  #abortTxn(txn: Transaction, log: boolean): void {
+    if (txn.txid !== 0) {
+      this.#txns.set(txn.txid, TxnState.aborted);
+      if (log && this.#wal !== undefined && !this.#closed) {
+        const payload = new Uint8Array(8);
+        setU48View(payload, 0, txn.txid);
+        try {
+          this.#wal.append(RecordType.txnAbort, payload);
+        } catch {
+          // An abort record is a hint (no commit record means aborted at
+          // recovery), so a WAL that refuses writes does not stop a rollback.
+        }
+      }
+    }
+    txn.state = 'aborted';
+    this.#live.delete(txn);
+    this.stats.rollbacks++;
+  }
+
+  // ---- rows -----------------------------------------------------------------------
+
+  #encode(table: TableDef, values: readonly StorageValue[], xmin: number): Uint8Array {
+    if (values.length !== table.columns.length) {
+      throw new FlintError('42601', `table "${table.name}" has ${table.columns.length} columns but ${values.length} values were given`);
+    }
+    const types = table.columns.map((c) => c.type);
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] === null && !table.columns[i]!.nullable) {
+        throw new FlintError('23502', `null value in column "${table.columns[i]!.name}" of relation "${table.name}" violates not-null constraint`);
+      }
+    }
+    const size = encodedRowSize(types, values);
+    if (size > this.#rowBuffer.length) this.#rowBuffer = new Uint8Array(Math.max(size, this.#rowBuffer.length * 2));
+    const n = encodeTuple(types, values, xmin, this.#rowBuffer, 0);
+    return this.#rowBuffer.subarray(0, n);
+  }
+
+  /** Insert a row; returns its tuple id. */
+  insert(txn: Transaction, tableId: number, values: readonly StorageValue[]): number {
+    const table = this.#tableById(tableId);
+    const txid = this.#writeTxid(txn);
+    const tid = this.#heap.insert(table.id, this.#encode(table, values, txid));
+    txn.inserted++;
+    return tid;
+  }
+
+  /**
+   * Replace the version at `tid` (which the transaction found visible) with
+   * a new row. Returns the new version's tuple id. 40001 if another
+   * transaction replaced or deleted it since our snapshot, or is doing so.
+   */
+  update(txn: Transaction, tableId: number, tid: number, values: readonly StorageValue[]): number {
+    const table = this.#tableById(tableId);
+    const txid = this.#writeTxid(txn);
+    this.#claim(txn, table, tid);
+    const bytes = this.#encode(table, values, txid);
+    setTuplePrev(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, tid);
+    const newTid = this.#heap.insert(table.id, bytes);
+    this.#heap.setXmax(tid, txid, TUPLE_UPDATED);
+    txn.inserted++;
+    txn.deleted++;
+    return newTid;
+  }
+
+  /** Delete the version at `tid`. Returns false if this transaction had already deleted it. */
+  delete(txn: Transaction, tableId: number, tid: number): boolean {
+    const table = this.#tableById(tableId);
+    const txid = this.#writeTxid(txn);
+    if (!this.#claim(txn, table, tid)) return false;
+    this.#heap.setXmax(tid, txid, 0);
+    txn.deleted++;
+    return true;
+  }
+
+  /** Check that `tid` may be replaced or deleted by txn; false if txn already did. */
+  #claim(txn: Transaction, table: TableDef, tid: number): boolean {
+    const header = this.#heap.visit(tid, (_u8, v, at) => [tupleXmin(v, at), tupleXmax(v, at)] as const);
+    if (header === undefined) throw new FlintError(SqlState.internalError, `tuple ${formatTid(tid)} of "${table.name}" does not exist`);
+    const [xmin, xmax] = header;
+    if (xmax === txn.txid) return false;
+    if (!isVisible(xmin, xmax, txn.snapshot, this.#txns) && xmin !== txn.txid) {
+      this.#conflict(table);
+    }
+    if (xmax !== 0 && this.#txns.state(xmax) !== TxnState.aborted) this.#conflict(table);
+    return true;
+  }
+
+  #conflict(table: TableDef): never {
+    this.stats.conflicts++;
+    throw new FlintError(SqlState.serializationFailure, `could not serialize access due to concurrent update of a row in "${table.name}"`);
+  }
+
+  /**
+   * The row version visible to txn, starting at `tid` (the newest version,
+   * as an index finds it) and walking back through older versions.
+   */
+  get(txn: Transaction, tableId: number, tid: number): StorageValue[] | undefined {
+    const table = this.#tableById(tableId);
+    const types = table.columns.map((c) => c.type);
+    let current = tid;
+    for (let hops = 0; current !== 0 && hops < 1_000_000; hops++) {
+      const result = this.#heap.visit(current, (u8, v, at, len) => {
+        if (isVisible(tupleXmin(v, at), tupleXmax(v, at), txn.snapshot, this.#txns)) return { row: decodeTuple(types, u8, at, len) };
+        return { prev: tuplePrev(v, at) };
+      });
+      if (result === undefined) return undefined;
+      if ('row' in result) return result.row;
+      current = result.prev;
+    }
+    return undefined;
+  }
+
+  /** Visit every row visible to txn. Stop by returning false. */
+  scan(txn: Transaction, tableId: number, visitor: (tid: number, row: StorageValue[]) => boolean | void): void {
+    const table = this.#tableById(tableId);
+    const types = table.columns.map((c) => c.type);
+    const snapshot = txn.snapshot;
+    const txns = this.#txns;
+    this.#heap.scan(table.id, (tid, u8, v, at, len) => {
+      if (!isVisible(tupleXmin(v, at), tupleXmax(v, at), snapshot, txns)) return true;
+      return visitor(tid, decodeTuple(types, u8, at, len));
+    });
+  }
+
+  // ---- maintenance --------------------------------------------------------------------
+
+  /** The oldest txid any live snapshot may still need: versions deleted before it are dead to all. */
+  #vacuumHorizon(): number {
+    let horizon = this.#txns.nextTxid;
+    for (const txn of this.#live) {
+      horizon = Math.min(horizon, txn.snapshot.xmin);
+      if (txn.txid !== 0) horizon = Math.min(horizon, txn.txid);
+    }
+    return horizon;
+  }
+
+  /**
+   * Reclaim the slots of versions no live snapshot can see: those whose
+   * creator aborted, and those deleted by a transaction that committed
+   * before every live snapshot began. Returns the number reclaimed.
+   */
+  vacuum(): number {
+    this.#checkWritable();
+    const horizon = this.#vacuumHorizon();
+    let reclaimed = 0;
+    for (const table of this.#tables.values()) {
+      const dead: number[] = [];
+      this.#heap.scan(table.id, (tid, _u8, v, at) => {
+        const xmin = tupleXmin(v, at);
+        const xmax = tupleXmax(v, at);
+        const creatorAborted = this.#txns.state(xmin) === TxnState.aborted;
+        const deletedForAll = xmax !== 0 && xmax < horizon && this.#txns.state(xmax) === TxnState.committed;
+        if (creatorAborted || deletedForAll) dead.push(tid);
+      });
+      for (const tid of dead) this.#heap.reclaim(tid);
+      reclaimed += dead.length;
+    }
+    this.stats.vacuumReclaimed += reclaimed;
+    return reclaimed;
+  }
+
+  /**
+   * Checkpoint: make the heap durable up to now and move the redo point, so
+   * recovery replays less and older WAL files can be recycled.
+   */
+  checkpoint(): void {
+    this.#checkWritable();
+    const wal = this.#wal!;
+    // Commit records already written become durable now, so transactions
+    // whose commitAsync is still waiting count as committed in the snapshot.
+    wal.sync();
+    const redo = wal.nextLsn;
+    this.#heap.redoLsn = redo;
+    this.#heap.flushAll();
+    const generation = this.#control.catalogGeneration + 1;
+    const txns = this.#txns.snapshot();
+    const committing = [...this.#committing];
+    const snapshot: CatalogSnapshot = {
+      version: CATALOG_VERSION,
+      nextTableId: this.#nextTableId,
+      tables: [...this.#tables.values()],
+      space: this.#heap.space.snapshot(),
+      txns: committing.length === 0 ? txns : withCommitted(txns, committing),
+    };
+    writeCatalog(this.#vfs, this.#dir, generation, snapshot);
+    this.#control = {
+      ...this.#control,
+      checkpointLsn: redo,
+      nextTxid: this.#txns.nextTxid,
+      nextTableId: this.#nextTableId,
+      catalogGeneration: generation,
+      walFileBytes: wal.fileBytes,
+    };
+    writeControl(this.#vfs, this.#dir, this.#control);
+    removeOldCatalogs(this.#vfs, this.#dir, generation);
+    wal.recycle(redo);
+    this.#walAtCheckpoint = wal.nextLsn;
+    this.stats.checkpoints++;
+  }
+
+  #walAtCheckpoint = 0;
+
+  #maybeCheckpoint(): void {
+    if (this.#wal !== undefined && this.#wal.nextLsn - this.#walAtCheckpoint >= this.#checkpointWalBytes) this.checkpoint();
+  }
+
+  /** Flush one frozen memtable if any waits (a background tick's work). Returns whether it did. */
+  flushStep(): boolean {
+    return this.#heap.flushOne();
+  }
+
+  get heapStats() {
+    return this.#heap.stats;
+  }
+
+  get walStats() {
+    return this.#wal?.stats;
+  }
+
+  get walLsn(): number {
+    return this.#wal?.nextLsn ?? 0;
+  }
+
+  /** Flush, checkpoint and release the directory. Open transactions are rolled back. */
+  close(): void {
+    if (this.#closed) return;
+    try {
+      for (const txn of [...this.#live]) this.rollback(txn);
+      if (this.#wal !== undefined) {
+        this.checkpoint();
+        this.#wal.close();
+      }
+    } finally {
+      this.#closed = true;
+      this.#lock?.release();
+    }
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new FlintError(SqlState.objectNotInPrerequisiteState, 'the database is closed');
+  }
+
+  #checkWritable(): void {
+    this.#checkOpen();
+    if (this.#wal === undefined) throw new FlintError('25006', 'cannot write to a follower: it only applies the primary\'s WAL');
+  }
+}
+
+function view(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function setU48View(bytes: Uint8Array, at: number, value: number): void {
+  const v = view(bytes);
+  v.setUint32(at, value >>> 0, true);
+  v.setUint32(at + 4, Math.floor(value / 0x1_0000_0000), true);
+}
+
+/** The txn snapshot with some in-flight commits counted as committed (their records are durable). */
+function withCommitted(txns: { nextTxid: number; states: string }, committed: number[]): { nextTxid: number; states: string } {
+  const log = TxnStatusLog.fromSnapshot(txns);
+  for (const txid of committed) log.set(txid, TxnState.committed);
+  return log.snapshot();
+}
+
+assert(BLOCK_SIZE > 0, 'limits are loaded');
