@@ -1,0 +1,667 @@
+// The heap: tuples of every table in one file, `heap.flint`, that grows by
+// 2 MiB segments. Each segment belongs to one owner (table); each 64 KiB
+// block in it is 16 slotted 4 KiB pages (layouts in src/kernels/layout.ts).
+//
+// Heap file
+//
+// OFFSET      SIZE      DESCRIPTION
+//      0    2 MiB      segment 0, the system segment. Block 0 is the file
+//                      header block: a formatted block (owner 0) whose page 0
+//                      slot 0 holds the file header tuple below. Blocks 1..31
+//                      are reserved.
+//  2 MiB    2 MiB      segment 1, owned by the table named in each block's
+//                      header, and so on. Blocks are formatted when first used.
+//
+// File header tuple (page 0, slot 0 of block 0)
+//
+// OFFSET SIZE DESCRIPTION
+//      0    8 magic "FLNTHEAP"
+//      8    4 heap format version (HEAP_FORMAT_VERSION)
+//     12    4 page size, 16 block size, 20 segment size (bytes; must match limits.ts)
+//
+// Every change to a page is WAL-logged with the tuple id it produced, so
+// replay on a follower or after a crash reaches the same bytes in the same
+// places (record layouts in ../record-types.ts). Torn pages: the first change
+// to a page after a checkpoint logs the page's image first (PAGE_IMAGE), and
+// a block formatted after the checkpoint is logged as BLOCK_INIT; recovery
+// restores either before replaying changes, so a page torn by a crash is
+// always rebuilt, and a torn page with neither is reported as corruption.
+//
+// The memtable: new tuples of a table go into the block being filled (its
+// "active" block). The blocks filled since the last freeze are the table's
+// memtable; when their tuple bytes reach `memtableBytes` the memtable is
+// frozen and queued for flush (its dirty blocks written back in full). When
+// more than `maxFrozenMemtables` wait, the writer that froze one flushes the
+// oldest itself: backpressure instead of unbounded memory. Without pressure,
+// a table that needs a new block first takes one with room from its older
+// segments (the vacuum queue, SpaceMap.reusableBlock); under pressure, or
+// with no such block, it formats a new block at the end, appending a segment
+// when needed.
+
+import { FlintError, SqlState, assert, corruption } from '../../errors.ts';
+import type { Kernels } from '../../kernels/index.ts';
+import {
+  BLOCK_OFF_PAGE_FREE,
+  PAGE_HEADER_SIZE,
+  PAGE_OFF_LSN,
+  SLOT_SIZE,
+} from '../../kernels/layout.ts';
+import { BLOCK_SIZE, BLOCKS_PER_SEGMENT, PAGE_SIZE, PAGES_PER_BLOCK } from '../../limits.ts';
+import type { BufferPool } from '../buffer-pool/index.ts';
+import { RecordType } from '../record-types.ts';
+import { makeTid, tidBlock, tidPage, tidSlot, formatTid } from '../tuple-id.ts';
+import { setTupleFlags, setTupleXmax } from '../tuple.ts';
+import type { Vfs, VfsFile } from '../vfs/index.ts';
+import { SpaceMap, SYSTEM_SEGMENT, UNFORMATTED } from './space-map.ts';
+
+export const HEAP_FILE_NAME = 'heap.flint';
+export const HEAP_FORMAT_VERSION = 1;
+const HEAP_MAGIC = 'FLNTHEAP';
+const FILE_HEADER_TUPLE_SIZE = 24;
+/** The largest tuple a page holds: a page other than a block's page 0, less one slot. */
+export const MAX_TUPLE_SIZE = PAGE_SIZE - PAGE_HEADER_SIZE - SLOT_SIZE;
+
+/** The WAL as the heap sees it. */
+export interface HeapWal {
+  append(type: number, payload: Uint8Array): number;
+  readonly durableLsn: number;
+  sync(): void;
+}
+
+export interface HeapOptions {
+  /** Tuple bytes a table's memtable takes before it is frozen and queued for flush. */
+  memtableBytes: number;
+  /** Frozen memtables that may wait for flush before writers flush them themselves. */
+  maxFrozenMemtables: number;
+}
+
+export interface HeapStats {
+  tuplesInserted: number;
+  pageImagesLogged: number;
+  memtablesFrozen: number;
+  memtablesFlushed: number;
+  /** Writers that flushed a memtable themselves because the queue was full. */
+  backpressureStalls: number;
+  blocksFormatted: number;
+  segmentsAllocated: number;
+  blocksReused: number;
+}
+
+/** A visit of one tuple in place: bytes live in the kernels' memory. */
+export type TupleVisitor = (tid: number, u8: Uint8Array, view: DataView, offset: number, length: number) => boolean | void;
+
+interface Memtable {
+  activeBlock: number;
+  blocks: Set<number>;
+  bytes: number;
+}
+
+export class Heap {
+  readonly stats: HeapStats = {
+    tuplesInserted: 0, pageImagesLogged: 0, memtablesFrozen: 0, memtablesFlushed: 0,
+    backpressureStalls: 0, blocksFormatted: 0, segmentsAllocated: 0, blocksReused: 0,
+  };
+  /** WAL position of the last checkpoint: pages older than it log an image before their first change. */
+  redoLsn = 0;
+
+  readonly #kernels: Kernels;
+  readonly #pool: BufferPool;
+  readonly #file: VfsFile;
+  readonly #fileId: number;
+  readonly #u8: Uint8Array;
+  readonly #view: DataView;
+  readonly #options: HeapOptions;
+  #wal: HeapWal | undefined;
+  #space: SpaceMap;
+  readonly #memtables = new Map<number, Memtable>();
+  readonly #flushQueue: number[][] = [];
+  /** Scratch payload buffer for WAL records: header fields + one page image or tuple. */
+  readonly #record = new Uint8Array(16 + PAGE_SIZE + 64);
+  readonly #recordView = new DataView(this.#record.buffer);
+  // Recovery state: pages found torn that the WAL has not yet rebuilt.
+  #recovering = false;
+  readonly #checkedBlocks = new Set<number>();
+  readonly #tornPages = new Set<number>();
+
+  private constructor(kernels: Kernels, pool: BufferPool, file: VfsFile, space: SpaceMap, options: HeapOptions) {
+    this.#kernels = kernels;
+    this.#pool = pool;
+    this.#file = file;
+    this.#space = space;
+    this.#options = options;
+    this.#u8 = new Uint8Array(kernels.buffer);
+    this.#view = new DataView(kernels.buffer);
+    this.#fileId = pool.registerFile(file);
+  }
+
+  /** Create the heap file of a new database: the file header block, synced. */
+  static create(vfs: Vfs, dir: string, kernels: Kernels, pool: BufferPool, options: HeapOptions): Heap {
+    const file = vfs.open(`${dir}/${HEAP_FILE_NAME}`, { create: true, exclusive: true });
+    const heap = new Heap(kernels, pool, file, new SpaceMap(), options);
+    const frame = pool.pinNew(heap.#fileId, 0);
+    const base = pool.frameOffset(frame);
+    kernels.blockInit(base, SYSTEM_SEGMENT, 0);
+    const header = kernels.scratchOffset;
+    heap.#writeFileHeader(header);
+    const slot = kernels.pageInsert(base, header, FILE_HEADER_TUPLE_SIZE);
+    assert(slot === 0, 'the file header is slot 0');
+    pool.flushFrame(frame);
+    pool.unpin(frame);
+    file.sync();
+    vfs.syncDir(dir);
+    return heap;
+  }
+
+  /** Open the heap file of an existing database and check its header. */
+  static open(vfs: Vfs, dir: string, kernels: Kernels, pool: BufferPool, space: SpaceMap, options: HeapOptions): Heap {
+    const file = vfs.open(`${dir}/${HEAP_FILE_NAME}`);
+    const heap = new Heap(kernels, pool, file, space, options);
+    const frame = pool.pin(heap.#fileId, 0);
+    try {
+      heap.#checkFileHeader(pool.frameOffset(frame));
+    } finally {
+      pool.unpin(frame);
+    }
+    return heap;
+  }
+
+  get path(): string {
+    return this.#file.path;
+  }
+
+  get space(): SpaceMap {
+    return this.#space;
+  }
+
+  /** Attach the WAL writer (after recovery has replayed the log). */
+  attachWal(wal: HeapWal): void {
+    this.#wal = wal;
+  }
+
+  /** The pool's write-back hook: the WAL must be durable past every page LSN before the page is written. */
+  beforeWriteBack(frameOffset: number): void {
+    let maxLsn = 0;
+    for (let page = 0; page < PAGES_PER_BLOCK; page++) {
+      const lsn = this.#pageLsn(frameOffset + page * PAGE_SIZE);
+      if (lsn > maxLsn) maxLsn = lsn;
+    }
+    if (this.#wal !== undefined && maxLsn >= this.#wal.durableLsn) this.#wal.sync();
+  }
+
+  // ---- writes ---------------------------------------------------------------
+
+  /** Allocate a segment for a new owner's first block (logged). */
+  #allocateSegment(owner: number): number {
+    const segment = this.#space.nextSegment();
+    const p = this.#recordView;
+    p.setUint32(0, segment, true);
+    p.setUint32(4, owner, true);
+    const lsn = this.#log(RecordType.segmentAlloc, 8);
+    this.#space.assign(segment, owner, lsn);
+    this.stats.segmentsAllocated++;
+    return segment;
+  }
+
+  /** Format a block for an owner (logged as BLOCK_INIT). Returns the frame, pinned. */
+  #formatBlock(owner: number, blockNo: number): number {
+    const frame = this.#pool.pinForFormat(this.#fileId, blockNo);
+    const p = this.#recordView;
+    p.setUint32(0, owner, true);
+    p.setUint32(4, blockNo, true);
+    const lsn = this.#log(RecordType.blockInit, 8);
+    this.#applyBlockInit(frame, owner, blockNo, lsn);
+    this.stats.blocksFormatted++;
+    return frame;
+  }
+
+  #applyBlockInit(frame: number, owner: number, blockNo: number, lsn: number): void {
+    const base = this.#pool.frameOffset(frame);
+    this.#kernels.blockInit(base, owner, blockNo);
+    for (let page = 0; page < PAGES_PER_BLOCK; page++) this.#setPageLsn(base + page * PAGE_SIZE, lsn);
+    this.#pool.markBlockDirty(frame);
+    this.#space.setFreeBytes(blockNo, this.#largestFree(base), lsn);
+  }
+
+  /**
+   * Insert an encoded tuple for `owner` and return its tuple id. The bytes
+   * are copied; the WAL record carries them and the tuple id.
+   */
+  insert(owner: number, tuple: Uint8Array): number {
+    const len = tuple.length;
+    if (len > MAX_TUPLE_SIZE) {
+      throw new FlintError(SqlState.programLimitExceeded, `row is too big: ${len} bytes, the maximum is ${MAX_TUPLE_SIZE}`);
+    }
+    const memtable = this.#memtable(owner);
+    // Each failed attempt marks the block full in the space map, so this ends.
+    for (let attempt = 0; attempt < 8; attempt++) {
+      let frame: number;
+      let blockNo = memtable.activeBlock;
+      if (blockNo >= 0) {
+        frame = this.#pool.pin(this.#fileId, blockNo);
+      } else {
+        [blockNo, frame] = this.#chooseBlock(owner, len);
+        memtable.activeBlock = blockNo;
+      }
+      const base = this.#pool.frameOffset(frame);
+      const page = this.#findPage(base, len);
+      if (page < 0) {
+        this.#space.setFreeBytes(blockNo, this.#largestFree(base), 0);
+        memtable.activeBlock = -1;
+        this.#pool.unpin(frame);
+        continue;
+      }
+      const pageOffset = base + page * PAGE_SIZE;
+      this.#beforeChange(frame, blockNo, page);
+      const src = this.#kernels.scratchOffset;
+      this.#u8.set(tuple, src);
+      const slot = this.#kernels.pageInsert(pageOffset, src, len);
+      assert(slot >= 0, 'blockFindPage promised room');
+      const p = this.#recordView;
+      p.setUint32(0, blockNo, true);
+      p.setUint8(4, page);
+      p.setUint16(5, slot, true);
+      this.#record.set(tuple, 7);
+      const lsn = this.#log(RecordType.tupleInsert, 7 + len);
+      this.#afterChange(frame, base, blockNo, page, lsn);
+      this.#pool.unpin(frame);
+      this.stats.tuplesInserted++;
+      memtable.blocks.add(blockNo);
+      memtable.bytes += len;
+      if (memtable.bytes >= this.#options.memtableBytes) this.#freeze(memtable);
+      return makeTid(blockNo, page, slot);
+    }
+    throw new FlintError(SqlState.internalError, `could not find room for a ${len}-byte tuple of owner ${owner}`);
+  }
+
+  /**
+   * A page of the block with room for `len` bytes, or -1. The block header's
+   * per-page free figures are only a hint: they live in page 0, which is not
+   * marked dirty (nor WAL-protected) when another page changes, so after the
+   * block is evicted and read back they can be stale. (Trusting them failed
+   * the "blockFindPage promised room" assertion after eviction.) So check the
+   * page itself and correct a stale figure; each correction excludes that
+   * page, so this ends within PAGES_PER_BLOCK rounds.
+   */
+  #findPage(base: number, len: number): number {
+    const k = this.#kernels;
+    for (let round = 0; round <= PAGES_PER_BLOCK; round++) {
+      const page = k.blockFindPage(base, len);
+      if (page < 0 || k.pageFreeSpace(base + page * PAGE_SIZE) >= len) return page;
+      k.blockRefreshPage(base, page);
+    }
+    return -1;
+  }
+
+  /** Pick the next block to fill: reuse older space unless flushes are backed up, else format a new one. */
+  #chooseBlock(owner: number, len: number): [blockNo: number, frame: number] {
+    if (this.#flushQueue.length === 0) {
+      const reuse = this.#space.reusableBlock(owner, len + SLOT_SIZE, -1);
+      if (reuse >= 0) {
+        this.stats.blocksReused++;
+        return [reuse, this.#pool.pin(this.#fileId, reuse)];
+      }
+    }
+    let blockNo = this.#space.unformattedBlock(owner);
+    if (blockNo < 0) blockNo = this.#allocateSegment(owner) * BLOCKS_PER_SEGMENT;
+    return [blockNo, this.#formatBlock(owner, blockNo)];
+  }
+
+  /** Set a tuple's xmax and flags (an UPDATE or DELETE of that version). */
+  setXmax(tid: number, xmax: number, flags: number): void {
+    const blockNo = tidBlock(tid);
+    const page = tidPage(tid);
+    const slot = tidSlot(tid);
+    const frame = this.#pool.pin(this.#fileId, blockNo);
+    try {
+      const base = this.#pool.frameOffset(frame);
+      const at = this.#tupleOffset(base, page, slot, tid);
+      this.#beforeChange(frame, blockNo, page);
+      setTupleXmax(this.#view, at, xmax);
+      setTupleFlags(this.#view, at, flags);
+      const p = this.#recordView;
+      p.setUint32(0, blockNo, true);
+      p.setUint8(4, page);
+      p.setUint16(5, slot, true);
+      setU48(p, 7, xmax);
+      p.setUint16(15, flags, true);
+      const lsn = this.#log(RecordType.tupleXmax, 17);
+      this.#afterChange(frame, base, blockNo, page, lsn);
+    } finally {
+      this.#pool.unpin(frame);
+    }
+  }
+
+  /** Free a dead tuple's slot (vacuum). Its bytes become reusable. */
+  reclaim(tid: number): void {
+    const blockNo = tidBlock(tid);
+    const page = tidPage(tid);
+    const slot = tidSlot(tid);
+    const frame = this.#pool.pin(this.#fileId, blockNo);
+    try {
+      const base = this.#pool.frameOffset(frame);
+      this.#beforeChange(frame, blockNo, page);
+      const freed = this.#kernels.pageDelete(base + page * PAGE_SIZE, slot);
+      assert(freed === 1, `tuple ${formatTid(tid)} is live when reclaimed`);
+      const p = this.#recordView;
+      p.setUint32(0, blockNo, true);
+      p.setUint8(4, page);
+      p.setUint16(5, slot, true);
+      const lsn = this.#log(RecordType.tupleReclaim, 7);
+      this.#afterChange(frame, base, blockNo, page, lsn);
+    } finally {
+      this.#pool.unpin(frame);
+    }
+  }
+
+  /** Give back every segment of an owner (DROP or TRUNCATE). Logged. */
+  releaseOwner(owner: number): void {
+    this.#recordView.setUint32(0, owner, true);
+    this.#log(RecordType.ownerRelease, 4);
+    this.#applyOwnerRelease(owner);
+  }
+
+  #applyOwnerRelease(owner: number): void {
+    this.#memtables.delete(owner);
+    this.#space.releaseOwner(owner);
+  }
+
+  // ---- reads ----------------------------------------------------------------
+
+  /**
+   * Visit one tuple in place. Returns what the visitor returns, or undefined
+   * if the slot holds no tuple. The bytes are valid only during the call.
+   */
+  visit<T>(tid: number, visitor: (u8: Uint8Array, view: DataView, offset: number, length: number) => T): T | undefined {
+    const blockNo = tidBlock(tid);
+    const frame = this.#pool.pin(this.#fileId, blockNo);
+    try {
+      const pageOffset = this.#pool.frameOffset(frame) + tidPage(tid) * PAGE_SIZE;
+      const packed = this.#kernels.pageRead(pageOffset, tidSlot(tid));
+      if (packed < 0) return undefined;
+      return visitor(this.#u8, this.#view, pageOffset + (packed >>> 16), packed & 0xffff);
+    } finally {
+      this.#pool.unpin(frame);
+    }
+  }
+
+  /**
+   * Visit every tuple of an owner in place, block by block. Stops when the
+   * visitor returns false. Tuples inserted during the scan may or may not be
+   * visited; callers that write while scanning collect tuple ids first.
+   */
+  scan(owner: number, visitor: TupleVisitor): void {
+    for (const segment of [...this.#space.segmentsOf(owner)]) {
+      for (let b = 0; b < BLOCKS_PER_SEGMENT; b++) {
+        const blockNo = segment * BLOCKS_PER_SEGMENT + b;
+        if (this.#space.freeBytes(blockNo) === UNFORMATTED) continue;
+        if (this.#scanBlock(blockNo, visitor) === false) return;
+      }
+    }
+  }
+
+  #scanBlock(blockNo: number, visitor: TupleVisitor): boolean {
+    const frame = this.#pool.pin(this.#fileId, blockNo);
+    try {
+      const base = this.#pool.frameOffset(frame);
+      const k = this.#kernels;
+      for (let page = 0; page < PAGES_PER_BLOCK; page++) {
+        const pageOffset = base + page * PAGE_SIZE;
+        for (let slot = k.pageNextSlot(pageOffset, 0); slot >= 0; slot = k.pageNextSlot(pageOffset, slot + 1)) {
+          const packed = k.pageRead(pageOffset, slot);
+          if (visitor(makeTid(blockNo, page, slot), this.#u8, this.#view, pageOffset + (packed >>> 16), packed & 0xffff) === false) {
+            return false;
+          }
+        }
+      }
+      return true;
+    } finally {
+      this.#pool.unpin(frame);
+    }
+  }
+
+  // ---- memtable and flush --------------------------------------------------------
+
+  #memtable(owner: number): Memtable {
+    let memtable = this.#memtables.get(owner);
+    if (memtable === undefined) {
+      memtable = { activeBlock: -1, blocks: new Set(), bytes: 0 };
+      this.#memtables.set(owner, memtable);
+    }
+    return memtable;
+  }
+
+  #freeze(memtable: Memtable): void {
+    this.#flushQueue.push([...memtable.blocks]);
+    memtable.blocks = new Set(memtable.activeBlock >= 0 ? [memtable.activeBlock] : []);
+    memtable.bytes = 0;
+    this.stats.memtablesFrozen++;
+    if (this.#flushQueue.length > this.#options.maxFrozenMemtables) {
+      this.stats.backpressureStalls++;
+      this.flushOne();
+    }
+  }
+
+  /** Frozen memtables waiting for flush. */
+  get pendingFlushes(): number {
+    return this.#flushQueue.length;
+  }
+
+  /** Flush the oldest frozen memtable: write its blocks back. Returns false if none waited. */
+  flushOne(): boolean {
+    const blocks = this.#flushQueue.shift();
+    if (blocks === undefined) return false;
+    for (const blockNo of blocks) {
+      const frame = this.#pool.cachedFrame(this.#fileId, blockNo);
+      if (frame >= 0) this.#pool.flushFrame(frame);
+    }
+    this.stats.memtablesFlushed++;
+    return true;
+  }
+
+  /** Write back every dirty block of the heap and sync the file (a checkpoint's heap half). */
+  flushAll(): void {
+    this.#flushQueue.length = 0;
+    this.#pool.flushFile(this.#fileId);
+    this.#file.sync();
+  }
+
+  // ---- recovery -------------------------------------------------------------------
+
+  beginRecovery(): void {
+    this.#recovering = true;
+    this.#checkedBlocks.clear();
+    this.#tornPages.clear();
+  }
+
+  /** Apply one heap record during recovery or on a follower. Returns false for non-heap records. */
+  redo(type: number, payload: Uint8Array, lsn: number): boolean {
+    const p = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+    switch (type) {
+      case RecordType.segmentAlloc:
+        this.#space.assign(p.getUint32(0, true), p.getUint32(4, true), lsn);
+        return true;
+      case RecordType.ownerRelease:
+        this.#applyOwnerRelease(p.getUint32(0, true));
+        return true;
+      case RecordType.blockInit: {
+        const owner = p.getUint32(0, true);
+        const blockNo = p.getUint32(4, true);
+        const frame = this.#pool.pinForFormat(this.#fileId, blockNo);
+        this.#checkedBlocks.add(blockNo);
+        for (let page = 0; page < PAGES_PER_BLOCK; page++) this.#tornPages.delete(blockNo * PAGES_PER_BLOCK + page);
+        this.#applyBlockInit(frame, owner, blockNo, lsn);
+        this.#pool.unpin(frame);
+        return true;
+      }
+      case RecordType.pageImage: {
+        const blockNo = p.getUint32(0, true);
+        const page = p.getUint8(4);
+        const frame = this.#pinForRedo(blockNo);
+        const pageOffset = this.#pool.frameOffset(frame) + page * PAGE_SIZE;
+        this.#u8.set(payload.subarray(5, 5 + PAGE_SIZE), pageOffset);
+        this.#tornPages.delete(blockNo * PAGES_PER_BLOCK + page);
+        this.#setPageLsn(pageOffset, lsn);
+        this.#pool.markPageDirty(frame, page);
+        this.#pool.unpin(frame);
+        return true;
+      }
+      case RecordType.tupleInsert:
+      case RecordType.tupleXmax:
+      case RecordType.tupleReclaim:
+        this.#redoTupleChange(type, payload, p, lsn);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  #redoTupleChange(type: number, payload: Uint8Array, p: DataView, lsn: number): void {
+    const blockNo = p.getUint32(0, true);
+    const page = p.getUint8(4);
+    const slot = p.getUint16(5, true);
+    const tid = makeTid(blockNo, page, slot);
+    const frame = this.#pinForRedo(blockNo);
+    try {
+      const base = this.#pool.frameOffset(frame);
+      const pageOffset = base + page * PAGE_SIZE;
+      if (this.#tornPages.has(blockNo * PAGES_PER_BLOCK + page)) {
+        throw corruption(this.#file.path, blockNo * BLOCK_SIZE + page * PAGE_SIZE, 'torn page with no page image in the WAL');
+      }
+      if (this.#pageLsn(pageOffset) >= lsn) return; // already on disk
+      if (type === RecordType.tupleInsert) {
+        const src = this.#kernels.scratchOffset;
+        this.#u8.set(payload.subarray(7), src);
+        const got = this.#kernels.pageInsert(pageOffset, src, payload.length - 7);
+        if (got !== slot) throw corruption(this.#file.path, blockNo * BLOCK_SIZE + page * PAGE_SIZE, `WAL replay of ${formatTid(tid)} landed in slot ${got}`);
+      } else if (type === RecordType.tupleXmax) {
+        const at = this.#tupleOffset(base, page, slot, tid);
+        setTupleXmax(this.#view, at, getU48(p, 7));
+        setTupleFlags(this.#view, at, p.getUint16(15, true));
+      } else {
+        if (this.#kernels.pageDelete(pageOffset, slot) !== 1) {
+          throw corruption(this.#file.path, blockNo * BLOCK_SIZE + page * PAGE_SIZE, `WAL replay reclaims free slot ${formatTid(tid)}`);
+        }
+      }
+      this.#afterChange(frame, base, blockNo, page, lsn);
+    } finally {
+      this.#pool.unpin(frame);
+    }
+  }
+
+  /** Pin a block during recovery without trusting its checksums; remember torn pages. */
+  #pinForRedo(blockNo: number): number {
+    if (!this.#recovering) return this.#pool.pin(this.#fileId, blockNo);
+    const frame = this.#pool.pin(this.#fileId, blockNo, false);
+    if (!this.#checkedBlocks.has(blockNo)) {
+      this.#checkedBlocks.add(blockNo);
+      for (let page = 0; page < PAGES_PER_BLOCK; page++) {
+        if (!this.#pool.pageIsIntact(frame, page)) this.#tornPages.add(blockNo * PAGES_PER_BLOCK + page);
+      }
+    }
+    return frame;
+  }
+
+  /** End recovery: every torn page must have been rebuilt from the WAL. */
+  endRecovery(): void {
+    this.#recovering = false;
+    for (const key of this.#tornPages) {
+      const blockNo = Math.floor(key / PAGES_PER_BLOCK);
+      const frame = this.#pool.cachedFrame(this.#fileId, blockNo);
+      if (frame >= 0) this.#pool.discardBlock(this.#fileId, blockNo);
+      throw corruption(this.#file.path, blockNo * BLOCK_SIZE + (key % PAGES_PER_BLOCK) * PAGE_SIZE, 'page checksum mismatch (torn or corrupt page)');
+    }
+    this.#checkedBlocks.clear();
+  }
+
+  // ---- helpers ----------------------------------------------------------------
+
+  #log(type: number, length: number): number {
+    if (this.#wal === undefined) throw new FlintError(SqlState.objectNotInPrerequisiteState, 'the heap has no WAL attached (read-only or recovering)');
+    return this.#wal.append(type, this.#record.subarray(0, length));
+  }
+
+  /** Before the first change to a page after a checkpoint, log its image: the torn-page guard. */
+  #beforeChange(frame: number, blockNo: number, page: number): void {
+    const pageOffset = this.#pool.frameOffset(frame) + page * PAGE_SIZE;
+    if (this.#recovering || this.#pageLsn(pageOffset) >= this.redoLsn) return;
+    const p = this.#recordView;
+    p.setUint32(0, blockNo, true);
+    p.setUint8(4, page);
+    this.#record.set(this.#u8.subarray(pageOffset, pageOffset + PAGE_SIZE), 5);
+    const lsn = this.#log(RecordType.pageImage, 5 + PAGE_SIZE);
+    this.#setPageLsn(pageOffset, lsn);
+    this.stats.pageImagesLogged++;
+  }
+
+  #afterChange(frame: number, base: number, blockNo: number, page: number, lsn: number): void {
+    this.#setPageLsn(base + page * PAGE_SIZE, lsn);
+    this.#kernels.blockRefreshPage(base, page);
+    this.#pool.markPageDirty(frame, page);
+    this.#space.setFreeBytes(blockNo, this.#largestFree(base), lsn);
+  }
+
+  #tupleOffset(base: number, page: number, slot: number, tid: number): number {
+    const packed = this.#kernels.pageRead(base + page * PAGE_SIZE, slot);
+    if (packed < 0) {
+      throw new FlintError(SqlState.dataCorrupted, `tuple ${formatTid(tid)} is missing from ${this.#file.path}`, {
+        file: this.#file.path,
+        offset: tidBlock(tid) * BLOCK_SIZE + page * PAGE_SIZE,
+      });
+    }
+    return base + page * PAGE_SIZE + (packed >>> 16);
+  }
+
+  /** Largest free space of any page in a block, from the block header summary. */
+  #largestFree(base: number): number {
+    let most = 0;
+    for (let page = 0; page < PAGES_PER_BLOCK; page++) {
+      const free = this.#view.getUint16(base + BLOCK_OFF_PAGE_FREE + page * 2, true);
+      if (free > most) most = free;
+    }
+    return most;
+  }
+
+  #pageLsn(pageOffset: number): number {
+    return getU48(this.#view, pageOffset + PAGE_OFF_LSN);
+  }
+
+  #setPageLsn(pageOffset: number, lsn: number): void {
+    setU48(this.#view, pageOffset + PAGE_OFF_LSN, lsn);
+  }
+
+  #writeFileHeader(at: number): void {
+    for (let i = 0; i < 8; i++) this.#u8[at + i] = HEAP_MAGIC.charCodeAt(i);
+    this.#view.setUint32(at + 8, HEAP_FORMAT_VERSION, true);
+    this.#view.setUint32(at + 12, PAGE_SIZE, true);
+    this.#view.setUint32(at + 16, BLOCK_SIZE, true);
+    this.#view.setUint32(at + 20, BLOCKS_PER_SEGMENT * BLOCK_SIZE, true);
+  }
+
+  #checkFileHeader(base: number): void {
+    const packed = this.#kernels.pageRead(base, 0);
+    const at = base + (packed >>> 16);
+    let magic = '';
+    if (packed >= 0) for (let i = 0; i < 8; i++) magic += String.fromCharCode(this.#u8[at + i]!);
+    if (packed < 0 || (packed & 0xffff) !== FILE_HEADER_TUPLE_SIZE || magic !== HEAP_MAGIC) {
+      throw corruption(this.#file.path, 0, 'not a Flint heap file (bad file header)');
+    }
+    const version = this.#view.getUint32(at + 8, true);
+    if (version !== HEAP_FORMAT_VERSION) {
+      throw new FlintError(SqlState.featureNotSupported, `${this.#file.path} has heap format version ${version}; this Flint reads version ${HEAP_FORMAT_VERSION}`, { file: this.#file.path, offset: 0 });
+    }
+    const sizes = [this.#view.getUint32(at + 12, true), this.#view.getUint32(at + 16, true), this.#view.getUint32(at + 20, true)];
+    if (sizes[0] !== PAGE_SIZE || sizes[1] !== BLOCK_SIZE || sizes[2] !== BLOCKS_PER_SEGMENT * BLOCK_SIZE) {
+      throw corruption(this.#file.path, 12, `heap file sizes ${sizes.join('/')} do not match this build`);
+    }
+  }
+}
+
+/** Writes a JS-safe integer (< 2^53) as a little-endian u64. */
+export function setU48(view: DataView, at: number, value: number): void {
+  view.setUint32(at, value >>> 0, true);
+  view.setUint32(at + 4, Math.floor(value / 0x1_0000_0000), true);
+}
+
+export function getU48(view: DataView, at: number): number {
+  return view.getUint32(at, true) + view.getUint32(at + 4, true) * 0x1_0000_0000;
+}

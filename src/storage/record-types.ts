@@ -1,0 +1,33 @@
+// Every WAL record type Flint writes, in one place: the WAL is also the
+// replication stream, so this list is a wire format. Numbers are never
+// reused; a new kind of record gets a new number.
+//
+// Payload layouts (little-endian; u48 = a JS-safe integer in a u64 field):
+//
+// TYPE              PAYLOAD
+// BLOCK_INIT    1   u32 owner, u32 heap block number
+// PAGE_IMAGE    2   u32 block, u8 page, 4096 bytes: the page as it was before
+//                   its first change after the last checkpoint (torn-page guard)
+// TUPLE_INSERT  3   u32 block, u8 page, u16 slot, tuple bytes
+// TUPLE_XMAX    4   u32 block, u8 page, u16 slot, u64 xmax, u16 flags
+// TUPLE_RECLAIM 5   u32 block, u8 page, u16 slot   (vacuum freed the slot)
+// SEGMENT_ALLOC 6   u32 segment, u32 owner
+// OWNER_RELEASE 7   u32 owner                      (every segment of it is freed)
+// TXN_COMMIT   16   u64 txid
+// TXN_ABORT    17   u64 txid
+// CATALOG      32   UTF-8 JSON: a catalog change (create/drop/alter table)
+
+export const RecordType = {
+  blockInit: 1,
+  pageImage: 2,
+  tupleInsert: 3,
+  tupleXmax: 4,
+  tupleReclaim: 5,
+  segmentAlloc: 6,
+  ownerRelease: 7,
+  txnCommit: 16,
+  txnAbort: 17,
+  catalog: 32,
+} as const;
+
+export type RecordTypeCode = (typeof RecordType)[keyof typeof RecordType];

@@ -1,0 +1,24 @@
+// A transaction: a snapshot fixed at BEGIN (snapshot isolation), a txid
+// taken at its first write, and what it wrote, for commit and rollback.
+import type { Snapshot } from './snapshot.ts';
+
+export type TransactionState = 'active' | 'committing' | 'committed' | 'aborted';
+
+export class Transaction {
+  /** 0 until the first write: read-only transactions never take a txid. */
+  txid = 0;
+  state: TransactionState = 'active';
+  snapshot: Snapshot;
+  /** Tuple versions this transaction created (for statistics and vacuum hints). */
+  inserted = 0;
+  /** Versions this transaction deleted or replaced. */
+  deleted = 0;
+
+  constructor(snapshot: Snapshot) {
+    this.snapshot = snapshot;
+  }
+
+  get isActive(): boolean {
+    return this.state === 'active';
+  }
+}
