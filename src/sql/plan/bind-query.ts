@@ -21,6 +21,7 @@ import type { BoundExpr } from './bound.ts';
 import { containsAggregate, ExprBinder, exprId, type GroupContext, type QueryBinding } from './bind-expr.ts';
 import type { AggregateCall, OutputColumn, Plan, SortKey } from './plan.ts';
 import { Scope, type ScopeColumn } from './scope.ts';
+import { optimize } from './optimize.ts';
 
 interface Cte {
   readonly name: string;
@@ -67,7 +68,7 @@ export class QueryBinder implements QueryBinding {
       }
     }
     try {
-      return this.#bindQueryBody(q, outer);
+      return optimize(this.#bindQueryBody(q, outer));
     } finally {
       if (q.with !== null) this.#ctes.pop();
     }
