@@ -89,7 +89,15 @@ export class Session {
 
   /** Run every statement of `sql`; returns each statement's result. */
   execute(sql: string, params: readonly JsValue[] = []): StatementResult[] {
-    return this.parse(sql).map((p) => this.run(p.statement, params));
+    let parsed: readonly ParsedStatementText[];
+    try {
+      parsed = this.parse(sql);
+    } catch (error) {
+      // A syntax error inside a transaction block fails the block, as in PostgreSQL.
+      if (this.#explicit) this.#failed = true;
+      throw error;
+    }
+    return parsed.map((p) => this.run(p.statement, params));
   }
 
   /** Run one parsed statement with parameters. */
