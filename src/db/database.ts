@@ -32,6 +32,11 @@ export interface DatabaseOptions {
   bigint?: 'number' | 'bigint';
   /** File system; default node:fs for a path and in-memory for ':memory:'. */
   vfs?: Vfs;
+  /**
+   * Milliseconds between background ticks (memtable flush, a vacuum slice);
+   * 0 turns background work off (VACUUM still works on demand). Default 100.
+   */
+  backgroundIntervalMs?: number;
 }
 
 export interface RunResult {
@@ -49,8 +54,9 @@ export class Database {
   readonly #session: Session;
   readonly #values: ValueOptions;
   #open = true;
+  #background: ReturnType<typeof setInterval> | undefined;
 
-  private constructor(engine: Engine, values: ValueOptions) {
+  private constructor(engine: Engine, values: ValueOptions, backgroundIntervalMs: number) {
     this.#engine = engine;
     this.#values = values;
     this.#services = {
@@ -61,6 +67,13 @@ export class Database {
       parseCache: new Map(),
     };
     this.#session = new Session(this.#services);
+    if (backgroundIntervalMs > 0) {
+      this.#background = setInterval(() => engine.backgroundStep(), backgroundIntervalMs);
+      // Background work must not keep the process alive (Node and Bun: unref; Deno: unrefTimer).
+      const timer = this.#background as unknown as { unref?: () => void };
+      if (typeof timer.unref === 'function') timer.unref();
+      else (globalThis as { Deno?: { unrefTimer(id: unknown): void } }).Deno?.unrefTimer(this.#background);
+    }
   }
 
   /** Open (creating or recovering) the database at `path`, or an in-memory one for ':memory:'. */
@@ -80,7 +93,7 @@ export class Database {
       engine.close();
       throw new FlintError(SqlState.invalidParameterValue, `bigint must be "number" or "bigint", got "${String(bigint)}"`);
     }
-    return new Database(engine, { bigint });
+    return new Database(engine, { bigint }, options.backgroundIntervalMs ?? 100);
   }
 
   /** The storage engine underneath (for tools and tests). */
@@ -139,6 +152,7 @@ export class Database {
   close(): void {
     if (!this.#open) return;
     this.#open = false;
+    if (this.#background !== undefined) clearInterval(this.#background);
     this.#session.close();
     this.#engine.close();
   }

@@ -594,11 +594,43 @@ export class Engine {
    */
   vacuum(): number {
     this.#checkWritable();
-    const horizon = this.#vacuumHorizon();
+    this.#vacuumCursor = null;
     let reclaimed = 0;
-    for (const table of this.#tables.values()) {
+    for (;;) {
+      const step = this.vacuumStep(Number.MAX_SAFE_INTEGER);
+      reclaimed += step.reclaimed;
+      if (step.done) return reclaimed;
+    }
+  }
+
+  /**
+   * One bounded slice of vacuum: at most `maxBlocks` blocks are examined,
+   * so a background caller never holds the thread (and so a commit) for
+   * long. A pass walks every table's blocks; the next call continues where
+   * this one stopped, and a finished pass starts over on the next call.
+   */
+  vacuumStep(maxBlocks = 8): { blocks: number; reclaimed: number; done: boolean } {
+    this.#checkWritable();
+    if (this.#vacuumCursor === null) {
+      const work: number[][] = [];
+      for (const table of this.#tables.values()) work.push([table.id, ...this.#heap.blocksOf(table.id)]);
+      this.#vacuumCursor = { work, table: 0, block: 1 };
+    }
+    const cursor = this.#vacuumCursor;
+    const horizon = this.#vacuumHorizon();
+    let blocks = 0;
+    let reclaimed = 0;
+    while (blocks < maxBlocks && cursor.table < cursor.work.length) {
+      const entry = cursor.work[cursor.table]!;
+      if (cursor.block >= entry.length || !this.#tables.has(entry[0]!)) {
+        cursor.table++;
+        cursor.block = 1;
+        continue;
+      }
+      const blockNo = entry[cursor.block++]!;
+      blocks++;
       const dead: number[] = [];
-      this.#heap.scan(table.id, (tid, _u8, v, at) => {
+      this.#heap.scanBlock(blockNo, (tid, _u8, v, at) => {
         const xmin = tupleXmin(v, at);
         const xmax = tupleXmax(v, at);
         const creatorAborted = this.#txns.state(xmin) === TxnState.aborted;
@@ -608,8 +640,24 @@ export class Engine {
       for (const tid of dead) this.#heap.reclaim(tid);
       reclaimed += dead.length;
     }
+    const done = cursor.table >= cursor.work.length;
+    if (done) this.#vacuumCursor = null;
     this.stats.vacuumReclaimed += reclaimed;
-    return reclaimed;
+    return { blocks, reclaimed, done };
+  }
+
+  /** Where the current vacuum pass stands: each table's id then its blocks. */
+  #vacuumCursor: { work: number[][]; table: number; block: number } | null = null;
+
+  /**
+   * Background work for one tick of a timer: flush a frozen memtable if one
+   * waits, and one vacuum slice. The Database schedules it; the engine
+   * itself never starts timers (it runs deterministically under test).
+   */
+  backgroundStep(): void {
+    if (this.#closed || this.#wal === undefined) return;
+    this.#heap.flushOne();
+    this.vacuumStep();
   }
 
   /**

@@ -399,6 +399,23 @@ export class Heap {
     }
   }
 
+  /** Every formatted block of an owner, in file order (for work done a few blocks at a time). */
+  blocksOf(owner: number): number[] {
+    const blocks: number[] = [];
+    for (const segment of this.#space.segmentsOf(owner)) {
+      for (let b = 0; b < BLOCKS_PER_SEGMENT; b++) {
+        const blockNo = segment * BLOCKS_PER_SEGMENT + b;
+        if (this.#space.freeBytes(blockNo) !== UNFORMATTED) blocks.push(blockNo);
+      }
+    }
+    return blocks;
+  }
+
+  /** Visit every tuple of one block in place (see scan). Returns false if the visitor stopped. */
+  scanBlock(blockNo: number, visitor: TupleVisitor): boolean {
+    return this.#scanBlock(blockNo, visitor);
+  }
+
   #scanBlock(blockNo: number, visitor: TupleVisitor): boolean {
     const frame = this.#pool.pin(this.#fileId, blockNo);
     try {
