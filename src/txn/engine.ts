@@ -30,13 +30,13 @@ import { Heap, HEAP_FILE_NAME, getU48 } from '../storage/heap/heap.ts';
 import { SpaceMap, type SpaceMapSnapshot } from '../storage/heap/space-map.ts';
 import { RecordType } from '../storage/record-types.ts';
 import {
-  decodeTuple, encodedRowSize, encodeTuple, setTuplePrev, tuplePrev, tupleXmax, tupleXmin,
+  decodeTuple, encodedRowSize, encodeTuple, setTuplePrev, tupleColumnCount, tupleFlags, tuplePrev, tupleXmax, tupleXmin,
   TUPLE_OFF_XMIN, TUPLE_UPDATED, type StorageType, type StorageValue,
 } from '../storage/tuple.ts';
 import { formatTid } from '../storage/tuple-id.ts';
 import type { Vfs, VfsLock } from '../storage/vfs/index.ts';
 import { WalReader, WalWriter } from '../storage/wal/index.ts';
-import { isVisible, type Snapshot } from './snapshot.ts';
+import { committedBefore, isVisible, type Snapshot } from './snapshot.ts';
 import { Transaction } from './transaction.ts';
 import { TxnState, TxnStatusLog } from './txn-status.ts';
 
@@ -124,6 +124,8 @@ export class Engine {
   readonly #live = new Set<Transaction>();
   /** Txids whose commit record is written but not yet durable (commitAsync in flight). */
   readonly #committing = new Set<number>();
+  /** Txids the applied WAL shows writing but not yet committed or aborted (a follower's view of the primary's transactions). */
+  readonly #logActive = new Set<number>();
   #closed = false;
   /** Reused encode buffer for rows. */
   #rowBuffer = new Uint8Array(8192);
@@ -219,6 +221,7 @@ export class Engine {
     this.#heap = Heap.open(this.#vfs, this.#dir, this.kernels, this.pool, space, this.#heapOptions(options));
     this.#heap.redoLsn = control.checkpointLsn;
 
+    this.#syncWalFiles();
     this.#heap.beginRecovery();
     const reader = WalReader.open(this.#vfs, `${this.#dir}/wal`, control.checkpointLsn);
     for (let record = reader.next(); record !== null; record = reader.next()) {
@@ -227,10 +230,35 @@ export class Engine {
     }
     this.#heap.endRecovery();
     this.stats.recoveryAbortedTxns = this.#txns.abortAllInProgress();
+    this.#logActive.clear();
 
     this.#wal = WalWriter.open(this.#vfs, `${this.#dir}/wal`, reader.endLsn, this.#walOptions());
     this.#heap.attachWal(this.#wal);
     this.checkpoint();
+  }
+
+  /**
+   * Make the WAL durable before replaying it. Replay rebuilds pages that the
+   * buffer pool may write back to the heap (eviction) long before the new
+   * WAL writer syncs anything, and after a process crash the log's tail may
+   * still be only in the OS page cache. A power loss during recovery then
+   * kept heap pages (or torn halves of them) whose WAL records were gone:
+   * torn pages that no page image could rebuild (XX001 on the next open),
+   * and changes of a transaction whose txid was handed out again, which came
+   * back to life when the new owner of that txid committed. The write-ahead
+   * rule holds for recovery too.
+   */
+  #syncWalFiles(): void {
+    const walDir = `${this.#dir}/wal`;
+    if (!this.#vfs.exists(walDir)) return;
+    for (const name of this.#vfs.list(walDir)) {
+      const file = this.#vfs.open(`${walDir}/${name}`);
+      try {
+        file.sync();
+      } finally {
+        file.close();
+      }
+    }
   }
 
   /**
@@ -240,26 +268,33 @@ export class Engine {
   applyRecord(type: number, payload: Uint8Array, lsn: number): void {
     if (this.#heap.redo(type, payload, lsn)) {
       // Txids seen in the log are never handed out again, committed or not.
-      if (type === RecordType.tupleInsert) this.#txns.reserveThrough(getU48(view(payload), 7 + TUPLE_OFF_XMIN));
-      else if (type === RecordType.tupleXmax) this.#txns.reserveThrough(getU48(view(payload), 7));
+      let txid = 0;
+      if (type === RecordType.tupleInsert) txid = getU48(view(payload), 7 + TUPLE_OFF_XMIN);
+      else if (type === RecordType.tupleXmax) txid = getU48(view(payload), 7);
+      if (txid !== 0) {
+        this.#txns.reserveThrough(txid);
+        if (this.#txns.state(txid) === TxnState.inProgress) this.#logActive.add(txid);
+      }
       return;
     }
     switch (type) {
       case RecordType.txnCommit:
         this.#txns.set(getU48(view(payload), 0), TxnState.committed);
+        this.#logActive.delete(getU48(view(payload), 0));
         return;
       case RecordType.txnAbort:
         this.#txns.set(getU48(view(payload), 0), TxnState.aborted);
+        this.#logActive.delete(getU48(view(payload), 0));
         return;
       case RecordType.catalog:
-        this.#applyCatalogChange(JSON.parse(new TextDecoder().decode(payload)) as CatalogChange);
+        this.#applyCatalogChange(JSON.parse(new TextDecoder().decode(payload)) as CatalogChange, lsn);
         return;
       default:
         throw new FlintError(SqlState.dataCorrupted, `unknown WAL record type ${type} at LSN ${lsn}`);
     }
   }
 
-  #applyCatalogChange(change: CatalogChange): void {
+  #applyCatalogChange(change: CatalogChange, lsn: number): void {
     if (change.op === 'create') {
       if (!this.#tables.has(change.table.id)) this.#addTable(change.table);
       this.#nextTableId = Math.max(this.#nextTableId, change.table.id + 1);
@@ -273,6 +308,13 @@ export class Engine {
         this.#tables.delete(table.id);
         this.#tablesByName.delete(table.name);
       }
+      // The table's segments go with it here too, not only at the
+      // OWNER_RELEASE record that dropTable logs after a sync: a crash between
+      // the two left a dropped table's segments owned forever (leaked).
+      // Releasing again at OWNER_RELEASE does nothing.
+      const owner = new Uint8Array(4);
+      view(owner).setUint32(0, change.id, true);
+      this.#heap.redo(RecordType.ownerRelease, owner, lsn);
     }
   }
 
@@ -371,6 +413,14 @@ export class Engine {
   #takeSnapshot(ownTxid: number): Snapshot {
     const active = new Set<number>();
     let xmin = this.#txns.nextTxid;
+    // On a follower, the primary's transactions in progress are in progress
+    // for our snapshots too. Without this a follower snapshot saw a primary
+    // transaction that was in progress when it was taken once its commit
+    // record arrived (a non-repeatable read under snapshot isolation).
+    for (const txid of this.#logActive) {
+      active.add(txid);
+      if (txid < xmin) xmin = txid;
+    }
     for (const txn of this.#live) {
       if (txn.txid !== 0 && txn.txid !== ownTxid) {
         active.add(txn.txid);
@@ -447,7 +497,12 @@ export class Engine {
 
   /** Roll back: everything the transaction wrote becomes invisible at once (vacuum removes it later). */
   rollback(txn: Transaction): void {
-    if (txn.state === 'committed' || txn.state === 'aborted') return;
+    // Only an active transaction can be rolled back. One that is committing
+    // (commitAsync waiting for fdatasync) has its commit record in the WAL
+    // already: rolling it back appended an abort record after it, so recovery
+    // replaying both aborted a transaction whose commit then resolved (close()
+    // did this to every commit in flight).
+    if (txn.state !== 'active') return;
     this.#abortTxn(txn, true);
   }
 
@@ -494,6 +549,7 @@ export class Engine {
     const txid = this.#writeTxid(txn);
     const tid = this.#heap.insert(table.id, this.#encode(table, values, txid));
     txn.inserted++;
+    txn.changes?.push(tid);
     return tid;
   }
 
@@ -505,13 +561,19 @@ export class Engine {
   update(txn: Transaction, tableId: number, tid: number, values: readonly StorageValue[]): number {
     const table = this.#tableById(tableId);
     const txid = this.#writeTxid(txn);
-    this.#claim(txn, table, tid);
+    if (!this.#claim(txn, table, tid)) {
+      // This transaction already replaced or deleted that version: it no
+      // longer sees it. Going on used to write a second new version beside
+      // the first (the row then appeared twice) or bring a deleted row back.
+      throw new FlintError(SqlState.objectNotInPrerequisiteState, `attempted to update invisible tuple ${formatTid(tid)} of "${table.name}": this transaction already updated or deleted it`);
+    }
     const bytes = this.#encode(table, values, txid);
     setTuplePrev(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, tid);
     const newTid = this.#heap.insert(table.id, bytes);
     this.#heap.setXmax(tid, txid, TUPLE_UPDATED);
     txn.inserted++;
     txn.deleted++;
+    txn.changes?.push(newTid, -tid);
     return newTid;
   }
 
@@ -522,25 +584,59 @@ export class Engine {
     if (!this.#claim(txn, table, tid)) return false;
     this.#heap.setXmax(tid, txid, 0);
     txn.deleted++;
+    txn.changes?.push(-tid);
     return true;
+  }
+
+  // ---- savepoints ---------------------------------------------------------------------
+
+  /**
+   * Mark the transaction's position for rollbackToSavepoint. From the first
+   * savepoint on, the transaction logs each version it inserts and each
+   * version whose xmax it sets.
+   */
+  savepoint(txn: Transaction): number {
+    if (!txn.isActive) throw new FlintError('25P02', 'current transaction is aborted or finished, commands ignored until end of transaction block');
+    txn.changes ??= [];
+    return txn.changes.length;
+  }
+
+  /**
+   * Undo, newest first, every change made since `marker`: a version the
+   * transaction inserted gets its own txid as xmax (deleted by itself, it is
+   * visible to no one and vacuum reclaims it once the transaction ends); a
+   * version it deleted or replaced gets xmax 0 back. Both are WAL-logged
+   * like any xmax change. The transaction stays active.
+   */
+  rollbackToSavepoint(txn: Transaction, marker: number): void {
+    if (txn.state !== 'active') throw new FlintError('25P02', `cannot roll back to a savepoint of a transaction that is ${txn.state}`);
+    const changes = txn.changes;
+    assert(changes !== null && Number.isInteger(marker) && marker >= 0 && marker <= changes.length, `savepoint marker ${marker} is valid`);
+    for (let i = changes.length - 1; i >= marker; i--) {
+      const entry = changes[i]!;
+      if (entry > 0) this.#heap.setXmax(entry, txn.txid, 0);
+      else this.#heap.setXmax(-entry, 0, 0);
+    }
+    changes.length = marker;
   }
 
   /** Check that `tid` may be replaced or deleted by txn; false if txn already did. */
   #claim(txn: Transaction, table: TableDef, tid: number): boolean {
-    const header = this.#heap.visit(tid, (_u8, v, at) => [tupleXmin(v, at), tupleXmax(v, at)] as const);
+    const header = this.#heap.visit(tid, (_u8, v, at) => [tupleXmin(v, at), tupleXmax(v, at), tupleFlags(v, at)] as const);
     if (header === undefined) throw new FlintError(SqlState.internalError, `tuple ${formatTid(tid)} of "${table.name}" does not exist`);
-    const [xmin, xmax] = header;
+    const [xmin, xmax, flags] = header;
     if (xmax === txn.txid) return false;
     if (!isVisible(xmin, xmax, txn.snapshot, this.#txns) && xmin !== txn.txid) {
-      this.#conflict(table);
+      this.#conflict(table, 'update');
     }
-    if (xmax !== 0 && this.#txns.state(xmax) !== TxnState.aborted) this.#conflict(table);
+    if (xmax !== 0 && this.#txns.state(xmax) !== TxnState.aborted) this.#conflict(table, (flags & TUPLE_UPDATED) !== 0 ? 'update' : 'delete');
     return true;
   }
 
-  #conflict(table: TableDef): never {
+  /** PostgreSQL's words exactly, so clients that match on them keep working. */
+  #conflict(_table: TableDef, what: 'update' | 'delete'): never {
     this.stats.conflicts++;
-    throw new FlintError(SqlState.serializationFailure, `could not serialize access due to concurrent update of a row in "${table.name}"`);
+    throw new FlintError(SqlState.serializationFailure, `could not serialize access due to concurrent ${what}`);
   }
 
   /**
@@ -553,7 +649,14 @@ export class Engine {
     let current = tid;
     for (let hops = 0; current !== 0 && hops < 1_000_000; hops++) {
       const result = this.#heap.visit(current, (u8, v, at, len) => {
-        if (isVisible(tupleXmin(v, at), tupleXmax(v, at), txn.snapshot, this.#txns)) return { row: decodeTuple(types, u8, at, len) };
+        const xmin = tupleXmin(v, at);
+        if (isVisible(xmin, tupleXmax(v, at), txn.snapshot, this.#txns)) return { row: decodeTuple(types, u8, at, len) };
+        // A version whose creation this snapshot sees, but which it sees
+        // deleted or replaced, ends the walk: everything behind it is older
+        // still and invisible too. Walking on was a bug: vacuum may have
+        // reclaimed those older versions and their slots may hold other rows
+        // now, which get() then returned as this row.
+        if ((xmin === txn.txid && xmin !== 0) || committedBefore(xmin, txn.snapshot, this.#txns)) return { row: undefined };
         return { prev: tuplePrev(v, at) };
       });
       if (result === undefined) return undefined;
@@ -563,15 +666,19 @@ export class Engine {
     return undefined;
   }
 
-  /** Visit every row visible to txn. Stop by returning false. */
-  scan(txn: Transaction, tableId: number, visitor: (tid: number, row: StorageValue[]) => boolean | void): void {
+  /**
+   * Visit every row visible to txn. Stop by returning false. `storedColumns`
+   * is how many columns the version stores: fewer than the table has if it
+   * was written before columns were added (those read as NULL in `row`).
+   */
+  scan(txn: Transaction, tableId: number, visitor: (tid: number, row: StorageValue[], storedColumns: number) => boolean | void): void {
     const table = this.#tableById(tableId);
     const types = table.columns.map((c) => c.type);
     const snapshot = txn.snapshot;
     const txns = this.#txns;
     this.#heap.scan(table.id, (tid, u8, v, at, len) => {
       if (!isVisible(tupleXmin(v, at), tupleXmax(v, at), snapshot, txns)) return true;
-      return visitor(tid, decodeTuple(types, u8, at, len));
+      return visitor(tid, decodeTuple(types, u8, at, len), tupleColumnCount(v, at));
     });
   }
 
@@ -702,6 +809,8 @@ export class Engine {
   #walAtCheckpoint = 0;
 
   #maybeCheckpoint(): void {
+    // A commitAsync finishing after close() (its fdatasync was in flight) must not checkpoint a closed engine.
+    if (this.#closed) return;
     if (this.#wal !== undefined && this.#wal.nextLsn - this.#walAtCheckpoint >= this.#checkpointWalBytes) this.checkpoint();
   }
 

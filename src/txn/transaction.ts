@@ -13,6 +13,13 @@ export class Transaction {
   inserted = 0;
   /** Versions this transaction deleted or replaced. */
   deleted = 0;
+  /**
+   * Changes since the first savepoint, in order, for rolling back to one: a
+   * positive entry is the tid of a version this transaction inserted, a
+   * negative one (-tid) a version whose xmax it set. Null until a savepoint
+   * is taken: changes before the first one are only ever undone all at once.
+   */
+  changes: number[] | null = null;
 
   constructor(snapshot: Snapshot) {
     this.snapshot = snapshot;
