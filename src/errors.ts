@@ -73,6 +73,8 @@ export interface FlintErrorDetails {
   position?: number;
   /** A second line of explanation (PostgreSQL's DETAIL), e.g. the duplicate key. */
   detail?: string;
+  /** A suggestion (PostgreSQL's HINT), e.g. "Use DROP ... CASCADE to drop the dependent objects too." */
+  hint?: string;
 }
 
 export class FlintError extends Error {
@@ -81,6 +83,7 @@ export class FlintError extends Error {
   readonly offset: number | undefined;
   readonly position: number | undefined;
   readonly detail: string | undefined;
+  readonly hint: string | undefined;
 
   constructor(code: SqlStateCode, message: string, details: FlintErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -90,6 +93,7 @@ export class FlintError extends Error {
     this.offset = details.offset;
     this.position = details.position;
     this.detail = details.detail;
+    this.hint = details.hint;
   }
 }
 

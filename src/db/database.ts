@@ -10,7 +10,7 @@
 
 import { FlintError, SqlState } from '../errors.ts';
 import type { KernelKind } from '../kernels/index.ts';
-import type { StatementResult } from '../sql/exec/statements.ts';
+import { flushSequenceCaches, type StatementResult } from '../sql/exec/statements.ts';
 import type * as ast from '../sql/ast.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
 import { UTC } from '../sql/types/timezone.ts';
@@ -42,7 +42,7 @@ export interface DatabaseOptions {
 export interface RunResult {
   /** Rows inserted, updated or deleted. */
   changes: number;
-  /** The serial/identity value of the last row inserted, if the table has one. */
+  /** The value nextval last generated in the statement: the new row's serial/identity value. */
   lastInsertId: number | bigint | undefined;
 }
 
@@ -54,6 +54,8 @@ export class Database {
   readonly #session: Session;
   readonly #values: ValueOptions;
   #open = true;
+  /** Depth of nested transaction() calls (each runs in a savepoint). */
+  #nested = 0;
   #background: ReturnType<typeof setInterval> | undefined;
 
   private constructor(engine: Engine, values: ValueOptions, backgroundIntervalMs: number) {
@@ -124,12 +126,27 @@ export class Database {
 
   /**
    * Wrap fn in BEGIN/COMMIT: the returned function runs fn in a transaction
-   * and rolls back if it throws (better-sqlite3's db.transaction).
+   * and rolls back if it throws (better-sqlite3's db.transaction). Called
+   * inside a transaction it runs in a savepoint instead, so a throw undoes
+   * only its own work.
    */
   transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
     return (...args: A): R => {
       this.#check();
-      if (this.#session.inTransaction) return fn(...args);
+      if (this.#session.inTransaction) {
+        const name = `flint_transaction_${++this.#nested}`;
+        this.#session.execute(`SAVEPOINT ${name}`);
+        try {
+          const result = fn(...args);
+          this.#session.execute(`RELEASE SAVEPOINT ${name}`);
+          return result;
+        } catch (error) {
+          if (this.#session.inTransaction) this.#session.execute(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
+          throw error;
+        } finally {
+          this.#nested--;
+        }
+      }
       this.#session.execute('BEGIN');
       try {
         const result = fn(...args);
@@ -154,7 +171,12 @@ export class Database {
     this.#open = false;
     if (this.#background !== undefined) clearInterval(this.#background);
     this.#session.close();
-    this.#engine.close();
+    try {
+      // Write back where cached sequences really are, so a clean close skips no values.
+      flushSequenceCaches(this.#engine, this.#services.state.sequences);
+    } finally {
+      this.#engine.close();
+    }
   }
 
   /** @internal Shared SQL state (sequence counters, last insert id). */
@@ -206,7 +228,10 @@ export class Statement {
     const state = this.#db.sqlState;
     state.lastInsertId = undefined;
     const result = this.#execute(params);
-    return { changes: isChange(result.command) ? result.rowCount : 0, lastInsertId: state.lastInsertId };
+    let id: RunResult['lastInsertId'] = state.lastInsertId;
+    // BIGINT values as numbers (the default) where they fit.
+    if (typeof id === 'bigint' && this.#values.bigint === 'number' && id <= 9007199254740991n && id >= -9007199254740991n) id = Number(id);
+    return { changes: isChange(result.command) ? result.rowCount : 0, lastInsertId: id };
   }
 
   /** The first row, or undefined. */

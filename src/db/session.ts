@@ -5,12 +5,14 @@
 // Errors follow PostgreSQL: outside a transaction block a failed statement
 // rolls back its own transaction; inside one, the whole block is failed and
 // every statement but ROLLBACK (or COMMIT, which then rolls back) is refused
-// with 25P02 until it ends.
+// with 25P02 until it ends, or until ROLLBACK TO SAVEPOINT undoes what was
+// done since the savepoint and clears the failure.
 
 import { FlintError, SqlState } from '../errors.ts';
 import type * as ast from '../sql/ast.ts';
 import { parseScript } from '../sql/parser.ts';
-import { runStatement, type SqlDatabaseState, type StatementResult } from '../sql/exec/statements.ts';
+import { databaseSequences, newSessionState, runStatement, type SqlDatabaseState, type StatementResult } from '../sql/exec/statements.ts';
+import type { SequenceFunctions } from '../sql/types/eval-context.ts';
 import type { EvalContext } from '../sql/types/eval-context.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
 import { UTC } from '../sql/types/timezone.ts';
@@ -61,10 +63,17 @@ export class Session {
   #explicit = false;
   #failed = false;
   #transactionStart = 0n;
+  /** SAVEPOINTs of the open block, oldest first, with the engine's marker for each. */
+  #savepoints: { name: string; marker: number }[] = [];
+  /** currval / lastval. */
+  readonly #sequences = newSessionState();
+  /** nextval and friends, as this session's statements call them. */
+  readonly #sequenceFunctions: SequenceFunctions;
   readonly #services: SessionServices;
 
   constructor(services: SessionServices) {
     this.#services = services;
+    this.#sequenceFunctions = databaseSequences(services.engine, services.state, this.#sequences);
   }
 
   get inTransaction(): boolean {
@@ -118,9 +127,11 @@ export class Session {
         else this.settings.set(stmt.name, DEFAULT_SETTINGS[stmt.name] ?? '');
         return { command: 'RESET', columns: [], rows: [], rowCount: 0 };
       case 'savepoint':
+        return this.#savepoint(stmt);
       case 'releaseSavepoint':
+        return this.#release(stmt);
       case 'rollbackToSavepoint':
-        throw new FlintError(SqlState.featureNotSupported, 'savepoints are not supported yet', { position: stmt.pos + 1 });
+        return this.#rollbackTo(stmt);
     }
     if (this.#failed) {
       throw new FlintError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
@@ -147,6 +158,7 @@ export class Session {
         },
         eval: evalContext,
         state: this.#services.state,
+        session: this.#sequences,
         checkInterrupt: () => {},
       });
       if (autocommit) this.#finishAutocommit();
@@ -185,12 +197,57 @@ export class Session {
         for (let i = 0; i < n; i++) bytes[i] = Math.floor(random() * 256);
         return bytes;
       },
+      sequences: this.#sequenceFunctions,
     };
   }
 
   #startTxn(): void {
     this.#txn = this.#services.engine.begin();
     this.#transactionStart = this.#services.clock.nowMicros();
+    this.#savepoints = [];
+  }
+
+  #inBlock(what: string): void {
+    if (!this.#explicit) throw new FlintError('25P01', `${what} can only be used in transaction blocks`);
+  }
+
+  #notFailed(): void {
+    if (this.#failed) throw new FlintError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+  }
+
+  /** The newest savepoint of that name; a missing one fails the block, as any error in it does. */
+  #findSavepoint(name: string): number {
+    let index = this.#savepoints.length - 1;
+    while (index >= 0 && this.#savepoints[index]!.name !== name) index--;
+    if (index < 0) {
+      this.#failed = true;
+      throw new FlintError('3B001', `savepoint "${name}" does not exist`);
+    }
+    return index;
+  }
+
+  #savepoint(stmt: ast.Savepoint): StatementResult {
+    this.#inBlock('SAVEPOINT');
+    this.#notFailed();
+    this.#savepoints.push({ name: stmt.name, marker: this.#services.engine.savepoint(this.#txn!) });
+    return { command: 'SAVEPOINT', columns: [], rows: [], rowCount: 0 };
+  }
+
+  #release(stmt: ast.ReleaseSavepoint): StatementResult {
+    this.#inBlock('RELEASE SAVEPOINT');
+    this.#notFailed();
+    this.#savepoints.length = this.#findSavepoint(stmt.name);
+    return { command: 'RELEASE', columns: [], rows: [], rowCount: 0 };
+  }
+
+  #rollbackTo(stmt: ast.RollbackToSavepoint): StatementResult {
+    this.#inBlock('ROLLBACK TO SAVEPOINT');
+    const index = this.#findSavepoint(stmt.name);
+    this.#services.engine.rollbackToSavepoint(this.#txn!, this.#savepoints[index]!.marker);
+    // The savepoint stays; the ones after it are gone.
+    this.#savepoints.length = index + 1;
+    this.#failed = false;
+    return { command: 'ROLLBACK', columns: [], rows: [], rowCount: 0 };
   }
 
   #finishAutocommit(): void {

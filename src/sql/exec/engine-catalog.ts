@@ -1,6 +1,7 @@
 // The catalog as the binder reads it, straight from the engine's table
 // definitions: tables carry SqlTableMeta, views are catalog entries without
-// storage whose meta holds their query.
+// storage whose meta holds their query, sequences are one-row engine tables
+// whose meta holds their options (exec/sequences.ts).
 import type { Engine, TableDef } from '../../txn/engine.ts';
 import { sqlTableOf, type CatalogReader, type SqlTable, type SqlView } from '../catalog.ts';
 
@@ -11,8 +12,21 @@ export interface ViewMeta {
   readonly columns: readonly string[] | null;
 }
 
+export type RelationKind = 'table' | 'view' | 'sequence';
+
+/** What a catalog entry is: tables, views and sequences share one namespace, as in PostgreSQL. */
+export function relationKind(def: TableDef): RelationKind {
+  const kind = (def.meta as { kind?: string } | undefined)?.kind;
+  return kind === 'view' ? 'view' : kind === 'sequence' ? 'sequence' : 'table';
+}
+
 export function isView(def: TableDef): boolean {
-  return (def.meta as { kind?: string } | undefined)?.kind === 'view';
+  return relationKind(def) === 'view';
+}
+
+/** Every SQL table (not views or sequences) of the engine. */
+export function allTables(engine: Engine): SqlTable[] {
+  return engine.tables.filter((def) => relationKind(def) === 'table' && def.meta !== undefined).map(sqlTableOf);
 }
 
 export class EngineCatalog implements CatalogReader {
@@ -23,7 +37,7 @@ export class EngineCatalog implements CatalogReader {
 
   table(name: string): SqlTable | undefined {
     const def = this.#engine.table(name);
-    if (def === undefined || isView(def)) return undefined;
+    if (def === undefined || relationKind(def) !== 'table') return undefined;
     return sqlTableOf(def);
   }
 

@@ -73,6 +73,13 @@ function describe(plan: Plan, depth: number): string[] {
       out.push(`${pad}HashAggregate (DISTINCT)`);
       children.push(plan.input);
       break;
+    case 'recursiveUnion':
+      out.push(`${pad}Recursive Union${plan.all ? '' : ' (distinct)'} (${plan.name})`);
+      children.push(plan.anchor, plan.recursive);
+      break;
+    case 'workTable':
+      out.push(`${pad}WorkTable Scan on ${plan.name}`);
+      break;
     case 'setOp':
       out.push(`${pad}${plan.op === 'union' ? (plan.all ? 'Append' : 'HashSetOp Union') : `HashSetOp ${plan.op[0]!.toUpperCase()}${plan.op.slice(1)}${plan.all ? ' All' : ''}`}`);
       children.push(plan.left, plan.right);

@@ -11,8 +11,8 @@
 // for every outer row is compiled only once.
 
 import { FlintError, SqlState } from '../../errors.ts';
-import type { AggregateCall, JoinPlan, Plan, SortKey } from '../plan/plan.ts';
-import { compareValues, compositeHashKey } from '../types/compare.ts';
+import { MAX_RECURSIVE_ITERATIONS, type AggregateCall, type JoinPlan, type Plan, type RecursiveUnionPlan, type SortKey } from '../plan/plan.ts';
+import { compareValues, compositeHashKey, hashKey } from '../types/compare.ts';
 import type { SqlType } from '../types/sql-type.ts';
 import type { RuntimeValue, Value } from '../types/type-info.ts';
 import { compileExpr, type Compiled } from './compile-expr.ts';
@@ -58,16 +58,28 @@ function buildRunner(plan: Plan): Runner {
       return (_ctx, sink) => (rows === 0 ? true : sink([]));
     }
     case 'scan': {
-      const { table, decoders } = plan;
+      const { table, decoders, positions, missing } = plan;
       const filter = plan.filter === null ? null : compileExpr(plan.filter);
       const n = decoders.length;
+      const withTid = plan.tid === true;
+      // The usual table: every stored slot is a live column and a short
+      // (pre-ADD COLUMN) row reads NULL, which the engine already fills in.
+      const direct = positions.every((p, i) => p === i) && missing.every((m) => m === null);
       return (ctx, sink) => {
         let completed = true;
         let seen = 0;
-        ctx.engine.scan(ctx.txn, table.id, (_tid, stored) => {
+        ctx.engine.scan(ctx.txn, table.id, (tid, stored, storedCount) => {
           if (++seen % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
-          const row: Row = new Array(n);
-          for (let i = 0; i < n; i++) row[i] = decoders[i]!(stored[i] ?? null) as RuntimeValue;
+          const row: Row = new Array(withTid ? n + 1 : n);
+          if (direct) {
+            for (let i = 0; i < n; i++) row[i] = decoders[i]!(stored[i] ?? null) as RuntimeValue;
+          } else {
+            for (let i = 0; i < n; i++) {
+              const p = positions[i]!;
+              row[i] = (p < storedCount ? decoders[i]!(stored[p] ?? null) : missing[i]) as RuntimeValue;
+            }
+          }
+          if (withTid) row[n] = tid;
           if (filter !== null && filter(row, ctx) !== true) return true;
           if (!sink(row)) {
             completed = false;
@@ -166,9 +178,59 @@ function buildRunner(plan: Plan): Runner {
         });
       };
     }
+    case 'recursiveUnion':
+      return recursiveUnionRunner(plan);
+    case 'workTable': {
+      const work = plan.work;
+      return (ctx, sink) => {
+        const rows = ctx.cache.get(work) as Row[] | undefined;
+        if (rows === undefined) throw new FlintError(SqlState.internalError, `work table of "${plan.name}" read outside its recursion`);
+        for (const row of rows) if (!sink(row)) return false;
+        return true;
+      };
+    }
     case 'setOp':
       return setOpRunner(plan.op, plan.all, compilePlan(plan.left), compilePlan(plan.right), plan.columns.map((c) => c.type));
   }
+}
+
+function recursiveUnionRunner(plan: RecursiveUnionPlan): Runner {
+  const anchor = compilePlan(plan.anchor);
+  const recursive = compilePlan(plan.recursive);
+  const types = plan.columns.map((c) => c.type);
+  const { work, all, name } = plan;
+  return (ctx, sink) => {
+    const seen = all ? null : new Set<string>();
+    let produced: Row[] = [];
+    const emit: Sink = (row) => {
+      if (seen !== null) {
+        const key = compositeHashKey(row, types);
+        if (seen.has(key)) return true;
+        seen.add(key);
+      }
+      produced.push(row);
+      return sink(row);
+    };
+    if (!anchor(ctx, emit)) return false;
+    const saved = ctx.cache.get(work);
+    try {
+      for (let round = 1; produced.length > 0; round++) {
+        if (round > MAX_RECURSIVE_ITERATIONS) {
+          throw new FlintError(SqlState.statementTooComplex, `WITH RECURSIVE query "${name}" did not finish within ${MAX_RECURSIVE_ITERATIONS} iterations`, {
+            hint: 'Check that the recursive term stops producing rows, or add a LIMIT.',
+          });
+        }
+        ctx.checkInterrupt();
+        ctx.cache.set(work, produced);
+        produced = [];
+        if (!recursive(ctx, emit)) return false;
+      }
+      return true;
+    } finally {
+      if (saved === undefined) ctx.cache.delete(work);
+      else ctx.cache.set(work, saved);
+    }
+  };
 }
 
 function countValue(value: RuntimeValue, clause: string): number | null {
@@ -245,39 +307,43 @@ function joinRunner(plan: JoinPlan): Runner {
   const rightKeys = plan.equi.map((e) => compileExpr(e.right));
   const keyTypes = plan.equi.map((e) => e.type);
   const hashed = plan.equi.length > 0;
+  const keyOf = hashKeyOf(keyTypes);
 
   return (ctx, sink) => {
     // Build: materialize the right side (hashed on the equi-join keys if any).
     const rightRows = runPlanRows(plan.right, ctx);
     const matched = keepRight ? new Uint8Array(rightRows.length) : null;
-    let table: Map<string, number[]> | null = null;
+    let table: Map<string | number, number[]> | null = null;
     if (hashed) {
       table = new Map();
       for (let i = 0; i < rightRows.length; i++) {
-        const keys = rightKeys.map((k) => k(rightRows[i]!, ctx));
-        if (keys.includes(null)) continue; // NULL never equals anything
-        const key = compositeHashKey(keys, keyTypes);
+        const key = keyOf(rightKeys, rightRows[i]!, ctx);
+        if (key === null) continue; // NULL never equals anything
         const bucket = table.get(key);
         if (bucket === undefined) table.set(key, [i]);
         else bucket.push(i);
       }
     }
     void right;
+    let found = false;
+    /** Pairs l with right row i: false if the sink stopped. */
+    const pair = (l: Row, i: number): boolean => {
+      const combined = l.concat(rightRows[i]!);
+      if (on !== null && on(combined, ctx) !== true) return true;
+      found = true;
+      if (matched !== null) matched[i] = 1;
+      return sink(combined);
+    };
     const completed = left(ctx, (l) => {
-      let found = false;
-      let candidates: Iterable<number>;
+      found = false;
       if (table !== null) {
-        const keys = leftKeys.map((k) => k(l, ctx));
-        candidates = keys.includes(null) ? [] : table.get(compositeHashKey(keys, keyTypes)) ?? [];
+        const key = keyOf(leftKeys, l, ctx);
+        const bucket = key === null ? undefined : table.get(key);
+        if (bucket !== undefined) {
+          for (let j = 0; j < bucket.length; j++) if (!pair(l, bucket[j]!)) return false;
+        }
       } else {
-        candidates = indices(rightRows.length);
-      }
-      for (const i of candidates) {
-        const combined = l.concat(rightRows[i]!);
-        if (on !== null && on(combined, ctx) !== true) continue;
-        found = true;
-        if (matched !== null) matched[i] = 1;
-        if (!sink(combined)) return false;
+        for (let i = 0; i < rightRows.length; i++) if (!pair(l, i)) return false;
       }
       if (!found && keepLeft) return sink(l.concat(rightNulls()));
       return true;
@@ -292,8 +358,28 @@ function joinRunner(plan: JoinPlan): Runner {
   };
 }
 
-function* indices(n: number): Generator<number> {
-  for (let i = 0; i < n; i++) yield i;
+/**
+ * The hash-table key of a row's key values, or null if one is NULL. One key
+ * column: its hashKey itself (a Map tells the number 1 from the string "1",
+ * as compositeHashKey's tags do); several: compositeHashKey.
+ */
+function hashKeyOf(types: readonly SqlType[]): (keys: readonly Compiled[], row: Row, ctx: ExecContext) => string | number | null {
+  if (types.length === 1) {
+    const type = types[0]!;
+    return (keys, row, ctx) => {
+      const v = keys[0]!(row, ctx);
+      return v === null ? null : hashKey(v as Value, type);
+    };
+  }
+  return (keys, row, ctx) => {
+    const values: RuntimeValue[] = new Array(keys.length);
+    for (let k = 0; k < keys.length; k++) {
+      const v = keys[k]!(row, ctx);
+      if (v === null) return null;
+      values[k] = v;
+    }
+    return compositeHashKey(values, types);
+  };
 }
 
 interface GroupState {
@@ -305,6 +391,9 @@ interface GroupState {
   pending: (RuntimeValue[][] | null)[];
 }
 
+/** The group of NULL in a one-column GROUP BY (hashKey never returns an object). */
+const NULL_GROUP = {};
+
 function aggregateRunner(inputPlan: Plan, groupBy: Compiled[], groupTypes: readonly SqlType[], aggregates: readonly AggregateCall[]): Runner {
   const input = compilePlan(inputPlan);
   const args = aggregates.map((a) => a.args.map(compileExpr));
@@ -312,30 +401,59 @@ function aggregateRunner(inputPlan: Plan, groupBy: Compiled[], groupTypes: reado
   const filters = aggregates.map((a) => (a.filter === null ? null : compileExpr(a.filter)));
   const orderKeys = aggregates.map((a) => a.orderBy.map((k) => compileExpr(k.expr)));
   const orderCompare = aggregates.map((a) => (a.orderBy.length === 0 ? null : rowComparator(a.orderBy)));
+  // No FILTER, DISTINCT or ORDER BY: the row's arguments go straight to step.
+  const plain = aggregates.map((a) => a.filter === null && !a.distinct && a.orderBy.length === 0);
+  const defs = aggregates.map((a) => a.def);
+  const nAgg = aggregates.length;
+  const nKeys = groupBy.length;
   const newGroup = (keys: RuntimeValue[]): GroupState => ({
     keys,
     states: aggregates.map((a) => a.def.create()),
     seen: aggregates.map((a) => (a.distinct ? new Set<string>() : null)),
     pending: aggregates.map((a) => (a.orderBy.length > 0 ? [] : null)),
   });
+  // One GROUP BY column: the Map is keyed by its hashKey (NULL by NULL_GROUP),
+  // which groups exactly as compositeHashKey of the one value does.
+  const oneKey = nKeys === 1 ? groupBy[0]! : null;
+  const oneType = nKeys === 1 ? groupTypes[0]! : null;
   return (ctx, sink) => {
-    const groups = new Map<string, GroupState>();
-    const single = groupBy.length === 0 ? newGroup([]) : null;
+    const groups = new Map<unknown, GroupState>();
+    const single = nKeys === 0 ? newGroup([]) : null;
     input(ctx, (row) => {
       let group = single;
       if (group === null) {
-        const keys = groupBy.map((g) => g(row, ctx));
-        const key = compositeHashKey(keys, groupTypes);
-        group = groups.get(key) ?? null;
+        let key: unknown;
+        let keys: RuntimeValue[];
+        if (oneKey !== null) {
+          const v = oneKey(row, ctx);
+          key = v === null ? NULL_GROUP : hashKey(v as Value, oneType!);
+          group = groups.get(key) ?? null;
+          keys = group === null ? [v] : group.keys;
+        } else {
+          keys = new Array(nKeys);
+          for (let k = 0; k < nKeys; k++) keys[k] = groupBy[k]!(row, ctx);
+          key = compositeHashKey(keys, groupTypes);
+          group = groups.get(key) ?? null;
+        }
         if (group === null) {
           group = newGroup(keys);
           groups.set(key, group);
         }
       }
-      for (let a = 0; a < aggregates.length; a++) {
+      const states = group.states;
+      for (let a = 0; a < nAgg; a++) {
+        const argv = args[a]!;
+        if (plain[a]) {
+          // Same calls as step(state, ...values), without the array.
+          if (argv.length === 0) defs[a]!.step(states[a]);
+          else if (argv.length === 1) defs[a]!.step(states[a], argv[0]!(row, ctx));
+          else if (argv.length === 2) defs[a]!.step(states[a], argv[0]!(row, ctx), argv[1]!(row, ctx));
+          else defs[a]!.step(states[a], ...argv.map((e) => e(row, ctx)));
+          continue;
+        }
         const filter = filters[a];
         if (filter !== null && filter !== undefined && filter(row, ctx) !== true) continue;
-        const values = args[a]!.map((e) => e(row, ctx));
+        const values = argv.map((e) => e(row, ctx));
         const seen = group.seen[a];
         if (seen !== null && seen !== undefined) {
           const key = compositeHashKey(values, argTypes[a]!);
@@ -347,7 +465,7 @@ function aggregateRunner(inputPlan: Plan, groupBy: Compiled[], groupTypes: reado
           pending.push([...values, ...orderKeys[a]!.map((k) => k(row, ctx))]);
           continue;
         }
-        aggregates[a]!.def.step(group.states[a], ...values);
+        defs[a]!.step(states[a], ...values);
       }
       return true;
     });

@@ -20,6 +20,7 @@ import { MATH_FUNCTIONS } from './math-functions.ts';
 import { DATETIME_FUNCTIONS } from './datetime-functions.ts';
 import { JSON_FUNCTIONS } from './json-functions.ts';
 import { MISC_FUNCTIONS } from './misc-functions.ts';
+import { SEQUENCE_FUNCTIONS } from './sequence-functions.ts';
 import { fn } from './function-def.ts';
 
 // Functions PostgreSQL also defines on types Flint lacks, listed so that an
@@ -50,6 +51,7 @@ const ALL: readonly FunctionDef[] = [
   ...DATETIME_FUNCTIONS,
   ...JSON_FUNCTIONS,
   ...MISC_FUNCTIONS,
+  ...SEQUENCE_FUNCTIONS,
   ...PHANTOMS,
 ];
 
@@ -155,5 +157,12 @@ export function requireFunction(name: string, argTypes: readonly SqlType[]): Res
 
 /** Every builtin function name, for completion and tests. */
 export function functionNames(): string[] {
-  return [...byName.keys(), 'greatest', 'least'].filter((n) => byName.get(n)?.some((d) => !d.args.some(isPhantom)) ?? true).sort();
+  return [...byName.keys(), 'greatest', 'least']
+    .filter((n) => (byName.get(n)?.some((d) => !d.args.some(isPhantom)) ?? true) && !SEQUENCE_NAMES.has(n))
+    .sort();
 }
+
+// PostgreSQL's sequence functions take a regclass, a type Flint lacks (text
+// stands in for it), so their signatures are not PostgreSQL's: they are
+// left out of the names whose resolution is compared with PostgreSQL's.
+const SEQUENCE_NAMES = new Set(SEQUENCE_FUNCTIONS.map((f) => f.name));

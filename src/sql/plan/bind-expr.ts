@@ -166,11 +166,17 @@ export class ExprBinder {
       case 'isBool':
         return { kind: 'isBool', type: T.bool, arg: this.bindCondition(e.arg, scope, 'IS', group), value: e.value, not: e.not };
       case 'isDistinctFrom': {
-        const left = bind(e.left);
-        const right = bind(e.right);
-        const eq = this.#binary('=', left, right, e.pos);
-        if (eq.kind !== 'binary') throw new FlintError(SqlState.internalError, 'IS DISTINCT FROM needs an = operator');
-        return { kind: 'distinctFrom', type: T.bool, left: eq.left, right: eq.right, eq: eq.fn, not: e.not };
+        // Not #binary: NULL operands are the point here, never folded away.
+        let left = bind(e.left);
+        let right = bind(e.right);
+        if (left.type.id === 'null' && right.type.id === 'null') return { kind: 'const', type: T.bool, value: e.not };
+        if (left.type.id === 'null') left = { kind: 'const', type: right.type.id === 'unknown' ? T.text : right.type, value: null };
+        if (right.type.id === 'null') right = { kind: 'const', type: left.type.id === 'unknown' ? T.text : left.type, value: null };
+        const eq = requireBinaryOperator('=', left.type, right.type);
+        return {
+          kind: 'distinctFrom', type: T.bool, left: this.coerce(left, eq.left, 'implicit', e.pos),
+          right: this.coerce(right, eq.right, 'implicit', e.pos), eq: eq.fn, not: e.not,
+        };
       }
       case 'between': {
         const arg = bind(e.arg);

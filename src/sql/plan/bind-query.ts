@@ -8,15 +8,15 @@
 // DISTINCT, any expression over the input: those are computed as hidden
 // columns beside the output, sorted on, then dropped.
 
-import { FlintError } from '../../errors.ts';
+import { FlintError, SqlState } from '../../errors.ts';
 import type * as ast from '../ast.ts';
-import type { CatalogReader } from '../catalog.ts';
+import type { CatalogReader, SqlTable } from '../catalog.ts';
 import { parse } from '../parser.ts';
 import { decoderFor } from '../storage-values.ts';
 import { resolveCommonType } from '../types/cast.ts';
 import type { EvalContext } from '../types/eval-context.ts';
 import type { SqlType } from '../types/sql-type.ts';
-import { T } from '../types/type-info.ts';
+import { T, typeName } from '../types/type-info.ts';
 import type { BoundExpr } from './bound.ts';
 import { containsAggregate, ExprBinder, exprId, type GroupContext, type QueryBinding } from './bind-expr.ts';
 import type { AggregateCall, OutputColumn, Plan, SortKey } from './plan.ts';
@@ -27,6 +27,17 @@ interface Cte {
   readonly name: string;
   readonly query: ast.Query;
   readonly columns: readonly string[] | null;
+  /** WITH RECURSIVE and the query reads its own name: bound as a recursive union. */
+  readonly recursive: boolean;
+}
+
+/** The recursive term of a WITH RECURSIVE query being bound: where its self-reference reads. */
+interface WorkTable {
+  readonly work: object;
+  readonly columns: readonly OutputColumn[];
+  /** Subquery depth the recursive term is bound at: a self-reference must not be deeper. */
+  readonly depth: number;
+  references: number;
 }
 
 /** A bound FROM item: its plan and the columns it adds to the scope. */
@@ -43,6 +54,9 @@ export class QueryBinder implements QueryBinding {
   #viewDepth = 0;
   /** CTEs being bound now: a CTE that names itself (without RECURSIVE) means a table of that name. */
   readonly #bindingCtes = new Set<Cte>();
+  /** Recursive CTEs whose recursive term is being bound. */
+  readonly #workTables = new Map<Cte, WorkTable>();
+  #subqueryDepth = 0;
 
   constructor(catalog: CatalogReader, paramTypes: (SqlType | undefined)[], evalContext: EvalContext) {
     this.#catalog = catalog;
@@ -51,27 +65,65 @@ export class QueryBinder implements QueryBinding {
 
   bindSubquery(query: ast.Query, outer: Scope): { plan: Plan; correlated: boolean } {
     const probe = new Scope([], outer, true);
-    const plan = this.bindQuery(query, probe);
-    return { plan, correlated: probe.correlated };
+    this.#subqueryDepth++;
+    try {
+      const plan = this.bindQuery(query, probe);
+      return { plan, correlated: probe.correlated };
+    } finally {
+      this.#subqueryDepth--;
+    }
   }
 
   /** Bind a whole query; `outer` is the enclosing query's scope for correlated references. */
   bindQuery(q: ast.Query, outer: Scope | null): Plan {
-    if (q.with !== null) {
-      if (q.with.recursive) throw new FlintError('0A000', 'WITH RECURSIVE is not supported yet', { position: q.with.pos + 1 });
-      const level = new Map<string, Cte>();
-      this.#ctes.push(level);
-      for (const cte of q.with.ctes) {
-        if (cte.query.kind !== 'query') throw new FlintError('0A000', 'data-modifying statements in WITH are not supported yet', { position: cte.pos + 1 });
-        if (level.has(cte.name)) throw new FlintError('42712', `WITH query name "${cte.name}" specified more than once`, { position: cte.pos + 1 });
-        level.set(cte.name, { name: cte.name, query: cte.query, columns: cte.columns });
-      }
+    return this.withClause(q.with, () => optimize(this.#bindQueryBody(q, outer)));
+  }
+
+  /** Run `bind` with the CTEs of a WITH clause visible (queries, and INSERT/UPDATE/DELETE statements). */
+  withClause<T>(w: ast.WithClause | null, bind: () => T): T {
+    if (w === null) return bind();
+    const level = new Map<string, Cte>();
+    for (const cte of w.ctes) {
+      if (cte.query.kind !== 'query') throw new FlintError('0A000', 'data-modifying statements in WITH are not supported yet', { position: cte.pos + 1 });
+      if (level.has(cte.name)) throw new FlintError('42712', `WITH query name "${cte.name}" specified more than once`, { position: cte.pos + 1 });
+      level.set(cte.name, { name: cte.name, query: cte.query, columns: cte.columns, recursive: w.recursive && readsTable(cte.query, cte.name) });
     }
+    this.#ctes.push(level);
     try {
-      return optimize(this.#bindQueryBody(q, outer));
+      return bind();
     } finally {
-      if (q.with !== null) this.#ctes.pop();
+      this.#ctes.pop();
     }
+  }
+
+  /**
+   * The rows an UPDATE or DELETE changes: the target table's rows with their
+   * tuple ids, joined with the FROM / USING items, filtered by WHERE. The
+   * scope's columns are the target's columns, its tuple id (hidden,
+   * unreachable by name, at `tidIndex`), then the other items' columns.
+   */
+  bindDmlTarget(table: SqlTable, alias: string, from: readonly ast.FromItem[], where: ast.Expr | null): { plan: Plan; scope: Scope; tidIndex: number } {
+    const tidIndex = table.columns.length;
+    const scan: Plan = {
+      kind: 'scan', columns: [...table.columns.map((c) => ({ name: c.name, type: c.type })), { name: 'ctid', type: T.int8 }], table: table.def,
+      decoders: table.columns.map((c) => decoderFor(c.type)) as never, positions: table.positions, missing: table.missing,
+      tid: true, filter: null, alias,
+    };
+    let source: Source = {
+      plan: scan,
+      columns: [
+        ...table.columns.map((c) => ({ name: c.name, table: alias, type: c.type, hidden: false })),
+        { name: '\u0000tid', table: '\u0000', type: T.int8, hidden: true },
+      ],
+    };
+    for (const item of from) source = this.#join(source, this.#bindFromItem(item, null), 'cross', null, null);
+    const scope = new Scope(source.columns, null);
+    let plan = source.plan;
+    if (where !== null) {
+      if (containsAggregate(where)) throw new FlintError('42803', 'aggregate functions are not allowed in WHERE', { position: where.pos + 1 });
+      plan = { kind: 'filter', columns: plan.columns, input: plan, predicate: this.exprs.bindCondition(where, scope, 'WHERE') };
+    }
+    return { plan: optimize(plan), scope, tidIndex };
   }
 
   #bindQueryBody(q: ast.Query, outer: Scope | null): Plan {
@@ -215,31 +267,40 @@ export class QueryBinder implements QueryBinding {
     const outputs = targets.map(bindTarget);
     const having = s.having === null ? null : this.exprs.bindCondition(s.having, scope, 'HAVING', group);
 
-    // ORDER BY: output columns by position or name, else expressions (hidden columns).
+    // ORDER BY (and DISTINCT ON): output columns by position or name, else
+    // expressions (hidden columns, computed beside the output and dropped
+    // after sorting).
     const hidden: BoundExpr[] = [];
-    const sortKeys: SortKey[] = [];
-    for (const o of orderBy) {
-      const ordinal = ordinalOf(o.expr, outputs.length);
-      let index: number;
-      if (ordinal !== null) {
-        index = ordinal;
-      } else {
-        const byName = o.expr.kind === 'columnRef' && o.expr.table === null ? targets.findIndex((t) => t.name === (o.expr as ast.ColumnRef).column && t.explicitAlias) : -1;
-        if (byName >= 0) {
-          index = byName;
-        } else {
-          const bound = this.exprs.bind(o.expr, scope, group);
-          const same = outputs.findIndex((e) => exprId(e) === exprId(bound));
-          if (same >= 0) index = same;
-          else {
-            if (s.distinct) throw new FlintError('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', { position: o.pos + 1 });
-            hidden.push(bound);
-            index = outputs.length + hidden.length - 1;
-          }
+    const keyIndex = (e: ast.Expr, pos: number): number => {
+      const ordinal = ordinalOf(e, outputs.length);
+      if (ordinal !== null) return ordinal;
+      const byName = e.kind === 'columnRef' && e.table === null ? targets.findIndex((t) => t.name === e.column && t.explicitAlias) : -1;
+      if (byName >= 0) return byName;
+      const bound = this.exprs.bind(e, scope, group);
+      const id = exprId(bound);
+      const same = [...outputs, ...hidden].findIndex((x) => exprId(x) === id);
+      if (same >= 0) return same;
+      if (s.distinct && s.distinctOn === null) throw new FlintError('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', { position: pos + 1 });
+      hidden.push(bound);
+      return outputs.length + hidden.length - 1;
+    };
+    const keyColumn = (index: number): BoundExpr => ({ kind: 'column', type: [...outputs, ...hidden][index]!.type, index, name: '' });
+    const sortKeys: SortKey[] = orderBy.map((o) => sortKey(keyColumn(keyIndex(o.expr, o.pos)), o));
+    let distinctOn: BoundExpr[] | null = null;
+    if (s.distinctOn !== null) {
+      // PostgreSQL: the leading ORDER BY items must be DISTINCT ON's
+      // expressions (in any order); with no ORDER BY, rows are sorted by them.
+      const onIndexes = [...new Set(s.distinctOn.map((e) => keyIndex(e, e.pos)))];
+      const orderIndexes = sortKeys.map((k) => (k.expr as { index: number }).index);
+      for (let i = 0; i < Math.min(onIndexes.length, orderIndexes.length); i++) {
+        if (!onIndexes.includes(orderIndexes[i]!)) {
+          throw new FlintError('42P10', 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', { position: s.distinctOn[0]!.pos + 1 });
         }
       }
-      const all = [...outputs, ...hidden];
-      sortKeys.push(sortKey({ kind: 'column', type: all[index]!.type, index, name: '' }, o));
+      for (const index of onIndexes) {
+        if (!orderIndexes.includes(index)) sortKeys.push({ expr: keyColumn(index), desc: false, nullsFirst: false });
+      }
+      distinctOn = onIndexes.map(keyColumn);
     }
 
     if (group !== null) {
@@ -261,11 +322,14 @@ export class QueryBinder implements QueryBinding {
       input: plan,
       exprs: all,
     };
-    if (s.distinct) {
-      if (s.distinctOn !== null) throw new FlintError('0A000', 'SELECT DISTINCT ON is not supported yet', { position: s.pos + 1 });
-      plan = { kind: 'distinct', columns: plan.columns, input: plan, on: null };
+    if (distinctOn !== null) {
+      // Sort first: DISTINCT ON keeps the first row of each group in ORDER BY order.
+      plan = { kind: 'sort', columns: plan.columns, input: plan, keys: sortKeys };
+      plan = { kind: 'distinct', columns: plan.columns, input: plan, on: distinctOn };
+    } else {
+      if (s.distinct) plan = { kind: 'distinct', columns: plan.columns, input: plan, on: null };
+      if (sortKeys.length > 0) plan = { kind: 'sort', columns: plan.columns, input: plan, keys: sortKeys };
     }
-    if (sortKeys.length > 0) plan = { kind: 'sort', columns: plan.columns, input: plan, keys: sortKeys };
     if (q !== null) plan = this.#limit(plan, q, outer);
     if (hidden.length > 0) {
       plan = {
@@ -350,14 +414,17 @@ export class QueryBinder implements QueryBinding {
     if (item.name.schema === null) {
       for (let i = this.#ctes.length - 1; i >= 0; i--) {
         const cte = this.#ctes[i]!.get(name);
+        if (cte !== undefined && cte.recursive && this.#bindingCtes.has(cte)) {
+          return this.#aliased(this.#workTableRef(cte, item.pos), alias, item.alias?.columns ?? null, item.pos);
+        }
         if (cte !== undefined && !this.#bindingCtes.has(cte)) {
           // Bind the CTE's query where it was defined: it sees its own WITH
           // level (earlier CTEs) and the levels outside, not inner ones.
           const saved = this.#ctes.splice(i + 1);
           this.#bindingCtes.add(cte);
           try {
-            const plan = this.bindQuery(cte.query, null);
-            return this.#aliased(plan, alias, item.alias?.columns ?? cte.columns, item.pos);
+            const plan = cte.recursive ? this.#bindRecursive(cte) : this.bindQuery(cte.query, null);
+            return this.#aliased(plan, alias, item.alias?.columns ?? (cte.recursive ? null : cte.columns), item.pos);
           } finally {
             this.#bindingCtes.delete(cte);
             this.#ctes.push(...saved);
@@ -368,7 +435,10 @@ export class QueryBinder implements QueryBinding {
     const table = this.#catalog.table(name);
     if (table !== undefined) {
       const columns = table.columns.map((c) => ({ name: c.name, type: c.type }));
-      const plan: Plan = { kind: 'scan', columns, table: table.def, decoders: table.columns.map((c) => decoderFor(c.type)) as never, filter: null, alias };
+      const plan: Plan = {
+        kind: 'scan', columns, table: table.def, decoders: table.columns.map((c) => decoderFor(c.type)) as never,
+        positions: table.positions, missing: table.missing, filter: null, alias,
+      };
       return this.#aliased(plan, alias, item.alias?.columns ?? null, item.pos);
     }
     const view = this.#catalog.view(name);
@@ -392,6 +462,64 @@ export class QueryBinder implements QueryBinding {
     }
     void outer;
     throw new FlintError('42P01', `relation "${name}" does not exist`, { position: item.pos + 1 });
+  }
+
+  /**
+   * WITH RECURSIVE name AS (non-recursive term UNION [ALL] recursive term):
+   * the first term's rows, then the second term run over the rows the
+   * previous round produced, until a round produces none. Column names come
+   * from the CTE's column list or the first term, types from the first term.
+   */
+  #bindRecursive(cte: Cte): Plan {
+    const q = cte.query;
+    const body = q.body;
+    const at = { position: q.pos + 1 };
+    if (body.kind !== 'setOp' || body.op !== 'union') {
+      throw new FlintError('42P19', `recursive query "${cte.name}" does not have the form non-recursive-term UNION [ALL] recursive-term`, at);
+    }
+    if (q.orderBy.length > 0) throw new FlintError('0A000', 'ORDER BY in a recursive query is not implemented', at);
+    if (q.limit !== null) throw new FlintError('0A000', 'LIMIT in a recursive query is not implemented', at);
+    if (q.offset !== null) throw new FlintError('0A000', 'OFFSET in a recursive query is not implemented', at);
+    return this.withClause(q.with, () => {
+      const anchor = optimize(this.#bindBody(body.left, null));
+      if (cte.columns !== null && cte.columns.length !== anchor.columns.length) {
+        throw new FlintError('42P10', `WITH query "${cte.name}" has ${anchor.columns.length} columns available but ${cte.columns.length} columns specified`, at);
+      }
+      const columns = anchor.columns.map((c, i) => ({ name: cte.columns?.[i] ?? c.name, type: c.type }));
+      const work: WorkTable = { work: {}, columns, depth: this.#subqueryDepth, references: 0 };
+      this.#workTables.set(cte, work);
+      let recursive: Plan;
+      try {
+        recursive = optimize(this.#bindBody(body.right, null));
+      } finally {
+        this.#workTables.delete(cte);
+      }
+      if (recursive.columns.length !== columns.length) {
+        throw new FlintError('42601', 'each UNION query must have the same number of columns', { position: body.pos + 1 });
+      }
+      columns.forEach((c, i) => {
+        const overall = resolveCommonType([c.type, recursive.columns[i]!.type], 'UNION');
+        if (overall.id !== c.type.id) {
+          throw new FlintError(SqlState.datatypeMismatch, `recursive query "${cte.name}" column ${i + 1} has type ${typeName(c.type)} in non-recursive term but type ${typeName(overall)} overall`, {
+            ...at, hint: 'Cast the output of the non-recursive term to the correct type.',
+          });
+        }
+      });
+      return {
+        kind: 'recursiveUnion', columns, name: cte.name, all: body.all, work: work.work,
+        anchor, recursive: this.#castColumns(recursive, columns.map((c) => c.type)),
+      };
+    });
+  }
+
+  /** The recursive term's reference to its own CTE. */
+  #workTableRef(cte: Cte, pos: number): Plan {
+    const work = this.#workTables.get(cte);
+    const at = { position: pos + 1 };
+    if (work === undefined) throw new FlintError('42P19', `recursive reference to query "${cte.name}" must not appear within its non-recursive term`, at);
+    if (this.#subqueryDepth > work.depth) throw new FlintError('42P19', `recursive reference to query "${cte.name}" must not appear within a subquery`, at);
+    if (++work.references > 1) throw new FlintError('42P19', `recursive reference to query "${cte.name}" must not appear more than once`, at);
+    return { kind: 'workTable', columns: work.columns, work: work.work, name: cte.name };
   }
 
   #bindFunctionRef(item: ast.FunctionRef, outer: Scope | null): Source {
@@ -426,6 +554,7 @@ export class QueryBinder implements QueryBinding {
     const columns = [...left.columns, ...right.columns];
     const planColumns = [...left.plan.columns, ...right.plan.columns];
     let on: BoundExpr | null = null;
+    const pairs: { name: string; left: number; right: number }[] = [];
     if (item !== null && (item.using !== null || item.natural)) {
       const names = item.natural
         ? left.columns.filter((c) => !c.hidden && right.columns.some((r) => r.name === c.name && !r.hidden)).map((c) => c.name)
@@ -440,6 +569,7 @@ export class QueryBinder implements QueryBinding {
         const l: BoundExpr = { kind: 'column', type: left.columns[li]!.type, index: li, name };
         const r: BoundExpr = { kind: 'column', type: right.columns[ri]!.type, index: left.columns.length + ri, name };
         conds.push(this.#equals(l, r, item.pos));
+        pairs.push({ name, left: li, right: left.columns.length + ri });
         // The merged column appears once: hide the right copy (the left copy for RIGHT joins).
         if (type === 'right') columns[li] = { ...columns[li]!, hidden: true };
         else columns[left.columns.length + ri] = { ...columns[left.columns.length + ri]!, hidden: true };
@@ -451,7 +581,34 @@ export class QueryBinder implements QueryBinding {
       on = this.exprs.bindCondition(item.on, scope, 'JOIN/ON');
     }
     const plan: Plan = { kind: 'join', columns: planColumns, type: type === 'cross' ? 'inner' : type, left: left.plan, right: right.plan, on, equi: [] };
+    if (type === 'full' && pairs.length > 0) return this.#mergeFullJoinColumns(plan, columns, pairs);
     return { plan, columns };
+  }
+
+  /**
+   * FULL JOIN ... USING / NATURAL: each merged column is COALESCE(left,
+   * right), as in PostgreSQL, and comes first in `*`; both tables' own
+   * copies stay reachable by qualified name (a.id, b.id).
+   */
+  #mergeFullJoinColumns(join: Plan, columns: ScopeColumn[], pairs: readonly { name: string; left: number; right: number }[]): Source {
+    const merged = pairs.map(({ name, left, right }) => {
+      const l = columns[left]!;
+      const r = columns[right]!;
+      const type = resolveCommonType([l.type, r.type], 'JOIN/USING');
+      const args = [
+        this.exprs.coerce({ kind: 'column', type: l.type, index: left, name }, type, 'implicit', 0),
+        this.exprs.coerce({ kind: 'column', type: r.type, index: right, name }, type, 'implicit', 0),
+      ];
+      return { name, expr: { kind: 'coalesce', type, args } as BoundExpr };
+    });
+    const inner = columns.map((c, i) => (pairs.some((p) => p.left === i || p.right === i) ? { ...c, hidden: true } : c));
+    const plan: Plan = {
+      kind: 'project',
+      columns: [...merged.map((m) => ({ name: m.name, type: m.expr.type })), ...join.columns],
+      input: join,
+      exprs: [...merged.map((m) => m.expr), ...join.columns.map((c, i): BoundExpr => ({ kind: 'column', type: c.type, index: i, name: c.name }))],
+    };
+    return { plan, columns: [...merged.map((m) => ({ name: m.name, table: '', type: m.expr.type, hidden: false })), ...inner] };
   }
 
   #equals(l: BoundExpr, r: BoundExpr, pos: number): BoundExpr {
@@ -520,4 +677,25 @@ class PlaceholderScope extends Scope {
     const e = this.#exprs[r.index]!;
     return { depth: 0, index: (e as { index: number }).index, column: r.column };
   }
+}
+
+/** Does the query read a table (or CTE) of this name anywhere, subqueries included? */
+function readsTable(q: ast.Query, name: string): boolean {
+  let found = false;
+  const visit = (x: unknown): void => {
+    if (found || x === null || typeof x !== 'object') return;
+    if (Array.isArray(x)) {
+      for (const item of x) visit(item);
+      return;
+    }
+    const node = x as { kind?: string };
+    if (node.kind === 'tableRef') {
+      const ref = node as ast.TableRef;
+      if (ref.name.schema === null && ref.name.name === name) found = true;
+      return;
+    }
+    for (const value of Object.values(node)) visit(value);
+  };
+  visit(q);
+  return found;
 }

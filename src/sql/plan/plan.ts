@@ -14,6 +14,9 @@ export interface OutputColumn {
   readonly type: SqlType;
 }
 
+/** Iterations a WITH RECURSIVE query may take before it is stopped as runaway. */
+export const MAX_RECURSIVE_ITERATIONS = 1_000_000;
+
 export type Plan =
   | ScanPlan
   | ValuesPlan
@@ -26,6 +29,8 @@ export type Plan =
   | LimitPlan
   | DistinctPlan
   | SetOpPlan
+  | RecursiveUnionPlan
+  | WorkTablePlan
   | EmptyPlan;
 
 /** Every visible row of a table; `filter` pushed down from above. Columns are the table's, in order. */
@@ -35,6 +40,12 @@ export interface ScanPlan {
   readonly table: TableDef;
   /** Conversion of each stored column to its SQL runtime value. */
   readonly decoders: readonly ((stored: unknown) => unknown)[];
+  /** Where each column is in the stored row (dropped columns keep their slots). */
+  readonly positions: readonly number[];
+  /** What each column reads in a row stored before the column was added. */
+  readonly missing: readonly unknown[];
+  /** UPDATE and DELETE: one more column, last, holding each row's tuple id. */
+  readonly tid?: boolean;
   readonly filter: BoundExpr | null;
   /** The alias the query used, for EXPLAIN. */
   readonly alias: string;
@@ -148,4 +159,30 @@ export interface SetOpPlan {
   readonly all: boolean;
   readonly left: Plan;
   readonly right: Plan;
+}
+
+/**
+ * WITH RECURSIVE: `anchor`'s rows, then `recursive` run again and again over
+ * the rows the previous round produced (which its WorkTablePlan reads),
+ * until a round produces none. UNION (not ALL) drops rows seen before, which
+ * is what ends most recursions. Rows stream out as they are produced, so a
+ * LIMIT above stops an unbounded recursion.
+ */
+export interface RecursiveUnionPlan {
+  readonly kind: 'recursiveUnion';
+  readonly columns: readonly OutputColumn[];
+  readonly name: string;
+  readonly all: boolean;
+  readonly anchor: Plan;
+  readonly recursive: Plan;
+  /** Identifies the working rows for the WorkTablePlan inside `recursive`. */
+  readonly work: object;
+}
+
+/** The recursive term's reference to its own query: the rows of the previous round. */
+export interface WorkTablePlan {
+  readonly kind: 'workTable';
+  readonly columns: readonly OutputColumn[];
+  readonly work: object;
+  readonly name: string;
 }

@@ -22,6 +22,20 @@ export interface EvalContext {
   random(): number;
   /** `length` uniformly random bytes: gen_random_uuid(). */
   randomBytes(length: number): Uint8Array;
+  /** nextval, currval, setval, lastval: present when statements run against a database. */
+  readonly sequences?: SequenceFunctions;
+}
+
+/**
+ * Sequences as functions see them. A name is a sequence name as written in
+ * nextval('name') (PostgreSQL's regclass input: unquoted names fold to lower
+ * case). Values are bigints whatever the sequence's type.
+ */
+export interface SequenceFunctions {
+  nextval(name: string): bigint;
+  currval(name: string): bigint;
+  setval(name: string, value: bigint, isCalled: boolean): bigint;
+  lastval(): bigint;
 }
 
 function missing(what: string): never {

@@ -1,0 +1,75 @@
+// What every statement runner shares: the options a statement runs with
+// (engine, transaction, parameters, database-wide SQL state), its result
+// shape, and small helpers to build an execution context or a binder and to
+// resolve the table a DML or DDL statement names.
+
+import { FlintError } from '../../errors.ts';
+import type { Engine } from '../../txn/engine.ts';
+import type { Transaction } from '../../txn/transaction.ts';
+import type * as ast from '../ast.ts';
+import type { SqlTable } from '../catalog.ts';
+import { QueryBinder } from '../plan/bind-query.ts';
+import type { OutputColumn } from '../plan/plan.ts';
+import type { EvalContext } from '../types/eval-context.ts';
+import type { SqlType } from '../types/sql-type.ts';
+import type { RuntimeValue } from '../types/type-info.ts';
+import type { ExecContext, Row } from './context.ts';
+import { EngineCatalog } from './engine-catalog.ts';
+import type { SequenceCache, SqlSessionState } from './sequences.ts';
+
+export interface StatementResult {
+  /** PostgreSQL's command tag: SELECT 3, INSERT 0 1, CREATE TABLE, ... */
+  readonly command: string;
+  readonly columns: readonly OutputColumn[];
+  readonly rows: Row[];
+  /** Rows returned or affected. */
+  readonly rowCount: number;
+}
+
+/** Database-wide state the statements share. */
+export interface SqlDatabaseState {
+  /** Each sequence's cached batch of values, by the sequence's table id (sequences.ts). */
+  readonly sequences: Map<number, SequenceCache>;
+  /** The value nextval last handed out, as its sequence's type: a serial/identity column's new value (better-sqlite3's lastInsertRowid). */
+  lastInsertId: bigint | number | undefined;
+}
+
+export interface RunOptions {
+  readonly engine: Engine;
+  readonly txn: Transaction;
+  /** Parameter values, read through the types the binder inferred (shared with `paramTypes`). */
+  readonly params: { get(index: number): RuntimeValue };
+  /** Parameter types: declared by the caller, or filled in by the binder as it infers them. */
+  readonly paramTypes: (SqlType | undefined)[];
+  readonly eval: EvalContext;
+  readonly state: SqlDatabaseState;
+  /** The session's currval/lastval; a fresh one per statement when absent. */
+  readonly session?: SqlSessionState;
+  readonly checkInterrupt: () => void;
+}
+
+export function done(command: string, rowCount = 0): StatementResult {
+  return { command, columns: [], rows: [], rowCount };
+}
+
+export function contextOf(options: RunOptions): ExecContext {
+  return {
+    engine: options.engine, txn: options.txn, params: options.params, eval: options.eval,
+    outer: [], cache: new Map(), checkInterrupt: options.checkInterrupt,
+  };
+}
+
+export function binderOf(options: RunOptions): QueryBinder {
+  return new QueryBinder(new EngineCatalog(options.engine), options.paramTypes, options.eval);
+}
+
+/** The table a DML statement writes (42P01 if missing, 0A000 for a view). */
+export function tableFor(name: ast.QualifiedName, options: RunOptions): SqlTable {
+  const catalog = new EngineCatalog(options.engine);
+  const table = catalog.table(name.name);
+  if (table === undefined) {
+    if (catalog.view(name.name) !== undefined) throw new FlintError('0A000', `cannot change view "${name.name}"`, { position: name.pos + 1 });
+    throw new FlintError('42P01', `relation "${name.name}" does not exist`, { position: name.pos + 1 });
+  }
+  return table;
+}

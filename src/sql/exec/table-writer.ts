@@ -1,0 +1,211 @@
+// Writing rows for one statement: every INSERT, UPDATE and DELETE, and every
+// change a foreign key action cascades to, goes through a TableWriter, which
+// checks constraints, writes through the engine, and keeps foreign keys
+// true in both directions.
+//
+// A DmlContext is one statement's state: a writer per table, the checks
+// deferred to the end of the statement (foreign keys, as PostgreSQL's RI
+// triggers fire then), and the tuple versions the statement has replaced,
+// so that a row changed twice in one statement (a cascade reaching a row
+// the statement itself targets) is changed only once.
+
+import { FlintError, SqlState } from '../../errors.ts';
+import type { SqlTable } from '../catalog.ts';
+import type { QueryBinder } from '../plan/bind-query.ts';
+import { rowEncoder } from '../row-codec.ts';
+import { compositeHashKey } from '../types/compare.ts';
+import type { RuntimeValue } from '../types/type-info.ts';
+import { RowChecks } from './constraints.ts';
+import type { ExecContext, Row } from './context.ts';
+import { defaultsOf } from './dml-common.ts';
+import {
+  checkKeysUnreferenced, checkParentKeys, childKey, incomingKeys, keyForChild, outgoingKeys, referencingRows, stillReferenced, type ForeignKey,
+} from './foreign-keys.ts';
+import type { RunOptions } from './statement-context.ts';
+
+/** Cascades deeper than this are a cycle or a runaway chain: an error, not a stack overflow. */
+const MAX_CASCADE_DEPTH = 1000;
+
+export class DmlContext {
+  readonly options: RunOptions;
+  readonly binder: QueryBinder;
+  readonly ctx: ExecContext;
+  readonly #writers = new Map<number, TableWriter>();
+  /** Child keys to find in their parent at the end of the statement, by foreign key. */
+  readonly #pendingKeys = new Map<ForeignKey['meta'], { fk: ForeignKey; keys: Map<string, RuntimeValue[]> }>();
+  /** Parent keys deleted or changed under NO ACTION: no child may reference them when the statement ends. */
+  readonly #goneKeys = new Map<ForeignKey['meta'], { fk: ForeignKey; keys: Map<string, RuntimeValue[]> }>();
+  /** Tuple versions this statement replaced or deleted. */
+  readonly replaced = new Set<number>();
+  depth = 0;
+
+  constructor(options: RunOptions, binder: QueryBinder, ctx: ExecContext) {
+    this.options = options;
+    this.binder = binder;
+    this.ctx = ctx;
+  }
+
+  writer(table: SqlTable): TableWriter {
+    let writer = this.#writers.get(table.def.id);
+    if (writer === undefined) {
+      writer = new TableWriter(table, this);
+      this.#writers.set(table.def.id, writer);
+    }
+    return writer;
+  }
+
+  /** Queue a child key to be found in its parent when the statement ends. */
+  expectParentKey(fk: ForeignKey, key: RuntimeValue[]): void {
+    let pending = this.#pendingKeys.get(fk.meta);
+    if (pending === undefined) {
+      pending = { fk, keys: new Map() };
+      this.#pendingKeys.set(fk.meta, pending);
+    }
+    pending.keys.set(compositeHashKey(key, fk.childIndexes.map((i) => fk.child.columns[i]!.type)), key);
+  }
+
+  /** Queue a parent key that went away, for the NO ACTION check when the statement ends. */
+  parentKeyGone(fk: ForeignKey, key: RuntimeValue[]): void {
+    let gone = this.#goneKeys.get(fk.meta);
+    if (gone === undefined) {
+      gone = { fk, keys: new Map() };
+      this.#goneKeys.set(fk.meta, gone);
+    }
+    gone.keys.set(compositeHashKey(key, fk.parentIndexes.map((i) => fk.parent.columns[i]!.type)), key);
+  }
+
+  /** The end of the statement: run the deferred foreign key checks. */
+  finish(): void {
+    for (const { fk, keys } of this.#pendingKeys.values()) checkParentKeys(this.options, fk, [...keys.values()]);
+    for (const { fk, keys } of this.#goneKeys.values()) checkKeysUnreferenced(this.options, fk, [...keys.values()]);
+  }
+}
+
+export class TableWriter {
+  readonly table: SqlTable;
+  readonly #dml: DmlContext;
+  readonly #checks: RowChecks;
+  readonly #encode: (row: readonly RuntimeValue[]) => import('../../storage/tuple.ts').StorageValue[];
+  readonly #outgoing: ForeignKey[];
+  #incoming: ForeignKey[] | undefined;
+  #defaults: ((() => RuntimeValue) | null)[] | undefined;
+
+  constructor(table: SqlTable, dml: DmlContext) {
+    this.table = table;
+    this.#dml = dml;
+    this.#checks = new RowChecks(table, dml.binder, dml.options, dml.ctx);
+    this.#encode = rowEncoder(table);
+    this.#outgoing = outgoingKeys(dml.options.engine, table);
+  }
+
+  get checks(): RowChecks {
+    return this.#checks;
+  }
+
+  /** Column defaults, compiled on first use. */
+  get defaults(): ((() => RuntimeValue) | null)[] {
+    this.#defaults ??= defaultsOf(this.table, this.#dml.binder, this.#dml.ctx);
+    return this.#defaults;
+  }
+
+  #incomingKeys(): ForeignKey[] {
+    this.#incoming ??= incomingKeys(this.#dml.options.engine, this.table);
+    return this.#incoming;
+  }
+
+  insert(row: Row): number {
+    this.#checks.check(row);
+    const { engine, txn } = this.#dml.options;
+    const tid = engine.insert(txn, this.table.def.id, this.#encode(row));
+    for (const fk of this.#outgoing) {
+      const key = childKey(fk, row);
+      if (key !== null) this.#dml.expectParentKey(fk, key);
+    }
+    return tid;
+  }
+
+  /**
+   * Replace the version `tid` (holding `old`) with `next`. Returns the new
+   * version's tid, or undefined if this statement already replaced or
+   * deleted that version (the row is then left alone).
+   */
+  update(tid: number, old: Row, next: Row): number | undefined {
+    if (this.#dml.replaced.has(tid)) return undefined;
+    this.#checks.check(next, tid, old);
+    const { engine, txn } = this.#dml.options;
+    const newTid = engine.update(txn, this.table.def.id, tid, this.#encode(next));
+    this.#dml.replaced.add(tid);
+    for (const fk of this.#outgoing) {
+      if (!keyChanged(fk.childIndexes, old, next, fk.child)) continue;
+      const key = childKey(fk, next);
+      if (key !== null) this.#dml.expectParentKey(fk, key);
+    }
+    for (const fk of this.#incomingKeys()) {
+      if (!keyChanged(fk.parentIndexes, old, next, fk.parent)) continue;
+      const oldKey = fk.parentIndexes.map((i) => old[i] ?? null);
+      if (oldKey.includes(null)) continue;
+      const newKey = fk.parentIndexes.map((i) => next[i] ?? null);
+      this.#referencedKeyGone(fk, oldKey, fk.meta.onUpdate ?? 'noAction', newKey);
+    }
+    return newTid;
+  }
+
+  /** Delete the version `tid` (holding `old`); false if this statement already replaced or deleted it. */
+  delete(tid: number, old: Row): boolean {
+    if (this.#dml.replaced.has(tid)) return false;
+    const { engine, txn } = this.#dml.options;
+    if (!engine.delete(txn, this.table.def.id, tid)) return false;
+    this.#dml.replaced.add(tid);
+    for (const fk of this.#incomingKeys()) {
+      const key = fk.parentIndexes.map((i) => old[i] ?? null);
+      if (key.includes(null)) continue;
+      this.#referencedKeyGone(fk, key, fk.meta.onDelete ?? 'noAction', null);
+    }
+    return true;
+  }
+
+  /** A parent key was deleted (newKey null) or changed: apply the foreign key's action to the rows that reference it. */
+  #referencedKeyGone(fk: ForeignKey, oldKey: RuntimeValue[], action: NonNullable<ForeignKey['meta']['onDelete']>, newKey: RuntimeValue[] | null): void {
+    const dml = this.#dml;
+    const { options } = dml;
+    if (action === 'noAction') {
+      // Checked when the statement ends: another row may take the key over by then.
+      dml.parentKeyGone(fk, oldKey);
+      return;
+    }
+    const rows = referencingRows(options, fk, oldKey);
+    if (rows.length === 0) return;
+    if (action === 'restrict') throw stillReferenced(fk, oldKey);
+    if (++dml.depth > MAX_CASCADE_DEPTH) {
+      throw new FlintError(SqlState.statementTooComplex, `foreign key actions of "${fk.meta.name}" nest more than ${MAX_CASCADE_DEPTH} deep`);
+    }
+    try {
+      const child = dml.writer(fk.child);
+      for (const { tid, row } of rows) {
+        if (action === 'cascade' && newKey === null) {
+          child.delete(tid, row);
+          continue;
+        }
+        const next = [...row];
+        const values = action === 'cascade' ? keyForChild(fk, newKey!) : null;
+        fk.childIndexes.forEach((ci, k) => {
+          if (values !== null) next[ci] = values[k]!;
+          else if (action === 'setNull') next[ci] = null;
+          else next[ci] = child.defaults[ci]?.() ?? null;
+        });
+        child.update(tid, row, next);
+      }
+      // A default equal to the old key leaves the rows referencing it: PostgreSQL
+      // then runs the NO ACTION check (a changed default is checked as any
+      // changed child key is).
+      if (action === 'setDefault') this.#referencedKeyGone(fk, oldKey, 'noAction', newKey);
+    } finally {
+      dml.depth--;
+    }
+  }
+}
+
+function keyChanged(indexes: readonly number[], old: Row, next: Row, table: SqlTable): boolean {
+  const types = indexes.map((i) => table.columns[i]!.type);
+  return compositeHashKey(indexes.map((i) => old[i] ?? null), types) !== compositeHashKey(indexes.map((i) => next[i] ?? null), types);
+}
