@@ -1,0 +1,218 @@
+# EXPLAIN: the plan's shape only (operators, join kinds and keys, pushed-down
+# filters); Flint's plans are its own, so these are not compared with
+# PostgreSQL. No timings: EXPLAIN ANALYZE is not used.
+# pg-check: off
+
+> CREATE TABLE a (id int PRIMARY KEY, x int, s text)
+---
+CREATE TABLE
+
+> CREATE TABLE b (id int PRIMARY KEY, a_id int, y int)
+---
+CREATE TABLE
+
+> EXPLAIN SELECT * FROM a
+---
+     QUERY PLAN
+---------------------
+ Project (id, x, s)
+   ->  Seq Scan on a
+(2 rows)
+
+> EXPLAIN SELECT id FROM a WHERE x > 1
+---
+       QUERY PLAN
+-------------------------
+ Project (id)
+   ->  Seq Scan on a
+         Filter: (x > 1)
+(3 rows)
+
+> EXPLAIN SELECT id FROM a WHERE id = 5
+---
+        QUERY PLAN
+--------------------------
+ Project (id)
+   ->  Seq Scan on a
+         Filter: (id = 5)
+(3 rows)
+
+> EXPLAIN SELECT a.id, b.y FROM a JOIN b ON a.id = b.a_id
+---
+            QUERY PLAN
+----------------------------------
+ Project (id, y)
+   ->  Hash Join
+         Hash Cond: (id = a_id)
+         Join Filter: (id = a_id)
+         ->  Seq Scan on a
+         ->  Seq Scan on b
+(6 rows)
+
+> EXPLAIN SELECT a.id, b.y FROM a JOIN b ON a.id = b.a_id WHERE a.x = 1 AND b.y > 2
+---
+            QUERY PLAN
+----------------------------------
+ Project (id, y)
+   ->  Hash Join
+         Hash Cond: (id = a_id)
+         Join Filter: (id = a_id)
+         ->  Seq Scan on a
+               Filter: (x = 1)
+         ->  Seq Scan on b
+               Filter: (y > 2)
+(8 rows)
+
+> EXPLAIN SELECT a.id, b.y FROM a LEFT JOIN b ON a.id = b.a_id WHERE b.y IS NULL
+---
+               QUERY PLAN
+----------------------------------------
+ Project (id, y)
+   ->  Filter
+         Filter: (y IS NULL)
+         ->  Nested Loop Left
+               Join Filter: (id = a_id)
+               ->  Seq Scan on a
+               ->  Seq Scan on b
+(7 rows)
+
+> EXPLAIN SELECT a.id FROM a FULL JOIN b ON a.id = b.a_id
+---
+            QUERY PLAN
+----------------------------------
+ Project (id)
+   ->  Nested Loop Full
+         Join Filter: (id = a_id)
+         ->  Seq Scan on a
+         ->  Seq Scan on b
+(5 rows)
+
+> EXPLAIN SELECT a.id FROM a, b WHERE a.x < b.y
+---
+          QUERY PLAN
+------------------------------
+ Project (id)
+   ->  Nested Loop
+         Join Filter: (x < y)
+         ->  Seq Scan on a
+         ->  Seq Scan on b
+(5 rows)
+
+> EXPLAIN SELECT x, count(*) FROM a GROUP BY x HAVING count(*) > 1
+---
+           QUERY PLAN
+---------------------------------
+ Project (x, count)
+   ->  Filter
+         Filter: (count > 1)
+         ->  HashAggregate
+               Group Key: x
+               ->  Seq Scan on a
+(6 rows)
+
+> EXPLAIN SELECT id FROM a LIMIT 10 OFFSET 5
+---
+        QUERY PLAN
+---------------------------
+ Limit
+   ->  Project (id)
+         ->  Seq Scan on a
+(3 rows)
+
+> EXPLAIN SELECT DISTINCT s FROM a
+---
+        QUERY PLAN
+---------------------------
+ HashAggregate (DISTINCT)
+   ->  Project (s)
+         ->  Seq Scan on a
+(3 rows)
+
+> EXPLAIN SELECT id FROM a UNION SELECT id FROM b
+---
+        QUERY PLAN
+---------------------------
+ HashSetOp Union
+   ->  Project (id)
+         ->  Seq Scan on a
+   ->  Project (id)
+         ->  Seq Scan on b
+(5 rows)
+
+> EXPLAIN SELECT id FROM a WHERE id IN (SELECT a_id FROM b)
+---
+          QUERY PLAN
+-------------------------------
+ Project (id)
+   ->  Seq Scan on a
+         Filter: (SubPlan any)
+(3 rows)
+
+> EXPLAIN SELECT id FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.a_id = a.id)
+---
+            QUERY PLAN
+----------------------------------
+ Project (id)
+   ->  Seq Scan on a
+         Filter: (SubPlan exists)
+(3 rows)
+
+> EXPLAIN SELECT id, (SELECT max(y) FROM b) FROM a
+---
+       QUERY PLAN
+------------------------
+ Project (id, ?column?)
+   ->  Seq Scan on a
+(2 rows)
+
+> EXPLAIN SELECT * FROM a WHERE 1 = 0
+---
+       QUERY PLAN
+-------------------------
+ Project (id, x, s)
+   ->  Seq Scan on a
+         Filter: (1 = 0)
+(3 rows)
+
+> EXPLAIN SELECT * FROM a WHERE true
+---
+     QUERY PLAN
+---------------------
+ Project (id, x, s)
+   ->  Seq Scan on a
+(2 rows)
+
+> EXPLAIN WITH c AS (SELECT id FROM a) SELECT * FROM c WHERE id > 1
+---
+           QUERY PLAN
+---------------------------------
+ Project (id)
+   ->  Filter
+         Filter: (id > 1)
+         ->  Project (id)
+               ->  Seq Scan on a
+(5 rows)
+
+> EXPLAIN SELECT * FROM (VALUES (1), (2)) v(n)
+---
+         QUERY PLAN
+----------------------------
+ Project (n)
+   ->  Values Scan (2 rows)
+(2 rows)
+
+> EXPLAIN SELECT * FROM generate_series(1, 10) g
+---
+               QUERY PLAN
+----------------------------------------
+ Project (g)
+   ->  Function Scan on generate_series
+(2 rows)
+
+> EXPLAIN INSERT INTO a VALUES (1, 1, 'x')
+---
+ERROR 0A000: EXPLAIN supports queries only so far
+
+> EXPLAIN SELECT nosuch FROM a
+---
+ERROR 42703: column "nosuch" does not exist
