@@ -18,3 +18,17 @@ describe('db smoke', () => {
     db.close();
   });
 });
+
+describe('prepare', () => {
+  it('reports name and type errors at prepare time, before any run, and knows the columns', () => {
+    const db = Database.open(':memory:');
+    db.exec('CREATE TABLE t (id int, name text)');
+    expect(() => db.prepare('SELECT nosuch FROM t')).toThrow(/column "nosuch" does not exist/);
+    expect(() => db.prepare("SELECT id + 'x' FROM t")).toThrow(/invalid input syntax for type integer/);
+    expect(() => db.prepare('SELECT * FROM missing')).toThrow(/relation "missing" does not exist/);
+    const stmt = db.prepare('SELECT id, name FROM t WHERE id = $1');
+    expect(stmt.columns()).toEqual([{ name: 'id', type: 'int4' }, { name: 'name', type: 'text' }]);
+    expect(stmt.all(1)).toEqual([]);
+    db.close();
+  });
+});

@@ -121,7 +121,9 @@ export class Database {
     if (parsed.length !== 1) {
       throw new FlintError(SqlState.syntaxError, parsed.length === 0 ? 'the SQL text holds no statement' : 'prepare() takes one statement; use exec() for several');
     }
-    return new Statement(this, this.#session, parsed[0]!.statement, sql, this.#values);
+    const statement = new Statement(this, this.#session, parsed[0]!.statement, sql, this.#values);
+    statement.describe();
+    return statement;
   }
 
   /**
@@ -251,6 +253,12 @@ export class Statement {
   *iterate(...params: unknown[]): IterableIterator<Row | JsValue[]> {
     const result = this.#execute(params);
     for (const r of result.rows) yield this.#shape(result, r);
+  }
+
+  /** @internal Bind a query now: type errors at prepare time, columns known before the first run. */
+  describe(): void {
+    const columns = this.#session.describe(this.#statement, this.#paramTypes);
+    if (columns !== null) this.#lastColumns = columns.map((c) => ({ name: c.name, type: c.type.id }));
   }
 
   /** The result columns of the last run (name and SQL type). */

@@ -11,7 +11,8 @@
 import { FlintError, SqlState } from '../errors.ts';
 import type * as ast from '../sql/ast.ts';
 import { parseScript } from '../sql/parser.ts';
-import { databaseSequences, newSessionState, runStatement, type SqlDatabaseState, type StatementResult } from '../sql/exec/statements.ts';
+import { databaseSequences, newSessionState, planQuery, runStatement, type SqlDatabaseState, type StatementResult } from '../sql/exec/statements.ts';
+import type { OutputColumn } from '../sql/plan/plan.ts';
 import type { SequenceFunctions } from '../sql/types/eval-context.ts';
 import type { EvalContext } from '../sql/types/eval-context.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
@@ -180,6 +181,16 @@ export class Session {
     this.#failed = false;
     if (failed) this.#services.engine.rollback(txn);
     else await this.#services.engine.commitAsync(txn);
+  }
+
+  /**
+   * Bind a query without running it: name and type errors surface now (at
+   * prepare time), and the result columns and parameter types are known.
+   * Other statements are checked when they run.
+   */
+  describe(stmt: ast.Statement, paramTypes: (SqlType | undefined)[]): readonly OutputColumn[] | null {
+    if (stmt.kind !== 'query') return null;
+    return planQuery(stmt, { engine: this.#services.engine, eval: this.#evalContext() }, paramTypes).columns;
   }
 
   #evalContext(): EvalContext {
