@@ -671,3 +671,26 @@ DETAIL: Column "id" is an identity column defined as GENERATED ALWAYS.
   2 | d
 (1 row)
 INSERT 0 1
+
+# INSERT without a column list may give fewer values than the table has
+# columns: the rest get their defaults (PostgreSQL semantics).
+> CREATE TABLE s3 (a text, b int DEFAULT 5, c text)
+---
+CREATE TABLE
+
+> INSERT INTO s3 VALUES ('x'), ('y')
+---
+INSERT 0 2
+
+> INSERT INTO s3 VALUES ('z', 1)
+---
+INSERT 0 1
+
+> SELECT * FROM s3 ORDER BY a
+---
+ a | b |  c
+---+---+------
+ x | 5 | NULL
+ y | 5 | NULL
+ z | 1 | NULL
+(3 rows)

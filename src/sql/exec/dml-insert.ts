@@ -112,9 +112,15 @@ function proposedValues(stmt: ast.Insert, table: SqlTable, targetIndexes: number
   const source = stmt.source;
   if (source.body.kind === 'values' && source.orderBy.length === 0 && source.limit === null && source.with === null) {
     const scope = new Scope([], null);
-    const compiled = source.body.rows.map((r) => {
+    const rows = source.body.rows;
+    const compiled = rows.map((r) => {
       if (r.length > targetIndexes.length) throw new FlintError(SqlState.syntaxError, 'INSERT has more expressions than target columns', { position: r[targetIndexes.length]!.pos + 1 });
-      if (r.length < targetIndexes.length) throw new FlintError(SqlState.syntaxError, 'INSERT has more target columns than expressions', { position: (r[0]?.pos ?? stmt.pos) + 1 });
+      // Without a column list, PostgreSQL fills the first columns and defaults the rest.
+      if (r.length < targetIndexes.length && stmt.columns !== null) {
+        // PostgreSQL points at the first target column left without a value.
+        throw new FlintError(SqlState.syntaxError, 'INSERT has more target columns than expressions', { position: stmt.columns[r.length]!.pos + 1 });
+      }
+      if (r.length !== rows[0]!.length) throw new FlintError(SqlState.syntaxError, 'VALUES lists must all be the same length', { position: (r[0]?.pos ?? stmt.pos) + 1 });
       return r.map((e, i): Compiled | null => {
         if (e.kind === 'default') return null;
         const col = table.columns[targetIndexes[i]!]!;

@@ -228,7 +228,7 @@ export class QueryBinder implements QueryBinding {
       source = this.#bindFromItem(s.from[0]!, outer);
       for (const item of s.from.slice(1)) {
         const right = this.#bindFromItem(item, outer);
-        source = this.#join(source, right, 'cross', null, outer);
+        source = this.#join(source, right, 'cross', null, outer, item.pos);
       }
     }
     const scope = new Scope(source.columns, outer);
@@ -550,7 +550,11 @@ export class QueryBinder implements QueryBinding {
     return { plan, columns };
   }
 
-  #join(left: Source, right: Source, type: ast.JoinExpr['type'], item: ast.JoinExpr | null, outer: Scope | null): Source {
+  #join(left: Source, right: Source, type: ast.JoinExpr['type'], item: ast.JoinExpr | null, outer: Scope | null, pos = item?.pos ?? 0): Source {
+    // Each FROM entry needs its own name: `FROM emp, emp` is ambiguous (42712).
+    const leftNames = new Set(left.columns.map((c) => c.table));
+    const clash = right.columns.find((c) => c.table !== '' && leftNames.has(c.table));
+    if (clash !== undefined) throw new FlintError('42712', `table name "${clash.table}" specified more than once`, { position: pos + 1 });
     const columns = [...left.columns, ...right.columns];
     const planColumns = [...left.plan.columns, ...right.plan.columns];
     let on: BoundExpr | null = null;
