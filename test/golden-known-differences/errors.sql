@@ -20,11 +20,6 @@ ERROR 42P01: relation "public.nosuch" does not exist
 ---
 ERROR 42703: column t.nosuch does not exist
 
-# The same table twice in FROM without aliases is 42712.
-> SELECT t.id FROM t JOIN t ON true
----
-ERROR 42712: table name "t" specified more than once
-
 # Invalid ESCAPE: PostgreSQL gives the explanation as a HINT, not a DETAIL.
 > SELECT 'a' LIKE 'b' ESCAPE 'xy'
 ---
