@@ -14,7 +14,3 @@ INSERT 0 2
 ---
 ERROR 42P01: invalid reference to FROM-clause entry for table "emp"
 
-# The same table name twice in FROM must be an error (42712); Flint runs the cross join.
-> SELECT * FROM emp, emp
----
-ERROR 42712: table name "emp" specified more than once
