@@ -32,6 +32,7 @@
 //   0x30  float64  ascending  (0x31 descending)
 //   0x40  text     ascending  (0x41 descending)
 //   0x50  bytes    ascending  (0x51 descending)
+//   0x60  numeric  ascending  (0x61 descending)
 //   0xFE  NULL, in a column with nulls 'last'
 //   0xFF  never written: prefix ++ 0xFF sorts after every key extending prefix
 //
@@ -46,6 +47,7 @@
 //   text     n+z+2    UTF-8, each 0x00 byte written as 0x00 0xFF (z = number of
 //                     0x00 bytes), then the terminator 0x00 0x01
 //   bytes    n+z+2    the bytes, escaped and terminated as text
+//   numeric  1..      class, exponent and digit pairs: see numeric-key.ts
 //
 // So a column takes 1 byte when NULL, 2 for bool, 9 for int64 and float64,
 // and 3 + n + z for text and bytes.
@@ -101,11 +103,12 @@
 // sort keys built with this encoding may be longer.
 
 import { FlintError, SqlState, assert } from '../errors.ts';
+import { numericKeySize, readNumericKey, writeNumericKey } from './numeric-key.ts';
 
-/** A value of one key column. int64 takes a bigint or a safe-integer number. */
+/** A value of one key column. int64 takes a bigint or a safe-integer number; numeric a decimal's text. */
 export type KeyValue = null | boolean | bigint | number | string | Uint8Array;
 
-export type KeyType = 'bool' | 'int64' | 'float64' | 'text' | 'bytes';
+export type KeyType = 'bool' | 'int64' | 'float64' | 'text' | 'bytes' | 'numeric';
 
 /** One column of a key. */
 export interface KeyColumn {
@@ -123,6 +126,7 @@ const TAG_INT64 = 0x20;
 const TAG_FLOAT64 = 0x30;
 const TAG_TEXT = 0x40;
 const TAG_BYTES = 0x50;
+const TAG_NUMERIC = 0x60;
 /** OR'ed into a value tag when the column is descending. */
 const TAG_DESCENDING = 0x01;
 
@@ -258,6 +262,9 @@ function valueSize(column: KeyColumn, value: KeyValue, index: number): number {
     case 'bytes':
       if (!(value instanceof Uint8Array)) throw wrongType(column, index, 'a Uint8Array', value);
       return 1 + value.length + countZeros(value) + 2;
+    case 'numeric':
+      if (typeof value !== 'string') throw wrongType(column, index, 'a decimal string', value);
+      return 1 + numericKeySize(value);
     default:
       return unknownType(column, index);
   }
@@ -362,6 +369,8 @@ function valueTag(column: KeyColumn, index: number): number {
       return TAG_TEXT | direction;
     case 'bytes':
       return TAG_BYTES | direction;
+    case 'numeric':
+      return TAG_NUMERIC | direction;
     default:
       return unknownType(column, index);
   }
@@ -399,6 +408,8 @@ function writeValue(column: KeyColumn, index: number, value: KeyValue, out: Uint
       return writeText(value as string, out, pos + 1, mask);
     case 'bytes':
       return writeBytes(value as Uint8Array, out, pos + 1, mask);
+    case 'numeric':
+      return writeNumericKey(value as string, out, pos + 1, mask);
     default:
       return unknownType(column, index);
   }
@@ -563,6 +574,12 @@ function readValue(column: KeyColumn, index: number, bytes: Uint8Array, cursor: 
       const term = findTerminator(column, index, bytes, pos, end, mask, cursor);
       cursor.pos = term + 2;
       return unescape(bytes, pos, term, cursor.escapes, mask);
+    }
+    case 'numeric': {
+      const read = readNumericKey(bytes, pos, end, mask);
+      if (typeof read === 'string') throw corruptKey(column, index, pos, read);
+      cursor.pos = read.end;
+      return read.text;
     }
     default:
       return unknownType(column, index);

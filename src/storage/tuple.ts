@@ -10,7 +10,10 @@
 //             index points there) walks back to the one its snapshot sees.
 //     24    2 flags, hint bits (TUPLE_XMIN_COMMITTED ...); optional, 0 when written
 //     26    2 column count n: columns stored in this tuple
-//     28    … null bitmap: ceil(n / 8) bytes, bit i (byte i >> 3, bit i & 7)
+//     28    8 row id, only if flags has TUPLE_HAS_ROWID: the hidden primary key
+//             of a table declared without one (its primary index maps row id
+//             to the newest version, as a declared key's does)
+//  28|36    … null bitmap: ceil(n / 8) bytes, bit i (byte i >> 3, bit i & 7)
 //             set = column i is NULL; the unused high bits of the last byte are 0
 //      …    … the non-NULL column values, in column order, unaligned:
 //
@@ -76,6 +79,10 @@ export const TUPLE_XMAX_ABORTED = 0x08;
 export const TUPLE_UPDATED = 0x10;
 /** xmin is older than every snapshot: visible to all without a lookup. */
 export const TUPLE_FROZEN = 0x20;
+/** An 8-byte row id follows the header (a table without a declared primary key). Never changes after the tuple is written. */
+export const TUPLE_HAS_ROWID = 0x40;
+/** Bytes of the row id field when present. */
+export const TUPLE_ROWID_SIZE = 8;
 
 /** Most columns a tuple can hold (the column count is a u16). */
 export const TUPLE_COLUMNS_MAX = 0xffff;
@@ -126,6 +133,18 @@ export function tupleFlags(view: DataView, at: number): number {
   return view.getUint16(at + TUPLE_OFF_FLAGS, true);
 }
 
+/** The tuple's row id (TUPLE_HAS_ROWID), or -1 if it has none. */
+export function tupleRowId(view: DataView, at: number): number {
+  if ((view.getUint16(at + TUPLE_OFF_FLAGS, true) & TUPLE_HAS_ROWID) === 0) return -1;
+  return readU53(view, at + TUPLE_HEADER_SIZE);
+}
+
+/** First byte after the header (and the row id, if any): where the null bitmap starts. */
+function bodyStart(bytes: Uint8Array, offset: number): number {
+  const flags = bytes[offset + TUPLE_OFF_FLAGS]! | (bytes[offset + TUPLE_OFF_FLAGS + 1]! << 8);
+  return offset + TUPLE_HEADER_SIZE + ((flags & TUPLE_HAS_ROWID) === 0 ? 0 : TUPLE_ROWID_SIZE);
+}
+
 /** Columns stored in the tuple (fewer than the table's if written before an ADD COLUMN). */
 export function tupleColumnCount(view: DataView, at: number): number {
   return view.getUint16(at + TUPLE_OFF_COLUMN_COUNT, true);
@@ -143,9 +162,14 @@ export function setTuplePrev(view: DataView, at: number, tid: number): void {
   writeU53(view, at + TUPLE_OFF_PREV, tid);
 }
 
+/**
+ * Set the flags, except TUPLE_HAS_ROWID: that bit describes the layout, was
+ * fixed when the tuple was written, and is kept whatever `flags` says.
+ */
 export function setTupleFlags(view: DataView, at: number, flags: number): void {
   if (!(Number.isInteger(flags) && flags >= 0 && flags <= 0xffff)) failAssert(`tuple flags must be a u16, got ${flags}`);
-  view.setUint16(at + TUPLE_OFF_FLAGS, flags, true);
+  const layout = view.getUint16(at + TUPLE_OFF_FLAGS, true) & TUPLE_HAS_ROWID;
+  view.setUint16(at + TUPLE_OFF_FLAGS, (flags & ~TUPLE_HAS_ROWID) | layout, true);
 }
 
 function readU53(view: DataView, at: number): number {
@@ -164,9 +188,9 @@ function writeU53(view: DataView, at: number, value: number): void {
 // ---- encoding ---------------------------------------------------------------
 
 /** Bytes encodeTuple() writes for this row, header included. Validates the row as encodeTuple() does. */
-export function encodedRowSize(types: readonly StorageType[], values: readonly StorageValue[]): number {
+export function encodedRowSize(types: readonly StorageType[], values: readonly StorageValue[], rowId = -1): number {
   checkArity(types, values);
-  let size = TUPLE_HEADER_SIZE + ((types.length + 7) >>> 3);
+  let size = TUPLE_HEADER_SIZE + (rowId < 0 ? 0 : TUPLE_ROWID_SIZE) + ((types.length + 7) >>> 3);
   if (textBytes.length < types.length) textBytes = new Uint32Array(Math.max(types.length, textBytes.length * 2));
   for (let i = 0; i < types.length; i++) {
     const value = values[i]!;
@@ -178,7 +202,8 @@ export function encodedRowSize(types: readonly StorageType[], values: readonly S
 
 /**
  * Write the tuple for `values` at out[offset]: a header with xmin, xmax = 0,
- * prev = 0, flags = 0, then the row. Returns the bytes written. Nothing is
+ * prev = 0, flags = 0 (TUPLE_HAS_ROWID and the row id if rowId >= 0), then
+ * the row. Returns the bytes written. Nothing is
  * written when the row is invalid (22023, 22003, 22021) or does not fit in
  * `out` from `offset` (54000).
  */
@@ -188,10 +213,12 @@ export function encodeTuple(
   xmin: number,
   out: Uint8Array,
   offset: number,
+  rowId = -1,
 ): number {
   if (!(Number.isSafeInteger(offset) && offset >= 0 && offset <= out.length)) failAssert(`encodeTuple: offset ${offset} outside the output of ${out.length} bytes`);
   if (!(Number.isSafeInteger(xmin) && xmin >= 0)) failAssert(`encodeTuple: xmin must be an integer in [0, 2^53), got ${xmin}`);
-  const size = encodedRowSize(types, values); // validates, and fills textBytes
+  if (!(Number.isSafeInteger(rowId) && rowId >= -1)) failAssert(`encodeTuple: row id must be -1 (none) or an integer in [0, 2^53), got ${rowId}`);
+  const size = encodedRowSize(types, values, rowId); // validates, and fills textBytes
   if (size > out.length - offset) {
     throw new FlintError(
       SqlState.programLimitExceeded,
@@ -204,9 +231,10 @@ export function encodeTuple(
   view.setUint32(offset + TUPLE_OFF_XMAX + 4, 0, true);
   view.setUint32(offset + TUPLE_OFF_PREV, 0, true);
   view.setUint32(offset + TUPLE_OFF_PREV + 4, 0, true);
-  view.setUint16(offset + TUPLE_OFF_FLAGS, 0, true);
+  view.setUint16(offset + TUPLE_OFF_FLAGS, rowId < 0 ? 0 : TUPLE_HAS_ROWID, true);
   view.setUint16(offset + TUPLE_OFF_COLUMN_COUNT, types.length, true);
-  const bitmap = offset + TUPLE_HEADER_SIZE;
+  if (rowId >= 0) writeU53(view, offset + TUPLE_HEADER_SIZE, rowId);
+  const bitmap = offset + TUPLE_HEADER_SIZE + (rowId < 0 ? 0 : TUPLE_ROWID_SIZE);
   let p = bitmap + ((types.length + 7) >>> 3);
   for (let b = bitmap; b < p; b++) out[b] = 0; // a loop: fill() costs more than a few bytes
   for (let i = 0; i < types.length; i++) {
@@ -408,7 +436,7 @@ function writeVarint(out: Uint8Array, p: number, n: number): number {
 export function decodeTuple(types: readonly StorageType[], bytes: Uint8Array, offset: number, length: number): StorageValue[] {
   const end = tupleEnd(bytes, offset, length);
   const count = storedColumns(types, bytes, offset, end);
-  const bitmap = offset + TUPLE_HEADER_SIZE;
+  const bitmap = bodyStart(bytes, offset);
   const view = viewOf(bytes);
   let p = bitmap + ((count + 7) >>> 3);
   const row: StorageValue[] = [];
@@ -438,7 +466,7 @@ export function decodeColumn(
   if (!(Number.isInteger(column) && column >= 0 && column < types.length)) failAssert(`decodeColumn: no column ${column} of ${types.length}`);
   const end = tupleEnd(bytes, offset, length);
   const count = storedColumns(types, bytes, offset, end);
-  const bitmap = offset + TUPLE_HEADER_SIZE;
+  const bitmap = bodyStart(bytes, offset);
   if (column >= count || (bytes[bitmap + (column >>> 3)]! & (1 << (column & 7))) !== 0) return null;
   let p = bitmap + ((count + 7) >>> 3);
   for (let i = 0; i < column; i++) {
@@ -463,8 +491,9 @@ function storedColumns(types: readonly StorageType[], bytes: Uint8Array, offset:
   const count = bytes[offset + TUPLE_OFF_COLUMN_COUNT]! | (bytes[offset + TUPLE_OFF_COLUMN_COUNT + 1]! << 8);
   if (count > types.length) throw tupleCorrupt(`${count} columns stored, the table has ${types.length}`);
   const bitmapBytes = (count + 7) >>> 3;
-  if (TUPLE_HEADER_SIZE + bitmapBytes > end - offset) throw tupleCorrupt(`null bitmap of ${count} columns runs past the ${end - offset}-byte tuple`);
-  if ((count & 7) !== 0 && bytes[offset + TUPLE_HEADER_SIZE + bitmapBytes - 1]! >>> (count & 7) !== 0) {
+  const bitmap = bodyStart(bytes, offset);
+  if (bitmap + bitmapBytes > end) throw tupleCorrupt(`null bitmap of ${count} columns runs past the ${end - offset}-byte tuple`);
+  if ((count & 7) !== 0 && bytes[bitmap + bitmapBytes - 1]! >>> (count & 7) !== 0) {
     throw tupleCorrupt(`null bitmap has bits set past its ${count} columns`);
   }
   return count;

@@ -694,3 +694,60 @@ describe('errors on corrupt keys', () => {
     expect(err.message).toContain('at byte 10');
   });
 });
+
+describe('numeric', () => {
+  const col: KeyColumn = { type: 'numeric' };
+  const desc: KeyColumn = { type: 'numeric', descending: true };
+  // Ascending, as PostgreSQL orders numeric: -Infinity, negatives, 0, positives, Infinity, NaN.
+  const ORDERED = [
+    '-Infinity', '-1e40', '-12345.6789', '-100', '-99.99', '-1.01', '-1', '-0.101', '-0.1', '-0.000001',
+    '0', '0.000001', '0.1', '0.101', '0.11', '1', '1.01', '9', '10', '99.99', '100', '12345.6789', '1e40', 'Infinity', 'NaN',
+  ];
+
+  it('orders like PostgreSQL, in both directions', () => {
+    expectStrictlyAscending(col, ORDERED);
+    expectStrictlyAscending(desc, [...ORDERED].reverse());
+  });
+
+  it('gives equal numbers of different scale one key, and decodes the normalized text', () => {
+    for (const [a, b] of [['1.0', '1.00'], ['0', '-0.000'], ['100', '100.000'], ['0.50', '.5'], ['-2.10', '-2.1'], ['12e2', '1200']]) {
+      expect(enc(col, a)).toEqual(enc(col, b));
+    }
+    expect(decodeKey([col], enc(col, '-012.3400'))).toEqual(['-12.34']);
+    expect(decodeKey([col], enc(col, '1200.00'))).toEqual(['1200']);
+    expect(decodeKey([col], enc(col, '0.0012'))).toEqual(['0.0012']);
+    expect(decodeKey([desc], enc(desc, '-7.25'))).toEqual(['-7.25']);
+    expect(decodeKey([col, col], encodeKey([col, col], ['NaN', null]))).toEqual(['NaN', null]);
+  });
+
+  it('orders random decimals as their values compare (property, against exact rational comparison)', () => {
+    const decimal = fc
+      .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.integer({ min: 0, max: 12 }))
+      .map(([neg, coef, scale]) => ({ text: formatDecimal(neg, coef, scale), coef: neg ? -coef : coef, scale }));
+    fc.assert(
+      fc.property(decimal, decimal, (a, b) => {
+        const lhs = a.coef * 10n ** BigInt(b.scale);
+        const rhs = b.coef * 10n ** BigInt(a.scale);
+        const expected = lhs < rhs ? -1 : lhs > rhs ? 1 : 0;
+        expect(compareKeys(enc(col, a.text), enc(col, b.text))).toBe(expected);
+        expect(compareKeys(enc(desc, a.text), enc(desc, b.text))).toBe(-expected);
+        const back = decodeKey([col], enc(col, a.text))[0] as string;
+        expect(enc(col, back)).toEqual(enc(col, a.text));
+      }),
+      { seed: 5150, numRuns: 2000 },
+    );
+  });
+
+  it('rejects text that is not a number, and corrupt payloads', () => {
+    expect(() => enc(col, 'abc')).toThrow(FlintError);
+    expect(() => enc(col, 12 as unknown as string)).toThrow(/decimal string/);
+    const key = enc(col, '12.5');
+    expect(() => decodeKey([col], key.subarray(0, key.length - 1))).toThrow(expect.objectContaining({ code: SqlState.indexCorrupted }));
+  });
+});
+
+function formatDecimal(negative: boolean, coef: bigint, scale: number): string {
+  const digits = coef.toString().padStart(scale + 1, '0');
+  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return (negative ? '-' : '') + text;
+}

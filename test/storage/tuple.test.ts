@@ -4,7 +4,7 @@ import { FlintError, SqlState } from '../../src/errors.ts';
 import {
   decodeColumn, decodeTuple, encodedRowSize, encodeTuple, setTupleFlags, setTuplePrev, setTupleXmax, setTupleXmin,
   STORAGE_TYPES, TUPLE_COLUMNS_MAX, TUPLE_FROZEN, TUPLE_HEADER_SIZE, TUPLE_OFF_COLUMN_COUNT, TUPLE_OFF_XMAX, TUPLE_UPDATED,
-  TUPLE_XMAX_COMMITTED, TUPLE_XMIN_COMMITTED, tupleColumnCount, tupleFlags, tuplePrev, tupleXmax, tupleXmin,
+  TUPLE_XMAX_COMMITTED, TUPLE_XMIN_COMMITTED, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, TUPLE_HAS_ROWID,
   type StorageType, type StorageValue,
 } from '../../src/storage/tuple.ts';
 
@@ -205,6 +205,27 @@ describe('tuple header', () => {
     expect(view.getUint32(50, true)).toBe(3); // low word first
     expect(view.getUint32(54, true)).toBe(2 ** 8);
     expect(n).toBe(TUPLE_HEADER_SIZE + 1 + 4 + 2);
+  });
+
+  it('carries a row id after the header when given one, and decodes the row around it', () => {
+    const types: StorageType[] = ['int32', 'text', 'int64'];
+    const row: StorageValue[] = [7, null, -5n];
+    const out = new Uint8Array(200);
+    for (const rowId of [0, 1, 2 ** 40 + 9, Number.MAX_SAFE_INTEGER]) {
+      const n = encodeTuple(types, row, 3, out, 11, rowId);
+      const view = new DataView(out.buffer);
+      expect(n).toBe(encodedRowSize(types, row, rowId));
+      expect(n).toBe(encodeTuple(types, row, 3, new Uint8Array(200), 0) + 8);
+      expect(tupleFlags(view, 11)).toBe(TUPLE_HAS_ROWID);
+      expect(tupleRowId(view, 11)).toBe(rowId);
+      expect(decodeTuple(types, out, 11, n).map(show)).toEqual(row.map(show));
+      expect(show(decodeColumn(types, out, 11, n, 2))).toBe(show(-5n));
+      // A wider schema (ADD COLUMN) reads the missing column as NULL.
+      expect(decodeTuple([...types, 'bool'], out, 11, n).map(show)).toEqual([...row, null].map(show));
+    }
+    const plain = encodeTuple(types, row, 3, out, 0);
+    expect(tupleRowId(new DataView(out.buffer), 0)).toBe(-1);
+    expect(decodeTuple(types, out, 0, plain).map(show)).toEqual(row.map(show));
   });
 
   it('accessors set and get each field at an absolute offset without touching the row', () => {
