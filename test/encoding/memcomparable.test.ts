@@ -17,7 +17,7 @@ import { FlintError, SqlState } from '../../src/errors.ts';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
-const TYPES: readonly KeyType[] = ['bool', 'int64', 'float64', 'text', 'bytes'];
+const TYPES: readonly KeyType[] = ['bool', 'int64', 'float64', 'text', 'bytes', 'numeric'];
 
 // ---- helpers -------------------------------------------------------------------
 
@@ -82,6 +82,8 @@ function codePoints(s: string): number[] {
 
 function compareNonNull(type: KeyType, a: Exclude<KeyValue, null>, b: Exclude<KeyValue, null>): number {
   switch (type) {
+    case 'numeric':
+      return compareDecimalText(a as string, b as string);
     case 'bool':
       return sign(Number(a) - Number(b));
     case 'int64': {
@@ -125,6 +127,7 @@ function canonical(column: KeyColumn, v: KeyValue): KeyValue {
   if (v === null) return null;
   if (column.type === 'int64') return BigInt(v as bigint | number);
   if (column.type === 'float64' && Object.is(v, -0)) return 0;
+  if (column.type === 'numeric') return normalizeDecimal(v as string);
   return v;
 }
 
@@ -147,6 +150,10 @@ const FLOAT_EDGES = [
 ];
 
 const valueArbs: Record<KeyType, fc.Arbitrary<KeyValue>> = {
+  numeric: fc.oneof(
+    fc.tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 25n }), fc.integer({ min: 0, max: 10 })).map(([n, c, s]) => formatDecimal(n, c, s)),
+    fc.constantFrom('NaN', 'Infinity', '-Infinity', '0', '-0.0'),
+  ),
   bool: fc.boolean(),
   int64: fc.oneof(
     fc.bigInt({ min: INT64_MIN, max: INT64_MAX }),
@@ -403,8 +410,9 @@ describe('nulls', () => {
     float64: NaN,
     text: '\u{10ffff}\u{10ffff}',
     bytes: bytes(0xff, 0xff),
+    numeric: 'NaN',
   };
-  const least: Record<KeyType, KeyValue> = { bool: false, int64: INT64_MIN, float64: -Infinity, text: '', bytes: bytes() };
+  const least: Record<KeyType, KeyValue> = { numeric: '-Infinity', bool: false, int64: INT64_MIN, float64: -Infinity, text: '', bytes: bytes() };
 
   it('sort last ascending and first descending by default, as in PostgreSQL', () => {
     for (const type of TYPES) {
@@ -750,4 +758,32 @@ function formatDecimal(negative: boolean, coef: bigint, scale: number): string {
   const digits = coef.toString().padStart(scale + 1, '0');
   const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
   return (negative ? '-' : '') + text;
+}
+
+/** PostgreSQL's numeric order over decimal text: -Infinity < numbers < Infinity < NaN. */
+function compareDecimalText(a: string, b: string): number {
+  const rank = (t: string): number => (t === '-Infinity' ? 0 : t === 'Infinity' ? 2 : t === 'NaN' ? 3 : 1);
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== 1 || rb !== 1) return sign(ra - rb);
+  const parts = (t: string): [bigint, number] => {
+    const [int, frac = ''] = t.replace('-', '').split('.');
+    return [BigInt((t.startsWith('-') ? '-' : '') + (int! + frac || '0')), frac.length];
+  };
+  const [ca, sa] = parts(a);
+  const [cb, sb] = parts(b);
+  const x = ca * 10n ** BigInt(sb);
+  const y = cb * 10n ** BigInt(sa);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Decimal text as decodeKey gives it back: no sign on zero, no leading or trailing zeros. */
+function normalizeDecimal(t: string): string {
+  if (t === 'NaN' || t === 'Infinity' || t === '-Infinity') return t;
+  const negative = t.startsWith('-');
+  let [int, frac = ''] = t.replace('-', '').split('.') as [string, string?];
+  int = int.replace(/^0+/, '');
+  frac = frac.replace(/0+$/, '');
+  if (int === '' && frac === '') return '0';
+  return (negative ? '-' : '') + (int === '' ? '0' : int) + (frac === '' ? '' : `.${frac}`);
 }
