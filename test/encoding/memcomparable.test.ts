@@ -718,7 +718,7 @@ describe('numeric', () => {
   });
 
   it('gives equal numbers of different scale one key, and decodes the normalized text', () => {
-    for (const [a, b] of [['1.0', '1.00'], ['0', '-0.000'], ['100', '100.000'], ['0.50', '.5'], ['-2.10', '-2.1'], ['12e2', '1200']]) {
+    for (const [a, b] of <[string, string][]>[['1.0', '1.00'], ['0', '-0.000'], ['100', '100.000'], ['0.50', '.5'], ['-2.10', '-2.1'], ['12e2', '1200']]) {
       expect(enc(col, a)).toEqual(enc(col, b));
     }
     expect(decodeKey([col], enc(col, '-012.3400'))).toEqual(['-12.34']);
