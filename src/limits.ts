@@ -20,6 +20,10 @@ export const BLOCKS_PER_SEGMENT = 32;
 export const MAX_KEY_SIZE = 1024;
 /** Largest value stored beside a key in a B+-tree leaf (a tuple id or a primary key). */
 export const MAX_INDEX_VALUE_SIZE = 1024;
+/** Largest value the B+-tree of src/storage/index takes (an 8-byte tuple id or nothing; room to spare). */
+export const MAX_BTREE_VALUE_SIZE = 16;
+/** Most levels a B+-tree may have (bounds every descent; never reached in practice). */
+export const MAX_BTREE_HEIGHT = 32;
 
 /** Bytes at the bottom of the WASM memory reserved for the kernels' static data. */
 export const KERNEL_STATIC_BYTES = 65536;

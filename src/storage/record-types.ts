@@ -13,6 +13,18 @@
 // TUPLE_RECLAIM 5   u32 block, u8 page, u16 slot   (vacuum freed the slot)
 // SEGMENT_ALLOC 6   u32 segment, u32 owner
 // OWNER_RELEASE 7   u32 owner                      (every segment of it is freed)
+// INDEX_INSERT  8   u32 page id, u16 pos, u16 key length, key, value (the rest):
+//                   a B+-tree entry inserted at pos of a node (kernels' nodeInsert)
+// INDEX_DELETE  9   u32 page id, u16 pos           (nodeDelete of entry pos)
+// INDEX_VALUE  10   u32 page id, u16 pos, value: entry pos's value overwritten in
+//                   place by as many bytes as it has
+// INDEX_PAGES  11   u16 n, then n pages, each u32 page id, u8 form, and
+//                   form 0 (after-image): u16 lower, u16 upper, the page's bytes
+//                     [0, lower) then [upper, 4096); the bytes between are zero
+//                   form 1 (patch): u16 offset, u16 length, the bytes at offset
+//                   One structural change of a B+-tree (split, merge, root
+//                   change, page allocation or freeing, meta) whole: every page
+//                   it touched. A page id is heap block * 16 + page in block.
 // TXN_COMMIT   16   u64 txid
 // TXN_ABORT    17   u64 txid
 // CATALOG      32   UTF-8 JSON: a catalog change (create/drop/alter table)
@@ -25,6 +37,10 @@ export const RecordType = {
   tupleReclaim: 5,
   segmentAlloc: 6,
   ownerRelease: 7,
+  indexInsert: 8,
+  indexDelete: 9,
+  indexValue: 10,
+  indexPages: 11,
   txnCommit: 16,
   txnAbort: 17,
   catalog: 32,

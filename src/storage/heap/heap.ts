@@ -37,6 +37,15 @@
 // segments (the vacuum queue, SpaceMap.reusableBlock); under pressure, or
 // with no such block, it formats a new block at the end, appending a segment
 // when needed.
+//
+// Index owners (src/storage/index) keep B+-tree nodes in their blocks'
+// pages 1..15 and their own meta tuple in page 0. They use the small API in
+// "index pages" below: formatting a block, pinning, the torn-page guard, page
+// LSNs and dirty marks, and WAL records of their own, which Heap.redo hands to
+// redoIndexRecord. Their pages never go through the tuple free-space
+// bookkeeping (blockRefreshPage, space-map free bytes) once they are nodes.
+// Tuple scans and inserts go by owner (and the engine's vacuum visits only
+// tables' blocks), so they never touch an index owner's blocks.
 
 import { FlintError, SqlState, assert, corruption } from '../../errors.ts';
 import type { Kernels } from '../../kernels/index.ts';
@@ -48,7 +57,9 @@ import {
 } from '../../kernels/layout.ts';
 import { BLOCK_SIZE, BLOCKS_PER_SEGMENT, PAGE_SIZE, PAGES_PER_BLOCK } from '../../limits.ts';
 import type { BufferPool } from '../buffer-pool/index.ts';
+import { redoIndexRecord } from '../index/btree-redo.ts';
 import { RecordType } from '../record-types.ts';
+import { WAL_RECORD_PAYLOAD_MAX } from '../wal/format.ts';
 import { makeTid, tidBlock, tidPage, tidSlot, formatTid } from '../tuple-id.ts';
 import { setTupleFlags, setTupleXmax } from '../tuple.ts';
 import type { Vfs, VfsFile } from '../vfs/index.ts';
@@ -66,6 +77,8 @@ export interface HeapWal {
   append(type: number, payload: Uint8Array): number;
   readonly durableLsn: number;
   sync(): void;
+  /** Largest record payload append() takes (WAL_RECORD_PAYLOAD_MAX if absent). */
+  readonly maxPayloadBytes?: number;
 }
 
 export interface HeapOptions {
@@ -122,6 +135,8 @@ export class Heap {
   #recovering = false;
   readonly #checkedBlocks = new Set<number>();
   readonly #tornPages = new Set<number>();
+  /** Records applied by redo(): index trees re-read their meta when it moves. */
+  #redoCount = 0;
 
   private constructor(kernels: Kernels, pool: BufferPool, file: VfsFile, space: SpaceMap, options: HeapOptions) {
     this.#kernels = kernels;
@@ -171,6 +186,10 @@ export class Heap {
 
   get space(): SpaceMap {
     return this.#space;
+  }
+
+  get kernels(): Kernels {
+    return this.#kernels;
   }
 
   /** Attach the WAL writer (after recovery has replayed the log). */
@@ -482,6 +501,92 @@ export class Heap {
     this.#file.sync();
   }
 
+  // ---- index pages (src/storage/index) ---------------------------------------------
+
+  /**
+   * Format a new block for an index owner (SEGMENT_ALLOC when the owner needs
+   * a segment, then BLOCK_INIT, both logged) and return its number, unpinned.
+   */
+  formatIndexBlock(owner: number): number {
+    let blockNo = this.#space.unformattedBlock(owner);
+    if (blockNo < 0) blockNo = this.#allocateSegment(owner) * BLOCKS_PER_SEGMENT;
+    this.#pool.unpin(this.#formatBlock(owner, blockNo));
+    return blockNo;
+  }
+
+  /** Pin a block of the heap file; returns the frame (see frameOffset). */
+  pinBlock(blockNo: number): number {
+    return this.#pool.pin(this.#fileId, blockNo);
+  }
+
+  unpinBlock(frame: number): void {
+    this.#pool.unpin(frame);
+  }
+
+  /** Byte offset of a pinned frame in the kernels' memory. */
+  frameOffset(frame: number): number {
+    return this.#pool.frameOffset(frame);
+  }
+
+  /**
+   * The torn-page guard for a change that its WAL record does not describe
+   * whole (anything but a full after-image): logs the page's image first if
+   * this is its first change since the last checkpoint.
+   */
+  guardPage(frame: number, blockNo: number, page: number): void {
+    this.#beforeChange(frame, blockNo, page);
+  }
+
+  /** A page of a pinned frame was changed by the record at lsn: stamp the LSN, mark it dirty. */
+  pageChanged(frame: number, page: number, lsn: number): void {
+    this.#setPageLsn(this.#pool.frameOffset(frame) + page * PAGE_SIZE, lsn);
+    this.#pool.markPageDirty(frame, page);
+  }
+
+  /** Append a WAL record (an index record: see record-types.ts); returns its LSN. */
+  logRecord(type: number, payload: Uint8Array): number {
+    if (this.#wal === undefined) throw new FlintError(SqlState.objectNotInPrerequisiteState, 'the heap has no WAL attached (read-only or recovering)');
+    return this.#wal.append(type, payload);
+  }
+
+  /** Largest payload logRecord() accepts. */
+  get maxRecordBytes(): number {
+    return this.#wal?.maxPayloadBytes ?? WAL_RECORD_PAYLOAD_MAX;
+  }
+
+  /** Records applied by redo() so far (recovery and followers). */
+  get redoCount(): number {
+    return this.#redoCount;
+  }
+
+  /**
+   * Redo of an index record on one page: pin its block and return the frame,
+   * or -1 (nothing pinned) if the page already has the record (page LSN >= lsn).
+   * A full after-image (`image`) also rebuilds a torn page; any other change
+   * to a torn page is corruption, as for heap records. Finish with redoPageDone.
+   */
+  redoPagePin(blockNo: number, page: number, lsn: number, image: boolean): number {
+    const frame = this.#pinForRedo(blockNo);
+    const pageOffset = this.#pool.frameOffset(frame) + page * PAGE_SIZE;
+    if (this.#tornPages.has(blockNo * PAGES_PER_BLOCK + page)) {
+      if (image) return frame;
+      this.#pool.unpin(frame);
+      throw corruption(this.#file.path, blockNo * BLOCK_SIZE + page * PAGE_SIZE, 'torn page with no page image in the WAL');
+    }
+    if (this.#pageLsn(pageOffset) >= lsn) {
+      this.#pool.unpin(frame);
+      return -1;
+    }
+    return frame;
+  }
+
+  /** The page pinned by redoPagePin now holds the record: stamp its LSN, mark it dirty (and not torn), unpin. */
+  redoPageDone(frame: number, blockNo: number, page: number, lsn: number): void {
+    this.#tornPages.delete(blockNo * PAGES_PER_BLOCK + page);
+    this.pageChanged(frame, page, lsn);
+    this.#pool.unpin(frame);
+  }
+
   // ---- recovery -------------------------------------------------------------------
 
   beginRecovery(): void {
@@ -490,9 +595,10 @@ export class Heap {
     this.#tornPages.clear();
   }
 
-  /** Apply one heap record during recovery or on a follower. Returns false for non-heap records. */
+  /** Apply one heap or index record during recovery or on a follower. Returns false for other records. */
   redo(type: number, payload: Uint8Array, lsn: number): boolean {
     const p = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+    this.#redoCount++;
     switch (type) {
       case RecordType.segmentAlloc:
         this.#space.assign(p.getUint32(0, true), p.getUint32(4, true), lsn);
@@ -528,7 +634,7 @@ export class Heap {
         this.#redoTupleChange(type, payload, p, lsn);
         return true;
       default:
-        return false;
+        return redoIndexRecord(this, type, payload, lsn);
     }
   }
 

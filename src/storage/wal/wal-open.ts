@@ -7,7 +7,8 @@
 // the disk in any order. Writing new records there could reconnect the log to
 // those stale records once the new ones are complete. So open():
 //   1. finds the file E that holds startLsn (the end the reader found);
-//   2. turns every file after E (the tail of an earlier life, or recycled
+//   2. clears an end record at startLsn (durably) if files follow E, then
+//      turns every file after E (the tail of an earlier life, or recycled
 //      spares) back into spares by renaming them past the highest position
 //      any file in the directory covers (the frontier), or removes them: their
 //      records' LSNs are then below their names, which no reader accepts;
@@ -117,6 +118,16 @@ function openAfter(vfs: Vfs, dir: string, files: WalFileEntry[], startLsn: numbe
       endAt = e.start + FILE_HEADER_SIZE;
     }
     frontier = Math.max(frontier, e.start + eBytes);
+
+    // The log may end at an end record in E that points at the next file
+    // (a spare whose new header never reached the disk). Renaming that file
+    // away below, then crashing before the new end record is durable, left
+    // the old one pointing at a missing file: XX001 at every later open.
+    // So clear it durably first; zeros read as the end of the log.
+    if (!rebuild && eIndex + 1 < files.length) {
+      eFile.write(new Uint8Array(END_RECORD_SIZE), endAt - e.start);
+      eFile.sync();
+    }
 
     // Files after E hold nothing of the log: keep those of the right size as spares past the frontier.
     const spares: WalFileEntry[] = [];

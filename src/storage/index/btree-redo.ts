@@ -1,0 +1,150 @@
+// Redo of the B+-tree's WAL records (layouts in ../record-types.ts), called
+// by Heap.redo for crash recovery and on followers alike. Redo is
+// physiological like the heap's: a record names the page it changes and is
+// applied only if that page's LSN is below the record's; after-images are
+// copied as they are (and rebuild a torn page); everything else replays the
+// same node kernel call on the same bytes, so the page ends up identical to
+// the primary's. No tree is opened here and none is needed: trees re-read
+// their meta tuple when they see that redo has run (Heap.redoCount).
+
+import { FlintError, SqlState } from '../../errors.ts';
+import type { Kernels } from '../../kernels/index.ts';
+import { PAGE_HEADER_SIZE, PAGE_KIND_BTREE_INTERNAL, PAGE_KIND_BTREE_LEAF, PAGE_OFF_KIND } from '../../kernels/layout.ts';
+import { MAX_BTREE_VALUE_SIZE, MAX_KEY_SIZE, PAGE_SIZE } from '../../limits.ts';
+import type { Heap } from '../heap/heap.ts';
+import { RecordType } from '../record-types.ts';
+import { SCRATCH_KEY, SCRATCH_VALUE, pageBlock, pageInBlock } from './btree-format.ts';
+import { FORM_IMAGE, FORM_PATCH } from './page-batch.ts';
+
+/** Apply one index record; false if `type` is not an index record. */
+export function redoIndexRecord(heap: Heap, type: number, payload: Uint8Array, lsn: number): boolean {
+  switch (type) {
+    case RecordType.indexInsert:
+    case RecordType.indexDelete:
+    case RecordType.indexValue:
+      redoEntryChange(heap, type, payload, lsn);
+      return true;
+    case RecordType.indexPages:
+      redoPages(heap, payload, lsn);
+      return true;
+    default:
+      return false;
+  }
+}
+
+function malformed(what: string, lsn: number): FlintError {
+  return new FlintError(SqlState.dataCorrupted, `malformed ${what} WAL record at LSN ${lsn}`);
+}
+
+function redoEntryChange(heap: Heap, type: number, payload: Uint8Array, lsn: number): void {
+  const name = type === RecordType.indexInsert ? 'INDEX_INSERT' : type === RecordType.indexDelete ? 'INDEX_DELETE' : 'INDEX_VALUE';
+  const header = type === RecordType.indexInsert ? 8 : 6;
+  if (payload.length < header) throw malformed(name, lsn);
+  const p = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const pageId = p.getUint32(0, true);
+  const pos = p.getUint16(4, true);
+  const blockNo = pageBlock(pageId);
+  const page = pageInBlock(pageId);
+  if (page === 0) throw malformed(name, lsn);
+  const k = heap.kernels;
+  const frame = heap.redoPagePin(blockNo, page, lsn, false);
+  if (frame < 0) return;
+  const node = heap.frameOffset(frame) + page * PAGE_SIZE;
+  try {
+    const u8 = new Uint8Array(k.buffer);
+    const kind = u8[node + PAGE_OFF_KIND];
+    if (kind !== PAGE_KIND_BTREE_LEAF && kind !== PAGE_KIND_BTREE_INTERNAL) throw notANode(heap, pageId, name, lsn);
+    const count = k.nodeCount(node);
+    if (type === RecordType.indexInsert) redoInsert(k, u8, node, kind, count, payload, p, pos, name, lsn);
+    else if (type === RecordType.indexDelete) {
+      if (pos >= count || payload.length !== header) throw malformed(name, lsn);
+      k.nodeDelete(node, pos);
+    } else {
+      const packed = k.nodeValue(node, pos);
+      if (packed < 0 || (packed & 0xffff) !== payload.length - header) throw malformed(name, lsn);
+      u8.set(payload.subarray(header), node + (packed >>> 16));
+    }
+  } catch (error) {
+    heap.unpinBlock(frame);
+    throw error;
+  }
+  heap.redoPageDone(frame, blockNo, page, lsn);
+}
+
+function redoInsert(
+  k: Kernels, u8: Uint8Array, node: number, kind: number, count: number,
+  payload: Uint8Array, p: DataView, pos: number, name: string, lsn: number,
+): void {
+  const keyLen = p.getUint16(6, true);
+  const valLen = payload.length - 8 - keyLen;
+  const valueOk = kind === PAGE_KIND_BTREE_LEAF ? valLen >= 0 && valLen <= MAX_BTREE_VALUE_SIZE : valLen === 4;
+  if (keyLen < 1 || keyLen > MAX_KEY_SIZE || !valueOk || pos > count) throw malformed(name, lsn);
+  const keyPtr = k.scratchOffset + SCRATCH_KEY;
+  const valPtr = k.scratchOffset + SCRATCH_VALUE;
+  u8.set(payload.subarray(8, 8 + keyLen), keyPtr);
+  u8.set(payload.subarray(8 + keyLen), valPtr);
+  if (k.nodeInsert(node, pos, keyPtr, keyLen, valPtr, valLen) !== 1) {
+    throw new FlintError(SqlState.indexCorrupted, `WAL replay of ${name} at LSN ${lsn} does not fit its node`);
+  }
+}
+
+function notANode(heap: Heap, pageId: number, name: string, lsn: number): FlintError {
+  return new FlintError(SqlState.indexCorrupted, `WAL replay of ${name} at LSN ${lsn}: page ${pageId} is not a B+-tree node`, {
+    file: heap.path,
+    offset: pageId * PAGE_SIZE,
+  });
+}
+
+/** INDEX_PAGES: check every entry first, then apply each page whose LSN is older. */
+function redoPages(heap: Heap, payload: Uint8Array, lsn: number): void {
+  const p = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  if (payload.length < 2) throw malformed('INDEX_PAGES', lsn);
+  const n = p.getUint16(0, true);
+  let at = 2;
+  for (let i = 0; i < n; i++) {
+    if (at + 9 > payload.length) throw malformed('INDEX_PAGES', lsn);
+    const form = p.getUint8(at + 4);
+    const a = p.getUint16(at + 5, true);
+    const b = p.getUint16(at + 7, true);
+    let bytes: number;
+    if (form === FORM_IMAGE) {
+      if (a < PAGE_HEADER_SIZE || a > b || b > PAGE_SIZE) throw malformed('INDEX_PAGES', lsn);
+      bytes = a + PAGE_SIZE - b;
+    } else if (form === FORM_PATCH) {
+      if (a < PAGE_HEADER_SIZE || a + b > PAGE_SIZE) throw malformed('INDEX_PAGES', lsn);
+      bytes = b;
+    } else {
+      throw malformed('INDEX_PAGES', lsn);
+    }
+    at += 9 + bytes;
+  }
+  if (at !== payload.length) throw malformed('INDEX_PAGES', lsn);
+  const u8 = new Uint8Array(heap.kernels.buffer);
+  at = 2;
+  for (let i = 0; i < n; i++) {
+    const pageId = p.getUint32(at, true);
+    const form = p.getUint8(at + 4);
+    const a = p.getUint16(at + 5, true);
+    const b = p.getUint16(at + 7, true);
+    at += 9;
+    const blockNo = pageBlock(pageId);
+    const page = pageInBlock(pageId);
+    const frame = heap.redoPagePin(blockNo, page, lsn, form === FORM_IMAGE);
+    if (form === FORM_IMAGE) {
+      if (frame >= 0) {
+        const node = heap.frameOffset(frame) + page * PAGE_SIZE;
+        u8.set(payload.subarray(at, at + a), node);
+        u8.fill(0, node + a, node + b);
+        u8.set(payload.subarray(at + a, at + a + PAGE_SIZE - b), node + b);
+        heap.redoPageDone(frame, blockNo, page, lsn);
+      }
+      at += a + PAGE_SIZE - b;
+    } else {
+      if (frame >= 0) {
+        u8.set(payload.subarray(at, at + b), heap.frameOffset(frame) + page * PAGE_SIZE + a);
+        heap.redoPageDone(frame, blockNo, page, lsn);
+      }
+      at += b;
+    }
+  }
+}

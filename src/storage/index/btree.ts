@@ -1,0 +1,646 @@
+// The persistent B+-tree of Flint's indexes: unique memcomparable keys
+// (compared as unsigned bytes, a proper prefix first) of 1..MAX_KEY_SIZE
+// bytes, each with a value of 0..MAX_BTREE_VALUE_SIZE bytes (the engine
+// stores an 8-byte tuple id, or nothing).
+//
+//   const tree = BTree.create(heap, owner)          a new empty tree, owner a fresh id
+//   const tree = BTree.open(heap, owner, metaBlock) at startup, after recovery
+//   tree.insert(key, value)     false if the key is there (nothing changed)
+//   tree.update(key, value)     replace the value; false if absent
+//   tree.delete(key)            false if absent
+//   tree.find(key, (u8, view, offset, length) => T)   the value in place
+//   tree.get(key)               a copy of the value
+//   tree.scan({ lower, lowerInclusive, upper, upperInclusive, reverse }, (key, value) => boolean | void)
+//   tree.cursor(options).next() a pull cursor: { key, value } or undefined
+//   tree.check()                verify every invariant (tests)
+//   heap.releaseOwner(owner)    drop (the engine does it)
+//
+// Storage. Nodes are 4 KiB pages (layout in src/kernels/layout.ts) in blocks
+// of heap.flint owned by the tree's owner id, read and changed in place in
+// the buffer pool by the node kernels: one kernel call per node operation,
+// keys handed over in the kernels' scratch area. Page ids, the meta tuple
+// and free pages: btree-format.ts.
+//
+// Changes and the WAL. Every change is logged before the page it changes can
+// be written back (the pool's write-ahead hook goes by page LSN), and redo is
+// physiological (btree-redo.ts):
+//   - an insert, delete or same-length value update that stays inside one
+//     leaf logs one small record (INDEX_INSERT / INDEX_DELETE / INDEX_VALUE)
+//     naming the page and position, after the heap's torn-page guard;
+//   - anything structural (a split, a merge, a new or collapsed root, pages
+//     taken from or returned to the free list, the meta tuple) is done in a
+//     PageBatch (page-batch.ts): every page it touched stays pinned and goes
+//     into ONE INDEX_PAGES record of after-images, so a crash never leaves
+//     half a split.
+//
+// Structure. An insert into a full node splits it at nodeSplitPoint and
+// inserts the separator into the parent, splitting parents as needed and
+// growing a new root; a large key may need more than one split, so the
+// insert is retried until it fits. After a delete, a node with less than
+// about a quarter of its page in use is merged into a sibling under the same
+// parent when both fit in one page (the left sibling first, else the right);
+// the separator leaves the parent, the emptied page goes on the free list,
+// and the parent is checked in turn. A root left with no entries is replaced
+// by its only child, so the tree shrinks again. There is no redistribution
+// between siblings that do not fit together.
+//
+// One BTree object per tree at a time (it caches the meta tuple). On a
+// follower the tree re-reads its meta whenever redo has run, so reads on a
+// follower see the replayed tree. The engine is single-threaded: nothing here
+// locks, and scans and cursors stay correct when the tree changes under them
+// (btree-scan.ts).
+
+import { FlintError, SqlState, assert } from '../../errors.ts';
+import {
+  NODE_OFF_LEFT, NODE_OFF_LEFTMOST, NODE_OFF_RIGHT, NO_PAGE, PAGE_KIND_FREE, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER,
+  PAGE_OFF_FREE_UPPER, PAGE_OFF_KIND, SLOT_SIZE,
+} from '../../kernels/layout.ts';
+import { MAX_BTREE_HEIGHT, MAX_BTREE_VALUE_SIZE, MAX_KEY_SIZE, PAGE_SIZE, PAGES_PER_BLOCK } from '../../limits.ts';
+import type { Heap } from '../heap/heap.ts';
+import { RecordType } from '../record-types.ts';
+import { checkTree, type BTreeCheck } from './btree-check.ts';
+import {
+  FREE_OFF_NEXT, MAX_TREE_BLOCK, META_SIZE, NODE_DIR, SCRATCH_SEP, UNDERFULL_BYTES, makePageId, pageBlock, pageInBlock,
+} from './btree-format.ts';
+import { TreeIterator, type BTreeScanOptions } from './btree-scan.ts';
+import { TreeState } from './btree-state.ts';
+import { PageBatch } from './page-batch.ts';
+
+export type { BTreeCheck } from './btree-check.ts';
+export type { BTreeScanOptions } from './btree-scan.ts';
+
+/** Reads a value in place: the bytes are valid only during the call. */
+export type ValueReader<T> = (u8: Uint8Array, view: DataView, offset: number, length: number) => T;
+
+export interface BTreeEntry {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+}
+
+/** A pull cursor. It pins nothing between calls and stays correct when the tree changes between them. */
+export interface BTreeCursor {
+  /** The next entry in scan order (copies), or undefined at the end. */
+  next(): BTreeEntry | undefined;
+}
+
+const copyValue: ValueReader<Uint8Array> = (u8, _view, offset, length) => u8.slice(offset, offset + length);
+const EMPTY = new Uint8Array(0);
+
+export class BTree {
+  readonly #s: TreeState;
+  readonly #batch: PageBatch;
+  /** The key and value of a structural change, copied out of the caller's buffers (which may be views of pages). */
+  readonly #key = new Uint8Array(MAX_KEY_SIZE);
+  readonly #value = new Uint8Array(MAX_BTREE_VALUE_SIZE);
+  #valueLen = 0;
+  /** Separators on their way up, one buffer per level. */
+  readonly #seps: Uint8Array[] = [];
+  /** Payload of the small records, and a view of it for each length (no allocation per record). */
+  readonly #rec = new Uint8Array(8 + MAX_KEY_SIZE + MAX_BTREE_VALUE_SIZE);
+  readonly #recView = new DataView(this.#rec.buffer);
+  readonly #recViews: (Uint8Array | undefined)[] = [];
+
+  private constructor(heap: Heap, owner: number, metaBlock: number) {
+    this.#s = new TreeState(heap, owner, metaBlock);
+    this.#batch = new PageBatch(heap);
+  }
+
+  /**
+   * A new empty tree (one leaf) in a new block of `owner`, which must be a
+   * fresh owner id (no segments yet). Logged: SEGMENT_ALLOC, BLOCK_INIT and
+   * one INDEX_PAGES record with the meta tuple and the root.
+   */
+  static create(heap: Heap, owner: number): BTree {
+    if (heap.space.segmentsOf(owner).length > 0) {
+      throw new FlintError(SqlState.objectNotInPrerequisiteState, `owner ${owner} already has segments: a new B+-tree needs a fresh owner id`);
+    }
+    const blockNo = heap.formatIndexBlock(owner);
+    if (blockNo >= MAX_TREE_BLOCK) throw new FlintError(SqlState.programLimitExceeded, `heap block ${blockNo} is beyond the blocks a B+-tree can address`);
+    const tree = new BTree(heap, owner, blockNo);
+    const s = tree.#s;
+    const b = tree.#batch;
+    b.begin();
+    try {
+      const page0 = b.touch(makePageId(blockNo, 0));
+      const rootId = makePageId(blockNo, 1);
+      s.kernels.nodeInit(b.touch(rootId), 0);
+      s.root = rootId;
+      s.height = 1;
+      s.freeHead = NO_PAGE;
+      s.freeCount = 0;
+      s.nextUnused = makePageId(blockNo, 2);
+      assert(s.kernels.pageInsert(page0, s.encodeMeta(), META_SIZE) === 0, 'the meta tuple is slot 0 of a new block');
+      b.commit();
+    } catch (error) {
+      b.abort();
+      throw error;
+    }
+    s.loadMeta();
+    return tree;
+  }
+
+  /** Open an existing tree by its owner and meta block (what the catalog keeps). */
+  static open(heap: Heap, owner: number, metaBlock: number): BTree {
+    const tree = new BTree(heap, owner, metaBlock);
+    tree.#s.loadMeta();
+    return tree;
+  }
+
+  get owner(): number {
+    return this.#s.owner;
+  }
+
+  /** Heap block whose page 0 holds the meta tuple: with the owner, what opens the tree. */
+  get metaBlock(): number {
+    return this.#s.metaBlock;
+  }
+
+  /** Levels of nodes; 1 while the root is a leaf. */
+  get height(): number {
+    this.#s.refresh();
+    return this.#s.height;
+  }
+
+  // ---- reads ----------------------------------------------------------------------
+
+  /** Read the value of `key` in place; undefined if absent. The bytes are valid only during the call. */
+  find<T>(key: Uint8Array, reader: ValueReader<T>): T | undefined {
+    if (key.length < 1 || key.length > MAX_KEY_SIZE) return undefined;
+    const s = this.#s;
+    s.refresh();
+    s.u8.set(key, s.keyPtr);
+    const leafId = s.descend(s.keyPtr, key.length, 0);
+    const frame = s.pin(leafId);
+    try {
+      const node = s.node(frame, leafId);
+      s.checkNode(node, leafId, 0);
+      const r = s.kernels.nodeSearch(node, s.keyPtr, key.length);
+      if ((r & 1) === 0) return undefined;
+      const packed = s.kernels.nodeValue(node, r >>> 1);
+      if (packed < 0) throw s.corrupt(leafId, 'bad leaf entry');
+      return reader(s.u8, s.view, node + (packed >>> 16), packed & 0xffff);
+    } finally {
+      s.unpin(frame);
+    }
+  }
+
+  /** A copy of the value of `key`, or undefined. */
+  get(key: Uint8Array): Uint8Array | undefined {
+    return this.find(key, copyValue);
+  }
+
+  /**
+   * Visit entries in key order (or reverse) between optional bounds; stop
+   * when visit returns false. key and value are views of the page, valid only
+   * during the call. The visitor may change the tree: the scan then goes on
+   * after the last key it visited.
+   */
+  scan(options: BTreeScanOptions, visit: (key: Uint8Array, value: Uint8Array) => boolean | void): void {
+    const it = new TreeIterator(this.#s, options);
+    try {
+      while (it.advance()) {
+        const u8 = this.#s.u8;
+        const key = u8.subarray(it.keyOffset, it.keyOffset + it.keyLength);
+        const value = u8.subarray(it.valueOffset, it.valueOffset + it.valueLength);
+        if (visit(key, value) === false) return;
+      }
+    } finally {
+      it.release();
+    }
+  }
+
+  /** A pull cursor over the same range a scan with these options visits. */
+  cursor(options: BTreeScanOptions = {}): BTreeCursor {
+    const it = new TreeIterator(this.#s, options);
+    const u8 = this.#s.u8;
+    return {
+      next(): BTreeEntry | undefined {
+        if (!it.advance()) return undefined;
+        const entry = {
+          key: u8.slice(it.keyOffset, it.keyOffset + it.keyLength),
+          value: u8.slice(it.valueOffset, it.valueOffset + it.valueLength),
+        };
+        it.release();
+        return entry;
+      },
+    };
+  }
+
+  /** Verify every invariant of the tree and its pages; throws on the first violation. For tests. */
+  check(): BTreeCheck {
+    this.#s.refresh();
+    return checkTree(this.#s);
+  }
+
+  // ---- writes -----------------------------------------------------------------------
+
+  /** Insert a new key; false (and nothing changed) if it is there already. */
+  insert(key: Uint8Array, value: Uint8Array): boolean {
+    checkKey(key);
+    checkValue(value);
+    const s = this.#s;
+    const k = s.kernels;
+    s.refresh();
+    s.u8.set(key, s.keyPtr);
+    const leafId = s.descend(s.keyPtr, key.length, 0);
+    const frame = s.pin(leafId);
+    try {
+      const node = s.node(frame, leafId);
+      s.checkNode(node, leafId, 0);
+      const r = k.nodeSearch(node, s.keyPtr, key.length);
+      if ((r & 1) !== 0) return false;
+      if (this.#fits(node, leafId, 2 + key.length + value.length)) {
+        const lsn = this.#logEntry(frame, leafId, RecordType.indexInsert, r >>> 1, key, value);
+        s.u8.set(value, s.valuePtr);
+        assert(k.nodeInsert(node, r >>> 1, s.keyPtr, key.length, s.valuePtr, value.length) === 1, 'a leaf insert that fits succeeds');
+        s.heap.pageChanged(frame, pageInBlock(leafId), lsn);
+        return true;
+      }
+    } finally {
+      s.unpin(frame);
+    }
+    this.#key.set(key);
+    this.#setValue(value);
+    this.#structural(() => this.#insertAt(0, this.#key, key.length, NO_PAGE));
+    return true;
+  }
+
+  /** Replace the value of `key` (in place when it has the same length); false if absent. */
+  update(key: Uint8Array, value: Uint8Array): boolean {
+    checkKey(key);
+    checkValue(value);
+    const s = this.#s;
+    const k = s.kernels;
+    s.refresh();
+    s.u8.set(key, s.keyPtr);
+    const leafId = s.descend(s.keyPtr, key.length, 0);
+    const frame = s.pin(leafId);
+    try {
+      const node = s.node(frame, leafId);
+      s.checkNode(node, leafId, 0);
+      const r = k.nodeSearch(node, s.keyPtr, key.length);
+      if ((r & 1) === 0) return false;
+      const packed = k.nodeValue(node, r >>> 1);
+      if (packed < 0) throw s.corrupt(leafId, 'bad leaf entry');
+      if ((packed & 0xffff) === value.length) {
+        const lsn = this.#logEntry(frame, leafId, RecordType.indexValue, r >>> 1, EMPTY, value);
+        s.u8.set(value, node + (packed >>> 16));
+        s.heap.pageChanged(frame, pageInBlock(leafId), lsn);
+        return true;
+      }
+    } finally {
+      s.unpin(frame);
+    }
+    // Another length: delete and insert again, as one structural change.
+    this.#key.set(key);
+    this.#setValue(value);
+    const keyLen = key.length;
+    this.#structural(() => {
+      const leaf = this.#batch.touch(s.nodeAtLevel(this.#key, keyLen, 0));
+      const r = k.nodeSearch(leaf, s.keyPtr, keyLen);
+      assert((r & 1) === 1, 'the updated key is in its leaf');
+      k.nodeDelete(leaf, r >>> 1);
+      this.#insertAt(0, this.#key, keyLen, NO_PAGE);
+    });
+    return true;
+  }
+
+  /** Delete `key`; false if absent. */
+  delete(key: Uint8Array): boolean {
+    if (key.length < 1 || key.length > MAX_KEY_SIZE) return false;
+    const s = this.#s;
+    const k = s.kernels;
+    s.refresh();
+    s.u8.set(key, s.keyPtr);
+    const leafId = s.descend(s.keyPtr, key.length, 0);
+    const frame = s.pin(leafId);
+    try {
+      const node = s.node(frame, leafId);
+      s.checkNode(node, leafId, 0);
+      const r = k.nodeSearch(node, s.keyPtr, key.length);
+      if ((r & 1) === 0) return false;
+      const pos = r >>> 1;
+      const keyPacked = k.nodeKey(node, pos);
+      const valuePacked = k.nodeValue(node, pos);
+      if (keyPacked < 0 || valuePacked < 0) throw s.corrupt(leafId, 'bad leaf entry');
+      const entryBytes = 2 + (keyPacked & 0xffff) + (valuePacked & 0xffff) + SLOT_SIZE;
+      if (leafId === s.root || this.#used(node, leafId) - entryBytes >= UNDERFULL_BYTES) {
+        const lsn = this.#logEntry(frame, leafId, RecordType.indexDelete, pos, EMPTY, EMPTY);
+        k.nodeDelete(node, pos);
+        s.heap.pageChanged(frame, pageInBlock(leafId), lsn);
+        return true;
+      }
+    } finally {
+      s.unpin(frame);
+    }
+    this.#key.set(key);
+    const keyLen = key.length;
+    this.#structural(() => {
+      const leafId2 = s.nodeAtLevel(this.#key, keyLen, 0);
+      const leaf = this.#batch.touch(leafId2);
+      const r = k.nodeSearch(leaf, s.keyPtr, keyLen);
+      assert((r & 1) === 1, 'the deleted key is in its leaf');
+      k.nodeDelete(leaf, r >>> 1);
+      this.#rebalance(leafId2, 0, keyLen);
+    });
+    return true;
+  }
+
+  // ---- small records -------------------------------------------------------------------
+
+  /**
+   * Log a change inside one leaf, before making it: the torn-page guard, then
+   * INDEX_INSERT (key, value), INDEX_DELETE or INDEX_VALUE (value). Returns the LSN.
+   */
+  #logEntry(frame: number, pageId: number, type: number, pos: number, key: Uint8Array, value: Uint8Array): number {
+    const s = this.#s;
+    s.heap.guardPage(frame, pageBlock(pageId), pageInBlock(pageId));
+    const rec = this.#rec;
+    const v = this.#recView;
+    v.setUint32(0, pageId, true);
+    v.setUint16(4, pos, true);
+    let length = 6;
+    if (type === RecordType.indexInsert) {
+      v.setUint16(6, key.length, true);
+      rec.set(key, 8);
+      rec.set(value, 8 + key.length);
+      length = 8 + key.length + value.length;
+    } else if (type === RecordType.indexValue) {
+      rec.set(value, 6);
+      length = 6 + value.length;
+    }
+    let view = this.#recViews[length];
+    if (view === undefined) this.#recViews[length] = view = rec.subarray(0, length);
+    return s.heap.logRecord(type, view);
+  }
+
+  /** Whether an entry of entryBytes (without its slot) fits the node, compacting if need be (as nodeInsert decides). */
+  #fits(node: number, pageId: number, entryBytes: number): boolean {
+    const v = this.#s.view;
+    const lower = v.getUint16(node + PAGE_OFF_FREE_LOWER, true);
+    const upper = v.getUint16(node + PAGE_OFF_FREE_UPPER, true);
+    if (lower !== NODE_DIR + this.#s.kernels.nodeCount(node) * SLOT_SIZE || upper < lower || upper > PAGE_SIZE) {
+      throw this.#s.corrupt(pageId, 'bad node free-space pointers');
+    }
+    return upper - lower + v.getUint16(node + PAGE_OFF_FRAG_BYTES, true) >= entryBytes + SLOT_SIZE;
+  }
+
+  /** Bytes of a node in use: its slots and live entries. */
+  #used(node: number, pageId: number): number {
+    const v = this.#s.view;
+    const lower = v.getUint16(node + PAGE_OFF_FREE_LOWER, true);
+    const upper = v.getUint16(node + PAGE_OFF_FREE_UPPER, true);
+    const used = lower - NODE_DIR + (PAGE_SIZE - upper) - v.getUint16(node + PAGE_OFF_FRAG_BYTES, true);
+    if (lower < NODE_DIR || upper < lower || upper > PAGE_SIZE || used < 0) throw this.#s.corrupt(pageId, 'bad node free-space pointers');
+    return used;
+  }
+
+  /** Free bytes of a node once compacted. */
+  #free(node: number): number {
+    const v = this.#s.view;
+    return v.getUint16(node + PAGE_OFF_FREE_UPPER, true) - v.getUint16(node + PAGE_OFF_FREE_LOWER, true) + v.getUint16(node + PAGE_OFF_FRAG_BYTES, true);
+  }
+
+  #setValue(value: Uint8Array): void {
+    this.#value.set(value);
+    this.#valueLen = value.length;
+  }
+
+  // ---- structural changes ------------------------------------------------------------------
+
+  /** Run a structural change in a page batch: all of it in one record, or (on error) none of it. */
+  #structural(work: () => void): void {
+    const s = this.#s;
+    const b = this.#batch;
+    const { root, height, freeHead, freeCount, nextUnused } = s;
+    b.begin();
+    try {
+      work();
+      if (s.root !== root || s.height !== height || s.freeHead !== freeHead || s.freeCount !== freeCount || s.nextUnused !== nextUnused) {
+        s.writeMeta(b);
+      }
+      b.commit();
+    } catch (error) {
+      b.abort();
+      s.root = root;
+      s.height = height;
+      s.freeHead = freeHead;
+      s.freeCount = freeCount;
+      s.nextUnused = nextUnused;
+      throw error;
+    }
+  }
+
+  /**
+   * Insert an entry into the node at `level` whose range holds the key: a
+   * leaf entry (the value in #value) at level 0, else a separator with its
+   * right child. A full node is split and the separator inserted one level
+   * up; then the insert is tried again (a large key may need more splits).
+   */
+  #insertAt(level: number, key: Uint8Array, keyLen: number, child: number): void {
+    const s = this.#s;
+    const k = s.kernels;
+    for (let attempt = 0; ; attempt++) {
+      assert(attempt < 8, 'an insert fits after a few splits');
+      const nodeId = s.nodeAtLevel(key, keyLen, level);
+      const node = this.#batch.touch(nodeId);
+      s.checkNode(node, nodeId, level);
+      let valueLen = 4;
+      if (level === 0) {
+        s.copyIn(this.#value, this.#valueLen, s.valuePtr);
+        valueLen = this.#valueLen;
+      } else {
+        s.view.setInt32(s.valuePtr, child, true);
+      }
+      const r = k.nodeSearch(node, s.keyPtr, keyLen);
+      if ((r & 1) !== 0) throw s.corrupt(nodeId, 'a separator is already in its parent');
+      if (k.nodeInsert(node, r >>> 1, s.keyPtr, keyLen, s.valuePtr, valueLen) === 1) return;
+      this.#split(level, nodeId, node);
+    }
+  }
+
+  /** Split a full node in two and put the separator into the level above (a new root if it was the root). */
+  #split(level: number, nodeId: number, node: number): void {
+    const s = this.#s;
+    const k = s.kernels;
+    const b = this.#batch;
+    const rightId = this.#allocPage();
+    const right = b.touch(rightId);
+    const sepPtr = k.scratchOffset + SCRATCH_SEP;
+    const sepLen = k.nodeSplit(node, nodeId, right, rightId, k.nodeSplitPoint(node), sepPtr);
+    if (sepLen < 1) throw s.corrupt(nodeId, 'node split without a separator');
+    const next = s.view.getInt32(right + NODE_OFF_RIGHT, true);
+    if (next !== NO_PAGE) b.patchInt32(next, NODE_OFF_LEFT, rightId);
+    const sep = (this.#seps[level] ??= new Uint8Array(MAX_KEY_SIZE));
+    sep.set(s.u8.subarray(sepPtr, sepPtr + sepLen));
+    if (level + 1 === s.height) this.#growRoot(nodeId, sep, sepLen, rightId);
+    else this.#insertAt(level + 1, sep, sepLen, rightId);
+  }
+
+  #growRoot(leftId: number, sep: Uint8Array, sepLen: number, rightId: number): void {
+    const s = this.#s;
+    const k = s.kernels;
+    if (s.height >= MAX_BTREE_HEIGHT) {
+      throw new FlintError(SqlState.programLimitExceeded, `the B+-tree of owner ${s.owner} would grow beyond ${MAX_BTREE_HEIGHT} levels`);
+    }
+    const rootId = this.#allocPage();
+    const root = this.#batch.touch(rootId);
+    k.nodeInit(root, s.height);
+    s.view.setInt32(root + NODE_OFF_LEFTMOST, leftId, true);
+    s.copyIn(sep, sepLen, s.keyPtr);
+    s.view.setInt32(s.valuePtr, rightId, true);
+    assert(k.nodeInsert(root, 0, s.keyPtr, sepLen, s.valuePtr, 4) === 1, 'a new root takes its first separator');
+    s.root = rootId;
+    s.height++;
+  }
+
+  /**
+   * After a delete from the node at `level` (on the path of the key in
+   * #key): merge it into a sibling while it is under a quarter full and they
+   * fit, going up; then collapse a root left without entries.
+   */
+  #rebalance(nodeId: number, level: number, keyLen: number): void {
+    const s = this.#s;
+    for (let l = level; l < MAX_BTREE_HEIGHT; l++) {
+      if (l >= s.height - 1) break;
+      if (this.#used(this.#batch.touch(nodeId), nodeId) >= UNDERFULL_BYTES) return;
+      const parentId = s.nodeAtLevel(this.#key, keyLen, l + 1);
+      if (!this.#mergeWithSibling(parentId, nodeId, l, keyLen)) return;
+      nodeId = parentId;
+    }
+    this.#collapseRoot();
+  }
+
+  /** Merge the node at `level` with its left (else right) sibling under parentId if they fit. */
+  #mergeWithSibling(parentId: number, nodeId: number, level: number, keyLen: number): boolean {
+    const s = this.#s;
+    const k = s.kernels;
+    const b = this.#batch;
+    const frame = s.pin(parentId);
+    try {
+      const parent = s.node(frame, parentId);
+      s.checkNode(parent, parentId, level + 1);
+      s.copyIn(this.#key, keyLen, s.keyPtr);
+      const r = k.nodeSearch(parent, s.keyPtr, keyLen);
+      const idx = (r & 1) !== 0 ? r >>> 1 : (r >>> 1) - 1;
+      if (k.nodeChildAt(parent, idx) !== nodeId) throw s.corrupt(parentId, `child ${nodeId} is not where its key leads`);
+      const count = k.nodeCount(parent);
+      for (let side = 0; side < 2; side++) {
+        const sepIdx = side === 0 ? idx : idx + 1;
+        if (sepIdx < 0 || sepIdx >= count) continue;
+        const leftId = k.nodeChildAt(parent, sepIdx - 1);
+        const rightId = k.nodeChildAt(parent, sepIdx);
+        const sepPacked = k.nodeKey(parent, sepIdx);
+        if (!s.validNodeId(leftId) || !s.validNodeId(rightId) || sepPacked < 0) throw s.corrupt(parentId, 'bad internal entry');
+        const sepLen = sepPacked & 0xffff;
+        if (!this.#mergeFits(leftId, rightId, level, sepLen)) continue;
+        const p = b.touch(parentId);
+        const left = b.touch(leftId);
+        const right = b.touch(rightId);
+        const sepPtr = k.scratchOffset + SCRATCH_SEP;
+        k.memCopy(sepPtr, p + (sepPacked >>> 16), sepLen);
+        assert(k.nodeMerge(left, right, sepPtr, sepLen) === 1, 'a merge that fits succeeds');
+        const next = s.view.getInt32(left + NODE_OFF_RIGHT, true);
+        if (next !== NO_PAGE) b.patchInt32(next, NODE_OFF_LEFT, leftId);
+        k.nodeDelete(p, sepIdx);
+        this.#freePage(rightId);
+        return true;
+      }
+      return false;
+    } finally {
+      s.unpin(frame);
+    }
+  }
+
+  /** Whether right's entries (and for internal nodes the separator coming down) fit into left. */
+  #mergeFits(leftId: number, rightId: number, level: number, sepLen: number): boolean {
+    const s = this.#s;
+    const lf = s.pin(leftId);
+    try {
+      const rf = s.pin(rightId);
+      try {
+        const left = s.node(lf, leftId);
+        const right = s.node(rf, rightId);
+        s.checkNode(left, leftId, level);
+        s.checkNode(right, rightId, level);
+        const need = this.#used(right, rightId) + (level > 0 ? 2 + sepLen + 4 + SLOT_SIZE : 0);
+        return need <= this.#free(left);
+      } finally {
+        s.unpin(rf);
+      }
+    } finally {
+      s.unpin(lf);
+    }
+  }
+
+  /** Replace a root without entries by its only child, as long as there is one. */
+  #collapseRoot(): void {
+    const s = this.#s;
+    const k = s.kernels;
+    while (s.height > 1) {
+      const frame = s.pin(s.root);
+      let count: number;
+      let child: number;
+      try {
+        const root = s.node(frame, s.root);
+        s.checkNode(root, s.root, s.height - 1);
+        count = k.nodeCount(root);
+        child = k.nodeChildAt(root, -1);
+      } finally {
+        s.unpin(frame);
+      }
+      if (count > 0) return;
+      if (!s.validNodeId(child)) throw s.corrupt(s.root, `bad leftmost child ${child}`);
+      this.#freePage(s.root);
+      s.root = child;
+      s.height--;
+    }
+  }
+
+  /** A page for a new node: the free list's head, else the next never-used page, else a new block. Touched. */
+  #allocPage(): number {
+    const s = this.#s;
+    const b = this.#batch;
+    if (s.freeHead !== NO_PAGE) {
+      const id = s.freeHead;
+      if (!s.validNodeId(id)) throw s.corrupt(s.metaPageId, `bad free-list head ${id}`);
+      const page = b.touch(id);
+      if (s.u8[page + PAGE_OFF_KIND] !== PAGE_KIND_FREE) throw s.corrupt(id, 'a page on the free list is not free');
+      s.freeHead = s.view.getInt32(page + FREE_OFF_NEXT, true);
+      s.freeCount--;
+      return id;
+    }
+    if (s.nextUnused % PAGES_PER_BLOCK === 0) {
+      const blockNo = s.heap.formatIndexBlock(s.owner);
+      if (blockNo >= MAX_TREE_BLOCK) throw new FlintError(SqlState.programLimitExceeded, `heap block ${blockNo} is beyond the blocks a B+-tree can address`);
+      s.nextUnused = makePageId(blockNo, 1);
+    }
+    const id = s.nextUnused++;
+    b.touch(id);
+    return id;
+  }
+
+  /** Format a page as free and push it on the free list. */
+  #freePage(pageId: number): void {
+    const s = this.#s;
+    const page = this.#batch.touch(pageId);
+    s.kernels.pageInit(page, PAGE_KIND_FREE, NODE_DIR);
+    s.kernels.memFill(page + FREE_OFF_NEXT, 0, NODE_DIR - FREE_OFF_NEXT);
+    s.view.setInt32(page + FREE_OFF_NEXT, s.freeHead, true);
+    s.freeHead = pageId;
+    s.freeCount++;
+  }
+}
+
+function checkKey(key: Uint8Array): void {
+  if (key.length > MAX_KEY_SIZE) {
+    throw new FlintError(SqlState.programLimitExceeded, `index key is too long: ${key.length} bytes, the maximum is ${MAX_KEY_SIZE}`);
+  }
+  if (key.length === 0) throw new FlintError(SqlState.invalidParameterValue, 'an index key is at least 1 byte long');
+}
+
+function checkValue(value: Uint8Array): void {
+  if (value.length > MAX_BTREE_VALUE_SIZE) {
+    throw new FlintError(SqlState.programLimitExceeded, `index value is too long: ${value.length} bytes, the maximum is ${MAX_BTREE_VALUE_SIZE}`);
+  }
+}
