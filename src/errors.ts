@@ -57,6 +57,7 @@ export const SqlState = {
   notNullViolation: '23502',
   checkViolation: '23514',
   uniqueViolation: '23505',
+  undefinedObject: '42704',
   foreignKeyViolation: '23503',
 } as const;
 
@@ -75,6 +76,8 @@ export interface FlintErrorDetails {
   detail?: string;
   /** A suggestion (PostgreSQL's HINT), e.g. "Use DROP ... CASCADE to drop the dependent objects too." */
   hint?: string;
+  /** The constraint or index that failed (PostgreSQL's constraint_name field), e.g. for 23505. */
+  constraint?: string;
 }
 
 export class FlintError extends Error {
@@ -84,6 +87,7 @@ export class FlintError extends Error {
   readonly position: number | undefined;
   readonly detail: string | undefined;
   readonly hint: string | undefined;
+  readonly constraint: string | undefined;
 
   constructor(code: SqlStateCode, message: string, details: FlintErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -94,6 +98,7 @@ export class FlintError extends Error {
     this.position = details.position;
     this.detail = details.detail;
     this.hint = details.hint;
+    this.constraint = details.constraint;
   }
 }
 

@@ -2,7 +2,11 @@
 // so tests can drive it with their own engine and output.
 //
 //   npm run slt -- [--engine NAME] [--ratchet FILE] [--write-ratchet]
-//                  [--verbose] [--fail-fast] [--details N] [--jobs N] FILES_OR_DIRS…
+//                  [--verbose] [--fail-fast] [--details N] [--jobs N]
+//                  [--no-index-scans] FILES_OR_DIRS…
+//
+// --no-index-scans runs every query with sequential scans (SET
+// enable_indexscan = off): the index/ tests must pass the same either way.
 //
 // Directories are searched recursively for *.test files (sorted). Each file
 // runs on a fresh engine. Output: one `path: N passed, N failed, N skipped`
@@ -27,6 +31,8 @@ export const ENGINE_IMPLEMENTATION = 'flint';
 /** What a worker needs to run files: plain data, sent to worker threads. */
 export interface FileRunOptions {
   readonly engineName: string;
+  /** The engine implementation (engines.ts); ENGINE_IMPLEMENTATION when absent. */
+  readonly implementation?: string;
   readonly verbose: boolean;
   readonly stopOnFirstFailure: boolean;
   readonly maxFailureDetails: number;
@@ -55,7 +61,7 @@ export interface CliDeps {
 }
 
 const USAGE =
-  'usage: npm run slt -- [--engine NAME] [--ratchet FILE] [--write-ratchet] [--verbose] [--fail-fast] [--details N] [--jobs N] FILES_OR_DIRS…';
+  'usage: npm run slt -- [--engine NAME] [--ratchet FILE] [--write-ratchet] [--verbose] [--fail-fast] [--details N] [--jobs N] [--no-index-scans] FILES_OR_DIRS…';
 
 class UsageError extends Error {}
 
@@ -66,7 +72,7 @@ export async function runOneFile(
   options: FileRunOptions,
   log: (line: string) => void,
 ): Promise<FileResult> {
-  const engine = await createEngine(ENGINE_IMPLEMENTATION);
+  const engine = await createEngine(options.implementation ?? ENGINE_IMPLEMENTATION);
   try {
     const runOptions: RunOptions = { ...options, log };
     return await runFile(file, engine, runOptions);
@@ -149,6 +155,7 @@ async function runCliOrThrow(argv: readonly string[], deps: CliDeps): Promise<nu
         'fail-fast': { type: 'boolean', default: false },
         details: { type: 'string' },
         jobs: { type: 'string' },
+        'no-index-scans': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     });
@@ -165,6 +172,7 @@ async function runCliOrThrow(argv: readonly string[], deps: CliDeps): Promise<nu
   const jobs = Math.max(1, nonNegativeInt(values.jobs, '--jobs', 1));
   const options: FileRunOptions = {
     engineName: values.engine,
+    ...(values['no-index-scans'] ? { implementation: 'flint-noindex' } : {}),
     verbose: values.verbose,
     stopOnFirstFailure: values['fail-fast'],
     maxFailureDetails: nonNegativeInt(values.details, '--details', 3),

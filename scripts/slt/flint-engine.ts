@@ -9,7 +9,7 @@ import { Decimal } from '../../src/sql/types/decimal.ts';
 import { formatText } from '../../src/sql/types/text-io.ts';
 import type { SltEngine, SltResult, SltValue } from './engine.ts';
 
-export function createFlintEngine(): SltEngine {
+export function createFlintEngine(options: { indexScans?: boolean } = {}): SltEngine {
   let db: Database | undefined;
   let session: Session | undefined;
   return {
@@ -17,6 +17,7 @@ export function createFlintEngine(): SltEngine {
       db?.close();
       db = Database.open(':memory:', { poolBytes: 8 << 20 });
       session = db.session();
+      if (options.indexScans === false) session.execute('SET enable_indexscan = off');
     },
     execute(sql: string): SltResult {
       if (session === undefined) throw new Error('reset() before execute()');

@@ -37,6 +37,8 @@ const DEFAULT_SETTINGS: Record<string, string> = {
   default_transaction_isolation: 'repeatable read',
   server_version: '15.0 (Flint 0.1.0)',
   max_identifier_length: '63',
+  // PostgreSQL's planner switch: off makes every table read a sequential scan.
+  enable_indexscan: 'on',
 };
 
 export interface Clock {
@@ -160,6 +162,7 @@ export class Session {
         eval: evalContext,
         state: this.#services.state,
         session: this.#sequences,
+        indexScans: this.settings.get('enable_indexscan') !== 'off',
         checkInterrupt: () => {},
       });
       if (autocommit) this.#finishAutocommit();
@@ -309,6 +312,12 @@ export class Session {
     if (stmt.name === 'timezone' && !/^(utc|gmt|z|etc\/utc|00:00|\+00|0)$/i.test(value)) {
       throw new FlintError(SqlState.featureNotSupported, `time zone "${value}" is not supported yet (only UTC)`, { position: stmt.pos + 1 });
     }
+    if (stmt.name === 'enable_indexscan') {
+      const b = booleanSetting(value);
+      if (b === null) throw new FlintError(SqlState.invalidParameterValue, `parameter "enable_indexscan" requires a Boolean value`, { position: stmt.pos + 1 });
+      this.settings.set(stmt.name, b ? 'on' : 'off');
+      return { command: 'SET', columns: [], rows: [], rowCount: 0 };
+    }
     this.settings.set(stmt.name, value);
     return { command: 'SET', columns: [], rows: [], rowCount: 0 };
   }
@@ -329,4 +338,12 @@ export class Session {
     this.#failed = false;
     this.#abort();
   }
+}
+
+/** PostgreSQL's spellings of a Boolean setting, or null. */
+function booleanSetting(value: string): boolean | null {
+  const v = value.trim().toLowerCase();
+  if (['on', 'true', 'yes', '1', 't', 'y'].includes(v)) return true;
+  if (['off', 'false', 'no', '0', 'f', 'n'].includes(v)) return false;
+  return null;
 }

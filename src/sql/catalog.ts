@@ -12,6 +12,7 @@
 // column's `missing` value (PostgreSQL's attmissingval) instead.
 
 import type { TableDef } from '../txn/engine.ts';
+import type { IndexDef } from '../txn/index-keys.ts';
 import type { SqlType } from './types/sql-type.ts';
 import { parseText } from './types/text-io.ts';
 import type { RuntimeValue } from './types/type-info.ts';
@@ -94,6 +95,8 @@ export interface SqlView {
 export interface CatalogReader {
   table(name: string): SqlTable | undefined;
   view(name: string): SqlView | undefined;
+  /** The engine indexes of a table, for index selection (none if absent). */
+  indexes?(tableId: number): readonly IndexDef[];
 }
 
 const tables = new WeakMap<TableDef, SqlTable>();

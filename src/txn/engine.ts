@@ -36,6 +36,8 @@ import {
 import { formatTid } from '../storage/tuple-id.ts';
 import type { Vfs, VfsLock } from '../storage/vfs/index.ts';
 import { WalReader, WalWriter } from '../storage/wal/index.ts';
+import { type IndexDef, type IndexSpec } from './index-keys.ts';
+import { IndexManager, type IndexRange, type IndexVisitor } from './index-manager.ts';
 import { committedBefore, isVisible, type Snapshot } from './snapshot.ts';
 import { Transaction } from './transaction.ts';
 import { TxnState, TxnStatusLog } from './txn-status.ts';
@@ -90,11 +92,18 @@ interface CatalogSnapshot {
   version: 1;
   nextTableId: number;
   tables: TableDef[];
+  indexes?: IndexDef[];
   space: SpaceMapSnapshot;
   txns: { nextTxid: number; states: string };
 }
 
-type CatalogChange = { op: 'create'; table: TableDef } | { op: 'drop'; id: number } | { op: 'alter'; table: TableDef };
+type CatalogChange =
+  | { op: 'create'; table: TableDef; indexes?: IndexDef[] }
+  | { op: 'drop'; id: number }
+  | { op: 'alter'; table: TableDef }
+  | { op: 'createIndex'; index: IndexDef; replaces?: number }
+  | { op: 'dropIndex'; id: number }
+  | { op: 'renameIndex'; id: number; name: string };
 
 const CATALOG_VERSION = 1;
 const LOCK_FILE = 'flint.lock';
@@ -120,6 +129,7 @@ export class Engine {
   #tables = new Map<number, TableDef>();
   #tablesByName = new Map<string, TableDef>();
   #nextTableId = 1;
+  readonly #indexes = new IndexManager(() => this.#heap, () => this.#txns);
   /** Transactions begun and not finished: their snapshots bound what vacuum may remove. */
   readonly #live = new Set<Transaction>();
   /** Txids whose commit record is written but not yet durable (commitAsync in flight). */
@@ -214,6 +224,7 @@ export class Engine {
       throw new FlintError(SqlState.featureNotSupported, `catalog version ${catalog.version} is not supported (this Flint reads ${CATALOG_VERSION})`);
     }
     for (const table of catalog.tables) this.#addTable(table);
+    for (const index of catalog.indexes ?? []) this.#indexes.register(index);
     this.#nextTableId = Math.max(catalog.nextTableId, control.nextTableId);
     this.#txns = TxnStatusLog.fromSnapshot(catalog.txns);
     this.#txns.reserveThrough(control.nextTxid - 1);
@@ -234,7 +245,20 @@ export class Engine {
 
     this.#wal = WalWriter.open(this.#vfs, `${this.#dir}/wal`, reader.endLsn, this.#walOptions());
     this.#heap.attachWal(this.#wal);
+    this.#releaseOrphans();
     this.checkpoint();
+  }
+
+  /**
+   * Give back segments whose owner is neither a table nor an index: a
+   * CREATE INDEX (or CREATE TABLE) that crashed after building its tree but
+   * before its catalog record. Their catalog record never made it, so nothing
+   * can refer to them.
+   */
+  #releaseOrphans(): void {
+    for (const owner of this.#heap.space.owners()) {
+      if (owner !== 0 && !this.#tables.has(owner) && this.#indexes.get(owner) === undefined) this.#heap.releaseOwner(owner);
+    }
   }
 
   /**
@@ -298,6 +322,23 @@ export class Engine {
     if (change.op === 'create') {
       if (!this.#tables.has(change.table.id)) this.#addTable(change.table);
       this.#nextTableId = Math.max(this.#nextTableId, change.table.id + 1);
+      for (const index of change.indexes ?? []) {
+        this.#indexes.register(index);
+        this.#nextTableId = Math.max(this.#nextTableId, index.id + 1);
+      }
+    } else if (change.op === 'createIndex') {
+      if (change.replaces !== undefined) {
+        this.#indexes.unregister(change.replaces);
+        this.#releaseOnRedo(change.replaces, lsn);
+      }
+      this.#indexes.register(change.index);
+      this.#nextTableId = Math.max(this.#nextTableId, change.index.id + 1);
+    } else if (change.op === 'renameIndex') {
+      const def = this.#indexes.get(change.id);
+      if (def !== undefined) this.#indexes.register({ ...def, name: change.name });
+    } else if (change.op === 'dropIndex') {
+      this.#indexes.unregister(change.id);
+      this.#releaseOnRedo(change.id, lsn);
     } else if (change.op === 'alter') {
       const old = this.#tables.get(change.table.id);
       if (old !== undefined) this.#tablesByName.delete(old.name);
@@ -311,11 +352,16 @@ export class Engine {
       // The table's segments go with it here too, not only at the
       // OWNER_RELEASE record that dropTable logs after a sync: a crash between
       // the two left a dropped table's segments owned forever (leaked).
-      // Releasing again at OWNER_RELEASE does nothing.
-      const owner = new Uint8Array(4);
-      view(owner).setUint32(0, change.id, true);
-      this.#heap.redo(RecordType.ownerRelease, owner, lsn);
+      // Releasing again at OWNER_RELEASE does nothing. So do its indexes'.
+      this.#releaseOnRedo(change.id, lsn);
+      for (const index of this.#indexes.dropTable(change.id)) this.#releaseOnRedo(index.id, lsn);
     }
+  }
+
+  #releaseOnRedo(owner: number, lsn: number): void {
+    const payload = new Uint8Array(4);
+    view(payload).setUint32(0, owner, true);
+    this.#heap.redo(RecordType.ownerRelease, payload, lsn);
   }
 
   #addTable(table: TableDef): void {
@@ -339,8 +385,13 @@ export class Engine {
     return table;
   }
 
-  /** Create a table. DDL commits at once and is durable when this returns. */
-  createTable(name: string, columns: readonly ColumnDef[], meta?: unknown): TableDef {
+  /**
+   * Create a table. DDL commits at once and is durable when this returns.
+   * `primaryKey` names the primary key's columns; without one the table's
+   * rows get a hidden row id as their primary key. `null` creates a catalog
+   * entry that never holds rows (a view): no index, and inserts fail.
+   */
+  createTable(name: string, columns: readonly ColumnDef[], meta?: unknown, primaryKey?: IndexSpec | null): TableDef {
     this.#checkWritable();
     if (this.#tablesByName.has(name)) throw new FlintError('42P07', `relation "${name}" already exists`);
     const seen = new Set<string>();
@@ -348,10 +399,146 @@ export class Engine {
       if (seen.has(column.name)) throw new FlintError('42701', `column "${column.name}" specified more than once`);
       seen.add(column.name);
     }
+    for (const c of primaryKey?.columns ?? []) {
+      if (!(c.column >= 0 && c.column < columns.length)) throw new FlintError('42703', `primary key column ${c.column} of "${name}" does not exist`);
+    }
     const table: TableDef = { id: this.#nextTableId++, name, columns: columns.map((c) => ({ ...c })), ...(meta === undefined ? {} : { meta }) };
-    this.#logCatalogChange({ op: 'create', table });
+    // The primary index's tree is built before the catalog record that names
+    // both: a crash in between leaves segments without an owner, which the
+    // next open releases, never a table without its index.
+    if (primaryKey === null) {
+      this.#logCatalogChange({ op: 'create', table });
+      this.#addTable(table);
+      return table;
+    }
+    const indexId = this.#nextTableId++;
+    const primary: IndexDef = {
+      id: indexId,
+      tableId: table.id,
+      name: primaryKey?.name ?? `${name}_rowid`,
+      primary: true,
+      unique: true,
+      method: 'btree',
+      columns: primaryKey?.columns ?? [],
+      metaBlock: this.#indexes.createTree(indexId),
+    };
+    this.#logCatalogChange({ op: 'create', table, indexes: [primary] });
     this.#addTable(table);
+    this.#indexes.register(primary);
     return table;
+  }
+
+  /** The table's indexes, its primary index first. */
+  indexes(tableId: number): IndexDef[] {
+    return this.#indexes.of(tableId);
+  }
+
+  /**
+   * Create a secondary index on a table and fill it from the table's rows.
+   * A unique index fails with 23505 if live rows share a key. Commits at once.
+   */
+  createIndex(tableId: number, spec: IndexSpec): IndexDef {
+    this.#checkWritable();
+    const table = this.#tableById(tableId);
+    for (const c of spec.columns) {
+      if (!(c.column >= 0 && c.column < table.columns.length)) throw new FlintError('42703', `index column ${c.column} of "${table.name}" does not exist`);
+    }
+    if (spec.columns.length === 0) throw new FlintError('42601', 'an index needs at least one column');
+    const id = this.#nextTableId++;
+    const def: IndexDef = {
+      id,
+      tableId,
+      name: spec.name,
+      primary: false,
+      unique: spec.unique === true,
+      method: spec.method ?? 'btree',
+      columns: spec.columns.map((c) => ({ ...c })),
+      metaBlock: this.#indexes.createTree(id),
+    };
+    this.#indexes.register(def);
+    try {
+      this.#indexes.build(table, def, this.#vacuumHorizon());
+    } catch (error) {
+      this.#indexes.unregister(id);
+      this.#heap.releaseOwner(id);
+      throw error;
+    }
+    this.#logCatalogChange({ op: 'createIndex', index: def });
+    return def;
+  }
+
+  /**
+   * Give a table a new primary index: on `primaryKey`'s columns, or hidden
+   * row ids without one. Only while the table holds no row versions at all
+   * (right after CREATE TABLE, or after VACUUM of an emptied table): rows
+   * already stored are organized by their old key, and moving them is a
+   * table rewrite, which Flint does not do yet (0A000). Commits at once.
+   */
+  replacePrimaryIndex(tableId: number, primaryKey?: IndexSpec): IndexDef {
+    this.#checkWritable();
+    const table = this.#tableById(tableId);
+    const old = this.#indexes.primaryOf(tableId);
+    if (!this.isEmpty(tableId)) {
+      throw new FlintError(SqlState.featureNotSupported, `changing the primary key of table "${table.name}", which holds rows, is not supported yet`, {
+        hint: 'Create a new table with the key you want and copy the rows into it.',
+      });
+    }
+    const id = this.#nextTableId++;
+    const def: IndexDef = {
+      id, tableId, name: primaryKey?.name ?? `${table.name}_rowid`, primary: true, unique: true, method: 'btree',
+      columns: (primaryKey?.columns ?? []).map((c) => ({ ...c })), metaBlock: this.#indexes.createTree(id),
+    };
+    this.#logCatalogChange({ op: 'createIndex', index: def, replaces: old.id });
+    this.#indexes.unregister(old.id);
+    this.#indexes.forgetTable(tableId);
+    this.#heap.releaseOwner(old.id);
+    this.#indexes.register(def);
+    return def;
+  }
+
+  /** Does the table hold no row versions at all, live or dead? */
+  isEmpty(tableId: number): boolean {
+    let empty = true;
+    this.#heap.scan(tableId, () => {
+      empty = false;
+      return false;
+    });
+    return empty;
+  }
+
+  /** Rename an index. Commits at once. */
+  renameIndex(id: number, name: string): void {
+    this.#checkWritable();
+    const def = this.#indexes.get(id);
+    if (def === undefined) throw new FlintError(SqlState.undefinedObject, `index ${id} does not exist`);
+    this.#logCatalogChange({ op: 'renameIndex', id, name });
+    this.#indexes.register({ ...def, name });
+  }
+
+  /** Drop a secondary index. Commits at once. */
+  dropIndex(id: number): void {
+    this.#checkWritable();
+    const def = this.#indexes.get(id);
+    if (def === undefined) throw new FlintError(SqlState.undefinedObject, `index ${id} does not exist`);
+    if (def.primary) throw new FlintError(SqlState.featureNotSupported, `cannot drop the primary index "${def.name}" of a table`);
+    this.#logCatalogChange({ op: 'dropIndex', id });
+    this.#indexes.unregister(id);
+    this.#heap.releaseOwner(id);
+  }
+
+  /**
+   * Visit the rows txn sees whose key in index `indexId` lies in `range`
+   * (bounds are values of a prefix of the index's columns), in index order,
+   * or reversed. Stop by returning false.
+   */
+  indexScan(txn: Transaction, tableId: number, indexId: number, range: IndexRange, visitor: IndexVisitor): void {
+    const table = this.#tableById(tableId);
+    this.#indexes.scan(table, indexId, range, txn.snapshot, visitor);
+  }
+
+  /** Check that every index of a table agrees with its rows (tests, diagnostics). Throws XX002 if not. */
+  verifyIndexes(tableId: number): void {
+    this.#indexes.verify(this.#tableById(tableId), this.#vacuumHorizon());
   }
 
   /** Drop a table and give its segments back. Commits at once. */
@@ -361,6 +548,7 @@ export class Engine {
     if (table === undefined) throw new FlintError('42P01', `table "${name}" does not exist`);
     this.#logCatalogChange({ op: 'drop', id: table.id });
     this.#heap.releaseOwner(table.id);
+    for (const index of this.#indexes.dropTable(table.id)) this.#heap.releaseOwner(index.id);
     this.#tables.delete(table.id);
     this.#tablesByName.delete(name);
     this.#wal!.sync();
@@ -527,27 +715,39 @@ export class Engine {
 
   // ---- rows -----------------------------------------------------------------------
 
-  #encode(table: TableDef, values: readonly StorageValue[], xmin: number): Uint8Array {
+  #encode(table: TableDef, values: readonly StorageValue[], xmin: number, rowId: number): Uint8Array {
+    this.#checkRow(table, values);
+    const types = table.columns.map((c) => c.type);
+    const size = encodedRowSize(types, values, rowId);
+    if (size > this.#rowBuffer.length) this.#rowBuffer = new Uint8Array(Math.max(size, this.#rowBuffer.length * 2));
+    const n = encodeTuple(types, values, xmin, this.#rowBuffer, 0, rowId);
+    return this.#rowBuffer.subarray(0, n);
+  }
+
+  /** The row fits the table: as many values as columns, no NULL in a NOT NULL column. */
+  #checkRow(table: TableDef, values: readonly StorageValue[]): void {
     if (values.length !== table.columns.length) {
       throw new FlintError('42601', `table "${table.name}" has ${table.columns.length} columns but ${values.length} values were given`);
     }
-    const types = table.columns.map((c) => c.type);
     for (let i = 0; i < values.length; i++) {
       if (values[i] === null && !table.columns[i]!.nullable) {
         throw new FlintError('23502', `null value in column "${table.columns[i]!.name}" of relation "${table.name}" violates not-null constraint`);
       }
     }
-    const size = encodedRowSize(types, values);
-    if (size > this.#rowBuffer.length) this.#rowBuffer = new Uint8Array(Math.max(size, this.#rowBuffer.length * 2));
-    const n = encodeTuple(types, values, xmin, this.#rowBuffer, 0);
-    return this.#rowBuffer.subarray(0, n);
   }
 
   /** Insert a row; returns its tuple id. */
   insert(txn: Transaction, tableId: number, values: readonly StorageValue[]): number {
     const table = this.#tableById(tableId);
     const txid = this.#writeTxid(txn);
-    const tid = this.#heap.insert(table.id, this.#encode(table, values, txid));
+    this.#checkRow(table, values);
+    const rowId = this.#indexes.primaryOf(table.id).columns.length === 0 ? this.#indexes.allocateRowId(table) : -1;
+    // Every check comes before the first write: a violation changes nothing.
+    const { pk, prev } = this.#indexes.beforeInsert(txn.snapshot, table, values, rowId);
+    const bytes = this.#encode(table, values, txid, rowId);
+    if (prev !== 0) setTuplePrev(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, prev);
+    const tid = this.#heap.insert(table.id, bytes);
+    this.#indexes.afterInsert(table, values, pk, prev, tid);
     txn.inserted++;
     txn.changes?.push(tid);
     return tid;
@@ -567,10 +767,14 @@ export class Engine {
       // the first (the row then appeared twice) or bring a deleted row back.
       throw new FlintError(SqlState.objectNotInPrerequisiteState, `attempted to update invisible tuple ${formatTid(tid)} of "${table.name}": this transaction already updated or deleted it`);
     }
-    const bytes = this.#encode(table, values, txid);
-    setTuplePrev(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, tid);
+    this.#checkRow(table, values);
+    const old = this.#indexes.version(table, tid)!;
+    const { pk, prev, samePk } = this.#indexes.beforeUpdate(txn.snapshot, table, old, values);
+    const bytes = this.#encode(table, values, txid, old.rowId);
+    if (prev !== 0) setTuplePrev(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, prev);
     const newTid = this.#heap.insert(table.id, bytes);
     this.#heap.setXmax(tid, txid, TUPLE_UPDATED);
+    this.#indexes.afterUpdate(table, old, values, pk, prev, samePk, newTid);
     txn.inserted++;
     txn.deleted++;
     txn.changes?.push(newTid, -tid);
@@ -656,7 +860,9 @@ export class Engine {
         // still and invisible too. Walking on was a bug: vacuum may have
         // reclaimed those older versions and their slots may hold other rows
         // now, which get() then returned as this row.
-        if ((xmin === txn.txid && xmin !== 0) || committedBefore(xmin, txn.snapshot, this.#txns)) return { row: undefined };
+        // (A version this transaction created and then deleted itself, as a
+        // ROLLBACK TO SAVEPOINT does, hides nothing: go on to the older one.)
+        if ((xmin === txn.txid && xmin !== 0 && tupleXmax(v, at) !== xmin) || committedBefore(xmin, txn.snapshot, this.#txns)) return { row: undefined };
         return { prev: tuplePrev(v, at) };
       });
       if (result === undefined) return undefined;
@@ -721,7 +927,7 @@ export class Engine {
     if (this.#vacuumCursor === null) {
       const work: number[][] = [];
       for (const table of this.#tables.values()) work.push([table.id, ...this.#heap.blocksOf(table.id)]);
-      this.#vacuumCursor = { work, table: 0, block: 1 };
+      this.#vacuumCursor = { work, table: 0, block: 1, deferred: [] };
     }
     const cursor = this.#vacuumCursor;
     const horizon = this.#vacuumHorizon();
@@ -736,6 +942,7 @@ export class Engine {
       }
       const blockNo = entry[cursor.block++]!;
       blocks++;
+      const table = this.#tables.get(entry[0]!)!;
       const dead: number[] = [];
       this.#heap.scanBlock(blockNo, (tid, _u8, v, at) => {
         const xmin = tupleXmin(v, at);
@@ -744,17 +951,51 @@ export class Engine {
         const deletedForAll = xmax !== 0 && xmax < horizon && this.#txns.state(xmax) === TxnState.committed;
         if (creatorAborted || deletedForAll) dead.push(tid);
       });
-      for (const tid of dead) this.#heap.reclaim(tid);
-      reclaimed += dead.length;
+      for (const tid of dead) {
+        // Indexes first: nothing may point at a slot once it is reused.
+        if (this.#indexes.beforeReclaim(table, tid, horizon)) {
+          this.#heap.reclaim(tid);
+          reclaimed++;
+        } else {
+          cursor.deferred.push([table.id, tid]);
+        }
+      }
     }
     const done = cursor.table >= cursor.work.length;
-    if (done) this.#vacuumCursor = null;
+    if (done) {
+      reclaimed += this.#retryDeferred(cursor.deferred, horizon);
+      this.#vacuumCursor = null;
+    }
     this.stats.vacuumReclaimed += reclaimed;
     return { blocks, reclaimed, done };
   }
 
-  /** Where the current vacuum pass stands: each table's id then its blocks. */
-  #vacuumCursor: { work: number[][]; table: number; block: number } | null = null;
+  /** Where the current vacuum pass stands: each table's id then its blocks, and the versions it had to defer. */
+  #vacuumCursor: { work: number[][]; table: number; block: number; deferred: [tableId: number, tid: number][] } | null = null;
+
+  /**
+   * At the end of a pass, try the deferred versions again: most waited for
+   * a newer, aborted version of their row that the pass reclaimed later.
+   * Repeats while that frees more (a chain of aborted versions).
+   */
+  #retryDeferred(deferred: [number, number][], horizon: number): number {
+    let reclaimed = 0;
+    for (let progress = true; progress && deferred.length > 0; ) {
+      progress = false;
+      for (let i = deferred.length - 1; i >= 0; i--) {
+        const [tableId, tid] = deferred[i]!;
+        const table = this.#tables.get(tableId);
+        if (table !== undefined && !this.#indexes.beforeReclaim(table, tid, horizon)) continue;
+        if (table !== undefined) {
+          this.#heap.reclaim(tid);
+          reclaimed++;
+        }
+        deferred.splice(i, 1);
+        progress = true;
+      }
+    }
+    return reclaimed;
+  }
 
   /**
    * Background work for one tick of a timer: flush a frozen memtable if one
@@ -787,6 +1028,7 @@ export class Engine {
       version: CATALOG_VERSION,
       nextTableId: this.#nextTableId,
       tables: [...this.#tables.values()],
+      indexes: this.#indexes.all,
       space: this.#heap.space.snapshot(),
       txns: committing.length === 0 ? txns : withCommitted(txns, committing),
     };

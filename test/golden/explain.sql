@@ -30,11 +30,11 @@ CREATE TABLE
 
 > EXPLAIN SELECT id FROM a WHERE id = 5
 ---
-        QUERY PLAN
---------------------------
+             QUERY PLAN
+------------------------------------
  Project (id)
-   ->  Seq Scan on a
-         Filter: (id = 5)
+   ->  Index Scan using a_pkey on a
+         Index Cond: (id = 5)
 (3 rows)
 
 > EXPLAIN SELECT a.id, b.y FROM a JOIN b ON a.id = b.a_id
@@ -216,3 +216,146 @@ ERROR 0A000: EXPLAIN supports queries only so far
 > EXPLAIN SELECT nosuch FROM a
 ---
 ERROR 42703: column "nosuch" does not exist
+
+# Index scans: equality on a key prefix, a range on the next column, and
+# what the index does not answer stays a filter.
+
+> CREATE TABLE ev (tenant text, seq int, kind text, PRIMARY KEY (tenant, seq))
+---
+CREATE TABLE
+
+> CREATE INDEX ev_kind ON ev (kind)
+---
+CREATE INDEX
+
+> EXPLAIN SELECT * FROM ev WHERE tenant = 'acme' AND seq >= 10 AND seq < 20
+---
+                              QUERY PLAN
+----------------------------------------------------------------------
+ Project (tenant, seq, kind)
+   ->  Index Scan using ev_pkey on ev
+         Index Cond: (tenant = 'acme') AND (seq >= 10) AND (seq < 20)
+(3 rows)
+
+> EXPLAIN SELECT * FROM ev WHERE tenant = 'acme' AND kind = 'x'
+---
+              QUERY PLAN
+---------------------------------------
+ Project (tenant, seq, kind)
+   ->  Index Scan using ev_pkey on ev
+         Index Cond: (tenant = 'acme')
+         Filter: (kind = 'x')
+(4 rows)
+
+> EXPLAIN SELECT * FROM ev WHERE kind = 'x' AND seq = 3
+---
+              QUERY PLAN
+--------------------------------------
+ Project (tenant, seq, kind)
+   ->  Index Scan using ev_kind on ev
+         Index Cond: (kind = 'x')
+         Filter: (seq = 3)
+(4 rows)
+
+> EXPLAIN SELECT * FROM ev WHERE seq = 3
+---
+         QUERY PLAN
+-----------------------------
+ Project (tenant, seq, kind)
+   ->  Seq Scan on ev
+         Filter: (seq = 3)
+(3 rows)
+
+> EXPLAIN SELECT * FROM a WHERE id = (SELECT max(a_id) FROM b)
+---
+                 QUERY PLAN
+---------------------------------------------
+ Project (id, x, s)
+   ->  Index Scan using a_pkey on a
+         Index Cond: (id = (SubPlan scalar))
+(3 rows)
+
+> EXPLAIN SELECT * FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.id = a.x)
+---
+            QUERY PLAN
+----------------------------------
+ Project (id, x, s)
+   ->  Seq Scan on a
+         Filter: (SubPlan exists)
+(3 rows)
+
+> EXPLAIN SELECT * FROM ev WHERE tenant = 'acme' ORDER BY seq DESC LIMIT 5
+---
+                     QUERY PLAN
+-----------------------------------------------------
+ Limit
+   ->  Project (tenant, seq, kind)
+         ->  Index Scan Backward using ev_pkey on ev
+               Index Cond: (tenant = 'acme')
+(4 rows)
+
+> EXPLAIN SELECT * FROM ev WHERE tenant = 'acme' ORDER BY tenant, seq
+---
+              QUERY PLAN
+---------------------------------------
+ Project (tenant, seq, kind)
+   ->  Index Scan using ev_pkey on ev
+         Index Cond: (tenant = 'acme')
+(3 rows)
+
+> EXPLAIN SELECT * FROM ev ORDER BY tenant, seq LIMIT 10
+---
+                 QUERY PLAN
+--------------------------------------------
+ Limit
+   ->  Project (tenant, seq, kind)
+         ->  Index Scan using ev_pkey on ev
+(3 rows)
+
+> EXPLAIN SELECT * FROM ev ORDER BY tenant DESC, seq DESC LIMIT 10
+---
+                     QUERY PLAN
+-----------------------------------------------------
+ Limit
+   ->  Project (tenant, seq, kind)
+         ->  Index Scan Backward using ev_pkey on ev
+(3 rows)
+
+> EXPLAIN SELECT * FROM ev ORDER BY tenant, seq DESC LIMIT 10
+---
+               QUERY PLAN
+-----------------------------------------
+ Limit
+   ->  Sort
+         Sort Key: tenant, seq DESC
+         ->  Project (tenant, seq, kind)
+               ->  Seq Scan on ev
+(5 rows)
+
+> EXPLAIN SELECT * FROM ev ORDER BY tenant, seq
+---
+            QUERY PLAN
+-----------------------------------
+ Sort
+   Sort Key: tenant, seq
+   ->  Project (tenant, seq, kind)
+         ->  Seq Scan on ev
+(4 rows)
+
+> EXPLAIN SELECT * FROM ev WHERE tenant IN ('a', 'b') AND seq = 3
+---
+                        QUERY PLAN
+----------------------------------------------------------
+ Project (tenant, seq, kind)
+   ->  Index Scan using ev_pkey on ev
+         Index Cond: (tenant IN ('a', 'b')) AND (seq = 3)
+(3 rows)
+
+> EXPLAIN SELECT * FROM ev WHERE kind IN ('x', 'y')
+---
+                QUERY PLAN
+------------------------------------------
+ Project (tenant, seq, kind)
+   ->  Index Scan using ev_kind on ev
+         Index Cond: (kind IN ('x', 'y'))
+(3 rows)

@@ -51,7 +51,7 @@ function fileBytes(vfs: Vfs, path: string): Uint8Array {
   }
 }
 
-/** Open and read every table; returns the error, or undefined if all answers match. */
+/** Open and read every table and its indexes; returns the error, or undefined if all answers match. */
 function openAndRead(kind: KernelKind, vfs: Vfs, want: Map<string, Map<bigint, Row>>): FlintError | undefined {
   let db: Engine | undefined;
   try {
@@ -59,6 +59,8 @@ function openAndRead(kind: KernelKind, vfs: Vfs, want: Map<string, Map<bigint, R
     for (const name of TABLES) {
       const diff = diffRows(committedRows(db, name), want.get(name)!);
       if (diff !== '') throw new Error(`silent wrong answer from ${name}: ${diff}`);
+      // Reads every index page too (a damaged one is XX001 like a heap page, or XX002 if it disagrees with the table).
+      db.verifyIndexes(db.table(name)!.id);
     }
     return undefined;
   } catch (error) {

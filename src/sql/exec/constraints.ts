@@ -2,11 +2,12 @@
 // KEY / UNIQUE) and finding rows by key.
 //
 // scanByKey is the one place that finds the visible rows of a table with a
-// given key: uniqueness, ON CONFLICT's arbiter and foreign keys all go
-// through it. Until indexes arrive (issue 5) it is a scan, O(rows) per
-// call; an index probe replaces it there without touching the callers.
-// Under snapshot isolation a concurrent transaction's uncommitted row with
-// the same key is not seen: unique indexes will catch that at insert time.
+// given key: ON CONFLICT's arbiter and foreign keys go through it. It probes
+// an index whose leading columns are the key (index-support.ts) and scans
+// only when there is none (a foreign key's referencing columns without an
+// index, as in PostgreSQL). Uniqueness itself is enforced by the engine's
+// unique indexes at write time, against committed and in-progress rows too;
+// RowChecks turns its error into PostgreSQL's message.
 
 import { FlintError, SqlState } from '../../errors.ts';
 import type * as ast from '../ast.ts';
@@ -22,6 +23,7 @@ import { formatText } from '../types/text-io.ts';
 import type { RuntimeValue, Value } from '../types/type-info.ts';
 import { compileExpr, type Compiled } from './compile-expr.ts';
 import type { ExecContext, Row } from './context.ts';
+import { visitRowsByKey } from './index-support.ts';
 import type { RunOptions } from './statement-context.ts';
 
 /** The scope a table's own expressions (CHECK, RETURNING, SET) are bound in: its live columns. */
@@ -51,6 +53,7 @@ export function scanByKey(
   visit: (tid: number, row: Row) => boolean | void,
 ): void {
   if (values.some((v) => v === null)) return;
+  if (visitRowsByKey(options, table, indexes, values, visit)) return;
   const types = indexes.map((i) => table.columns[i]!.type);
   const key = compositeHashKey(values, types);
   const decoders = indexes.map((i) => decoderFor(table.columns[i]!.type));
@@ -137,7 +140,27 @@ export class RowChecks {
       .filter((c) => c.kind === 'check')
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((c) => ({ name: c.name, test: bindCheck(table, c, binder) }));
-    this.#uniques = uniqueKeys(table);
+    // The engine enforces keys that have an index (all of them, for tables
+    // created through SQL); the rest are checked here.
+    const indexed = new Set(options.engine.indexes(table.def.id).map((d) => d.name));
+    this.#uniques = uniqueKeys(table).filter((u) => !indexed.has(u.constraint.name));
+  }
+
+  /**
+   * The engine's 23505 for `row`, in PostgreSQL's words: the constraint's
+   * key and values in the DETAIL. Other errors come back unchanged.
+   */
+  explain(error: unknown, row: Row): unknown {
+    if (!(error instanceof FlintError) || error.code !== SqlState.uniqueViolation || error.constraint === undefined || error.detail !== undefined) return error;
+    const c = this.table.constraints.find((x) => x.name === error.constraint && (x.kind === 'primaryKey' || x.kind === 'unique'));
+    const names = c?.columns ?? ((this.table.meta.indexes ?? []).find((i) => i.name === error.constraint)?.columns ?? []);
+    if (names.length === 0) return error;
+    const indexes = columnIndexes(this.table, names);
+    const values = indexes.map((i) => row[i] ?? null);
+    return new FlintError(SqlState.uniqueViolation, error.message, {
+      detail: `Key ${formatKey(names, values, indexes.map((i) => this.table.columns[i]!.type))} already exists.`,
+      constraint: error.constraint,
+    });
   }
 
   /**

@@ -31,6 +31,7 @@ import { addConstraint, checkName, chooseName, columnMeta, columnsReferenced, ow
 import { bindDefault, defaultText, regclassLiteral } from './dml-common.ts';
 import { allTables, EngineCatalog, relationKind } from './engine-catalog.ts';
 import { defineForeignKey } from './foreign-keys.ts';
+import { checkPrimaryKeyChange, syncTableIndexes } from './index-support.ts';
 import { checkRows } from './ddl-alter-check.ts';
 import { createSequence, isSequence, specOf, type SequenceMeta } from './sequences.ts';
 import { binderOf, contextOf, done, type RunOptions, type StatementResult } from './statement-context.ts';
@@ -92,12 +93,14 @@ export function alterTable(stmt: ast.AlterTable, options: RunOptions): Statement
   const created: TableDef[] = [];
   try {
     for (const s of w.sequences) created.push(createSequence(engine, s.name, { ...s.spec, ownedBy: { table: def.id, column: s.column } }));
+    checkPrimaryKeyChange(engine, table, working);
     const rewritten = checkRows(options, working, w);
     engine.alterTable(def.id, { name: w.name, meta: newMeta, columns: w.storage });
     if (rewritten.length > 0) {
       const encode = rowEncoder(working);
       for (const { tid, row } of rewritten) engine.update(options.txn, def.id, tid, encode(row));
     }
+    syncTableIndexes(engine, new EngineCatalog(engine).table(w.name)!);
   } catch (error) {
     for (const s of created) engine.dropTable(s.name);
     throw error;

@@ -16,6 +16,7 @@ import { dropIndex } from './ddl-index-view.ts';
 import { bindDefault, regclassLiteral } from './dml-common.ts';
 import { allTables, EngineCatalog, relationKind } from './engine-catalog.ts';
 import { defineForeignKey, dependentKeys, incomingKeys } from './foreign-keys.ts';
+import { keyTypeOf } from './index-support.ts';
 import { runPlanRows } from './run.ts';
 import {
   chooseRelationName, createSequence, isSequence, positionSequence, resolveSequence, sequenceSpec, specOf, type SequenceSpec,
@@ -233,9 +234,18 @@ export function storageOptions(options: readonly ast.Option[]): Record<string, s
 function createWithSequences(options: RunOptions, name: string, meta: SqlTableMeta, sequences: readonly OwnedSequence[]): SqlTable {
   const { engine } = options;
   const storage: ColumnDef[] = meta.columns.map((c) => ({ name: c.name, type: storageTypeOf(c.type), nullable: !c.notNull }));
-  const def = engine.createTable(name, storage, meta);
+  // Key columns of a new table: every slot is live, so positions are slots.
+  const keyColumns = (names: readonly string[]) =>
+    names.map((n) => {
+      const i = meta.columns.findIndex((c) => c.name === n);
+      return { column: i, key: { type: keyTypeOf(meta.columns[i]!.type) } };
+    });
+  const pk = meta.constraints.find((c) => c.kind === 'primaryKey');
+  const uniques = meta.constraints.filter((c) => c.kind === 'unique').map((c) => ({ name: c.name, columns: keyColumns(c.columns), unique: true }));
+  const def = engine.createTable(name, storage, meta, pk === undefined ? undefined : { name: pk.name, columns: keyColumns(pk.columns) });
   const created: string[] = [];
   try {
+    for (const spec of uniques) engine.createIndex(def.id, spec);
     for (const s of sequences) {
       createSequence(engine, s.name, { ...s.spec, ownedBy: { table: def.id, column: s.column } });
       created.push(s.name);

@@ -3,6 +3,7 @@
 // storage whose meta holds their query, sequences are one-row engine tables
 // whose meta holds their options (exec/sequences.ts).
 import type { Engine, TableDef } from '../../txn/engine.ts';
+import type { IndexDef } from '../../txn/index-keys.ts';
 import { sqlTableOf, type CatalogReader, type SqlTable, type SqlView } from '../catalog.ts';
 
 export interface ViewMeta {
@@ -31,14 +32,21 @@ export function allTables(engine: Engine): SqlTable[] {
 
 export class EngineCatalog implements CatalogReader {
   readonly #engine: Engine;
-  constructor(engine: Engine) {
+  readonly #indexScans: boolean;
+  /** indexScans false hides the indexes from the planner (SET enable_indexscan = off). */
+  constructor(engine: Engine, indexScans = true) {
     this.#engine = engine;
+    this.#indexScans = indexScans;
   }
 
   table(name: string): SqlTable | undefined {
     const def = this.#engine.table(name);
     if (def === undefined || relationKind(def) !== 'table') return undefined;
     return sqlTableOf(def);
+  }
+
+  indexes(tableId: number): readonly IndexDef[] {
+    return this.#indexScans ? this.#engine.indexes(tableId) : [];
   }
 
   view(name: string): SqlView | undefined {

@@ -18,16 +18,37 @@ export function explainPlan(plan: Plan, analyze: ExecContext | null): string[] {
   return describe(plan, 0);
 }
 
+/** A sort key reads its input's output columns: name them by that output (the key's own name may be empty). */
+function sortKeyName(e: BoundExpr, input: Plan): string {
+  if (e.kind === 'column' && e.name === '') return input.columns[e.index]?.name ?? `$${e.index}`;
+  return expr(e);
+}
+
+function conjunctsOf(e: BoundExpr): BoundExpr[] {
+  return e.kind === 'and' ? e.args.flatMap(conjunctsOf) : [e];
+}
+
 function describe(plan: Plan, depth: number): string[] {
   const pad = depth === 0 ? '' : `${' '.repeat(depth * 6 - 4)}->  `;
   const detail = ' '.repeat(depth === 0 ? 2 : depth * 6 + 2);
   const out: string[] = [];
   const children: Plan[] = [];
   switch (plan.kind) {
-    case 'scan':
-      out.push(`${pad}Seq Scan on ${plan.table.name}${plan.alias !== plan.table.name ? ` ${plan.alias}` : ''}`);
-      if (plan.filter !== null) out.push(`${detail}Filter: ${expr(plan.filter)}`);
+    case 'scan': {
+      const alias = plan.alias !== plan.table.name ? ` ${plan.alias}` : '';
+      const index = plan.index;
+      if (index === undefined) {
+        out.push(`${pad}Seq Scan on ${plan.table.name}${alias}`);
+        if (plan.filter !== null) out.push(`${detail}Filter: ${expr(plan.filter)}`);
+        break;
+      }
+      out.push(`${pad}Index Scan${index.reverse ? ' Backward' : ''} using ${index.name} on ${plan.table.name}${alias}`);
+      if (index.cond.length > 0) out.push(`${detail}Index Cond: ${index.cond.map((c) => expr(c)).join(' AND ')}`);
+      // Every condition is re-checked on the rows the index returns; show those the index does not answer.
+      const rest = plan.filter === null ? [] : conjunctsOf(plan.filter).filter((c) => !index.cond.includes(c));
+      if (rest.length > 0) out.push(`${detail}Filter: ${rest.map((c) => expr(c)).join(' AND ')}`);
       break;
+    }
     case 'values':
       out.push(`${pad}Values Scan (${plan.rows.length} rows)`);
       break;
@@ -62,7 +83,7 @@ function describe(plan: Plan, depth: number): string[] {
       break;
     case 'sort':
       out.push(`${pad}Sort`);
-      out.push(`${detail}Sort Key: ${plan.keys.map((k) => `${expr(k.expr)}${k.desc ? ' DESC' : ''}`).join(', ')}`);
+      out.push(`${detail}Sort Key: ${plan.keys.map((k) => `${sortKeyName(k.expr, plan.input)}${k.desc ? ' DESC' : ''}`).join(', ')}`);
       children.push(plan.input);
       break;
     case 'limit':
@@ -115,6 +136,8 @@ function expr(e: BoundExpr): string {
       return `(${expr(e.arg)} IS ${e.not ? 'NOT ' : ''}NULL)`;
     case 'subquery':
       return `(SubPlan ${e.mode})`;
+    case 'inList':
+      return `(${expr(e.arg)} ${e.not ? 'NOT IN' : 'IN'} (${e.list.map(expr).join(', ')}))`;
     default:
       return e.kind;
   }

@@ -11,7 +11,10 @@
 // for every outer row is compiled only once.
 
 import { FlintError, SqlState } from '../../errors.ts';
-import { MAX_RECURSIVE_ITERATIONS, type AggregateCall, type JoinPlan, type Plan, type RecursiveUnionPlan, type SortKey } from '../plan/plan.ts';
+import type { StorageValue } from '../../storage/tuple.ts';
+import type { IndexRange } from '../../txn/index-manager.ts';
+import { MAX_RECURSIVE_ITERATIONS, type AggregateCall, type IndexAccess, type JoinPlan, type Plan, type RecursiveUnionPlan, type SortKey } from '../plan/plan.ts';
+import { encoderFor } from '../storage-values.ts';
 import { compareValues, compositeHashKey, hashKey } from '../types/compare.ts';
 import type { SqlType } from '../types/sql-type.ts';
 import type { RuntimeValue, Value } from '../types/type-info.ts';
@@ -51,6 +54,102 @@ export function compilePlan(plan: Plan): Runner {
 
 const INTERRUPT_CHECK_ROWS = 4096;
 
+/**
+ * The engine ranges of an index scan, computed when the scan starts: probe
+ * values in their columns' storage form. One range, or one per distinct
+ * value of an IN list; none when a probe value is NULL (a comparison with
+ * NULL matches no row).
+ */
+function indexProbe(access: IndexAccess): (ctx: ExecContext) => IndexRange[] {
+  const single = rangeProbe(access);
+  if (access.inAt === null) {
+    return (ctx) => {
+      const range = single(ctx, null);
+      return range === null ? [] : [range];
+    };
+  }
+  const list = access.inList.map(compileExpr);
+  const encode = keyEncoderFor(access.keyTypes[access.inAt]!);
+  return (ctx) => {
+    const seen = new Set<string>();
+    const ranges: IndexRange[] = [];
+    for (const item of list) {
+      const v = item([], ctx);
+      if (v === null) continue;
+      const stored = encode(v);
+      const key = storageKey(stored);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const range = single(ctx, stored);
+      if (range !== null) ranges.push(range);
+    }
+    return ranges;
+  };
+}
+
+/** A string equal for equal storage values (to drop repeated IN-list values). */
+function storageKey(v: StorageValue): string {
+  if (v instanceof Uint8Array) return `b:${Array.from(v).join(',')}`;
+  if (typeof v === 'number' || typeof v === 'bigint') return `n:${String(v)}`;
+  return `${typeof v}:${String(v)}`;
+}
+
+/** One range of an index scan; `inValue` replaces the IN column's probe. */
+function rangeProbe(access: IndexAccess): (ctx: ExecContext, inValue: StorageValue | null) => IndexRange | null {
+  const eq = access.eq.map(compileExpr);
+  const lower = access.lower === null ? null : compileExpr(access.lower.expr);
+  const upper = access.upper === null ? null : compileExpr(access.upper.expr);
+  const encoders = access.keyTypes.map((t) => keyEncoderFor(t));
+  const n = eq.length;
+  const inAt = access.inAt;
+  return (ctx, inValue) => {
+    const values: StorageValue[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      if (i === inAt) {
+        values[i] = inValue;
+        continue;
+      }
+      const v = eq[i]!([], ctx);
+      if (v === null) return null;
+      values[i] = encoders[i]!(v);
+    }
+    let lowerValues: StorageValue[] | null = n > 0 ? values : null;
+    let upperValues: StorageValue[] | null = n > 0 ? values : null;
+    let lowerInclusive = true;
+    let upperInclusive = true;
+    if (lower !== null) {
+      const v = lower([], ctx);
+      if (v === null) return null;
+      lowerValues = [...values, encoders[n]!(v)];
+      lowerInclusive = access.lower!.inclusive;
+    }
+    if (upper !== null) {
+      const v = upper([], ctx);
+      if (v === null) return null;
+      upperValues = [...values, encoders[n]!(v)];
+      upperInclusive = access.upper!.inclusive;
+    }
+    return {
+      ...(lowerValues === null ? {} : { lower: { values: lowerValues, inclusive: lowerInclusive } }),
+      ...(upperValues === null ? {} : { upper: { values: upperValues, inclusive: upperInclusive } }),
+      ...(access.reverse ? { reverse: true } : {}),
+    };
+  };
+}
+
+/**
+ * A probe value as the index stores its column: the column type's storage
+ * encoding, except that integer and float probes of another width keep their
+ * value (an int8 parameter against an int4 column is compared as int64).
+ */
+function keyEncoderFor(type: SqlType): (v: RuntimeValue) => StorageValue {
+  const encode = encoderFor(type);
+  if (type.id === 'int2' || type.id === 'int4' || type.id === 'int8' || type.id === 'float4' || type.id === 'float8') {
+    return (v) => (typeof v === 'number' || typeof v === 'bigint' ? v : (encode(v) as StorageValue));
+  }
+  return encode;
+}
+
 function buildRunner(plan: Plan): Runner {
   switch (plan.kind) {
     case 'one': {
@@ -65,10 +164,11 @@ function buildRunner(plan: Plan): Runner {
       // The usual table: every stored slot is a live column and a short
       // (pre-ADD COLUMN) row reads NULL, which the engine already fills in.
       const direct = positions.every((p, i) => p === i) && missing.every((m) => m === null);
+      const probe = plan.index === undefined ? null : indexProbe(plan.index);
       return (ctx, sink) => {
         let completed = true;
         let seen = 0;
-        ctx.engine.scan(ctx.txn, table.id, (tid, stored, storedCount) => {
+        const visit = (tid: number, stored: StorageValue[], storedCount: number): boolean => {
           if (++seen % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
           const row: Row = new Array(withTid ? n + 1 : n);
           if (direct) {
@@ -86,7 +186,15 @@ function buildRunner(plan: Plan): Runner {
             return false;
           }
           return true;
-        });
+        };
+        if (probe === null) {
+          ctx.engine.scan(ctx.txn, table.id, visit);
+        } else {
+          for (const range of probe(ctx)) {
+            ctx.engine.indexScan(ctx.txn, table.id, plan.index!.indexId, range, visit);
+            if (!completed) break;
+          }
+        }
         return completed;
       };
     }

@@ -45,6 +45,8 @@ export interface RunOptions {
   readonly state: SqlDatabaseState;
   /** The session's currval/lastval; a fresh one per statement when absent. */
   readonly session?: SqlSessionState;
+  /** enable_indexscan: false plans every table read as a sequential scan. Default true. */
+  readonly indexScans?: boolean;
   readonly checkInterrupt: () => void;
 }
 
@@ -60,7 +62,7 @@ export function contextOf(options: RunOptions): ExecContext {
 }
 
 export function binderOf(options: RunOptions): QueryBinder {
-  return new QueryBinder(new EngineCatalog(options.engine), options.paramTypes, options.eval);
+  return new QueryBinder(new EngineCatalog(options.engine, options.indexScans !== false), options.paramTypes, options.eval);
 }
 
 /** The table a DML statement writes (42P01 if missing, 0A000 for a view). */

@@ -116,7 +116,12 @@ export class TableWriter {
   insert(row: Row): number {
     this.#checks.check(row);
     const { engine, txn } = this.#dml.options;
-    const tid = engine.insert(txn, this.table.def.id, this.#encode(row));
+    let tid: number;
+    try {
+      tid = engine.insert(txn, this.table.def.id, this.#encode(row));
+    } catch (error) {
+      throw this.#checks.explain(error, row);
+    }
     for (const fk of this.#outgoing) {
       const key = childKey(fk, row);
       if (key !== null) this.#dml.expectParentKey(fk, key);
@@ -133,7 +138,12 @@ export class TableWriter {
     if (this.#dml.replaced.has(tid)) return undefined;
     this.#checks.check(next, tid, old);
     const { engine, txn } = this.#dml.options;
-    const newTid = engine.update(txn, this.table.def.id, tid, this.#encode(next));
+    let newTid: number;
+    try {
+      newTid = engine.update(txn, this.table.def.id, tid, this.#encode(next));
+    } catch (error) {
+      throw this.#checks.explain(error, next);
+    }
     this.#dml.replaced.add(tid);
     for (const fk of this.#outgoing) {
       if (!keyChanged(fk.childIndexes, old, next, fk.child)) continue;

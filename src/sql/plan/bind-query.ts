@@ -22,6 +22,7 @@ import { containsAggregate, ExprBinder, exprId, type GroupContext, type QueryBin
 import type { AggregateCall, OutputColumn, Plan, SortKey } from './plan.ts';
 import { Scope, type ScopeColumn } from './scope.ts';
 import { optimize } from './optimize.ts';
+import { selectIndexes } from './index-select.ts';
 
 interface Cte {
   readonly name: string;
@@ -63,6 +64,13 @@ export class QueryBinder implements QueryBinding {
     this.exprs = new ExprBinder(paramTypes, evalContext, this);
   }
 
+  /** The optimizer's rewrites, then index selection over the catalog's indexes. */
+  #optimize(plan: Plan): Plan {
+    const catalog = this.#catalog;
+    const optimized = optimize(plan);
+    return catalog.indexes === undefined ? optimized : selectIndexes(optimized, (id) => catalog.indexes!(id));
+  }
+
   bindSubquery(query: ast.Query, outer: Scope): { plan: Plan; correlated: boolean } {
     const probe = new Scope([], outer, true);
     this.#subqueryDepth++;
@@ -76,7 +84,7 @@ export class QueryBinder implements QueryBinding {
 
   /** Bind a whole query; `outer` is the enclosing query's scope for correlated references. */
   bindQuery(q: ast.Query, outer: Scope | null): Plan {
-    return this.withClause(q.with, () => optimize(this.#bindQueryBody(q, outer)));
+    return this.withClause(q.with, () => this.#optimize(this.#bindQueryBody(q, outer)));
   }
 
   /** Run `bind` with the CTEs of a WITH clause visible (queries, and INSERT/UPDATE/DELETE statements). */
@@ -123,7 +131,7 @@ export class QueryBinder implements QueryBinding {
       if (containsAggregate(where)) throw new FlintError('42803', 'aggregate functions are not allowed in WHERE', { position: where.pos + 1 });
       plan = { kind: 'filter', columns: plan.columns, input: plan, predicate: this.exprs.bindCondition(where, scope, 'WHERE') };
     }
-    return { plan: optimize(plan), scope, tidIndex };
+    return { plan: this.#optimize(plan), scope, tidIndex };
   }
 
   #bindQueryBody(q: ast.Query, outer: Scope | null): Plan {
@@ -481,7 +489,7 @@ export class QueryBinder implements QueryBinding {
     if (q.limit !== null) throw new FlintError('0A000', 'LIMIT in a recursive query is not implemented', at);
     if (q.offset !== null) throw new FlintError('0A000', 'OFFSET in a recursive query is not implemented', at);
     return this.withClause(q.with, () => {
-      const anchor = optimize(this.#bindBody(body.left, null));
+      const anchor = this.#optimize(this.#bindBody(body.left, null));
       if (cte.columns !== null && cte.columns.length !== anchor.columns.length) {
         throw new FlintError('42P10', `WITH query "${cte.name}" has ${anchor.columns.length} columns available but ${cte.columns.length} columns specified`, at);
       }
@@ -490,7 +498,7 @@ export class QueryBinder implements QueryBinding {
       this.#workTables.set(cte, work);
       let recursive: Plan;
       try {
-        recursive = optimize(this.#bindBody(body.right, null));
+        recursive = this.#optimize(this.#bindBody(body.right, null));
       } finally {
         this.#workTables.delete(cte);
       }

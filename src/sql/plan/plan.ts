@@ -49,6 +49,30 @@ export interface ScanPlan {
   readonly filter: BoundExpr | null;
   /** The alias the query used, for EXPLAIN. */
   readonly alias: string;
+  /** Read through an index instead of the whole table (index-select.ts). `filter` still applies to every row. */
+  readonly index?: IndexAccess;
+}
+
+/**
+ * An index scan: equality values for the index's first columns, then
+ * optionally a range on the next one. Bound expressions are row-independent
+ * (constants, parameters, outer columns), evaluated once when the scan starts.
+ */
+export interface IndexAccess {
+  readonly indexId: number;
+  readonly name: string;
+  /** Equal to these, in index column order. */
+  readonly eq: readonly BoundExpr[];
+  /** `column IN (list)` on the eq column at `inAt`: one probe per distinct value of the list (eq[inAt] is unused). */
+  readonly inAt: number | null;
+  readonly inList: readonly BoundExpr[];
+  readonly lower: { readonly expr: BoundExpr; readonly inclusive: boolean } | null;
+  readonly upper: { readonly expr: BoundExpr; readonly inclusive: boolean } | null;
+  /** SQL types of the key columns used (eq, then the range column), to encode probe values. */
+  readonly keyTypes: readonly SqlType[];
+  readonly reverse: boolean;
+  /** The conjuncts the index answers, for EXPLAIN ("Index Cond"). */
+  readonly cond: readonly BoundExpr[];
 }
 
 export interface ValuesPlan {

@@ -49,6 +49,11 @@ export class SpaceMap {
     return this.#byOwner.get(owner) ?? [];
   }
 
+  /** Every owner that holds at least one segment. */
+  owners(): number[] {
+    return [...this.#byOwner.keys()].filter((owner) => (this.#byOwner.get(owner) ?? []).length > 0);
+  }
+
   ownerOf(segment: number): number | undefined {
     return this.#segments.get(segment)?.owner;
   }

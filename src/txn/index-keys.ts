@@ -1,0 +1,160 @@
+// Index definitions and the keys the engine builds from rows.
+//
+// Every table has one primary index and any number of secondary ones, all
+// B+-trees over memcomparable keys (src/encoding/memcomparable.ts):
+//
+//   INDEX      KEY                          VALUE
+//   primary    primary key                  u48 tid of the key's newest version
+//   secondary  secondary key ++ primary key u16 byte length of the secondary key
+//
+// A table declared without a primary key gets a hidden row id (an int64
+// stored in each tuple's header, TUPLE_HAS_ROWID) as its primary key. A
+// secondary entry ends with the primary key, so entries are unique even in
+// non-unique indexes and name their row without a tuple id: an UPDATE that
+// changes no secondary key leaves the secondary indexes alone (the MySQL
+// style indirection of DESIGN.md).
+
+import { encodedKeySize, encodeKeyInto, type KeyColumn, type KeyType, type KeyValue } from '../encoding/index.ts';
+import { FlintError, SqlState } from '../errors.ts';
+import { MAX_KEY_SIZE } from '../limits.ts';
+import type { StorageType, StorageValue } from '../storage/tuple.ts';
+
+export type IndexMethod = 'btree' | 'hash';
+
+export interface IndexColumnDef {
+  /** Storage position of the column in the table's rows. */
+  readonly column: number;
+  /** How the column's storage value is encoded into the key. */
+  readonly key: KeyColumn;
+  /** What a tuple written before the column existed holds for it (ADD COLUMN ... DEFAULT); absent means NULL. */
+  readonly missing?: StorageValue;
+}
+
+export interface IndexDef {
+  /** Heap owner id of the index's segments (ids are shared with tables). */
+  readonly id: number;
+  readonly tableId: number;
+  readonly name: string;
+  /** The table's primary index: key -> newest version. Exactly one per table. */
+  readonly primary: boolean;
+  readonly unique: boolean;
+  readonly method: IndexMethod;
+  /** Key columns; empty for a row-id primary index (the key is the hidden row id). */
+  readonly columns: readonly IndexColumnDef[];
+  /** Heap block holding the tree's meta record. */
+  readonly metaBlock: number;
+}
+
+/** What a caller asks for when it creates an index. */
+export interface IndexSpec {
+  readonly name: string;
+  readonly columns: readonly IndexColumnDef[];
+  readonly unique?: boolean;
+  readonly method?: IndexMethod;
+}
+
+/** The key type a storage type is indexed as, unless the caller says otherwise. */
+export function defaultKeyType(type: StorageType): KeyType {
+  switch (type) {
+    case 'bool':
+      return 'bool';
+    case 'int16':
+    case 'int32':
+    case 'int64':
+      return 'int64';
+    case 'float32':
+    case 'float64':
+      return 'float64';
+    case 'text':
+      return 'text';
+    case 'bytes':
+      return 'bytes';
+  }
+}
+
+const ROW_ID_COLUMN: readonly KeyColumn[] = [{ type: 'int64' }];
+
+/** Reused encode buffer for row id keys (9 bytes), copied out before anything else encodes. */
+const keyBuffer = new Uint8Array(16);
+
+/**
+ * The values of an index's columns in a stored row. `stored` is how many
+ * columns the tuple holds: later ones read as the column's missing value.
+ */
+export function keyValues(def: IndexDef, row: readonly StorageValue[], stored: number): KeyValue[] {
+  const values: KeyValue[] = new Array(def.columns.length);
+  for (let i = 0; i < def.columns.length; i++) {
+    const c = def.columns[i]!;
+    values[i] = (c.column < stored ? row[c.column] ?? null : c.missing ?? null) as KeyValue;
+  }
+  return values;
+}
+
+/** Encode key values of the first values.length columns of the index (a prefix for range bounds). */
+export function encodeIndexKey(def: IndexDef, values: readonly KeyValue[]): Uint8Array {
+  const columns = values.length === def.columns.length ? def.columns : def.columns.slice(0, values.length);
+  const keyColumns = columns.map((c) => c.key);
+  const size = encodedKeySize(keyColumns, values);
+  if (size > MAX_KEY_SIZE) throw keyTooLong(def, size);
+  const out = new Uint8Array(size);
+  encodeKeyInto(keyColumns, values, out, 0);
+  return out;
+}
+
+/** The primary key of a row: its key columns, or its hidden row id. */
+export function primaryKeyOf(def: IndexDef, row: readonly StorageValue[], stored: number, rowId: number): Uint8Array {
+  if (def.columns.length === 0) return rowIdKey(rowId);
+  return encodeIndexKey(def, keyValues(def, row, stored));
+}
+
+/** The row id key for a row-id primary index. */
+export function rowIdKey(rowId: number): Uint8Array {
+  const n = encodeKeyInto(ROW_ID_COLUMN, [rowId], keyBuffer, 0);
+  return keyBuffer.slice(0, n);
+}
+
+/** A secondary entry's key: the secondary key, then the primary key. */
+export function secondaryEntry(def: IndexDef, secondaryKey: Uint8Array, primaryKey: Uint8Array): Uint8Array {
+  const size = secondaryKey.length + primaryKey.length;
+  if (size > MAX_KEY_SIZE) throw keyTooLong(def, size);
+  const out = new Uint8Array(size);
+  out.set(secondaryKey, 0);
+  out.set(primaryKey, secondaryKey.length);
+  return out;
+}
+
+/** Does any key column hold NULL? (NULLs are distinct: such a key never conflicts.) */
+export function hasNull(values: readonly KeyValue[]): boolean {
+  for (const v of values) if (v === null) return true;
+  return false;
+}
+
+function keyTooLong(def: IndexDef, size: number): FlintError {
+  return new FlintError(
+    SqlState.programLimitExceeded,
+    `index row size ${size} exceeds the maximum ${MAX_KEY_SIZE} for index "${def.name}"`,
+    { hint: 'Values larger than about 1000 bytes cannot be indexed; index a prefix or a hash of the value instead.' },
+  );
+}
+
+/** Byte equality of two keys. */
+export function sameKey(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Does `key` start with `prefix`? */
+export function startsWith(key: Uint8Array, prefix: Uint8Array): boolean {
+  if (key.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false;
+  return true;
+}
+
+/** The smallest key above every key that starts with `prefix` (0xFF is never a key byte after a column: see memcomparable). */
+export function afterPrefix(prefix: Uint8Array): Uint8Array {
+  const out = new Uint8Array(prefix.length + 1);
+  out.set(prefix, 0);
+  out[prefix.length] = 0xff;
+  return out;
+}

@@ -1,0 +1,608 @@
+// Indexes under MVCC: how the engine keeps every index of a table in step
+// with its heap, finds rows through them under a snapshot, enforces
+// uniqueness, and cleans entries up in vacuum. Keys and definitions are in
+// index-keys.ts; the trees are src/storage/index/btree.ts.
+//
+// Invariants (each one is what a reader or vacuum relies on):
+//
+// 1. One primary entry per primary key, pointing at the key's newest
+//    version. Versions of one key chain newest to oldest through the tuple's
+//    `prev` link: an UPDATE links the new version to the one it replaced, and
+//    an INSERT of a key whose newest version is deleted (or aborted) links to
+//    that version, so a snapshot that still sees the old row reaches it from
+//    the one entry. An UPDATE that changes the primary key starts a new chain
+//    (prev = 0) under the new key: every chain holds versions of one key.
+// 2. A secondary entry (skey ++ pk) exists for every version that some
+//    snapshot may still see (and for aborted ones until vacuum). Stale entries
+//    are harmless: a reader re-checks that the version it reaches through the
+//    primary index really has the entry's secondary key.
+// 3. Walks along a chain stop at the first version whose creation every live
+//    snapshot sees (creator committed before the vacuum horizon), exactly as
+//    Engine.get does: nothing behind it is visible to anyone, and vacuum may
+//    already have reused those slots. Vacuum therefore never reclaims a
+//    version while a version linking to it is still unseen by some snapshot
+//    (it defers it to a later pass), so no walk ever follows a dangling link.
+// 4. Vacuum, before reclaiming a version: re-points the primary entry to the
+//    previous version if the reclaimed one was the newest and aborted,
+//    deletes the entry if the newest is deleted for everyone, and deletes the
+//    version's secondary entries that no other live version of the row shares.
+//
+// Uniqueness (primary keys and UNIQUE indexes) is checked before anything is
+// written, against the newest version of each row with the key, whether or
+// not the snapshot sees it (PostgreSQL's rule): a committed live row is a
+// duplicate (23505); a row that a transaction still in progress inserted,
+// updated or deleted is a conflict (40001), because Flint never waits for
+// another transaction's outcome: the caller retries. NULLs never conflict.
+
+import type { KeyValue } from '../encoding/index.ts';
+import { FlintError, SqlState } from '../errors.ts';
+import type { Heap } from '../storage/heap/heap.ts';
+import { BTree } from '../storage/index/btree.ts';
+import { decodeTuple, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type StorageValue } from '../storage/tuple.ts';
+import {
+  afterPrefix, encodeIndexKey, hasNull, keyValues, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
+  type IndexDef,
+} from './index-keys.ts';
+import { committedBefore, isVisible, type Snapshot } from './snapshot.ts';
+import { TxnState, type TxnStatusLog } from './txn-status.ts';
+import type { TableDef } from './engine.ts';
+
+/** One version of a row, decoded. */
+export interface Version {
+  readonly tid: number;
+  readonly xmin: number;
+  readonly xmax: number;
+  readonly prev: number;
+  readonly flags: number;
+  readonly rowId: number;
+  readonly row: StorageValue[];
+  readonly stored: number;
+}
+
+/** A visible row found through an index. */
+export type IndexVisitor = (tid: number, row: StorageValue[], storedColumns: number) => boolean | void;
+
+export interface KeyBound {
+  /** Values of the first k index columns (k >= 1). */
+  readonly values: readonly StorageValue[];
+  readonly inclusive: boolean;
+}
+
+export interface IndexRange {
+  readonly lower?: KeyBound;
+  readonly upper?: KeyBound;
+  /** Visit in descending key order. */
+  readonly reverse?: boolean;
+}
+
+interface OpenIndex {
+  readonly def: IndexDef;
+  readonly tree: BTree;
+}
+
+/** Result of a uniqueness probe. */
+type KeyHolder = 'free' | 'taken' | 'busy';
+
+const TID_BYTES = 8;
+/** Safety bound on chain walks (a chain is never this long: vacuum trims it). */
+const MAX_CHAIN = 1_000_000;
+
+export class IndexManager {
+  readonly #heap: () => Heap;
+  readonly #txns: () => TxnStatusLog;
+  readonly #defs = new Map<number, IndexDef>();
+  readonly #trees = new Map<number, BTree>();
+  readonly #nextRowId = new Map<number, number>();
+  readonly #tidBytes = new Uint8Array(TID_BYTES);
+  readonly #tidView = new DataView(this.#tidBytes.buffer);
+
+  /** The heap and the status log are replaced during open, so they are read through getters. */
+  constructor(heap: () => Heap, txns: () => TxnStatusLog) {
+    this.#heap = heap;
+    this.#txns = txns;
+  }
+
+  // ---- catalog --------------------------------------------------------------------
+
+  register(def: IndexDef): void {
+    this.#defs.set(def.id, def);
+  }
+
+  unregister(id: number): void {
+    this.#defs.delete(id);
+    this.#trees.delete(id);
+  }
+
+  get(id: number): IndexDef | undefined {
+    return this.#defs.get(id);
+  }
+
+  get all(): IndexDef[] {
+    return [...this.#defs.values()];
+  }
+
+  /** The table's indexes, primary first. */
+  of(tableId: number): IndexDef[] {
+    const result: IndexDef[] = [];
+    for (const def of this.#defs.values()) if (def.tableId === tableId) (def.primary ? result.unshift(def) : result.push(def));
+    return result;
+  }
+
+  primaryOf(tableId: number): IndexDef {
+    for (const def of this.#defs.values()) if (def.tableId === tableId && def.primary) return def;
+    throw new FlintError(SqlState.internalError, `table ${tableId} has no primary index`);
+  }
+
+  /** Forget a table's row id counter (its primary index is gone). */
+  forgetTable(tableId: number): void {
+    this.#nextRowId.delete(tableId);
+  }
+
+  #open(def: IndexDef): OpenIndex {
+    let tree = this.#trees.get(def.id);
+    if (tree === undefined) {
+      tree = BTree.open(this.#heap(), def.id, def.metaBlock);
+      this.#trees.set(def.id, tree);
+    }
+    return { def, tree };
+  }
+
+  /** A new, empty tree for an index id; returns its meta block. */
+  createTree(id: number): number {
+    const tree = BTree.create(this.#heap(), id);
+    this.#trees.set(id, tree);
+    return tree.metaBlock;
+  }
+
+  #primary(table: TableDef): OpenIndex {
+    return this.#open(this.primaryOf(table.id));
+  }
+
+  #secondaries(table: TableDef): OpenIndex[] {
+    const result: OpenIndex[] = [];
+    for (const def of this.#defs.values()) if (def.tableId === table.id && !def.primary) result.push(this.#open(def));
+    return result;
+  }
+
+  // ---- versions ---------------------------------------------------------------------
+
+  version(table: TableDef, tid: number): Version | undefined {
+    const types = table.columns.map((c) => c.type);
+    return this.#heap().visit(tid, (u8, v, at, len) => ({
+      tid,
+      xmin: tupleXmin(v, at),
+      xmax: tupleXmax(v, at),
+      prev: tuplePrev(v, at),
+      flags: tupleFlags(v, at),
+      rowId: tupleRowId(v, at),
+      row: decodeTuple(types, u8, at, len),
+      stored: tupleColumnCount(v, at),
+    }));
+  }
+
+  #header(tid: number): { xmin: number; xmax: number; prev: number } | undefined {
+    return this.#heap().visit(tid, (_u8, v, at) => ({ xmin: tupleXmin(v, at), xmax: tupleXmax(v, at), prev: tuplePrev(v, at) }));
+  }
+
+  #headOf(primary: OpenIndex, pk: Uint8Array): number {
+    const tid = primary.tree.find(pk, (_u8, view, at) => readTid(view, at));
+    return tid ?? 0;
+  }
+
+  #setHead(primary: OpenIndex, pk: Uint8Array, tid: number, exists: boolean): void {
+    writeTid(this.#tidView, 0, tid);
+    if (exists) primary.tree.update(pk, this.#tidBytes);
+    else primary.tree.insert(pk, this.#tidBytes);
+  }
+
+  primaryKey(table: TableDef, row: readonly StorageValue[], stored: number, rowId: number): Uint8Array {
+    return primaryKeyOf(this.primaryOf(table.id), row, stored, rowId);
+  }
+
+  /** The next hidden row id of a table without a primary key (one past the largest in its primary index). */
+  allocateRowId(table: TableDef): number {
+    let next = this.#nextRowId.get(table.id);
+    if (next === undefined) {
+      next = 1;
+      this.#primary(table).tree.scan({ reverse: true }, (key) => {
+        next = Number(decodeRowIdKey(key)) + 1;
+        return false;
+      });
+    }
+    this.#nextRowId.set(table.id, next + 1);
+    return next;
+  }
+
+  // ---- uniqueness ----------------------------------------------------------------------
+
+  /**
+   * Who holds a key among the versions of one chain: walk from the newest,
+   * skipping aborted versions. `matches` says whether a version has the key
+   * (always true for the primary key: a chain holds one key).
+   */
+  #holder(snapshot: Snapshot, head: number, table: TableDef, matches: ((v: Version) => boolean) | null): KeyHolder {
+    const txns = this.#txns();
+    const snapshotTxid = snapshot.txid;
+    let tid = head;
+    for (let hops = 0; tid !== 0 && hops < MAX_CHAIN; hops++) {
+      const v = matches === null ? this.#header(tid) : this.version(table, tid);
+      if (v === undefined) return 'free';
+      const creator = txns.state(v.xmin);
+      const own = v.xmin === snapshotTxid && snapshotTxid !== 0;
+      if (creator === TxnState.aborted && !own) {
+        tid = v.prev;
+        continue;
+      }
+      const has = matches === null || matches(v as Version);
+      if (!own && creator === TxnState.inProgress) {
+        // Its fate is open: if it commits the key is taken, if it aborts the older version may hold it.
+        if (has) return 'busy';
+        tid = v.prev;
+        continue;
+      }
+      if (v.xmax === 0) return has ? 'taken' : 'free';
+      if (v.xmax === snapshotTxid && snapshotTxid !== 0) return 'free';
+      const deleter = txns.state(v.xmax);
+      if (deleter === TxnState.aborted) return has ? 'taken' : 'free';
+      if (deleter === TxnState.inProgress) return has ? 'busy' : 'free';
+      // Deleted by a commit this snapshot does not see: the row is still
+      // there for us, so a second row with its key would make two. 40001.
+      if (has && !committedBefore(v.xmax, snapshot, txns)) return 'busy';
+      return 'free';
+    }
+    return 'free';
+  }
+
+  #uniqueError(def: IndexDef, holder: KeyHolder): FlintError {
+    if (holder === 'busy') {
+      return new FlintError(SqlState.serializationFailure, `could not serialize access due to concurrent update`, {
+        detail: `Another transaction in progress holds a row with the same key in "${def.name}".`,
+        hint: 'Retry the transaction.',
+        constraint: def.name,
+      });
+    }
+    return new FlintError(SqlState.uniqueViolation, `duplicate key value violates unique constraint "${def.name}"`, { constraint: def.name });
+  }
+
+  /** Check a new primary key is free; returns the key's current chain head (0 if none) to link to. */
+  #checkPrimary(snapshot: Snapshot, table: TableDef, primary: OpenIndex, pk: Uint8Array): number {
+    const head = this.#headOf(primary, pk);
+    if (head === 0) return 0;
+    const holder = this.#holder(snapshot, head, table, null);
+    if (holder !== 'free') throw this.#uniqueError(primary.def, holder);
+    return head;
+  }
+
+  /** Check a unique secondary key is free among rows other than `ownPk`. */
+  #checkUnique(snapshot: Snapshot, table: TableDef, primary: OpenIndex, index: OpenIndex, skey: Uint8Array, ownPk: Uint8Array): void {
+    const heads: Uint8Array[] = [];
+    index.tree.scan({ lower: skey, lowerInclusive: true, upper: afterPrefix(skey), upperInclusive: false }, (key, value) => {
+      const pk = key.subarray(skeyLength(value));
+      if (!sameKey(pk, ownPk)) heads.push(pk.slice());
+    });
+    const def = index.def;
+    for (const pk of heads) {
+      const head = this.#headOf(primary, pk);
+      if (head === 0) continue;
+      const holder = this.#holder(snapshot, head, table, (v) => sameKey(this.#secondaryKey(def, v), skey));
+      if (holder !== 'free') throw this.#uniqueError(def, holder);
+    }
+  }
+
+  #secondaryKey(def: IndexDef, v: { row: readonly StorageValue[]; stored: number }): Uint8Array {
+    return encodeIndexKey(def, keyValues(def, v.row, v.stored));
+  }
+
+  // ---- writes ---------------------------------------------------------------------------
+
+  /**
+   * Before inserting a row: check every unique key. Returns the primary key
+   * and the chain head the new version links to (0 for none).
+   */
+  beforeInsert(snapshot: Snapshot, table: TableDef, row: readonly StorageValue[], rowId: number): { pk: Uint8Array; prev: number } {
+    const primary = this.#primary(table);
+    const pk = primaryKeyOf(primary.def, row, row.length, rowId);
+    const prev = this.#checkPrimary(snapshot, table, primary, pk);
+    for (const index of this.#secondaries(table)) {
+      if (!index.def.unique) continue;
+      const values = keyValues(index.def, row, row.length);
+      if (hasNull(values as KeyValue[])) continue;
+      this.#checkUnique(snapshot, table, primary, index, encodeIndexKey(index.def, values), pk);
+    }
+    return { pk, prev };
+  }
+
+  /** After the new version is in the heap: point the primary key at it and add its secondary entries. */
+  afterInsert(table: TableDef, row: readonly StorageValue[], pk: Uint8Array, prev: number, tid: number): void {
+    this.#setHead(this.#primary(table), pk, tid, prev !== 0);
+    for (const index of this.#secondaries(table)) {
+      const skey = encodeIndexKey(index.def, keyValues(index.def, row, row.length));
+      index.tree.insert(secondaryEntry(index.def, skey, pk), skeyValue(skey.length));
+    }
+  }
+
+  /**
+   * Before replacing version `old` by `row`: check the keys that change.
+   * Returns the new primary key and what the new version links to: the old
+   * version if the primary key stays, else the new key's chain head.
+   */
+  beforeUpdate(snapshot: Snapshot, table: TableDef, old: Version, row: readonly StorageValue[]): { pk: Uint8Array; prev: number; samePk: boolean } {
+    const primary = this.#primary(table);
+    const oldPk = primaryKeyOf(primary.def, old.row, old.stored, old.rowId);
+    const pk = primaryKeyOf(primary.def, row, row.length, old.rowId);
+    const samePk = sameKey(pk, oldPk);
+    const prev = samePk ? old.tid : this.#checkPrimary(snapshot, table, primary, pk);
+    for (const index of this.#secondaries(table)) {
+      if (!index.def.unique) continue;
+      const values = keyValues(index.def, row, row.length);
+      if (hasNull(values as KeyValue[])) continue;
+      const skey = encodeIndexKey(index.def, values);
+      if (samePk && sameKey(skey, this.#secondaryKey(index.def, old))) continue;
+      // The row's own entries (under its old primary key) are not a conflict.
+      this.#checkUnique(snapshot, table, primary, index, skey, oldPk);
+    }
+    return { pk, prev, samePk };
+  }
+
+  afterUpdate(table: TableDef, old: Version, row: readonly StorageValue[], pk: Uint8Array, prev: number, samePk: boolean, tid: number): void {
+    this.#setHead(this.#primary(table), pk, tid, samePk || prev !== 0);
+    for (const index of this.#secondaries(table)) {
+      const skey = encodeIndexKey(index.def, keyValues(index.def, row, row.length));
+      if (samePk && sameKey(skey, this.#secondaryKey(index.def, old))) continue;
+      index.tree.insert(secondaryEntry(index.def, skey, pk), skeyValue(skey.length));
+    }
+  }
+
+  // ---- reads ----------------------------------------------------------------------------
+
+  /**
+   * The version of the chain starting at `head` that the snapshot sees, as
+   * Engine.get finds it (see there for why the walk stops where it does).
+   */
+  visibleVersion(table: TableDef, head: number, snapshot: Snapshot): Version | undefined {
+    const txns = this.#txns();
+    let tid = head;
+    for (let hops = 0; tid !== 0 && hops < MAX_CHAIN; hops++) {
+      const v = this.version(table, tid);
+      if (v === undefined) return undefined;
+      if (isVisible(v.xmin, v.xmax, snapshot, txns)) return v;
+      if ((v.xmin === snapshot.txid && v.xmin !== 0 && v.xmax !== v.xmin) || committedBefore(v.xmin, snapshot, txns)) return undefined;
+      tid = v.prev;
+    }
+    return undefined;
+  }
+
+  /** Visit the rows the snapshot sees whose index key lies in `range`, in index order. */
+  scan(table: TableDef, indexId: number, range: IndexRange, snapshot: Snapshot, visit: IndexVisitor): void {
+    const def = this.#defs.get(indexId);
+    if (def === undefined || def.tableId !== table.id) throw new FlintError(SqlState.undefinedObject, `index ${indexId} of "${table.name}" does not exist`);
+    const index = this.#open(def);
+    const primary = def.primary ? index : this.#primary(table);
+    const bounds = treeBounds(def, range);
+    // Collect first: the visitor may write to this table (an UPDATE through
+    // the index), and entries it adds must not be visited again.
+    const found: Uint8Array[] = [];
+    const tids: number[] = [];
+    index.tree.scan(bounds, (key, value) => {
+      if (def.primary) {
+        tids.push(readTid(new DataView(value.buffer, value.byteOffset, value.byteLength), 0));
+      } else {
+        found.push(key.slice());
+        tids.push(skeyLength(value));
+      }
+    });
+    for (let i = 0; i < tids.length; i++) {
+      let head: number;
+      let skey: Uint8Array | null = null;
+      if (def.primary) {
+        head = tids[i]!;
+      } else {
+        const key = found[i]!;
+        skey = key.subarray(0, tids[i]!);
+        head = this.#headOf(primary, key.subarray(tids[i]!));
+        if (head === 0) continue;
+      }
+      const v = this.visibleVersion(table, head, snapshot);
+      if (v === undefined) continue;
+      // A stale secondary entry leads to a version with another key: skip it.
+      if (skey !== null && !sameKey(this.#secondaryKey(def, v), skey)) continue;
+      if (visit(v.tid, v.row, v.stored) === false) return;
+    }
+  }
+
+  // ---- building and vacuum ----------------------------------------------------------------
+
+  /**
+   * Fill a new secondary index from the table's versions: an entry for every
+   * version that is not dead to everyone (older snapshots may look for
+   * theirs). A unique index fails (23505) if two live rows share a key.
+   */
+  build(table: TableDef, def: IndexDef, horizon: number): void {
+    const index = this.#open(def);
+    const primary = this.#primary(table);
+    const txns = this.#txns();
+    const liveKeys = new Map<string, true>();
+    const entries: { key: Uint8Array; value: Uint8Array }[] = [];
+    for (const tid of this.#allTids(table)) {
+      const v = this.version(table, tid);
+      if (v === undefined || deadToAll(v, horizon, txns)) continue;
+      const values = keyValues(def, v.row, v.stored);
+      const skey = encodeIndexKey(def, values);
+      const pk = primaryKeyOf(primary.def, v.row, v.stored, v.rowId);
+      entries.push({ key: secondaryEntry(def, skey, pk), value: skeyValue(skey.length) });
+      if (def.unique && !hasNull(values as KeyValue[]) && newestLive(v, txns)) {
+        const text = skey.join(',');
+        if (liveKeys.has(text)) {
+          throw new FlintError(SqlState.uniqueViolation, `could not create unique index "${def.name}"`, {
+            detail: 'The table holds two rows with the same key.',
+            constraint: def.name,
+          });
+        }
+        liveKeys.set(text, true);
+      }
+    }
+    for (const e of entries) index.tree.insert(e.key, e.value);
+  }
+
+  #allTids(table: TableDef): number[] {
+    const tids: number[] = [];
+    this.#heap().scan(table.id, (tid) => {
+      tids.push(tid);
+    });
+    return tids;
+  }
+
+  /**
+   * Vacuum is about to reclaim `tid`: fix the indexes so nothing points at
+   * it. Returns false if it must wait (a newer version that links to it is
+   * not yet seen by every snapshot), in which case nothing changed.
+   */
+  beforeReclaim(table: TableDef, tid: number, horizon: number): boolean {
+    const v = this.version(table, tid);
+    if (v === undefined) return true;
+    const txns = this.#txns();
+    const primary = this.#primary(table);
+    const pk = primaryKeyOf(primary.def, v.row, v.stored, v.rowId);
+    const head = this.#headOf(primary, pk);
+    // Who links to v? Only a newer version of the same chain.
+    if (head !== 0 && head !== tid) {
+      let cur = head;
+      for (let hops = 0; cur !== 0 && hops < MAX_CHAIN; hops++) {
+        const h = this.#header(cur);
+        if (h === undefined) break;
+        if (h.prev === tid) {
+          if (!createdForAll(h.xmin, horizon, txns)) return false;
+          break;
+        }
+        if (createdForAll(h.xmin, horizon, txns)) break;
+        cur = h.prev;
+      }
+    }
+    if (head === tid) {
+      const aborted = txns.state(v.xmin) === TxnState.aborted;
+      if (aborted && v.prev !== 0) this.#setHead(primary, pk, v.prev, true);
+      else primary.tree.delete(pk);
+    }
+    const secondaries = this.#secondaries(table);
+    if (secondaries.length === 0) return true;
+    const newHead = head === tid ? (txns.state(v.xmin) === TxnState.aborted ? v.prev : 0) : head;
+    const others = this.#chainVersions(table, newHead, tid, horizon);
+    for (const index of secondaries) {
+      const skey = this.#secondaryKey(index.def, v);
+      if (others.some((w) => sameKey(this.#secondaryKey(index.def, w), skey))) continue;
+      index.tree.delete(secondaryEntry(index.def, skey, pk));
+    }
+    return true;
+  }
+
+  /** The versions of a chain some snapshot may still see (or aborted ones not yet reclaimed), except `skip`. */
+  #chainVersions(table: TableDef, head: number, skip: number, horizon: number): Version[] {
+    const txns = this.#txns();
+    const result: Version[] = [];
+    let cur = head;
+    for (let hops = 0; cur !== 0 && hops < MAX_CHAIN; hops++) {
+      const w = cur === skip ? undefined : this.version(table, cur);
+      if (cur !== skip && w === undefined) break;
+      if (w !== undefined) result.push(w);
+      const h = w ?? this.#header(cur);
+      if (h === undefined || createdForAll(h.xmin, horizon, txns)) break;
+      cur = h.prev;
+    }
+    return result;
+  }
+
+  /** Drop the trees of a table's indexes from the cache (DROP TABLE releases their segments). */
+  dropTable(tableId: number): IndexDef[] {
+    const defs = this.of(tableId);
+    for (const def of defs) this.unregister(def.id);
+    this.#nextRowId.delete(tableId);
+    return defs;
+  }
+
+  /** Every index agrees with its table: for tests (and `flint doctor` later). Throws on the first disagreement. */
+  verify(table: TableDef, horizon: number): void {
+    const txns = this.#txns();
+    const primary = this.#primary(table);
+    for (const tid of this.#allTids(table)) {
+      const v = this.version(table, tid)!;
+      if (deadToAll(v, horizon, txns)) continue;
+      const pk = primaryKeyOf(primary.def, v.row, v.stored, v.rowId);
+      const head = this.#headOf(primary, pk);
+      if (head === 0) throw new FlintError(SqlState.indexCorrupted, `version ${tid} of "${table.name}" has no primary index entry`);
+      for (const index of this.#secondaries(table)) {
+        const entry = secondaryEntry(index.def, this.#secondaryKey(index.def, v), pk);
+        if (index.tree.get(entry) === undefined) {
+          throw new FlintError(SqlState.indexCorrupted, `version ${tid} of "${table.name}" is missing from index "${index.def.name}"`);
+        }
+      }
+    }
+    primary.tree.scan({}, (key, value) => {
+      const head = readTid(new DataView(value.buffer, value.byteOffset, value.byteLength), 0);
+      const v = this.version(table, head);
+      if (v === undefined) throw new FlintError(SqlState.indexCorrupted, `primary entry of "${table.name}" points at an empty slot`);
+      if (!sameKey(primaryKeyOf(primary.def, v.row, v.stored, v.rowId), key)) {
+        throw new FlintError(SqlState.indexCorrupted, `primary entry of "${table.name}" points at a version with another key`);
+      }
+    });
+  }
+}
+
+// ---- helpers ---------------------------------------------------------------------------------
+
+function treeBounds(def: IndexDef, range: IndexRange) {
+  const bounds: { lower?: Uint8Array; lowerInclusive?: boolean; upper?: Uint8Array; upperInclusive?: boolean; reverse?: boolean } = {};
+  if (range.lower !== undefined) {
+    const prefix = encodeIndexKey(def, range.lower.values as KeyValue[]);
+    bounds.lower = range.lower.inclusive ? prefix : afterPrefix(prefix);
+    bounds.lowerInclusive = true;
+  }
+  if (range.upper !== undefined) {
+    const prefix = encodeIndexKey(def, range.upper.values as KeyValue[]);
+    bounds.upper = range.upper.inclusive ? afterPrefix(prefix) : prefix;
+    bounds.upperInclusive = false;
+  }
+  if (range.reverse === true) bounds.reverse = true;
+  return bounds;
+}
+
+/** Created by a transaction that committed before every live snapshot began. */
+function createdForAll(xmin: number, horizon: number, txns: TxnStatusLog): boolean {
+  return xmin < horizon && txns.state(xmin) === TxnState.committed;
+}
+
+/** No snapshot can see it: its creator aborted, or its deleter committed before every live snapshot. */
+function deadToAll(v: Version, horizon: number, txns: TxnStatusLog): boolean {
+  if (txns.state(v.xmin) === TxnState.aborted) return true;
+  return v.xmax !== 0 && v.xmax < horizon && txns.state(v.xmax) === TxnState.committed;
+}
+
+/** The newest version of its row and not deleted (or its deleter aborted). */
+function newestLive(v: Version, txns: TxnStatusLog): boolean {
+  return v.xmax === 0 || txns.state(v.xmax) === TxnState.aborted;
+}
+
+function readTid(view: DataView, at: number): number {
+  return view.getUint32(at, true) + view.getUint32(at + 4, true) * 0x1_0000_0000;
+}
+
+function writeTid(view: DataView, at: number, tid: number): void {
+  view.setUint32(at, tid >>> 0, true);
+  view.setUint32(at + 4, Math.floor(tid / 0x1_0000_0000), true);
+}
+
+function skeyValue(length: number): Uint8Array {
+  return Uint8Array.of(length & 0xff, length >>> 8);
+}
+
+function skeyLength(value: Uint8Array): number {
+  return value[0]! | (value[1]! << 8);
+}
+
+function decodeRowIdKey(key: Uint8Array): bigint {
+  // Tag, then the int64 big-endian with its sign bit flipped (memcomparable).
+  let v = 0n;
+  for (let i = 1; i < 9; i++) v = (v << 8n) | BigInt(key[i]!);
+  return v - 2n ** 63n;
+}
+
+export { rowIdKey, startsWith };
