@@ -15,7 +15,7 @@ import type { KernelKind } from '../../src/kernels/index.ts';
 import type { Vfs } from '../../src/storage/vfs/index.ts';
 import { Engine, type EngineOptions } from '../../src/txn/engine.ts';
 import type { Transaction } from '../../src/txn/transaction.ts';
-import { Prng, ROW_COLUMNS, committedRows, diffRows, payload, rowValues, smallOptions, type Row } from './engine-helpers.ts';
+import { Prng, ROW_COLUMNS, committedRows, diffRows, payload, rowValues, smallOptions, toRow, type Row } from './engine-helpers.ts';
 
 export const TABLES = ['a', 'b'] as const;
 
@@ -71,7 +71,10 @@ export async function runWorkload(vfs: Vfs, o: WorkloadOptions, journal: Journal
   const prng = new Prng(o.seed);
   const db = Engine.open(workloadOptions(o, vfs));
   for (const name of TABLES) {
-    db.createTable(name, ROW_COLUMNS);
+    // Table a is keyed on k; table b has hidden row ids and a secondary
+    // index on txn: after recovery every index must agree with its table.
+    const t = db.createTable(name, ROW_COLUMNS, undefined, name === 'a' ? { name: 'a_pkey', columns: [{ column: 0, key: { type: 'int64' } }] } : undefined);
+    if (name === 'b') db.createIndex(t.id, { name: 'b_txn', columns: [{ column: 1, key: { type: 'int64' } }] });
     journal.tables.add(name);
   }
   /** Committed rows and the tid of their visible version. */
@@ -179,6 +182,8 @@ export function actualContent(db: Engine): Model {
  */
 export function checkRecovered(db: Engine, journal: Journal): string {
   for (const name of journal.tables) if (db.table(name) === undefined) return `table ${name} was created (acknowledged) but is missing`;
+  const indexes = checkIndexes(db);
+  if (indexes !== '') return indexes;
   const actual = actualContent(db);
   const inflight = journal.inflight;
   let firstDiff = '';
@@ -195,4 +200,41 @@ export function checkRecovered(db: Engine, journal: Journal): string {
     if (mask === 0) firstDiff = diff;
   }
   return `${journal.ackedCount} acknowledged commits, ${inflight.length} in flight; against the acknowledged ones: ${firstDiff}`;
+}
+
+/** '' if every index of every table agrees with the table: entries for every version, and lookups equal to scans. */
+export function checkIndexes(db: Engine): string {
+  for (const name of TABLES) {
+    const t = db.table(name);
+    if (t === undefined) continue;
+    try {
+      db.verifyIndexes(t.id);
+    } catch (error) {
+      return `table ${name}: ${(error as Error).message}`;
+    }
+    const txn = db.begin();
+    try {
+      const scanned: Row[] = [];
+      db.scan(txn, t.id, (_tid, values) => void scanned.push(toRow(values)));
+      for (const index of db.indexes(t.id)) {
+        const col = index.columns[0]?.column;
+        const found: Row[] = [];
+        db.indexScan(txn, t.id, index.id, {}, (_tid, values) => void found.push(toRow(values)));
+        if (found.length !== scanned.length) return `table ${name}: index ${index.name} finds ${found.length} rows, a scan ${scanned.length}`;
+        if (col === undefined) continue;
+        for (const row of scanned.slice(0, 20)) {
+          const key = col === 0 ? row.k : row.txn;
+          const bound = { values: [key], inclusive: true };
+          let hit = 0;
+          db.indexScan(txn, t.id, index.id, { lower: bound, upper: bound }, (_tid, values) => {
+            if (toRow(values).k === row.k) hit++;
+          });
+          if (hit !== 1) return `table ${name}: index ${index.name} finds key ${key} of row ${row.k} ${hit} times`;
+        }
+      }
+    } finally {
+      db.commit(txn);
+    }
+  }
+  return '';
 }
