@@ -6,6 +6,14 @@
 //   INDEX      KEY                          VALUE
 //   primary    primary key                  u48 tid of the key's newest version
 //   secondary  secondary key ++ primary key u16 byte length of the secondary key
+//   hash       hash32(secondary key) ++ pk  u16 4
+//
+// A hash index (CREATE INDEX ... USING HASH) keeps only a 32-bit hash of the
+// encoded key, big-endian, so its entries stay small whatever the key's
+// length (and keys may exceed MAX_KEY_SIZE); it answers equality only, and
+// a reader re-checks the key on the row. The B+-tree orders entries by hash,
+// so each leaf is a bucket: a range of the hash space that splits as it
+// fills.
 //
 // A table declared without a primary key gets a hidden row id (an int64
 // stored in each tuple's header, TUPLE_HAS_ROWID) as its primary key. A
@@ -14,7 +22,7 @@
 // changes no secondary key leaves the secondary indexes alone (the MySQL
 // style indirection of DESIGN.md).
 
-import { encodedKeySize, encodeKeyInto, type KeyColumn, type KeyType, type KeyValue } from '../encoding/index.ts';
+import { encodedKeySize, encodeKey, encodeKeyInto, type KeyColumn, type KeyType, type KeyValue } from '../encoding/index.ts';
 import { FlintError, SqlState } from '../errors.ts';
 import { MAX_KEY_SIZE } from '../limits.ts';
 import type { StorageType, StorageValue } from '../storage/tuple.ts';
@@ -99,6 +107,37 @@ export function encodeIndexKey(def: IndexDef, values: readonly KeyValue[]): Uint
   const out = new Uint8Array(size);
   encodeKeyInto(keyColumns, values, out, 0);
   return out;
+}
+
+/**
+ * The key an index stores for key values: the encoded key, or for a hash
+ * index the 4-byte hash of it (see indexHash).
+ */
+export function indexedKey(def: IndexDef, values: readonly KeyValue[]): Uint8Array {
+  if (def.method !== 'hash') return encodeIndexKey(def, values);
+  const hash = indexHash(encodeKey(def.columns.map((c) => c.key), values));
+  return Uint8Array.of(hash >>> 24, (hash >>> 16) & 0xff, (hash >>> 8) & 0xff, hash & 0xff);
+}
+
+/** The full encoded key, whatever the index's method (a hash index's reader re-checks with it). */
+export function fullKey(def: IndexDef, values: readonly KeyValue[]): Uint8Array {
+  return def.method === 'hash' ? encodeKey(def.columns.map((c) => c.key), values) : encodeIndexKey(def, values);
+}
+
+/**
+ * The hash of a hash index: 32-bit FNV-1a over the encoded key's bytes,
+ * then MurmurHash3's finalizer to spread the bits. Part of the on-disk
+ * format: changing it needs a new index format version.
+ */
+export function indexHash(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 /** The primary key of a row: its key columns, or its hidden row id. */

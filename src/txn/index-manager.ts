@@ -40,7 +40,7 @@ import type { Heap } from '../storage/heap/heap.ts';
 import { BTree } from '../storage/index/btree.ts';
 import { decodeTuple, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type StorageValue } from '../storage/tuple.ts';
 import {
-  afterPrefix, encodeIndexKey, hasNull, keyValues, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
+  afterPrefix, encodeIndexKey, fullKey, hasNull, indexedKey, keyValues, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
   type IndexDef,
 } from './index-keys.ts';
 import { committedBefore, isVisible, type Snapshot } from './snapshot.ts';
@@ -289,8 +289,9 @@ export class IndexManager {
     }
   }
 
+  /** The key index `def` stores for a version (hashed for a hash index). */
   #secondaryKey(def: IndexDef, v: { row: readonly StorageValue[]; stored: number }): Uint8Array {
-    return encodeIndexKey(def, keyValues(def, v.row, v.stored));
+    return indexedKey(def, keyValues(def, v.row, v.stored));
   }
 
   // ---- writes ---------------------------------------------------------------------------
@@ -307,7 +308,7 @@ export class IndexManager {
       if (!index.def.unique) continue;
       const values = keyValues(index.def, row, row.length);
       if (hasNull(values as KeyValue[])) continue;
-      this.#checkUnique(snapshot, table, primary, index, encodeIndexKey(index.def, values), pk);
+      this.#checkUnique(snapshot, table, primary, index, indexedKey(index.def, values), pk);
     }
     return { pk, prev };
   }
@@ -316,7 +317,7 @@ export class IndexManager {
   afterInsert(table: TableDef, row: readonly StorageValue[], pk: Uint8Array, prev: number, tid: number): void {
     this.#setHead(this.#primary(table), pk, tid, prev !== 0);
     for (const index of this.#secondaries(table)) {
-      const skey = encodeIndexKey(index.def, keyValues(index.def, row, row.length));
+      const skey = indexedKey(index.def, keyValues(index.def, row, row.length));
       index.tree.insert(secondaryEntry(index.def, skey, pk), skeyValue(skey.length));
     }
   }
@@ -336,7 +337,7 @@ export class IndexManager {
       if (!index.def.unique) continue;
       const values = keyValues(index.def, row, row.length);
       if (hasNull(values as KeyValue[])) continue;
-      const skey = encodeIndexKey(index.def, values);
+      const skey = indexedKey(index.def, values);
       if (samePk && sameKey(skey, this.#secondaryKey(index.def, old))) continue;
       // The row's own entries (under its old primary key) are not a conflict.
       this.#checkUnique(snapshot, table, primary, index, skey, oldPk);
@@ -347,7 +348,7 @@ export class IndexManager {
   afterUpdate(table: TableDef, old: Version, row: readonly StorageValue[], pk: Uint8Array, prev: number, samePk: boolean, tid: number): void {
     this.#setHead(this.#primary(table), pk, tid, samePk || prev !== 0);
     for (const index of this.#secondaries(table)) {
-      const skey = encodeIndexKey(index.def, keyValues(index.def, row, row.length));
+      const skey = indexedKey(index.def, keyValues(index.def, row, row.length));
       if (samePk && sameKey(skey, this.#secondaryKey(index.def, old))) continue;
       index.tree.insert(secondaryEntry(index.def, skey, pk), skeyValue(skey.length));
     }
@@ -378,7 +379,16 @@ export class IndexManager {
     if (def === undefined || def.tableId !== table.id) throw new FlintError(SqlState.undefinedObject, `index ${indexId} of "${table.name}" does not exist`);
     const index = this.#open(def);
     const primary = def.primary ? index : this.#primary(table);
-    const bounds = treeBounds(def, range);
+    // A hash index answers equality on all its columns; rows are re-checked against the full key.
+    let probe: Uint8Array | null = null;
+    if (def.method === 'hash') {
+      const values = range.lower?.values;
+      if (values === undefined || range.upper === undefined || values.length !== def.columns.length || !range.lower!.inclusive || !range.upper.inclusive || !sameKey(fullKey(def, range.upper.values as KeyValue[]), fullKey(def, values as KeyValue[]))) {
+        throw new FlintError(SqlState.featureNotSupported, `hash index "${def.name}" answers equality on all its columns only`);
+      }
+      probe = fullKey(def, values as KeyValue[]);
+    }
+    const bounds = probe === null ? treeBounds(def, range) : hashBounds(def, range.lower!.values as KeyValue[]);
     // Collect first: the visitor may write to this table (an UPDATE through
     // the index), and entries it adds must not be visited again.
     const found: Uint8Array[] = [];
@@ -405,7 +415,10 @@ export class IndexManager {
       const v = this.visibleVersion(table, head, snapshot);
       if (v === undefined) continue;
       // A stale secondary entry leads to a version with another key: skip it.
-      if (skey !== null && !sameKey(this.#secondaryKey(def, v), skey)) continue;
+      // (A hash entry also matches other keys with the same hash.)
+      if (probe !== null) {
+        if (!sameKey(fullKey(def, keyValues(def, v.row, v.stored)), probe)) continue;
+      } else if (skey !== null && !sameKey(this.#secondaryKey(def, v), skey)) continue;
       if (visit(v.tid, v.row, v.stored) === false) return;
     }
   }
@@ -427,7 +440,7 @@ export class IndexManager {
       const v = this.version(table, tid);
       if (v === undefined || deadToAll(v, horizon, txns)) continue;
       const values = keyValues(def, v.row, v.stored);
-      const skey = encodeIndexKey(def, values);
+      const skey = indexedKey(def, values);
       const pk = primaryKeyOf(primary.def, v.row, v.stored, v.rowId);
       entries.push({ key: secondaryEntry(def, skey, pk), value: skeyValue(skey.length) });
       if (def.unique && !hasNull(values as KeyValue[]) && newestLive(v, txns)) {
@@ -563,6 +576,12 @@ function treeBounds(def: IndexDef, range: IndexRange) {
   }
   if (range.reverse === true) bounds.reverse = true;
   return bounds;
+}
+
+/** Entries of a hash index whose hash is that of `values`. */
+function hashBounds(def: IndexDef, values: readonly KeyValue[]) {
+  const prefix = indexedKey(def, values);
+  return { lower: prefix, lowerInclusive: true, upper: afterPrefix(prefix), upperInclusive: false };
 }
 
 /** Created by a transaction that committed before every live snapshot began. */

@@ -359,3 +359,41 @@ CREATE INDEX
    ->  Index Scan using ev_kind on ev
          Index Cond: (kind IN ('x', 'y'))
 (3 rows)
+
+> CREATE INDEX ev_kind_hash ON ev USING HASH (kind)
+---
+CREATE INDEX
+
+> DROP INDEX ev_kind
+---
+DROP INDEX
+
+> EXPLAIN SELECT * FROM ev WHERE kind = 'x'
+---
+                QUERY PLAN
+-------------------------------------------
+ Project (tenant, seq, kind)
+   ->  Index Scan using ev_kind_hash on ev
+         Index Cond: (kind = 'x')
+(3 rows)
+
+> EXPLAIN SELECT * FROM ev WHERE kind > 'x'
+---
+          QUERY PLAN
+------------------------------
+ Project (tenant, seq, kind)
+   ->  Seq Scan on ev
+         Filter: (kind > 'x')
+(3 rows)
+
+> EXPLAIN SELECT * FROM ev WHERE kind IN ('x', 'y') ORDER BY kind LIMIT 1
+---
+                      QUERY PLAN
+-------------------------------------------------------
+ Limit
+   ->  Sort
+         Sort Key: kind
+         ->  Project (tenant, seq, kind)
+               ->  Index Scan using ev_kind_hash on ev
+                     Index Cond: (kind IN ('x', 'y'))
+(6 rows)

@@ -470,6 +470,52 @@ INSERT 0 3
       NaN
 (2 rows)
 
+# Hash indexes answer equality, whatever the key's length.
+
+> CREATE TABLE pages (id int PRIMARY KEY, url text)
+---
+CREATE TABLE
+
+> CREATE INDEX pages_url ON pages USING HASH (url)
+---
+CREATE INDEX
+
+> INSERT INTO pages SELECT g, 'https://example.com/' || repeat('p', g * 40) || '/' || g FROM generate_series(1, 60) g
+---
+INSERT 0 60
+
+> SELECT id FROM pages WHERE url = 'https://example.com/' || repeat('p', 2000) || '/50'
+---
+ id
+----
+ 50
+(1 row)
+
+> SELECT count(*) FROM pages WHERE url IN ('https://example.com/' || repeat('p', 40) || '/1', 'https://example.com/pp/2', 'nope')
+---
+ count
+-------
+     1
+(1 row)
+
+> UPDATE pages SET url = 'short' WHERE id = 7
+---
+UPDATE 1
+
+> SELECT id FROM pages WHERE url = 'short'
+---
+ id
+----
+  7
+(1 row)
+
+> SELECT count(*) FROM pages WHERE url > 'https://example.com/pppp'
+---
+ count
+-------
+    60
+(1 row)
+
 # The same answers without index scans.
 
 > SET enable_indexscan = off
@@ -514,6 +560,18 @@ CREATE TABLE
 > CREATE INDEX ON docs (body)
 ---
 ERROR 0A000: indexes on columns of type jsonb are not supported yet
+
+> CREATE UNIQUE INDEX ON docs USING HASH (id)
+---
+ERROR 0A000: access method "hash" does not support unique indexes
+
+> CREATE INDEX ON docs USING HASH (id, body)
+---
+ERROR 0A000: access method "hash" does not support multicolumn indexes
+
+> CREATE INDEX ON docs USING gist (id)
+---
+ERROR 42704: access method "gist" does not exist
 
 > CREATE TABLE big (id int PRIMARY KEY, t text)
 ---

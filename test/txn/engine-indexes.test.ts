@@ -219,6 +219,42 @@ for (const kind of KINDS) {
       db.close();
     });
 
+    it('hash indexes: equality lookups, keys longer than a B+-tree key, updates, vacuum and reopen', () => {
+      const vfs = createMemoryVfs();
+      let db = Engine.open(smallOptions(kind, vfs));
+      let t = db.createTable('users', COLUMNS, undefined, PK);
+      const long = (i: number) => `${'x'.repeat(3000)}-${i}`;
+      insert(db, t, Array.from({ length: 300 }, (_, i) => [BigInt(i), i % 2 === 0 ? long(i) : `short${i % 7}`, i]));
+      let byEmail = db.createIndex(t.id, { name: 'users_email_hash', columns: [{ column: 1, key: { type: 'text' } }], method: 'hash' });
+      const r = db.begin();
+      expect(lookup(db, r, t, byEmail, [long(42)]).map((x) => x[0])).toEqual([42n]);
+      expect(lookup(db, r, t, byEmail, ['short3']).map((x) => x[0]).sort()).toEqual([3n, 17n, 31n, 45n, 59n, 73n, 87n, 101n, 115n, 129n, 143n, 157n, 171n, 185n, 199n, 213n, 227n, 241n, 255n, 269n, 283n, 297n].sort());
+      expect(lookup(db, r, t, byEmail, ['nobody'])).toEqual([]);
+      // Ranges are not a hash index's business.
+      expect(flintError(() => db.indexScan(r, t.id, byEmail.id, { lower: { values: ['a'], inclusive: true } }, () => {})).code).toBe('0A000');
+      const w = db.begin();
+      db.update(w, t.id, find(db, w, t, 42n)!.tid, [42n, 'moved', 0]);
+      db.commit(w);
+      const now = db.begin();
+      expect(lookup(db, now, t, byEmail, [long(42)])).toEqual([]);
+      expect(lookup(db, now, t, byEmail, ['moved']).map((x) => x[0])).toEqual([42n]);
+      expect(lookup(db, r, t, byEmail, [long(42)]).map((x) => x[0])).toEqual([42n]);
+      db.commit(r);
+      db.commit(now);
+      db.vacuum();
+      db.verifyIndexes(t.id);
+      db.close();
+      db = Engine.open(smallOptions(kind, vfs.crash()));
+      t = db.table('users')!;
+      byEmail = db.indexes(t.id).find((d) => d.name === 'users_email_hash')!;
+      expect(byEmail.method).toBe('hash');
+      const after = db.begin();
+      expect(lookup(db, after, t, byEmail, [long(44)]).map((x) => x[0])).toEqual([44n]);
+      db.commit(after);
+      db.verifyIndexes(t.id);
+      db.close();
+    });
+
     it('tables without a primary key get hidden row ids that survive reopen', () => {
       const vfs = createMemoryVfs();
       let db = Engine.open(smallOptions(kind, vfs));
