@@ -107,11 +107,11 @@ export function probeValues(table: SqlTable, columns: readonly number[], values:
 }
 
 /**
- * Visit the rows of `table` visible to the transaction whose columns
- * `indexes` equal `values` (compared as the key columns' own types). A key
- * with a NULL matches nothing. Uses an index whose leading columns are the
- * key when there is one (every primary key and unique constraint has one),
- * else scans. Stop by returning false.
+ * Through an index whose leading columns are the key (every primary key and
+ * unique constraint has one): visit the rows of `table` visible to the
+ * transaction whose columns `indexes` equal `values` (a key with a NULL
+ * matches nothing); stop by returning false. Returns false, having visited
+ * nothing, when no index fits: constraints.ts scanByKey then scans.
  */
 export function visitRowsByKey(
   options: Pick<RunOptions, 'engine' | 'txn'>,

@@ -240,14 +240,8 @@ export class BTree {
     checkValue(value);
     const s = this.#s;
     const k = s.kernels;
-    s.refresh();
-    s.u8.set(key, s.keyPtr);
-    const leafId = s.descend(s.keyPtr, key.length, 0);
-    const frame = s.pin(leafId);
+    const { leafId, frame, node, r } = this.#searchLeaf(key);
     try {
-      const node = s.node(frame, leafId);
-      s.checkNode(node, leafId, 0);
-      const r = k.nodeSearch(node, s.keyPtr, key.length);
       if ((r & 1) !== 0) return false;
       if (this.#fits(node, leafId, 2 + key.length + value.length)) {
         const lsn = this.#logEntry(frame, leafId, RecordType.indexInsert, r >>> 1, key, value);
@@ -271,14 +265,8 @@ export class BTree {
     checkValue(value);
     const s = this.#s;
     const k = s.kernels;
-    s.refresh();
-    s.u8.set(key, s.keyPtr);
-    const leafId = s.descend(s.keyPtr, key.length, 0);
-    const frame = s.pin(leafId);
+    const { leafId, frame, node, r } = this.#searchLeaf(key);
     try {
-      const node = s.node(frame, leafId);
-      s.checkNode(node, leafId, 0);
-      const r = k.nodeSearch(node, s.keyPtr, key.length);
       if ((r & 1) === 0) return false;
       const packed = k.nodeValue(node, r >>> 1);
       if (packed < 0) throw s.corrupt(leafId, 'bad leaf entry');
@@ -310,14 +298,8 @@ export class BTree {
     if (key.length < 1 || key.length > MAX_KEY_SIZE) return false;
     const s = this.#s;
     const k = s.kernels;
-    s.refresh();
-    s.u8.set(key, s.keyPtr);
-    const leafId = s.descend(s.keyPtr, key.length, 0);
-    const frame = s.pin(leafId);
+    const { leafId, frame, node, r } = this.#searchLeaf(key);
     try {
-      const node = s.node(frame, leafId);
-      s.checkNode(node, leafId, 0);
-      const r = k.nodeSearch(node, s.keyPtr, key.length);
       if ((r & 1) === 0) return false;
       const pos = r >>> 1;
       const keyPacked = k.nodeKey(node, pos);
@@ -344,6 +326,27 @@ export class BTree {
       this.#rebalance(leafId2, 0, keyLen);
     });
     return true;
+  }
+
+  /**
+   * Descend to the leaf for `key` (copied to the key scratch area) and
+   * search it: the leaf pinned (the caller unpins `frame`), and the
+   * nodeSearch result r = (position << 1) | found.
+   */
+  #searchLeaf(key: Uint8Array): { leafId: number; frame: number; node: number; r: number } {
+    const s = this.#s;
+    s.refresh();
+    s.u8.set(key, s.keyPtr);
+    const leafId = s.descend(s.keyPtr, key.length, 0);
+    const frame = s.pin(leafId);
+    try {
+      const node = s.node(frame, leafId);
+      s.checkNode(node, leafId, 0);
+      return { leafId, frame, node, r: s.kernels.nodeSearch(node, s.keyPtr, key.length) };
+    } catch (error) {
+      s.unpin(frame);
+      throw error;
+    }
   }
 
   // ---- small records -------------------------------------------------------------------

@@ -5,6 +5,7 @@
 // the tree and every page as they were; and replaying a WAL stream twice
 // gives the same trees (redo skips what a page's LSN shows it has).
 import { describe, expect, it } from 'vitest';
+import { flintError } from '../../txn/engine-helpers.ts';
 import { FlintError } from '../../../src/errors.ts';
 import { BLOCK_SIZE, PAGE_SIZE } from '../../../src/limits.ts';
 import { type HeapWal } from '../../../src/storage/heap/heap.ts';
@@ -43,15 +44,6 @@ function sameBlocks(db: MiniDb, before: Map<number, Uint8Array>): string {
 
 const byKey = (a: { key: Uint8Array }, b: { key: Uint8Array }): number => compareBytes(a.key, b.key);
 
-function flintError(fn: () => unknown): FlintError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FlintError) return error;
-    throw error;
-  }
-  throw new Error('expected a FlintError, nothing was thrown');
-}
 
 for (const kind of KINDS) {
   describe(`B+-tree in the heap (${kind} kernels)`, () => {

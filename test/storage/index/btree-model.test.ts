@@ -7,6 +7,7 @@
 // more within a few hundred entries. check() runs after every batch.
 // Seeds are fixed: any failure replays.
 import * as fc from 'fast-check';
+import { flintError } from '../../txn/engine-helpers.ts';
 import { describe, expect, it } from 'vitest';
 import { FlintError } from '../../../src/errors.ts';
 import { MAX_BTREE_VALUE_SIZE, MAX_KEY_SIZE } from '../../../src/limits.ts';
@@ -385,12 +386,3 @@ for (const kind of KINDS) {
   });
 }
 
-function flintError(fn: () => unknown): FlintError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FlintError) return error;
-    throw error;
-  }
-  throw new Error('expected a FlintError, nothing was thrown');
-}
