@@ -145,6 +145,10 @@ export class Session {
     const evalContext = this.#evalContext();
     const types = [...paramTypes];
     const cache = new Map<number, RuntimeValue>();
+    const engine = this.#services.engine;
+    // DDL joins the transaction, and the catalog shows its own uncommitted DDL (transactional DDL).
+    const outerCatalogTxn = engine.catalogTxn;
+    engine.catalogTxn = txn;
     try {
       const result = runStatement(stmt, {
         engine: this.#services.engine,
@@ -165,9 +169,11 @@ export class Session {
         indexScans: this.settings.get('enable_indexscan') !== 'off',
         checkInterrupt: () => {},
       });
+      engine.catalogTxn = outerCatalogTxn;
       if (autocommit) this.#finishAutocommit();
       return result;
     } catch (error) {
+      engine.catalogTxn = outerCatalogTxn;
       if (autocommit) this.#abort();
       else this.#failed = true;
       throw error;
@@ -193,7 +199,14 @@ export class Session {
    */
   describe(stmt: ast.Statement, paramTypes: (SqlType | undefined)[]): readonly OutputColumn[] | null {
     if (stmt.kind !== 'query') return null;
-    return planQuery(stmt, { engine: this.#services.engine, eval: this.#evalContext() }, paramTypes).columns;
+    const engine = this.#services.engine;
+    const outer = engine.catalogTxn;
+    if (this.#txn !== null) engine.catalogTxn = this.#txn;
+    try {
+      return planQuery(stmt, { engine, eval: this.#evalContext() }, paramTypes).columns;
+    } finally {
+      engine.catalogTxn = outer;
+    }
   }
 
   #evalContext(): EvalContext {

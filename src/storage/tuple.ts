@@ -432,10 +432,12 @@ function writeVarint(out: Uint8Array, p: number, n: number): number {
  * entry of `types`: null, boolean, number (int16, int32, float32, float64),
  * bigint (int64), string (text) or a copied Uint8Array (bytes). The tuple
  * must end exactly after its last column. Corrupt bytes: XX001.
+ * `extraColumns`: a tuple may store more columns than `types` (written by a
+ * transaction whose ADD COLUMN rolled back); only the first ones are read.
  */
-export function decodeTuple(types: readonly StorageType[], bytes: Uint8Array, offset: number, length: number): StorageValue[] {
+export function decodeTuple(types: readonly StorageType[], bytes: Uint8Array, offset: number, length: number, extraColumns = false): StorageValue[] {
   const end = tupleEnd(bytes, offset, length);
-  const count = storedColumns(types, bytes, offset, end);
+  const count = storedColumns(types, bytes, offset, end, extraColumns);
   const bitmap = bodyStart(bytes, offset);
   const view = viewOf(bytes);
   let p = bitmap + ((count + 7) >>> 3);
@@ -448,7 +450,7 @@ export function decodeTuple(types: readonly StorageType[], bytes: Uint8Array, of
     row.push(readValue(types[i]!, bytes, view, p, end, i));
     p = cursor;
   }
-  if (p !== end) throw tupleCorrupt(`${end - p} bytes follow the last column of a ${length}-byte tuple`);
+  if (p !== end && !(extraColumns && count > types.length)) throw tupleCorrupt(`${end - p} bytes follow the last column of a ${length}-byte tuple`);
   return row;
 }
 
@@ -486,10 +488,10 @@ function tupleEnd(bytes: Uint8Array, offset: number, length: number): number {
 }
 
 /** Validated column count of the header: fits types, bitmap inside the tuple, no stray bitmap bits. */
-function storedColumns(types: readonly StorageType[], bytes: Uint8Array, offset: number, end: number): number {
+function storedColumns(types: readonly StorageType[], bytes: Uint8Array, offset: number, end: number, extraColumns = false): number {
   if (end - offset < TUPLE_HEADER_SIZE) throw tupleCorrupt(`${end - offset} bytes, shorter than the ${TUPLE_HEADER_SIZE}-byte header`);
   const count = bytes[offset + TUPLE_OFF_COLUMN_COUNT]! | (bytes[offset + TUPLE_OFF_COLUMN_COUNT + 1]! << 8);
-  if (count > types.length) throw tupleCorrupt(`${count} columns stored, the table has ${types.length}`);
+  if (count > types.length && !extraColumns) throw tupleCorrupt(`${count} columns stored, the table has ${types.length}`);
   const bitmapBytes = (count + 7) >>> 3;
   const bitmap = bodyStart(bytes, offset);
   if (bitmap + bitmapBytes > end) throw tupleCorrupt(`null bitmap of ${count} columns runs past the ${end - offset}-byte tuple`);

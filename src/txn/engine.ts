@@ -2,7 +2,7 @@
 // snapshot isolation, durable through the WAL, recovered after a crash.
 //
 //   Engine.open({ vfs, dir })        create or recover a data directory
-//   engine.createTable / dropTable   DDL (commits at once, durable)
+//   engine.createTable / dropTable   DDL (at once, or inside catalogTxn)
 //   engine.begin() -> Transaction    a snapshot taken now
 //   insert / update / delete / get / scan   under that snapshot
 //   commit (sync) / commitAsync (group commit) / rollback
@@ -19,6 +19,14 @@
 // (committed after our snapshot, or still in progress) fails with 40001 at
 // once; the caller retries the whole transaction. The engine is used from one
 // JS thread: nothing here blocks, and only commitAsync waits (for fdatasync).
+//
+// DDL: without a transaction, a catalog change is logged, synced and applied
+// at once. With one (engine.catalogTxn, which the SQL session sets around
+// each statement), it is logged with the transaction's txid and applied to
+// the transaction's own view of the catalog (catalog-state.ts); everyone
+// sees it when the transaction commits, nobody if it rolls back (the storage
+// it created is given back). Recovery and followers buffer such changes until
+// the commit record; a checkpoint keeps those of open transactions.
 
 import { FlintError, SqlState, assert } from '../errors.ts';
 import { createKernels, type KernelKind, type Kernels } from '../kernels/index.ts';
@@ -36,6 +44,7 @@ import {
 import { formatTid } from '../storage/tuple-id.ts';
 import type { Vfs, VfsLock } from '../storage/vfs/index.ts';
 import { WalReader, WalWriter } from '../storage/wal/index.ts';
+import { CatalogState, type CatalogChange } from './catalog-state.ts';
 import { type IndexDef, type IndexSpec } from './index-keys.ts';
 import { IndexManager, type IndexRange, type IndexVisitor } from './index-manager.ts';
 import { committedBefore, isVisible, type Snapshot } from './snapshot.ts';
@@ -93,17 +102,11 @@ interface CatalogSnapshot {
   nextTableId: number;
   tables: TableDef[];
   indexes?: IndexDef[];
+  /** Catalog changes of transactions open at the checkpoint: they apply if the WAL shows them commit. */
+  pending?: { txid: number; changes: CatalogChange[] }[];
   space: SpaceMapSnapshot;
   txns: { nextTxid: number; states: string };
 }
-
-type CatalogChange =
-  | { op: 'create'; table: TableDef; indexes?: IndexDef[] }
-  | { op: 'drop'; id: number }
-  | { op: 'alter'; table: TableDef }
-  | { op: 'createIndex'; index: IndexDef; replaces?: number }
-  | { op: 'dropIndex'; id: number }
-  | { op: 'renameIndex'; id: number; name: string };
 
 const CATALOG_VERSION = 1;
 const LOCK_FILE = 'flint.lock';
@@ -126,9 +129,18 @@ export class Engine {
   #wal: WalWriter | undefined;
   #txns!: TxnStatusLog;
   #control!: ControlData;
-  #tables = new Map<number, TableDef>();
-  #tablesByName = new Map<string, TableDef>();
+  /** The committed catalog. A transaction with DDL sees its own copy (txn.catalog.view). */
+  #base = new CatalogState();
+  /** Recovery and followers: catalog changes of transactions whose commit record has not come yet. */
+  readonly #replayPending = new Map<number, CatalogChange[]>();
   #nextTableId = 1;
+  /**
+   * The transaction whose uncommitted DDL the catalog calls see and join
+   * when they are not given one: the SQL session sets it around each
+   * statement. Null: catalog calls read the committed catalog, and DDL
+   * commits at once.
+   */
+  catalogTxn: Transaction | null = null;
   readonly #indexes = new IndexManager(() => this.#heap, () => this.#txns);
   /** Transactions begun and not finished: their snapshots bound what vacuum may remove. */
   readonly #live = new Set<Transaction>();
@@ -223,8 +235,12 @@ export class Engine {
     if (catalog.version !== CATALOG_VERSION) {
       throw new FlintError(SqlState.featureNotSupported, `catalog version ${catalog.version} is not supported (this Flint reads ${CATALOG_VERSION})`);
     }
-    for (const table of catalog.tables) this.#addTable(table);
-    for (const index of catalog.indexes ?? []) this.#indexes.register(index);
+    for (const table of catalog.tables) this.#base.addTable(table);
+    for (const index of catalog.indexes ?? []) {
+      this.#base.indexes.set(index.id, index);
+      this.#indexes.register(index);
+    }
+    for (const p of catalog.pending ?? []) this.#replayPending.set(p.txid, [...p.changes]);
     this.#nextTableId = Math.max(catalog.nextTableId, control.nextTableId);
     this.#txns = TxnStatusLog.fromSnapshot(catalog.txns);
     this.#txns.reserveThrough(control.nextTxid - 1);
@@ -242,6 +258,8 @@ export class Engine {
     this.#heap.endRecovery();
     this.stats.recoveryAbortedTxns = this.#txns.abortAllInProgress();
     this.#logActive.clear();
+    // DDL of transactions that never committed never happened; their storage goes with the orphans below.
+    this.#replayPending.clear();
 
     this.#wal = WalWriter.open(this.#vfs, `${this.#dir}/wal`, reader.endLsn, this.#walOptions());
     this.#heap.attachWal(this.#wal);
@@ -257,7 +275,10 @@ export class Engine {
    */
   #releaseOrphans(): void {
     for (const owner of this.#heap.space.owners()) {
-      if (owner !== 0 && !this.#tables.has(owner) && this.#indexes.get(owner) === undefined) this.#heap.releaseOwner(owner);
+      if (owner !== 0 && !this.#base.tables.has(owner) && !this.#base.indexes.has(owner)) {
+        this.#indexes.unregister(owner);
+        this.#heap.releaseOwner(owner);
+      }
     }
   }
 
@@ -302,59 +323,93 @@ export class Engine {
       return;
     }
     switch (type) {
-      case RecordType.txnCommit:
-        this.#txns.set(getU48(view(payload), 0), TxnState.committed);
-        this.#logActive.delete(getU48(view(payload), 0));
+      case RecordType.txnCommit: {
+        const txid = getU48(view(payload), 0);
+        this.#txns.set(txid, TxnState.committed);
+        this.#logActive.delete(txid);
+        const changes = this.#replayPending.get(txid);
+        if (changes !== undefined) {
+          this.#replayPending.delete(txid);
+          for (const change of changes) this.#applyCommitted(change, (owner) => this.#releaseOnRedo(owner, lsn));
+        }
         return;
+      }
       case RecordType.txnAbort:
         this.#txns.set(getU48(view(payload), 0), TxnState.aborted);
         this.#logActive.delete(getU48(view(payload), 0));
+        this.#replayPending.delete(getU48(view(payload), 0));
         return;
-      case RecordType.catalog:
-        this.#applyCatalogChange(JSON.parse(new TextDecoder().decode(payload)) as CatalogChange, lsn);
+      case RecordType.catalog: {
+        const change = JSON.parse(new TextDecoder().decode(payload)) as CatalogChange;
+        this.#noteIds(change);
+        if (change.txid === undefined) {
+          this.#applyCommitted(change, (owner) => this.#releaseOnRedo(owner, lsn));
+          return;
+        }
+        // DDL inside a transaction: it counts only if the transaction commits.
+        this.#txns.reserveThrough(change.txid);
+        const list = this.#replayPending.get(change.txid) ?? [];
+        if (change.op === 'rollbackTo') list.length = Math.min(list.length, change.count);
+        else list.push(change);
+        this.#replayPending.set(change.txid, list);
         return;
+      }
       default:
         throw new FlintError(SqlState.dataCorrupted, `unknown WAL record type ${type} at LSN ${lsn}`);
     }
   }
 
-  #applyCatalogChange(change: CatalogChange, lsn: number): void {
+  /** Owner ids a change uses are never handed out again. */
+  #noteIds(change: CatalogChange): void {
     if (change.op === 'create') {
-      if (!this.#tables.has(change.table.id)) this.#addTable(change.table);
-      this.#nextTableId = Math.max(this.#nextTableId, change.table.id + 1);
-      for (const index of change.indexes ?? []) {
-        this.#indexes.register(index);
-        this.#nextTableId = Math.max(this.#nextTableId, index.id + 1);
-      }
+      this.#nextTableId = Math.max(this.#nextTableId, change.table.id + 1, ...(change.indexes ?? []).map((i) => i.id + 1));
     } else if (change.op === 'createIndex') {
-      if (change.replaces !== undefined) {
-        this.#indexes.unregister(change.replaces);
-        this.#releaseOnRedo(change.replaces, lsn);
-      }
-      this.#indexes.register(change.index);
       this.#nextTableId = Math.max(this.#nextTableId, change.index.id + 1);
-    } else if (change.op === 'renameIndex') {
-      const def = this.#indexes.get(change.id);
-      if (def !== undefined) this.#indexes.register({ ...def, name: change.name });
-    } else if (change.op === 'dropIndex') {
-      this.#indexes.unregister(change.id);
-      this.#releaseOnRedo(change.id, lsn);
-    } else if (change.op === 'alter') {
-      const old = this.#tables.get(change.table.id);
-      if (old !== undefined) this.#tablesByName.delete(old.name);
-      this.#addTable(change.table);
-    } else {
-      const table = this.#tables.get(change.id);
-      if (table !== undefined) {
-        this.#tables.delete(table.id);
-        this.#tablesByName.delete(table.name);
+    }
+  }
+
+  /**
+   * A catalog change takes effect: in the committed catalog, in the index
+   * registry, and for storage (`release` gives back the segments of what was
+   * dropped: logged when live, redone during recovery).
+   */
+  #applyCommitted(change: CatalogChange, release: (owner: number) => void): void {
+    const dropped = change.op === 'drop' ? this.#base.indexesOf(change.id) : [];
+    // Copy on write: a transaction's view remembers the committed state it
+    // started from, to find DDL that committed concurrently (see #checkCatalogCommit).
+    this.#base = this.#base.clone();
+    this.#base.apply(change);
+    switch (change.op) {
+      case 'create':
+        for (const index of change.indexes ?? []) this.#indexes.register(index);
+        return;
+      case 'createIndex':
+        if (change.replaces !== undefined) {
+          this.#indexes.unregister(change.replaces);
+          release(change.replaces);
+        }
+        this.#indexes.register(change.index);
+        return;
+      case 'renameIndex': {
+        const def = this.#indexes.get(change.id);
+        if (def !== undefined) this.#indexes.register({ ...def, name: change.name });
+        return;
       }
-      // The table's segments go with it here too, not only at the
-      // OWNER_RELEASE record that dropTable logs after a sync: a crash between
-      // the two left a dropped table's segments owned forever (leaked).
-      // Releasing again at OWNER_RELEASE does nothing. So do its indexes'.
-      this.#releaseOnRedo(change.id, lsn);
-      for (const index of this.#indexes.dropTable(change.id)) this.#releaseOnRedo(index.id, lsn);
+      case 'dropIndex':
+        this.#indexes.unregister(change.id);
+        release(change.id);
+        return;
+      case 'drop':
+        // The table's segments go with it here too, not only at the
+        // OWNER_RELEASE record that dropTable logs after a sync: a crash between
+        // the two left a dropped table's segments owned forever (leaked).
+        // Releasing again at OWNER_RELEASE does nothing. So do its indexes'.
+        release(change.id);
+        for (const index of [...dropped, ...this.#indexes.dropTable(change.id)]) release(index.id);
+        this.#indexes.forgetTable(change.id);
+        return;
+      default:
+        return;
     }
   }
 
@@ -364,36 +419,78 @@ export class Engine {
     this.#heap.redo(RecordType.ownerRelease, payload, lsn);
   }
 
-  #addTable(table: TableDef): void {
-    this.#tables.set(table.id, table);
-    this.#tablesByName.set(table.name, table);
-  }
 
   // ---- catalog --------------------------------------------------------------------
 
+  /** The transaction catalog calls act for: the one given, else catalogTxn while it is active. */
+  #ddlTxn(txn?: Transaction | null): Transaction | null {
+    if (txn !== undefined) return txn;
+    return this.catalogTxn !== null && this.catalogTxn.isActive ? this.catalogTxn : null;
+  }
+
+  /** The catalog as a transaction sees it: the committed one, plus its own uncommitted DDL. */
+  #view(txn?: Transaction | null): CatalogState {
+    return this.#ddlTxn(txn)?.catalog?.view ?? this.#base;
+  }
+
   get tables(): readonly TableDef[] {
-    return [...this.#tables.values()];
+    return [...this.#view().tables.values()];
   }
 
-  table(name: string): TableDef | undefined {
-    return this.#tablesByName.get(name);
+  table(name: string, txn?: Transaction | null): TableDef | undefined {
+    return this.#view(txn).byName.get(name);
   }
 
-  #tableById(id: number): TableDef {
-    const table = this.#tables.get(id);
+  #tableById(id: number, txn?: Transaction | null): TableDef {
+    const table = this.#view(txn).tables.get(id) ?? this.#base.tables.get(id) ?? this.#createdByOpenTxn(id);
     if (table === undefined) throw new FlintError('42P01', `table with id ${id} does not exist`);
     return table;
   }
 
   /**
-   * Create a table. DDL commits at once and is durable when this returns.
+   * A table an open transaction created: reachable by id only (its creator
+   * hands the id out, e.g. to the internal transactions of nextval on a
+   * sequence created in the same transaction block).
+   */
+  #createdByOpenTxn(id: number): TableDef | undefined {
+    for (const txn of this.#live) {
+      const table = txn.catalog?.view.tables.get(id);
+      if (table !== undefined) return table;
+    }
+    return undefined;
+  }
+
+  /**
+   * Log a catalog change and make it take effect: at once (durable when
+   * this returns) without a transaction; else in the transaction's view,
+   * for everyone when it commits (or never, if it rolls back).
+   */
+  #ddl(change: CatalogChange, txn: Transaction | null, created: number[] = []): void {
+    if (txn === null) {
+      this.#wal!.append(RecordType.catalog, new TextEncoder().encode(JSON.stringify(change)));
+      this.#wal!.sync();
+      this.#applyCommitted(change, (owner) => this.#heap.releaseOwner(owner));
+      return;
+    }
+    const txid = this.#writeTxid(txn);
+    txn.catalog ??= { changes: [], view: this.#base.clone(), origin: this.#base, created: [] };
+    this.#wal!.append(RecordType.catalog, new TextEncoder().encode(JSON.stringify({ ...change, txid })));
+    txn.catalog.changes.push(change);
+    txn.catalog.view.apply(change);
+    txn.catalog.created.push(...created);
+  }
+
+  /**
+   * Create a table: at once and durable when this returns, or as part of
+   * catalogTxn (see the top of this file).
    * `primaryKey` names the primary key's columns; without one the table's
    * rows get a hidden row id as their primary key. `null` creates a catalog
    * entry that never holds rows (a view): no index, and inserts fail.
    */
   createTable(name: string, columns: readonly ColumnDef[], meta?: unknown, primaryKey?: IndexSpec | null): TableDef {
     this.#checkWritable();
-    if (this.#tablesByName.has(name)) throw new FlintError('42P07', `relation "${name}" already exists`);
+    const txn = this.#ddlTxn();
+    if (this.#view(txn).byName.has(name)) throw new FlintError('42P07', `relation "${name}" already exists`);
     const seen = new Set<string>();
     for (const column of columns) {
       if (seen.has(column.name)) throw new FlintError('42701', `column "${column.name}" specified more than once`);
@@ -407,8 +504,7 @@ export class Engine {
     // both: a crash in between leaves segments without an owner, which the
     // next open releases, never a table without its index.
     if (primaryKey === null) {
-      this.#logCatalogChange({ op: 'create', table });
-      this.#addTable(table);
+      this.#ddl({ op: 'create', table }, txn, [table.id]);
       return table;
     }
     const indexId = this.#nextTableId++;
@@ -422,24 +518,25 @@ export class Engine {
       columns: primaryKey?.columns ?? [],
       metaBlock: this.#indexes.createTree(indexId),
     };
-    this.#logCatalogChange({ op: 'create', table, indexes: [primary] });
-    this.#addTable(table);
     this.#indexes.register(primary);
+    this.#ddl({ op: 'create', table, indexes: [primary] }, txn, [table.id, primary.id]);
     return table;
   }
 
   /** The table's indexes, its primary index first. */
-  indexes(tableId: number): IndexDef[] {
-    return this.#indexes.of(tableId);
+  indexes(tableId: number, txn?: Transaction | null): IndexDef[] {
+    return this.#view(txn).indexesOf(tableId);
   }
 
   /**
    * Create a secondary index on a table and fill it from the table's rows.
-   * A unique index fails with 23505 if live rows share a key. Commits at once.
+   * A unique index fails with 23505 if live rows share a key. Like all DDL,
+   * at once or as part of catalogTxn.
    */
   createIndex(tableId: number, spec: IndexSpec): IndexDef {
     this.#checkWritable();
-    const table = this.#tableById(tableId);
+    const txn = this.#ddlTxn();
+    const table = this.#tableById(tableId, txn);
     for (const c of spec.columns) {
       if (!(c.column >= 0 && c.column < table.columns.length)) throw new FlintError('42703', `index column ${c.column} of "${table.name}" does not exist`);
     }
@@ -463,7 +560,9 @@ export class Engine {
       this.#heap.releaseOwner(id);
       throw error;
     }
-    this.#logCatalogChange({ op: 'createIndex', index: def });
+    // Every writer maintains it from now on (it is registered), so it is
+    // complete when the transaction commits, although only this one sees it.
+    this.#ddl({ op: 'createIndex', index: def }, txn, [id]);
     return def;
   }
 
@@ -488,11 +587,12 @@ export class Engine {
       id, tableId, name: primaryKey?.name ?? `${table.name}_rowid`, primary: true, unique: true, method: 'btree',
       columns: (primaryKey?.columns ?? []).map((c) => ({ ...c })), metaBlock: this.#indexes.createTree(id),
     };
-    this.#logCatalogChange({ op: 'createIndex', index: def, replaces: old.id });
-    this.#indexes.unregister(old.id);
+    // At once even inside a transaction: two primary indexes of one table
+    // cannot be maintained side by side (see docs/indexes.md).
     this.#indexes.forgetTable(tableId);
-    this.#heap.releaseOwner(old.id);
-    this.#indexes.register(def);
+    this.#ddl({ op: 'createIndex', index: def, replaces: old.id }, null);
+    const pending = this.#ddlTxn()?.catalog?.view;
+    if (pending !== undefined) pending.apply({ op: 'createIndex', index: def, replaces: old.id });
     return def;
   }
 
@@ -506,24 +606,22 @@ export class Engine {
     return empty;
   }
 
-  /** Rename an index. Commits at once. */
+  /** Rename an index (DDL: at once or as part of catalogTxn). */
   renameIndex(id: number, name: string): void {
     this.#checkWritable();
-    const def = this.#indexes.get(id);
-    if (def === undefined) throw new FlintError(SqlState.undefinedObject, `index ${id} does not exist`);
-    this.#logCatalogChange({ op: 'renameIndex', id, name });
-    this.#indexes.register({ ...def, name });
+    const txn = this.#ddlTxn();
+    if (!this.#view(txn).indexes.has(id)) throw new FlintError(SqlState.undefinedObject, `index ${id} does not exist`);
+    this.#ddl({ op: 'renameIndex', id, name }, txn);
   }
 
-  /** Drop a secondary index. Commits at once. */
+  /** Drop a secondary index (DDL: at once or as part of catalogTxn). */
   dropIndex(id: number): void {
     this.#checkWritable();
-    const def = this.#indexes.get(id);
+    const txn = this.#ddlTxn();
+    const def = this.#view(txn).indexes.get(id);
     if (def === undefined) throw new FlintError(SqlState.undefinedObject, `index ${id} does not exist`);
     if (def.primary) throw new FlintError(SqlState.featureNotSupported, `cannot drop the primary index "${def.name}" of a table`);
-    this.#logCatalogChange({ op: 'dropIndex', id });
-    this.#indexes.unregister(id);
-    this.#heap.releaseOwner(id);
+    this.#ddl({ op: 'dropIndex', id }, txn);
   }
 
   /**
@@ -532,7 +630,7 @@ export class Engine {
    * or reversed. Stop by returning false.
    */
   indexScan(txn: Transaction, tableId: number, indexId: number, range: IndexRange, visitor: IndexVisitor): void {
-    const table = this.#tableById(tableId);
+    const table = this.#tableById(tableId, txn);
     this.#indexes.scan(table, indexId, range, txn.snapshot, visitor);
   }
 
@@ -541,28 +639,26 @@ export class Engine {
     this.#indexes.verify(this.#tableById(tableId), this.#vacuumHorizon());
   }
 
-  /** Drop a table and give its segments back. Commits at once. */
+  /** Drop a table and give its segments back (DDL: at once or when catalogTxn commits). */
   dropTable(name: string): void {
     this.#checkWritable();
-    const table = this.#tablesByName.get(name);
+    const txn = this.#ddlTxn();
+    const table = this.#view(txn).byName.get(name);
     if (table === undefined) throw new FlintError('42P01', `table "${name}" does not exist`);
-    this.#logCatalogChange({ op: 'drop', id: table.id });
-    this.#heap.releaseOwner(table.id);
-    for (const index of this.#indexes.dropTable(table.id)) this.#heap.releaseOwner(index.id);
-    this.#tables.delete(table.id);
-    this.#tablesByName.delete(name);
-    this.#wal!.sync();
+    // Inside a transaction the rows stay until it commits: others still see the table.
+    this.#ddl({ op: 'drop', id: table.id }, txn);
   }
 
   /**
    * Replace a table's definition: its name, its metadata, or columns added
    * at the end (existing tuples read the new trailing columns as NULL).
-   * Commits at once, like all DDL.
+   * DDL: at once or as part of catalogTxn.
    */
   alterTable(id: number, change: { name?: string; meta?: unknown; columns?: readonly ColumnDef[] }): TableDef {
     this.#checkWritable();
-    const old = this.#tableById(id);
-    if (change.name !== undefined && change.name !== old.name && this.#tablesByName.has(change.name)) {
+    const txn = this.#ddlTxn();
+    const old = this.#tableById(id, txn);
+    if (change.name !== undefined && change.name !== old.name && this.#view(txn).byName.has(change.name)) {
       throw new FlintError('42P07', `relation "${change.name}" already exists`);
     }
     if (change.columns !== undefined) {
@@ -577,15 +673,8 @@ export class Engine {
       columns: (change.columns ?? old.columns).map((c) => ({ ...c })),
       ...(change.meta !== undefined ? { meta: change.meta } : old.meta !== undefined ? { meta: old.meta } : {}),
     };
-    this.#logCatalogChange({ op: 'alter', table });
-    this.#tablesByName.delete(old.name);
-    this.#addTable(table);
+    this.#ddl({ op: 'alter', table }, txn);
     return table;
-  }
-
-  #logCatalogChange(change: CatalogChange): void {
-    this.#wal!.append(RecordType.catalog, new TextEncoder().encode(JSON.stringify(change)));
-    this.#wal!.sync();
   }
 
   // ---- transactions -----------------------------------------------------------------
@@ -665,6 +754,7 @@ export class Engine {
       return -1;
     }
     this.#checkWritable();
+    if (txn.catalog !== null) this.#checkCatalogCommit(txn);
     txn.state = 'committing';
     const payload = new Uint8Array(8);
     setU48View(payload, 0, txn.txid);
@@ -677,6 +767,11 @@ export class Engine {
     // Visible to new snapshots only now that the commit is as durable as promised.
     this.#txns.set(txn.txid, TxnState.committed);
     this.#committing.delete(txn.txid);
+    // Its DDL too: from now on every statement sees it, and what it dropped gives its storage back.
+    if (txn.catalog !== null) {
+      for (const change of txn.catalog.changes) this.#applyCommitted(change, (owner) => this.#releaseLive(owner));
+      txn.catalog = null;
+    }
     txn.state = 'committed';
     this.#live.delete(txn);
     this.stats.commits++;
@@ -694,7 +789,58 @@ export class Engine {
     this.#abortTxn(txn, true);
   }
 
+  /**
+   * Before a transaction with DDL commits: the names it creates must still
+   * be free (another transaction may have committed the same name since).
+   */
+  #checkCatalogCommit(txn: Transaction): void {
+    const { changes, origin } = txn.catalog!;
+    // A table this transaction altered or dropped that another one changed meanwhile: its change would undo theirs.
+    for (const c of changes) {
+      const id = c.op === 'alter' ? c.table.id : c.op === 'drop' ? c.id : -1;
+      if (id >= 0 && origin.tables.has(id) && this.#base.tables.get(id) !== origin.tables.get(id)) {
+        throw new FlintError(SqlState.serializationFailure, `could not serialize access due to concurrent change of relation "${origin.tables.get(id)!.name}"`, { hint: 'Retry the transaction.' });
+      }
+    }
+    // Tables this transaction dropped or renamed: their committed names are its to reuse.
+    const movedAway = new Set<number>();
+    for (const c of changes) if (c.op === 'drop') movedAway.add(c.id);
+    for (const c of changes) if (c.op === 'alter' && this.#base.tables.get(c.table.id)?.name !== c.table.name) movedAway.add(c.table.id);
+    for (const c of changes) {
+      if (c.op !== 'create' && c.op !== 'alter') continue;
+      const holder = this.#base.byName.get(c.table.name);
+      if (holder !== undefined && holder.id !== c.table.id && !movedAway.has(holder.id)) {
+        throw new FlintError(SqlState.serializationFailure, `could not serialize access: relation "${c.table.name}" was created by a concurrent transaction`, { hint: 'Retry the transaction.' });
+      }
+    }
+  }
+
+  /** Give back an owner's segments now (logged), if the WAL still takes records. */
+  #releaseLive(owner: number): void {
+    if (this.#wal === undefined || this.#closed) return;
+    try {
+      this.#heap.releaseOwner(owner);
+    } catch {
+      // A WAL that refuses writes leaves the segments to the next recovery's orphan release.
+    }
+  }
+
+  /** Undo the storage of what a transaction's DDL created (it rolled back, or back to a savepoint). */
+  #dropCreated(owners: readonly number[]): void {
+    for (let i = owners.length - 1; i >= 0; i--) {
+      const owner = owners[i]!;
+      this.#indexes.unregister(owner);
+      this.#indexes.dropTable(owner);
+      this.#indexes.forgetTable(owner);
+      this.#releaseLive(owner);
+    }
+  }
+
   #abortTxn(txn: Transaction, log: boolean): void {
+    if (txn.catalog !== null) {
+      this.#dropCreated(txn.catalog.created);
+      txn.catalog = null;
+    }
     if (txn.txid !== 0) {
       this.#txns.set(txn.txid, TxnState.aborted);
       if (log && this.#wal !== undefined && !this.#closed) {
@@ -738,7 +884,7 @@ export class Engine {
 
   /** Insert a row; returns its tuple id. */
   insert(txn: Transaction, tableId: number, values: readonly StorageValue[]): number {
-    const table = this.#tableById(tableId);
+    const table = this.#tableById(tableId, txn);
     const txid = this.#writeTxid(txn);
     this.#checkRow(table, values);
     const rowId = this.#indexes.primaryOf(table.id).columns.length === 0 ? this.#indexes.allocateRowId(table) : -1;
@@ -759,7 +905,7 @@ export class Engine {
    * transaction replaced or deleted it since our snapshot, or is doing so.
    */
   update(txn: Transaction, tableId: number, tid: number, values: readonly StorageValue[]): number {
-    const table = this.#tableById(tableId);
+    const table = this.#tableById(tableId, txn);
     const txid = this.#writeTxid(txn);
     if (!this.#claim(txn, table, tid)) {
       // This transaction already replaced or deleted that version: it no
@@ -783,7 +929,7 @@ export class Engine {
 
   /** Delete the version at `tid`. Returns false if this transaction had already deleted it. */
   delete(txn: Transaction, tableId: number, tid: number): boolean {
-    const table = this.#tableById(tableId);
+    const table = this.#tableById(tableId, txn);
     const txid = this.#writeTxid(txn);
     if (!this.#claim(txn, table, tid)) return false;
     this.#heap.setXmax(tid, txid, 0);
@@ -802,7 +948,8 @@ export class Engine {
   savepoint(txn: Transaction): number {
     if (!txn.isActive) throw new FlintError('25P02', 'current transaction is aborted or finished, commands ignored until end of transaction block');
     txn.changes ??= [];
-    return txn.changes.length;
+    txn.savepoints.push({ changes: txn.changes.length, ddl: txn.catalog?.changes.length ?? 0, created: txn.catalog?.created.length ?? 0 });
+    return txn.savepoints.length - 1;
   }
 
   /**
@@ -815,13 +962,25 @@ export class Engine {
   rollbackToSavepoint(txn: Transaction, marker: number): void {
     if (txn.state !== 'active') throw new FlintError('25P02', `cannot roll back to a savepoint of a transaction that is ${txn.state}`);
     const changes = txn.changes;
-    assert(changes !== null && Number.isInteger(marker) && marker >= 0 && marker <= changes.length, `savepoint marker ${marker} is valid`);
-    for (let i = changes.length - 1; i >= marker; i--) {
+    const mark = txn.savepoints[marker];
+    assert(changes !== null && mark !== undefined && mark.changes <= changes.length, `savepoint marker ${marker} is valid`);
+    for (let i = changes.length - 1; i >= mark.changes; i--) {
       const entry = changes[i]!;
       if (entry > 0) this.#heap.setXmax(entry, txn.txid, 0);
       else this.#heap.setXmax(-entry, 0, 0);
     }
-    changes.length = marker;
+    changes.length = mark.changes;
+    txn.savepoints.length = marker + 1;
+    // DDL since the savepoint: forget it, and give back the storage it created.
+    const catalog = txn.catalog;
+    if (catalog !== null && catalog.changes.length > mark.ddl) {
+      this.#wal!.append(RecordType.catalog, new TextEncoder().encode(JSON.stringify({ op: 'rollbackTo', count: mark.ddl, txid: txn.txid })));
+      catalog.changes.length = mark.ddl;
+      catalog.view = this.#base.clone();
+      for (const change of catalog.changes) catalog.view.apply(change);
+      this.#dropCreated(catalog.created.slice(mark.created));
+      catalog.created.length = mark.created;
+    }
   }
 
   /** Check that `tid` may be replaced or deleted by txn; false if txn already did. */
@@ -848,7 +1007,7 @@ export class Engine {
    * as an index finds it) and walking back through older versions.
    */
   get(txn: Transaction, tableId: number, tid: number): StorageValue[] | undefined {
-    const table = this.#tableById(tableId);
+    const table = this.#tableById(tableId, txn);
     const types = table.columns.map((c) => c.type);
     let current = tid;
     for (let hops = 0; current !== 0 && hops < 1_000_000; hops++) {
@@ -878,7 +1037,7 @@ export class Engine {
    * was written before columns were added (those read as NULL in `row`).
    */
   scan(txn: Transaction, tableId: number, visitor: (tid: number, row: StorageValue[], storedColumns: number) => boolean | void): void {
-    const table = this.#tableById(tableId);
+    const table = this.#tableById(tableId, txn);
     const types = table.columns.map((c) => c.type);
     const snapshot = txn.snapshot;
     const txns = this.#txns;
@@ -926,7 +1085,7 @@ export class Engine {
     this.#checkWritable();
     if (this.#vacuumCursor === null) {
       const work: number[][] = [];
-      for (const table of this.#tables.values()) work.push([table.id, ...this.#heap.blocksOf(table.id)]);
+      for (const table of this.#base.tables.values()) work.push([table.id, ...this.#heap.blocksOf(table.id)]);
       this.#vacuumCursor = { work, table: 0, block: 1, deferred: [] };
     }
     const cursor = this.#vacuumCursor;
@@ -935,14 +1094,14 @@ export class Engine {
     let reclaimed = 0;
     while (blocks < maxBlocks && cursor.table < cursor.work.length) {
       const entry = cursor.work[cursor.table]!;
-      if (cursor.block >= entry.length || !this.#tables.has(entry[0]!)) {
+      if (cursor.block >= entry.length || !this.#base.tables.has(entry[0]!)) {
         cursor.table++;
         cursor.block = 1;
         continue;
       }
       const blockNo = entry[cursor.block++]!;
       blocks++;
-      const table = this.#tables.get(entry[0]!)!;
+      const table = this.#base.tables.get(entry[0]!)!;
       const dead: number[] = [];
       this.#heap.scanBlock(blockNo, (tid, _u8, v, at) => {
         const xmin = tupleXmin(v, at);
@@ -984,7 +1143,7 @@ export class Engine {
       progress = false;
       for (let i = deferred.length - 1; i >= 0; i--) {
         const [tableId, tid] = deferred[i]!;
-        const table = this.#tables.get(tableId);
+        const table = this.#base.tables.get(tableId);
         if (table !== undefined && !this.#indexes.beforeReclaim(table, tid, horizon)) continue;
         if (table !== undefined) {
           this.#heap.reclaim(tid);
@@ -1027,8 +1186,9 @@ export class Engine {
     const snapshot: CatalogSnapshot = {
       version: CATALOG_VERSION,
       nextTableId: this.#nextTableId,
-      tables: [...this.#tables.values()],
-      indexes: this.#indexes.all,
+      tables: [...this.#base.tables.values()],
+      indexes: [...this.#base.indexes.values()],
+      pending: [...this.#live].filter((t) => t.catalog !== null && t.catalog.changes.length > 0).map((t) => ({ txid: t.txid, changes: t.catalog!.changes })),
       space: this.#heap.space.snapshot(),
       txns: committing.length === 0 ? txns : withCommitted(txns, committing),
     };

@@ -175,7 +175,8 @@ export class IndexManager {
       prev: tuplePrev(v, at),
       flags: tupleFlags(v, at),
       rowId: tupleRowId(v, at),
-      row: decodeTuple(types, u8, at, len),
+      // Extra columns: a version written under an ADD COLUMN that rolled back (only its creator ever saw them).
+      row: decodeTuple(types, u8, at, len, true),
       stored: tupleColumnCount(v, at),
     }));
   }

@@ -1,5 +1,6 @@
 // A transaction: a snapshot fixed at BEGIN (snapshot isolation), a txid
 // taken at its first write, and what it wrote, for commit and rollback.
+import type { CatalogChange, CatalogState } from './catalog-state.ts';
 import type { Snapshot } from './snapshot.ts';
 
 export type TransactionState = 'active' | 'committing' | 'committed' | 'aborted';
@@ -20,6 +21,15 @@ export class Transaction {
    * is taken: changes before the first one are only ever undone all at once.
    */
   changes: number[] | null = null;
+  /** Where each savepoint stands (the engine's savepoint markers index this). */
+  readonly savepoints: { changes: number; ddl: number; created: number }[] = [];
+  /**
+   * The transaction's DDL, not yet committed: the changes in order (logged
+   * with its txid), the catalog as it sees it, the committed catalog it
+   * started from, and the owners (tables, indexes) whose storage it
+   * created, given back if it rolls back.
+   */
+  catalog: { changes: CatalogChange[]; view: CatalogState; origin: CatalogState; created: number[] } | null = null;
 
   constructor(snapshot: Snapshot) {
     this.snapshot = snapshot;

@@ -1,6 +1,6 @@
 // CREATE TABLE, CREATE TABLE AS, DROP (TABLE, VIEW, INDEX, SEQUENCE) and
-// TRUNCATE. DDL commits at once in the engine (it is not transactional:
-// a ROLLBACK does not undo it), as documented in docs/storage.md.
+// TRUNCATE. DDL is transactional: the session runs each statement with its
+// transaction as the engine's catalogTxn, so a ROLLBACK undoes it.
 
 import { FlintError, SqlState } from '../../errors.ts';
 import type { ColumnDef, Engine } from '../../txn/engine.ts';

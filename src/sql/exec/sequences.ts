@@ -155,7 +155,7 @@ export function specOf(def: TableDef): SequenceSpec {
   return (def.meta as SequenceMeta).sequence;
 }
 
-/** Create the sequence's table and its row (positioned before `start`). Commits at once, like all DDL. */
+/** Create the sequence's table and its row (positioned before `start`). Part of the statement's transaction, like all DDL. */
 export function createSequence(engine: Engine, name: string, spec: SequenceSpec): TableDef {
   const meta: SequenceMeta = { sql: 1, kind: 'sequence', sequence: spec };
   const def = engine.createTable(name, STORAGE, meta);
