@@ -22,6 +22,13 @@ import type { Engine } from '../txn/engine.ts';
 import type { Transaction } from '../txn/transaction.ts';
 import { fromJs, type JsValue } from './js-values.ts';
 
+/** PostgreSQL's spelling of parameters whose name is not all lower case (SHOW's column name). */
+const SETTING_DISPLAY_NAMES: Record<string, string> = {
+  timezone: 'TimeZone',
+  datestyle: 'DateStyle',
+  intervalstyle: 'IntervalStyle',
+};
+
 /** Settings a session starts with; SHOW reports them, SET changes them for the session. */
 const DEFAULT_SETTINGS: Record<string, string> = {
   timezone: 'UTC',
@@ -116,7 +123,7 @@ export class Session {
   run(stmt: ast.Statement, params: readonly JsValue[] = [], paramTypes: (SqlType | undefined)[] = []): StatementResult {
     switch (stmt.kind) {
       case 'begin':
-        return this.#begin();
+        return this.#begin(stmt.start === true ? 'START TRANSACTION' : 'BEGIN');
       case 'commit':
         return this.#commit();
       case 'rollback':
@@ -289,15 +296,15 @@ export class Session {
     if (txn !== null) this.#services.engine.rollback(txn);
   }
 
-  #begin(): StatementResult {
+  #begin(command: string): StatementResult {
     if (this.#explicit) {
       // PostgreSQL warns and carries on; so do we.
-      return { command: 'BEGIN', columns: [], rows: [], rowCount: 0 };
+      return { command, columns: [], rows: [], rowCount: 0 };
     }
     this.#startTxn();
     this.#explicit = true;
     this.#failed = false;
-    return { command: 'BEGIN', columns: [], rows: [], rowCount: 0 };
+    return { command, columns: [], rows: [], rowCount: 0 };
   }
 
   #commit(): StatementResult {
@@ -342,7 +349,8 @@ export class Session {
     }
     const value = this.settings.get(stmt.name);
     if (value === undefined) throw new FlintError('42704', `unrecognized configuration parameter "${stmt.name}"`, { position: stmt.pos + 1 });
-    return { command: 'SHOW', columns: [{ name: stmt.name, type: { id: 'text' } }], rows: [[value]], rowCount: 1 };
+    // The column is named as PostgreSQL spells the parameter (SHOW timezone gives a TimeZone column).
+    return { command: 'SHOW', columns: [{ name: SETTING_DISPLAY_NAMES[stmt.name] ?? stmt.name, type: { id: 'text' } }], rows: [[value]], rowCount: 1 };
   }
 
   /** Roll back whatever is open (the session is closing). */

@@ -1159,6 +1159,8 @@ export interface TransactionModes {
 export interface Begin extends TransactionModes {
   readonly kind: 'begin';
   readonly pos: number;
+  /** START TRANSACTION (its command tag differs from BEGIN's). */
+  readonly start?: boolean;
 }
 
 /** SET TRANSACTION modes (session false) or SET SESSION CHARACTERISTICS AS TRANSACTION modes (session true). */

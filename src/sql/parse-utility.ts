@@ -65,7 +65,7 @@ export function parseTransaction(p: Parser): Statement {
       return { kind: 'begin', pos, ...transactionModes(p) };
     case 'start':
       p.expectKw('transaction');
-      return { kind: 'begin', pos, ...transactionModes(p) };
+      return { kind: 'begin', pos, start: true, ...transactionModes(p) };
     case 'commit':
     case 'end':
       if (!p.acceptKw('work')) p.acceptKw('transaction');

@@ -337,7 +337,7 @@ describe('transactions and session', () => {
       { kind: 'begin', isolationLevel: null, readOnly: null, deferrable: null },
       { kind: 'begin', isolationLevel: null, readOnly: null, deferrable: null },
       { kind: 'begin', isolationLevel: 'repeatable read', readOnly: true, deferrable: null },
-      { kind: 'begin', isolationLevel: null, readOnly: false, deferrable: true },
+      { kind: 'begin', start: true, isolationLevel: null, readOnly: false, deferrable: true },
     ]);
     expect(shape(parse('COMMIT; END WORK; COMMIT AND CHAIN; ROLLBACK; ABORT TRANSACTION; ROLLBACK AND NO CHAIN'))).toEqual([
       { kind: 'commit', chain: false },

@@ -1,5 +1,7 @@
-# Known differences from PostgreSQL 15 in transaction blocks and session
-# settings. Expected outputs are PostgreSQL's.
+# Transaction blocks and session settings where Flint once differed from
+# PostgreSQL 15 (the expected outputs are PostgreSQL's): START
+# TRANSACTION's tag, DDL rolled back with its transaction, SHOW's column
+# names.
 
 > CREATE TABLE acc (id int PRIMARY KEY, bal int)
 ---
@@ -18,7 +20,7 @@ START TRANSACTION
 ---
 COMMIT
 
-# DATA LOSS: CREATE TABLE and DROP TABLE are not rolled back with their transaction.
+# CREATE TABLE and DROP TABLE are rolled back with their transaction.
 > BEGIN
 ---
 BEGIN
