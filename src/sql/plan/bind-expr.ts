@@ -34,6 +34,14 @@ export interface GroupContext {
   readonly aggregates: AggregateCall[];
   /** The scope of the rows going into the aggregation. */
   readonly input: Scope;
+  /**
+   * The row a grouped query's select list, HAVING and ORDER BY run over: the
+   * group keys (named when a key is a plain column), then the aggregates.
+   * A subquery there reads the outer row through it, so an outer reference
+   * to a grouped column reads the key (binding it over `input` read a row
+   * that is not there after grouping: NULL).
+   */
+  readonly output?: Scope;
 }
 
 /** Services the expression binder needs from the query binder (subqueries). */
@@ -90,7 +98,9 @@ export class ExprBinder {
       if (index >= 0) return { kind: 'column', type: bound.type, index, name: `key${index}` };
       if (!readsInputColumns(bound)) return bound;
       if (e.kind === 'columnRef') {
-        const name = e.table === null ? e.column : `${e.table}.${e.column}`;
+        // PostgreSQL names the column with its table (or alias).
+        const table = bound.kind === 'column' ? group.input.columns[bound.index]?.table ?? '' : '';
+        const name = e.table !== null ? `${e.table}.${e.column}` : table !== '' ? `${table}.${e.column}` : e.column;
         throw new FlintError(SqlState.groupingError, `column "${name}" must appear in the GROUP BY clause or be used in an aggregate function`, { position: e.pos + 1 });
       }
     }
@@ -104,6 +114,9 @@ export class ExprBinder {
     const args = e.star ? [] : e.args.map((a) => this.bind(a, group.input));
     const def = requireAggregate(e.name, args.map((a) => a.type), this.#eval);
     const castArgs = args.map((a, i) => this.coerce(a, def.argTypes[i] ?? a.type, 'implicit', e.args[i]?.pos ?? e.pos));
+    if (e.filter !== null && containsAggregate(e.filter)) {
+      throw new FlintError(SqlState.groupingError, 'aggregate functions are not allowed in FILTER', { position: e.filter.pos + 1 });
+    }
     const filter = e.filter === null ? null : this.bindCondition(e.filter, group.input, 'FILTER');
     const orderBy: SortKey[] = e.orderBy.map((s) => {
       const expr = this.bind(s.expr, group.input);
@@ -208,16 +221,16 @@ export class ExprBinder {
         };
       }
       case 'inSubquery':
-        return this.#quantified('=', 'any', bind(e.arg), e.query, scope, e.not, e.pos);
+        return this.#quantified('=', 'any', bind(e.arg), e.query, group?.output ?? scope, e.not, e.pos);
       case 'quantified':
         if (e.subquery === null) throw new FlintError('0A000', `${e.quantifier.toUpperCase()} (array) is not supported yet`, { position: e.pos + 1 });
-        return this.#quantified(e.op, e.quantifier, bind(e.left), e.subquery, scope, false, e.pos);
+        return this.#quantified(e.op, e.quantifier, bind(e.left), e.subquery, group?.output ?? scope, false, e.pos);
       case 'exists': {
-        const sub = this.#queries.bindSubquery(e.query, scope);
+        const sub = this.#queries.bindSubquery(e.query, group?.output ?? scope);
         return { kind: 'subquery', type: T.bool, mode: 'exists', plan: sub.plan, correlated: sub.correlated, left: null, cmp: null, not: false };
       }
       case 'subquery': {
-        const sub = this.#queries.bindSubquery(e.query, scope);
+        const sub = this.#queries.bindSubquery(e.query, group?.output ?? scope);
         if (sub.plan.columns.length !== 1) throw new FlintError('42601', 'subquery must return only one column', { position: e.pos + 1 });
         return { kind: 'subquery', type: sub.plan.columns[0]!.type, mode: 'scalar', plan: sub.plan, correlated: sub.correlated, left: null, cmp: null, not: false };
       }

@@ -259,7 +259,12 @@ export class QueryBinder implements QueryBinding {
     let outScope = scope;
     if (grouped) {
       const keys = s.groupBy.map((g) => this.#bindGroupKey(g, scope, targets));
-      group = { keys, keyIds: keys.map(exprId), aggregates: [], input: scope };
+      // Subqueries over the grouped row see the keys that are plain columns, under their names.
+      const output = new Scope(keys.map((k) => {
+        const c = k.kind === 'column' ? scope.columns[k.index] : undefined;
+        return c === undefined ? { name: '', table: '', type: k.type, hidden: true } : { ...c, hidden: false };
+      }), scope.parent);
+      group = { keys, keyIds: keys.map(exprId), aggregates: [], input: scope, output };
     }
 
     const bindTarget = (t: Target): BoundExpr => {
