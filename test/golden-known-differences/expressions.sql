@@ -42,23 +42,3 @@
  2 | x
 (2 rows)
 
-# generate_series over numeric and timestamps is not supported.
-> SELECT * FROM generate_series(timestamp '2024-01-01', timestamp '2024-01-03', interval '1 day')
----
-   generate_series
----------------------
- 2024-01-01 00:00:00
- 2024-01-02 00:00:00
- 2024-01-03 00:00:00
-(3 rows)
-
-> SELECT * FROM generate_series(1.5, 3.5, 0.5)
----
- generate_series
------------------
-             1.5
-             2.0
-             2.5
-             3.0
-             3.5
-(5 rows)

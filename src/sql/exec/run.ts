@@ -15,6 +15,9 @@ import type { StorageValue } from '../../storage/tuple.ts';
 import type { IndexRange } from '../../txn/index-manager.ts';
 import { MAX_RECURSIVE_ITERATIONS, type AggregateCall, type IndexAccess, type JoinPlan, type Plan, type RecursiveUnionPlan, type SortKey } from '../plan/plan.ts';
 import { encoderFor } from '../storage-values.ts';
+import { timestampPlusInterval, timestamptzPlusInterval } from '../types/datetime-arith.ts';
+import { Decimal } from '../types/decimal.ts';
+import type { Interval } from '../types/sql-type.ts';
 import { compareValues, compositeHashKey, hashKey } from '../types/compare.ts';
 import type { SqlType } from '../types/sql-type.ts';
 import type { RuntimeValue, Value } from '../types/type-info.ts';
@@ -354,6 +357,9 @@ function seriesRunner(startExpr: import('../plan/bound.ts').BoundExpr, stopExpr:
   const stop = compileExpr(stopExpr);
   const step = stepExpr === null ? null : compileExpr(stepExpr);
   const big = startExpr.type.id === 'int8';
+  const kind = startExpr.type.id;
+  if (kind === 'numeric') return numericSeries(start, stop, step);
+  if (kind === 'timestamp' || kind === 'timestamptz') return timestampSeries(start, stop, step!, kind === 'timestamptz');
   return (ctx, sink) => {
     const a = start([], ctx);
     const b = stop([], ctx);
@@ -373,6 +379,49 @@ function seriesRunner(startExpr: import('../plan/bound.ts').BoundExpr, stopExpr:
     if (inc === 0) throw new FlintError(SqlState.invalidParameterValue, 'step size cannot equal zero');
     let count = 0;
     for (; inc > 0 ? i <= end : i >= end; i += inc) {
+      if (++count % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
+      if (!sink([i])) return false;
+    }
+    return true;
+  };
+}
+
+/** generate_series over numeric: exact decimal steps (the values keep the inputs' scale). */
+function numericSeries(start: Compiled, stop: Compiled, step: Compiled | null): Runner {
+  return (ctx, sink) => {
+    const a = start([], ctx) as Decimal | null;
+    const b = stop([], ctx) as Decimal | null;
+    const s = step === null ? Decimal.ONE : (step([], ctx) as Decimal | null);
+    if (a === null || b === null || s === null) return true;
+    for (const [v, what] of [[a, 'start'], [b, 'stop'], [s, 'step size']] as const) {
+      if (v.isNaN()) throw new FlintError(SqlState.invalidParameterValue, `${what} value cannot be NaN`);
+      if (v.isInfinite() && what !== 'stop') throw new FlintError(SqlState.invalidParameterValue, `${what} value cannot be infinity`);
+    }
+    if (s.isZero()) throw new FlintError(SqlState.invalidParameterValue, 'step size cannot equal zero');
+    const up = s.sign() > 0;
+    let count = 0;
+    for (let i = a; up ? i.compare(b) <= 0 : i.compare(b) >= 0; i = i.add(s)) {
+      if (++count % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
+      if (!sink([i])) return false;
+    }
+    return true;
+  };
+}
+
+/** generate_series over timestamps with an interval step (calendar arithmetic: months, days, then time). */
+function timestampSeries(start: Compiled, stop: Compiled, step: Compiled, withZone: boolean): Runner {
+  return (ctx, sink) => {
+    const a = start([], ctx) as bigint | null;
+    const b = stop([], ctx) as bigint | null;
+    const s = step([], ctx) as Interval | null;
+    if (a === null || b === null || s === null) return true;
+    const next = (t: bigint) => (withZone ? timestamptzPlusInterval(t, s, ctx.eval.timeZone) : timestampPlusInterval(t, s));
+    // PostgreSQL decides the direction by where one step from the start lands.
+    const first = next(a);
+    if (first === a) throw new FlintError(SqlState.invalidParameterValue, 'step size cannot equal zero');
+    const up = first > a;
+    let count = 0;
+    for (let i = a; up ? i <= b : i >= b; i = next(i)) {
       if (++count % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
       if (!sink([i])) return false;
     }

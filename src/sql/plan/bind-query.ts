@@ -543,12 +543,12 @@ export class QueryBinder implements QueryBinding {
     const scope = new Scope([], outer);
     const args = call.args.map((a) => this.exprs.bind(a, scope));
     if (args.length < 2 || args.length > 3) throw new FlintError('42883', 'function generate_series needs 2 or 3 arguments', { position: item.pos + 1 });
-    const big = args.some((a) => a.type.id === 'int8');
-    if (args.some((a) => !['int2', 'int4', 'int8', 'unknown'].includes(a.type.id))) {
-      throw new FlintError('0A000', 'generate_series over non-integer types is not supported yet', { position: item.pos + 1 });
+    const type = seriesType(args.map((a) => a.type.id), item.pos);
+    const stepType = type.id === 'timestamp' || type.id === 'timestamptz' ? T.interval : type;
+    if (stepType === T.interval && args.length !== 3) {
+      throw new FlintError('42883', `function generate_series(${type.id === 'timestamp' ? 'timestamp without time zone' : 'timestamp with time zone'}, ...) needs a step interval`, { position: item.pos + 1 });
     }
-    const type = big ? T.int8 : T.int4;
-    const cast = args.map((a, i) => this.exprs.coerce(a, type, 'implicit', call.args[i]!.pos));
+    const cast = args.map((a, i) => this.exprs.coerce(a, i === 2 ? stepType : type, 'implicit', call.args[i]!.pos));
     const plan: Plan = { kind: 'series', columns: [{ name: 'generate_series', type }], start: cast[0]!, stop: cast[1]!, step: cast[2] ?? null };
     const alias = item.alias?.name ?? 'generate_series';
     const columns = item.alias?.columns ?? (item.alias === null ? null : [alias]);
@@ -715,4 +715,32 @@ function readsTable(q: ast.Query, name: string): boolean {
   };
   visit(q);
   return found;
+}
+
+/**
+ * The type generate_series(start, stop[, step]) runs in, as PostgreSQL
+ * resolves it: int4 or int8 for integers, numeric when either bound is
+ * numeric (or a float), timestamp or timestamptz (a date reads as
+ * timestamptz, its preferred type) with an interval step.
+ */
+function seriesType(argIds: readonly string[], pos: number): SqlType {
+  if (argIds.every((id) => id === 'unknown')) {
+    throw new FlintError(SqlState.ambiguousFunction, `function generate_series(${argIds.join(', ')}) is not unique`, {
+      position: pos + 1, hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+    });
+  }
+  // A timestamp series takes an interval step; the others step in their own type.
+  const ids = argIds.length === 3 && argIds[2] === 'interval' ? argIds.slice(0, 2) : argIds;
+  const has = (...t: string[]) => ids.some((id) => t.includes(id));
+  const only = (...t: string[]) => ids.every((id) => t.includes(id) || id === 'unknown');
+  if (only('int2', 'int4')) return T.int4;
+  if (only('int2', 'int4', 'int8')) return T.int8;
+  if (only('int2', 'int4', 'int8', 'numeric', 'float4', 'float8') && has('numeric', 'float4', 'float8')) return T.numeric;
+  if (ids !== argIds || argIds.length === 3 && argIds[2] === 'unknown') {
+    if (only('timestamp') && has('timestamp')) return T.timestamp;
+    if (only('timestamptz', 'timestamp', 'date') && has('timestamptz', 'timestamp', 'date')) return T.timestamptz;
+  }
+  throw new FlintError('42883', `function generate_series(${ids.join(', ')}) does not exist`, {
+    position: pos + 1, hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+  });
 }
