@@ -184,14 +184,13 @@ CREATE TABLE
 
 > EXPLAIN WITH c AS (SELECT id FROM a) SELECT * FROM c WHERE id > 1
 ---
-           QUERY PLAN
----------------------------------
+                QUERY PLAN
+------------------------------------------
  Project (id)
-   ->  Filter
-         Filter: (id > 1)
-         ->  Project (id)
-               ->  Seq Scan on a
-(5 rows)
+   ->  Project (id)
+         ->  Index Scan using a_pkey on a
+               Index Cond: (id > 1)
+(4 rows)
 
 > EXPLAIN SELECT * FROM (VALUES (1), (2)) v(n)
 ---

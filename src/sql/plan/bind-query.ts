@@ -598,25 +598,25 @@ export class QueryBinder implements QueryBinding {
       on = this.exprs.bindCondition(item.on, scope, 'JOIN/ON');
     }
     const plan: Plan = { kind: 'join', columns: planColumns, type: type === 'cross' ? 'inner' : type, left: left.plan, right: right.plan, on, equi: [] };
-    if (type === 'full' && pairs.length > 0) return this.#mergeFullJoinColumns(plan, columns, pairs);
+    if (pairs.length > 0) return this.#mergeJoinColumns(plan, columns, pairs, type);
     return { plan, columns };
   }
 
   /**
-   * FULL JOIN ... USING / NATURAL: each merged column is COALESCE(left,
-   * right), as in PostgreSQL, and comes first in `*`; both tables' own
-   * copies stay reachable by qualified name (a.id, b.id).
+   * JOIN ... USING / NATURAL: each merged column appears once, first in `*`
+   * (in USING order), as in PostgreSQL: the left table's value, the right's
+   * for a RIGHT JOIN, COALESCE(left, right) for a FULL JOIN. Both tables'
+   * own copies stay reachable by qualified name (a.id, b.id).
    */
-  #mergeFullJoinColumns(join: Plan, columns: ScopeColumn[], pairs: readonly { name: string; left: number; right: number }[]): Source {
+  #mergeJoinColumns(join: Plan, columns: ScopeColumn[], pairs: readonly { name: string; left: number; right: number }[], joinType: ast.JoinExpr['type']): Source {
     const merged = pairs.map(({ name, left, right }) => {
       const l = columns[left]!;
       const r = columns[right]!;
       const type = resolveCommonType([l.type, r.type], 'JOIN/USING');
-      const args = [
-        this.exprs.coerce({ kind: 'column', type: l.type, index: left, name }, type, 'implicit', 0),
-        this.exprs.coerce({ kind: 'column', type: r.type, index: right, name }, type, 'implicit', 0),
-      ];
-      return { name, expr: { kind: 'coalesce', type, args } as BoundExpr };
+      const side = (index: number, c: ScopeColumn) => this.exprs.coerce({ kind: 'column', type: c.type, index, name }, type, 'implicit', 0);
+      if (joinType === 'right') return { name, expr: side(right, r) };
+      if (joinType !== 'full') return { name, expr: side(left, l) };
+      return { name, expr: { kind: 'coalesce', type, args: [side(left, l), side(right, r)] } as BoundExpr };
     });
     const inner = columns.map((c, i) => (pairs.some((p) => p.left === i || p.right === i) ? { ...c, hidden: true } : c));
     const plan: Plan = {

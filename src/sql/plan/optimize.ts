@@ -3,7 +3,8 @@
 //
 //   - predicate pushdown: a filter's conjuncts move down to the lowest point
 //     where every column they read exists: into the scan (evaluated while
-//     the row is still being decoded), or to one side of a join;
+//     the row is still being decoded), or to one side of a join, through
+//     projections of plain columns;
 //   - join keys: conjuncts `left expr = right expr` over the two sides of an
 //     inner join become hash-join keys (exec/run.ts builds a hash table on
 //     the right side instead of a nested loop);
@@ -131,6 +132,21 @@ function pushFilter(plan: Plan, preds: BoundExpr[]): Plan {
       return pushIntoJoin(plan, remaining);
     case 'filter':
       return pushFilter(plan.input, [...conjuncts(plan.predicate), ...remaining]);
+    case 'project': {
+      // Through a projection, a condition that reads only output columns
+      // that are input columns moves below it (JOIN USING projects this way).
+      const below: BoundExpr[] = [];
+      const above: BoundExpr[] = [];
+      for (const p of remaining) {
+        const cols = new Set<number>();
+        const plain = columnsRead(p, cols) && [...cols].every((i) => plan.exprs[i]?.kind === 'column');
+        if (plain) below.push(mapColumns(p, (i) => (plan.exprs[i] as BoundExpr & { kind: 'column' }).index));
+        else above.push(p);
+      }
+      const input = below.length > 0 ? pushFilter(plan.input, below) : plan.input;
+      const projected: Plan = { ...plan, input };
+      return above.length === 0 ? projected : { kind: 'filter', columns: plan.columns, input: projected, predicate: and(above)! };
+    }
     default:
       return { kind: 'filter', columns: plan.columns, input: plan, predicate: and(remaining)! };
   }
