@@ -3,7 +3,7 @@
 // transaction as the engine's catalogTxn, so a ROLLBACK undoes it.
 
 import { FlintError, SqlState } from '../../errors.ts';
-import type { ColumnDef, Engine } from '../../txn/engine.ts';
+import type { ColumnDef, Engine, TableDef } from '../../txn/engine.ts';
 import type * as ast from '../ast.ts';
 import type { SqlColumnMeta, SqlConstraintMeta, SqlTable, SqlTableMeta } from '../catalog.ts';
 import { formatExpr } from '../format.ts';
@@ -14,7 +14,7 @@ import { T } from '../types/type-info.ts';
 import { RowChecks } from './constraints.ts';
 import { dropIndex } from './ddl-index-view.ts';
 import { bindDefault, regclassLiteral } from './dml-common.ts';
-import { allTables, EngineCatalog, relationKind } from './engine-catalog.ts';
+import { allTables, EngineCatalog, isView, relationKind, type ViewMeta } from './engine-catalog.ts';
 import { defineForeignKey, dependentKeys, incomingKeys } from './foreign-keys.ts';
 import { keyTypeOf } from './index-support.ts';
 import { runPlanRows } from './run.ts';
@@ -314,6 +314,58 @@ export function drop(stmt: ast.Drop, options: RunOptions): StatementResult {
   }
 }
 
+/**
+ * The views that read any of `names`, directly or through other views (not
+ * those being dropped themselves), in the order PostgreSQL reports them. A
+ * view's dependencies are the relations its query looks up when bound.
+ */
+function dependentViews(options: RunOptions, names: readonly string[]): { view: string; on: string; onKind: 'table' | 'view' }[] {
+  const { engine } = options;
+  const out: { view: string; on: string; onKind: 'table' | 'view' }[] = [];
+  const gone = new Set(names);
+  const kindOf = (name: string) => (relationKind(engine.table(name)!) === 'view' ? 'view' : 'table');
+  for (let i = 0; i < [...gone].length; i++) {
+    const target = [...gone][i]!;
+    for (const def of engine.tables) {
+      if (!isView(def) || gone.has(def.name)) continue;
+      if (!viewReads(def, target)) continue;
+      out.push({ view: def.name, on: target, onKind: kindOf(target) });
+      gone.add(def.name);
+    }
+  }
+  return out;
+}
+
+/**
+ * Does the view's query name `name` in a FROM clause (a table or a view)?
+ * Only its own query counts, not the views it reads: a view over a view
+ * depends on that view. A CTE of the same name hides the relation.
+ */
+function viewReads(def: TableDef, name: string): boolean {
+  const meta = def.meta as ViewMeta;
+  let statement: ast.Statement;
+  try {
+    statement = parse(meta.query)[0]!;
+  } catch {
+    return false;
+  }
+  const ctes = new Set<string>();
+  const refs = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const x of node) walk(x);
+      return;
+    }
+    const n = node as { kind?: string; name?: { name?: string } };
+    if (n.kind === 'tableRef' && typeof n.name?.name === 'string') refs.add(n.name.name);
+    if (n.kind === 'cte' && typeof (n as { name?: unknown }).name === 'string') ctes.add((n as unknown as { name: string }).name);
+    for (const value of Object.values(node)) walk(value);
+  };
+  walk(statement);
+  return refs.has(name) && !ctes.has(name);
+}
+
 const KIND_HINT = { table: 'Use DROP TABLE to remove a table.', view: 'Use DROP VIEW to remove a view.', sequence: 'Use DROP SEQUENCE to remove a sequence.' } as const;
 
 function dropRelations(stmt: ast.Drop, options: RunOptions): void {
@@ -344,6 +396,15 @@ function dropRelations(stmt: ast.Drop, options: RunOptions): void {
       engine.alterTable(current.def.id, { meta: { ...current.meta, constraints: current.meta.constraints.filter((c) => c !== d.constraint && c.name !== d.constraint.name) } });
     }
   }
+  // Views over a dropped relation: an error, or dropped with CASCADE (and the views over those).
+  const views = dependentViews(options, names);
+  if (views.length > 0 && !stmt.cascade) {
+    throw new FlintError('2BP01', `cannot drop ${want} ${views[0]!.on} because other objects depend on it`, {
+      detail: views.map((v) => `view ${v.view} depends on ${v.onKind} ${v.on}`).join('\n'),
+      hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+    });
+  }
+  for (const v of views) if (engine.table(v.view) !== undefined) engine.dropTable(v.view);
   for (const name of names) {
     const def = engine.table(name)!;
     const owned = want === 'table' ? engine.tables.filter((t) => isSequence(t) && specOf(t).ownedBy?.table === def.id) : [];
