@@ -114,7 +114,7 @@ export function bindAssignments(
     const col = table.columns[index]!;
     if (e.kind === 'default') return () => defaults()[index]?.() ?? null;
     if (col.identity?.always === true) throw identityAlways(col, `column "${col.name}" can only be updated to DEFAULT`);
-    return compileExpr(binder.exprs.coerce(binder.exprs.bind(e, scope, null, col.type), col.type, 'assignment', e.pos));
+    return compileExpr(binder.exprs.coerce(binder.exprs.bind(e, scope, null, col.type), col.type, 'assignment', e.pos, col.name));
   };
   for (const clause of set) {
     if (clause.kind === 'assign') {
@@ -142,7 +142,7 @@ export function bindAssignments(
     const casts = sub.plan.columns.map((c, k) => {
       const col = table.columns[indexes[k]!]!;
       if (col.identity?.always === true) throw identityAlways(col, `column "${col.name}" can only be updated to DEFAULT`);
-      return compileExpr(binder.exprs.coerce({ kind: 'column', type: c.type, index: k, name: c.name }, col.type, 'assignment', v.pos));
+      return compileExpr(binder.exprs.coerce({ kind: 'column', type: c.type, index: k, name: c.name }, col.type, 'assignment', v.pos, col.name));
     });
     const plan = sub.plan;
     steps.push((source, next, ctx) => {

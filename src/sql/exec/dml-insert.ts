@@ -125,7 +125,7 @@ function proposedValues(stmt: ast.Insert, table: SqlTable, targetIndexes: number
         if (e.kind === 'default') return null;
         const col = table.columns[targetIndexes[i]!]!;
         if (col === always) refuse();
-        return compileExpr(binder.exprs.coerce(binder.exprs.bind(e, scope, null, col.type), col.type, 'assignment', e.pos));
+        return compileExpr(binder.exprs.coerce(binder.exprs.bind(e, scope, null, col.type), col.type, 'assignment', e.pos, col.name));
       });
     });
     return compiled.map((exprs) => exprs.map((e) => (e === null ? DEFAULT : e([], ctx))));
@@ -135,7 +135,7 @@ function proposedValues(stmt: ast.Insert, table: SqlTable, targetIndexes: number
   if (always !== undefined && targetIndexes.indexOf(table.columns.indexOf(always)) < plan.columns.length) refuse();
   const casts = plan.columns.map((c, i) => {
     const col = table.columns[targetIndexes[i]!]!;
-    return compileExpr(binder.exprs.coerce({ kind: 'column', type: c.type, index: i, name: c.name }, col.type, 'assignment', source.pos));
+    return compileExpr(binder.exprs.coerce({ kind: 'column', type: c.type, index: i, name: c.name }, col.type, 'assignment', source.pos, col.name));
   });
   return runPlanRows(plan, ctx).map((r) => casts.map((cast) => cast(r, ctx)));
 }

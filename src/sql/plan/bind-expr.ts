@@ -342,6 +342,10 @@ export class ExprBinder {
         const t = type;
         return { kind: e.name, type, args: cast, compare: (a: RuntimeValue, b: RuntimeValue) => compareValues(a as Value, b as Value, t) };
       }
+      case 'pg_typeof':
+        // The argument's type, known at bind time (PostgreSQL returns a regtype, which reads as its name).
+        if (args.length !== 1) break;
+        return { kind: 'const', type: T.text, value: typeName({ id: args[0]!.type.id }) };
       case 'nullif': {
         if (args.length !== 2) break;
         const [a, b] = args as [BoundExpr, BoundExpr];
@@ -370,7 +374,8 @@ export class ExprBinder {
    * error at prepare time, as in PostgreSQL); everything else gets a cast
    * node evaluated per row.
    */
-  coerce(b: BoundExpr, to: SqlType, context: CastContext, pos: number): BoundExpr {
+  /** `column`: the column an assignment stores into, for PostgreSQL's message. */
+  coerce(b: BoundExpr, to: SqlType, context: CastContext, pos: number, column?: string): BoundExpr {
     if (sameType(b.type, to)) return b;
     if (to.id === 'unknown') return b;
     if (b.type.id === 'null') return { kind: 'const', type: to, value: null };
@@ -381,17 +386,25 @@ export class ExprBinder {
       if (sameType(b.type, to)) return b;
     }
     if (b.type.id !== 'unknown' && !canCast(b.type, to, context)) {
-      throw new FlintError(context === 'explicit' ? '42846' : '42804',
-        context === 'explicit'
-          ? `cannot cast type ${typeName(b.type)} to ${typeName(to)}`
-          : `column or expression is of type ${typeName(b.type)} but expression is of type ${typeName(to)} is expected`,
-        { position: pos + 1 });
+      if (context === 'explicit') throw new FlintError('42846', `cannot cast type ${typeName(b.type)} to ${typeName(to)}`, { position: pos + 1 });
+      if (column !== undefined) {
+        throw new FlintError('42804', `column "${column}" is of type ${typeName(to)} but expression is of type ${typeName(b.type)}`, {
+          position: pos + 1, hint: 'You will need to rewrite or cast the expression.',
+        });
+      }
+      throw new FlintError('42804', `expression is of type ${typeName(b.type)}, but type ${typeName(to)} is expected`, { position: pos + 1 });
     }
     if (b.kind === 'const') {
       try {
         return { kind: 'const', type: to, value: castValue(b.value, b.type, to, context === 'explicit', this.#eval) };
       } catch (error) {
-        if (error instanceof FlintError && error.position === undefined) throw new FlintError(error.code, error.message, { position: pos + 1 });
+        if (error instanceof FlintError && error.position === undefined) {
+          throw new FlintError(error.code, error.message, {
+            position: pos + 1,
+            ...(error.detail !== undefined ? { detail: error.detail } : {}),
+            ...(error.hint !== undefined ? { hint: error.hint } : {}),
+          });
+        }
         throw error;
       }
     }

@@ -213,17 +213,27 @@ for (const l of DATE_KINDS) {
 // ---------------------------------------------------------------- strings
 
 def('||', 'text', 'text', 'text', (a, b) => (a as string) + (b as string));
+// text || anything: the other side as text. A boolean reads as its cast to
+// text ('true', 'false'), as PostgreSQL resolves it, not its output ('t').
+const concatText = (type: string) => (v: Value, ctx: EvalContext | undefined): string =>
+  type === 'bool' ? String(v) : formatText(v, { id: type as never }, ctx);
 binaryDefs.push({
   op: '||',
   args: ['text', 'anynonarray'],
   result: 'text',
-  bind: (_l, r) => (a, b, ctx) => (a as string) + formatText(b, { id: r }, ctx),
+  bind: (_l, r) => {
+    const text = concatText(r);
+    return (a, b, ctx) => (a as string) + text(b, ctx);
+  },
 });
 binaryDefs.push({
   op: '||',
   args: ['anynonarray', 'text'],
   result: 'text',
-  bind: (l) => (a, b, ctx) => formatText(a, { id: l }, ctx) + (b as string),
+  bind: (l) => {
+    const text = concatText(l);
+    return (a, b, ctx) => text(a, ctx) + (b as string);
+  },
 });
 def('||', 'bytea', 'bytea', 'bytea', (a, b) => {
   const x = a as Uint8Array;
@@ -312,6 +322,25 @@ for (let i = 0; i < 2; i++) {
 }
 def('?|', 'lseg', 'lseg', 'bool', phantom);
 
+// ---------------------------------------------------------------- bitwise (integers)
+
+// &, |, # (xor) and shifts, in each integer type, wrapping as PostgreSQL's C
+// code does: a shift count is taken modulo the type's width (x86's rule,
+// which PostgreSQL inherits), and a result is truncated to the type.
+const wrap = (type: 'int2' | 'int4', v: number): number => (type === 'int2' ? (v << 16) >> 16 : v | 0);
+for (const t of ['int2', 'int4'] as const) {
+  def('&', t, t, t, (a, b) => wrap(t, (a as number) & (b as number)));
+  def('|', t, t, t, (a, b) => wrap(t, (a as number) | (b as number)));
+  def('#', t, t, t, (a, b) => wrap(t, (a as number) ^ (b as number)));
+  def('<<', t, 'int4', t, (a, b) => wrap(t, (a as number) << ((b as number) & 31)));
+  def('>>', t, 'int4', t, (a, b) => wrap(t, (a as number) >> ((b as number) & 31)));
+}
+def('&', 'int8', 'int8', 'int8', (a, b) => (a as bigint) & (b as bigint));
+def('|', 'int8', 'int8', 'int8', (a, b) => (a as bigint) | (b as bigint));
+def('#', 'int8', 'int8', 'int8', (a, b) => (a as bigint) ^ (b as bigint));
+def('<<', 'int8', 'int4', 'int8', (a, b) => BigInt.asIntN(64, (a as bigint) << BigInt((b as number) & 63)));
+def('>>', 'int8', 'int4', 'int8', (a, b) => (a as bigint) >> BigInt((b as number) & 63));
+
 // ---------------------------------------------------------------- unary
 
 function unary(op: string, t: TypeId, fn: UnaryFn): void {
@@ -325,6 +354,9 @@ unary('-', 'float8', (a) => -(a as number));
 unary('-', 'numeric', (a) => (a as Decimal).neg());
 unary('-', 'interval', (a) => negateInterval(a as Interval));
 for (const t of ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric'] as const) unary('+', t, (a) => a);
+unary('~', 'int2', (a) => ~(a as number));
+unary('~', 'int4', (a) => ~(a as number));
+unary('~', 'int8', (a) => ~(a as bigint));
 
 // ---------------------------------------------------------------- resolution
 
