@@ -69,7 +69,14 @@ export interface ParsedStatementText {
 
 export class Session {
   readonly settings = new Map<string, string>(Object.entries(DEFAULT_SETTINGS));
+  /**
+   * The engine transaction, begun by the block's first statement that needs
+   * one (PostgreSQL takes a REPEATABLE READ snapshot at the first statement,
+   * not at BEGIN). Null before that and outside a transaction.
+   */
   #txn: Transaction | null = null;
+  /** A transaction is open: a block after BEGIN, or an autocommit statement. */
+  #open = false;
   #explicit = false;
   #failed = false;
   #transactionStart = 0n;
@@ -148,7 +155,7 @@ export class Session {
     }
     const autocommit = !this.#explicit;
     if (autocommit) this.#startTxn();
-    const txn = this.#txn!;
+    const txn = this.#ensureTxn();
     const evalContext = this.#evalContext();
     const types = [...paramTypes];
     const cache = new Map<number, RuntimeValue>();
@@ -190,11 +197,13 @@ export class Session {
   /** Commit the open transaction block asynchronously (group commit). */
   async commitAsync(): Promise<void> {
     if (!this.#explicit) return;
-    const txn = this.#txn!;
+    const txn = this.#txn;
     const failed = this.#failed;
     this.#txn = null;
+    this.#open = false;
     this.#explicit = false;
     this.#failed = false;
+    if (txn === null) return;
     if (failed) this.#services.engine.rollback(txn);
     else await this.#services.engine.commitAsync(txn);
   }
@@ -222,7 +231,7 @@ export class Session {
     const now = clock.nowMicros();
     return {
       timeZone: UTC,
-      transactionTimestamp: this.#txn !== null ? this.#transactionStart : now,
+      transactionTimestamp: this.#open ? this.#transactionStart : now,
       statementTimestamp: now,
       clockTimestamp: () => clock.nowMicros(),
       random,
@@ -236,9 +245,16 @@ export class Session {
   }
 
   #startTxn(): void {
-    this.#txn = this.#services.engine.begin();
+    this.#txn = null;
+    this.#open = true;
     this.#transactionStart = this.#services.clock.nowMicros();
     this.#savepoints = [];
+  }
+
+  /** The open transaction's engine transaction, begun (its snapshot taken) now if not yet. */
+  #ensureTxn(): Transaction {
+    this.#txn ??= this.#services.engine.begin();
+    return this.#txn;
   }
 
   #inBlock(what: string): void {
@@ -263,7 +279,7 @@ export class Session {
   #savepoint(stmt: ast.Savepoint): StatementResult {
     this.#inBlock('SAVEPOINT');
     this.#notFailed();
-    this.#savepoints.push({ name: stmt.name, marker: this.#services.engine.savepoint(this.#txn!) });
+    this.#savepoints.push({ name: stmt.name, marker: this.#services.engine.savepoint(this.#ensureTxn()) });
     return { command: 'SAVEPOINT', columns: [], rows: [], rowCount: 0 };
   }
 
@@ -277,7 +293,7 @@ export class Session {
   #rollbackTo(stmt: ast.RollbackToSavepoint): StatementResult {
     this.#inBlock('ROLLBACK TO SAVEPOINT');
     const index = this.#findSavepoint(stmt.name);
-    this.#services.engine.rollbackToSavepoint(this.#txn!, this.#savepoints[index]!.marker);
+    this.#services.engine.rollbackToSavepoint(this.#ensureTxn(), this.#savepoints[index]!.marker);
     // The savepoint stays; the ones after it are gone.
     this.#savepoints.length = index + 1;
     this.#failed = false;
@@ -285,14 +301,16 @@ export class Session {
   }
 
   #finishAutocommit(): void {
-    const txn = this.#txn!;
+    const txn = this.#txn;
     this.#txn = null;
-    this.#services.engine.commit(txn);
+    this.#open = false;
+    if (txn !== null) this.#services.engine.commit(txn);
   }
 
   #abort(): void {
     const txn = this.#txn;
     this.#txn = null;
+    this.#open = false;
     if (txn !== null) this.#services.engine.rollback(txn);
   }
 

@@ -1,4 +1,4 @@
-# Known differences from PostgreSQL 15 between concurrent sessions.
+# Concurrent sessions where Flint once differed from PostgreSQL 15.
 # Expected outputs are PostgreSQL's (REPEATABLE READ). PostgreSQL makes a
 # writer wait for a concurrent uncommitted writer; these cases avoid that.
 
@@ -10,8 +10,8 @@ CREATE TABLE
 ---
 INSERT 0 2
 
-# The 40001 message: PostgreSQL says "concurrent update" (or "concurrent
-# delete" when the row was deleted); Flint adds ' of a row in "t"'.
+# The 40001 message: "concurrent update" (or "concurrent delete" when the
+# row was deleted), PostgreSQL's words.
 [s1] > BEGIN
 ---
 BEGIN
@@ -62,9 +62,8 @@ ROLLBACK
 ---
 INSERT 0 1
 
-# WRONG RESULT: a primary key is not enforced against a row that a concurrent
-# transaction committed after this transaction's snapshot. PostgreSQL raises
-# 23505; Flint inserts a second row with the same key.
+# A primary key is enforced against a row that a concurrent transaction
+# committed after this transaction's snapshot: 23505, as in PostgreSQL.
 [s1] > BEGIN
 ---
 BEGIN
