@@ -159,9 +159,9 @@ CREATE TABLE
 
 > EXPLAIN SELECT id, (SELECT max(y) FROM b) FROM a
 ---
-       QUERY PLAN
-------------------------
- Project (id, ?column?)
+     QUERY PLAN
+---------------------
+ Project (id, max)
    ->  Seq Scan on a
 (2 rows)
 

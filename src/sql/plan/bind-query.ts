@@ -30,6 +30,10 @@ interface Cte {
   readonly columns: readonly string[] | null;
   /** WITH RECURSIVE and the query reads its own name: bound as a recursive union. */
   readonly recursive: boolean;
+  /** Its WITH clause's CTEs, and its place among them (a plain WITH item sees only earlier ones). */
+  readonly level: Map<string, Cte>;
+  readonly order: number;
+  readonly withRecursive: boolean;
 }
 
 /** The recursive term of a WITH RECURSIVE query being bound: where its self-reference reads. */
@@ -94,7 +98,10 @@ export class QueryBinder implements QueryBinding {
     for (const cte of w.ctes) {
       if (cte.query.kind !== 'query') throw new FlintError('0A000', 'data-modifying statements in WITH are not supported yet', { position: cte.pos + 1 });
       if (level.has(cte.name)) throw new FlintError('42712', `WITH query name "${cte.name}" specified more than once`, { position: cte.pos + 1 });
-      level.set(cte.name, { name: cte.name, query: cte.query, columns: cte.columns, recursive: w.recursive && readsTable(cte.query, cte.name) });
+      level.set(cte.name, {
+        name: cte.name, query: cte.query, columns: cte.columns, recursive: w.recursive && readsTable(cte.query, cte.name),
+        level, order: level.size, withRecursive: w.recursive,
+      });
     }
     this.#ctes.push(level);
     try {
@@ -143,7 +150,7 @@ export class QueryBinder implements QueryBinding {
       return this.#bindSelect(q.body, q, outer);
     }
     let plan = this.#bindBody(q.body, outer);
-    plan = this.#orderAndLimitOutput(plan, q, outer);
+    plan = this.#orderAndLimitOutput(plan, q, outer, q.body.kind === 'setOp');
     return plan;
   }
 
@@ -203,11 +210,18 @@ export class QueryBinder implements QueryBinding {
   }
 
   /** ORDER BY / LIMIT over the output of a set operation or VALUES: output names and positions only. */
-  #orderAndLimitOutput(plan: Plan, q: ast.Query, outer: Scope | null): Plan {
+  #orderAndLimitOutput(plan: Plan, q: ast.Query, outer: Scope | null, setOp = false): Plan {
     if (q.orderBy.length > 0) {
       const scope = new Scope(plan.columns.map((c) => ({ name: c.name, table: '', type: c.type, hidden: false })), outer);
       const keys: SortKey[] = q.orderBy.map((s) => {
         const ordinal = ordinalOf(s.expr, plan.columns.length);
+        // Over UNION/INTERSECT/EXCEPT, PostgreSQL sorts by output columns only.
+        if (setOp && ordinal === null && !(s.expr.kind === 'columnRef' && s.expr.table === null)) {
+          throw new FlintError(SqlState.featureNotSupported, 'invalid UNION/INTERSECT/EXCEPT ORDER BY clause', {
+            position: s.expr.pos + 1, detail: 'Only result column names can be used, not expressions or functions.',
+            hint: 'Add the expression/function to every SELECT, or move the UNION into a FROM clause.',
+          });
+        }
         const expr: BoundExpr = ordinal !== null
           ? { kind: 'column', type: plan.columns[ordinal]!.type, index: ordinal, name: plan.columns[ordinal]!.name }
           : this.exprs.bind(s.expr, scope);
@@ -424,9 +438,15 @@ export class QueryBinder implements QueryBinding {
       throw new FlintError('42P01', `relation "${item.name.schema}.${name}" does not exist`, { position: item.pos + 1 });
     }
     const alias = item.alias?.name ?? name;
+    let unreachable: Cte | undefined;
     if (item.name.schema === null) {
       for (let i = this.#ctes.length - 1; i >= 0; i--) {
         const cte = this.#ctes[i]!.get(name);
+        // Without RECURSIVE, a WITH item sees only the items before it.
+        if (cte !== undefined && !cte.withRecursive && [...this.#bindingCtes].some((b) => b.level === cte.level && b.order <= cte.order)) {
+          unreachable = cte;
+          continue;
+        }
         if (cte !== undefined && cte.recursive && this.#bindingCtes.has(cte)) {
           return this.#aliased(this.#workTableRef(cte, item.pos), alias, item.alias?.columns ?? null, item.pos);
         }
@@ -437,7 +457,7 @@ export class QueryBinder implements QueryBinding {
           this.#bindingCtes.add(cte);
           try {
             const plan = cte.recursive ? this.#bindRecursive(cte) : this.bindQuery(cte.query, null);
-            return this.#aliased(plan, alias, item.alias?.columns ?? (cte.recursive ? null : cte.columns), item.pos);
+            return this.#aliased(plan, alias, item.alias?.columns ?? (cte.recursive ? null : cte.columns), item.pos, item.alias === null ? 'WITH query' : 'table');
           } finally {
             this.#bindingCtes.delete(cte);
             this.#ctes.push(...saved);
@@ -474,7 +494,10 @@ export class QueryBinder implements QueryBinding {
       }
     }
     void outer;
-    throw new FlintError('42P01', `relation "${name}" does not exist`, { position: item.pos + 1 });
+    throw new FlintError('42P01', `relation "${name}" does not exist`, {
+      position: item.pos + 1,
+      ...(unreachable === undefined ? {} : { detail: `There is a WITH item named "${name}", but it cannot be referenced from this part of the query.` }),
+    });
   }
 
   /**
@@ -555,9 +578,9 @@ export class QueryBinder implements QueryBinding {
     return this.#aliased(plan, alias, columns, item.pos);
   }
 
-  #aliased(plan: Plan, alias: string, columnAliases: readonly string[] | null, pos: number): Source {
+  #aliased(plan: Plan, alias: string, columnAliases: readonly string[] | null, pos: number, what: 'table' | 'WITH query' = 'table'): Source {
     if (columnAliases !== null && columnAliases.length > plan.columns.length) {
-      throw new FlintError('42P10', `table "${alias}" has ${plan.columns.length} columns available but ${columnAliases.length} columns specified`, { position: pos + 1 });
+      throw new FlintError('42P10', `${what} "${alias}" has ${plan.columns.length} columns available but ${columnAliases.length} columns specified`, { position: pos + 1 });
     }
     const columns = plan.columns.map((c, i) => ({ name: columnAliases?.[i] ?? c.name, table: alias, type: c.type, hidden: false }));
     return { plan, columns };
@@ -656,7 +679,24 @@ function targetName(e: ast.Expr): string {
     case 'exists':
       return 'exists';
     case 'subquery':
+      return subqueryColumnName(e.query.body);
+    default:
       return '?column?';
+  }
+}
+
+/** A scalar subquery's column is named as its query's first output column (PostgreSQL's FigureColname). */
+function subqueryColumnName(body: ast.QueryBody): string {
+  switch (body.kind) {
+    case 'select': {
+      const first = body.targets[0];
+      if (first === undefined || first.expr.kind === 'star') return '?column?';
+      return first.alias ?? targetName(first.expr);
+    }
+    case 'setOp':
+      return subqueryColumnName(body.left);
+    case 'query':
+      return subqueryColumnName(body.body);
     default:
       return '?column?';
   }
