@@ -55,7 +55,7 @@ export async function runShell(dir: string, input = process.stdin, output = proc
     buffer = '';
     const t0 = performance.now();
     try {
-      for (const result of session.execute(sql)) print(formatResult(result));
+      for (const result of session.execute(sql)) print(formatResult(result, session.timeZone));
     } catch (error) {
       if (!(error instanceof FlintError)) throw error;
       print(`ERROR:  ${error.message}${error.position !== undefined ? ` (at character ${error.position})` : ''}`);

@@ -3,8 +3,11 @@
 import type { StatementResult } from '../sql/exec/statements.ts';
 import { formatText } from '../sql/types/text-io.ts';
 import { Decimal } from '../sql/types/decimal.ts';
+import type { EvalContext } from '../sql/types/eval-context.ts';
+import { UTC, type TimeZone } from '../sql/types/timezone.ts';
 
-export function formatResult(result: StatementResult): string {
+/** `timeZone`: the session's, in which timestamptz values are shown (UTC when absent). */
+export function formatResult(result: StatementResult, timeZone: TimeZone = UTC): string {
   if (result.columns.length === 0) return result.command;
   const header = result.columns.map((c) => c.name);
   const numeric = result.columns.map((c) => ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric'].includes(c.type.id));
@@ -12,7 +15,7 @@ export function formatResult(result: StatementResult): string {
     row.map((v, i) => {
       if (v === null) return '';
       if (v instanceof Decimal) return v.toString();
-      return formatText(v as never, result.columns[i]!.type);
+      return formatText(v as never, result.columns[i]!.type, { timeZone } as EvalContext);
     }),
   );
   const widths = header.map((h, i) => Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i]!))));

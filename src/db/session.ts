@@ -16,7 +16,7 @@ import type { OutputColumn } from '../sql/plan/plan.ts';
 import type { SequenceFunctions } from '../sql/types/eval-context.ts';
 import type { EvalContext } from '../sql/types/eval-context.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
-import { UTC } from '../sql/types/timezone.ts';
+import { resolveTimeZone, UTC, type TimeZone } from '../sql/types/timezone.ts';
 import type { RuntimeValue } from '../sql/types/type-info.ts';
 import type { Engine } from '../txn/engine.ts';
 import type { Transaction } from '../txn/transaction.ts';
@@ -225,12 +225,25 @@ export class Session {
     }
   }
 
+  #zone: { setting: string; zone: TimeZone } = { setting: 'UTC', zone: UTC };
+
+  /** The session's time zone (SET TIME ZONE): timestamptz values are shown in it, as PostgreSQL's output does. */
+  get timeZone(): TimeZone {
+    return this.#zoneFor(this.settings.get('timezone') ?? 'UTC');
+  }
+
+  /** The session's TimeZone setting as a zone (22023 for a name no one knows), kept for the last setting seen. */
+  #zoneFor(setting: string): TimeZone {
+    if (this.#zone.setting !== setting) this.#zone = { setting, zone: resolveTimeZone(setting) };
+    return this.#zone.zone;
+  }
+
   #evalContext(): EvalContext {
     const clock = this.#services.clock;
     const random = this.#services.random;
     const now = clock.nowMicros();
     return {
-      timeZone: UTC,
+      timeZone: this.#zoneFor(this.settings.get('timezone') ?? 'UTC'),
       transactionTimestamp: this.#open ? this.#transactionStart : now,
       statementTimestamp: now,
       clockTimestamp: () => clock.nowMicros(),
@@ -346,9 +359,16 @@ export class Session {
   }
 
   #set(stmt: ast.SetVariable): StatementResult {
-    const value = stmt.values === null ? DEFAULT_SETTINGS[stmt.name] ?? '' : stmt.values.map((v) => v.value).join(', ');
-    if (stmt.name === 'timezone' && !/^(utc|gmt|z|etc\/utc|00:00|\+00|0)$/i.test(value)) {
-      throw new FlintError(SqlState.featureNotSupported, `time zone "${value}" is not supported yet (only UTC)`, { position: stmt.pos + 1 });
+    let value = stmt.values === null ? DEFAULT_SETTINGS[stmt.name] ?? '' : stmt.values.map((v) => v.value).join(', ');
+    if (stmt.name === 'timezone') {
+      // LOCAL and DEFAULT mean the server's zone, which is UTC.
+      if (/^(local|default)$/i.test(value)) value = DEFAULT_SETTINGS.timezone!;
+      try {
+        this.#zoneFor(value);
+      } catch (error) {
+        if (error instanceof FlintError) throw new FlintError(error.code, error.message, { position: stmt.pos + 1 });
+        throw error;
+      }
     }
     if (stmt.name === 'enable_indexscan') {
       const b = booleanSetting(value);

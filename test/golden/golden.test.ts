@@ -65,7 +65,7 @@ import type { KernelKind } from '../../src/kernels/index.ts';
 import type { StatementResult } from '../../src/sql/exec/statements.ts';
 import type { EvalContext } from '../../src/sql/types/eval-context.ts';
 import { formatText } from '../../src/sql/types/text-io.ts';
-import { UTC } from '../../src/sql/types/timezone.ts';
+import { UTC, type TimeZone } from '../../src/sql/types/timezone.ts';
 import { createMemoryVfs, type Vfs } from '../../src/storage/vfs/index.ts';
 import {
   DEFAULT_SESSION, parseGolden, renderError, renderResult, rewriteGolden, sameOutput,
@@ -160,17 +160,18 @@ class ScriptDatabase {
   }
 }
 
-const TEXT_CONTEXT = { timeZone: UTC } as EvalContext;
 const NUMERIC_TYPES = new Set(['int2', 'int4', 'int8', 'float4', 'float8', 'numeric']);
 
-function toOutput(result: StatementResult): StatementOutput {
+/** A result as text, in the session's time zone (PostgreSQL's output functions use it). */
+function toOutput(result: StatementResult, zone: TimeZone = UTC): StatementOutput {
+  const context = { timeZone: zone } as EvalContext;
   return {
     command: result.command,
     columns: result.columns.map((c) => ({ name: c.name, numeric: NUMERIC_TYPES.has(c.type.id) })),
     rows: result.rows.map((row) =>
       result.columns.map((c, i) => {
         const value = row[i];
-        return value === null || value === undefined ? null : formatText(value as never, c.type, TEXT_CONTEXT);
+        return value === null || value === undefined ? null : formatText(value as never, c.type, context);
       }),
     ),
   };
@@ -184,7 +185,7 @@ function runCase(db: ScriptDatabase, c: GoldenCase): string[] {
   const session = db.session(c.session);
   const out: string[] = [];
   try {
-    for (const parsed of session.parse(c.sql)) out.push(...renderResult(toOutput(session.run(parsed.statement))));
+    for (const parsed of session.parse(c.sql)) out.push(...renderResult(toOutput(session.run(parsed.statement), session.timeZone)));
   } catch (error) {
     if (error instanceof FlintError) out.push(...renderError(error));
     else out.push(`${CRASH} ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);

@@ -7,7 +7,8 @@
 
 import { FlintError, SqlState } from '../../errors.ts';
 import type { Interval } from '../types/sql-type.ts';
-import type { RuntimeValue } from '../types/type-info.ts';
+import { T, type RuntimeValue } from '../types/type-info.ts';
+import { formatText } from '../types/text-io.ts';
 import {
   TIMESTAMP_NEG_INFINITY,
   TIMESTAMP_POS_INFINITY,
@@ -21,7 +22,7 @@ import {
   splitTimestamp,
   UNIX_EPOCH_JDATE,
 } from '../types/calendar.ts';
-import { localToUtc, resolveTimeZone, utcOffsetAt } from '../types/timezone.ts';
+import { localToUtc, resolveTimeZone, utcOffsetAt, type TimeZone } from '../types/timezone.ts';
 import { age, ageTz, dateToTimestamp, dateToTimestamptz } from '../types/datetime-arith.ts';
 import { extractDate, extractInterval, extractTimestamp, truncInterval, truncTimestamp, truncTimestamptz } from '../types/datetime-fields.ts';
 import { justifyDays, justifyHours, justifyInterval, makeInterval } from '../types/interval.ts';
@@ -99,9 +100,19 @@ export const DATETIME_FUNCTIONS: FunctionDef[] = [
   fn('clock_timestamp', [], 'timestamptz', (ctx) => ctx.clockTimestamp(), { volatility: 'volatile' }),
   fn('current_date', [], 'date', (ctx) => currentDate(ctx), { volatility: 'stable' }),
   fn('localtimestamp', [], 'timestamp', (ctx) => localNow(ctx), { volatility: 'stable' }),
+  // timezone(zone, value): what AT TIME ZONE means. A timestamptz becomes the
+  // wall-clock time in the zone; a timestamp is read as wall-clock time there.
+  fn('timezone', ['text', 'timestamptz'], 'timestamp', (_c, z, x) => {
+    const t = ts(x);
+    return t + BigInt(utcOffsetAt(zoneArgument(s(z)), t)) * 1_000_000n;
+  }),
+  fn('timezone', ['text', 'timestamp'], 'timestamptz', (_c, z, x) => localToUtc(zoneArgument(s(z)), ts(x))),
+  // An interval zone is a fixed offset east of UTC; it may not hold months or days.
+  fn('timezone', ['interval', 'timestamptz'], 'timestamp', (_c, z, x) => ts(x) + intervalZoneMicros(iv(z))),
+  fn('timezone', ['interval', 'timestamp'], 'timestamptz', (_c, z, x) => ts(x) - intervalZoneMicros(iv(z))),
   fn('date_trunc', ['text', 'timestamp'], 'timestamp', (_c, u, x) => truncTimestamp(s(u), ts(x))),
   fn('date_trunc', ['text', 'timestamptz'], 'timestamptz', (ctx, u, x) => truncTimestamptz(s(u), ts(x), ctx.timeZone), { volatility: 'stable' }),
-  fn('date_trunc', ['text', 'timestamptz', 'text'], 'timestamptz', (_c, u, x, z) => truncTimestamptz(s(u), ts(x), resolveTimeZone(s(z)))),
+  fn('date_trunc', ['text', 'timestamptz', 'text'], 'timestamptz', (_c, u, x, z) => truncTimestamptz(s(u), ts(x), zoneArgument(s(z)))),
   fn('date_trunc', ['text', 'interval'], 'interval', (_c, u, x) => truncInterval(s(u), iv(x))),
   fn('date_part', ['text', 'timestamp'], 'float8', (_c, u, x) => extractTimestamp(s(u), ts(x), undefined, false)),
   fn('date_part', ['text', 'timestamptz'], 'float8', (ctx, u, x) => extractTimestamp(s(u), ts(x), ctx.timeZone, false), { volatility: 'stable' }),
@@ -138,3 +149,21 @@ export const DATETIME_FUNCTIONS: FunctionDef[] = [
   fn('isfinite', ['timestamptz'], 'bool', (_c, x) => isTimestampFinite(ts(x))),
   fn('isfinite', ['interval'], 'bool', () => true),
 ];
+
+/** The offset an interval time zone stands for, in microseconds east of UTC. */
+function intervalZoneMicros(zone: Interval): bigint {
+  if (zone.months !== 0 || zone.days !== 0) {
+    throw new FlintError(SqlState.invalidParameterValue, `interval time zone "${formatText(zone, T.interval)}" must not include months or days`);
+  }
+  return zone.micros;
+}
+
+/** A time zone named in a function argument (or AT TIME ZONE): PostgreSQL's message when unknown. */
+function zoneArgument(name: string): TimeZone {
+  try {
+    return resolveTimeZone(name);
+  } catch (error) {
+    if (error instanceof FlintError) throw new FlintError(SqlState.invalidParameterValue, `time zone "${name}" not recognized`);
+    throw error;
+  }
+}

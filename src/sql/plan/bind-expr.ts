@@ -248,6 +248,15 @@ export class ExprBinder {
         if (fn === null) throw new FlintError('0A000', `${e.name.toUpperCase()} is not supported yet`, { position: e.pos + 1 });
         return { kind: 'call', type: fn.returnType, name, fn: fn.fn, args: [], strict: false, volatile: fn.volatile };
       }
+      case 'atTimeZone': {
+        // x AT TIME ZONE z is timezone(z, x); AT LOCAL is the session's zone.
+        const zone: ast.Expr = e.zone ?? { kind: 'string', pos: e.pos, value: this.#eval.timeZone.name } as ast.Expr;
+        const call: ast.FuncCall = {
+          kind: 'funcCall', pos: e.pos, schema: null, name: 'timezone', args: [zone, e.arg], star: false, distinct: false,
+          variadic: false, orderBy: [], withinGroup: false, filter: null, over: null,
+        };
+        return this.#call(call, scope, group);
+      }
       case 'row':
         throw new FlintError('0A000', 'row constructors are not supported yet', { position: e.pos + 1 });
       case 'default':

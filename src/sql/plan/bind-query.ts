@@ -680,6 +680,8 @@ function targetName(e: ast.Expr): string {
       return 'exists';
     case 'subquery':
       return subqueryColumnName(e.query.body);
+    case 'atTimeZone':
+      return 'timezone';
     default:
       return '?column?';
   }

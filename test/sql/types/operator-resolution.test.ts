@@ -12,7 +12,7 @@ import { requireBinaryOperator, resolveBinaryOperator, resolveUnaryOperator } fr
 import { OPERATOR_MATRIX } from './fixtures/operator-matrix.expected.ts';
 
 const TYPES: TypeId[] = ['bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'varchar', 'bpchar', 'bytea', 'date', 'timestamp', 'timestamptz', 'interval', 'uuid', 'jsonb', 'unknown'];
-const OPS = ['+', '-', '*', '/', '%', '^', '||', '=', '<>', '<', '<=', '>', '>=', '->', '->>', '@>', '<@', '?', '#>', '#>>', '?|', '?&', '#-', '~~', '~~*'];
+const OPS = ['+', '-', '*', '/', '%', '^', '||', '=', '<>', '<', '<=', '>', '>=', '->', '->>', '@>', '<@', '?', '#>', '#>>', '?|', '?&', '#-', '~~', '~~*', '&', '|', '#', '<<', '>>'];
 
 /** PostgreSQL operand types as Flint names them: text[] and anynonarray slots carry the input type. */
 function expectedOperand(pg: string, mine: string): string {
@@ -63,7 +63,7 @@ describe('binary operator resolution matches PostgreSQL 15', () => {
 });
 
 describe('prefix operator resolution matches PostgreSQL 15', () => {
-  it.each(['-', '+'])('prefix %s', (op) => {
+  it.each(['-', '+', '~'])('prefix %s', (op) => {
     const expected = new Map<string, readonly string[]>(OPERATOR_MATRIX.filter((r) => r[0] === op && r[1] === '').map((r) => [r[2], r]));
     const problems: string[] = [];
     for (const t of TYPES) {
