@@ -58,6 +58,12 @@ export const SqlState = {
   checkViolation: '23514',
   uniqueViolation: '23505',
   undefinedObject: '42704',
+  protocolViolation: '08P01',
+  invalidAuthorizationSpecification: '28000',
+  invalidPassword: '28P01',
+  queryCanceled: '57014',
+  adminShutdown: '57P01',
+  idleInTransactionTimeout: '25P03',
   foreignKeyViolation: '23503',
 } as const;
 

@@ -1,0 +1,64 @@
+// `flint serve`: a PostgreSQL-protocol server on a data directory.
+//
+// On a new data directory it creates the superuser (--user, default
+// "flint") with the password given by --password or FLINT_PASSWORD, or a
+// generated one, and prints a ready-to-use postgres:// URL first. It listens
+// on loopback unless told otherwise, and refuses other addresses without a
+// password. SIGINT/SIGTERM stop it gracefully: connections end (open
+// transactions roll back), the database checkpoints, exit code 0.
+
+import { mkdirSync } from 'node:fs';
+import { Database } from '../db/database.ts';
+import { generatePassword, RoleStore } from '../server/roles.ts';
+import { FlintServer } from '../server/server.ts';
+
+export interface ServeOptions {
+  readonly data: string;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password?: string;
+  /** Let loopback clients in without a password. */
+  readonly trust?: boolean;
+}
+
+export async function runServe(options: ServeOptions, print: (line: string) => void = console.log): Promise<FlintServer> {
+  mkdirSync(options.data, { recursive: true });
+  const db = Database.open(options.data);
+  const roles = RoleStore.open(options.data);
+  let password = options.password ?? process.env['FLINT_PASSWORD'];
+  if (roles.get(options.user) === undefined) {
+    password ??= generatePassword();
+    roles.set(options.user, password, true);
+  } else if (password !== undefined) {
+    roles.set(options.user, password, roles.get(options.user)!.superuser);
+  }
+  let server: FlintServer;
+  try {
+    server = await FlintServer.start({ db, host: options.host, port: options.port, roles, trustLoopback: options.trust === true });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const secret = password === undefined ? 'PASSWORD' : encodeURIComponent(password);
+  print(`postgres://${encodeURIComponent(options.user)}:${secret}@${host}:${server.port}/flint`);
+  print(`Flint is serving ${options.data} on ${host}:${server.port}${password === undefined ? ` (the password of "${options.user}" was set earlier; --password sets a new one)` : ''}`);
+  const stop = async () => {
+    await server.stop();
+    db.close();
+  };
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    print('Flint is shutting down');
+    void stop().then(() => process.exit(0), (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return server;
+}

@@ -1,0 +1,591 @@
+// One client connection: the protocol state machine over a socket, driving
+// one Session (its own transaction state).
+//
+//   startup   SSLRequest / GSSENCRequest are answered 'N' (TLS is not
+//             offered yet); CancelRequest cancels another connection's
+//             statement; the startup message names user and database.
+//   auth      trust (only when the server allows it), or SCRAM-SHA-256
+//             against the user's stored verifier.
+//   ready     ParameterStatus for what drivers read, BackendKeyData,
+//             ReadyForQuery.
+//   queries   simple query (several statements, one ReadyForQuery), and the
+//             extended protocol: Parse / Bind / Describe / Execute / Close /
+//             Sync / Flush with named statements and portals. After an
+//             error in the extended protocol every message up to Sync is
+//             skipped, as PostgreSQL does.
+//
+// Errors of a statement become an ErrorResponse and the connection lives on;
+// a protocol violation (bad framing, unknown message) ends the connection
+// after an ErrorResponse. Nothing here takes the server down.
+
+import { FlintError, SqlState } from '../errors.ts';
+import type { Database } from '../db/database.ts';
+import type { Session } from '../db/session.ts';
+import type * as ast from '../sql/ast.ts';
+import type { StatementResult } from '../sql/exec/statements.ts';
+import type { OutputColumn } from '../sql/plan/plan.ts';
+import type { SqlType } from '../sql/types/sql-type.ts';
+import { formatText } from '../sql/types/text-io.ts';
+import type { EvalContext } from '../sql/types/eval-context.ts';
+import type { RuntimeValue, Value } from '../sql/types/type-info.ts';
+import {
+  BodyReader, CANCEL_REQUEST_CODE, emptyMessage, encodeUtf8, GSSENC_REQUEST_CODE, MessageReader, MessageWriter, protocolError,
+  PROTOCOL_VERSION_3, SSL_REQUEST_CODE, type Message,
+} from './protocol.ts';
+import { ScramExchange, parseVerifier } from './scram.ts';
+import { typeForOid, typeModifier, wireType } from './types.ts';
+
+/** What a connection needs from the server. */
+export interface ConnectionHost {
+  readonly db: Database;
+  /** Authentication for a user: 'trust', a SCRAM verifier, or null (no such user). */
+  authFor(user: string, loopback: boolean): { kind: 'trust' } | { kind: 'scram'; verifier: string } | null;
+  /** Cancel the statement of the connection with this key (CancelRequest). */
+  cancel(processId: number, secretKey: number): void;
+  register(connection: Connection): void;
+  unregister(connection: Connection): void;
+  readonly serverVersion: string;
+}
+
+/** The transport: bytes out, close. The server wraps a socket in it (tests may wrap anything). */
+export interface Transport {
+  write(bytes: Uint8Array): void;
+  end(): void;
+  readonly remoteIsLoopback: boolean;
+}
+
+interface Prepared {
+  readonly statement: ast.Statement | null;
+  readonly text: string;
+  readonly paramTypes: (SqlType | undefined)[];
+}
+
+interface Portal {
+  readonly prepared: Prepared;
+  readonly params: unknown[];
+  readonly resultFormats: number[];
+  /** Run at Describe or at the first Execute; rows are then handed out in Execute-sized pieces. */
+  result: StatementResult | null;
+  sent: number;
+}
+
+type Phase = 'startup' | 'sasl-initial' | 'sasl-continue' | 'ready' | 'closed';
+
+let nextProcessId = 1000;
+
+export class Connection {
+  readonly processId = nextProcessId++;
+  readonly secretKey = (Math.random() * 0x7fffffff) | 0;
+  readonly #host: ConnectionHost;
+  readonly #transport: Transport;
+  readonly #reader = new MessageReader();
+  #phase: Phase = 'startup';
+  #session: Session | null = null;
+  #user = '';
+  #database = '';
+  #scram: ScramExchange | null = null;
+  readonly #statements = new Map<string, Prepared>();
+  readonly #portals = new Map<string, Portal>();
+  /** Extended protocol: after an error, skip messages until Sync. */
+  #skipToSync = false;
+  #out: Uint8Array[] = [];
+  #canceled = false;
+
+  constructor(host: ConnectionHost, transport: Transport) {
+    this.#host = host;
+    this.#transport = transport;
+  }
+
+  get user(): string {
+    return this.#user;
+  }
+
+  /** Bytes from the client. */
+  receive(chunk: Uint8Array): void {
+    if (this.#phase === 'closed') return;
+    try {
+      this.#reader.push(chunk);
+      for (let m = this.#reader.next(); m !== null && !this.#closed; m = this.#reader.next()) this.#handle(m);
+    } catch (error) {
+      // Bad framing or a message out of place: say why, then hang up.
+      this.#error(error instanceof FlintError ? error : protocolError(String((error as Error).message ?? error)));
+      this.close();
+    }
+    this.#flush();
+  }
+
+  get #closed(): boolean {
+    return this.#phase === 'closed';
+  }
+
+  /** Another connection's CancelRequest for this one: the running statement stops at its next check. */
+  requestCancel(): void {
+    this.#canceled = true;
+  }
+
+  close(): void {
+    if (this.#phase === 'closed') return;
+    this.#phase = 'closed';
+    this.#flush();
+    try {
+      this.#session?.close();
+    } catch {
+      // The session rolls back what is open; an engine that is closing may refuse, which is fine.
+    }
+    this.#host.unregister(this);
+    this.#transport.end();
+  }
+
+  // ---- messages -----------------------------------------------------------------------
+
+  #handle(m: Message): void {
+    switch (this.#phase) {
+      case 'startup':
+        this.#startup(m);
+        return;
+      case 'sasl-initial':
+      case 'sasl-continue':
+        if (m.type !== 'p') throw protocolError(`expected a password message, got '${m.type}'`);
+        this.#sasl(m);
+        return;
+      case 'ready':
+        break;
+      default:
+        return;
+    }
+    if (this.#skipToSync && m.type !== 'S' && m.type !== 'X') return;
+    switch (m.type) {
+      case 'Q':
+        this.#simpleQuery(new BodyReader(m.body).cstring());
+        return;
+      case 'P':
+        this.#extended(() => this.#parse(new BodyReader(m.body)));
+        return;
+      case 'B':
+        this.#extended(() => this.#bind(new BodyReader(m.body)));
+        return;
+      case 'D':
+        this.#extended(() => this.#describe(new BodyReader(m.body)));
+        return;
+      case 'E':
+        this.#extended(() => this.#execute(new BodyReader(m.body)));
+        return;
+      case 'C':
+        this.#extended(() => this.#closeObject(new BodyReader(m.body)));
+        return;
+      case 'H':
+        this.#flush();
+        return;
+      case 'S':
+        this.#skipToSync = false;
+        // Outside a transaction block, the extended protocol's implicit transaction ends at Sync.
+        this.#ready();
+        return;
+      case 'X':
+        this.close();
+        return;
+      default:
+        throw protocolError(`invalid frontend message type '${m.type}'`);
+    }
+  }
+
+  #startup(m: Message): void {
+    const r = new BodyReader(m.body);
+    const code = r.int32();
+    if (code === SSL_REQUEST_CODE || code === GSSENC_REQUEST_CODE) {
+      // Not offered: the client goes on unencrypted or gives up, as it chooses.
+      this.#send(Uint8Array.of(0x4e)); // 'N'
+      return;
+    }
+    if (code === CANCEL_REQUEST_CODE) {
+      this.#host.cancel(r.int32(), r.int32());
+      this.close();
+      return;
+    }
+    if (code >> 16 !== 3) {
+      throw new FlintError(SqlState.featureNotSupported, `unsupported frontend protocol ${code >> 16}.${code & 0xffff}: server supports 3.0`);
+    }
+    void PROTOCOL_VERSION_3;
+    const params = new Map<string, string>();
+    while (r.remaining > 1) {
+      const key = r.cstring();
+      params.set(key, r.cstring());
+    }
+    this.#reader.startupDone();
+    this.#user = params.get('user') ?? '';
+    this.#database = params.get('database') ?? this.#user;
+    if (this.#user === '') throw new FlintError(SqlState.invalidAuthorizationSpecification, 'no PostgreSQL user name specified in startup packet');
+    const auth = this.#host.authFor(this.#user, this.#transport.remoteIsLoopback);
+    if (auth === null) {
+      this.#fatal(new FlintError(SqlState.invalidPassword, `password authentication failed for user "${this.#user}"`));
+      return;
+    }
+    if (auth.kind === 'trust') {
+      this.#authenticated();
+      return;
+    }
+    const verifier = parseVerifier(auth.verifier);
+    if (verifier === null) {
+      this.#fatal(new FlintError(SqlState.invalidPassword, `password authentication failed for user "${this.#user}"`));
+      return;
+    }
+    this.#scram = new ScramExchange(verifier);
+    this.#phase = 'sasl-initial';
+    this.#send(new MessageWriter('R').int32(10).cstring('SCRAM-SHA-256').byte(0).finish());
+  }
+
+  #sasl(m: Message): void {
+    const r = new BodyReader(m.body);
+    const fail = () => this.#fatal(new FlintError(SqlState.invalidPassword, `password authentication failed for user "${this.#user}"`));
+    if (this.#phase === 'sasl-initial') {
+      const mechanism = r.cstring();
+      if (mechanism !== 'SCRAM-SHA-256') {
+        this.#fatal(new FlintError(SqlState.protocolViolation, `client selected an invalid SASL authentication mechanism`));
+        return;
+      }
+      const length = r.int32();
+      const data = new TextDecoder().decode(r.bytes(length));
+      let serverFirst: string;
+      try {
+        serverFirst = this.#scram!.serverFirst(data);
+      } catch {
+        fail();
+        return;
+      }
+      this.#phase = 'sasl-continue';
+      this.#send(new MessageWriter('R').int32(11).raw(encodeUtf8(serverFirst)).finish());
+      return;
+    }
+    const final = this.#scram!.serverFinal(new TextDecoder().decode(r.bytes(r.remaining)));
+    if (final === null) {
+      fail();
+      return;
+    }
+    this.#send(new MessageWriter('R').int32(12).raw(encodeUtf8(final)).finish());
+    this.#authenticated();
+  }
+
+  #authenticated(): void {
+    this.#scram = null;
+    this.#send(new MessageWriter('R').int32(0).finish());
+    this.#session = this.#host.db.session();
+    this.#phase = 'ready';
+    this.#host.register(this);
+    const status: [string, string][] = [
+      ['server_version', this.#host.serverVersion],
+      ['server_encoding', 'UTF8'],
+      ['client_encoding', 'UTF8'],
+      ['DateStyle', 'ISO, MDY'],
+      ['integer_datetimes', 'on'],
+      ['standard_conforming_strings', 'on'],
+      ['TimeZone', this.#session.settings.get('timezone') ?? 'UTC'],
+      ['IntervalStyle', 'postgres'],
+      ['is_superuser', 'on'],
+      ['session_authorization', this.#user],
+      ['application_name', ''],
+    ];
+    for (const [k, v] of status) this.#send(new MessageWriter('S').cstring(k).cstring(v).finish());
+    this.#send(new MessageWriter('K').int32(this.processId).int32(this.secretKey).finish());
+    this.#ready();
+  }
+
+  // ---- simple query --------------------------------------------------------------------
+
+  #simpleQuery(sql: string): void {
+    const session = this.#session!;
+    this.#canceled = false;
+    let parsed: ReturnType<Session['parse']>;
+    try {
+      parsed = session.parse(sql);
+    } catch (error) {
+      this.#error(error);
+      this.#ready();
+      return;
+    }
+    if (parsed.length === 0) this.#send(emptyMessage('I'));
+    for (const p of parsed) {
+      try {
+        const result = session.run(p.statement);
+        this.#sendResult(result, [], true);
+      } catch (error) {
+        this.#error(error);
+        break;
+      }
+    }
+    this.#ready();
+  }
+
+  // ---- extended query --------------------------------------------------------------------
+
+  #extended(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      if (error instanceof FlintError && error.code === SqlState.protocolViolation) throw error;
+      this.#error(error);
+      this.#skipToSync = true;
+    }
+  }
+
+  #parse(r: BodyReader): void {
+    const name = r.cstring();
+    const text = r.cstring();
+    const count = r.int16();
+    const paramTypes: (SqlType | undefined)[] = [];
+    for (let i = 0; i < count; i++) paramTypes.push(typeForOid(r.int32()));
+    if (name !== '' && this.#statements.has(name)) {
+      throw new FlintError('42P05', `prepared statement "${name}" already exists`);
+    }
+    const parsed = this.#session!.parse(text);
+    if (parsed.length > 1) throw new FlintError(SqlState.syntaxError, 'cannot insert multiple commands into a prepared statement');
+    this.#statements.set(name, { statement: parsed[0]?.statement ?? null, text, paramTypes });
+    this.#send(emptyMessage('1'));
+  }
+
+  #bind(r: BodyReader): void {
+    const portalName = r.cstring();
+    const statementName = r.cstring();
+    const prepared = this.#statements.get(statementName);
+    if (prepared === undefined) throw new FlintError('26000', `prepared statement "${statementName}" does not exist`);
+    const formatCount = r.int16();
+    const formats: number[] = [];
+    for (let i = 0; i < formatCount; i++) formats.push(r.int16());
+    const paramCount = r.int16();
+    const params: unknown[] = [];
+    for (let i = 0; i < paramCount; i++) {
+      const length = r.int32();
+      if (length === -1) {
+        params.push(null);
+        continue;
+      }
+      const bytes = r.bytes(length);
+      const format = formats.length === 1 ? formats[0]! : formats[i] ?? 0;
+      params.push(format === 0 ? new TextDecoder().decode(bytes) : decodeBinaryParam(bytes, prepared.paramTypes[i]));
+    }
+    const resultCount = r.int16();
+    const resultFormats: number[] = [];
+    for (let i = 0; i < resultCount; i++) resultFormats.push(r.int16());
+    this.#portals.set(portalName, { prepared, params, resultFormats, result: null, sent: 0 });
+    this.#send(emptyMessage('2'));
+  }
+
+  #describe(r: BodyReader): void {
+    const kind = String.fromCharCode(r.byte());
+    const name = r.cstring();
+    if (kind === 'S') {
+      const prepared = this.#statements.get(name);
+      if (prepared === undefined) throw new FlintError('26000', `prepared statement "${name}" does not exist`);
+      const columns = prepared.statement === null ? null : this.#session!.describe(prepared.statement, prepared.paramTypes);
+      const count = Math.max(prepared.paramTypes.length, countParams(prepared.text));
+      const w = new MessageWriter('t').int16(count);
+      for (let i = 0; i < count; i++) w.int32(prepared.paramTypes[i] === undefined ? 25 : wireType(prepared.paramTypes[i]!).oid);
+      this.#send(w.finish());
+      this.#sendDescription(columns, []);
+      return;
+    }
+    const portal = this.#portals.get(name);
+    if (portal === undefined) throw new FlintError('34000', `portal "${name}" does not exist`);
+    // The columns of a portal are what it returns: run it now and hand the rows out at Execute.
+    portal.result ??= this.#runPortal(portal);
+    this.#sendDescription(portal.result.columns.length === 0 ? null : portal.result.columns, portal.resultFormats);
+  }
+
+  #execute(r: BodyReader): void {
+    const name = r.cstring();
+    const maxRows = r.int32();
+    const portal = this.#portals.get(name);
+    if (portal === undefined) throw new FlintError('34000', `portal "${name}" does not exist`);
+    if (portal.prepared.statement === null) {
+      this.#send(emptyMessage('I'));
+      return;
+    }
+    portal.result ??= this.#runPortal(portal);
+    const result = portal.result;
+    const end = maxRows > 0 ? Math.min(result.rows.length, portal.sent + maxRows) : result.rows.length;
+    this.#sendRows(result, portal.resultFormats, portal.sent, end);
+    portal.sent = end;
+    if (end < result.rows.length) {
+      this.#send(emptyMessage('s')); // PortalSuspended
+      return;
+    }
+    this.#send(new MessageWriter('C').cstring(result.command).finish());
+  }
+
+  #runPortal(portal: Portal): StatementResult {
+    this.#canceled = false;
+    return this.#session!.run(portal.prepared.statement!, portal.params as never[], portal.prepared.paramTypes);
+  }
+
+  #closeObject(r: BodyReader): void {
+    const kind = String.fromCharCode(r.byte());
+    const name = r.cstring();
+    if (kind === 'S') this.#statements.delete(name);
+    else this.#portals.delete(name);
+    this.#send(emptyMessage('3'));
+  }
+
+  // ---- results ------------------------------------------------------------------------------
+
+  #sendResult(result: StatementResult, formats: number[], describe: boolean): void {
+    if (describe && result.columns.length > 0) this.#sendDescription(result.columns, formats);
+    this.#sendRows(result, formats, 0, result.rows.length);
+    this.#send(new MessageWriter('C').cstring(result.command).finish());
+  }
+
+  #sendDescription(columns: readonly OutputColumn[] | null, formats: number[]): void {
+    if (columns === null) {
+      this.#send(emptyMessage('n'));
+      return;
+    }
+    const w = new MessageWriter('T').int16(columns.length);
+    columns.forEach((c, i) => {
+      const t = wireType(c.type);
+      w.cstring(c.name).int32(0).int16(0).int32(t.oid).int16(t.length).int32(typeModifier(c.type)).int16(formatOf(formats, i));
+    });
+    this.#send(w.finish());
+  }
+
+  #sendRows(result: StatementResult, formats: number[], from: number, to: number): void {
+    const context = { timeZone: this.#session!.timeZone } as EvalContext;
+    const types = result.columns.map((c) => c.type);
+    for (let r = from; r < to; r++) {
+      const row = result.rows[r]!;
+      const w = new MessageWriter('D').int16(types.length);
+      for (let i = 0; i < types.length; i++) {
+        const v = row[i] as RuntimeValue | undefined;
+        if (v === null || v === undefined) {
+          w.int32(-1);
+          continue;
+        }
+        const bytes = formatOf(formats, i) === 1 ? encodeBinary(v as Value, types[i]!) : encodeUtf8(formatText(v as Value, types[i]!, context));
+        w.int32(bytes.length).raw(bytes);
+      }
+      this.#send(w.finish());
+    }
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------------
+
+  #ready(): void {
+    this.#send(new MessageWriter('Z').byte((this.#session?.status ?? 'I').charCodeAt(0)).finish());
+    this.#flush();
+  }
+
+  #error(error: unknown): void {
+    const e = error instanceof FlintError ? error : new FlintError(SqlState.internalError, `internal error: ${(error as Error)?.message ?? String(error)}`);
+    this.#send(errorMessage('E', 'ERROR', e));
+  }
+
+  /** An error that ends the connection (authentication). */
+  #fatal(error: FlintError): void {
+    this.#send(errorMessage('E', 'FATAL', error));
+    this.close();
+  }
+
+  #send(bytes: Uint8Array): void {
+    this.#out.push(bytes);
+  }
+
+  #flush(): void {
+    if (this.#out.length === 0) return;
+    const total = this.#out.reduce((n, b) => n + b.length, 0);
+    const joined = new Uint8Array(total);
+    let at = 0;
+    for (const b of this.#out) {
+      joined.set(b, at);
+      at += b.length;
+    }
+    this.#out = [];
+    this.#transport.write(joined);
+  }
+}
+
+function formatOf(formats: readonly number[], i: number): number {
+  if (formats.length === 0) return 0;
+  return formats.length === 1 ? formats[0]! : formats[i] ?? 0;
+}
+
+/** $n placeholders in a statement's text (Describe reports as many parameters as the text uses). */
+function countParams(text: string): number {
+  let most = 0;
+  for (const m of text.matchAll(/\$(\d+)/g)) most = Math.max(most, Number(m[1]));
+  return most;
+}
+
+/** ErrorResponse / NoticeResponse: severity, SQLSTATE, message and the optional fields. */
+function errorMessage(type: 'E' | 'N', severity: string, e: FlintError): Uint8Array {
+  const w = new MessageWriter(type);
+  w.byte(0x53).cstring(severity); // S
+  w.byte(0x56).cstring(severity); // V (not localized)
+  w.byte(0x43).cstring(e.code); // C
+  w.byte(0x4d).cstring(e.message); // M
+  if (e.detail !== undefined) w.byte(0x44).cstring(e.detail); // D
+  if (e.hint !== undefined) w.byte(0x48).cstring(e.hint); // H
+  if (e.position !== undefined) w.byte(0x50).cstring(String(e.position)); // P
+  if (e.constraint !== undefined) w.byte(0x6e).cstring(e.constraint); // n
+  w.byte(0);
+  return w.finish();
+}
+
+/** Binary format of a value, for the types drivers ask binary for. Others go as their text. */
+function encodeBinary(v: Value, type: SqlType): Uint8Array {
+  const buf = new DataView(new ArrayBuffer(8));
+  switch (type.id) {
+    case 'bool':
+      return Uint8Array.of(v === true ? 1 : 0);
+    case 'int2':
+      buf.setInt16(0, v as number);
+      return new Uint8Array(buf.buffer, 0, 2);
+    case 'int4':
+    case 'date':
+      // A date is days since 2000-01-01 on the wire; Flint keeps days since 1970-01-01.
+      buf.setInt32(0, type.id === 'date' ? (v as number) - 10957 : (v as number));
+      return new Uint8Array(buf.buffer, 0, 4);
+    case 'int8':
+      buf.setBigInt64(0, v as bigint);
+      return new Uint8Array(buf.buffer, 0, 8);
+    case 'timestamp':
+    case 'timestamptz':
+      // Microseconds since 2000-01-01.
+      buf.setBigInt64(0, (v as bigint) - 946_684_800_000_000n);
+      return new Uint8Array(buf.buffer, 0, 8);
+    case 'float4':
+      buf.setFloat32(0, v as number);
+      return new Uint8Array(buf.buffer, 0, 4);
+    case 'float8':
+      buf.setFloat64(0, v as number);
+      return new Uint8Array(buf.buffer, 0, 8);
+    case 'bytea':
+      return v as Uint8Array;
+    case 'uuid': {
+      const hex = (v as string).replace(/-/g, '');
+      return Uint8Array.from({ length: 16 }, (_, i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16));
+    }
+    default:
+      return encodeUtf8(formatText(v, type));
+  }
+}
+
+/** A binary parameter as a JS value the session converts to the parameter's type. */
+function decodeBinaryParam(bytes: Uint8Array, type: SqlType | undefined): unknown {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (type?.id) {
+    case 'bool':
+      return bytes[0] !== 0;
+    case 'int2':
+      return view.getInt16(0);
+    case 'int4':
+      return view.getInt32(0);
+    case 'int8':
+      return view.getBigInt64(0);
+    case 'float4':
+      return view.getFloat32(0);
+    case 'float8':
+      return view.getFloat64(0);
+    case 'bytea':
+    case undefined:
+      return bytes;
+    default:
+      return new TextDecoder().decode(bytes);
+  }
+}

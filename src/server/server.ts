@@ -1,0 +1,135 @@
+// The server: a TCP listener speaking the PostgreSQL protocol, one
+// Connection (and Session) per client, all on one Database.
+//
+//   const server = await FlintServer.start({ db, port: 5432, roles });
+//   server.url   // postgres://flint:PASSWORD@127.0.0.1:5432/flint
+//   await server.stop();
+//
+// Authentication: SCRAM-SHA-256 against the roles' verifiers; `trust` lets
+// loopback clients in without a password, and only when asked for. The
+// server refuses to listen beyond loopback without a password.
+
+import { createServer, type Server, type Socket } from 'node:net';
+import { FlintError, SqlState } from '../errors.ts';
+import type { Database } from '../db/database.ts';
+import { Connection, type ConnectionHost } from './connection.ts';
+import type { RoleStore } from './roles.ts';
+
+export interface ServerOptions {
+  readonly db: Database;
+  readonly host?: string;
+  /** 0 picks a free port (tests). */
+  readonly port?: number;
+  readonly roles: RoleStore;
+  /** Let loopback clients in without a password (never remote ones). */
+  readonly trustLoopback?: boolean;
+  /** Most clients at once; more are refused with 53300. Default 100. */
+  readonly maxConnections?: number;
+  readonly database?: string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith('127.');
+}
+
+export class FlintServer implements ConnectionHost {
+  readonly db: Database;
+  readonly serverVersion = '15.0 (Flint 0.1.0)';
+  readonly #server: Server;
+  readonly #options: ServerOptions;
+  readonly #connections = new Set<Connection>();
+  readonly #sockets = new Set<Socket>();
+  #port = 0;
+
+  private constructor(options: ServerOptions) {
+    this.db = options.db;
+    this.#options = options;
+    this.#server = createServer((socket) => this.#accept(socket));
+  }
+
+  static async start(options: ServerOptions): Promise<FlintServer> {
+    const host = options.host ?? '127.0.0.1';
+    if (!isLoopback(host) && !options.roles.hasPasswords()) {
+      throw new FlintError(SqlState.invalidAuthorizationSpecification, `refusing to listen on ${host} without a password: create a user with a password first`);
+    }
+    const server = new FlintServer(options);
+    await new Promise<void>((resolve, reject) => {
+      server.#server.once('error', reject);
+      server.#server.listen(options.port ?? 5432, host, () => {
+        server.#server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.#server.address();
+    server.#port = typeof address === 'object' && address !== null ? address.port : options.port ?? 5432;
+    return server;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get host(): string {
+    return this.#options.host ?? '127.0.0.1';
+  }
+
+  /** Connections open now. */
+  get connections(): number {
+    return this.#connections.size;
+  }
+
+  /** Stop listening, end every connection (their open transactions roll back). */
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.#server.close(() => resolve());
+      for (const c of [...this.#connections]) c.close();
+      for (const s of this.#sockets) s.destroy();
+    });
+  }
+
+  #accept(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.setNoDelay(true);
+    const remote = socket.remoteAddress ?? '';
+    const connection = new Connection(this, {
+      write: (bytes) => {
+        if (!socket.destroyed) socket.write(bytes);
+      },
+      end: () => socket.end(),
+      remoteIsLoopback: isLoopback(remote),
+    });
+    socket.on('data', (chunk: Buffer) => connection.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+    socket.on('close', () => {
+      this.#sockets.delete(socket);
+      connection.close();
+    });
+    socket.on('error', () => connection.close());
+  }
+
+  // ---- ConnectionHost -----------------------------------------------------------------
+
+  authFor(user: string, loopback: boolean): { kind: 'trust' } | { kind: 'scram'; verifier: string } | null {
+    const role = this.#options.roles.get(user);
+    if (loopback && this.#options.trustLoopback === true) return role === undefined ? null : { kind: 'trust' };
+    if (role === undefined || role.verifier === null) return null;
+    return { kind: 'scram', verifier: role.verifier };
+  }
+
+  register(connection: Connection): void {
+    const max = this.#options.maxConnections ?? 100;
+    if (this.#connections.size >= max) {
+      throw new FlintError(SqlState.tooManyConnections, 'sorry, too many clients already');
+    }
+    this.#connections.add(connection);
+  }
+
+  unregister(connection: Connection): void {
+    this.#connections.delete(connection);
+  }
+
+  cancel(processId: number, secretKey: number): void {
+    for (const c of this.#connections) if (c.processId === processId && c.secretKey === secretKey) c.requestCancel();
+  }
+}

@@ -1,0 +1,131 @@
+// The PostgreSQL protocol server driven by real clients: node-postgres
+// (extended protocol with parameters, simple query with several
+// statements) and postgres.js, with SCRAM-SHA-256 authentication, errors
+// with their SQLSTATE and fields, transactions per connection, and bad
+// input that ends one connection and leaves the server serving others.
+import { connect } from 'node:net';
+import pg from 'pg';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Database } from '../../src/db/database.ts';
+import { RoleStore } from '../../src/server/roles.ts';
+import { FlintServer } from '../../src/server/server.ts';
+
+let db: Database;
+let server: FlintServer;
+const PASSWORD = 'correct horse battery staple';
+
+function client(password = PASSWORD): pg.Client {
+  return new pg.Client({ host: '127.0.0.1', port: server.port, user: 'flint', password, database: 'flint' });
+}
+
+beforeAll(async () => {
+  db = Database.open(':memory:');
+  const roles = RoleStore.memory();
+  roles.set('flint', PASSWORD, true);
+  server = await FlintServer.start({ db, port: 0, roles });
+});
+
+afterAll(async () => {
+  await server.stop();
+  db.close();
+});
+
+describe('PostgreSQL protocol server', () => {
+  it('node-postgres: SCRAM login, DDL, parameters, typed results', async () => {
+    const c = client();
+    await c.connect();
+    await c.query('CREATE TABLE users (id int PRIMARY KEY, name text, score numeric(5,2), born date, active boolean, big bigint)');
+    await c.query('INSERT INTO users VALUES ($1, $2, $3, $4, $5, $6)', [1, 'ada', '12.50', '1815-12-10', true, '9007199254740993']);
+    await c.query('INSERT INTO users VALUES ($1, $2, NULL, NULL, $3, NULL)', [2, 'bob', false]);
+    const r = await c.query('SELECT id, name, score, born, active, big FROM users WHERE id = $1', [1]);
+    expect(r.rows).toEqual([{ id: 1, name: 'ada', score: '12.50', born: expect.any(Date), active: true, big: '9007199254740993' }]);
+    expect(r.fields.map((f) => f.dataTypeID)).toEqual([23, 25, 1700, 1082, 16, 20]);
+    const all = await c.query('SELECT name FROM users ORDER BY id');
+    expect(all.rows.map((x) => x.name)).toEqual(['ada', 'bob']);
+    expect(all.rowCount).toBe(2);
+    const ins = await c.query('INSERT INTO users (id, name) VALUES (3, $1) RETURNING id, upper(name) AS up', ['cy']);
+    expect(ins.rows).toEqual([{ id: 3, up: 'CY' }]);
+    expect(ins.command).toBe('INSERT');
+    await c.end();
+  });
+
+  it('simple query with several statements, and errors with SQLSTATE, detail and position', async () => {
+    const c = client();
+    await c.connect();
+    const results = await c.query('CREATE TABLE t (a int PRIMARY KEY); INSERT INTO t VALUES (1); SELECT a FROM t') as unknown as pg.QueryResult[];
+    expect(results.map((x) => x.command)).toEqual(['CREATE', 'INSERT', 'SELECT']);
+    expect(results[2]!.rows).toEqual([{ a: 1 }]);
+    const dup = await c.query('INSERT INTO t VALUES (1)').catch((e: unknown) => e as pg.DatabaseError);
+    expect(dup).toMatchObject({ code: '23505', message: 'duplicate key value violates unique constraint "t_pkey"', detail: 'Key (a)=(1) already exists.', constraint: 't_pkey' });
+    const syntax = await c.query('SELEC 1').catch((e: unknown) => e as pg.DatabaseError);
+    expect(syntax).toMatchObject({ code: '42601', position: '1' });
+    // The connection is still usable after errors.
+    expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await c.end();
+  });
+
+  it('each connection has its own transaction; a rollback undoes, a failed block needs ROLLBACK', async () => {
+    const a = client();
+    const b = client();
+    await a.connect();
+    await b.connect();
+    await a.query('CREATE TABLE acct (id int PRIMARY KEY, bal int)');
+    await a.query('INSERT INTO acct VALUES (1, 100)');
+    await a.query('BEGIN');
+    await a.query('UPDATE acct SET bal = 0 WHERE id = 1');
+    expect((await b.query('SELECT bal FROM acct')).rows).toEqual([{ bal: 100 }]);
+    await a.query('ROLLBACK');
+    expect((await b.query('SELECT bal FROM acct')).rows).toEqual([{ bal: 100 }]);
+    await b.query('BEGIN');
+    await b.query('SELECT 1/0').catch(() => undefined);
+    const failed = await b.query('SELECT 1').catch((e: unknown) => e as pg.DatabaseError);
+    expect(failed).toMatchObject({ code: '25P02' });
+    await b.query('ROLLBACK');
+    expect((await b.query('SELECT count(*)::int AS n FROM acct')).rows).toEqual([{ n: 1 }]);
+    await a.end();
+    await b.end();
+  });
+
+  // fetch_types: false until pg_catalog exists (postgres.js reads pg_type at connect otherwise).
+  it('postgres.js: tagged-template queries with parameters, and a transaction', async () => {
+    const sql = postgres({ host: '127.0.0.1', port: server.port, user: 'flint', password: PASSWORD, database: 'flint', max: 1, onnotice: () => {}, fetch_types: false });
+    await sql`CREATE TABLE items (id int PRIMARY KEY, label text)`;
+    await sql.begin(async (tx) => {
+      await tx`INSERT INTO items VALUES (${1}, ${'one'})`;
+      await tx`INSERT INTO items VALUES (${2}, ${'two'})`;
+    });
+    const rows = await sql`SELECT id, label FROM items WHERE id > ${0} ORDER BY id`;
+    expect(rows.map((r) => [r.id, r.label])).toEqual([[1, 'one'], [2, 'two']]);
+    await sql.end();
+  });
+
+  it('a wrong password or an unknown user is 28P01', async () => {
+    const bad = client('wrong');
+    const error = await bad.connect().catch((e: unknown) => e as pg.DatabaseError);
+    expect(error).toMatchObject({ code: '28P01' });
+    const nobody = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'nobody', password: 'x', database: 'flint' });
+    expect(await nobody.connect().catch((e: unknown) => e as pg.DatabaseError)).toMatchObject({ code: '28P01' });
+  });
+
+  it('garbage on a connection ends that connection only', async () => {
+    const garbage = await new Promise<Buffer>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1', () => socket.write(Buffer.from([0, 0, 0, 8, 0xde, 0xad, 0xbe, 0xef])));
+      const chunks: Buffer[] = [];
+      socket.on('data', (d) => chunks.push(d));
+      socket.on('close', () => resolve(Buffer.concat(chunks)));
+    });
+    expect(garbage[0]).toBe('E'.charCodeAt(0));
+    const huge = await new Promise<Buffer>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1', () => socket.write(Buffer.from([0x7f, 0xff, 0xff, 0xff])));
+      const chunks: Buffer[] = [];
+      socket.on('data', (d) => chunks.push(d));
+      socket.on('close', () => resolve(Buffer.concat(chunks)));
+    });
+    expect(huge.toString('latin1')).toContain('08P01');
+    const c = client();
+    await c.connect();
+    expect((await c.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
+    await c.end();
+  });
+});
