@@ -126,29 +126,70 @@ export class Session {
     return parsed.map((p) => this.run(p.statement, params));
   }
 
-  /** Run one parsed statement with parameters. */
+  /** Run one parsed statement with parameters. A commit waits for fdatasync here, blocking. */
   run(stmt: ast.Statement, params: readonly JsValue[] = [], paramTypes: (SqlType | undefined)[] = []): StatementResult {
+    const { result, commit } = this.#run(stmt, params, paramTypes);
+    if (commit !== null) this.#services.engine.commit(commit);
+    return result;
+  }
+
+  /**
+   * Run one statement, and wait for its commit without blocking: the commit
+   * of an autocommit statement, or COMMIT of a block, joins group commit
+   * (one fdatasync covers every commit waiting at that moment). The server
+   * runs every statement this way.
+   */
+  async runAsync(stmt: ast.Statement, params: readonly JsValue[] = [], paramTypes: (SqlType | undefined)[] = []): Promise<StatementResult> {
+    const { result, finish } = this.runDeferred(stmt, params, paramTypes);
+    await finish();
+    return result;
+  }
+
+  /**
+   * Run a statement now and leave its commit for later: `finish()` waits for
+   * it (group commit). The result must not be reported as done before
+   * finish() resolves. The server uses this to learn a portal's columns at
+   * Describe and report its completion at Execute.
+   */
+  runDeferred(stmt: ast.Statement, params: readonly JsValue[] = [], paramTypes: (SqlType | undefined)[] = []): { result: StatementResult; finish(): Promise<void> } {
+    if (stmt.kind === 'commit' && this.#explicit && !this.#failed) {
+      const commit = this.commitAsync();
+      commit.catch(() => {});
+      return { result: { command: 'COMMIT', columns: [], rows: [], rowCount: 0 }, finish: () => commit };
+    }
+    const { result, commit } = this.#run(stmt, params, paramTypes);
+    const engine = this.#services.engine;
+    if (commit === null) return { result, finish: () => Promise.resolve() };
+    const committed = engine.commitAsync(commit);
+    // Whoever calls finish() sees a failure; nobody calling it must not crash the process.
+    committed.catch(() => {});
+    return { result, finish: () => committed };
+  }
+
+  /** Run a statement; an autocommit statement's transaction comes back to be committed by the caller. */
+  #run(stmt: ast.Statement, params: readonly JsValue[], paramTypes: (SqlType | undefined)[]): { result: StatementResult; commit: Transaction | null } {
+    const done = (result: StatementResult) => ({ result, commit: null });
     switch (stmt.kind) {
       case 'begin':
-        return this.#begin(stmt.start === true ? 'START TRANSACTION' : 'BEGIN');
+        return done(this.#begin(stmt.start === true ? 'START TRANSACTION' : 'BEGIN'));
       case 'commit':
-        return this.#commit();
+        return done(this.#commit());
       case 'rollback':
-        return this.#rollback();
+        return done(this.#rollback());
       case 'set':
-        return this.#set(stmt);
+        return done(this.#set(stmt));
       case 'show':
-        return this.#show(stmt);
+        return done(this.#show(stmt));
       case 'reset':
         if (stmt.name === 'all') for (const [k, v] of Object.entries(DEFAULT_SETTINGS)) this.settings.set(k, v);
         else this.settings.set(stmt.name, DEFAULT_SETTINGS[stmt.name] ?? '');
-        return { command: 'RESET', columns: [], rows: [], rowCount: 0 };
+        return done({ command: 'RESET', columns: [], rows: [], rowCount: 0 });
       case 'savepoint':
-        return this.#savepoint(stmt);
+        return done(this.#savepoint(stmt));
       case 'releaseSavepoint':
-        return this.#release(stmt);
+        return done(this.#release(stmt));
       case 'rollbackToSavepoint':
-        return this.#rollbackTo(stmt);
+        return done(this.#rollbackTo(stmt));
     }
     if (this.#failed) {
       throw new FlintError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
@@ -184,8 +225,12 @@ export class Session {
         checkInterrupt: () => {},
       });
       engine.catalogTxn = outerCatalogTxn;
-      if (autocommit) this.#finishAutocommit();
-      return result;
+      if (!autocommit) return { result, commit: null };
+      // The statement's own transaction: the caller commits it (run: now; runAsync: with group commit).
+      const commit = this.#txn;
+      this.#txn = null;
+      this.#open = false;
+      return { result, commit };
     } catch (error) {
       engine.catalogTxn = outerCatalogTxn;
       if (autocommit) this.#abort();

@@ -66,6 +66,8 @@ interface Portal {
   readonly resultFormats: number[];
   /** Run at Describe or at the first Execute; rows are then handed out in Execute-sized pieces. */
   result: StatementResult | null;
+  /** Waits for the statement's commit (group commit): awaited before CommandComplete. */
+  finish: (() => Promise<void>) | null;
   sent: number;
 }
 
@@ -100,16 +102,37 @@ export class Connection {
     return this.#user;
   }
 
-  /** Bytes from the client. */
+  /**
+   * Bytes from the client. Messages are handled one after another; a
+   * statement's commit is awaited (group commit with other connections)
+   * before the next message of this connection is looked at.
+   */
   receive(chunk: Uint8Array): void {
     if (this.#phase === 'closed') return;
+    this.#reader.push(chunk);
+    if (!this.#pumping) void this.#pump();
+  }
+
+  #pumping = false;
+
+  async #pump(): Promise<void> {
+    this.#pumping = true;
     try {
-      this.#reader.push(chunk);
-      for (let m = this.#reader.next(); m !== null && !this.#closed; m = this.#reader.next()) this.#handle(m);
+      for (;;) {
+        const m = this.#reader.next();
+        if (m === null || this.#closed) break;
+        const pending = this.#handle(m);
+        if (pending !== undefined) {
+          this.#flush();
+          await pending;
+        }
+      }
     } catch (error) {
       // Bad framing or a message out of place: say why, then hang up.
       this.#error(error instanceof FlintError ? error : protocolError(String((error as Error).message ?? error)));
       this.close();
+    } finally {
+      this.#pumping = false;
     }
     this.#flush();
   }
@@ -138,7 +161,8 @@ export class Connection {
 
   // ---- messages -----------------------------------------------------------------------
 
-  #handle(m: Message): void {
+  /** Handle one message; a promise when it waits for a commit. */
+  #handle(m: Message): Promise<void> | undefined {
     switch (this.#phase) {
       case 'startup':
         this.#startup(m);
@@ -156,8 +180,7 @@ export class Connection {
     if (this.#skipToSync && m.type !== 'S' && m.type !== 'X') return;
     switch (m.type) {
       case 'Q':
-        this.#simpleQuery(new BodyReader(m.body).cstring());
-        return;
+        return this.#simpleQuery(new BodyReader(m.body).cstring());
       case 'P':
         this.#extended(() => this.#parse(new BodyReader(m.body)));
         return;
@@ -168,8 +191,7 @@ export class Connection {
         this.#extended(() => this.#describe(new BodyReader(m.body)));
         return;
       case 'E':
-        this.#extended(() => this.#execute(new BodyReader(m.body)));
-        return;
+        return this.#extendedAsync(() => this.#execute(new BodyReader(m.body)));
       case 'C':
         this.#extended(() => this.#closeObject(new BodyReader(m.body)));
         return;
@@ -291,7 +313,7 @@ export class Connection {
 
   // ---- simple query --------------------------------------------------------------------
 
-  #simpleQuery(sql: string): void {
+  async #simpleQuery(sql: string): Promise<void> {
     const session = this.#session!;
     this.#canceled = false;
     let parsed: ReturnType<Session['parse']>;
@@ -305,7 +327,7 @@ export class Connection {
     if (parsed.length === 0) this.#send(emptyMessage('I'));
     for (const p of parsed) {
       try {
-        const result = session.run(p.statement);
+        const result = await session.runAsync(p.statement);
         this.#sendResult(result, [], true);
       } catch (error) {
         this.#error(error);
@@ -316,6 +338,16 @@ export class Connection {
   }
 
   // ---- extended query --------------------------------------------------------------------
+
+  async #extendedAsync(step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      if (error instanceof FlintError && error.code === SqlState.protocolViolation) throw error;
+      this.#error(error);
+      this.#skipToSync = true;
+    }
+  }
 
   #extended(step: () => void): void {
     try {
@@ -365,7 +397,7 @@ export class Connection {
     const resultCount = r.int16();
     const resultFormats: number[] = [];
     for (let i = 0; i < resultCount; i++) resultFormats.push(r.int16());
-    this.#portals.set(portalName, { prepared, params, resultFormats, result: null, sent: 0 });
+    this.#portals.set(portalName, { prepared, params, resultFormats, result: null, finish: null, sent: 0 });
     this.#send(emptyMessage('2'));
   }
 
@@ -386,11 +418,12 @@ export class Connection {
     const portal = this.#portals.get(name);
     if (portal === undefined) throw new FlintError('34000', `portal "${name}" does not exist`);
     // The columns of a portal are what it returns: run it now and hand the rows out at Execute.
-    portal.result ??= this.#runPortal(portal);
-    this.#sendDescription(portal.result.columns.length === 0 ? null : portal.result.columns, portal.resultFormats);
+    if (portal.result === null) this.#runPortal(portal);
+    const columns = portal.result!.columns;
+    this.#sendDescription(columns.length === 0 ? null : columns, portal.resultFormats);
   }
 
-  #execute(r: BodyReader): void {
+  async #execute(r: BodyReader): Promise<void> {
     const name = r.cstring();
     const maxRows = r.int32();
     const portal = this.#portals.get(name);
@@ -399,8 +432,8 @@ export class Connection {
       this.#send(emptyMessage('I'));
       return;
     }
-    portal.result ??= this.#runPortal(portal);
-    const result = portal.result;
+    if (portal.result === null) this.#runPortal(portal);
+    const result = portal.result!;
     const end = maxRows > 0 ? Math.min(result.rows.length, portal.sent + maxRows) : result.rows.length;
     this.#sendRows(result, portal.resultFormats, portal.sent, end);
     portal.sent = end;
@@ -408,12 +441,19 @@ export class Connection {
       this.#send(emptyMessage('s')); // PortalSuspended
       return;
     }
+    // Done only once its commit is durable (group commit with other connections).
+    const finish = portal.finish;
+    portal.finish = null;
+    if (finish !== null) await finish();
     this.#send(new MessageWriter('C').cstring(result.command).finish());
   }
 
-  #runPortal(portal: Portal): StatementResult {
+  /** Run a portal's statement; its commit is awaited at Execute (Describe may run it first, to learn its columns). */
+  #runPortal(portal: Portal): void {
     this.#canceled = false;
-    return this.#session!.run(portal.prepared.statement!, portal.params as never[], portal.prepared.paramTypes);
+    const { result, finish } = this.#session!.runDeferred(portal.prepared.statement!, portal.params as never[], portal.prepared.paramTypes);
+    portal.result = result;
+    portal.finish = finish;
   }
 
   #closeObject(r: BodyReader): void {
