@@ -167,14 +167,9 @@ export class BTree {
   find<T>(key: Uint8Array, reader: ValueReader<T>): T | undefined {
     if (key.length < 1 || key.length > MAX_KEY_SIZE) return undefined;
     const s = this.#s;
-    s.refresh();
-    s.u8.set(key, s.keyPtr);
-    const leafId = s.descend(s.keyPtr, key.length, 0);
-    const frame = s.pin(leafId);
+    this.#searchLeaf(key);
+    const { leafId, frame, node, r } = this.#found;
     try {
-      const node = s.node(frame, leafId);
-      s.checkNode(node, leafId, 0);
-      const r = s.kernels.nodeSearch(node, s.keyPtr, key.length);
       if ((r & 1) === 0) return undefined;
       const packed = s.kernels.nodeValue(node, r >>> 1);
       if (packed < 0) throw s.corrupt(leafId, 'bad leaf entry');
@@ -240,7 +235,8 @@ export class BTree {
     checkValue(value);
     const s = this.#s;
     const k = s.kernels;
-    const { leafId, frame, node, r } = this.#searchLeaf(key);
+    this.#searchLeaf(key);
+    const { leafId, frame, node, r } = this.#found;
     try {
       if ((r & 1) !== 0) return false;
       if (this.#fits(node, leafId, 2 + key.length + value.length)) {
@@ -265,7 +261,8 @@ export class BTree {
     checkValue(value);
     const s = this.#s;
     const k = s.kernels;
-    const { leafId, frame, node, r } = this.#searchLeaf(key);
+    this.#searchLeaf(key);
+    const { leafId, frame, node, r } = this.#found;
     try {
       if ((r & 1) === 0) return false;
       const packed = k.nodeValue(node, r >>> 1);
@@ -298,7 +295,8 @@ export class BTree {
     if (key.length < 1 || key.length > MAX_KEY_SIZE) return false;
     const s = this.#s;
     const k = s.kernels;
-    const { leafId, frame, node, r } = this.#searchLeaf(key);
+    this.#searchLeaf(key);
+    const { leafId, frame, node, r } = this.#found;
     try {
       if ((r & 1) === 0) return false;
       const pos = r >>> 1;
@@ -333,7 +331,7 @@ export class BTree {
    * search it: the leaf pinned (the caller unpins `frame`), and the
    * nodeSearch result r = (position << 1) | found.
    */
-  #searchLeaf(key: Uint8Array): { leafId: number; frame: number; node: number; r: number } {
+  #searchLeaf(key: Uint8Array): void {
     const s = this.#s;
     s.refresh();
     s.u8.set(key, s.keyPtr);
@@ -342,12 +340,19 @@ export class BTree {
     try {
       const node = s.node(frame, leafId);
       s.checkNode(node, leafId, 0);
-      return { leafId, frame, node, r: s.kernels.nodeSearch(node, s.keyPtr, key.length) };
+      const found = this.#found;
+      found.leafId = leafId;
+      found.frame = frame;
+      found.node = node;
+      found.r = s.kernels.nodeSearch(node, s.keyPtr, key.length);
     } catch (error) {
       s.unpin(frame);
       throw error;
     }
   }
+
+  /** What #searchLeaf found, in one reused object: point lookups allocate nothing. */
+  readonly #found = { leafId: 0, frame: 0, node: 0, r: 0 };
 
   // ---- small records -------------------------------------------------------------------
 
