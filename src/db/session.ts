@@ -222,7 +222,7 @@ export class Session {
         state: this.#services.state,
         session: this.#sequences,
         indexScans: this.settings.get('enable_indexscan') !== 'off',
-        checkInterrupt: () => {},
+        checkInterrupt: this.#interruptCheck(),
       });
       engine.catalogTxn = outerCatalogTxn;
       if (!autocommit) return { result, commit: null };
@@ -268,6 +268,21 @@ export class Session {
     } finally {
       engine.catalogTxn = outer;
     }
+  }
+
+  /**
+   * The executor calls this every few thousand rows: past statement_timeout
+   * (milliseconds, 0 = none) the statement fails with 57014, as PostgreSQL's
+   * does, and its transaction (or block) is rolled back or failed as for any
+   * error.
+   */
+  #interruptCheck(): () => void {
+    const timeout = parseTimeout(this.settings.get('statement_timeout') ?? '0');
+    if (timeout === 0) return () => {};
+    const deadline = performance.now() + timeout;
+    return () => {
+      if (performance.now() > deadline) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to statement timeout');
+    };
   }
 
   #zone: { setting: string; zone: TimeZone } = { setting: 'UTC', zone: UTC };
@@ -415,6 +430,11 @@ export class Session {
         throw error;
       }
     }
+    if (stmt.name === 'statement_timeout') {
+      if (parseTimeout(value) < 0) throw new FlintError(SqlState.invalidParameterValue, `invalid value for parameter "statement_timeout": "${value}"`, { position: stmt.pos + 1 });
+      this.settings.set(stmt.name, value);
+      return { command: 'SET', columns: [], rows: [], rowCount: 0 };
+    }
     if (stmt.name === 'enable_indexscan') {
       const b = booleanSetting(value);
       if (b === null) throw new FlintError(SqlState.invalidParameterValue, `parameter "enable_indexscan" requires a Boolean value`, { position: stmt.pos + 1 });
@@ -450,4 +470,12 @@ function booleanSetting(value: string): boolean | null {
   if (['on', 'true', 'yes', '1', 't', 'y'].includes(v)) return true;
   if (['off', 'false', 'no', '0', 'f', 'n'].includes(v)) return false;
   return null;
+}
+
+/** A timeout setting in milliseconds: a number (ms) or with a unit (ms, s, min, h); -1 if invalid. */
+function parseTimeout(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|h)?\s*$/i.exec(value);
+  if (m === null) return -1;
+  const scale: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 };
+  return Math.round(Number(m[1]) * scale[(m[2] ?? 'ms').toLowerCase()]!);
 }
