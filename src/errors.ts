@@ -59,6 +59,7 @@ export const SqlState = {
   uniqueViolation: '23505',
   undefinedObject: '42704',
   protocolViolation: '08P01',
+  badCopyFileFormat: '22P04',
   invalidAuthorizationSpecification: '28000',
   invalidPassword: '28P01',
   queryCanceled: '57014',

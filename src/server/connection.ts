@@ -32,6 +32,7 @@ import {
   BodyReader, CANCEL_REQUEST_CODE, emptyMessage, encodeUtf8, GSSENC_REQUEST_CODE, MessageReader, MessageWriter, protocolError,
   PROTOCOL_VERSION_3, SSL_REQUEST_CODE, type Message,
 } from './protocol.ts';
+import { CopyParser, copyFormat, formatCopyRow } from './copy.ts';
 import { ScramExchange, parseVerifier } from './scram.ts';
 import { typeForOid, typeModifier, wireType } from './types.ts';
 
@@ -71,7 +72,23 @@ interface Portal {
   sent: number;
 }
 
-type Phase = 'startup' | 'sasl-initial' | 'sasl-continue' | 'ready' | 'closed';
+type Phase = 'startup' | 'sasl-initial' | 'sasl-continue' | 'ready' | 'copy-in' | 'closed';
+
+/** A COPY FROM STDIN taking rows: what to insert with, and the rest of the simple query to run after it. */
+interface CopyIn {
+  readonly parser: CopyParser;
+  /** Streaming, so a character split across two CopyData messages decodes whole; fatal, so bad UTF-8 is an error. */
+  readonly decoder: InstanceType<typeof TextDecoder>;
+  readonly insert: ast.Statement;
+  readonly paramTypes: (SqlType | undefined)[];
+  readonly columns: number;
+  /** The COPY began the transaction (it was not in a block): it commits or rolls back at the end. */
+  readonly ownTransaction: boolean;
+  rows: number;
+  error: unknown;
+  /** Simple query: the statements after the COPY. Extended query (null): Sync follows instead. */
+  readonly rest: ReturnType<Session['parse']> | null;
+}
 
 let nextProcessId = 1000;
 
@@ -174,6 +191,8 @@ export class Connection {
         return;
       case 'ready':
         break;
+      case 'copy-in':
+        return this.#copyMessage(m);
       default:
         return;
     }
@@ -205,6 +224,12 @@ export class Connection {
         return;
       case 'X':
         this.close();
+        return;
+      case 'd':
+      case 'c':
+      case 'f':
+        // Copy messages outside COPY: ignored, as PostgreSQL does (a client may
+        // still be sending data for a COPY that already ended or failed).
         return;
       default:
         throw protocolError(`invalid frontend message type '${m.type}'`);
@@ -325,9 +350,24 @@ export class Connection {
       return;
     }
     if (parsed.length === 0) this.#send(emptyMessage('I'));
-    for (const p of parsed) {
+    await this.#runStatements(parsed);
+  }
+
+  /** The statements of a simple query, in order, then ReadyForQuery (or a pause for COPY FROM STDIN's data). */
+  async #runStatements(parsed: ReturnType<Session['parse']>): Promise<void> {
+    const session = this.#session!;
+    for (let i = 0; i < parsed.length; i++) {
+      const statement = parsed[i]!.statement;
       try {
-        const result = await session.runAsync(p.statement);
+        if (statement.kind === 'copy') {
+          if (statement.direction === 'from') {
+            this.#startCopyIn(statement, parsed.slice(i + 1));
+            return; // resumed by CopyDone / CopyFail
+          }
+          await this.#copyOut(statement);
+          continue;
+        }
+        const result = await session.runAsync(statement);
         this.#sendResult(result, [], true);
       } catch (error) {
         this.#error(error);
@@ -335,6 +375,141 @@ export class Connection {
       }
     }
     this.#ready();
+  }
+
+  // ---- COPY -------------------------------------------------------------------------------
+
+  async #copyOut(stmt: ast.Copy): Promise<void> {
+    if (!stmt.stdio) throw new FlintError(SqlState.featureNotSupported, 'COPY to a server file is not supported; use COPY ... TO STDOUT (psql: \\copy)');
+    const format = copyFormat(stmt);
+    const source = stmt.query ?? this.#session!.parse(`SELECT ${stmt.columns === null ? '*' : stmt.columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(stmt.table!.name)}`)[0]!.statement;
+    if (source.kind !== 'query') throw new FlintError(SqlState.featureNotSupported, 'COPY of an INSERT, UPDATE or DELETE is not supported yet');
+    const result = await this.#session!.runAsync(source);
+    const header = new MessageWriter('H').byte(0).int16(result.columns.length);
+    for (let i = 0; i < result.columns.length; i++) header.int16(0);
+    this.#send(header.finish());
+    const context = { timeZone: this.#session!.timeZone } as EvalContext;
+    if (format.header) this.#send(new MessageWriter('d').raw(encodeUtf8(formatCopyRow(result.columns.map((c) => c.name), format))).finish());
+    for (const row of result.rows) {
+      const values = result.columns.map((c, i) => {
+        const v = row[i] as RuntimeValue | undefined;
+        return v === null || v === undefined ? null : formatText(v as Value, c.type, context);
+      });
+      this.#send(new MessageWriter('d').raw(encodeUtf8(formatCopyRow(values, format))).finish());
+    }
+    this.#send(emptyMessage('c'));
+    this.#send(new MessageWriter('C').cstring(`COPY ${result.rows.length}`).finish());
+  }
+
+  #copyIn: CopyIn | null = null;
+
+  #startCopyIn(stmt: ast.Copy, rest: ReturnType<Session['parse']> | null): void {
+    if (!stmt.stdio) throw new FlintError(SqlState.featureNotSupported, 'COPY from a server file is not supported; use COPY ... FROM STDIN (psql: \\copy)');
+    if (stmt.table === null) throw new FlintError(SqlState.syntaxError, 'COPY FROM needs a table');
+    if (stmt.where !== null) throw new FlintError(SqlState.featureNotSupported, 'COPY FROM ... WHERE is not supported yet');
+    const format = copyFormat(stmt);
+    const session = this.#session!;
+    // The table's columns as this session sees them (it may have created the table in its open block).
+    const all = session.describe(session.parse(`SELECT * FROM ${quoteIdent(stmt.table.name)}`)[0]!.statement, []) ?? [];
+    const names = stmt.columns?.map((c) => c.name) ?? all.map((c) => c.name);
+    const insertSql = `INSERT INTO ${quoteIdent(stmt.table.name)} (${names.map(quoteIdent).join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`;
+    const insert = session.parse(insertSql)[0]!.statement;
+    const ownTransaction = !session.inTransaction;
+    if (ownTransaction) session.run(session.parse('BEGIN')[0]!.statement);
+    this.#copyIn = { parser: new CopyParser(format), decoder: new TextDecoder('utf-8', { fatal: true }), insert, paramTypes: [], columns: names.length, ownTransaction, rows: 0, error: null, rest };
+    this.#phase = 'copy-in';
+    const w = new MessageWriter('G').byte(0).int16(names.length);
+    for (let i = 0; i < names.length; i++) w.int16(0);
+    this.#send(w.finish());
+    this.#flush();
+  }
+
+  /** A message while COPY FROM STDIN takes data: CopyData, CopyDone, CopyFail (Flush and Sync are ignored). */
+  #copyMessage(m: Message): Promise<void> | undefined {
+    const copy = this.#copyIn!;
+    switch (m.type) {
+      case 'd':
+        if (copy.error === null) {
+          try {
+            this.#insertRows(copy, copy.parser.push(decodeCopyData(copy.decoder, m.body, true)));
+          } catch (error) {
+            this.#copyFailed(copy, error);
+          }
+        }
+        return undefined;
+      case 'c':
+        if (copy.error === null) {
+          try {
+            decodeCopyData(copy.decoder, new Uint8Array(0), false);
+            this.#insertRows(copy, copy.parser.finish());
+          } catch (error) {
+            this.#copyFailed(copy, error);
+          }
+        }
+        return this.#copyIn === null ? undefined : this.#endCopy(null);
+      case 'f':
+        return this.#endCopy(new FlintError(SqlState.queryCanceled, `COPY from stdin failed: ${new BodyReader(m.body).cstring()}`));
+      case 'H':
+      case 'S':
+        return undefined;
+      default:
+        throw protocolError(`unexpected message type '${m.type}' during COPY from stdin`);
+    }
+  }
+
+  #insertRows(copy: CopyIn, rows: (string | null)[][]): void {
+    const session = this.#session!;
+    for (const row of rows) {
+      if (row.length !== copy.columns) {
+        throw new FlintError(SqlState.badCopyFileFormat, row.length < copy.columns ? `missing data for column ${row.length + 1}` : 'extra data after last expected column');
+      }
+      session.run(copy.insert, row, copy.paramTypes);
+      copy.rows++;
+    }
+  }
+
+  /**
+   * A row failed: report it at once, as PostgreSQL does (clients stop
+   * sending on an ErrorResponse), undo the COPY, and ignore the rest of the
+   * data until CopyDone or CopyFail.
+   */
+  #copyFailed(copy: CopyIn, error: unknown): void {
+    copy.error = error;
+    const session = this.#session!;
+    if (copy.ownTransaction) session.run(session.parse('ROLLBACK')[0]!.statement);
+    this.#error(error);
+    // Copy mode ends now: the client's further CopyData, CopyDone or CopyFail are dropped.
+    this.#copyIn = null;
+    this.#phase = 'ready';
+    if (copy.rest === null) this.#skipToSync = true;
+    else this.#ready();
+    this.#flush();
+  }
+
+  async #endCopy(failure: FlintError | null): Promise<void> {
+    const copy = this.#copyIn!;
+    this.#copyIn = null;
+    this.#phase = 'ready';
+    const session = this.#session!;
+    const error = failure;
+    const fail = (e: unknown) => {
+      this.#error(e);
+      if (copy.rest === null) this.#skipToSync = true;
+      else this.#ready();
+    };
+    if (error !== null) {
+      if (copy.ownTransaction) session.run(session.parse('ROLLBACK')[0]!.statement);
+      fail(error);
+      return;
+    }
+    try {
+      if (copy.ownTransaction) await session.runAsync(session.parse('COMMIT')[0]!.statement);
+      this.#send(new MessageWriter('C').cstring(`COPY ${copy.rows}`).finish());
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    if (copy.rest !== null) await this.#runStatements(copy.rest);
   }
 
   // ---- extended query --------------------------------------------------------------------
@@ -417,6 +592,11 @@ export class Connection {
     }
     const portal = this.#portals.get(name);
     if (portal === undefined) throw new FlintError('34000', `portal "${name}" does not exist`);
+    // COPY sends its rows (or takes them) in CopyData messages, not DataRows.
+    if (portal.prepared.statement?.kind === 'copy') {
+      this.#send(emptyMessage('n'));
+      return;
+    }
     // The columns of a portal are what it returns: run it now and hand the rows out at Execute.
     if (portal.result === null) this.#runPortal(portal);
     const columns = portal.result!.columns;
@@ -430,6 +610,12 @@ export class Connection {
     if (portal === undefined) throw new FlintError('34000', `portal "${name}" does not exist`);
     if (portal.prepared.statement === null) {
       this.#send(emptyMessage('I'));
+      return;
+    }
+    const statement = portal.prepared.statement;
+    if (statement.kind === 'copy') {
+      if (statement.direction === 'from') this.#startCopyIn(statement, null);
+      else await this.#copyOut(statement);
       return;
     }
     if (portal.result === null) this.#runPortal(portal);
@@ -627,5 +813,19 @@ function decodeBinaryParam(bytes: Uint8Array, type: SqlType | undefined): unknow
       return bytes;
     default:
       return new TextDecoder().decode(bytes);
+  }
+}
+
+/** An identifier quoted for SQL text. */
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** CopyData bytes as text; invalid UTF-8 is 22021 like PostgreSQL's. */
+function decodeCopyData(decoder: InstanceType<typeof TextDecoder>, bytes: Uint8Array, more: boolean): string {
+  try {
+    return decoder.decode(bytes, { stream: more });
+  } catch {
+    throw new FlintError(SqlState.characterNotInRepertoire, 'invalid byte sequence for encoding "UTF8"');
   }
 }

@@ -3,6 +3,7 @@
 // statements) and postgres.js, with SCRAM-SHA-256 authentication, errors
 // with their SQLSTATE and fields, transactions per connection, and bad
 // input that ends one connection and leaves the server serving others.
+import { spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import pg from 'pg';
 import postgres from 'postgres';
@@ -14,6 +15,7 @@ import { FlintServer } from '../../src/server/server.ts';
 let db: Database;
 let server: FlintServer;
 const PASSWORD = 'correct horse battery staple';
+const havePsql = spawnSync('psql', ['--version']).status === 0;
 
 function client(password = PASSWORD): pg.Client {
   return new pg.Client({ host: '127.0.0.1', port: server.port, user: 'flint', password, database: 'flint' });
@@ -167,5 +169,66 @@ describe('PostgreSQL protocol server on a file database', () => {
       fileDb.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('COPY over the protocol', () => {
+  it('COPY FROM STDIN (text and csv) and COPY TO STDOUT through postgres.js streams; a bad row inserts nothing', { timeout: 30_000 }, async () => {
+    const { pipeline } = await import('node:stream/promises');
+    const { Readable } = await import('node:stream');
+    const sql = postgres({ host: '127.0.0.1', port: server.port, user: 'flint', password: PASSWORD, database: 'flint', max: 1, onnotice: () => {}, fetch_types: false });
+    await sql`CREATE TABLE copied (id int PRIMARY KEY, name text, note text)`;
+    await pipeline(Readable.from(['1\tada\t\\N\n2\tb\\tob\tline\\nbreak\n', '3\tcy\tx\n']), await sql`COPY copied FROM STDIN`.writable());
+    await pipeline(Readable.from(['id,name\n10,"a, b",\n11,"say ""hi""",""\n']), await sql`COPY copied (id, name, note) FROM STDIN WITH (FORMAT csv, HEADER)`.writable());
+    // A character split across two CopyData messages.
+    const utf8 = Buffer.from('12\tnaïve\t\\N\n');
+    const cut = utf8.indexOf(0xc3) + 1;
+    await pipeline(Readable.from([utf8.subarray(0, cut), utf8.subarray(cut)]), await sql`COPY copied FROM STDIN`.writable());
+    expect((await sql`SELECT name FROM copied WHERE id = 12`)[0]!.name).toBe('naïve');
+    await sql`DELETE FROM copied WHERE id = 12`;
+    const rows = await sql`SELECT id, name, note FROM copied ORDER BY id`;
+    expect(rows.map((r) => [r.id, r.name, r.note])).toEqual([
+      [1, 'ada', null], [2, 'b\tob', 'line\nbreak'], [3, 'cy', 'x'], [10, 'a, b', null], [11, 'say "hi"', ''],
+    ]);
+    // (A failing COPY is tested with psql below: postgres.js's writable never
+    // settles when the server rejects the data, against PostgreSQL too.)
+    const chunks: string[] = [];
+    for await (const chunk of await sql`COPY (SELECT id, name, note FROM copied WHERE id < 3 ORDER BY id) TO STDOUT`.readable()) chunks.push(String(chunk));
+    expect(chunks.join('')).toBe('1\tada\t\\N\n2\tb\\tob\tline\\nbreak\n');
+    const csv: string[] = [];
+    for await (const chunk of await sql`COPY copied TO STDOUT WITH (FORMAT csv, HEADER)`.readable()) csv.push(String(chunk));
+    expect(csv.join('').split('\n').slice(0, 2)).toEqual(['id,name,note', '1,ada,']);
+    await sql.end();
+  });
+});
+
+describe.skipIf(!havePsql)('COPY through psql', () => {
+  // Asynchronous: the server runs in this process, so a spawnSync would block it.
+  const psql = (args: string[], input = '') => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn('psql', [`postgresql://flint@127.0.0.1:${server.port}/flint`, '-X', '-At', '-v', 'ON_ERROR_STOP=1', ...args], { env: { ...process.env, PGPASSWORD: PASSWORD } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => { stdout += String(b); });
+    child.stderr.on('data', (b: Buffer) => { stderr += String(b); });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input);
+  });
+
+  it('\\copy in and out; a bad row fails the whole COPY with its SQLSTATE and the session goes on', { timeout: 30_000 }, async () => {
+    expect((await psql(['-c', 'CREATE TABLE pc (id int PRIMARY KEY, v text)'])).status).toBe(0);
+    const ok = await psql(['-c', '\\copy pc from pstdin with (format csv)'], '1,one\n2,"two, too"\n');
+    expect(ok.stdout.trim()).toBe('COPY 2');
+    const dup = await psql(['-c', '\\copy pc from pstdin'], '3\tthree\n1\tagain\n');
+    expect(dup.status).not.toBe(0);
+    expect(dup.stderr).toContain('duplicate key value violates unique constraint "pc_pkey"');
+    const short = await psql(['-c', '\\copy pc from pstdin'], '4\n');
+    expect(short.stderr).toContain('missing data for column');
+    // Inside a transaction block the failed COPY aborts the block; the connection keeps serving.
+    const block = await psql(['-v', 'ON_ERROR_STOP=0', '-c', 'BEGIN', '-c', '\\copy pc from pstdin', '-c', 'SELECT 1', '-c', 'ROLLBACK', '-c', 'SELECT count(*) FROM pc'], '5\tfive\n5\tfive\n');
+    expect(block.stderr).toContain('current transaction is aborted');
+    expect(block.stdout.trim().split('\n')).toEqual(['BEGIN', 'ROLLBACK', '2']);
+    const out = await psql(['-c', '\\copy (SELECT id, v FROM pc ORDER BY id) to pstdout with (format csv, header)']);
+    expect(out.stdout).toBe('id,v\n1,one\n2,"two, too"\n');
   });
 });
