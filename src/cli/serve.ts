@@ -20,6 +20,14 @@ export interface ServeOptions {
   readonly password?: string;
   /** Let loopback clients in without a password. */
   readonly trust?: boolean;
+  /** Most clients at once (53300 beyond); default 100. */
+  readonly maxConnections?: number;
+  /** Serve Prometheus metrics on this port (GET /metrics), at metricsHost (default 127.0.0.1). */
+  readonly metricsPort?: number;
+  readonly metricsHost?: string;
+  /** Server-wide defaults of idle_in_transaction_session_timeout and idle_session_timeout (SET syntax: '30s', ms). */
+  readonly idleInTransactionTimeout?: string;
+  readonly idleSessionTimeout?: string;
 }
 
 export async function runServe(options: ServeOptions, print: (line: string) => void = console.log): Promise<FlintServer> {
@@ -35,7 +43,14 @@ export async function runServe(options: ServeOptions, print: (line: string) => v
   }
   let server: FlintServer;
   try {
-    server = await FlintServer.start({ db, host: options.host, port: options.port, roles, trustLoopback: options.trust === true });
+    const sessionSettings: Record<string, string> = {};
+    if (options.idleInTransactionTimeout !== undefined) sessionSettings['idle_in_transaction_session_timeout'] = options.idleInTransactionTimeout;
+    if (options.idleSessionTimeout !== undefined) sessionSettings['idle_session_timeout'] = options.idleSessionTimeout;
+    server = await FlintServer.start({
+      db, host: options.host, port: options.port, roles, trustLoopback: options.trust === true, sessionSettings,
+      ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+      ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort, metricsHost: options.metricsHost ?? '127.0.0.1' }),
+    });
   } catch (error) {
     db.close();
     throw error;
@@ -44,6 +59,7 @@ export async function runServe(options: ServeOptions, print: (line: string) => v
   const secret = password === undefined ? 'PASSWORD' : encodeURIComponent(password);
   print(`postgres://${encodeURIComponent(options.user)}:${secret}@${host}:${server.port}/flint`);
   print(`Flint is serving ${options.data} on ${host}:${server.port}${password === undefined ? ` (the password of "${options.user}" was set earlier; --password sets a new one)` : ''}`);
+  if (server.metricsPort !== null) print(`metrics: http://${hostForUrl(options.metricsHost ?? '127.0.0.1')}:${server.metricsPort}/metrics`);
   const stop = async () => {
     await server.stop();
     db.close();
@@ -61,4 +77,8 @@ export async function runServe(options: ServeOptions, print: (line: string) => v
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return server;
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -40,6 +40,9 @@ const DEFAULT_SETTINGS: Record<string, string> = {
   search_path: '"$user", public',
   application_name: '',
   statement_timeout: '0',
+  // The server ends a session idle this long inside a transaction block (25P03) or outside one (57P05).
+  idle_in_transaction_session_timeout: '0',
+  idle_session_timeout: '0',
   transaction_isolation: 'repeatable read',
   default_transaction_isolation: 'repeatable read',
   server_version: '15.0 (Flint 0.1.0)',
@@ -430,8 +433,8 @@ export class Session {
         throw error;
       }
     }
-    if (stmt.name === 'statement_timeout') {
-      if (parseTimeout(value) < 0) throw new FlintError(SqlState.invalidParameterValue, `invalid value for parameter "statement_timeout": "${value}"`, { position: stmt.pos + 1 });
+    if (stmt.name === 'statement_timeout' || stmt.name === 'idle_in_transaction_session_timeout' || stmt.name === 'idle_session_timeout') {
+      if (parseTimeout(value) < 0) throw new FlintError(SqlState.invalidParameterValue, `invalid value for parameter "${stmt.name}": "${value}"`, { position: stmt.pos + 1 });
       this.settings.set(stmt.name, value);
       return { command: 'SET', columns: [], rows: [], rowCount: 0 };
     }
@@ -473,7 +476,7 @@ function booleanSetting(value: string): boolean | null {
 }
 
 /** A timeout setting in milliseconds: a number (ms) or with a unit (ms, s, min, h); -1 if invalid. */
-function parseTimeout(value: string): number {
+export function parseTimeout(value: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|h)?\s*$/i.exec(value);
   if (m === null) return -1;
   const scale: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 };

@@ -20,7 +20,7 @@
 
 import { FlintError, SqlState } from '../errors.ts';
 import type { Database } from '../db/database.ts';
-import type { Session } from '../db/session.ts';
+import { parseTimeout, type Session } from '../db/session.ts';
 import type * as ast from '../sql/ast.ts';
 import type { StatementResult } from '../sql/exec/statements.ts';
 import type { OutputColumn } from '../sql/plan/plan.ts';
@@ -35,6 +35,7 @@ import {
 import { CopyParser, copyFormat, formatCopyRow } from './copy.ts';
 import { ScramExchange, parseVerifier } from './scram.ts';
 import { typeForOid, typeModifier, wireType } from './types.ts';
+import type { ServerMetrics } from './metrics.ts';
 
 /** What a connection needs from the server. */
 export interface ConnectionHost {
@@ -46,6 +47,10 @@ export interface ConnectionHost {
   register(connection: Connection): void;
   unregister(connection: Connection): void;
   readonly serverVersion: string;
+  /** Where statements, errors and terminations are counted (none: not counted). */
+  readonly metrics?: ServerMetrics;
+  /** Settings every new session starts with (the server's defaults for idle timeouts ...). */
+  readonly sessionSettings?: Readonly<Record<string, string>>;
 }
 
 /** The transport: bytes out, close. The server wraps a socket in it (tests may wrap anything). */
@@ -109,6 +114,10 @@ export class Connection {
   #skipToSync = false;
   #out: Uint8Array[] = [];
   #canceled = false;
+  /** When the running statement started (performance.now()), for the latency histogram; null between statements. */
+  #started: number | null = null;
+  /** Armed at ReadyForQuery when an idle timeout is set; any client byte disarms it. */
+  #idleTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(host: ConnectionHost, transport: Transport) {
     this.#host = host;
@@ -119,6 +128,11 @@ export class Connection {
     return this.#user;
   }
 
+  /** Inside a transaction block (or a failed one) now. */
+  get inTransaction(): boolean {
+    return this.#session !== null && this.#session.status !== 'I';
+  }
+
   /**
    * Bytes from the client. Messages are handled one after another; a
    * statement's commit is awaited (group commit with other connections)
@@ -126,6 +140,7 @@ export class Connection {
    */
   receive(chunk: Uint8Array): void {
     if (this.#phase === 'closed') return;
+    this.#disarmIdleTimer();
     this.#reader.push(chunk);
     if (!this.#pumping) void this.#pump();
   }
@@ -146,6 +161,7 @@ export class Connection {
       }
     } catch (error) {
       // Bad framing or a message out of place: say why, then hang up.
+      this.#host.metrics?.sessionTerminated('protocol_violation');
       this.#error(error instanceof FlintError ? error : protocolError(String((error as Error).message ?? error)));
       this.close();
     } finally {
@@ -166,6 +182,7 @@ export class Connection {
   close(): void {
     if (this.#phase === 'closed') return;
     this.#phase = 'closed';
+    this.#disarmIdleTimer();
     this.#flush();
     try {
       this.#session?.close();
@@ -180,6 +197,7 @@ export class Connection {
 
   /** Handle one message; a promise when it waits for a commit. */
   #handle(m: Message): Promise<void> | undefined {
+    this.#disarmIdleTimer();
     switch (this.#phase) {
       case 'startup':
         this.#startup(m);
@@ -316,6 +334,7 @@ export class Connection {
     this.#scram = null;
     this.#send(new MessageWriter('R').int32(0).finish());
     this.#session = this.#host.db.session();
+    for (const [name, value] of Object.entries(this.#host.sessionSettings ?? {})) this.#session.settings.set(name, value);
     this.#phase = 'ready';
     this.#host.register(this);
     const status: [string, string][] = [
@@ -358,6 +377,7 @@ export class Connection {
     const session = this.#session!;
     for (let i = 0; i < parsed.length; i++) {
       const statement = parsed[i]!.statement;
+      this.#started = performance.now();
       try {
         if (statement.kind === 'copy') {
           if (statement.direction === 'from') {
@@ -398,7 +418,7 @@ export class Connection {
       this.#send(new MessageWriter('d').raw(encodeUtf8(formatCopyRow(values, format))).finish());
     }
     this.#send(emptyMessage('c'));
-    this.#send(new MessageWriter('C').cstring(`COPY ${result.rows.length}`).finish());
+    this.#commandComplete(`COPY ${result.rows.length}`);
   }
 
   #copyIn: CopyIn | null = null;
@@ -504,7 +524,7 @@ export class Connection {
     }
     try {
       if (copy.ownTransaction) await session.runAsync(session.parse('COMMIT')[0]!.statement);
-      this.#send(new MessageWriter('C').cstring(`COPY ${copy.rows}`).finish());
+      this.#commandComplete(`COPY ${copy.rows}`);
     } catch (e) {
       fail(e);
       return;
@@ -606,6 +626,7 @@ export class Connection {
   async #execute(r: BodyReader): Promise<void> {
     const name = r.cstring();
     const maxRows = r.int32();
+    this.#started ??= performance.now();
     const portal = this.#portals.get(name);
     if (portal === undefined) throw new FlintError('34000', `portal "${name}" does not exist`);
     if (portal.prepared.statement === null) {
@@ -631,12 +652,13 @@ export class Connection {
     const finish = portal.finish;
     portal.finish = null;
     if (finish !== null) await finish();
-    this.#send(new MessageWriter('C').cstring(result.command).finish());
+    this.#commandComplete(result.command);
   }
 
   /** Run a portal's statement; its commit is awaited at Execute (Describe may run it first, to learn its columns). */
   #runPortal(portal: Portal): void {
     this.#canceled = false;
+    this.#started = performance.now();
     const { result, finish } = this.#session!.runDeferred(portal.prepared.statement!, portal.params as never[], portal.prepared.paramTypes);
     portal.result = result;
     portal.finish = finish;
@@ -655,7 +677,7 @@ export class Connection {
   #sendResult(result: StatementResult, formats: number[], describe: boolean): void {
     if (describe && result.columns.length > 0) this.#sendDescription(result.columns, formats);
     this.#sendRows(result, formats, 0, result.rows.length);
-    this.#send(new MessageWriter('C').cstring(result.command).finish());
+    this.#commandComplete(result.command);
   }
 
   #sendDescription(columns: readonly OutputColumn[] | null, formats: number[]): void {
@@ -693,19 +715,68 @@ export class Connection {
   // ---- plumbing -------------------------------------------------------------------------------
 
   #ready(): void {
+    this.#started = null;
     this.#send(new MessageWriter('Z').byte((this.#session?.status ?? 'I').charCodeAt(0)).finish());
     this.#flush();
+    this.#armIdleTimer();
+  }
+
+  /** CommandComplete: the statement is done (counted by its tag, its latency observed). */
+  #commandComplete(tag: string): void {
+    this.#send(new MessageWriter('C').cstring(tag).finish());
+    this.#statementEnded(tag);
+  }
+
+  #statementEnded(tag: string | null): void {
+    if (this.#started === null) return;
+    this.#host.metrics?.statement(tag, (performance.now() - this.#started) / 1000);
+    this.#started = null;
   }
 
   #error(error: unknown): void {
     const e = error instanceof FlintError ? error : new FlintError(SqlState.internalError, `internal error: ${(error as Error)?.message ?? String(error)}`);
+    this.#host.metrics?.error(e.code);
+    this.#statementEnded(null);
     this.#send(errorMessage('E', 'ERROR', e));
   }
 
-  /** An error that ends the connection (authentication). */
+  /** An error that ends the connection (authentication, idle timeouts). */
   #fatal(error: FlintError): void {
+    this.#host.metrics?.error(error.code);
+    if (error.code === SqlState.invalidPassword) this.#host.metrics?.connectionRefused('authentication');
     this.#send(errorMessage('E', 'FATAL', error));
     this.close();
+  }
+
+  /**
+   * At ReadyForQuery: idle_in_transaction_session_timeout inside a
+   * transaction block, idle_session_timeout outside one (0: off). When it
+   * fires, the session ends with FATAL as in PostgreSQL, and closing it
+   * rolls its transaction back.
+   */
+  #armIdleTimer(): void {
+    this.#disarmIdleTimer();
+    const session = this.#session;
+    if (session === null || this.#phase !== 'ready') return;
+    const inBlock = session.status !== 'I';
+    const ms = parseTimeout(session.settings.get(inBlock ? 'idle_in_transaction_session_timeout' : 'idle_session_timeout') ?? '0');
+    if (ms <= 0) return;
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = null;
+      if (this.#closed || this.#pumping) return;
+      this.#host.metrics?.sessionTerminated(inBlock ? 'idle_in_transaction_timeout' : 'idle_session_timeout');
+      this.#fatal(inBlock
+        ? new FlintError(SqlState.idleInTransactionTimeout, 'terminating connection due to idle-in-transaction timeout')
+        : new FlintError('57P05', 'terminating connection due to idle-session timeout'));
+    }, ms);
+    // A waiting timer must not keep a stopping process alive.
+    this.#idleTimer.unref?.();
+  }
+
+  #disarmIdleTimer(): void {
+    if (this.#idleTimer === null) return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
   }
 
   #send(bytes: Uint8Array): void {

@@ -9,11 +9,13 @@
 // loopback clients in without a password, and only when asked for. The
 // server refuses to listen beyond loopback without a password.
 
+import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { FlintError, SqlState } from '../errors.ts';
 import type { Database } from '../db/database.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
 import type { RoleStore } from './roles.ts';
+import { ServerMetrics, serveMetrics } from './metrics.ts';
 
 export interface ServerOptions {
   readonly db: Database;
@@ -26,6 +28,12 @@ export interface ServerOptions {
   /** Most clients at once; more are refused with 53300. Default 100. */
   readonly maxConnections?: number;
   readonly database?: string;
+  /** Serve Prometheus metrics on GET /metrics at this port (0 picks a free one); none when absent. */
+  readonly metricsPort?: number;
+  /** Address of the metrics listener; default 127.0.0.1. */
+  readonly metricsHost?: string;
+  /** Settings every new session starts with (flint serve --idle-in-transaction-timeout), as SET would take them. */
+  readonly sessionSettings?: Readonly<Record<string, string>>;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
@@ -37,15 +45,24 @@ export function isLoopback(host: string): boolean {
 export class FlintServer implements ConnectionHost {
   readonly db: Database;
   readonly serverVersion = '15.0 (Flint 0.1.0)';
+  readonly sessionSettings: Readonly<Record<string, string>>;
   readonly #server: Server;
   readonly #options: ServerOptions;
   readonly #connections = new Set<Connection>();
   readonly #sockets = new Set<Socket>();
   #port = 0;
+  /** Counters and gauges of the server and its database (Prometheus text: metrics.text()). */
+  readonly metrics: ServerMetrics;
+  #metricsHttp: HttpServer | null = null;
 
   private constructor(options: ServerOptions) {
     this.db = options.db;
     this.#options = options;
+    this.sessionSettings = options.sessionSettings ?? {};
+    this.metrics = new ServerMetrics(options.db, {
+      connectionsOpen: () => this.#connections.size,
+      transactionsOpen: () => [...this.#connections].filter((c) => c.inTransaction).length,
+    });
     this.#server = createServer((socket) => this.#accept(socket));
   }
 
@@ -64,6 +81,14 @@ export class FlintServer implements ConnectionHost {
     });
     const address = server.#server.address();
     server.#port = typeof address === 'object' && address !== null ? address.port : options.port ?? 5432;
+    if (options.metricsPort !== undefined) {
+      try {
+        server.#metricsHttp = await serveMetrics(server.metrics, options.metricsHost ?? '127.0.0.1', options.metricsPort);
+      } catch (error) {
+        await server.stop();
+        throw error;
+      }
+    }
     return server;
   }
 
@@ -75,6 +100,12 @@ export class FlintServer implements ConnectionHost {
     return this.#options.host ?? '127.0.0.1';
   }
 
+  /** The port of the metrics listener, or null when there is none. */
+  get metricsPort(): number | null {
+    const address = this.#metricsHttp?.address();
+    return typeof address === 'object' && address !== null ? address.port : null;
+  }
+
   /** Connections open now. */
   get connections(): number {
     return this.#connections.size;
@@ -82,6 +113,14 @@ export class FlintServer implements ConnectionHost {
 
   /** Stop listening, end every connection (their open transactions roll back). */
   async stop(): Promise<void> {
+    const metricsHttp = this.#metricsHttp;
+    this.#metricsHttp = null;
+    if (metricsHttp !== null) {
+      await new Promise<void>((resolve) => {
+        metricsHttp.close(() => resolve());
+        metricsHttp.closeAllConnections();
+      });
+    }
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
       for (const c of [...this.#connections]) c.close();
@@ -120,9 +159,11 @@ export class FlintServer implements ConnectionHost {
   register(connection: Connection): void {
     const max = this.#options.maxConnections ?? 100;
     if (this.#connections.size >= max) {
+      this.metrics.connectionRefused('too_many_clients');
       throw new FlintError(SqlState.tooManyConnections, 'sorry, too many clients already');
     }
     this.#connections.add(connection);
+    this.metrics.connectionOpened();
   }
 
   unregister(connection: Connection): void {

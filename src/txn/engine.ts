@@ -95,6 +95,9 @@ export interface EngineStats {
   recoveredRecords: number;
   recoveryAbortedTxns: number;
   vacuumReclaimed: number;
+  /** vacuumStep calls (slices of a pass), and passes finished. */
+  vacuumSlices: number;
+  vacuumPasses: number;
 }
 
 interface CatalogSnapshot {
@@ -115,7 +118,7 @@ export class Engine {
   readonly kernels: Kernels;
   readonly pool: BufferPool;
   readonly stats: EngineStats = {
-    commits: 0, rollbacks: 0, conflicts: 0, checkpoints: 0, recoveredRecords: 0, recoveryAbortedTxns: 0, vacuumReclaimed: 0,
+    commits: 0, rollbacks: 0, conflicts: 0, checkpoints: 0, recoveredRecords: 0, recoveryAbortedTxns: 0, vacuumReclaimed: 0, vacuumSlices: 0, vacuumPasses: 0,
   };
 
   readonly #vfs: Vfs;
@@ -1124,9 +1127,20 @@ export class Engine {
     if (done) {
       reclaimed += this.#retryDeferred(cursor.deferred, horizon);
       this.#vacuumCursor = null;
+      this.stats.vacuumPasses++;
     }
+    this.stats.vacuumSlices++;
     this.stats.vacuumReclaimed += reclaimed;
     return { blocks, reclaimed, done };
+  }
+
+  /** Blocks the current vacuum pass has still to examine (0 between passes): its progress, for metrics. */
+  get vacuumPendingBlocks(): number {
+    const cursor = this.#vacuumCursor;
+    if (cursor === null) return 0;
+    let pending = 0;
+    for (let t = cursor.table; t < cursor.work.length; t++) pending += cursor.work[t]!.length - (t === cursor.table ? cursor.block : 1);
+    return Math.max(0, pending);
   }
 
   /** Where the current vacuum pass stands: each table's id then its blocks, and the versions it had to defer. */

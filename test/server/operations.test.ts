@@ -1,0 +1,334 @@
+// Running the server: Prometheus metrics over HTTP whose values follow what
+// clients did (commits, connections, statements, errors, WAL fsyncs), the
+// idle timeouts that end a session (its transaction rolled back, others
+// unaffected), and the connection limit.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Database } from '../../src/db/database.ts';
+import { RoleStore } from '../../src/server/roles.ts';
+import { FlintServer, type ServerOptions } from '../../src/server/server.ts';
+
+const PASSWORD = 'ops test password';
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+async function startServer(options: Partial<ServerOptions> & { file?: boolean } = {}): Promise<{ server: FlintServer; db: Database }> {
+  let dir: string | null = null;
+  if (options.file === true) dir = mkdtempSync(join(tmpdir(), 'flint-ops-'));
+  const db = Database.open(dir ?? ':memory:');
+  const roles = RoleStore.memory();
+  roles.set('flint', PASSWORD, true);
+  const server = await FlintServer.start({ db, port: 0, roles, ...options });
+  cleanups.push(async () => {
+    await server.stop();
+    db.close();
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  });
+  return { server, db };
+}
+
+function client(server: FlintServer, extra: Partial<pg.ClientConfig> = {}): pg.Client {
+  return new pg.Client({ host: '127.0.0.1', port: server.port, user: 'flint', password: PASSWORD, database: 'flint', ...extra });
+}
+
+/** One sample of the exposition text: name, labels, value. */
+interface Sample {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly value: number;
+}
+
+/**
+ * Parse Prometheus text format 0.0.4 strictly enough to catch a malformed
+ * exposition: every line is a comment (# HELP / # TYPE), blank, or
+ * `name{label="value",...} number`.
+ */
+function parseExposition(text: string): Sample[] {
+  const samples: Sample[] = [];
+  const types = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    if (line.startsWith('#')) {
+      const m = /^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/.exec(line);
+      if (m === null) throw new Error(`bad comment line: ${line}`);
+      if (m[1] === 'TYPE') {
+        expect(['counter', 'gauge', 'histogram', 'summary', 'untyped']).toContain(m[3]);
+        types.set(m[2]!, m[3]!);
+      }
+      continue;
+    }
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)(?: \d+)?$/.exec(line);
+    if (m === null) throw new Error(`bad sample line: ${line}`);
+    const labels: Record<string, string> = {};
+    if (m[2] !== undefined && m[2] !== '') {
+      for (const part of m[2].matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?/g)) labels[part[1]!] = part[2]!;
+    }
+    // Prometheus reads NaN in any case (prom-client writes the event-loop mean before any sample as "Nan").
+    const value = m[3] === '+Inf' ? Infinity : m[3] === '-Inf' ? -Infinity : Number(m[3]);
+    if (Number.isNaN(value) && m[3]!.toLowerCase() !== 'nan') throw new Error(`bad value: ${line}`);
+    samples.push({ name: m[1]!, labels, value });
+  }
+  return samples;
+}
+
+class Scrape {
+  constructor(readonly samples: Sample[]) {}
+
+  /** The value of a series; labels must match exactly those given. Missing: 0 (a labelled counter not yet seen). */
+  get(name: string, labels: Record<string, string> = {}): number {
+    const want = JSON.stringify(Object.entries(labels).sort());
+    const s = this.samples.find((x) => x.name === name && JSON.stringify(Object.entries(x.labels).sort()) === want);
+    return s?.value ?? 0;
+  }
+
+  has(name: string): boolean {
+    return this.samples.some((x) => x.name === name);
+  }
+}
+
+async function scrape(server: FlintServer): Promise<Scrape> {
+  const res = await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return new Scrape(parseExposition(await res.text()));
+}
+
+/** Resolves once the server has seen `n` connections open (a client's end() does not wait for the server's close). */
+async function connectionsBecome(server: FlintServer, n: number): Promise<void> {
+  while (server.connections !== n) await new Promise((r) => setTimeout(r, 5));
+}
+
+describe('metrics', () => {
+  it('GET /metrics: Prometheus text whose counters follow what clients did', async () => {
+    const { server } = await startServer({ file: true, metricsPort: 0 });
+    expect(server.metricsPort).toBeGreaterThan(0);
+    const before = await scrape(server);
+    for (const name of [
+      'flint_connections', 'flint_connections_total', 'flint_transactions_total', 'flint_commits_total', 'flint_rollbacks_total',
+      'flint_wal_fsyncs_total', 'flint_wal_bytes_total', 'flint_buffer_pool_hits_total', 'flint_buffer_pool_misses_total',
+      'flint_vacuum_reclaimed_total', 'flint_vacuum_slices_total', 'flint_vacuum_pending_blocks', 'flint_statement_duration_seconds_count',
+      'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds',
+    ]) expect(before.has(name), name).toBe(true);
+
+    const a = client(server);
+    const b = client(server);
+    await a.connect();
+    await b.connect();
+    // Statements: 1 CREATE, 3 INSERTs (extended protocol), a block of 4, 2 SELECTs, 1 failing INSERT, 1 UPDATE.
+    await a.query('CREATE TABLE m (id int PRIMARY KEY, v text)');
+    for (let i = 1; i <= 3; i++) await a.query('INSERT INTO m VALUES ($1, $2)', [i, `v${i}`]);
+    await a.query('BEGIN');
+    await a.query('INSERT INTO m VALUES (10, \'x\')');
+    await a.query('INSERT INTO m VALUES (11, \'y\')');
+    await a.query('COMMIT');
+    expect((await b.query('SELECT count(*)::int AS n FROM m')).rows).toEqual([{ n: 5 }]);
+    expect((await b.query('SELECT v FROM m WHERE id = $1', [2])).rows).toEqual([{ v: 'v2' }]);
+    await expect(a.query('INSERT INTO m VALUES (1, \'dup\')')).rejects.toMatchObject({ code: '23505' });
+    await a.query('UPDATE m SET v = \'z\' WHERE id = 10');
+    const statements = 1 + 3 + 4 + 2 + 1 + 1;
+    const commits = 1 + 3 + 1 + 1; // CREATE, 3 INSERTs, the block, the UPDATE (reads and the failed INSERT do not commit)
+
+    const after = await scrape(server);
+    const delta = (name: string, labels: Record<string, string> = {}) => after.get(name, labels) - before.get(name, labels);
+    expect(after.get('flint_connections')).toBe(2);
+    expect(delta('flint_connections_total')).toBe(2);
+    expect(delta('flint_commits_total')).toBe(commits);
+    expect(delta('flint_rollbacks_total')).toBe(1); // the duplicate key
+    expect(delta('flint_transactions_total')).toBe(commits + 1);
+    expect(delta('flint_statement_duration_seconds_count')).toBe(statements);
+    expect(delta('flint_statement_duration_seconds_sum')).toBeGreaterThan(0);
+    expect(after.get('flint_statement_duration_seconds_bucket', { le: '+Inf' })).toBe(after.get('flint_statement_duration_seconds_count'));
+    expect(delta('flint_statements_total', { command: 'INSERT' })).toBe(5);
+    expect(delta('flint_statements_total', { command: 'SELECT' })).toBe(2);
+    expect(delta('flint_statements_total', { command: 'CREATE TABLE' })).toBe(1);
+    expect(delta('flint_statements_total', { command: 'BEGIN' })).toBe(1);
+    expect(delta('flint_statements_total', { command: 'COMMIT' })).toBe(1);
+    expect(delta('flint_statements_total', { command: 'UPDATE' })).toBe(1);
+    expect(delta('flint_errors_total', { class: '23' })).toBe(1);
+    // A file database: every commit was made durable by an fdatasync of the WAL.
+    expect(after.get('flint_wal_fsyncs_total')).toBeGreaterThan(0);
+    expect(delta('flint_wal_fsyncs_total')).toBeGreaterThan(0);
+    expect(delta('flint_wal_fsyncs_total')).toBeLessThanOrEqual(commits);
+    expect(delta('flint_wal_bytes_total')).toBeGreaterThan(0);
+    expect(after.get('flint_buffer_pool_hits_total') + after.get('flint_buffer_pool_misses_total')).toBeGreaterThan(0);
+    expect(after.get('flint_buffer_pool_frames')).toBeGreaterThan(0);
+
+    // Open transactions: a block left open shows, and ends with the session.
+    await b.query('BEGIN');
+    expect((await scrape(server)).get('flint_transactions_open')).toBe(1);
+    await b.end();
+    await connectionsBecome(server, 1);
+    const last = await scrape(server);
+    expect(last.get('flint_connections')).toBe(1);
+    expect(last.get('flint_transactions_open')).toBe(0);
+    await a.end();
+  });
+
+  it('vacuum progress: reclaimed versions and slices appear once vacuum has run', async () => {
+    const { server, db } = await startServer({ metricsPort: 0 });
+    const c = client(server);
+    await c.connect();
+    await c.query('CREATE TABLE vac (id int PRIMARY KEY, v int)');
+    await c.query('INSERT INTO vac SELECT g, g FROM generate_series(1, 50) AS g');
+    const before = await scrape(server);
+    await c.query('DELETE FROM vac WHERE id <= 20');
+    // The background vacuum may have reclaimed some already; a full pass now takes the rest.
+    db.engine.vacuum();
+    const after = await scrape(server);
+    expect(after.get('flint_vacuum_reclaimed_total') - before.get('flint_vacuum_reclaimed_total')).toBeGreaterThanOrEqual(20);
+    expect(after.get('flint_vacuum_slices_total')).toBeGreaterThan(before.get('flint_vacuum_slices_total'));
+    expect(after.get('flint_vacuum_passes_total')).toBeGreaterThan(before.get('flint_vacuum_passes_total'));
+    expect(after.get('flint_vacuum_pending_blocks')).toBe(0);
+    await c.end();
+  });
+
+  it('the HTTP listener answers only /metrics, and the text is there embedded without it', async () => {
+    const { server } = await startServer({ metricsPort: 0 });
+    expect((await fetch(`http://127.0.0.1:${server.metricsPort}/`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`, { method: 'POST' })).status).toBe(405);
+    const { server: quiet } = await startServer();
+    expect(quiet.metricsPort).toBeNull();
+    const c = client(quiet);
+    await c.connect();
+    await c.query('SELECT 1');
+    const text = parseExposition(await quiet.metrics.text());
+    expect(text.find((s) => s.name === 'flint_statements_total' && s.labels['command'] === 'SELECT')?.value).toBe(1);
+    await c.end();
+  });
+
+  it('stop() closes the metrics listener', async () => {
+    const db = Database.open(':memory:');
+    const roles = RoleStore.memory();
+    roles.set('flint', PASSWORD, true);
+    const server = await FlintServer.start({ db, port: 0, roles, metricsPort: 0 });
+    const port = server.metricsPort!;
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+    await server.stop();
+    await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
+    db.close();
+  });
+});
+
+/** The first error a client gets when the server ends its session, or 'end' if none came first. */
+function ended(c: pg.Client): Promise<{ code?: string; message: string } | 'end'> {
+  return new Promise((resolve) => {
+    // Kept for good: pg reports the closed socket as a second error after the server's FATAL.
+    c.on('error', (e: Error & { code?: string }) => resolve({ code: e.code, message: e.message }));
+    c.once('end', () => resolve('end'));
+  });
+}
+
+describe('idle timeouts', () => {
+  it('idle_in_transaction_session_timeout ends the session with 25P03 and rolls its block back; others go on', async () => {
+    const { server } = await startServer({ metricsPort: 0 });
+    const bystander = client(server);
+    await bystander.connect();
+    await bystander.query('CREATE TABLE idle_t (id int PRIMARY KEY)');
+    await bystander.query('BEGIN');
+    await bystander.query('INSERT INTO idle_t VALUES (100)');
+
+    const c = client(server);
+    await c.connect();
+    const gone = ended(c);
+    await c.query("SET idle_in_transaction_session_timeout = '50ms'");
+    // Outside a block the setting does nothing: the session stays.
+    await new Promise((r) => setTimeout(r, 120));
+    expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await c.query('BEGIN');
+    await c.query('INSERT INTO idle_t VALUES (1)');
+    const error = await gone;
+    expect(error).toMatchObject({ code: '25P03', message: 'terminating connection due to idle-in-transaction timeout' });
+    await expect(c.query('SELECT 1')).rejects.toThrow();
+
+    // The bystander's own open block is untouched (its setting is 0) and the victim's row is gone.
+    await bystander.query('INSERT INTO idle_t VALUES (101)');
+    await bystander.query('COMMIT');
+    expect((await bystander.query('SELECT id FROM idle_t ORDER BY id')).rows).toEqual([{ id: 100 }, { id: 101 }]);
+    const m = await scrape(server);
+    expect(m.get('flint_sessions_terminated_total', { reason: 'idle_in_transaction_timeout' })).toBe(1);
+    expect(m.get('flint_errors_total', { class: '25' })).toBe(1);
+    await bystander.end();
+  });
+
+  it('a failed block counts as idle in transaction too', async () => {
+    const { server } = await startServer();
+    const c = client(server);
+    await c.connect();
+    const gone = ended(c);
+    await c.query("SET idle_in_transaction_session_timeout = 40");
+    await c.query('BEGIN');
+    await expect(c.query('SELECT 1/0')).rejects.toMatchObject({ code: '22012' });
+    expect(await gone).toMatchObject({ code: '25P03' });
+  });
+
+  it('a server-wide default (sessionSettings) applies to every session, and SET can turn it off', async () => {
+    const { server } = await startServer({ sessionSettings: { idle_in_transaction_session_timeout: '50ms' } });
+    const victim = client(server);
+    const keeper = client(server);
+    await victim.connect();
+    await keeper.connect();
+    await keeper.query('SET idle_in_transaction_session_timeout = 0');
+    expect((await keeper.query('SHOW idle_in_transaction_session_timeout')).rows).toEqual([{ idle_in_transaction_session_timeout: '0' }]);
+    expect((await victim.query('SHOW idle_in_transaction_session_timeout')).rows).toEqual([{ idle_in_transaction_session_timeout: '50ms' }]);
+    await keeper.query('CREATE TABLE d (id int)');
+    const gone = ended(victim);
+    await victim.query('BEGIN');
+    await keeper.query('BEGIN');
+    await victim.query('INSERT INTO d VALUES (1)');
+    expect(await gone).toMatchObject({ code: '25P03' });
+    // The keeper's block outlived the victim's timeout.
+    await keeper.query('INSERT INTO d VALUES (2)');
+    await keeper.query('COMMIT');
+    expect((await keeper.query('SELECT id FROM d')).rows).toEqual([{ id: 2 }]);
+    await keeper.end();
+  });
+
+  it('idle_session_timeout ends an idle session outside a block with 57P05', async () => {
+    const { server } = await startServer();
+    const c = client(server);
+    await c.connect();
+    const gone = ended(c);
+    await c.query("SET idle_session_timeout = '40ms'");
+    expect(await gone).toMatchObject({ code: '57P05', message: 'terminating connection due to idle-session timeout' });
+    await connectionsBecome(server, 0);
+  });
+
+  it('SET validates the timeouts', async () => {
+    const { server } = await startServer();
+    const c = client(server);
+    await c.connect();
+    await expect(c.query("SET idle_in_transaction_session_timeout = 'soon'")).rejects.toMatchObject({ code: '22023', message: 'invalid value for parameter "idle_in_transaction_session_timeout": "soon"' });
+    await expect(c.query("SET idle_session_timeout = '-1'")).rejects.toMatchObject({ code: '22023' });
+    await c.query("SET idle_session_timeout = '5min'");
+    expect((await c.query('SHOW idle_session_timeout')).rows).toEqual([{ idle_session_timeout: '5min' }]);
+    await c.end();
+  });
+});
+
+describe('max connections', () => {
+  it('the client beyond the limit gets 53300 and the others keep working', async () => {
+    const { server } = await startServer({ maxConnections: 3, metricsPort: 0 });
+    const clients = [client(server), client(server), client(server)];
+    for (const c of clients) await c.connect();
+    const extra = client(server);
+    await expect(extra.connect()).rejects.toMatchObject({ code: '53300', message: 'sorry, too many clients already' });
+    for (const [i, c] of clients.entries()) expect((await c.query('SELECT $1::int AS i', [i])).rows).toEqual([{ i }]);
+    const m = await scrape(server);
+    expect(m.get('flint_connections_refused_total', { reason: 'too_many_clients' })).toBe(1);
+    expect(m.get('flint_connections')).toBe(3);
+    // A slot freed is a slot taken.
+    await clients[0]!.end();
+    await connectionsBecome(server, 2);
+    const late = client(server);
+    await late.connect();
+    expect((await late.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await late.end();
+    for (const c of clients.slice(1)) await c.end();
+  });
+});
