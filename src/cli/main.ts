@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { runDoctor } from './doctor.ts';
 import { parseTimeout } from '../db/session.ts';
 import { runServe } from './serve.ts';
-import { runShell } from './shell.ts';
+import { registerDataCommands } from './data-commands.ts';
 
 const program = new Command();
 program.name('flint').description('Flint: a lighter SQL database').version('0.1.0');
@@ -18,13 +18,7 @@ program
     if (lines.some((l) => !l.ok)) process.exitCode = 1;
   });
 
-program
-  .command('shell')
-  .description('an interactive SQL shell on a database directory (created if missing)')
-  .argument('[dir]', 'data directory, or :memory:', './flint-data')
-  .action(async (dir: string) => {
-    await runShell(dir);
-  });
+registerDataCommands(program); // shell, import, export, check
 
 program
   .command('serve')

@@ -38,6 +38,7 @@ import type { KeyValue } from '../encoding/index.ts';
 import { FlintError, SqlState } from '../errors.ts';
 import type { Heap } from '../storage/heap/heap.ts';
 import { BTree } from '../storage/index/btree.ts';
+import { formatTid } from '../storage/tuple-id.ts';
 import { decodeTuple, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type StorageValue } from '../storage/tuple.ts';
 import {
   afterPrefix, encodeIndexKey, fullKey, hasNull, indexedKey, keyValues, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
@@ -533,32 +534,81 @@ export class IndexManager {
     return defs;
   }
 
-  /** Every index agrees with its table: for tests (and `flint doctor` later). Throws on the first disagreement. */
-  verify(table: TableDef, horizon: number): void {
+  /**
+   * Every index agrees with its table (tests, `flint check`): every version
+   * some snapshot may see has its primary entry (and is reachable from it)
+   * and its entry in every secondary index; every primary entry points at a
+   * version with its key. Calls `problem` for each disagreement (with the
+   * version's tid, 0 when there is none) and stops after `limit` of them;
+   * the default throws XX002 on the first. A secondary entry that belongs to
+   * no version of its row with its key goes to `stale` instead: readers
+   * re-check every entry, so it is harmless, and a transaction cut short by
+   * a crash can leave one (its entry's WAL record made it, its tuple's not).
+   */
+  verify(
+    table: TableDef,
+    horizon: number,
+    problem: (what: string, tid: number) => void = throwIndexCorrupted,
+    limit = 100,
+    stale: (what: string) => void = () => {},
+  ): void {
     const txns = this.#txns();
     const primary = this.#primary(table);
+    let found = 0;
+    const report = (what: string, tid: number): boolean => {
+      problem(what, tid);
+      return ++found < limit;
+    };
     for (const tid of this.#allTids(table)) {
       const v = this.version(table, tid)!;
       if (deadToAll(v, horizon, txns)) continue;
       const pk = primaryKeyOf(primary.def, v.row, v.stored, v.rowId);
       const head = this.#headOf(primary, pk);
-      if (head === 0) throw new FlintError(SqlState.indexCorrupted, `version ${tid} of "${table.name}" has no primary index entry`);
+      if (head === 0) {
+        if (!report(`version ${formatTid(tid)} of "${table.name}" has no primary index entry`, tid)) return;
+      } else if (!this.#chainVersions(table, head, 0, horizon).some((w) => w.tid === tid)) {
+        if (!report(`version ${formatTid(tid)} of "${table.name}" is not reachable from its primary index entry`, tid)) return;
+      }
       for (const index of this.#secondaries(table)) {
         const entry = secondaryEntry(index.def, this.#secondaryKey(index.def, v), pk);
         if (index.tree.get(entry) === undefined) {
-          throw new FlintError(SqlState.indexCorrupted, `version ${tid} of "${table.name}" is missing from index "${index.def.name}"`);
+          if (!report(`version ${formatTid(tid)} of "${table.name}" is missing from index "${index.def.name}"`, tid)) return;
         }
       }
     }
+    let stop = false;
     primary.tree.scan({}, (key, value) => {
       const head = readTid(new DataView(value.buffer, value.byteOffset, value.byteLength), 0);
       const v = this.version(table, head);
-      if (v === undefined) throw new FlintError(SqlState.indexCorrupted, `primary entry of "${table.name}" points at an empty slot`);
-      if (!sameKey(primaryKeyOf(primary.def, v.row, v.stored, v.rowId), key)) {
-        throw new FlintError(SqlState.indexCorrupted, `primary entry of "${table.name}" points at a version with another key`);
+      if (v === undefined) stop = !report(`primary entry of "${table.name}" points at an empty slot ${formatTid(head)}`, head);
+      else if (!sameKey(primaryKeyOf(primary.def, v.row, v.stored, v.rowId), key)) {
+        stop = !report(`primary entry of "${table.name}" points at version ${formatTid(head)}, which has another key`, head);
       }
+      return !stop;
     });
+    for (const index of this.#secondaries(table)) {
+      if (stop) return;
+      index.tree.scan({}, (key, value) => {
+        const entry = key.slice();
+        const skey = entry.subarray(0, skeyLength(value));
+        const pk = entry.subarray(skey.length);
+        // Stale entries are allowed (invariant 2) while their version is not yet reclaimed, so walk the whole chain.
+        let cur = this.#headOf(primary, pk);
+        for (let hops = 0; cur !== 0 && hops < MAX_CHAIN; hops++) {
+          const w = this.version(table, cur);
+          if (w === undefined) break;
+          if (sameKey(primaryKeyOf(primary.def, w.row, w.stored, w.rowId), pk) && sameKey(this.#secondaryKey(index.def, w), skey)) return true;
+          cur = w.prev;
+        }
+        stale(`an entry of index "${index.def.name}" of "${table.name}" names no version of its row with its key`);
+        return true;
+      });
+    }
   }
+}
+
+function throwIndexCorrupted(what: string): never {
+  throw new FlintError(SqlState.indexCorrupted, what);
 }
 
 // ---- helpers ---------------------------------------------------------------------------------
