@@ -41,6 +41,8 @@ export const SqlState = {
   diskFull: '53100',
   tooManyConnections: '53300',
   serializationFailure: '40001',
+  deadlockDetected: '40P01',
+  activeSqlTransaction: '25001',
   objectNotInPrerequisiteState: '55000',
   lockNotAvailable: '55P03',
   ioError: '58030',

@@ -14,10 +14,13 @@
 // transaction states, catalog records DDL), abort every transaction that
 // never committed, then checkpoint so the next recovery starts here.
 //
-// Conflicts: snapshot isolation with first-updater-wins, no waiting. Updating
+// Conflicts: first-updater-wins, and the engine itself never waits. Updating
 // or deleting a version that another transaction already replaced or deleted
-// (committed after our snapshot, or still in progress) fails with 40001 at
-// once; the caller retries the whole transaction. The engine is used from one
+// (committed after our snapshot, or still in progress) throws WriteConflict
+// (40001) at once, naming the transaction in progress; a caller that can
+// wait (the SQL session's async path) undoes the statement, waits for it
+// with waitFor() (deadlocks: 40P01) and runs the statement again, which
+// gives PostgreSQL's row-lock behaviour (write-conflict.ts). The engine is used from one
 // JS thread: nothing here blocks, and only commitAsync waits (for fdatasync).
 //
 // DDL: without a transaction, a catalog change is logged, synced and applied
@@ -48,6 +51,7 @@ import { CatalogState, type CatalogChange } from './catalog-state.ts';
 import { type IndexDef, type IndexSpec } from './index-keys.ts';
 import { IndexManager, type IndexRange, type IndexVisitor } from './index-manager.ts';
 import { committedBefore, isVisible, type Snapshot } from './snapshot.ts';
+import { WriteConflict } from './write-conflict.ts';
 import { Transaction } from './transaction.ts';
 import { TxnState, TxnStatusLog } from './txn-status.ts';
 
@@ -649,6 +653,7 @@ export class Engine {
     this.#indexes.verify(this.#tableById(tableId), this.#vacuumHorizon(), (what, tid) => void problems.push({ what, tid }), limit, () => void staleEntries++);
     return { problems, staleEntries };
   }
+
   /** Drop a table and give its segments back (DDL: at once or when catalogTxn commits). */
   dropTable(name: string): void {
     this.#checkWritable();
@@ -784,6 +789,7 @@ export class Engine {
     }
     txn.state = 'committed';
     this.#live.delete(txn);
+    this.#ended(txn.txid);
     this.stats.commits++;
     this.#maybeCheckpoint();
   }
@@ -866,6 +872,7 @@ export class Engine {
     }
     txn.state = 'aborted';
     this.#live.delete(txn);
+    if (txn.txid !== 0) this.#ended(txn.txid);
     this.stats.rollbacks++;
   }
 
@@ -1000,16 +1007,90 @@ export class Engine {
     const [xmin, xmax, flags] = header;
     if (xmax === txn.txid) return false;
     if (!isVisible(xmin, xmax, txn.snapshot, this.#txns) && xmin !== txn.txid) {
-      this.#conflict(table, 'update');
+      this.#conflict(table, 'update', this.#inProgress(xmin) ? xmin : this.#inProgress(xmax) ? xmax : 0);
     }
-    if (xmax !== 0 && this.#txns.state(xmax) !== TxnState.aborted) this.#conflict(table, (flags & TUPLE_UPDATED) !== 0 ? 'update' : 'delete');
+    if (xmax !== 0 && this.#txns.state(xmax) !== TxnState.aborted) {
+      this.#conflict(table, (flags & TUPLE_UPDATED) !== 0 ? 'update' : 'delete', this.#inProgress(xmax) ? xmax : 0);
+    }
     return true;
   }
 
+  #inProgress(txid: number): boolean {
+    return txid !== 0 && this.#txns.state(txid) === TxnState.inProgress;
+  }
+
   /** PostgreSQL's words exactly, so clients that match on them keep working. */
-  #conflict(_table: TableDef, what: 'update' | 'delete'): never {
+  #conflict(_table: TableDef, what: 'update' | 'delete', waitFor: number): never {
     this.stats.conflicts++;
-    throw new FlintError(SqlState.serializationFailure, `could not serialize access due to concurrent ${what}`);
+    throw new WriteConflict(`could not serialize access due to concurrent ${what}`, waitFor);
+  }
+
+  // ---- waiting for another transaction (row locks, as the caller sees them) ----------
+
+  /** Who waits for whom: a waiting transaction's txid -> the txid it waits for. */
+  readonly #waitsFor = new Map<number, number>();
+  /** Callbacks to run when a transaction ends (commits or aborts), by txid. */
+  readonly #onEnd = new Map<number, (() => void)[]>();
+
+  /** Has `txid` committed? (false while it is in progress or committing, and if it aborted). */
+  committed(txid: number): boolean {
+    return this.#txns.state(txid) === TxnState.committed;
+  }
+
+  /**
+   * Wait until transaction `blocker` commits or aborts: what a row lock does
+   * in PostgreSQL. A wait that would close a cycle (the blocker waits, maybe
+   * through others, for `waiter`) fails at once with 40P01, as PostgreSQL's
+   * deadlock detector does, so the waiter's transaction can be rolled back.
+   * `cancel` ends the wait early with its error (statement timeout, cancel
+   * request, the connection closing).
+   */
+  async waitFor(waiter: Transaction, blocker: number, cancel?: Promise<never>): Promise<void> {
+    if (!this.#inProgress(blocker)) return;
+    const me = waiter.txid;
+    if (me !== 0) {
+      for (let t: number | undefined = blocker; t !== undefined; t = this.#waitsFor.get(t)) {
+        if (t === me) {
+          throw new FlintError(SqlState.deadlockDetected, 'deadlock detected', {
+            detail: `Transaction ${me} waits for transaction ${blocker}, which waits for transaction ${me}.`,
+            hint: 'Retry the transaction.',
+          });
+        }
+      }
+      this.#waitsFor.set(me, blocker);
+    }
+    try {
+      const ended = new Promise<void>((resolve) => {
+        const list = this.#onEnd.get(blocker);
+        if (list === undefined) this.#onEnd.set(blocker, [resolve]);
+        else list.push(resolve);
+      });
+      await (cancel === undefined ? ended : Promise.race([ended, cancel]));
+    } finally {
+      if (me !== 0) this.#waitsFor.delete(me);
+    }
+  }
+
+  /** The transaction ended: wake whoever waits for it. */
+  #ended(txid: number): void {
+    const waiting = this.#onEnd.get(txid);
+    if (waiting === undefined) return;
+    this.#onEnd.delete(txid);
+    for (const wake of waiting) wake();
+  }
+
+  /**
+   * Give txn a new snapshot, taken now (READ COMMITTED takes one per
+   * statement). What it wrote itself stays visible to it.
+   */
+  refreshSnapshot(txn: Transaction): void {
+    if (!txn.isActive) return;
+    txn.snapshot = this.#takeSnapshot(txn.txid);
+  }
+
+  /** Forget the newest savepoint (a statement's own, once the statement succeeded). */
+  releaseSavepoint(txn: Transaction, marker: number): void {
+    if (marker === txn.savepoints.length - 1) txn.savepoints.length = marker;
   }
 
   /**
@@ -1266,6 +1347,8 @@ export class Engine {
     } finally {
       this.#closed = true;
       this.#lock?.release();
+      // Whoever still waits for a transaction learns that the database is gone when it retries.
+      for (const txid of [...this.#onEnd.keys()]) this.#ended(txid);
     }
   }
 

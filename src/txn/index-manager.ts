@@ -31,8 +31,9 @@
 // written, against the newest version of each row with the key, whether or
 // not the snapshot sees it (PostgreSQL's rule): a committed live row is a
 // duplicate (23505); a row that a transaction still in progress inserted,
-// updated or deleted is a conflict (40001), because Flint never waits for
-// another transaction's outcome: the caller retries. NULLs never conflict.
+// updated or deleted is a conflict (WriteConflict, 40001) naming that
+// transaction: the engine never waits, a caller that can waits for it and
+// runs the statement again (write-conflict.ts). NULLs never conflict.
 
 import type { KeyValue } from '../encoding/index.ts';
 import { FlintError, SqlState } from '../errors.ts';
@@ -44,6 +45,7 @@ import {
   afterPrefix, encodeIndexKey, fullKey, hasNull, indexedKey, keyValues, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
   type IndexDef,
 } from './index-keys.ts';
+import { WriteConflict } from './write-conflict.ts';
 import { committedBefore, isVisible, type Snapshot } from './snapshot.ts';
 import { TxnState, type TxnStatusLog } from './txn-status.ts';
 import type { TableDef } from './engine.ts';
@@ -81,8 +83,8 @@ interface OpenIndex {
   readonly tree: BTree;
 }
 
-/** Result of a uniqueness probe. */
-type KeyHolder = 'free' | 'taken' | 'busy';
+/** Result of a uniqueness probe: nobody has the key, a committed live row has it, or a transaction whose outcome is open (its txid; 0: one that committed after our snapshot). */
+type KeyHolder = 'free' | 'taken' | { readonly busy: number };
 
 const TID_BYTES = 8;
 /** Safety bound on chain walks (a chain is never this long: vacuum trims it). */
@@ -238,7 +240,7 @@ export class IndexManager {
       const has = matches === null || matches(v as Version);
       if (!own && creator === TxnState.inProgress) {
         // Its fate is open: if it commits the key is taken, if it aborts the older version may hold it.
-        if (has) return 'busy';
+        if (has) return { busy: v.xmin };
         tid = v.prev;
         continue;
       }
@@ -246,18 +248,18 @@ export class IndexManager {
       if (v.xmax === snapshotTxid && snapshotTxid !== 0) return 'free';
       const deleter = txns.state(v.xmax);
       if (deleter === TxnState.aborted) return has ? 'taken' : 'free';
-      if (deleter === TxnState.inProgress) return has ? 'busy' : 'free';
+      if (deleter === TxnState.inProgress) return has ? { busy: v.xmax } : 'free';
       // Deleted by a commit this snapshot does not see: the row is still
       // there for us, so a second row with its key would make two. 40001.
-      if (has && !committedBefore(v.xmax, snapshot, txns)) return 'busy';
+      if (has && !committedBefore(v.xmax, snapshot, txns)) return { busy: 0 };
       return 'free';
     }
     return 'free';
   }
 
   #uniqueError(def: IndexDef, holder: KeyHolder): FlintError {
-    if (holder === 'busy') {
-      return new FlintError(SqlState.serializationFailure, `could not serialize access due to concurrent update`, {
+    if (typeof holder === 'object') {
+      return new WriteConflict(`could not serialize access due to concurrent update`, holder.busy, {
         detail: `Another transaction in progress holds a row with the same key in "${def.name}".`,
         hint: 'Retry the transaction.',
         constraint: def.name,
