@@ -34,7 +34,7 @@ import { defineForeignKey } from './foreign-keys.ts';
 import { checkPrimaryKeyChange, syncTableIndexes } from './index-support.ts';
 import { checkRows } from './ddl-alter-check.ts';
 import { createSequence, isSequence, specOf, type SequenceMeta } from './sequences.ts';
-import { binderOf, contextOf, done, type RunOptions, type StatementResult } from './statement-context.ts';
+import { binderOf, contextOf, done, notice, type RunOptions, type StatementResult } from './statement-context.ts';
 
 /** The table's definition as the actions change it. */
 export interface Working {
@@ -65,7 +65,10 @@ export function alterTable(stmt: ast.AlterTable, options: RunOptions): Statement
   const { engine } = options;
   const def = engine.table(stmt.table.name);
   if (def === undefined) {
-    if (stmt.ifExists) return done('ALTER TABLE');
+    if (stmt.ifExists) {
+      notice(options, `relation "${stmt.table.name}" does not exist, skipping`);
+      return done('ALTER TABLE');
+    }
     throw new FlintError(SqlState.undefinedTable, `relation "${stmt.table.name}" does not exist`, { position: stmt.table.pos + 1 });
   }
   const kind = relationKind(def);
@@ -217,7 +220,10 @@ function applyAction(options: RunOptions, table: SqlTable, w: Working, a: ast.Al
     case 'dropColumn': {
       const i = liveIndex(w, a.column.name);
       if (i < 0) {
-        if (a.ifExists) return;
+        if (a.ifExists) {
+          notice(options, `column "${a.column.name}" of relation "${w.name}" does not exist, skipping`);
+          return;
+        }
         throw new FlintError(SqlState.undefinedColumn, `column "${a.column.name}" of relation "${w.name}" does not exist`, { position: a.column.pos + 1 });
       }
       return dropColumn(options, table, w, i, a.cascade);
@@ -301,7 +307,10 @@ function setNotNull(w: Working, i: number, notNull: boolean): void {
 
 function addColumn(options: RunOptions, w: Working, def: ast.ColumnDef, ifNotExists: boolean): void {
   if (liveIndex(w, def.name) >= 0) {
-    if (ifNotExists) return;
+    if (ifNotExists) {
+      notice(options, `column "${def.name}" of relation "${w.name}" already exists, skipping`, '42701');
+      return;
+    }
     throw new FlintError('42701', `column "${def.name}" of relation "${w.name}" already exists`, { position: def.pos + 1 });
   }
   const { meta, sequence } = columnMeta(w.name, def);
@@ -417,7 +426,10 @@ function dropOthers(w: Working, dependents: readonly { table: SqlTable; fk: SqlC
 function dropConstraint(options: RunOptions, table: SqlTable, w: Working, a: ast.AlterTableAction & { kind: 'dropConstraint' }): void {
   const c = w.constraints.find((x) => x.name === a.constraint.name);
   if (c === undefined) {
-    if (a.ifExists) return;
+    if (a.ifExists) {
+      notice(options, `constraint "${a.constraint.name}" of relation "${w.name}" does not exist, skipping`);
+      return;
+    }
     throw new FlintError('42704', `constraint "${a.constraint.name}" of relation "${w.name}" does not exist`, { position: a.constraint.pos + 1 });
   }
   if (c.kind === 'primaryKey' || c.kind === 'unique') {

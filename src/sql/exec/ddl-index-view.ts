@@ -10,7 +10,7 @@ import { columnIndexes, formatKey } from './constraints.ts';
 import { isView, type ViewMeta } from './engine-catalog.ts';
 import { scanTable } from './foreign-keys.ts';
 import { indexColumns, type IndexColumnRequest } from './index-support.ts';
-import { binderOf, done, tableFor, type RunOptions, type StatementResult } from './statement-context.ts';
+import { binderOf, done, notice, tableFor, type RunOptions, type StatementResult } from './statement-context.ts';
 
 export function createView(stmt: ast.CreateView, options: RunOptions): StatementResult {
   const { engine } = options;
@@ -66,7 +66,10 @@ export function createIndex(stmt: ast.CreateIndex, options: RunOptions): Stateme
   const columns = requests.map((r) => r.name);
   const name = stmt.name ?? chooseIndexName(`${table.name}_${columns.join('_')}_idx`, options);
   if (findIndex(name, options) !== undefined || engine.table(name) !== undefined || isIndexName(name, options)) {
-    if (stmt.ifNotExists) return done('CREATE INDEX');
+    if (stmt.ifNotExists) {
+      notice(options, `relation "${name}" already exists, skipping`, '42P07');
+      return done('CREATE INDEX');
+    }
     throw new FlintError('42P07', `relation "${name}" already exists`, { position: stmt.pos + 1 });
   }
   const method = (stmt.method ?? 'btree').toLowerCase();

@@ -4,7 +4,7 @@ import { FlintError, SqlState } from '../../errors.ts';
 import type * as ast from '../ast.ts';
 import { allTables } from './engine-catalog.ts';
 import { createSequence, isSequence, positionSequence, sequenceSpec, specOf, type SequenceMeta } from './sequences.ts';
-import { done, type RunOptions, type StatementResult } from './statement-context.ts';
+import { done, notice, type RunOptions, type StatementResult } from './statement-context.ts';
 
 /** OWNED BY table.column | NONE: the table id and column, checked. */
 function ownedBy(o: ast.SequenceOption | undefined, options: RunOptions): { table: number; column: string } | null | undefined {
@@ -22,7 +22,10 @@ export function runCreateSequence(stmt: ast.CreateSequence, options: RunOptions)
   const { engine } = options;
   const name = stmt.name.name;
   if (engine.table(name) !== undefined) {
-    if (stmt.ifNotExists) return done('CREATE SEQUENCE');
+    if (stmt.ifNotExists) {
+      notice(options, `relation "${name}" already exists, skipping`, '42P07');
+      return done('CREATE SEQUENCE');
+    }
     throw new FlintError('42P07', `relation "${name}" already exists`, { position: stmt.name.pos + 1 });
   }
   const { spec } = sequenceSpec(stmt.options, null);

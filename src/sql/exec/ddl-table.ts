@@ -21,7 +21,7 @@ import { runPlanRows } from './run.ts';
 import {
   chooseRelationName, createSequence, isSequence, positionSequence, resolveSequence, sequenceSpec, specOf, type SequenceSpec,
 } from './sequences.ts';
-import { binderOf, contextOf, done, tableFor, type RunOptions, type StatementResult } from './statement-context.ts';
+import { binderOf, contextOf, done, notice, tableFor, type RunOptions, type StatementResult } from './statement-context.ts';
 import { DmlContext } from './table-writer.ts';
 
 /** A name not yet used: base, base1, base2, ... (PostgreSQL's ChooseConstraintName). */
@@ -88,7 +88,10 @@ export function createTable(stmt: ast.CreateTable, options: RunOptions): Stateme
   const { engine } = options;
   const name = stmt.name.name;
   if (engine.table(name) !== undefined) {
-    if (stmt.ifNotExists) return done('CREATE TABLE');
+    if (stmt.ifNotExists) {
+      notice(options, `relation "${name}" already exists, skipping`, '42P07');
+      return done('CREATE TABLE');
+    }
     throw new FlintError('42P07', `relation "${name}" already exists`, { position: stmt.name.pos + 1 });
   }
   const columns: SqlColumnMeta[] = [];
@@ -266,7 +269,10 @@ export function createTableAs(stmt: ast.CreateTableAs, options: RunOptions): Sta
   const { engine } = options;
   const name = stmt.name.name;
   if (engine.table(name) !== undefined) {
-    if (stmt.ifNotExists) return done('CREATE TABLE AS');
+    if (stmt.ifNotExists) {
+      notice(options, `relation "${name}" already exists, skipping`, '42P07');
+      return done('CREATE TABLE AS');
+    }
     throw new FlintError('42P07', `relation "${name}" already exists`, { position: stmt.name.pos + 1 });
   }
   const binder = binderOf(options);
@@ -299,7 +305,9 @@ export function drop(stmt: ast.Drop, options: RunOptions): StatementResult {
   switch (stmt.objectType) {
     case 'index':
       for (const n of stmt.names) {
-        if (!dropIndex(n.name, options) && !stmt.ifExists) throw new FlintError('42704', `index "${n.name}" does not exist`, { position: n.pos + 1 });
+        if (dropIndex(n.name, options)) continue;
+        if (!stmt.ifExists) throw new FlintError('42704', `index "${n.name}" does not exist`, { position: n.pos + 1 });
+        notice(options, `index "${n.name}" does not exist, skipping`);
       }
       return done(tag);
     case 'sequence':
@@ -375,7 +383,10 @@ function dropRelations(stmt: ast.Drop, options: RunOptions): void {
   for (const n of stmt.names) {
     const def = engine.table(n.name);
     if (def === undefined || relationKind(def) !== want) {
-      if (stmt.ifExists && def === undefined) continue;
+      if (stmt.ifExists && def === undefined) {
+        notice(options, `${want} "${n.name}" does not exist, skipping`);
+        continue;
+      }
       if (def !== undefined) throw new FlintError('42809', `"${n.name}" is not a ${want}`, { position: n.pos + 1, hint: KIND_HINT[relationKind(def)] });
       throw new FlintError(SqlState.undefinedTable, `${want} "${n.name}" does not exist`, { position: n.pos + 1 });
     }
@@ -447,7 +458,10 @@ function dropSequence(n: ast.QualifiedName, stmt: ast.Drop, options: RunOptions)
   const def = engine.table(n.name);
   if (!isSequence(def)) {
     if (def === undefined) {
-      if (stmt.ifExists) return;
+      if (stmt.ifExists) {
+        notice(options, `sequence "${n.name}" does not exist, skipping`);
+        return;
+      }
       throw new FlintError(SqlState.undefinedTable, `sequence "${n.name}" does not exist`, { position: n.pos + 1 });
     }
     throw new FlintError('42809', `"${n.name}" is not a sequence`, { position: n.pos + 1, hint: KIND_HINT[relationKind(def)] });

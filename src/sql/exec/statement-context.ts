@@ -24,6 +24,15 @@ export interface StatementResult {
   readonly rows: Row[];
   /** Rows returned or affected. */
   readonly rowCount: number;
+  /** NOTICEs and WARNINGs the statement raised (PostgreSQL's NoticeResponse), in order. */
+  notices?: Notice[];
+}
+
+/** A message that is not an error: `DROP TABLE IF EXISTS` of a missing table, COMMIT with no transaction. */
+export interface Notice {
+  readonly severity: 'NOTICE' | 'WARNING';
+  readonly code: string;
+  readonly message: string;
 }
 
 /** Database-wide state the statements share. */
@@ -48,6 +57,13 @@ export interface RunOptions {
   /** enable_indexscan: false plans every table read as a sequential scan. Default true. */
   readonly indexScans?: boolean;
   readonly checkInterrupt: () => void;
+  /** Where the statement's notices go (the session puts them on the result); dropped when absent. */
+  readonly notice?: (notice: Notice) => void;
+}
+
+/** Raise a NOTICE (or WARNING) with PostgreSQL's words. */
+export function notice(options: RunOptions, message: string, code = '00000', severity: Notice['severity'] = 'NOTICE'): void {
+  options.notice?.({ severity, code, message });
 }
 
 export function done(command: string, rowCount = 0): StatementResult {
