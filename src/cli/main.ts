@@ -1,5 +1,6 @@
 // The `flint` command line.
 import { Command } from 'commander';
+import { registerUserCommands } from './user.ts';
 import { runDoctor } from './doctor.ts';
 import { parseTimeout } from '../db/session.ts';
 import { runServe } from './serve.ts';
@@ -29,6 +30,9 @@ program
   .option('--user <name>', 'the superuser created on a new data directory', 'flint')
   .option('--password <password>', 'its password (default: $FLINT_PASSWORD, else generated on a new directory)')
   .option('--trust', 'let loopback clients in without a password')
+  .option('--tls-cert <file>', 'PEM certificate: clients may connect with TLS (sslmode=require); needs --tls-key')
+  .option('--tls-key <file>', 'PEM private key of --tls-cert')
+  .option('--tls-required', 'refuse clients on other hosts that do not use TLS (loopback clients may still)')
   .option('--max-connections <n>', 'most clients at once; more get 53300', '100')
   .option('--metrics-port <port>', 'serve Prometheus metrics on GET /metrics at this port (0 picks a free one)')
   .option('--metrics-host <host>', 'address of the metrics listener', '127.0.0.1')
@@ -36,6 +40,7 @@ program
   .option('--idle-session-timeout <time>', 'default idle_session_timeout (0 = off)')
   .action(async (o: {
     data: string; host: string; port: string; user: string; password?: string; trust?: boolean;
+    tlsCert?: string; tlsKey?: string; tlsRequired?: boolean;
     maxConnections: string; metricsPort?: string; metricsHost: string; idleInTransactionTimeout?: string; idleSessionTimeout?: string;
   }) => {
     const usage = (message: string): never => {
@@ -54,6 +59,7 @@ program
     try {
       await runServe({
         data: o.data, host: o.host, port, user: o.user, ...(o.password === undefined ? {} : { password: o.password }), trust: o.trust === true, maxConnections,
+        ...(o.tlsCert === undefined ? {} : { tlsCert: o.tlsCert }), ...(o.tlsKey === undefined ? {} : { tlsKey: o.tlsKey }), tlsRequired: o.tlsRequired === true,
         ...(metricsPort === undefined ? {} : { metricsPort, metricsHost: o.metricsHost }),
         ...(o.idleInTransactionTimeout === undefined ? {} : { idleInTransactionTimeout: o.idleInTransactionTimeout }),
         ...(o.idleSessionTimeout === undefined ? {} : { idleSessionTimeout: o.idleSessionTimeout }),
@@ -64,5 +70,7 @@ program
       process.exit(1);
     }
   });
+
+registerUserCommands(program);
 
 await program.parseAsync(process.argv);

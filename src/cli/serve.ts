@@ -9,6 +9,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { Database } from '../db/database.ts';
+import { FlintError, SqlState } from '../errors.ts';
 import { generatePassword, RoleStore } from '../server/roles.ts';
 import { FlintServer } from '../server/server.ts';
 
@@ -20,6 +21,11 @@ export interface ServeOptions {
   readonly password?: string;
   /** Let loopback clients in without a password. */
   readonly trust?: boolean;
+  /** PEM certificate and key files: clients may use TLS (sslmode=require). */
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  /** Refuse non-loopback clients without TLS. */
+  readonly tlsRequired?: boolean;
   /** Most clients at once (53300 beyond); default 100. */
   readonly maxConnections?: number;
   /** Serve Prometheus metrics on this port (GET /metrics), at metricsHost (default 127.0.0.1). */
@@ -48,6 +54,7 @@ export async function runServe(options: ServeOptions, print: (line: string) => v
     if (options.idleSessionTimeout !== undefined) sessionSettings['idle_session_timeout'] = options.idleSessionTimeout;
     server = await FlintServer.start({
       db, host: options.host, port: options.port, roles, trustLoopback: options.trust === true, sessionSettings,
+      ...tlsOptions(options),
       ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
       ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort, metricsHost: options.metricsHost ?? '127.0.0.1' }),
     });
@@ -59,6 +66,7 @@ export async function runServe(options: ServeOptions, print: (line: string) => v
   const secret = password === undefined ? 'PASSWORD' : encodeURIComponent(password);
   print(`postgres://${encodeURIComponent(options.user)}:${secret}@${host}:${server.port}/flint`);
   print(`Flint is serving ${options.data} on ${host}:${server.port}${password === undefined ? ` (the password of "${options.user}" was set earlier; --password sets a new one)` : ''}`);
+  if (options.tlsCert !== undefined) print(`TLS: on with ${options.tlsCert}${options.tlsRequired === true ? ', required for clients on other hosts' : ''} (sslmode=require)`);
   if (server.metricsPort !== null) print(`metrics: http://${hostForUrl(options.metricsHost ?? '127.0.0.1')}:${server.metricsPort}/metrics`);
   const stop = async () => {
     await server.stop();
@@ -77,6 +85,17 @@ export async function runServe(options: ServeOptions, print: (line: string) => v
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return server;
+}
+
+/** --tls-cert and --tls-key come together; --tls-required needs them. */
+function tlsOptions(options: ServeOptions): { tls?: { certFile: string; keyFile: string }; tlsRequired?: boolean } {
+  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+    throw new FlintError(SqlState.configFileError, '--tls-cert and --tls-key must be given together');
+  }
+  return {
+    ...(options.tlsCert === undefined ? {} : { tls: { certFile: options.tlsCert, keyFile: options.tlsKey! } }),
+    ...(options.tlsRequired === true ? { tlsRequired: true } : {}),
+  };
 }
 
 function hostForUrl(host: string): string {

@@ -21,6 +21,7 @@ import type { RuntimeValue } from '../sql/types/type-info.ts';
 import type { Engine } from '../txn/engine.ts';
 import type { Transaction } from '../txn/transaction.ts';
 import { fromJs, type JsValue } from './js-values.ts';
+import { isRoleStatement, runRoleStatement, type RoleManager } from './roles.ts';
 
 /** PostgreSQL's spelling of parameters whose name is not all lower case (SHOW's column name). */
 const SETTING_DISPLAY_NAMES: Record<string, string> = {
@@ -95,6 +96,12 @@ export class Session {
     this.#services = services;
     this.#sequenceFunctions = databaseSequences(services.engine, services.state, this.#sequences);
   }
+
+  /**
+   * Role statements (CREATE/ALTER/DROP ROLE) go through this, bound to the
+   * session's user; the server sets it. Without one they fail with 0A000.
+   */
+  roles: RoleManager | null = null;
 
   get inTransaction(): boolean {
     return this.#explicit;
@@ -197,6 +204,7 @@ export class Session {
     if (this.#failed) {
       throw new FlintError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
     }
+    if (isRoleStatement(stmt)) return done(this.#roleStatement(stmt));
     const autocommit = !this.#explicit;
     if (autocommit) this.#startTxn();
     const txn = this.#ensureTxn();
@@ -240,6 +248,22 @@ export class Session {
       else this.#failed = true;
       throw error;
     }
+  }
+
+  /**
+   * Roles live in the server's roles file, outside the engine's transactions,
+   * so a role statement is refused inside a transaction block (25001) as
+   * PostgreSQL refuses CREATE DATABASE there, rather than being kept by a
+   * block that later rolls back.
+   */
+  #roleStatement(stmt: Parameters<typeof runRoleStatement>[0]): StatementResult {
+    const what = stmt.kind === 'createRole' ? 'CREATE ROLE' : stmt.kind === 'alterRole' ? 'ALTER ROLE' : 'DROP ROLE';
+    if (this.#explicit) {
+      this.#failed = true;
+      throw new FlintError('25001', `${what} cannot run inside a transaction block`);
+    }
+    if (this.roles === null) throw new FlintError(SqlState.featureNotSupported, `${what} needs the server: roles live in its roles file (flint serve, flint user)`, { position: stmt.pos + 1 });
+    return runRoleStatement(stmt, this.roles);
   }
 
   /** Commit the open transaction block asynchronously (group commit). */

@@ -36,12 +36,19 @@ import { CopyParser, copyFormat, formatCopyRow } from './copy.ts';
 import { ScramExchange, parseVerifier } from './scram.ts';
 import { typeForOid, typeModifier, wireType } from './types.ts';
 import type { ServerMetrics } from './metrics.ts';
+import type { RoleManager } from '../db/roles.ts';
 
 /** What a connection needs from the server. */
 export interface ConnectionHost {
   readonly db: Database;
-  /** Authentication for a user: 'trust', a SCRAM verifier, or null (no such user). */
-  authFor(user: string, loopback: boolean): { kind: 'trust' } | { kind: 'scram'; verifier: string } | null;
+  /**
+   * Authentication for a user: 'trust', a SCRAM verifier, null (no such user:
+   * 28P01 as for a wrong password), or 'reject' with the error to end the
+   * connection with (a plain-text connection where TLS is required).
+   */
+  authFor(user: string, loopback: boolean, encrypted: boolean): { kind: 'trust' } | { kind: 'scram'; verifier: string } | { kind: 'reject'; error: FlintError } | null;
+  /** Role statements for the session of this user (CREATE / ALTER / DROP ROLE); none: they fail with 0A000. */
+  rolesFor?(user: string): RoleManager;
   /** Cancel the statement of the connection with this key (CancelRequest). */
   cancel(processId: number, secretKey: number): void;
   register(connection: Connection): void;
@@ -58,6 +65,10 @@ export interface Transport {
   write(bytes: Uint8Array): void;
   end(): void;
   readonly remoteIsLoopback: boolean;
+  /** The connection is TLS now. */
+  readonly encrypted?: boolean;
+  /** Offered when the server has a certificate: start TLS over this connection (after 'S' was written). */
+  startTls?(): void;
 }
 
 interface Prepared {
@@ -258,6 +269,19 @@ export class Connection {
     const r = new BodyReader(m.body);
     const code = r.int32();
     if (code === SSL_REQUEST_CODE || code === GSSENC_REQUEST_CODE) {
+      // The client must wait for the answer: anything sent before it was not encrypted (PostgreSQL's check).
+      if (this.#reader.buffered > 0) {
+        this.#fatal(new FlintError(SqlState.protocolViolation, `received unencrypted data after ${code === SSL_REQUEST_CODE ? 'SSL' : 'GSSAPI encryption'} request`, {
+          detail: 'This could be either a client-software bug or evidence of an attempted man-in-the-middle attack.',
+        }));
+        return;
+      }
+      if (code === SSL_REQUEST_CODE && this.#transport.startTls !== undefined && this.#transport.encrypted !== true) {
+        this.#send(Uint8Array.of(0x53)); // 'S': the TLS handshake follows, then the startup message over TLS
+        this.#flush();
+        this.#transport.startTls();
+        return;
+      }
       // Not offered: the client goes on unencrypted or gives up, as it chooses.
       this.#send(Uint8Array.of(0x4e)); // 'N'
       return;
@@ -280,7 +304,11 @@ export class Connection {
     this.#user = params.get('user') ?? '';
     this.#database = params.get('database') ?? this.#user;
     if (this.#user === '') throw new FlintError(SqlState.invalidAuthorizationSpecification, 'no PostgreSQL user name specified in startup packet');
-    const auth = this.#host.authFor(this.#user, this.#transport.remoteIsLoopback);
+    const auth = this.#host.authFor(this.#user, this.#transport.remoteIsLoopback, this.#transport.encrypted === true);
+    if (auth !== null && auth.kind === 'reject') {
+      this.#fatal(auth.error);
+      return;
+    }
     if (auth === null) {
       this.#fatal(new FlintError(SqlState.invalidPassword, `password authentication failed for user "${this.#user}"`));
       return;
@@ -334,6 +362,7 @@ export class Connection {
     this.#scram = null;
     this.#send(new MessageWriter('R').int32(0).finish());
     this.#session = this.#host.db.session();
+    this.#session.roles = this.#host.rolesFor?.(this.#user) ?? null;
     for (const [name, value] of Object.entries(this.#host.sessionSettings ?? {})) this.#session.settings.set(name, value);
     this.#phase = 'ready';
     this.#host.register(this);

@@ -39,6 +39,11 @@ export class MessageReader {
   #buffer: Uint8Array = new Uint8Array(0);
   #startup = true;
 
+  /** Bytes received and not yet handed out as a message. */
+  get buffered(): number {
+    return this.#buffer.length;
+  }
+
   /** After the startup message, messages carry a type byte. */
   startupDone(): void {
     this.#startup = false;

@@ -31,7 +31,10 @@ export function makeVerifier(password: string, iterations = SCRAM_ITERATIONS, sa
 export function parseVerifier(text: string): ScramVerifier | null {
   const m = /^SCRAM-SHA-256\$(\d+):([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)$/.exec(text);
   if (m === null) return null;
-  return { iterations: Number(m[1]), salt: Buffer.from(m[2]!, 'base64'), storedKey: Buffer.from(m[3]!, 'base64'), serverKey: Buffer.from(m[4]!, 'base64') };
+  const verifier = { iterations: Number(m[1]), salt: Buffer.from(m[2]!, 'base64'), storedKey: Buffer.from(m[3]!, 'base64'), serverKey: Buffer.from(m[4]!, 'base64') };
+  // As PostgreSQL's parse_scram_secret: both keys are SHA-256 sized, else the text is no verifier.
+  if (verifier.storedKey.length !== 32 || verifier.serverKey.length !== 32 || verifier.iterations < 1) return null;
+  return verifier;
 }
 
 /** One SCRAM exchange: client-first -> server-first -> client-final -> server-final. */

@@ -14,7 +14,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { FlintError, SqlState } from '../errors.ts';
 import type { Database } from '../db/database.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
+import type { RoleManager } from '../db/roles.ts';
 import type { RoleStore } from './roles.ts';
+import { loadTls, upgradeSocket, type TlsConfig, type TlsFiles } from './tls.ts';
 import { ServerMetrics, serveMetrics } from './metrics.ts';
 
 export interface ServerOptions {
@@ -25,6 +27,10 @@ export interface ServerOptions {
   readonly roles: RoleStore;
   /** Let loopback clients in without a password (never remote ones). */
   readonly trustLoopback?: boolean;
+  /** Certificate and key: SSLRequest is answered 'S' and the connection goes on over TLS. Without: 'N'. */
+  readonly tls?: TlsFiles;
+  /** Refuse non-loopback clients that do not use TLS (28000), as PostgreSQL's hostssl lines do. Needs `tls`. */
+  readonly tlsRequired?: boolean;
   /** Most clients at once; more are refused with 53300. Default 100. */
   readonly maxConnections?: number;
   readonly database?: string;
@@ -51,6 +57,7 @@ export class FlintServer implements ConnectionHost {
   readonly #connections = new Set<Connection>();
   readonly #sockets = new Set<Socket>();
   #port = 0;
+  #tls: TlsConfig | null = null;
   /** Counters and gauges of the server and its database (Prometheus text: metrics.text()). */
   readonly metrics: ServerMetrics;
   #metricsHttp: HttpServer | null = null;
@@ -71,7 +78,11 @@ export class FlintServer implements ConnectionHost {
     if (!isLoopback(host) && !options.roles.hasPasswords()) {
       throw new FlintError(SqlState.invalidAuthorizationSpecification, `refusing to listen on ${host} without a password: create a user with a password first`);
     }
+    if (options.tlsRequired === true && options.tls === undefined) {
+      throw new FlintError(SqlState.configFileError, 'TLS is required but no certificate is given (--tls-cert and --tls-key)');
+    }
     const server = new FlintServer(options);
+    if (options.tls !== undefined) server.#tls = loadTls(options.tls);
     await new Promise<void>((resolve, reject) => {
       server.#server.once('error', reject);
       server.#server.listen(options.port ?? 5432, host, () => {
@@ -132,14 +143,39 @@ export class FlintServer implements ConnectionHost {
     this.#sockets.add(socket);
     socket.setNoDelay(true);
     const remote = socket.remoteAddress ?? '';
+    // The socket the session speaks over: the TCP socket, or the TLS socket over it after SSLRequest.
+    let stream: Socket = socket;
+    const tls = this.#tls;
+    const onData = (chunk: Buffer) => connection.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     const connection = new Connection(this, {
       write: (bytes) => {
-        if (!socket.destroyed) socket.write(bytes);
+        if (!stream.destroyed) stream.write(bytes);
       },
-      end: () => socket.end(),
+      end: () => stream.end(),
       remoteIsLoopback: isLoopback(remote),
+      get encrypted() {
+        return stream !== socket;
+      },
+      ...(tls === null ? {} : {
+        startTls: () => {
+          socket.off('data', onData);
+          const secure = upgradeSocket(socket, tls);
+          stream = secure;
+          this.#sockets.add(secure);
+          secure.on('data', onData);
+          secure.on('close', () => {
+            this.#sockets.delete(secure);
+            connection.close();
+          });
+          // A failed handshake (or a client that hangs up in it) ends this connection only.
+          secure.on('error', () => {
+            connection.close();
+            secure.destroy();
+          });
+        },
+      }),
     });
-    socket.on('data', (chunk: Buffer) => connection.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+    socket.on('data', onData);
     socket.on('close', () => {
       this.#sockets.delete(socket);
       connection.close();
@@ -149,14 +185,25 @@ export class FlintServer implements ConnectionHost {
 
   // ---- ConnectionHost -----------------------------------------------------------------
 
-  authFor(user: string, loopback: boolean): { kind: 'trust' } | { kind: 'scram'; verifier: string } | null {
+  authFor(user: string, loopback: boolean, encrypted: boolean): ReturnType<ConnectionHost['authFor']> {
+    if (this.#options.tlsRequired === true && !loopback && !encrypted) {
+      return { kind: 'reject', error: new FlintError(SqlState.invalidAuthorizationSpecification, `connection for user "${user}" refused: this server requires TLS for connections from other hosts`, { hint: 'Connect with sslmode=require.' }) };
+    }
     const role = this.#options.roles.get(user);
     if (loopback && this.#options.trustLoopback === true) return role === undefined ? null : { kind: 'trust' };
     if (role === undefined || role.verifier === null) return null;
     return { kind: 'scram', verifier: role.verifier };
   }
 
+  rolesFor(user: string): RoleManager {
+    return this.#options.roles.managerFor(user);
+  }
+
   register(connection: Connection): void {
+    // Authenticated, but a NOLOGIN role may not open a session (PostgreSQL checks it after authentication too).
+    if (this.#options.roles.get(connection.user)?.login === false) {
+      throw new FlintError(SqlState.invalidAuthorizationSpecification, `role "${connection.user}" is not permitted to log in`);
+    }
     const max = this.#options.maxConnections ?? 100;
     if (this.#connections.size >= max) {
       this.metrics.connectionRefused('too_many_clients');

@@ -1360,12 +1360,13 @@ export interface CreateRole {
   readonly options: readonly RoleOption[];
 }
 
-/** ALTER ROLE | USER name [WITH] options. */
+/** ALTER ROLE | USER name [WITH] options, or ALTER ROLE name RENAME TO new (renameTo set, no options). */
 export interface AlterRole {
   readonly kind: 'alterRole';
   readonly pos: number;
   readonly name: string;
   readonly options: readonly RoleOption[];
+  readonly renameTo?: string;
 }
 
 /** DROP ROLE | USER [IF EXISTS] name, ... */

@@ -286,6 +286,11 @@ function createRole(p: Parser, pos: number): CreateRole {
 function alterRole(p: Parser, pos: number): AlterRole {
   p.advance();
   const name = roleName(p);
+  if (p.acceptKw('rename')) {
+    p.expectKw('to');
+    if (!p.isColId()) p.fail();
+    return { kind: 'alterRole', pos, name, options: [], renameTo: p.advance().value };
+  }
   return { kind: 'alterRole', pos, name, options: roleOptions(p) };
 }
 
