@@ -468,11 +468,13 @@ async function interactiveLoop(shell: Shell, backend: Backend, streams: ShellStr
   try {
     await new Promise<void>((done) => {
       let queue = Promise.resolve();
+      let quitting = false;
       rl.on('close', () => {
+        if (!quitting) streams.output.write('\\q\n'); // Ctrl-D: psql echoes the \q it stands for
         void queue.then(() => done());
       });
+      // Lines typed while a statement runs wait in this queue; the input stays read, so Ctrl-C reaches the SIGINT handler.
       rl.on('line', (line) => {
-        rl.pause();
         queue = queue.then(async () => {
           if (line.trim() !== '') pendingLines++;
           const outcome = await shell.line(line);
@@ -483,17 +485,18 @@ async function interactiveLoop(shell: Shell, backend: Backend, streams: ShellStr
           }
           if (shell.buffer === '') pendingLines = 0;
           if (outcome === 'quit') {
+            quitting = true;
             rl.close();
             return;
           }
           if (outcome === 'error' && options.onErrorStop === true) {
             exitCode = EXIT_SCRIPT_ERROR;
+            quitting = true;
             rl.close();
             return;
           }
           rl.setPrompt(shell.prompt);
           rl.prompt();
-          rl.resume();
         });
       });
       rl.setPrompt(shell.prompt);

@@ -7,11 +7,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConnectionUrl, statusAfter } from '../../src/cli/remote-backend.ts';
+import { PassThrough } from 'node:stream';
+import { parseConnectionUrl, RemoteBackend, statusAfter } from '../../src/cli/remote-backend.ts';
+import { runShell } from '../../src/cli/shell.ts';
 import { buildCli, serve, type Cli } from './cli-harness.ts';
 
 let cli: Cli;
 const dirs: string[] = [];
+const havePostgres = existsSync('/tmp/.s.PGSQL.5432') && spawnSync('psql', ['--version']).status === 0;
 
 beforeAll(async () => {
   cli = await buildCli();
@@ -75,7 +78,6 @@ describe('flint shell against a server', () => {
     expect(refused.stderr).toContain('(SQLSTATE 08001)');
   });
 
-  const havePostgres = existsSync('/tmp/.s.PGSQL.5432') && spawnSync('psql', ['--version']).status === 0;
   it.skipIf(!havePostgres)('prints what psql prints against PostgreSQL 15', { timeout: 60_000 }, () => {
     const schema = `flint_cli_${process.pid}`;
     const script = `CREATE SCHEMA ${schema};\nSET search_path = ${schema};\n${SCRIPT}\\d items\nDROP SCHEMA ${schema} CASCADE;\n`;
@@ -85,6 +87,36 @@ describe('flint shell against a server', () => {
     expect(flint.stdout).toBe(psql.stdout);
     expect(flint.stderr).toBe(psql.stderr);
     expect(flint.stdout).toContain(`Table "${schema}.items"`);
+  });
+});
+
+describe('flint shell against PostgreSQL, interactive', () => {
+  it.skipIf(!havePostgres)('Ctrl-C cancels the statement running on the server, and the shell goes on', { timeout: 30_000 }, async () => {
+    const backend = await RemoteBackend.connect('postgresql://postgres@/postgres?host=/tmp');
+    const input = new PassThrough() as PassThrough & { isTTY: boolean; setRawMode: (on: boolean) => void };
+    input.isTTY = true;
+    input.setRawMode = () => {};
+    const output = new PassThrough();
+    const errors = new PassThrough();
+    let out = '';
+    let err = '';
+    output.on('data', (d: Buffer) => (out += d.toString()));
+    errors.on('data', (d: Buffer) => (err += d.toString()));
+    const done = runShell(backend, { input, output, errors }, { historyFile: null });
+    const started = Date.now();
+    input.write('SELECT pg_sleep(20);\r');
+    await new Promise((r) => setTimeout(r, 500));
+    input.write('\x03');
+    while (err === '' && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
+    input.write('SELECT 5 AS five;\r');
+    await new Promise((r) => setTimeout(r, 300));
+    input.write('\x04');
+    expect(await done).toBe(0);
+    await backend.close();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(err).toBe('ERROR:  canceling statement due to user request\n');
+    expect(out).toContain(' five \n------\n    5\n(1 row)');
+    expect(out).toMatch(/\\q\n$/);
   });
 });
 
