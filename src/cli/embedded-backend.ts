@@ -28,13 +28,14 @@ export class EmbeddedBackend implements Backend {
     return this.session.status;
   }
 
-  async run(sql: string): Promise<ShellResult[]> {
+  async run(sql: string, notice: (severity: string, message: string) => void = () => {}): Promise<ShellResult[]> {
     let results: StatementResult[];
     try {
       results = this.session.execute(sql);
     } catch (error) {
       throw toShellError(error);
     }
+    for (const r of results) for (const n of r.notices ?? []) notice(n.severity, n.message);
     return results.map((r) => this.toText(r));
   }
 

@@ -38,8 +38,9 @@ describe('flint shell on a directory (script on stdin)', () => {
     expect(r.stdout).toBe('CREATE TABLE\nINSERT 0 2\n id | name \n----+------\n  2 | \n  1 | ada\n(2 rows)\n\n x;y \n-----\n a;b\n(1 row)\n\n');
     // Errors go to stderr as psql prints them: the LINE of the statement and a caret under the position.
     expect(r.stderr).toBe('ERROR:  division by zero\nERROR:  column "nope" does not exist\nLINE 1: SELECT nope\n               ^\n');
-    const again = cli.run(['shell', dir], 'SELECT count(*) AS n FROM t;\n');
-    expect(again.stdout).toBe(' n \n---\n 2\n(1 row)\n\n');
+    const again = cli.run(['shell', dir], 'SELECT count(*) AS n FROM t;\nDROP TABLE IF EXISTS nothing;\n');
+    expect(again.stdout).toBe(' n \n---\n 2\n(1 row)\n\nDROP TABLE\n');
+    expect(again.stderr).toBe('NOTICE:  table "nothing" does not exist, skipping\n');
   });
 
   it('describes tables, indexes and views with \\d, \\dt, \\di, \\dv as psql does', () => {
