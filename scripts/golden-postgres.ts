@@ -10,11 +10,12 @@
 // answers that Flint does not give yet).
 //
 // Each script runs in a fresh database (created and dropped here) with the
-// session settings Flint starts with (UTC, ISO dates, REPEATABLE READ). Each
+// session settings Flint starts with (UTC, ISO dates, READ COMMITTED). Each
 // golden session is one connection. Cases after `# pg-check: off` are
 // skipped; `[restart]` is ignored; a case marked `# KNOWN DIFFERENCE` is
 // counted apart when it differs. lock_timeout is short, because PostgreSQL
-// waits for a concurrent writer where Flint fails at once with 40001.
+// waits for a concurrent writer where the golden runner (Flint's synchronous
+// API, which cannot wait) fails at once with 40001.
 //
 // A minimal client of the PostgreSQL protocol (v3, simple query, trust
 // authentication) is included so that the tool needs no driver.
@@ -87,7 +88,7 @@ class PgConnection {
     const params: Record<string, string> = {
       user: options.user, database, TimeZone: 'UTC', DateStyle: 'ISO, MDY', IntervalStyle: 'postgres',
       lc_messages: 'C', extra_float_digits: '1', client_min_messages: 'error',
-      default_transaction_isolation: 'repeatable read', lock_timeout: '2s',
+      default_transaction_isolation: 'read committed', lock_timeout: '2s',
     };
     const body = [int32(196608)];
     for (const [k, v] of Object.entries(params)) body.push(cstr(k), cstr(v));

@@ -12,6 +12,7 @@ import { FlintError, SqlState } from '../errors.ts';
 import type * as ast from '../sql/ast.ts';
 import { parseScript } from '../sql/parser.ts';
 import { databaseSequences, newSessionState, planQuery, runStatement, type SqlDatabaseState, type StatementResult } from '../sql/exec/statements.ts';
+import type { Notice } from '../sql/exec/statement-context.ts';
 import type { OutputColumn } from '../sql/plan/plan.ts';
 import type { SequenceFunctions } from '../sql/types/eval-context.ts';
 import type { EvalContext } from '../sql/types/eval-context.ts';
@@ -20,6 +21,7 @@ import { resolveTimeZone, UTC, type TimeZone } from '../sql/types/timezone.ts';
 import type { RuntimeValue } from '../sql/types/type-info.ts';
 import type { Engine } from '../txn/engine.ts';
 import type { Transaction } from '../txn/transaction.ts';
+import { WriteConflict } from '../txn/write-conflict.ts';
 import { fromJs, type JsValue } from './js-values.ts';
 import { isRoleStatement, runRoleStatement, type RoleManager } from './roles.ts';
 
@@ -44,8 +46,9 @@ const DEFAULT_SETTINGS: Record<string, string> = {
   // The server ends a session idle this long inside a transaction block (25P03) or outside one (57P05).
   idle_in_transaction_session_timeout: '0',
   idle_session_timeout: '0',
-  transaction_isolation: 'repeatable read',
-  default_transaction_isolation: 'repeatable read',
+  // PostgreSQL's default: each statement sees what committed before it began.
+  transaction_isolation: 'read committed',
+  default_transaction_isolation: 'read committed',
   server_version: '15.0 (Flint 0.1.0)',
   max_identifier_length: '63',
   // PostgreSQL's planner switch: off makes every table read a sequential scan.
@@ -79,6 +82,14 @@ export class Session {
    * not at BEGIN). Null before that and outside a transaction.
    */
   #txn: Transaction | null = null;
+  /**
+   * The open transaction's isolation level, as asked for. READ COMMITTED
+   * (and READ UNCOMMITTED, as in PostgreSQL) take a snapshot per statement;
+   * REPEATABLE READ and SERIALIZABLE one per transaction, and run as
+   * snapshot isolation (SERIALIZABLE's read-set validation is not there
+   * yet: write skew is possible).
+   */
+  #isolationLevel: ast.IsolationLevel = 'read committed';
   /** A transaction is open: a block after BEGIN, or an autocommit statement. */
   #open = false;
   #explicit = false;
@@ -102,6 +113,11 @@ export class Session {
    * session's user; the server sets it. Without one they fail with 0A000.
    */
   roles: RoleManager | null = null;
+
+  /** How the open transaction treats others' commits: one snapshot per statement, or one for the whole transaction. */
+  get #isolation(): 'read committed' | 'repeatable read' {
+    return this.#isolationLevel === 'read committed' || this.#isolationLevel === 'read uncommitted' ? 'read committed' : 'repeatable read';
+  }
 
   get inTransaction(): boolean {
     return this.#explicit;
@@ -138,7 +154,8 @@ export class Session {
 
   /** Run one parsed statement with parameters. A commit waits for fdatasync here, blocking. */
   run(stmt: ast.Statement, params: readonly JsValue[] = [], paramTypes: (SqlType | undefined)[] = []): StatementResult {
-    const { result, commit } = this.#run(stmt, params, paramTypes);
+    this.#cancelRequested = false;
+    const { result, commit } = this.#run(stmt, params, paramTypes, false);
     if (commit !== null) this.#services.engine.commit(commit);
     return result;
   }
@@ -150,7 +167,7 @@ export class Session {
    * runs every statement this way.
    */
   async runAsync(stmt: ast.Statement, params: readonly JsValue[] = [], paramTypes: (SqlType | undefined)[] = []): Promise<StatementResult> {
-    const { result, finish } = this.runDeferred(stmt, params, paramTypes);
+    const { result, finish } = await this.runDeferredAsync(stmt, params, paramTypes);
     await finish();
     return result;
   }
@@ -162,12 +179,96 @@ export class Session {
    * Describe and report its completion at Execute.
    */
   runDeferred(stmt: ast.Statement, params: readonly JsValue[] = [], paramTypes: (SqlType | undefined)[] = []): { result: StatementResult; finish(): Promise<void> } {
-    if (stmt.kind === 'commit' && this.#explicit && !this.#failed) {
-      const commit = this.commitAsync();
-      commit.catch(() => {});
-      return { result: { command: 'COMMIT', columns: [], rows: [], rowCount: 0 }, finish: () => commit };
+    if (stmt.kind === 'commit' && this.#explicit && !this.#failed) return this.#deferredCommit();
+    this.#cancelRequested = false;
+    return this.#deferred(this.#run(stmt, params, paramTypes, false));
+  }
+
+  /**
+   * runDeferred, but a statement that meets a row another transaction in
+   * progress is writing waits for that transaction to end, as PostgreSQL's
+   * row locks make it, then runs again: READ COMMITTED on a new snapshot
+   * (it sees the other's commit), REPEATABLE READ on its own (40001 if the
+   * other committed). The wait ends early on a deadlock (40P01), the
+   * statement timeout or a cancel request (57014).
+   */
+  async runDeferredAsync(stmt: ast.Statement, params: readonly JsValue[] = [], paramTypes: (SqlType | undefined)[] = []): Promise<{ result: StatementResult; finish(): Promise<void> }> {
+    if (stmt.kind === 'commit' && this.#explicit && !this.#failed) return this.#deferredCommit();
+    const deadline = this.#statementDeadline();
+    this.#cancelRequested = false;
+    for (;;) {
+      try {
+        return this.#deferred(this.#run(stmt, params, paramTypes, true, deadline));
+      } catch (error) {
+        if (!(error instanceof RetryStatement)) throw error;
+        await this.#waitOut(error, deadline);
+      }
     }
-    const { result, commit } = this.#run(stmt, params, paramTypes);
+  }
+
+  /** Wait for the transaction a statement ran into; on return the statement runs again. */
+  async #waitOut(retry: RetryStatement, deadline: number): Promise<void> {
+    const { conflict, txn } = retry;
+    const engine = this.#services.engine;
+    const failed = (error: unknown): never => {
+      // The statement is undone already; inside a block the block fails, as for any error.
+      if (this.#explicit) this.#failed = true;
+      throw error;
+    };
+    if (conflict.waitFor !== 0) {
+      const stop = this.#waitStopper(deadline);
+      try {
+        await engine.waitFor(txn, conflict.waitFor, stop.promise);
+      } catch (error) {
+        failed(error);
+      } finally {
+        stop.dispose();
+      }
+    }
+    if (this.#closed) failed(new FlintError(SqlState.adminShutdown, 'terminating connection: the session closed'));
+    // Snapshot isolation: the row changed under our snapshot for good.
+    if (this.#isolation !== 'read committed' && (conflict.waitFor === 0 || engine.committed(conflict.waitFor))) failed(conflict);
+  }
+
+  /** Rejects when the wait must stop: the statement timeout passes, or a cancel request or close comes. */
+  #waitStopper(deadline: number): { promise: Promise<never>; dispose(): void } {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const promise = new Promise<never>((_resolve, reject) => {
+      this.#stopWait = reject;
+      if (deadline !== Infinity) {
+        timer = setTimeout(() => reject(new FlintError(SqlState.queryCanceled, 'canceling statement due to statement timeout')), Math.max(0, deadline - performance.now()));
+      }
+    });
+    promise.catch(() => {});
+    return {
+      promise,
+      dispose: () => {
+        if (timer !== undefined) clearTimeout(timer);
+        this.#stopWait = null;
+      },
+    };
+  }
+
+  #stopWait: ((error: FlintError) => void) | null = null;
+  #cancelRequested = false;
+  #closed = false;
+
+  /**
+   * A cancel request (the server's CancelRequest): a statement waiting for
+   * another transaction stops with 57014, a running one at its next check.
+   */
+  cancel(): void {
+    this.#cancelRequested = true;
+    this.#stopWait?.(new FlintError(SqlState.queryCanceled, 'canceling statement due to user request'));
+  }
+
+  #deferredCommit(): { result: StatementResult; finish(): Promise<void> } {
+    const commit = this.commitAsync();
+    commit.catch(() => {});
+    return { result: { command: 'COMMIT', columns: [], rows: [], rowCount: 0 }, finish: () => commit };
+  }
+
+  #deferred({ result, commit }: { result: StatementResult; commit: Transaction | null }): { result: StatementResult; finish(): Promise<void> } {
     const engine = this.#services.engine;
     if (commit === null) return { result, finish: () => Promise.resolve() };
     const committed = engine.commitAsync(commit);
@@ -177,17 +278,25 @@ export class Session {
   }
 
   /** Run a statement; an autocommit statement's transaction comes back to be committed by the caller. */
-  #run(stmt: ast.Statement, params: readonly JsValue[], paramTypes: (SqlType | undefined)[]): { result: StatementResult; commit: Transaction | null } {
+  /**
+   * Run a statement; an autocommit statement's transaction comes back to be
+   * committed by the caller. `wait`: a write conflict with a transaction in
+   * progress undoes just this statement and throws RetryStatement, for the
+   * caller to wait and run it again; otherwise it is an ordinary 40001.
+   */
+  #run(stmt: ast.Statement, params: readonly JsValue[], paramTypes: (SqlType | undefined)[], wait: boolean, deadline = this.#statementDeadline()): { result: StatementResult; commit: Transaction | null } {
     const done = (result: StatementResult) => ({ result, commit: null });
     switch (stmt.kind) {
       case 'begin':
-        return done(this.#begin(stmt.start === true ? 'START TRANSACTION' : 'BEGIN'));
+        return done(this.#begin(stmt.start === true ? 'START TRANSACTION' : 'BEGIN', stmt.isolationLevel));
       case 'commit':
         return done(this.#commit());
       case 'rollback':
         return done(this.#rollback());
       case 'set':
         return done(this.#set(stmt));
+      case 'setTransaction':
+        return done(this.#setTransaction(stmt));
       case 'show':
         return done(this.#show(stmt));
       case 'reset':
@@ -207,11 +316,17 @@ export class Session {
     if (isRoleStatement(stmt)) return done(this.#roleStatement(stmt));
     const autocommit = !this.#explicit;
     if (autocommit) this.#startTxn();
+    const engine = this.#services.engine;
+    const begun = this.#txn !== null;
     const txn = this.#ensureTxn();
+    // READ COMMITTED: every statement of a block sees what committed before it began.
+    if (begun && this.#isolation === 'read committed') engine.refreshSnapshot(txn);
+    // Inside a block, a statement that may have to wait is undone alone (autocommit: its whole transaction).
+    const marker = wait && !autocommit ? engine.savepoint(txn) : -1;
     const evalContext = this.#evalContext();
     const types = [...paramTypes];
     const cache = new Map<number, RuntimeValue>();
-    const engine = this.#services.engine;
+    let notices: Notice[] | undefined;
     // DDL joins the transaction, and the catalog shows its own uncommitted DDL (transactional DDL).
     const outerCatalogTxn = engine.catalogTxn;
     engine.catalogTxn = txn;
@@ -233,9 +348,12 @@ export class Session {
         state: this.#services.state,
         session: this.#sequences,
         indexScans: this.settings.get('enable_indexscan') !== 'off',
-        checkInterrupt: this.#interruptCheck(),
+        checkInterrupt: this.#interruptCheck(deadline),
+        notice: (n) => (notices ??= []).push(n),
       });
+      if (notices !== undefined) result.notices = notices;
       engine.catalogTxn = outerCatalogTxn;
+      if (marker >= 0) engine.releaseSavepoint(txn, marker);
       if (!autocommit) return { result, commit: null };
       // The statement's own transaction: the caller commits it (run: now; runAsync: with group commit).
       const commit = this.#txn;
@@ -244,8 +362,13 @@ export class Session {
       return { result, commit };
     } catch (error) {
       engine.catalogTxn = outerCatalogTxn;
+      const retry = wait && error instanceof WriteConflict && (error.waitFor !== 0 || this.#isolation === 'read committed');
       if (autocommit) this.#abort();
-      else this.#failed = true;
+      else if (retry) {
+        engine.rollbackToSavepoint(txn, marker);
+        engine.releaseSavepoint(txn, marker);
+      } else this.#failed = true;
+      if (retry) throw new RetryStatement(error, txn);
       throw error;
     }
   }
@@ -303,13 +426,22 @@ export class Session {
    * does, and its transaction (or block) is rolled back or failed as for any
    * error.
    */
-  #interruptCheck(): () => void {
-    const timeout = parseTimeout(this.settings.get('statement_timeout') ?? '0');
-    if (timeout === 0) return () => {};
-    const deadline = performance.now() + timeout;
+  #interruptCheck(deadline: number): () => void {
+    if (deadline === Infinity) {
+      return () => {
+        if (this.#cancelRequested) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to user request');
+      };
+    }
     return () => {
+      if (this.#cancelRequested) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to user request');
       if (performance.now() > deadline) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to statement timeout');
     };
+  }
+
+  /** When the statement starting now must end (statement_timeout, milliseconds, 0 = never), on performance.now()'s clock. */
+  #statementDeadline(): number {
+    const timeout = parseTimeout(this.settings.get('statement_timeout') ?? '0');
+    return timeout === 0 ? Infinity : performance.now() + timeout;
   }
 
   #zone: { setting: string; zone: TimeZone } = { setting: 'UTC', zone: UTC };
@@ -345,6 +477,7 @@ export class Session {
   }
 
   #startTxn(): void {
+    this.#isolationLevel = isolationLevel(this.settings.get('default_transaction_isolation')) ?? 'read committed';
     this.#txn = null;
     this.#open = true;
     this.#transactionStart = this.#services.clock.nowMicros();
@@ -414,19 +547,20 @@ export class Session {
     if (txn !== null) this.#services.engine.rollback(txn);
   }
 
-  #begin(command: string): StatementResult {
+  #begin(command: string, level: ast.IsolationLevel | null): StatementResult {
     if (this.#explicit) {
       // PostgreSQL warns and carries on; so do we.
-      return { command, columns: [], rows: [], rowCount: 0 };
+      return { command, columns: [], rows: [], rowCount: 0, notices: [{ severity: 'WARNING', code: SqlState.activeSqlTransaction, message: 'there is already a transaction in progress' }] };
     }
     this.#startTxn();
+    if (level !== null) this.#isolationLevel = level;
     this.#explicit = true;
     this.#failed = false;
     return { command, columns: [], rows: [], rowCount: 0 };
   }
 
   #commit(): StatementResult {
-    if (!this.#explicit) return { command: 'COMMIT', columns: [], rows: [], rowCount: 0 };
+    if (!this.#explicit) return { command: 'COMMIT', columns: [], rows: [], rowCount: 0, notices: [NO_TRANSACTION] };
     const failed = this.#failed;
     this.#explicit = false;
     this.#failed = false;
@@ -439,10 +573,11 @@ export class Session {
   }
 
   #rollback(): StatementResult {
+    const notices = this.#explicit ? undefined : [NO_TRANSACTION];
     this.#explicit = false;
     this.#failed = false;
     this.#abort();
-    return { command: 'ROLLBACK', columns: [], rows: [], rowCount: 0 };
+    return { command: 'ROLLBACK', columns: [], rows: [], rowCount: 0, ...(notices === undefined ? {} : { notices }) };
   }
 
   #set(stmt: ast.SetVariable): StatementResult {
@@ -462,6 +597,13 @@ export class Session {
       this.settings.set(stmt.name, value);
       return { command: 'SET', columns: [], rows: [], rowCount: 0 };
     }
+    if (stmt.name === 'transaction_isolation' || stmt.name === 'default_transaction_isolation') {
+      const level = isolationLevel(value);
+      if (level === null) throw new FlintError(SqlState.invalidParameterValue, `invalid value for parameter "${stmt.name}": "${value}"`, { position: stmt.pos + 1 });
+      if (stmt.name === 'transaction_isolation') this.#setIsolation(level);
+      else this.settings.set(stmt.name, level);
+      return { command: 'SET', columns: [], rows: [], rowCount: 0 };
+    }
     if (stmt.name === 'enable_indexscan') {
       const b = booleanSetting(value);
       if (b === null) throw new FlintError(SqlState.invalidParameterValue, `parameter "enable_indexscan" requires a Boolean value`, { position: stmt.pos + 1 });
@@ -472,7 +614,29 @@ export class Session {
     return { command: 'SET', columns: [], rows: [], rowCount: 0 };
   }
 
+  /** SET TRANSACTION ... / SET SESSION CHARACTERISTICS AS TRANSACTION ... */
+  #setTransaction(stmt: ast.SetTransaction): StatementResult {
+    if (stmt.session) {
+      if (stmt.isolationLevel !== null) this.settings.set('default_transaction_isolation', stmt.isolationLevel);
+      return { command: 'SET', columns: [], rows: [], rowCount: 0 };
+    }
+    if (!this.#explicit) return { command: 'SET', columns: [], rows: [], rowCount: 0, notices: [NOT_IN_BLOCK] };
+    if (stmt.isolationLevel !== null) this.#setIsolation(stmt.isolationLevel);
+    return { command: 'SET', columns: [], rows: [], rowCount: 0 };
+  }
+
+  /** The open block's isolation level, before its first query (outside a block PostgreSQL only warns; so does nothing here). */
+  #setIsolation(level: ast.IsolationLevel): void {
+    if (!this.#explicit) return;
+    if (this.#txn !== null && level !== this.#isolationLevel) throw new FlintError(SqlState.activeSqlTransaction, 'SET TRANSACTION ISOLATION LEVEL must be called before any query');
+    this.#isolationLevel = level;
+  }
+
   #show(stmt: ast.Show): StatementResult {
+    if (stmt.name === 'transaction_isolation') {
+      const level = this.#explicit ? this.#isolationLevel : this.settings.get('default_transaction_isolation')!;
+      return { command: 'SHOW', columns: [{ name: 'transaction_isolation', type: { id: 'text' } }], rows: [[level]], rowCount: 1 };
+    }
     if (stmt.name === 'all') {
       const rows = [...this.settings.entries()].sort().map(([k, v]) => [k, v]);
       return { command: 'SHOW', columns: [{ name: 'name', type: { id: 'text' } }, { name: 'setting', type: { id: 'text' } }], rows, rowCount: rows.length };
@@ -483,11 +647,38 @@ export class Session {
     return { command: 'SHOW', columns: [{ name: SETTING_DISPLAY_NAMES[stmt.name] ?? stmt.name, type: { id: 'text' } }], rows: [[value]], rowCount: 1 };
   }
 
-  /** Roll back whatever is open (the session is closing). */
+  /** Roll back whatever is open (the session is closing); a statement waiting for another transaction stops. */
   close(): void {
+    this.#closed = true;
+    this.#stopWait?.(new FlintError(SqlState.adminShutdown, 'terminating connection: the session closed'));
     this.#explicit = false;
     this.#failed = false;
     this.#abort();
+  }
+}
+
+/** PostgreSQL's WARNING for COMMIT or ROLLBACK outside a transaction block. */
+const NO_TRANSACTION: Notice = { severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' };
+const NOT_IN_BLOCK: Notice = { severity: 'WARNING', code: '25P01', message: 'SET TRANSACTION can only be used in transaction blocks' };
+
+/** An isolation level's name as SET takes it ('repeatable read', 'REPEATABLE READ', 'repeatable_read'), or null. */
+function isolationLevel(value: string | undefined): ast.IsolationLevel | null {
+  const v = (value ?? '').trim().toLowerCase().replace(/[\s_]+/g, ' ');
+  return v === 'serializable' || v === 'repeatable read' || v === 'read committed' || v === 'read uncommitted' ? v : null;
+}
+
+/**
+ * A statement undone because it met a row (or key) another transaction
+ * holds; runDeferredAsync waits and runs it again. Never leaves the session.
+ */
+class RetryStatement extends Error {
+  readonly conflict: WriteConflict;
+  readonly txn: Transaction;
+
+  constructor(conflict: WriteConflict, txn: Transaction) {
+    super(conflict.message);
+    this.conflict = conflict;
+    this.txn = txn;
   }
 }
 

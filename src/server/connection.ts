@@ -124,7 +124,6 @@ export class Connection {
   /** Extended protocol: after an error, skip messages until Sync. */
   #skipToSync = false;
   #out: Uint8Array[] = [];
-  #canceled = false;
   /** When the running statement started (performance.now()), for the latency histogram; null between statements. */
   #started: number | null = null;
   /** Armed at ReadyForQuery when an idle timeout is set; any client byte disarms it. */
@@ -185,9 +184,9 @@ export class Connection {
     return this.#phase === 'closed';
   }
 
-  /** Another connection's CancelRequest for this one: the running statement stops at its next check. */
+  /** Another connection's CancelRequest for this one: a statement waiting for another transaction's row stops with 57014. */
   requestCancel(): void {
-    this.#canceled = true;
+    this.#session?.cancel();
   }
 
   close(): void {
@@ -236,8 +235,7 @@ export class Connection {
         this.#extended(() => this.#bind(new BodyReader(m.body)));
         return;
       case 'D':
-        this.#extended(() => this.#describe(new BodyReader(m.body)));
-        return;
+        return this.#extendedAsync(() => this.#describe(new BodyReader(m.body)));
       case 'E':
         return this.#extendedAsync(() => this.#execute(new BodyReader(m.body)));
       case 'C':
@@ -388,7 +386,6 @@ export class Connection {
 
   async #simpleQuery(sql: string): Promise<void> {
     const session = this.#session!;
-    this.#canceled = false;
     let parsed: ReturnType<Session['parse']>;
     try {
       parsed = session.parse(sql);
@@ -625,7 +622,7 @@ export class Connection {
     this.#send(emptyMessage('2'));
   }
 
-  #describe(r: BodyReader): void {
+  async #describe(r: BodyReader): Promise<void> {
     const kind = String.fromCharCode(r.byte());
     const name = r.cstring();
     if (kind === 'S') {
@@ -647,7 +644,7 @@ export class Connection {
       return;
     }
     // The columns of a portal are what it returns: run it now and hand the rows out at Execute.
-    if (portal.result === null) this.#runPortal(portal);
+    if (portal.result === null) await this.#runPortal(portal);
     const columns = portal.result!.columns;
     this.#sendDescription(columns.length === 0 ? null : columns, portal.resultFormats);
   }
@@ -668,8 +665,9 @@ export class Connection {
       else await this.#copyOut(statement);
       return;
     }
-    if (portal.result === null) this.#runPortal(portal);
+    if (portal.result === null) await this.#runPortal(portal);
     const result = portal.result!;
+    if (portal.sent === 0) this.#sendNotices(result);
     const end = maxRows > 0 ? Math.min(result.rows.length, portal.sent + maxRows) : result.rows.length;
     this.#sendRows(result, portal.resultFormats, portal.sent, end);
     portal.sent = end;
@@ -685,10 +683,10 @@ export class Connection {
   }
 
   /** Run a portal's statement; its commit is awaited at Execute (Describe may run it first, to learn its columns). */
-  #runPortal(portal: Portal): void {
-    this.#canceled = false;
+  async #runPortal(portal: Portal): Promise<void> {
     this.#started = performance.now();
-    const { result, finish } = this.#session!.runDeferred(portal.prepared.statement!, portal.params as never[], portal.prepared.paramTypes);
+    // It may wait for another transaction's row (runDeferredAsync); others go on meanwhile.
+    const { result, finish } = await this.#session!.runDeferredAsync(portal.prepared.statement!, portal.params as never[], portal.prepared.paramTypes);
     portal.result = result;
     portal.finish = finish;
   }
@@ -704,9 +702,16 @@ export class Connection {
   // ---- results ------------------------------------------------------------------------------
 
   #sendResult(result: StatementResult, formats: number[], describe: boolean): void {
+    this.#sendNotices(result);
     if (describe && result.columns.length > 0) this.#sendDescription(result.columns, formats);
     this.#sendRows(result, formats, 0, result.rows.length);
     this.#commandComplete(result.command);
+  }
+
+  /** The statement's NOTICEs and WARNINGs, as NoticeResponse messages (clients show or log them). */
+  #sendNotices(result: StatementResult): void {
+    if (result.notices === undefined) return;
+    for (const n of result.notices) this.#send(errorMessage('N', n.severity, new FlintError(n.code, n.message)));
   }
 
   #sendDescription(columns: readonly OutputColumn[] | null, formats: number[]): void {

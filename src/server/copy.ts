@@ -21,7 +21,7 @@ export interface CopyFormat {
   readonly quote: string;
 }
 
-/** The format a COPY statement asks for (FORMAT, DELIMITER, NULL, HEADER, QUOTE). */
+/** The format a COPY statement asks for (FORMAT, DELIMITER, NULL, HEADER, QUOTE; FREEZE and ENCODING 'UTF8' are accepted). */
 export function copyFormat(stmt: ast.Copy): CopyFormat {
   let csv = false;
   let delimiter: string | undefined;
@@ -50,6 +50,13 @@ export function copyFormat(stmt: ast.Copy): CopyFormat {
         break;
       case 'quote':
         quote = value;
+        break;
+      case 'freeze':
+        // PostgreSQL's FREEZE saves a later vacuum pass over the rows; Flint's
+        // visibility needs no such pass, so the option is accepted and has nothing to do.
+        break;
+      case 'encoding':
+        if (!/^utf-?8$/i.test(value)) throw new FlintError(SqlState.featureNotSupported, `COPY encoding "${value}" is not supported (UTF8 is)`, { position: o.pos + 1 });
         break;
       default:
         throw new FlintError(SqlState.syntaxError, `option "${o.name}" not recognized`, { position: o.pos + 1 });

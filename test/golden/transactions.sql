@@ -299,7 +299,7 @@ INSERT 0 1
 ---
  transaction_isolation
 -----------------------
- repeatable read
+ read committed
 (1 row)
 
 > SHOW standard_conforming_strings

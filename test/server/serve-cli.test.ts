@@ -2,44 +2,19 @@
 // prints a postgres:// URL, serves psql and node-postgres, stops cleanly on
 // SIGTERM (exit 0) and, started again, still has the committed data and the
 // password it created; and a kill -9 loses no committed transaction.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { exited, serve } from './child-server.ts';
 
-const CLI = join(process.cwd(), 'dist', 'cli.js');
 const dirs: string[] = [];
 
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-/** Start `flint serve` and wait for its URL line. */
-async function serve(dir: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string; lines: string[] }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--data', dir, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      const parts = buffered.split('\n');
-      buffered = parts.pop()!;
-      for (const line of parts) {
-        lines.push(line);
-        if (line.startsWith('postgres://')) resolve(line);
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => lines.push(`stderr: ${d.toString()}`));
-    child.on('exit', (code) => reject(new Error(`flint serve exited with ${code}: ${lines.join('\n')}`)));
-  });
-  return { child, url, lines };
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-}
 
 const havePsql = spawnSync('psql', ['--version']).status === 0;
 

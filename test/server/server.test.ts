@@ -172,6 +172,34 @@ describe('PostgreSQL protocol server on a file database', () => {
   });
 });
 
+describe('NoticeResponse', () => {
+  it("node-postgres gets PostgreSQL's NOTICEs and WARNINGs with their SQLSTATE; the statements succeed", async () => {
+    const c = client();
+    await c.connect();
+    const notices: { severity?: string | undefined; code?: string | undefined; message?: string | undefined }[] = [];
+    c.on('notice', (n) => notices.push({ severity: n.severity, code: n.code, message: n.message }));
+    await c.query('DROP TABLE IF EXISTS no_such_table');
+    await c.query('CREATE TABLE noticed (a int)');
+    await c.query('CREATE TABLE IF NOT EXISTS noticed (a int)');
+    await c.query('ALTER TABLE noticed ADD COLUMN IF NOT EXISTS a int');
+    await c.query('COMMIT');
+    await c.query('BEGIN');
+    await c.query('BEGIN');
+    await c.query('ROLLBACK');
+    // The extended protocol too (a parameterized statement goes through Parse/Bind/Execute).
+    await c.query({ text: 'DROP VIEW IF EXISTS no_such_view', values: [] });
+    expect(notices).toEqual([
+      { severity: 'NOTICE', code: '00000', message: 'table "no_such_table" does not exist, skipping' },
+      { severity: 'NOTICE', code: '42P07', message: 'relation "noticed" already exists, skipping' },
+      { severity: 'NOTICE', code: '42701', message: 'column "a" of relation "noticed" already exists, skipping' },
+      { severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' },
+      { severity: 'WARNING', code: '25001', message: 'there is already a transaction in progress' },
+      { severity: 'NOTICE', code: '00000', message: 'view "no_such_view" does not exist, skipping' },
+    ]);
+    await c.end();
+  });
+});
+
 describe('COPY over the protocol', () => {
   it('COPY FROM STDIN (text and csv) and COPY TO STDOUT through postgres.js streams; a bad row inserts nothing', { timeout: 30_000 }, async () => {
     const { pipeline } = await import('node:stream/promises');

@@ -15,7 +15,7 @@ CREATE TABLE
 ---
 INSERT 0 2
 
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -49,7 +49,7 @@ DELETE 1
   2 | 200
 (2 rows)
 
-[s2] > BEGIN
+[s2] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -78,7 +78,7 @@ ROLLBACK
 COMMIT
 
 # The same, with the writer committing: the reader's snapshot still hides the change.
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -86,7 +86,7 @@ BEGIN
 ---
 UPDATE 1
 
-[s2] > BEGIN
+[s2] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 

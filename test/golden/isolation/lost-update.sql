@@ -5,9 +5,11 @@
 # was taken, or not committed yet — fails with 40001 "could not serialize
 # access due to concurrent update", and its block is then aborted.
 #
-# Flint fails the second writer at once. PostgreSQL instead makes it wait
-# while the first writer is still in progress, and fails it (40001) only if
-# the first one commits; the cases where that differs are marked and not
+# These scripts run on Flint's synchronous API, which cannot wait: it fails
+# the second writer at once. PostgreSQL (and Flint's server, through
+# Session.runAsync: test/sql/statements/row-waits.test.ts) makes it wait
+# while the first writer is in progress, and fails it (40001) only if the
+# first one commits; the cases where that differs are marked and not
 # compared with PostgreSQL.
 
 > CREATE TABLE counter (id int PRIMARY KEY, n int)
@@ -19,7 +21,7 @@ CREATE TABLE
 INSERT 0 2
 
 # 1. The first writer commits before the second one writes.
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -30,7 +32,7 @@ BEGIN
  0
 (1 row)
 
-[s2] > BEGIN
+[s2] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -69,7 +71,7 @@ ROLLBACK
 (1 row)
 
 # 2. A DELETE conflicts with a committed UPDATE too, and an UPDATE with a committed DELETE.
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -96,7 +98,7 @@ ROLLBACK
 ---
 INSERT 0 1
 
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -120,7 +122,7 @@ ERROR 40001: could not serialize access due to concurrent delete
 ROLLBACK
 
 # 3. Writes to different rows do not conflict; both commit.
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -128,7 +130,7 @@ BEGIN
 ---
 UPDATE 1
 
-[s2] > BEGIN
+[s2] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -154,7 +156,7 @@ COMMIT
 
 # 4. A statement that matches no changed row does not conflict, even if it
 #    reads rows that a concurrent transaction changed.
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -187,7 +189,7 @@ COMMIT
 
 # 5. A transaction that began after the first writer committed sees its
 #    write and may overwrite it.
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -199,7 +201,7 @@ UPDATE 1
 ---
 COMMIT
 
-[s2] > BEGIN
+[s2] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -219,7 +221,7 @@ COMMIT
 # 6. The first writer has not committed yet: Flint fails the second writer
 #    at once (PostgreSQL would wait for the first to finish), and keeps the
 #    failure even if the first writer then rolls back.
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -227,7 +229,7 @@ BEGIN
 ---
 UPDATE 1
 
-[s2] > BEGIN
+[s2] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -255,7 +257,7 @@ ERROR 25P02: current transaction is aborted, commands ignored until end of trans
 ROLLBACK
 
 # An autocommit statement conflicts with an uncommitted write the same way.
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 

@@ -12,7 +12,7 @@ CREATE TABLE
 ---
 INSERT 0 2
 
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -68,7 +68,7 @@ COMMIT
 (1 row)
 
 # The same holds for a read-only transaction that only reads.
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 

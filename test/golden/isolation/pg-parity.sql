@@ -12,7 +12,7 @@ INSERT 0 2
 
 # The 40001 message: "concurrent update" (or "concurrent delete" when the
 # row was deleted), PostgreSQL's words.
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -35,7 +35,7 @@ ERROR 40001: could not serialize access due to concurrent update
 ---
 ROLLBACK
 
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -64,7 +64,7 @@ INSERT 0 1
 
 # A primary key is enforced against a row that a concurrent transaction
 # committed after this transaction's snapshot: 23505, as in PostgreSQL.
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -108,7 +108,7 @@ CREATE TABLE
 ---
 INSERT 0 1
 
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 

@@ -12,7 +12,7 @@ CREATE TABLE
 ---
 INSERT 0 3
 
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -31,7 +31,7 @@ BEGIN
 (1 row)
 
 # s2 inserts a matching row, moves a row into the set, and deletes one out of it.
-[s2] > BEGIN
+[s2] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -85,7 +85,7 @@ COMMIT
 (2 rows)
 
 # An insert by the reader itself is of course visible to it.
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 

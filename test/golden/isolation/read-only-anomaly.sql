@@ -20,7 +20,7 @@ CREATE TABLE
 INSERT 0 2
 
 # T1 starts and reads both balances (x + y = 0).
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -32,7 +32,7 @@ BEGIN
 (1 row)
 
 # T2 deposits 20 into savings and commits.
-[s2] > BEGIN
+[s2] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -54,7 +54,7 @@ COMMIT
 # T3 reads after T2 committed: x = 0, y = 20. In a serial order T3 must
 # come after T2 and before T1 — so T1 should have seen y = 20 and charged
 # no penalty.
-[s3] > BEGIN
+[s3] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 

@@ -13,7 +13,7 @@ CREATE TABLE
 ---
 INSERT 0 5
 
-[s3] > BEGIN
+[s3] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -25,7 +25,7 @@ BEGIN
 (1 row)
 
 # The transfer: 50 from account 1 to accounts 2 and 3, and a new account 6.
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -54,7 +54,7 @@ UPDATE 1
 INSERT 0 1
 
 # A reader whose snapshot starts mid-transfer sees none of it either.
-[s2] > BEGIN
+[s2] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
@@ -138,7 +138,7 @@ COMMIT
 (1 row)
 
 # A transfer that rolls back leaves no trace in any snapshot.
-[s1] > BEGIN
+[s1] > BEGIN ISOLATION LEVEL REPEATABLE READ
 ---
 BEGIN
 
