@@ -172,6 +172,65 @@ describe('PostgreSQL protocol server on a file database', () => {
   });
 });
 
+describe('writers on the same row, over the protocol', () => {
+  it('the second UPDATE waits for the first transaction (READ COMMITTED) and sees its commit', async () => {
+    const a = client();
+    const b = client();
+    await a.connect();
+    await b.connect();
+    await a.query('CREATE TABLE hot (id int PRIMARY KEY, n int)');
+    await a.query('INSERT INTO hot VALUES (1, 0)');
+    await a.query('BEGIN');
+    await a.query('UPDATE hot SET n = n + 1 WHERE id = 1');
+    let done = false;
+    const second = b.query('UPDATE hot SET n = n + 10 WHERE id = $1 RETURNING n', [1]).then((r) => { done = true; return r; });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(done).toBe(false);
+    await a.query('COMMIT');
+    expect((await second).rows).toEqual([{ n: 11 }]);
+    await a.end();
+    await b.end();
+  });
+
+  it('a CancelRequest (BackendKeyData process id and secret) stops a waiting statement with 57014; a wrong secret does nothing', async () => {
+    const a = client();
+    const b = client();
+    await a.connect();
+    await b.connect();
+    await a.query('CREATE TABLE held (id int PRIMARY KEY, n int)');
+    await a.query('INSERT INTO held VALUES (1, 0)');
+    await a.query('BEGIN');
+    await a.query('UPDATE held SET n = 1 WHERE id = 1');
+    const keys = b as unknown as { processID: number; secretKey: number };
+    const sendCancel = (secret: number) => new Promise<void>((resolve, reject) => {
+      const s = connect(server.port, '127.0.0.1', () => {
+        const m = Buffer.alloc(16);
+        m.writeInt32BE(16, 0);
+        m.writeInt32BE(80877102, 4);
+        m.writeInt32BE(keys.processID, 8);
+        m.writeInt32BE(secret, 12);
+        s.end(m);
+      });
+      s.on('close', () => resolve());
+      s.on('error', reject);
+    });
+    let settled = false;
+    const waiting = b.query('UPDATE held SET n = 2 WHERE id = 1').then(() => 'done', (e: pg.DatabaseError) => e).finally(() => { settled = true; });
+    await new Promise((r) => setTimeout(r, 30));
+    await sendCancel(keys.secretKey ^ 1);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(settled).toBe(false);
+    await sendCancel(keys.secretKey);
+    expect(await waiting).toMatchObject({ code: '57014', message: 'canceling statement due to user request' });
+    // b's session goes on; a still holds its row and commits.
+    expect((await b.query('SELECT n FROM held')).rows).toEqual([{ n: 0 }]);
+    await a.query('COMMIT');
+    expect((await b.query('SELECT n FROM held')).rows).toEqual([{ n: 1 }]);
+    await a.end();
+    await b.end();
+  });
+});
+
 describe('NoticeResponse', () => {
   it("node-postgres gets PostgreSQL's NOTICEs and WARNINGs with their SQLSTATE; the statements succeed", async () => {
     const c = client();
