@@ -43,6 +43,8 @@ const DEFAULT_SETTINGS: Record<string, string> = {
   search_path: '"$user", public',
   application_name: '',
   statement_timeout: '0',
+  // psql's \password reads it to hash the new password on the client; Flint keeps SCRAM verifiers only.
+  password_encryption: 'scram-sha-256',
   // The server ends a session idle this long inside a transaction block (25P03) or outside one (57P05).
   idle_in_transaction_session_timeout: '0',
   idle_session_timeout: '0',
