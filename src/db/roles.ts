@@ -14,6 +14,7 @@
 
 import { FlintError, SqlState } from '../errors.ts';
 import type * as ast from '../sql/ast.ts';
+import type { Notice } from '../sql/exec/statement-context.ts';
 import type { StatementResult } from '../sql/exec/statements.ts';
 
 /** What pg_roles / \du show of a role. */
@@ -48,8 +49,8 @@ export interface RoleManager {
   create(name: string, attributes: RoleAttributes): void;
   alter(name: string, attributes: RoleAttributes): void;
   rename(name: string, newName: string): void;
-  /** Drop roles in order; with ifExists a missing one is skipped, else 42704 (nothing after it is dropped). */
-  drop(names: readonly string[], ifExists: boolean): void;
+  /** Drop roles, all or none: a missing one is 42704, or with ifExists skipped; returns the names skipped. */
+  drop(names: readonly string[], ifExists: boolean): readonly string[];
 }
 
 export type RoleStatement = ast.CreateRole | ast.AlterRole | ast.DropRole;
@@ -110,13 +111,21 @@ function notKept(what: string, o: ast.RoleOption): FlintError {
   return new FlintError(SqlState.featureNotSupported, `role option ${what} is not supported`, { position: o.pos + 1, hint: 'Flint keeps LOGIN, SUPERUSER and PASSWORD.' });
 }
 
+/** PASSWORD '' means no password, with PostgreSQL's notice. */
+function withoutEmptyPassword(attributes: RoleAttributes, notices: Notice[]): RoleAttributes {
+  if (attributes.password !== '') return attributes;
+  notices.push({ severity: 'NOTICE', code: SqlState.successfulCompletion, message: 'empty string is not a valid password, clearing password' });
+  return { ...attributes, password: null };
+}
+
 /** Run a role statement through the session's role manager. */
 export function runRoleStatement(stmt: RoleStatement, roles: RoleManager): StatementResult {
-  const done = (command: string): StatementResult => ({ command, columns: [], rows: [], rowCount: 0 });
+  const notices: Notice[] = [];
+  const done = (command: string): StatementResult => ({ command, columns: [], rows: [], rowCount: 0, ...(notices.length === 0 ? {} : { notices }) });
   switch (stmt.kind) {
     case 'createRole': {
       checkNewName(stmt.name, stmt.pos);
-      const given = roleAttributes(stmt.options);
+      const given = withoutEmptyPassword(roleAttributes(stmt.options), notices);
       // CREATE USER is CREATE ROLE ... LOGIN unless NOLOGIN is given.
       roles.create(stmt.name, { login: stmt.isUser, ...given });
       return done('CREATE ROLE');
@@ -128,11 +137,13 @@ export function runRoleStatement(stmt: RoleStatement, roles: RoleManager): State
         roles.rename(name, stmt.renameTo);
         return done('ALTER ROLE');
       }
-      roles.alter(name, roleAttributes(stmt.options));
+      roles.alter(name, withoutEmptyPassword(roleAttributes(stmt.options), notices));
       return done('ALTER ROLE');
     }
     case 'dropRole':
-      roles.drop(stmt.names.map((n) => resolveName(n, roles)), stmt.ifExists);
+      for (const name of roles.drop(stmt.names.map((n) => resolveName(n, roles)), stmt.ifExists)) {
+        notices.push({ severity: 'NOTICE', code: SqlState.successfulCompletion, message: `role "${name}" does not exist, skipping` });
+      }
       return done('DROP ROLE');
   }
 }

@@ -183,13 +183,13 @@ export class RoleStore {
       },
       drop(names, ifExists) {
         mustBeSuperuser('permission denied to drop role');
-        store.#change((roles) => {
+        return store.#change((roles) => {
           // All or nothing, as in PostgreSQL: check every name before dropping any.
           for (const name of names) {
             if (name === user) throw new FlintError(OBJECT_IN_USE, 'current user cannot be dropped');
             if (!roles.has(name) && !ifExists) throw notFound(name);
           }
-          for (const name of names) roles.delete(name);
+          return names.filter((name) => !roles.delete(name));
         });
       },
     };

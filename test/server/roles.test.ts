@@ -99,13 +99,18 @@ describe('roles over SQL', () => {
     expect(await login('bob', 'SCRAM-SHA-256$4096:c2FsdA==$YWJj:ZGVm')).toEqual({ ok: 1 });
   });
 
-  it('DROP ROLE: the role can no longer log in; IF EXISTS skips a missing one', async () => {
+  it('DROP ROLE: the role can no longer log in; IF EXISTS skips a missing one with a NOTICE, as an empty password does', async () => {
     await admin((c) => c.query("CREATE USER carol PASSWORD 'c'"));
     expect(await login('carol', 'c')).toEqual({ ok: 1 });
+    const notices: string[] = [];
     await admin(async (c) => {
+      c.on('notice', (n) => notices.push(`${n.severity} ${n.code} ${n.message}`));
       expect((await c.query('DROP ROLE carol')).command).toBe('DROP');
       await c.query('DROP ROLE IF EXISTS carol');
+      await c.query("CREATE ROLE empty_pw PASSWORD ''");
     });
+    expect(notices).toEqual(['NOTICE 00000 role "carol" does not exist, skipping', 'NOTICE 00000 empty string is not a valid password, clearing password']);
+    expect(roles.get('empty_pw')!.verifier).toBeNull();
     expect(await login('carol', 'c')).toMatchObject({ code: '28P01' });
   });
 
