@@ -10,6 +10,14 @@ export interface ShellResult extends TextResult {
   readonly command: string;
 }
 
+/** A NOTICE, WARNING or INFO message from the database. */
+export interface ShellNotice {
+  readonly severity: string;
+  readonly message: string;
+  readonly detail?: string | undefined;
+  readonly hint?: string | undefined;
+}
+
 /** PostgreSQL's transaction status: idle, in a transaction block, in a failed one. */
 export type TransactionStatus = 'I' | 'T' | 'E';
 
@@ -44,7 +52,7 @@ export interface Backend {
    * errors the database reports. `notice` receives NOTICE/WARNING messages
    * as they arrive.
    */
-  run(sql: string, notice: (severity: string, message: string) => void): Promise<ShellResult[]>;
+  run(sql: string, notice: (notice: ShellNotice) => void): Promise<ShellResult[]>;
   /** The transaction status after the last statement. */
   readonly status: TransactionStatus;
   close(): Promise<void>;

@@ -8,7 +8,8 @@ import type { SqlColumnMeta, SqlConstraintMeta, SqlTableMeta } from '../sql/cata
 import { relationKind, type ViewMeta } from '../sql/exec/engine-catalog.ts';
 import { typeName } from '../sql/types/type-info.ts';
 import type { TableDef } from '../txn/engine.ts';
-import type { ColumnRow, ConstraintRow, IndexRow, ReferenceRow, Relation, RelationRow } from './describe.ts';
+import { indexFooter, SEQUENCE_COLUMNS, type ColumnRow, type ConstraintRow, type IndexRow, type OtherLayout, type ReferenceRow, type Relation, type RelationRow } from './describe.ts';
+import type { SequenceMeta } from '../sql/exec/sequences.ts';
 import type { EmbeddedBackend } from './embedded-backend.ts';
 
 const OWNER = 'flint';
@@ -149,4 +150,42 @@ function parenthesized(expr: string): string {
     return expr;
   }
   return `(${expr})`;
+}
+
+export function directIndexLayout(db: Database, name: string): OtherLayout {
+  for (const t of db.engine.tables) {
+    const index = db.engine.indexes(t.id).find((i) => i.name === name);
+    if (index === undefined) continue;
+    const meta = t.meta as SqlTableMeta;
+    return {
+      columns: ['Column', 'Type', 'Key?', 'Definition'],
+      numeric: [],
+      rows: index.columns.map((c) => {
+        const column = meta.columns[c.column]!;
+        return [column.name, typeName(column.type), 'yes', column.name];
+      }),
+      footers: [indexFooter(index.primary, index.unique, index.method, `public.${t.name}`)],
+    };
+  }
+  return { columns: [], numeric: [], rows: [], footers: [] };
+}
+
+const SEQUENCE_TYPES: Record<string, string> = { int2: 'smallint', int4: 'integer', int8: 'bigint' };
+
+export function directSequenceLayout(db: Database, name: string): OtherLayout {
+  const spec = (db.engine.table(name)!.meta as SequenceMeta).sequence;
+  const footers: string[] = [];
+  if (spec.ownedBy !== null) {
+    const owner = db.engine.tables.find((t) => t.id === spec.ownedBy!.table);
+    if (owner !== undefined) {
+      const column = liveColumns(owner.meta as SqlTableMeta).find((c) => c.name === spec.ownedBy!.column);
+      footers.push(column?.identity !== null && column?.identity !== undefined ? `Sequence for identity column: public.${owner.name}.${spec.ownedBy.column}` : `Owned by: public.${owner.name}.${spec.ownedBy.column}`);
+    }
+  }
+  return {
+    columns: SEQUENCE_COLUMNS,
+    numeric: ['Start', 'Minimum', 'Maximum', 'Increment', 'Cache'],
+    rows: [[SEQUENCE_TYPES[spec.type] ?? spec.type, spec.start, spec.min, spec.max, spec.increment, spec.cycle ? 'yes' : 'no', spec.cache]],
+    footers,
+  };
 }

@@ -10,7 +10,9 @@
 // A server has no such fallback: the error is shown.
 
 import { ShellError, type Backend, type ShellResult } from './backend.ts';
-import { directColumns, directIndexes, directConstraints, directDatabases, directReferencedBy, directRelations, findRelationDirect } from './describe-direct.ts';
+import {
+  directColumns, directConstraints, directDatabases, directIndexes, directIndexLayout, directReferencedBy, directRelations, directSequenceLayout, findRelationDirect,
+} from './describe-direct.ts';
 import { EmbeddedBackend } from './embedded-backend.ts';
 import { formatAligned, type TextColumn } from './table-format.ts';
 
@@ -182,6 +184,10 @@ export async function describeRelation(backend: Backend, arg: string): Promise<D
     const title = `${KIND_TITLES[relation.kind] ?? 'Relation'} "${relation.schema}.${relation.name}"`;
     return { text: formatAligned(table(['Column', 'Type', 'Collation', 'Nullable', 'Default'], rows), { title, footers, rowCount: false }) };
   };
+  const renderOther = (relation: Relation, other: OtherLayout) => {
+    const title = `${KIND_TITLES[relation.kind] ?? 'Relation'} "${relation.schema}.${relation.name}"`;
+    return { text: formatAligned(table(other.columns, other.rows, other.numeric), { title, footers: other.footers, rowCount: false }) };
+  };
   return withFallback(
     backend,
     async () => {
@@ -192,6 +198,8 @@ ORDER BY 2, 3`);
       const row = found.rows[0];
       if (row === undefined) return render(undefined, [], [], [], [], []);
       const relation: Relation = { oid: row[0]!, schema: row[1] ?? '', name: row[2]!, kind: row[3]! };
+      if (relation.kind === 'i' || relation.kind === 'I') return renderOther(relation, await indexLayout(backend, relation));
+      if (relation.kind === 'S') return renderOther(relation, await sequenceLayout(backend, relation));
       const columns = await query(backend, `SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
   (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid, true) FROM pg_catalog.pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.atthasdef),
   a.attnotnull,
@@ -229,11 +237,69 @@ FROM pg_catalog.pg_constraint r WHERE r.confrelid = ${relation.oid} AND r.contyp
     (b) => {
       const relation = findRelationDirect(b.db, target.name);
       if (relation === undefined) return render(undefined, [], [], [], [], []);
+      if (relation.kind === 'i') return renderOther(relation, directIndexLayout(b.db, relation.name));
+      if (relation.kind === 'S') return renderOther(relation, directSequenceLayout(b.db, relation.name));
       const isTable = relation.kind === 'r';
       const constraints = isTable ? directConstraints(b.db, relation.name) : { checks: [], foreign: [] };
       return render(relation, directColumns(b.db, relation.name), isTable ? directIndexes(b.db, relation.name) : [], constraints.checks, constraints.foreign, isTable ? directReferencedBy(b.db, relation.name) : []);
     },
   );
+}
+
+/** \d of an index or a sequence: its own columns and footers, as psql lays them out. */
+export interface OtherLayout {
+  readonly columns: string[];
+  readonly numeric: string[];
+  readonly rows: (string | null)[][];
+  readonly footers: string[];
+}
+
+async function indexLayout(backend: Backend, relation: Relation): Promise<OtherLayout> {
+  const columns = await query(backend, `SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
+  CASE WHEN a.attnum <= (SELECT i.indnkeyatts FROM pg_catalog.pg_index i WHERE i.indexrelid = ${relation.oid}) THEN 'yes' ELSE 'no' END,
+  pg_catalog.pg_get_indexdef(a.attrelid, a.attnum, true)
+FROM pg_catalog.pg_attribute a
+WHERE a.attrelid = ${relation.oid} AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum`);
+  const info = await query(backend, `SELECT i.indisunique, i.indisprimary, am.amname, n.nspname, c2.relname
+FROM pg_catalog.pg_index i
+  JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+  JOIN pg_catalog.pg_am am ON am.oid = c.relam
+  JOIN pg_catalog.pg_class c2 ON c2.oid = i.indrelid
+  LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c2.relnamespace
+WHERE i.indexrelid = ${relation.oid}`);
+  const r = info.rows[0];
+  const footers = r === undefined ? [] : [indexFooter(r[1] === 't', r[0] === 't', r[2] ?? '', `${r[3] ?? ''}.${r[4] ?? ''}`)];
+  return { columns: ['Column', 'Type', 'Key?', 'Definition'], numeric: [], rows: columns.rows.map((c) => [...c]), footers };
+}
+
+export function indexFooter(primary: boolean, unique: boolean, method: string, table: string): string {
+  return `${primary ? 'primary key, ' : unique ? 'unique, ' : ''}${method}, for table "${table}"`;
+}
+
+export const SEQUENCE_COLUMNS = ['Type', 'Start', 'Minimum', 'Maximum', 'Increment', 'Cycles?', 'Cache'];
+const SEQUENCE_NUMERIC = ['Start', 'Minimum', 'Maximum', 'Increment', 'Cache'];
+
+async function sequenceLayout(backend: Backend, relation: Relation): Promise<OtherLayout> {
+  const seq = await query(backend, `SELECT pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqmin, s.seqmax, s.seqincrement, CASE WHEN s.seqcycle THEN 'yes' ELSE 'no' END, s.seqcache
+FROM pg_catalog.pg_sequence s WHERE s.seqrelid = ${relation.oid}`);
+  const footers: string[] = [];
+  try {
+    const owner = await query(backend, `SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) || '.' || pg_catalog.quote_ident(a.attname), d.deptype
+FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_depend d ON c.oid = d.refobjid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid
+WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+  AND d.objid = ${relation.oid} AND d.deptype IN ('a', 'i')`);
+    const o = owner.rows[0];
+    if (o !== undefined) footers.push(o[1] === 'i' ? `Sequence for identity column: ${o[0]}` : `Owned by: ${o[0]}`);
+  } catch (error) {
+    // Without pg_depend: an embedded database knows the owner from its catalog; a server's sequence is described without it.
+    if (!(error instanceof ShellError) || !MISSING_CATALOG.has(error.code)) throw error;
+    if (backend instanceof EmbeddedBackend) footers.push(...directSequenceLayout(backend.db, relation.name).footers);
+  }
+  return { columns: SEQUENCE_COLUMNS, numeric: SEQUENCE_NUMERIC, rows: seq.rows.map((r) => [...r]), footers };
 }
 
 // ---- \l ----------------------------------------------------------------------------------------

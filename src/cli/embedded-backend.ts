@@ -6,7 +6,7 @@ import type { StatementResult } from '../sql/exec/statements.ts';
 import type { EvalContext } from '../sql/types/eval-context.ts';
 import { formatText } from '../sql/types/text-io.ts';
 import type { Value } from '../sql/types/type-info.ts';
-import { ShellError, type Backend, type ShellResult, type TransactionStatus } from './backend.ts';
+import { ShellError, type Backend, type ShellNotice, type ShellResult, type TransactionStatus } from './backend.ts';
 
 /** Type ids psql right-aligns. */
 const NUMERIC_TYPES = new Set(['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'oid']);
@@ -28,14 +28,14 @@ export class EmbeddedBackend implements Backend {
     return this.session.status;
   }
 
-  async run(sql: string, notice: (severity: string, message: string) => void = () => {}): Promise<ShellResult[]> {
+  async run(sql: string, notice: (notice: ShellNotice) => void = () => {}): Promise<ShellResult[]> {
     let results: StatementResult[];
     try {
       results = this.session.execute(sql);
     } catch (error) {
       throw toShellError(error);
     }
-    for (const r of results) for (const n of r.notices ?? []) notice(n.severity, n.message);
+    for (const r of results) for (const n of r.notices ?? []) notice(n);
     return results.map((r) => this.toText(r));
   }
 

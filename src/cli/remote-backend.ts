@@ -13,7 +13,7 @@
 // TRANSACTION close it, an error inside a block fails it, and ROLLBACK TO
 // SAVEPOINT recovers a failed one.
 import postgres from 'postgres';
-import { ShellError, type Backend, type ShellResult, type TransactionStatus } from './backend.ts';
+import { ShellError, type Backend, type ShellNotice, type ShellResult, type TransactionStatus } from './backend.ts';
 
 /** Type OIDs psql right-aligns: int2, int4, int8, oid, xid, cid, float4, float8, money, numeric. */
 const NUMERIC_OIDS = new Set([20, 21, 23, 26, 28, 29, 700, 701, 790, 1700]);
@@ -65,7 +65,7 @@ export class RemoteBackend implements Backend {
   readonly database: string;
   readonly #sql: postgres.Sql;
   #status: TransactionStatus = 'I';
-  #notice: (severity: string, message: string) => void = () => {};
+  #notice: (notice: ShellNotice) => void = () => {};
   #running: postgres.PendingQuery<postgres.Row[]> | null = null;
 
   private constructor(options: ConnectionOptions) {
@@ -86,7 +86,12 @@ export class RemoteBackend implements Backend {
       connect_timeout: 10,
       idle_timeout: 0,
       max_lifetime: null,
-      onnotice: (n) => this.#notice(String(n['severity'] ?? 'NOTICE'), String(n['message'] ?? '')),
+      onnotice: (n) => this.#notice({
+        severity: String(n['severity'] ?? 'NOTICE'),
+        message: String(n['message'] ?? ''),
+        ...(typeof n['detail'] === 'string' ? { detail: n['detail'] } : {}),
+        ...(typeof n['hint'] === 'string' ? { hint: n['hint'] } : {}),
+      }),
       connection: { application_name: 'flint shell', ...options.params },
     });
   }
@@ -108,7 +113,7 @@ export class RemoteBackend implements Backend {
     return this.#status;
   }
 
-  async run(sql: string, notice: (severity: string, message: string) => void): Promise<ShellResult[]> {
+  async run(sql: string, notice: (notice: ShellNotice) => void): Promise<ShellResult[]> {
     this.#notice = notice;
     const query = this.#sql.unsafe(sql).simple().raw() as unknown as postgres.PendingQuery<postgres.Row[]>;
     this.#running = query;

@@ -158,7 +158,9 @@ export class Shell {
     let results: ShellResult[];
     this.running = true;
     try {
-      results = await this.#backend.run(sql, (severity, message) => this.#err(`${severity}:  ${message}\n`));
+      results = await this.#backend.run(sql, (n) => {
+        this.#err(`${n.severity}:  ${n.message}\n${n.detail === undefined ? '' : `DETAIL:  ${n.detail}\n`}${n.hint === undefined ? '' : `HINT:  ${n.hint}\n`}`);
+      });
     } catch (error) {
       if (!(error instanceof ShellError)) throw error;
       this.#printError(error, sql);

@@ -80,7 +80,7 @@ describe('flint shell against a server', () => {
 
   it.skipIf(!havePostgres)('prints what psql prints against PostgreSQL 15', { timeout: 60_000 }, () => {
     const schema = `flint_cli_${process.pid}`;
-    const script = `CREATE SCHEMA ${schema};\nSET search_path = ${schema};\n${SCRIPT}\\d items\nDROP SCHEMA ${schema} CASCADE;\n`;
+    const script = `CREATE SCHEMA ${schema};\nSET search_path = ${schema};\n${SCRIPT}\\d items\n\\d items_label\nCREATE SEQUENCE counter START 5;\n\\d counter\nDROP SCHEMA ${schema} CASCADE;\n`;
     const psql = spawnSync('psql', ['-X', '-h', '/tmp', '-U', 'postgres', 'postgres'], { input: script, encoding: 'utf8' });
     const flint = cli.run(['shell', 'postgresql://postgres@/postgres?host=/tmp'], script);
     expect(flint.status).toBe(0);

@@ -223,6 +223,25 @@ describe('describe commands without pg_catalog (the embedded fallback)', () => {
       const indexes = await listRelations(backend, '\\di', 'parent_*');
       expect(indexes.text).toContain(' public | parent_code_key | index | flint | parent\n public | parent_name     | index | flint | parent\n public | parent_pkey     | index | flint | parent\n(3 rows)\n');
       expect((await describeRelation(backend, 'nothing')).error).toBe('Did not find any relation named "nothing".');
+      await backend.run('CREATE TABLE ser (id serial, g int GENERATED ALWAYS AS IDENTITY)');
+      expect((await describeRelation(backend, 'parent_name')).text).toBe([
+        '    Index "public.parent_name"',
+        ' Column | Type | Key? | Definition ',
+        '--------+------+------+------------',
+        ' name   | text | yes  | name',
+        'btree, for table "public.parent"',
+        '',
+      ].join('\n'));
+      expect((await describeRelation(backend, 'parent_pkey')).text).toContain('primary key, btree, for table "public.parent"\n');
+      expect((await describeRelation(backend, 'ser_id_seq')).text).toBe([
+        '                     Sequence "public.ser_id_seq"',
+        '  Type   | Start | Minimum |  Maximum   | Increment | Cycles? | Cache ',
+        '---------+-------+---------+------------+-----------+---------+-------',
+        ' integer |     1 |       1 | 2147483647 |         1 | no      |     1',
+        'Owned by: public.ser.id',
+        '',
+      ].join('\n'));
+      expect((await describeRelation(backend, 'ser_g_seq')).text).toContain('Sequence for identity column: public.ser.g\n');
     } finally {
       await backend.close();
     }
