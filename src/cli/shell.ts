@@ -26,8 +26,9 @@ import type { Readable, Writable } from 'node:stream';
 import { ShellError, type Backend, type ShellResult } from './backend.ts';
 import { describeRelation, LIST_KINDS, listDatabases, listRelations, type DescribeOutput } from './describe.ts';
 import { RemoteBackend } from './remote-backend.ts';
+import { errorPositionLines } from './error-position.ts';
 import { splitStatements } from './statement-splitter.ts';
-import { formatAligned, formatExpanded, displayWidth } from './table-format.ts';
+import { formatAligned, formatExpanded } from './table-format.ts';
 
 export interface ShellStreams {
   readonly input: Readable & { isTTY?: boolean };
@@ -196,15 +197,7 @@ export class Shell {
   /** psql's layout: ERROR, the LINE with a caret under the position, DETAIL, HINT. */
   #printError(error: ShellError, sql: string): void {
     const lines = [`${error.severity}:  ${error.message}`];
-    if (error.position !== undefined && error.position > 0) {
-      const chars = [...sql];
-      const before = chars.slice(0, error.position - 1).join('');
-      const lineNo = before.split('\n').length;
-      const lineText = sql.split('\n')[lineNo - 1] ?? '';
-      const column = before.slice(before.lastIndexOf('\n') + 1);
-      const prefix = `LINE ${lineNo}: `;
-      lines.push(prefix + lineText, ' '.repeat(prefix.length + displayWidth(column)) + '^');
-    }
+    if (error.position !== undefined) lines.push(...errorPositionLines(sql, error.position));
     if (error.detail !== undefined) lines.push(`DETAIL:  ${error.detail}`);
     if (error.hint !== undefined) lines.push(`HINT:  ${error.hint}`);
     this.#err(`${lines.join('\n')}\n`);

@@ -36,6 +36,8 @@ const SCRIPT = [
   'SELECT 1;',
   'ROLLBACK;',
   'SELECT label AS "label;x" FROM items WHERE id = 1; -- a comment; here',
+  'SELECT 1 AS aaaaaaaaaaaaaaaaaaaa, 2 AS bbbbbbbbbbbbbbbbbbbbbbbbbbb, 3 AS cccccccccccccccccccccccc, nope, 4 AS ddddddddddddddddddddddddd;',
+  "SELECT\t'é',\n\tnope;",
   '\\x',
   'SELECT id, label FROM items WHERE id < 3 ORDER BY id;',
   '\\x',
@@ -55,7 +57,17 @@ describe('flint shell against a server', () => {
       expect(remote.stdout).toBe(direct.stdout);
       expect(remote.stderr).toBe(direct.stderr);
       expect(remote.stdout).toContain(' id | label | price \n----+-------+-------\n  1 | pen   |  1.50\n  2 | ink   |      \n  3 | two  +| 10.00\n    | lines | \n(3 rows)\n');
-      expect(remote.stderr).toBe('ERROR:  division by zero\nERROR:  current transaction is aborted, commands ignored until end of transaction block\n');
+      expect(remote.stderr).toBe([
+        'ERROR:  division by zero',
+        'ERROR:  current transaction is aborted, commands ignored until end of transaction block',
+        'ERROR:  column "nope" does not exist',
+        'LINE 1: ...bbbbbbbbbbbbbbbbb, 3 AS cccccccccccccccccccccccc, nope, 4 AS...',
+        '                                                             ^',
+        'ERROR:  column "nope" does not exist',
+        'LINE 2:  nope;',
+        '         ^',
+        '',
+      ].join('\n'));
       // \d is SQL over pg_catalog on both: on the directory, the engine's catalog answers if that SQL fails
       // (describe.ts); a server without pg_catalog shows the error instead.
       const describedHere = cli.run(['shell', local, '-c', '\\d items']);
