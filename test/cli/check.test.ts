@@ -11,7 +11,7 @@ import { Database } from '../../src/db/database.ts';
 import { createKernels } from '../../src/kernels/index.ts';
 import { BLOCK_OFF_OWNER, PAGE_KIND_BTREE_LEAF, PAGE_OFF_KIND } from '../../src/kernels/layout.ts';
 import { BLOCK_SIZE, PAGE_SIZE, PAGES_PER_BLOCK } from '../../src/limits.ts';
-import { buildCli, type Cli } from './cli-harness.ts';
+import { buildCli, serve, type Cli } from './cli-harness.ts';
 
 let cli: Cli;
 const dirs: string[] = [];
@@ -115,6 +115,27 @@ describe('flint check', () => {
     const r = cli.run(['check', dir, '--files-only']);
     expect(r.status).toBe(0); // every checksum is right: only the index pass sees it
     expect(cli.run(['check', dir]).status).toBe(1);
+  });
+
+  it('checks a directory a killed server left (WAL records after the checkpoint), and one a server has open', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flint-check-'));
+    dirs.push(dir);
+    const server = await serve(cli, dir, 'pw');
+    const load = cli.run(['shell', server.url, '-c', 'CREATE TABLE k (id int PRIMARY KEY, v text)', '-c', "INSERT INTO k SELECT g, 'v' || g FROM generate_series(1, 500) g", '-c', 'CREATE INDEX k_v ON k (v)']);
+    expect(load.stderr).toBe('');
+    const busy = cli.run(['check', dir]);
+    expect(busy.status).toBe(1);
+    expect(busy.stdout).toMatch(/PROBLEM .*flint\.lock: could not lock .* \(55P03\)\nnote: the index pass was skipped: the directory is in use/);
+    server.child.kill('SIGKILL');
+    await new Promise((r) => server.child.once('exit', r));
+    // The files as the crash left them: the commits are in the WAL, which reads to its end.
+    const files = checkDatabase(dir, { filesOnly: true });
+    expect(files.problems).toEqual([]);
+    expect(files.walRecordsChecked).toBeGreaterThan(500);
+    // The full check recovers (as any open does) and finds the index in agreement with its table.
+    const full = cli.run(['check', dir]);
+    expect(full.stdout).toMatch(/^ok: \d+ heap pages, \d+ WAL records, 1 tables with 2 indexes checked\n$/);
+    expect(cli.run(['shell', dir, '-c', 'SELECT count(*) AS n FROM k']).stdout).toBe('  n  \n-----\n 500\n(1 row)\n\n');
   });
 
   it('reports a damaged control file and a missing directory', () => {
