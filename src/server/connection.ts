@@ -33,7 +33,7 @@ import {
   PROTOCOL_VERSION_3, SSL_REQUEST_CODE, type Message,
 } from './protocol.ts';
 import { CopyParser, copyFormat, formatCopyRow } from './copy.ts';
-import { ScramExchange, parseVerifier } from './scram.ts';
+import { SCRAM_MECHANISM, SCRAM_PLUS_MECHANISM, ScramExchange, parseVerifier, type ScramVerifier } from './scram.ts';
 import { typeForOid, typeModifier, wireType } from './types.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { RoleManager } from '../db/roles.ts';
@@ -65,6 +65,8 @@ export interface Transport {
   write(bytes: Uint8Array): void;
   end(): void;
   readonly remoteIsLoopback: boolean;
+  /** Over TLS: tls-server-end-point channel binding data, the server certificate's hash (SCRAM-SHA-256-PLUS is offered). */
+  readonly channelBinding?: Buffer | null;
   /** The connection is TLS now. */
   readonly encrypted?: boolean;
   /** Offered when the server has a certificate: start TLS over this connection (after 'S' was written). */
@@ -320,20 +322,27 @@ export class Connection {
       this.#fatal(new FlintError(SqlState.invalidPassword, `password authentication failed for user "${this.#user}"`));
       return;
     }
-    this.#scram = new ScramExchange(verifier);
+    this.#scramVerifier = verifier;
     this.#phase = 'sasl-initial';
-    this.#send(new MessageWriter('R').int32(10).cstring('SCRAM-SHA-256').byte(0).finish());
+    // Over TLS, SCRAM-SHA-256-PLUS (channel binding) first, as PostgreSQL lists them.
+    const offer = new MessageWriter('R').int32(10);
+    if (this.#transport.channelBinding != null) offer.cstring(SCRAM_PLUS_MECHANISM);
+    this.#send(offer.cstring(SCRAM_MECHANISM).byte(0).finish());
   }
+
+  #scramVerifier: ScramVerifier | null = null;
 
   #sasl(m: Message): void {
     const r = new BodyReader(m.body);
     const fail = () => this.#fatal(new FlintError(SqlState.invalidPassword, `password authentication failed for user "${this.#user}"`));
     if (this.#phase === 'sasl-initial') {
       const mechanism = r.cstring();
-      if (mechanism !== 'SCRAM-SHA-256') {
+      const endPoint = this.#transport.channelBinding ?? null;
+      if (mechanism !== SCRAM_MECHANISM && !(mechanism === SCRAM_PLUS_MECHANISM && endPoint !== null)) {
         this.#fatal(new FlintError(SqlState.protocolViolation, `client selected an invalid SASL authentication mechanism`));
         return;
       }
+      this.#scram = new ScramExchange(this.#scramVerifier!, { plus: mechanism === SCRAM_PLUS_MECHANISM, endPoint });
       const length = r.int32();
       const data = new TextDecoder().decode(r.bytes(length));
       let serverFirst: string;

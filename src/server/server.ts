@@ -156,6 +156,9 @@ export class FlintServer implements ConnectionHost {
       get encrypted() {
         return stream !== socket;
       },
+      get channelBinding() {
+        return stream !== socket && tls !== null ? tls.endPoint : null;
+      },
       ...(tls === null ? {} : {
         startTls: () => {
           socket.off('data', onData);

@@ -105,6 +105,24 @@ describe.skipIf(!haveOpenssl)('TLS', () => {
     expect(refused.stderr).toContain('server does not support SSL, but SSL was required');
   });
 
+  it.skipIf(!havePsql)('SCRAM-SHA-256-PLUS: psql with channel_binding=require logs in over TLS, and fails without TLS', async () => {
+    const ok = await psql(`host=127.0.0.1 port=${tlsServer.port} user=flint dbname=flint sslmode=require channel_binding=require`, ['-At', '-c', 'SELECT 42'], { password: PASSWORD });
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout.trim()).toBe('42');
+    const wrong = await psql(`host=127.0.0.1 port=${tlsServer.port} user=flint dbname=flint sslmode=require channel_binding=require`, ['-At', '-c', 'SELECT 42'], { password: 'wrong' });
+    expect(wrong.stderr).toContain('password authentication failed for user "flint"');
+    const plain = await psql(`host=127.0.0.1 port=${plainServer.port} user=flint dbname=flint sslmode=disable channel_binding=require`, ['-At', '-c', 'SELECT 42'], { password: PASSWORD });
+    expect(plain.status).toBe(2);
+    expect(plain.stderr).toContain('channel binding required');
+  });
+
+  it('SCRAM-SHA-256-PLUS: node-postgres with enableChannelBinding logs in over TLS', async () => {
+    const c = new pg.Client({ host: '127.0.0.1', port: tlsServer.port, user: 'flint', password: PASSWORD, database: 'flint', ssl: { rejectUnauthorized: false }, enableChannelBinding: true } as pg.ClientConfig);
+    await c.connect();
+    expect((await c.query('SELECT 7 AS seven')).rows).toEqual([{ seven: 7 }]);
+    await c.end();
+  });
+
   it('node-postgres asking for TLS from a server without a certificate gets a clear error', async () => {
     const c = client(plainServer, { rejectUnauthorized: false });
     await expect(c.connect()).rejects.toThrow(/does not support SSL/);
