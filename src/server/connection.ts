@@ -71,7 +71,23 @@ export interface Transport {
   readonly encrypted?: boolean;
   /** Offered when the server has a certificate: start TLS over this connection (after 'S' was written). */
   startTls?(): void;
+  /** Bytes written and not yet taken by the network. */
+  readonly backlog?: number;
+  /** Resolves once the backlog has drained (or the transport closed). */
+  drained?(): Promise<void>;
+  /** Stop and restart reading from the client (while handled messages are behind). */
+  pause?(): void;
+  resume?(): void;
 }
+
+/**
+ * Backpressure: past this much unsent output the connection handles no more
+ * messages until the client reads, and past this much unhandled input it stops
+ * reading, so a client that writes without reading cannot make the server buffer
+ * without bound (TCP flow control pushes back on it instead, as on PostgreSQL).
+ */
+const BACKLOG_MAX_BYTES = 1 << 20;
+const INPUT_AHEAD_MAX_BYTES = 1 << 20;
 
 interface Prepared {
   readonly statement: ast.Statement | null;
@@ -154,6 +170,7 @@ export class Connection {
     if (this.#phase === 'closed') return;
     this.#disarmIdleTimer();
     this.#reader.push(chunk);
+    if (this.#pumping && this.#reader.buffered > INPUT_AHEAD_MAX_BYTES) this.#transport.pause?.();
     if (!this.#pumping) void this.#pump();
   }
 
@@ -170,6 +187,10 @@ export class Connection {
           this.#flush();
           await pending;
         }
+        if ((this.#transport.backlog ?? 0) > BACKLOG_MAX_BYTES) {
+          this.#flush();
+          await this.#transport.drained?.();
+        }
       }
     } catch (error) {
       // Bad framing or a message out of place: say why, then hang up.
@@ -178,6 +199,7 @@ export class Connection {
       this.close();
     } finally {
       this.#pumping = false;
+      this.#transport.resume?.();
     }
     this.#flush();
   }
@@ -622,7 +644,7 @@ export class Connection {
       }
       const bytes = r.bytes(length);
       const format = formats.length === 1 ? formats[0]! : formats[i] ?? 0;
-      params.push(format === 0 ? new TextDecoder().decode(bytes) : decodeBinaryParam(bytes, prepared.paramTypes[i]));
+      params.push(format === 0 ? new TextDecoder().decode(bytes) : decodeBinaryParam(bytes, prepared.paramTypes[i], i + 1));
     }
     const resultCount = r.int16();
     const resultFormats: number[] = [];
@@ -906,8 +928,13 @@ function encodeBinary(v: Value, type: SqlType): Uint8Array {
   }
 }
 
+/** Sizes of the fixed-size binary parameter formats: another length is 22P03, as in PostgreSQL. */
+const BINARY_PARAM_BYTES: Record<string, number> = { bool: 1, int2: 2, int4: 4, int8: 8, float4: 4, float8: 8 };
+
 /** A binary parameter as a JS value the session converts to the parameter's type. */
-function decodeBinaryParam(bytes: Uint8Array, type: SqlType | undefined): unknown {
+function decodeBinaryParam(bytes: Uint8Array, type: SqlType | undefined, n: number): unknown {
+  const size = BINARY_PARAM_BYTES[type?.id ?? ''];
+  if (size !== undefined && bytes.length !== size) throw new FlintError('22P03', `incorrect binary data format in bind parameter ${n}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (type?.id) {
     case 'bool':

@@ -156,6 +156,22 @@ export class FlintServer implements ConnectionHost {
       get encrypted() {
         return stream !== socket;
       },
+      get backlog() {
+        return stream.writableLength;
+      },
+      drained: () => new Promise<void>((resolve) => {
+        if (stream.destroyed || stream.writableLength === 0) return resolve();
+        const s = stream;
+        const done = () => {
+          s.off('drain', done);
+          s.off('close', done);
+          resolve();
+        };
+        s.on('drain', done);
+        s.on('close', done);
+      }),
+      pause: () => stream.pause(),
+      resume: () => stream.resume(),
       get channelBinding() {
         return stream !== socket && tls !== null ? tls.endPoint : null;
       },
