@@ -58,6 +58,8 @@ export interface ConnectionHost {
   readonly metrics?: ServerMetrics;
   /** Settings every new session starts with (the server's defaults for idle timeouts ...). */
   readonly sessionSettings?: Readonly<Record<string, string>>;
+  /** A client not authenticated after this many ms is disconnected (PostgreSQL's authentication_timeout); default 60 000. */
+  readonly authenticationTimeoutMs?: number;
 }
 
 /** The transport: bytes out, close. The server wraps a socket in it (tests may wrap anything). */
@@ -150,7 +152,19 @@ export class Connection {
   constructor(host: ConnectionHost, transport: Transport) {
     this.#host = host;
     this.#transport = transport;
+    this.#authTimer = setTimeout(() => {
+      this.#authTimer = null;
+      if (this.#session !== null || this.#closed) return;
+      this.#host.metrics?.sessionTerminated('authentication_timeout');
+      // As PostgreSQL: silence for a startup packet that never came whole, FATAL 57014 in the middle of authentication.
+      if (this.#phase === 'startup') this.close();
+      else this.#fatal(new FlintError(SqlState.queryCanceled, 'canceling authentication due to timeout'));
+    }, host.authenticationTimeoutMs ?? 60_000);
+    this.#authTimer.unref?.();
   }
+
+  /** Armed until the client has authenticated: a socket that never gets there is not kept for ever. */
+  #authTimer: ReturnType<typeof setTimeout> | null;
 
   get user(): string {
     return this.#user;
@@ -217,6 +231,7 @@ export class Connection {
     if (this.#phase === 'closed') return;
     this.#phase = 'closed';
     this.#disarmIdleTimer();
+    if (this.#authTimer !== null) clearTimeout(this.#authTimer);
     this.#flush();
     try {
       this.#session?.close();
@@ -389,6 +404,8 @@ export class Connection {
 
   #authenticated(): void {
     this.#scram = null;
+    if (this.#authTimer !== null) clearTimeout(this.#authTimer);
+    this.#authTimer = null;
     this.#send(new MessageWriter('R').int32(0).finish());
     this.#session = this.#host.db.session();
     this.#session.roles = this.#host.rolesFor?.(this.#user) ?? null;

@@ -58,7 +58,7 @@ export class ServerMetrics {
     } });
     this.#connectionsTotal = new Counter({ name: 'flint_connections_total', help: 'Client connections accepted (authenticated) since start.', registers });
     this.#connectionsRefused = new Counter({ name: 'flint_connections_refused_total', help: 'Connections refused: too_many_clients (53300) or authentication (28P01).', labelNames: ['reason'], registers });
-    this.#terminated = new Counter({ name: 'flint_sessions_terminated_total', help: 'Sessions ended by the server: idle_in_transaction_timeout (25P03), idle_session_timeout (57P05), protocol_violation (08P01).', labelNames: ['reason'], registers });
+    this.#terminated = new Counter({ name: 'flint_sessions_terminated_total', help: 'Connections ended by the server: idle_in_transaction_timeout (25P03), idle_session_timeout (57P05), protocol_violation (08P01), authentication_timeout.', labelNames: ['reason'], registers });
     this.#statements = new Counter({ name: 'flint_statements_total', help: 'Statements completed, by command tag (SELECT, INSERT, ...).', labelNames: ['command'], registers });
     this.#errors = new Counter({ name: 'flint_errors_total', help: 'Errors sent to clients, by SQLSTATE class (the code\'s first two characters).', labelNames: ['class'], registers });
     this.#latency = new Histogram({ name: 'flint_statement_duration_seconds', help: 'Statement latency from start to CommandComplete or error, commit wait included.', buckets: LATENCY_BUCKETS_S, registers });
@@ -107,7 +107,7 @@ export class ServerMetrics {
     this.#connectionsRefused.inc({ reason });
   }
 
-  sessionTerminated(reason: 'idle_in_transaction_timeout' | 'idle_session_timeout' | 'protocol_violation'): void {
+  sessionTerminated(reason: 'idle_in_transaction_timeout' | 'idle_session_timeout' | 'protocol_violation' | 'authentication_timeout'): void {
     this.#terminated.inc({ reason });
   }
 

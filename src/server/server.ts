@@ -40,6 +40,8 @@ export interface ServerOptions {
   readonly metricsHost?: string;
   /** Settings every new session starts with (flint serve --idle-in-transaction-timeout), as SET would take them. */
   readonly sessionSettings?: Readonly<Record<string, string>>;
+  /** Disconnect a client that has not authenticated after this many ms; default 60 000 (PostgreSQL's authentication_timeout). */
+  readonly authenticationTimeoutMs?: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
@@ -109,6 +111,10 @@ export class FlintServer implements ConnectionHost {
 
   get host(): string {
     return this.#options.host ?? '127.0.0.1';
+  }
+
+  get authenticationTimeoutMs(): number | undefined {
+    return this.#options.authenticationTimeoutMs;
   }
 
   /** The port of the metrics listener, or null when there is none. */

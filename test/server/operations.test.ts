@@ -2,7 +2,9 @@
 // clients did (commits, connections, statements, errors, WAL fsyncs), the
 // idle timeouts that end a session (its transaction rolled back, others
 // unaffected), and the connection limit.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -330,5 +332,104 @@ describe('max connections', () => {
     expect((await late.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     await late.end();
     for (const c of clients.slice(1)) await c.end();
+  });
+});
+
+/** Open a raw socket, send `bytes`, and resolve with what the server sent once it closed the connection. */
+function rawUntilClosed(port: number, bytes: Uint8Array): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    const received: Buffer[] = [];
+    socket.on('data', (d: Buffer) => received.push(d));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(received)));
+    socket.on('connect', () => socket.write(bytes));
+  });
+}
+
+function startupMessage(user: string): Buffer {
+  const body = Buffer.concat([Buffer.from([0, 3, 0, 0]), Buffer.from(`user\0${user}\0\0`)]);
+  const length = Buffer.alloc(4);
+  length.writeInt32BE(body.length + 4);
+  return Buffer.concat([length, body]);
+}
+
+describe('authentication timeout', () => {
+  it('a client that never finishes the startup or the SCRAM exchange is disconnected; others are not', async () => {
+    const { server } = await startServer({ authenticationTimeoutMs: 80, metricsPort: 0 });
+    const working = client(server);
+    await working.connect();
+    // Half a startup packet: the server hangs up without a word, as PostgreSQL does.
+    const half = startupMessage('flint').subarray(0, 6);
+    expect((await rawUntilClosed(server.port, half)).length).toBe(0);
+    // A whole startup, then silence in the SCRAM exchange: AuthenticationSASL, then FATAL 57014.
+    const answer = await rawUntilClosed(server.port, startupMessage('flint'));
+    expect(String.fromCharCode(answer[0]!)).toBe('R');
+    expect(answer.readInt32BE(5)).toBe(10); // AuthenticationSASL
+    const fatal = answer.subarray(1 + answer.readInt32BE(1));
+    expect(String.fromCharCode(fatal[0]!)).toBe('E');
+    expect(fatal.toString('latin1')).toContain('FATAL');
+    expect(fatal.toString('latin1')).toContain('57014');
+    expect(fatal.toString('latin1')).toContain('canceling authentication due to timeout');
+    // The session that did authenticate is not affected by the timer, however long it lives.
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await working.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    expect((await scrape(server)).get('flint_sessions_terminated_total', { reason: 'authentication_timeout' })).toBe(2);
+    await working.end();
+  });
+});
+
+describe('flint serve flags', () => {
+  const CLI = join(process.cwd(), 'dist', 'cli.js');
+
+  it('--metrics-port, --max-connections and --idle-in-transaction-timeout', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flint-ops-cli-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const child = spawn(process.execPath, [CLI, 'serve', '--data', dir, '--port', '0', '--password', 'pw', '--metrics-port', '0', '--max-connections', '2', '--idle-in-transaction-timeout', '100ms'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const lines: string[] = [];
+    const { url, metrics } = await new Promise<{ url: string; metrics: string }>((resolve, reject) => {
+      let buffered = '';
+      let url = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        buffered += d.toString();
+        const parts = buffered.split('\n');
+        buffered = parts.pop()!;
+        for (const line of parts) {
+          lines.push(line);
+          if (line.startsWith('postgres://')) url = line;
+          if (line.startsWith('metrics: ')) resolve({ url, metrics: line.slice('metrics: '.length) });
+        }
+      });
+      child.stderr!.on('data', (d: Buffer) => lines.push(`stderr: ${d.toString()}`));
+      void exited.then((code) => reject(new Error(`flint serve exited with ${code}: ${lines.join('\n')}`)));
+    });
+    expect(metrics).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const a = new pg.Client({ connectionString: url });
+    const b = new pg.Client({ connectionString: url });
+    await a.connect();
+    await b.connect();
+    const c = new pg.Client({ connectionString: url });
+    await expect(c.connect()).rejects.toMatchObject({ code: '53300' });
+    const scraped = new Scrape(parseExposition(await (await fetch(metrics)).text()));
+    expect(scraped.get('flint_connections')).toBe(2);
+    expect(scraped.get('flint_connections_refused_total', { reason: 'too_many_clients' })).toBe(1);
+    // The server-wide idle-in-transaction default applies.
+    expect((await a.query('SHOW idle_in_transaction_session_timeout')).rows).toEqual([{ idle_in_transaction_session_timeout: '100ms' }]);
+    const gone = ended(a);
+    await a.query('BEGIN');
+    expect(await gone).toMatchObject({ code: '25P03' });
+    expect((await b.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await b.end();
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('refuses bad values with exit code 2', () => {
+    for (const [flag, value] of [['--metrics-port', '70000'], ['--max-connections', '0'], ['--idle-in-transaction-timeout', 'soon'], ['--idle-session-timeout', '-5']]) {
+      const out = spawnSync(process.execPath, [CLI, 'serve', '--data', join(tmpdir(), 'flint-never-created'), '--port', '0', flag!, value!], { encoding: 'utf8' });
+      expect(out.status, `${flag} ${value}`).toBe(2);
+      expect(out.stderr).toContain(flag);
+    }
   });
 });
