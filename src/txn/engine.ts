@@ -646,11 +646,11 @@ export class Engine {
     this.#indexes.verify(this.#tableById(tableId), this.#vacuumHorizon());
   }
 
-  /** Every disagreement between a table and its indexes (up to `limit`), with the tid of the version concerned (0: none), and the number of harmless stale secondary entries. For `flint check`. */
+  /** Every disagreement between a table and its indexes, and within each index's tree (up to `limit`), with the tid of the version concerned (0: none), and the number of harmless stale secondary entries. For `flint check`. */
   indexProblems(tableId: number, limit = 100): { problems: { what: string; tid: number }[]; staleEntries: number } {
     const problems: { what: string; tid: number }[] = [];
     let staleEntries = 0;
-    this.#indexes.verify(this.#tableById(tableId), this.#vacuumHorizon(), (what, tid) => void problems.push({ what, tid }), limit, () => void staleEntries++);
+    this.#indexes.verify(this.#tableById(tableId), this.#vacuumHorizon(), (what, tid) => void problems.push({ what, tid }), limit, () => void staleEntries++, true);
     return { problems, staleEntries };
   }
 

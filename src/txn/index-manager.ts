@@ -546,6 +546,7 @@ export class IndexManager {
    * no version of its row with its key goes to `stale` instead: readers
    * re-check every entry, so it is harmless, and a transaction cut short by
    * a crash can leave one (its entry's WAL record made it, its tuple's not).
+   * `structure` also checks each tree's own invariants (BTree.check) first.
    */
   verify(
     table: TableDef,
@@ -553,6 +554,7 @@ export class IndexManager {
     problem: (what: string, tid: number) => void = throwIndexCorrupted,
     limit = 100,
     stale: (what: string) => void = () => {},
+    structure = false,
   ): void {
     const txns = this.#txns();
     const primary = this.#primary(table);
@@ -561,6 +563,17 @@ export class IndexManager {
       problem(what, tid);
       return ++found < limit;
     };
+    if (structure) {
+      // Each tree's own invariants first (key order, separators, sibling links, page accounting: btree-check.ts).
+      for (const index of [primary, ...this.#secondaries(table)]) {
+        try {
+          index.tree.check();
+        } catch (error) {
+          if (!(error instanceof FlintError)) throw error;
+          if (!report(`index "${index.def.name}" of "${table.name}": ${error.message}`, 0)) return;
+        }
+      }
+    }
     for (const tid of this.#allTids(table)) {
       const v = this.version(table, tid)!;
       if (deadToAll(v, horizon, txns)) continue;

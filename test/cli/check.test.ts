@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDatabase } from '../../src/db/check.ts';
 import { Database } from '../../src/db/database.ts';
 import { createKernels } from '../../src/kernels/index.ts';
-import { BLOCK_OFF_OWNER, PAGE_KIND_BTREE_LEAF, PAGE_OFF_KIND } from '../../src/kernels/layout.ts';
+import { BLOCK_OFF_OWNER, NO_PAGE, NODE_OFF_RIGHT, PAGE_KIND_BTREE_LEAF, PAGE_OFF_KIND } from '../../src/kernels/layout.ts';
 import { BLOCK_SIZE, PAGE_SIZE, PAGES_PER_BLOCK } from '../../src/limits.ts';
 import { buildCli, serve, type Cli } from './cli-harness.ts';
 
@@ -115,6 +115,33 @@ describe('flint check', () => {
     const r = cli.run(['check', dir, '--files-only']);
     expect(r.status).toBe(0); // every checksum is right: only the index pass sees it
     expect(cli.run(['check', dir]).status).toBe(1);
+  });
+
+  it('reports a B+-tree whose node links are broken', () => {
+    const { dir, indexId } = sample();
+    const kernels = createKernels({ arenaBytes: 1 << 20 });
+    const u8 = new Uint8Array(kernels.buffer);
+    const view = new DataView(kernels.buffer);
+    const base = kernels.arenaOffset;
+    const fd = openSync(join(dir, 'heap.flint'), 'r+');
+    let broken = false;
+    for (let block = 32; !broken && block * BLOCK_SIZE < fstatSync(fd).size; block++) {
+      readSync(fd, u8, base, BLOCK_SIZE, block * BLOCK_SIZE);
+      if (view.getInt32(base + BLOCK_OFF_OWNER, true) !== indexId) continue;
+      for (let page = 0; page < PAGES_PER_BLOCK && !broken; page++) {
+        const node = base + page * PAGE_SIZE;
+        if (u8[node + PAGE_OFF_KIND] !== PAGE_KIND_BTREE_LEAF || view.getUint32(node + NODE_OFF_RIGHT, true) === NO_PAGE) continue;
+        view.setUint32(node + NODE_OFF_RIGHT, NO_PAGE, true); // the level's list now ends early
+        kernels.pageSeal(node);
+        writeSync(fd, u8, node, PAGE_SIZE, block * BLOCK_SIZE + page * PAGE_SIZE);
+        broken = true;
+      }
+    }
+    closeSync(fd);
+    expect(broken).toBe(true);
+    const report = checkDatabase(dir);
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]!.what).toMatch(/^index "t_name" of "t": .*page/);
   });
 
   it('checks a directory a killed server left (WAL records after the checkpoint), and one a server has open', { timeout: 60_000 }, async () => {
