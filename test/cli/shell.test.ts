@@ -89,7 +89,12 @@ describe('flint shell on a directory (script on stdin)', () => {
     expect(c.status).toBe(0);
     expect(c.stdout).toContain('  b  \n-----\n one\n(1 row)\n');
     expect(c.stdout).toContain(' public | k    | table |');
+    const viaFile = cli.run(['shell', dir, '-f', file]);
+    expect(viaFile.status).toBe(0);
+    expect(viaFile.stderr).toMatch(/^ERROR: {2}relation "k" already exists\n/);
+    expect(viaFile.stdout).toBe('INSERT 0 1\n');
     const failed = cli.run(['shell', dir, '-c', 'SELECT * FROM missing']);
+
     expect(failed.status).toBe(1);
     expect(failed.stderr).toBe('ERROR:  relation "missing" does not exist\nLINE 1: SELECT * FROM missing\n                      ^\n');
   });
@@ -160,6 +165,22 @@ describe('flint shell, interactive', () => {
     expect(t.err()).toBe('ERROR:  division by zero\n');
     // Newest last; the two lines of the SELECT are one entry; only the last three entries are kept.
     expect(readFileSync(history, 'utf8')).toBe('SELECT 1 AS one;\nSELECT 1/0;\nROLLBACK;\n');
+  });
+
+  it('recalls statements of earlier sessions from the history file with the up arrow', async () => {
+    const dir = tempDir();
+    const history = join(dir, 'history');
+    writeFileSync(history, 'SELECT 99 AS recalled;\nSELECT 1;\n');
+    const backend = new EmbeddedBackend(join(dir, 'db'));
+    const t = terminal();
+    const done = runShell(backend, t, { historyFile: history });
+    await tick();
+    t.input.write('\x1b[A\x1b[A\r'); // up twice: the older entry
+    await tick();
+    t.input.write('\\q\r');
+    expect(await done).toBe(0);
+    await backend.close();
+    expect(t.out().replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')).toContain(' recalled \n----------\n       99\n(1 row)');
   });
 
   it('Ctrl-C forgets the statement being typed and the shell goes on', async () => {
