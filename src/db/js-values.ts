@@ -39,7 +39,16 @@ export function toJs(value: RuntimeValue, type: SqlType, options: ValueOptions, 
     case 'date':
     case 'interval':
     case 'uuid':
+    case 'regclass':
+    case 'regtype':
+    case 'regproc':
+    case 'regnamespace':
+    case 'regrole':
       return formatText(value, type, ctx);
+    case 'array': {
+      const element = type.element ?? T.text;
+      return (value as readonly RuntimeValue[]).map((v) => toJs(v, element, options, ctx)) as JsValue;
+    }
     default:
       return value;
   }

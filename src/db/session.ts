@@ -15,7 +15,8 @@ import { databaseSequences, newSessionState, planQuery, runStatement, type SqlDa
 import type { Notice } from '../sql/exec/statement-context.ts';
 import type { OutputColumn } from '../sql/plan/plan.ts';
 import type { SequenceFunctions } from '../sql/types/eval-context.ts';
-import type { EvalContext } from '../sql/types/eval-context.ts';
+import type { EvalContext, SystemContext } from '../sql/types/eval-context.ts';
+import { buildCatalogView, type SystemCatalogView } from '../sql/system-catalog/index.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
 import { resolveTimeZone, UTC, type TimeZone } from '../sql/types/timezone.ts';
 import type { RuntimeValue } from '../sql/types/type-info.ts';
@@ -475,7 +476,43 @@ export class Session {
         return bytes;
       },
       sequences: this.#sequenceFunctions,
+      system: this.#systemContext(),
     };
+  }
+
+  /**
+   * Set by the server for each connection: the database the client named
+   * and the connection's process id (BackendKeyData). Embedded sessions
+   * report database "flint" and the process's own id.
+   */
+  connection: { readonly database: string; readonly processId: number } | null = null;
+
+  /** What the system functions and catalogs read; the catalog view is built at most once per statement. */
+  #systemContext(): SystemContext {
+    const engine = this.#services.engine;
+    const user = this.roles?.user ?? 'flint';
+    let view: SystemCatalogView | undefined;
+    const system: SystemContext = {
+      databaseName: this.connection?.database ?? 'flint',
+      userName: user,
+      backendPid: this.connection?.processId ?? currentProcessId(),
+      setting: (name) => this.settings.get(name.toLowerCase()),
+      setSetting: (name, value) => void this.settings.set(name.toLowerCase(), value),
+      catalog: () =>
+        (view ??= buildCatalogView({
+          engine,
+          databaseName: system.databaseName,
+          userName: user,
+          roles: this.roles?.list().map((r) => ({ name: r.name, superuser: r.superuser, login: r.login })) ?? [{ name: user, superuser: true, login: true }],
+          settings: this.settings,
+          viewColumns: (query) => {
+            const stmt = parseScript(query)[0]?.statement;
+            if (stmt?.kind !== 'query') return [];
+            return planQuery(stmt, { engine, eval: this.#evalContext() }).columns;
+          },
+        })),
+    };
+    return system;
   }
 
   #startTxn(): void {
@@ -698,4 +735,9 @@ export function parseTimeout(value: string): number {
   if (m === null) return -1;
   const scale: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 };
   return Math.round(Number(m[1]) * scale[(m[2] ?? 'ms').toLowerCase()]!);
+}
+
+/** The serving process's id for pg_backend_pid() in an embedded session (0 where the runtime has none). */
+function currentProcessId(): number {
+  return (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
 }

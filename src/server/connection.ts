@@ -409,6 +409,7 @@ export class Connection {
     this.#send(new MessageWriter('R').int32(0).finish());
     this.#session = this.#host.db.session();
     this.#session.roles = this.#host.rolesFor?.(this.#user) ?? null;
+    this.#session.connection = { database: this.#database, processId: this.processId };
     for (const [name, value] of Object.entries(this.#host.sessionSettings ?? {})) this.#session.settings.set(name, value);
     this.#phase = 'ready';
     this.#host.register(this);

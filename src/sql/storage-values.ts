@@ -3,7 +3,9 @@
 // exactness (numeric as its canonical text, timestamps as int64
 // microseconds, uuid as 16 bytes, interval as 16 bytes).
 
+import { FlintError, SqlState } from '../errors.ts';
 import type { StorageType, StorageValue } from '../storage/tuple.ts';
+import { typeName } from './types/type-info.ts';
 import { Decimal } from './types/decimal.ts';
 import { formatJson, parseJson } from './types/json.ts';
 import type { Interval, JsonValue, SqlType } from './types/sql-type.ts';
@@ -12,6 +14,15 @@ import { uuidFromBytes, uuidToBytes } from './types/uuid.ts';
 
 export function storageTypeOf(type: SqlType): StorageType {
   switch (type.id) {
+    case 'oid':
+      return 'int64';
+    case 'regclass':
+    case 'regtype':
+    case 'regproc':
+    case 'regnamespace':
+    case 'regrole':
+    case 'array':
+      throw new FlintError(SqlState.featureNotSupported, `columns of type ${typeName(type)} are not supported yet`);
     case 'bool':
       return 'bool';
     case 'int2':
@@ -41,6 +52,8 @@ export type Decoder = (stored: StorageValue) => RuntimeValue;
 
 export function encoderFor(type: SqlType): Encoder {
   switch (type.id) {
+    case 'oid':
+      return (v) => (v === null ? null : BigInt(v as number));
     case 'numeric':
       return (v) => (v === null ? null : (v as Decimal).toString());
     case 'uuid':
@@ -56,6 +69,8 @@ export function encoderFor(type: SqlType): Encoder {
 
 export function decoderFor(type: SqlType): Decoder {
   switch (type.id) {
+    case 'oid':
+      return (s) => (s === null ? null : Number(s as bigint));
     case 'numeric':
       return (s) => (s === null ? null : Decimal.parse(s as string));
     case 'uuid':

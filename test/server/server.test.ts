@@ -89,9 +89,8 @@ describe('PostgreSQL protocol server', () => {
     await b.end();
   });
 
-  // fetch_types: false until pg_catalog exists (postgres.js reads pg_type at connect otherwise).
   it('postgres.js: tagged-template queries with parameters, and a transaction', async () => {
-    const sql = postgres({ host: '127.0.0.1', port: server.port, user: 'flint', password: PASSWORD, database: 'flint', max: 1, onnotice: () => {}, fetch_types: false });
+    const sql = postgres({ host: '127.0.0.1', port: server.port, user: 'flint', password: PASSWORD, database: 'flint', max: 1, onnotice: () => {} });
     await sql`CREATE TABLE items (id int PRIMARY KEY, label text)`;
     await sql.begin(async (tx) => {
       await tx`INSERT INTO items VALUES (${1}, ${'one'})`;
@@ -263,7 +262,7 @@ describe('COPY over the protocol', () => {
   it('COPY FROM STDIN (text and csv) and COPY TO STDOUT through postgres.js streams; a bad row inserts nothing', { timeout: 30_000 }, async () => {
     const { pipeline } = await import('node:stream/promises');
     const { Readable } = await import('node:stream');
-    const sql = postgres({ host: '127.0.0.1', port: server.port, user: 'flint', password: PASSWORD, database: 'flint', max: 1, onnotice: () => {}, fetch_types: false });
+    const sql = postgres({ host: '127.0.0.1', port: server.port, user: 'flint', password: PASSWORD, database: 'flint', max: 1, onnotice: () => {} });
     await sql`CREATE TABLE copied (id int PRIMARY KEY, name text, note text)`;
     await pipeline(Readable.from(['1\tada\t\\N\n2\tb\\tob\tline\\nbreak\n', '3\tcy\tx\n']), await sql`COPY copied FROM STDIN`.writable());
     await pipeline(Readable.from(['id,name\n10,"a, b",\n11,"say ""hi""",""\n']), await sql`COPY copied (id, name, note) FROM STDIN WITH (FORMAT csv, HEADER)`.writable());

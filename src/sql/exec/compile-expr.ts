@@ -239,6 +239,8 @@ function compileSubquery(expr: SubqueryExpr): Compiled {
           });
           return found !== not;
         }
+        case 'array':
+          return runPlanRows(plan, ctx).map((r) => r[0] ?? null);
         case 'scalar': {
           let value: RuntimeValue = null;
           let count = 0;

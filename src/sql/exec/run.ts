@@ -213,6 +213,15 @@ function buildRunner(plan: Plan): Runner {
     }
     case 'series':
       return seriesRunner(plan.start, plan.stop, plan.step);
+    case 'system': {
+      const relation = plan.relation;
+      return (ctx, sink) => {
+        const system = ctx.eval.system;
+        if (system === undefined) throw new FlintError(SqlState.featureNotSupported, `${relation.schema}.${relation.name} needs a session`);
+        for (const row of relation.rows(system.catalog())) if (!sink(row)) return false;
+        return true;
+      };
+    }
     case 'filter': {
       const input = compilePlan(plan.input);
       const predicate = compileExpr(plan.predicate);
@@ -449,7 +458,45 @@ export function rowComparator(keys: readonly SortKey[]): (a: RuntimeValue[], b: 
   };
 }
 
+/**
+ * A LATERAL join: the right side runs once per left row, with that row as
+ * its nearest outer row (ctx.outer), then pairs as a nested loop. Equi keys
+ * the optimizer pulled out of ON are compared pair by pair.
+ */
+function lateralJoinRunner(plan: JoinPlan): Runner {
+  const left = compilePlan(plan.left);
+  const on = plan.on === null ? null : compileExpr(plan.on);
+  const rightWidth = plan.right.columns.length;
+  const keepLeft = plan.type === 'left';
+  const leftKeys = plan.equi.map((e) => compileExpr(e.left));
+  const rightKeys = plan.equi.map((e) => compileExpr(e.right));
+  const keyOf = hashKeyOf(plan.equi.map((e) => e.type));
+  const hashed = plan.equi.length > 0;
+  return (ctx, sink) =>
+    left(ctx, (l) => {
+      ctx.outer.push(l);
+      let rows: Row[];
+      try {
+        rows = runPlanRows(plan.right, ctx);
+      } finally {
+        ctx.outer.pop();
+      }
+      const key = hashed ? keyOf(leftKeys, l, ctx) : null;
+      let found = false;
+      for (const r of rows) {
+        if (hashed && (key === null || keyOf(rightKeys, r, ctx) !== key)) continue;
+        const combined = l.concat(r);
+        if (on !== null && on(combined, ctx) !== true) continue;
+        found = true;
+        if (!sink(combined)) return false;
+      }
+      if (!found && keepLeft) return sink(l.concat(new Array(rightWidth).fill(null)));
+      return true;
+    });
+}
+
 function joinRunner(plan: JoinPlan): Runner {
+  if (plan.lateral === true) return lateralJoinRunner(plan);
   const left = compilePlan(plan.left);
   const right = compilePlan(plan.right);
   const on = plan.on === null ? null : compileExpr(plan.on);

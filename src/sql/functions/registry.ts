@@ -21,6 +21,7 @@ import { DATETIME_FUNCTIONS } from './datetime-functions.ts';
 import { JSON_FUNCTIONS } from './json-functions.ts';
 import { MISC_FUNCTIONS } from './misc-functions.ts';
 import { SEQUENCE_FUNCTIONS } from './sequence-functions.ts';
+import { CATALOG_FUNCTIONS } from './catalog-functions.ts';
 import { fn } from './function-def.ts';
 
 // Functions PostgreSQL also defines on types Flint lacks, listed so that an
@@ -52,6 +53,7 @@ const ALL: readonly FunctionDef[] = [
   ...JSON_FUNCTIONS,
   ...MISC_FUNCTIONS,
   ...SEQUENCE_FUNCTIONS,
+  ...CATALOG_FUNCTIONS,
   ...PHANTOMS,
 ];
 
@@ -98,7 +100,9 @@ function resolve(name: string, inputs: readonly TypeId[]): ResolvedFunction | nu
   const { def, args } = r.candidate;
   // A polymorphic parameter needs at least one typed argument to take its type from.
   const polymorphic = args.map((p, i) => (p === 'anynonarray' ? inputs[i]! : undefined)).filter((t) => t !== undefined);
-  if (polymorphic.length > 0 && polymorphic.every((t) => t === 'unknown' || t === 'null')) {
+  // An array parameter is PostgreSQL's anyarray: an untyped literal cannot say which array type it is.
+  const untypedArray = args.some((p, i) => p === 'array' && (inputs[i] === 'unknown' || inputs[i] === 'null'));
+  if (untypedArray || (polymorphic.length > 0 && polymorphic.every((t) => t === 'unknown' || t === 'null'))) {
     throw new FlintError(SqlState.datatypeMismatch, 'could not determine polymorphic type because input has type unknown');
   }
   const argTypes = args.map((p, i) => argType(p, inputs[i]!));

@@ -21,7 +21,7 @@ import { Decimal } from '../types/decimal.ts';
 import type { EvalContext } from '../types/eval-context.ts';
 import { requireBinaryOperator, requireUnaryOperator } from '../types/operators.ts';
 import type { SqlType } from '../types/sql-type.ts';
-import { sameType, T, typeName, type RuntimeValue, type Value } from '../types/type-info.ts';
+import { arrayType, baseType, sameType, T, typeName, type RuntimeValue, type Value } from '../types/type-info.ts';
 import type { BoundExpr } from './bound.ts';
 import type { AggregateCall, Plan, SortKey } from './plan.ts';
 import type { Scope } from './scope.ts';
@@ -81,7 +81,7 @@ export class ExprBinder {
   // ---- grouping ---------------------------------------------------------------
 
   #bindGrouped(e: ast.Expr, scope: Scope, group: GroupContext): BoundExpr | null {
-    if (e.kind === 'funcCall' && e.over === null && e.schema === null && isAggregateName(e.name)) {
+    if (e.kind === 'funcCall' && e.over === null && (e.schema === null || e.schema === 'pg_catalog') && isAggregateName(e.name)) {
       return this.#bindAggregate(e, group);
     }
     if (e.kind === 'subquery' || e.kind === 'exists' || e.kind === 'inSubquery') return null;
@@ -223,7 +223,7 @@ export class ExprBinder {
       case 'inSubquery':
         return this.#quantified('=', 'any', bind(e.arg), e.query, group?.output ?? scope, e.not, e.pos);
       case 'quantified':
-        if (e.subquery === null) throw new FlintError('0A000', `${e.quantifier.toUpperCase()} (array) is not supported yet`, { position: e.pos + 1 });
+        if (e.subquery === null) return this.#quantifiedArray(e.op, e.quantifier, bind(e.left), bind(e.array!), e.pos);
         return this.#quantified(e.op, e.quantifier, bind(e.left), e.subquery, group?.output ?? scope, false, e.pos);
       case 'exists': {
         const sub = this.#queries.bindSubquery(e.query, group?.output ?? scope);
@@ -233,6 +233,35 @@ export class ExprBinder {
         const sub = this.#queries.bindSubquery(e.query, group?.output ?? scope);
         if (sub.plan.columns.length !== 1) throw new FlintError('42601', 'subquery must return only one column', { position: e.pos + 1 });
         return { kind: 'subquery', type: sub.plan.columns[0]!.type, mode: 'scalar', plan: sub.plan, correlated: sub.correlated, left: null, cmp: null, not: false };
+      }
+      case 'arraySubquery': {
+        const sub = this.#queries.bindSubquery(e.query, group?.output ?? scope);
+        if (sub.plan.columns.length !== 1) throw new FlintError('42601', 'subquery must return only one column', { position: e.pos + 1 });
+        const element = sub.plan.columns[0]!.type;
+        if (element.id === 'array') throw new FlintError('0A000', 'multidimensional arrays are not supported yet', { position: e.pos + 1 });
+        return { kind: 'subquery', type: arrayType(element.id === 'unknown' || element.id === 'null' ? T.text : element), mode: 'array', plan: sub.plan, correlated: sub.correlated, left: null, cmp: null, not: false };
+      }
+      case 'array':
+        return this.#arrayConstructor(e, e.elements.map((x) => bind(x)));
+      case 'subscript': {
+        const arg = bind(e.arg);
+        if (arg.type.id !== 'array') throw new FlintError(SqlState.datatypeMismatch, `cannot subscript type ${typeName(arg.type)} because it does not support subscripting`, { position: e.pos + 1 });
+        if (e.slice || e.lower === null) throw new FlintError('0A000', 'array slices are not supported yet', { position: e.pos + 1 });
+        const index = this.coerce(bind(e.lower), T.int4, 'implicit', e.lower.pos);
+        const fn = (_ctx: EvalContext, a: RuntimeValue, i: RuntimeValue): RuntimeValue => (a as readonly RuntimeValue[])[(i as number) - 1] ?? null;
+        return { kind: 'call', type: arg.type.element ?? T.text, name: 'subscript', fn: fn as never, args: [arg, index], strict: true, volatile: false };
+      }
+      case 'collate': {
+        // Flint compares text in one collation, PostgreSQL's "C"; naming it (or the default) is allowed.
+        const arg = bind(e.arg);
+        const name = e.collation.name;
+        if (!['default', 'c', 'C', 'POSIX', 'ucs_basic'].includes(name) || (e.collation.schema !== null && e.collation.schema !== 'pg_catalog')) {
+          throw new FlintError('42704', `collation "${name}" for encoding "UTF8" does not exist`, { position: e.pos + 1 });
+        }
+        if (!['text', 'varchar', 'bpchar', 'unknown'].includes(arg.type.id)) {
+          throw new FlintError(SqlState.datatypeMismatch, `collations are not supported by type ${typeName(arg.type)}`, { position: e.pos + 1 });
+        }
+        return arg.type.id === 'unknown' ? this.coerce(arg, T.text, 'implicit', e.pos) : arg;
       }
       case 'case':
         return this.#case(e, scope, group);
@@ -287,10 +316,66 @@ export class ExprBinder {
     return { kind: 'subquery', type: T.bool, mode: quantifier, plan: sub.plan, correlated: sub.correlated, left: this.coerce(left, resolved.left, 'implicit', pos), cmp: resolved.fn, not };
   }
 
+  /** `left op ANY|ALL (array)`: true if the operator holds for any (every) element, with SQL's NULL rules. */
+  #quantifiedArray(op: string, quantifier: 'any' | 'all', left: BoundExpr, array: BoundExpr, pos: number): BoundExpr {
+    if (array.type.id === 'unknown' || array.type.id === 'null') {
+      array = this.coerce(array, arrayType(left.type.id === 'unknown' || left.type.id === 'null' ? T.text : left.type), 'implicit', pos);
+    }
+    if (array.type.id !== 'array') {
+      throw new FlintError('42809', `op ANY/ALL (array) requires array on right side`, { position: pos + 1 });
+    }
+    const element = array.type.element ?? T.text;
+    const resolved = requireBinaryOperator(op, left.type, element);
+    if (resolved.result.id !== 'bool') throw new FlintError(SqlState.datatypeMismatch, 'op ANY/ALL (array) requires operator to yield boolean', { position: pos + 1 });
+    const cast = sameType(resolved.right, element) ? null : resolved.right;
+    const cmp = resolved.fn;
+    const all = quantifier === 'all';
+    const fn = (ctx: EvalContext, l: RuntimeValue, a: RuntimeValue): RuntimeValue => {
+      if (a === null) return null;
+      const values = a as readonly RuntimeValue[];
+      if (values.length === 0) return all;
+      if (l === null) return null;
+      let sawNull = false;
+      for (const v of values) {
+        const b = v === null || cast === null ? v : castValue(v, element, cast, false, ctx);
+        const r = b === null ? null : cmp(l as Value, b as Value, ctx);
+        if (r === null) sawNull = true;
+        else if (r === !all) return !all;
+      }
+      return sawNull ? null : all;
+    };
+    return { kind: 'call', type: T.bool, name: `${op} ${quantifier}`, fn: fn as never, args: [this.coerce(left, resolved.left, 'implicit', pos), array], strict: false, volatile: false };
+  }
+
+  /** Arrays compare element by element (PostgreSQL's array_eq, array_lt, ...); an untyped literal takes the other side's type. */
+  #arrayComparison(op: string, left: BoundExpr, right: BoundExpr, pos: number): BoundExpr {
+    const type = left.type.id === 'array' ? left.type : right.type;
+    const test = ARRAY_COMPARISONS[op];
+    if (test === undefined || (left.type.id === 'array' && right.type.id === 'array' && !sameType(baseType(left.type), baseType(right.type)))) {
+      throw new FlintError(SqlState.undefinedFunction, `operator does not exist: ${typeName(left.type)} ${op} ${typeName(right.type)}`, {
+        position: pos + 1, hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.',
+      });
+    }
+    const fn = (_ctx: EvalContext, a: RuntimeValue, b: RuntimeValue): RuntimeValue => test(compareValues(a as Value, b as Value, type));
+    return { kind: 'call', type: T.bool, name: op, fn: fn as never, args: [this.coerce(left, type, 'implicit', pos), this.coerce(right, type, 'implicit', pos)], strict: true, volatile: false };
+  }
+
+  /** ARRAY[a, b, ...]: the elements' common type; one dimension. */
+  #arrayConstructor(e: ast.ArrayExpr, elements: BoundExpr[]): BoundExpr {
+    if (elements.some((x) => x.type.id === 'array')) throw new FlintError('0A000', 'multidimensional arrays are not supported yet', { position: e.pos + 1 });
+    if (elements.length === 0) throw new FlintError('42P18', 'cannot determine type of empty array', { position: e.pos + 1, hint: 'Explicitly cast to the desired type, for example ARRAY[]::integer[].' });
+    let type = resolveCommonType(elements.map((x) => x.type), 'ARRAY');
+    if (type.id === 'unknown' || type.id === 'null') type = T.text;
+    const args = elements.map((x, i) => this.coerce(x, type, 'implicit', e.elements[i]!.pos));
+    const fn = (_ctx: EvalContext, ...values: RuntimeValue[]): RuntimeValue => values;
+    return { kind: 'call', type: arrayType(type), name: 'array', fn: fn as never, args, strict: false, volatile: false };
+  }
+
   #binary(op: string, left: BoundExpr, right: BoundExpr, pos: number): BoundExpr {
     // A parameter next to a typed operand takes its type, as PostgreSQL infers it.
     if (left.kind === 'param' && left.type.id === 'unknown' && right.type.id !== 'unknown') left = this.#retypeParam(left, right.type);
     if (right.kind === 'param' && right.type.id === 'unknown' && left.type.id !== 'unknown') right = this.#retypeParam(right, left.type);
+    if (left.type.id === 'array' || right.type.id === 'array') return this.#arrayComparison(op, left, right, pos);
     let resolved;
     try {
       resolved = requireBinaryOperator(op, left.type, right.type);
@@ -421,6 +506,10 @@ export class ExprBinder {
   }
 }
 
+const ARRAY_COMPARISONS: Record<string, (c: number) => boolean> = {
+  '=': (c) => c === 0, '<>': (c) => c !== 0, '!=': (c) => c !== 0, '<': (c) => c < 0, '<=': (c) => c <= 0, '>': (c) => c > 0, '>=': (c) => c >= 0,
+};
+
 function isNumericType(t: SqlType): boolean {
   return ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'interval'].includes(t.id);
 }
@@ -530,7 +619,7 @@ export function containsAggregate(e: ast.Expr): boolean {
     if (node.kind === 'query') return;
     if (node.kind === 'funcCall') {
       const call = node as ast.FuncCall;
-      if (call.over === null && call.schema === null && isAggregateName(call.name)) {
+      if (call.over === null && (call.schema === null || call.schema === 'pg_catalog') && isAggregateName(call.name)) {
         found = true;
         return;
       }

@@ -23,6 +23,7 @@ import type { AggregateCall, OutputColumn, Plan, SortKey } from './plan.ts';
 import { Scope, type ScopeColumn } from './scope.ts';
 import { optimize } from './optimize.ts';
 import { selectIndexes } from './index-select.ts';
+import { isSystemSchema, systemRelation, type SystemRelation } from '../system-catalog/index.ts';
 
 interface Cte {
   readonly name: string;
@@ -63,8 +64,11 @@ export class QueryBinder implements QueryBinding {
   readonly #workTables = new Map<Cte, WorkTable>();
   #subqueryDepth = 0;
 
+  readonly #eval: EvalContext;
+
   constructor(catalog: CatalogReader, paramTypes: (SqlType | undefined)[], evalContext: EvalContext) {
     this.#catalog = catalog;
+    this.#eval = evalContext;
     this.exprs = new ExprBinder(paramTypes, evalContext, this);
   }
 
@@ -249,8 +253,9 @@ export class QueryBinder implements QueryBinding {
     } else {
       source = this.#bindFromItem(s.from[0]!, outer);
       for (const item of s.from.slice(1)) {
-        const right = this.#bindFromItem(item, outer);
-        source = this.#join(source, right, 'cross', null, outer, item.pos);
+        const lateral = isLateral(item);
+        const right = lateral ? this.#bindLateral(item as ast.SubqueryRef, source, outer) : this.#bindFromItem(item, outer);
+        source = this.#join(source, right, 'cross', null, outer, item.pos, lateral);
       }
     }
     const scope = new Scope(source.columns, outer);
@@ -425,15 +430,48 @@ export class QueryBinder implements QueryBinding {
         return this.#bindFunctionRef(item, outer);
       case 'join': {
         const left = this.#bindFromItem(item.left, outer);
-        const right = this.#bindFromItem(item.right, outer);
+        const lateral = isLateral(item.right);
+        if (lateral && (item.type === 'right' || item.type === 'full')) {
+          throw new FlintError('42601', `The combining JOIN type must be INNER or LEFT for a LATERAL reference.`, { position: item.right.pos + 1 });
+        }
+        const right = lateral ? this.#bindLateral(item.right as ast.SubqueryRef, left, outer) : this.#bindFromItem(item.right, outer);
         if (item.alias !== null) throw new FlintError('0A000', 'aliases on joins are not supported yet', { position: item.pos + 1 });
-        return this.#join(left, right, item.type, item, outer);
+        return this.#join(left, right, item.type, item, outer, item.pos, lateral);
       }
     }
   }
 
+  /**
+   * LATERAL (subquery): bound as a correlated subquery whose enclosing row
+   * is the FROM items to its left; the join runs it again for each of their
+   * rows (exec/run.ts).
+   */
+  #bindLateral(item: ast.SubqueryRef, left: Source, outer: Scope | null): Source {
+    if (item.alias === null) throw new FlintError('42601', 'subquery in FROM must have an alias', { position: item.pos + 1 });
+    const { plan } = this.bindSubquery(item.query, new Scope(left.columns, outer));
+    return this.#aliased(plan, item.alias.name, item.alias.columns, item.pos);
+  }
+
+  /** A pg_catalog or information_schema relation. */
+  #systemSource(relation: SystemRelation, item: ast.TableRef): Source {
+    const plan: Plan = { kind: 'system', columns: relation.columns, relation };
+    return this.#aliased(plan, item.alias?.name ?? relation.name, item.alias?.columns ?? null, item.pos);
+  }
+
+  /** PostgreSQL searches pg_catalog first unless search_path names it after another schema. */
+  #pgCatalogFirst(): boolean {
+    const path = (this.#eval.system?.setting('search_path') ?? '').split(',').map((p) => p.trim().replace(/^"(.*)"$/, '$1'));
+    const at = path.indexOf('pg_catalog');
+    return at < 0 || at < path.indexOf('public') || path.indexOf('public') < 0;
+  }
+
   #bindTableRef(item: ast.TableRef, outer: Scope | null): Source {
     const name = item.name.name;
+    if (item.name.schema !== null && isSystemSchema(item.name.schema)) {
+      const relation = systemRelation(item.name.schema, name);
+      if (relation === undefined) throw new FlintError('42P01', `relation "${item.name.schema}.${name}" does not exist`, { position: item.pos + 1 });
+      return this.#systemSource(relation, item);
+    }
     if (item.name.schema !== null && item.name.schema !== 'public') {
       throw new FlintError('42P01', `relation "${item.name.schema}.${name}" does not exist`, { position: item.pos + 1 });
     }
@@ -465,6 +503,8 @@ export class QueryBinder implements QueryBinding {
         }
       }
     }
+    const system = item.name.schema === null ? systemRelation(null, name) : undefined;
+    if (system !== undefined && this.#pgCatalogFirst()) return this.#systemSource(system, item);
     const table = this.#catalog.table(name);
     if (table !== undefined) {
       const columns = table.columns.map((c) => ({ name: c.name, type: c.type }));
@@ -493,6 +533,7 @@ export class QueryBinder implements QueryBinding {
         this.#viewDepth--;
       }
     }
+    if (system !== undefined) return this.#systemSource(system, item);
     void outer;
     throw new FlintError('42P01', `relation "${name}" does not exist`, {
       position: item.pos + 1,
@@ -560,9 +601,13 @@ export class QueryBinder implements QueryBinding {
 
   #bindFunctionRef(item: ast.FunctionRef, outer: Scope | null): Source {
     const call = item.call;
-    if (call.kind !== 'funcCall' || call.name !== 'generate_series') {
-      throw new FlintError('0A000', `set-returning function ${call.name} in FROM is not supported yet`, { position: item.pos + 1 });
+    if (call.kind === 'funcCall' && call.name !== 'generate_series' && call.over === null && !SET_RETURNING.has(call.name)) {
+      return this.#scalarFunctionRef(item, call, outer);
     }
+    if (call.kind !== 'funcCall' || call.name !== 'generate_series') {
+      throw new FlintError('0A000', `set-returning function ${call.kind === 'funcCall' ? call.name : ''} in FROM is not supported yet`, { position: item.pos + 1 });
+    }
+    if (item.ordinality) throw new FlintError('0A000', 'WITH ORDINALITY on generate_series is not supported yet', { position: item.pos + 1 });
     const scope = new Scope([], outer);
     const args = call.args.map((a) => this.exprs.bind(a, scope));
     if (args.length < 2 || args.length > 3) throw new FlintError('42883', 'function generate_series needs 2 or 3 arguments', { position: item.pos + 1 });
@@ -578,6 +623,24 @@ export class QueryBinder implements QueryBinding {
     return this.#aliased(plan, alias, columns, item.pos);
   }
 
+  /**
+   * A scalar function in FROM: one row holding its result, as in PostgreSQL
+   * (SELECT * FROM upper('a')); WITH ORDINALITY numbers it 1.
+   */
+  #scalarFunctionRef(item: ast.FunctionRef, call: ast.FuncCall, outer: Scope | null): Source {
+    const value = this.exprs.bind(call, new Scope([], outer));
+    const exprs: BoundExpr[] = [value];
+    const columns: OutputColumn[] = [{ name: call.name, type: value.type }];
+    if (item.ordinality) {
+      exprs.push({ kind: 'const', type: T.int8, value: 1n });
+      columns.push({ name: 'ordinality', type: T.int8 });
+    }
+    const plan: Plan = { kind: 'project', columns, input: { kind: 'one', columns: [], rows: 1 }, exprs };
+    const alias = item.alias?.name ?? call.name;
+    const names = item.alias?.columns ?? (item.alias === null ? null : [alias]);
+    return this.#aliased(plan, alias, names, item.pos);
+  }
+
   #aliased(plan: Plan, alias: string, columnAliases: readonly string[] | null, pos: number, what: 'table' | 'WITH query' = 'table'): Source {
     if (columnAliases !== null && columnAliases.length > plan.columns.length) {
       throw new FlintError('42P10', `${what} "${alias}" has ${plan.columns.length} columns available but ${columnAliases.length} columns specified`, { position: pos + 1 });
@@ -586,7 +649,7 @@ export class QueryBinder implements QueryBinding {
     return { plan, columns };
   }
 
-  #join(left: Source, right: Source, type: ast.JoinExpr['type'], item: ast.JoinExpr | null, outer: Scope | null, pos = item?.pos ?? 0): Source {
+  #join(left: Source, right: Source, type: ast.JoinExpr['type'], item: ast.JoinExpr | null, outer: Scope | null, pos = item?.pos ?? 0, lateral = false): Source {
     // Each FROM entry needs its own name: `FROM emp, emp` is ambiguous (42712).
     const leftNames = new Set(left.columns.map((c) => c.table));
     const clash = right.columns.find((c) => c.table !== '' && leftNames.has(c.table));
@@ -620,7 +683,10 @@ export class QueryBinder implements QueryBinding {
       if (containsAggregate(item.on)) throw new FlintError('42803', 'aggregate functions are not allowed in JOIN conditions', { position: item.on.pos + 1 });
       on = this.exprs.bindCondition(item.on, scope, 'JOIN/ON');
     }
-    const plan: Plan = { kind: 'join', columns: planColumns, type: type === 'cross' ? 'inner' : type, left: left.plan, right: right.plan, on, equi: [] };
+    const plan: Plan = {
+      kind: 'join', columns: planColumns, type: type === 'cross' ? 'inner' : type, left: left.plan, right: right.plan, on, equi: [],
+      ...(lateral ? { lateral: true } : {}),
+    };
     if (pairs.length > 0) return this.#mergeJoinColumns(plan, columns, pairs, type);
     return { plan, columns };
   }
@@ -736,6 +802,20 @@ class PlaceholderScope extends Scope {
     const e = this.#exprs[r.index]!;
     return { depth: 0, index: (e as { index: number }).index, column: r.column };
   }
+}
+
+/** PostgreSQL's set-returning functions Flint does not have yet: in FROM they are refused as such, not bound as scalars. */
+const SET_RETURNING = new Set([
+  'unnest', 'generate_subscripts', 'jsonb_each', 'jsonb_each_text', 'jsonb_array_elements', 'jsonb_array_elements_text', 'json_each',
+  'json_each_text', 'json_array_elements', 'json_array_elements_text', 'jsonb_object_keys', 'json_object_keys', 'regexp_matches',
+  'regexp_split_to_table', 'jsonb_to_recordset', 'json_to_recordset', 'jsonb_populate_recordset', 'pg_get_keywords',
+]);
+
+/** A FROM item marked LATERAL that can read the items to its left. */
+function isLateral(item: ast.FromItem): boolean {
+  if (item.kind === 'subqueryRef') return item.lateral;
+  if (item.kind === 'functionRef' && item.lateral) throw new FlintError('0A000', 'LATERAL function calls in FROM are not supported yet', { position: item.pos + 1 });
+  return false;
 }
 
 /** Does the query read a table (or CTE) of this name anywhere, subqueries included? */

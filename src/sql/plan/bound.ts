@@ -185,7 +185,8 @@ export interface InListExpr {
 export interface SubqueryExpr {
   readonly kind: 'subquery';
   readonly type: SqlType;
-  readonly mode: 'scalar' | 'exists' | 'any' | 'all';
+  /** `array`: ARRAY(subquery), its one column's values in order. */
+  readonly mode: 'scalar' | 'exists' | 'any' | 'all' | 'array';
   readonly plan: Plan;
   readonly correlated: boolean;
   readonly left: BoundExpr | null;

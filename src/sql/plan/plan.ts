@@ -8,6 +8,7 @@ import type { SqlType } from '../types/sql-type.ts';
 import type { AggregateDef } from '../functions/aggregates.ts';
 import type { BoundExpr } from './bound.ts';
 import type { TableDef } from '../../txn/engine.ts';
+import type { SystemRelation } from '../system-catalog/index.ts';
 
 export interface OutputColumn {
   readonly name: string;
@@ -21,6 +22,7 @@ export type Plan =
   | ScanPlan
   | ValuesPlan
   | SeriesPlan
+  | SystemPlan
   | FilterPlan
   | ProjectPlan
   | JoinPlan
@@ -90,6 +92,13 @@ export interface SeriesPlan {
   readonly step: BoundExpr | null;
 }
 
+/** A pg_catalog or information_schema relation: its rows computed from the statement's catalog view when it runs. */
+export interface SystemPlan {
+  readonly kind: 'system';
+  readonly columns: readonly OutputColumn[];
+  readonly relation: SystemRelation;
+}
+
 /** One row with no columns: SELECT without FROM. `rows` 0 makes it empty (a false constant filter). */
 export interface EmptyPlan {
   readonly kind: 'one';
@@ -125,6 +134,8 @@ export interface JoinPlan {
   readonly right: Plan;
   readonly on: BoundExpr | null;
   readonly equi: readonly { readonly left: BoundExpr; readonly right: BoundExpr; readonly type: SqlType }[];
+  /** LATERAL: `right` reads the left row (as its nearest outer row) and runs again for each one. */
+  readonly lateral?: boolean;
 }
 
 export interface AggregateCall {

@@ -2,7 +2,7 @@
 import { FlintError } from '../../errors.ts';
 import type { TypeName } from '../ast.ts';
 import type { SqlType, TypeId } from '../types/sql-type.ts';
-import { bpcharType, numericType, T, varcharType } from '../types/type-info.ts';
+import { arrayType, bpcharType, numericType, T, varcharType } from '../types/type-info.ts';
 
 const SIMPLE: Record<string, TypeId> = {
   bool: 'bool', boolean: 'bool',
@@ -12,14 +12,18 @@ const SIMPLE: Record<string, TypeId> = {
   interval: 'interval', uuid: 'uuid', jsonb: 'jsonb',
   // Flint stores json as jsonb: the same values, normalised (documented difference).
   json: 'jsonb',
+  oid: 'oid', regclass: 'regclass', regtype: 'regtype', regproc: 'regproc', regnamespace: 'regnamespace', regrole: 'regrole',
+  // PostgreSQL's name (identifiers) and "char" (one byte) read as text in Flint's catalogs.
+  name: 'text', char: 'text',
   // serial types are integers with a sequence default (see the DDL binder).
   serial: 'int4', serial4: 'int4', bigserial: 'int8', serial8: 'int8', smallserial: 'int2', serial2: 'int2',
 };
 
 export function sqlTypeOf(name: TypeName): SqlType {
-  if (name.arrayBounds.length > 0) {
-    throw new FlintError('0A000', `array types are not supported yet: ${name.name}[]`, { position: name.pos + 1 });
-  }
+  if (name.arrayBounds.length > 0) return arrayType(sqlTypeOf({ ...name, arrayBounds: [] }));
+  // int2vector and oidvector (pg_index.indkey, ...) read as int2[] and oid[].
+  if (name.name === 'int2vector') return arrayType(T.int2);
+  if (name.name === 'oidvector') return arrayType(T.oid);
   const mods = name.modifiers;
   switch (name.name) {
     case 'varchar':

@@ -16,7 +16,8 @@ import type { JsonValue, SqlType, TypeId } from './sql-type.ts';
 import { T, isIntegerType, isStringType, isUnknown, typeCategory, isPreferredType, sameType, typeName, type RuntimeValue } from './type-info.ts';
 import { Decimal } from './decimal.ts';
 import { parseFloat4, parseFloat8 } from './float-text.ts';
-import { formatText, inputValue } from './text-io.ts';
+import { formatText, inputTyped, regFromOid } from './text-io.ts';
+import { isRegType, RegOid } from './reg-oid.ts';
 import { applyTypeModifier } from './typmod.ts';
 import { NO_CONTEXT, type EvalContext } from './eval-context.ts';
 import {
@@ -40,16 +41,24 @@ const CODE_RANK: Record<Code, number> = { i: 0, a: 1, e: 2 };
 
 // pg_cast rows among Flint's types (castcontext i/a/e), excluding the I/O
 // conversions to and from strings, which are handled by rule below.
+const REG = { regclass: 'i', regtype: 'i', regproc: 'i', regnamespace: 'i', regrole: 'i' } as const;
 const CASTS: Partial<Record<TypeId, Partial<Record<TypeId, Code>>>> = {
-  int2: { int4: 'i', int8: 'i', float4: 'i', float8: 'i', numeric: 'i' },
-  int4: { int2: 'a', int8: 'i', float4: 'i', float8: 'i', numeric: 'i', bool: 'e' },
-  int8: { int2: 'a', int4: 'a', float4: 'i', float8: 'i', numeric: 'i' },
+  int2: { int4: 'i', int8: 'i', float4: 'i', float8: 'i', numeric: 'i', oid: 'i', regclass: 'i', regtype: 'i', regnamespace: 'i' },
+  int4: { int2: 'a', int8: 'i', float4: 'i', float8: 'i', numeric: 'i', bool: 'e', oid: 'i', ...REG },
+  int8: { int2: 'a', int4: 'a', float4: 'i', float8: 'i', numeric: 'i', oid: 'i', ...REG },
+  // oid and the reg* types are binary-coercible to each other (pg_cast's 'b' casts).
+  oid: { int8: 'a', int4: 'a', ...REG },
+  regclass: { oid: 'i', int8: 'a', int4: 'a' },
+  regtype: { oid: 'i', int8: 'a', int4: 'a' },
+  regproc: { oid: 'i', int8: 'a', int4: 'a' },
+  regnamespace: { oid: 'i', int8: 'a', int4: 'a' },
+  regrole: { oid: 'i', int8: 'a', int4: 'a' },
   float4: { int2: 'a', int4: 'a', int8: 'a', float8: 'i', numeric: 'a' },
   float8: { int2: 'a', int4: 'a', int8: 'a', float4: 'a', numeric: 'a' },
   numeric: { int2: 'a', int4: 'a', int8: 'a', float4: 'i', float8: 'i' },
   bool: { int4: 'e' },
-  text: { varchar: 'i', bpchar: 'i' },
-  varchar: { text: 'i', bpchar: 'i' },
+  text: { varchar: 'i', bpchar: 'i', regclass: 'i' },
+  varchar: { text: 'i', bpchar: 'i', regclass: 'i' },
   bpchar: { text: 'i', varchar: 'i' },
   date: { timestamp: 'i', timestamptz: 'i' },
   timestamp: { date: 'a', timestamptz: 'i' },
@@ -60,6 +69,8 @@ const CASTS: Partial<Record<TypeId, Partial<Record<TypeId, Code>>>> = {
 /** The weakest context in which `from` casts to `to`, or undefined when it never does. */
 export function castCode(from: TypeId, to: TypeId): Code | undefined {
   if (from === to) return 'i';
+  // Arrays cast to each other when their elements do (checked per element when the cast runs).
+  if (from === 'array' || to === 'array') return from === 'array' && isStringType(to) ? 'a' : to === 'array' && isStringType(from) ? 'e' : isUnknown(from) ? 'i' : undefined;
   if (isUnknown(from)) return 'i';
   if (to === 'unknown' || to === 'null') return undefined;
   const direct = CASTS[from]?.[to];
@@ -225,17 +236,31 @@ function fromNumeric(d: Decimal, to: TypeId): RuntimeValue | undefined {
   }
 }
 
+/** Casts among oid, the reg* types and the integers: the OID's value, renamed for a reg* target. */
+function fromOid(value: RuntimeValue, to: SqlType, ctx: EvalContext): RuntimeValue | undefined {
+  const n = value instanceof RegOid ? value.oid : Number(value);
+  if (isRegType(to.id) || to.id === 'oid') {
+    if (!Number.isInteger(n) || n < -2147483648 || n > 4294967295) throw new FlintError(SqlState.numericValueOutOfRange, 'OID out of range');
+    const oid = n < 0 ? n + 4294967296 : n;
+    return to.id === 'oid' ? oid : regFromOid(oid, to.id as 'regclass', ctx);
+  }
+  if (to.id === 'int8') return BigInt(n);
+  if (to.id === 'int4') return n > 2147483647 ? n - 4294967296 : n;
+  return undefined;
+}
+
 /** The cast itself, before the target modifier is applied; undefined when there is no such cast. */
 function convert(value: RuntimeValue, from: TypeId, to: SqlType, ctx: EvalContext): RuntimeValue | undefined {
   const toId = to.id;
-  if (isUnknown(from)) return inputValue(value as string, toId, ctx);
+  if (isUnknown(from)) return inputTyped(value as string, to, ctx);
   if (isStringType(toId)) {
     if (from === 'bool') return value ? 'true' : 'false';
     if (from === 'bpchar') return stripTrailingSpaces(value as string);
     if (isStringType(from)) return value;
     return formatText(value!, { id: from }, ctx);
   }
-  if (isStringType(from)) return inputValue(value as string, toId, ctx);
+  if (isStringType(from)) return inputTyped(value as string, to, ctx);
+  if (from === 'oid' || isRegType(from) || ((toId === 'oid' || isRegType(toId)) && isIntegerType(from))) return fromOid(value, to, ctx);
   switch (from) {
     case 'int2':
     case 'int4':
@@ -292,6 +317,7 @@ function convert(value: RuntimeValue, from: TypeId, to: SqlType, ctx: EvalContex
  */
 export function castValue(value: RuntimeValue, from: SqlType, to: SqlType, explicit: boolean, ctx: EvalContext = NO_CONTEXT): RuntimeValue {
   if (value === null) return null;
+  if (from.id === 'array' || to.id === 'array') return castArray(value, from, to, explicit, ctx);
   if (from.id === to.id && !isUnknown(from.id)) {
     if (to.length === undefined || sameType(from, to)) return value;
     return applyTypeModifier(value, to, explicit);
@@ -301,4 +327,16 @@ export function castValue(value: RuntimeValue, from: SqlType, to: SqlType, expli
     throw new FlintError(SqlState.cannotCoerce, `cannot cast type ${typeName(from)} to ${typeName(to)}`);
   }
   return applyTypeModifier(converted, to, explicit);
+}
+
+/** Array casts: from and to text, and between array types element by element. */
+function castArray(value: RuntimeValue, from: SqlType, to: SqlType, explicit: boolean, ctx: EvalContext): RuntimeValue {
+  if (from.id === 'array' && to.id === 'array') {
+    const fe = from.element ?? T.text;
+    const te = to.element ?? T.text;
+    return (value as readonly RuntimeValue[]).map((v) => castValue(v, fe, te, explicit, ctx));
+  }
+  if (to.id === 'array' && (isUnknown(from.id) || isStringType(from.id))) return inputTyped(value as string, to, ctx);
+  if (from.id === 'array' && isStringType(to.id)) return applyTypeModifier(formatText(value!, from, ctx), to, explicit);
+  throw new FlintError(SqlState.cannotCoerce, `cannot cast type ${typeName(from)} to ${typeName(to)}`);
 }

@@ -17,6 +17,7 @@ import { compareBytes, toHex } from './bytea.ts';
 import { compareIntervals, intervalSpan } from './interval.ts';
 import { compareJson, formatJson, type Jsonb } from './json.ts';
 import { compareCodePoints } from './text-util.ts';
+import { RegOid } from './reg-oid.ts';
 
 /** char(n) semantics: trailing spaces are not significant. */
 export function stripTrailingSpaces(s: string): string {
@@ -74,10 +75,48 @@ function makeComparator(id: TypeId): Comparator {
       return (a, b) => compareIntervals(a as Interval, b as Interval);
     case 'jsonb':
       return (a, b) => compareJson(a as Jsonb, b as Jsonb);
+    case 'oid':
+      return (a, b) => cmp(a as number, b as number);
+    case 'regclass':
+    case 'regtype':
+    case 'regproc':
+    case 'regnamespace':
+    case 'regrole':
+      return (a, b) => cmp((a as RegOid).oid, (b as RegOid).oid);
+    case 'array':
+      // Without the element type: elements compared by their JavaScript kind (compareValues knows the type).
+      return (a, b) => compareArrays(a as readonly RuntimeValue[], b as readonly RuntimeValue[], compareLoose);
   }
 }
 
-const TYPE_IDS: TypeId[] = ['bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'varchar', 'bpchar', 'bytea', 'date', 'timestamp', 'timestamptz', 'interval', 'uuid', 'jsonb', 'unknown', 'null'];
+/** Element-wise, then by length; NULL elements sort after every value (PostgreSQL's array_cmp). */
+function compareArrays(a: readonly RuntimeValue[], b: readonly RuntimeValue[], element: Comparator): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === null || y === null) {
+      if (x !== y) return x === null ? 1 : -1;
+      continue;
+    }
+    const c = element(x, y);
+    if (c !== 0) return c;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+function compareLoose(a: Value, b: Value): number {
+  if (a instanceof RegOid && b instanceof RegOid) return cmp(a.oid, b.oid);
+  if (typeof a === 'string' && typeof b === 'string') return compareCodePoints(a, b);
+  if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
+  return compareCodePoints(String(a), String(b));
+}
+
+const TYPE_IDS: TypeId[] = [
+  'bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'varchar', 'bpchar', 'bytea', 'date', 'timestamp', 'timestamptz',
+  'interval', 'uuid', 'jsonb', 'unknown', 'null', 'oid', 'regclass', 'regtype', 'regproc', 'regnamespace', 'regrole', 'array',
+];
 // Built once: compareValues runs per row in sorts and joins.
 const COMPARATORS = Object.fromEntries(TYPE_IDS.map((id) => [id, makeComparator(id)])) as Record<TypeId, Comparator>;
 
@@ -88,6 +127,10 @@ export function comparatorFor(id: TypeId): Comparator {
 
 /** -1, 0 or 1 for two non-null values of `type`. */
 export function compareValues(a: Value, b: Value, type: SqlType): number {
+  if (type.id === 'array' && type.element !== undefined) {
+    const element = type.element;
+    return compareArrays(a as readonly RuntimeValue[], b as readonly RuntimeValue[], (x, y) => compareValues(x, y, element));
+  }
   return COMPARATORS[type.id](a, b);
 }
 
@@ -145,6 +188,18 @@ export function hashKey(value: Value, type: SqlType): string | number {
       return intervalSpan(value as Interval).toString();
     case 'jsonb':
       return formatJson(value as Jsonb);
+    case 'oid':
+      return value as number;
+    case 'regclass':
+    case 'regtype':
+    case 'regproc':
+    case 'regnamespace':
+    case 'regrole':
+      return (value as RegOid).oid;
+    case 'array': {
+      const element = type.element ?? { id: 'text' };
+      return compositeHashKey(value as readonly RuntimeValue[], (value as readonly RuntimeValue[]).map(() => element)) + (value as readonly RuntimeValue[]).length;
+    }
   }
   assert(false, `hashKey: unknown type ${String(type.id)}`);
 }

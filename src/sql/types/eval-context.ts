@@ -5,6 +5,8 @@
 // injected interfaces).
 
 import { UTC, type TimeZone } from './timezone.ts';
+import type { RegTypeId } from './reg-oid.ts';
+import type { SystemCatalogView } from '../system-catalog/catalog-view.ts';
 
 export interface EvalContext {
   /** The session's TimeZone setting: timestamptz input and output, date_trunc, casts. */
@@ -24,6 +26,27 @@ export interface EvalContext {
   randomBytes(length: number): Uint8Array;
   /** nextval, currval, setval, lastval: present when statements run against a database. */
   readonly sequences?: SequenceFunctions;
+  /** The session and catalog as the system functions and reg* types see them: present when statements run in a session. */
+  readonly system?: SystemContext;
+}
+
+/**
+ * What version(), current_setting(), pg_backend_pid(), the reg* casts and
+ * the catalog functions (pg_get_indexdef, ...) read: the session, and the
+ * catalog as the running statement sees it (its own uncommitted DDL
+ * included).
+ */
+export interface SystemContext {
+  readonly databaseName: string;
+  readonly userName: string;
+  /** pg_backend_pid(): the serving process's id. */
+  readonly backendPid: number;
+  /** current_setting(name): undefined for a parameter the session does not know. */
+  setting(name: string): string | undefined;
+  /** set_config(name, value, false). */
+  setSetting(name: string, value: string): void;
+  /** The system catalogs over the statement's view of the database (built on first use, once per statement). */
+  catalog(): SystemCatalogView;
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   smallIntMod,
 } from './arith.ts';
 import { comparatorFor, compareFloats } from './compare.ts';
+import { regexMatches } from './regex.ts';
 import { formatText } from './text-io.ts';
 import {
   addIntervals,
@@ -180,10 +181,16 @@ function defineComparisons(l: ParamType, r: ParamType, cmp: (a: Value, b: Value,
   def('>=', l, r, 'bool', (a, b, c) => cmp(a, b, c) >= 0);
 }
 
-for (const t of ['numeric', 'bool', 'text', 'bpchar', 'bytea', 'date', 'timestamp', 'timestamptz', 'interval', 'uuid', 'jsonb'] as const) {
+for (const t of ['numeric', 'bool', 'text', 'bpchar', 'bytea', 'date', 'timestamp', 'timestamptz', 'interval', 'uuid', 'jsonb', 'oid'] as const) {
   const c = comparatorFor(t);
   defineComparisons(t, t, (a, b) => c(a, b));
 }
+
+// POSIX regular expressions (PostgreSQL's textregexeq, texticregexeq and their negations).
+def('~', 'text', 'text', 'bool', (a, b) => regexMatches(a as string, b as string, false));
+def('~*', 'text', 'text', 'bool', (a, b) => regexMatches(a as string, b as string, true));
+def('!~', 'text', 'text', 'bool', (a, b) => !regexMatches(a as string, b as string, false));
+def('!~*', 'text', 'text', 'bool', (a, b) => !regexMatches(a as string, b as string, true));
 
 // date / timestamp / timestamptz compare across types by converting to the
 // wider one (PostgreSQL's date_lt_timestamp and friends); timestamptz

@@ -23,13 +23,20 @@
 //               level JSON null is JSON_NULL (json.ts),
 //               because null already means SQL NULL
 // unknown       string: an untyped literal ('abc') until context types it
+// oid           number (unsigned 32-bit)                 int64
+// regclass,     RegOid { oid, text }: the OID and its    (not storable)
+//  regtype, ...  name, resolved when the value is made
+//               (./reg-oid.ts)
+// T[] (array)   a JavaScript array of the element's      (not storable)
+//               runtime values (one dimension)
 // NULL is JavaScript null for every type.
 
 export type TypeId =
   | 'bool' | 'int2' | 'int4' | 'int8' | 'float4' | 'float8' | 'numeric'
   | 'text' | 'varchar' | 'bpchar' | 'bytea'
   | 'date' | 'timestamp' | 'timestamptz' | 'interval'
-  | 'uuid' | 'jsonb' | 'unknown' | 'null';
+  | 'uuid' | 'jsonb' | 'unknown' | 'null'
+  | 'oid' | 'regclass' | 'regtype' | 'regproc' | 'regnamespace' | 'regrole' | 'array';
 
 /** A SQL type with its modifiers (varchar(n), numeric(p,s)). */
 export interface SqlType {
@@ -38,6 +45,8 @@ export interface SqlType {
   readonly length?: number;
   /** numeric(p,s): scale. */
   readonly scale?: number;
+  /** array: the element type. */
+  readonly element?: SqlType;
 }
 
 export interface Interval {

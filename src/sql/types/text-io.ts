@@ -20,6 +20,9 @@ import { formatJson, parseJson, type Jsonb } from './json.ts';
 import { applyTypeModifier } from './typmod.ts';
 import { NO_CONTEXT, type EvalContext } from './eval-context.ts';
 import { isCSpace } from './text-util.ts';
+import { RegOid, type RegTypeId } from './reg-oid.ts';
+import { parseTextArray } from './text-array.ts';
+import { T } from './type-info.ts';
 
 /** PostgreSQL boolin: t/true/y/yes/on/1 and f/false/n/no/off/0, any case, any unique prefix, spaces trimmed. */
 export function parseBool(text: string): boolean {
@@ -137,12 +140,83 @@ export function inputValue(text: string, id: TypeId, ctx: EvalContext = NO_CONTE
       return parseUuid(text);
     case 'jsonb':
       return parseJson(text);
+    case 'oid':
+      return parseOid(text);
+    case 'regclass':
+    case 'regtype':
+    case 'regproc':
+    case 'regnamespace':
+    case 'regrole':
+      return parseReg(text, id, ctx);
+    case 'array':
+      return parseArray(text, T.text, ctx);
   }
+}
+
+/** oidin: an unsigned 32-bit integer (a negative one wraps, as in PostgreSQL). */
+function parseOid(text: string): number {
+  const t = text.trim();
+  if (!/^[+-]?\d+$/.test(t)) throw new FlintError(SqlState.invalidTextRepresentation, `invalid input syntax for type oid: "${text}"`);
+  const n = Number(t);
+  if (n > 4294967295 || n < -2147483648) throw new FlintError(SqlState.numericValueOutOfRange, `value "${text}" is out of range for type oid`);
+  return n < 0 ? n + 4294967296 : n;
+}
+
+const REG_MISSING: Record<RegTypeId, { code: string; what: string }> = {
+  regclass: { code: SqlState.undefinedTable, what: 'relation' },
+  regtype: { code: '42704', what: 'type' },
+  regproc: { code: SqlState.undefinedFunction, what: 'function' },
+  regnamespace: { code: '3F000', what: 'schema' },
+  regrole: { code: '42704', what: 'role' },
+};
+
+/** regclassin and friends: a name (looked up in the statement's catalog) or an OID's digits. */
+function parseReg(text: string, id: RegTypeId, ctx: EvalContext): RegOid {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) return regFromOid(parseOid(t), id, ctx);
+  if (t === '-') return regFromOid(0, id, ctx);
+  const system = ctx.system;
+  if (system === undefined) throw new FlintError(SqlState.featureNotSupported, `type ${id} needs a session`);
+  const oid = system.catalog().regOid(id, t);
+  if (oid === undefined) {
+    const missing = REG_MISSING[id];
+    throw new FlintError(missing.code, `${missing.what} "${t}" does not exist`);
+  }
+  return new RegOid(oid, system.catalog().regName(id, oid) ?? t);
+}
+
+/** A reg* value for an OID: named as the catalog names it, or its digits when nothing has that OID (as PostgreSQL prints it). */
+export function regFromOid(oid: number, id: RegTypeId, ctx: EvalContext): RegOid {
+  // InvalidOid prints as '-', as in PostgreSQL.
+  if (oid === 0) return new RegOid(0, '-');
+  return new RegOid(oid, ctx.system?.catalog().regName(id, oid) ?? String(oid));
+}
+
+/** array_in for a one-dimensional array of `element`. */
+export function parseArray(text: string, element: SqlType, ctx: EvalContext = NO_CONTEXT): RuntimeValue[] {
+  return parseTextArray(text).map((e) => (e === null ? null : parseText(e, element, ctx)));
+}
+
+/** The input function for any type, arrays included. */
+export function inputTyped(text: string, type: SqlType, ctx: EvalContext = NO_CONTEXT): RuntimeValue {
+  if (type.id === 'array') return parseArray(text, type.element ?? T.text, ctx);
+  return inputValue(text, type.id, ctx);
+}
+
+/** array_out: elements quoted when empty, NULL-like or holding a delimiter, brace, quote, backslash or space. */
+function formatArray(values: readonly RuntimeValue[], element: SqlType, ctx: EvalContext): string {
+  const parts = values.map((v) => {
+    if (v === null) return 'NULL';
+    const s = formatText(v as Value, element, ctx);
+    if (s === '' || s.toLowerCase() === 'null' || /[{}",\\\s]/.test(s)) return `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+    return s;
+  });
+  return `{${parts.join(',')}}`;
 }
 
 /** PostgreSQL's input function for `type`, modifier applied as on assignment. */
 export function parseText(text: string, type: SqlType, ctx: EvalContext = NO_CONTEXT): RuntimeValue {
-  return applyTypeModifier(inputValue(text, type.id, ctx), type, false);
+  return applyTypeModifier(inputTyped(text, type, ctx), type, false);
 }
 
 /** PostgreSQL's output function for `type`: the text-protocol form of a non-null value. */
@@ -179,6 +253,16 @@ export function formatText(value: Value, type: SqlType, ctx: EvalContext = NO_CO
       return formatInterval(value as Interval);
     case 'jsonb':
       return formatJson(value as Jsonb);
+    case 'oid':
+      return String(value);
+    case 'regclass':
+    case 'regtype':
+    case 'regproc':
+    case 'regnamespace':
+    case 'regrole':
+      return (value as RegOid).text;
+    case 'array':
+      return formatArray(value as readonly RuntimeValue[], type.element ?? T.text, ctx);
   }
   assert(false, `formatText: unknown type ${String(type.id)}`);
 }

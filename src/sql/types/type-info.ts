@@ -6,6 +6,7 @@
 import type { Interval, JsonValue, SqlType, TypeId } from './sql-type.ts';
 import type { Decimal } from './decimal.ts';
 import type { JSON_NULL } from './json.ts';
+import type { RegOid } from './reg-oid.ts';
 
 /**
  * A value of any SQL type while a statement runs; see the table in
@@ -22,7 +23,9 @@ export type RuntimeValue =
   | Decimal
   | Interval
   | JsonValue
-  | typeof JSON_NULL;
+  | typeof JSON_NULL
+  | RegOid
+  | readonly RuntimeValue[];
 
 /** A non-null runtime value: what operator and function bodies receive. */
 export type Value = Exclude<RuntimeValue, null>;
@@ -54,6 +57,14 @@ export const T = {
   jsonb: make('jsonb'),
   unknown: make('unknown'),
   null: make('null'),
+  oid: make('oid'),
+  regclass: make('regclass'),
+  regtype: make('regtype'),
+  regproc: make('regproc'),
+  regnamespace: make('regnamespace'),
+  regrole: make('regrole'),
+  // The array type without a known element reads as text[].
+  array: Object.freeze({ id: 'array', element: make('text') }),
 } as const satisfies Record<TypeId, SqlType>;
 
 /** varchar(n); n is a character count. */
@@ -71,9 +82,14 @@ export function numericType(precision: number, scale = 0): SqlType {
   return make('numeric', precision, scale);
 }
 
+/** element[]: a one-dimensional array of `element` (arrays of arrays are not types of their own). */
+export function arrayType(element: SqlType): SqlType {
+  return Object.freeze({ id: 'array', element: element.id === 'array' ? element.element! : element });
+}
+
 /** The type without its modifiers: what overload resolution works on. */
 export function baseType(type: SqlType): SqlType {
-  return T[type.id];
+  return type.id === 'array' ? arrayType(baseType(type.element ?? T.text)) : T[type.id];
 }
 
 /** True when the type carries a modifier (varchar(n), bpchar(n), numeric(p,s)). */
@@ -83,6 +99,7 @@ export function hasTypmod(type: SqlType): boolean {
 
 /** Same type including modifiers. */
 export function sameType(a: SqlType, b: SqlType): boolean {
+  if (a.id === 'array' && b.id === 'array') return sameType(a.element ?? T.text, b.element ?? T.text);
   return a.id === b.id && (a.length ?? -1) === (b.length ?? -1) && (a.scale ?? 0) === (b.scale ?? 0);
 }
 
@@ -107,6 +124,13 @@ const DISPLAY_NAMES: Record<TypeId, string> = {
   unknown: 'unknown',
   // An untyped NULL literal; PostgreSQL shows it as unknown too.
   null: 'unknown',
+  oid: 'oid',
+  regclass: 'regclass',
+  regtype: 'regtype',
+  regproc: 'regproc',
+  regnamespace: 'regnamespace',
+  regrole: 'regrole',
+  array: 'text[]',
 };
 
 /**
@@ -114,6 +138,7 @@ const DISPLAY_NAMES: Record<TypeId, string> = {
  * in its error messages: "integer", "character varying(5)", "numeric(10,2)".
  */
 export function typeName(type: SqlType): string {
+  if (type.id === 'array') return `${typeName(type.element ?? T.text)}[]`;
   const name = DISPLAY_NAMES[type.id];
   if (!hasTypmod(type)) return name;
   if (type.id === 'numeric') return `numeric(${type.length},${type.scale ?? 0})`;
@@ -121,7 +146,7 @@ export function typeName(type: SqlType): string {
 }
 
 /** pg_type.typcategory, which drives implicit-cast resolution. */
-export type TypeCategory = 'B' | 'N' | 'S' | 'D' | 'T' | 'U' | 'X';
+export type TypeCategory = 'A' | 'B' | 'N' | 'S' | 'D' | 'T' | 'U' | 'X';
 
 const CATEGORIES: Record<TypeId, TypeCategory> = {
   bool: 'B',
@@ -143,6 +168,13 @@ const CATEGORIES: Record<TypeId, TypeCategory> = {
   jsonb: 'U',
   unknown: 'X',
   null: 'X',
+  oid: 'N',
+  regclass: 'N',
+  regtype: 'N',
+  regproc: 'N',
+  regnamespace: 'N',
+  regrole: 'N',
+  array: 'A',
 };
 
 export function typeCategory(id: TypeId): TypeCategory {

@@ -13,7 +13,17 @@ import { FUNCTION_MATRIX } from './fixtures/function-matrix.expected.ts';
 const ALL: TypeId[] = ['bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'varchar', 'bpchar', 'bytea', 'date', 'timestamp', 'timestamptz', 'interval', 'uuid', 'jsonb', 'unknown'];
 const MID: TypeId[] = ['bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'varchar', 'bpchar', 'date', 'timestamp', 'timestamptz', 'interval', 'jsonb', 'bytea', 'unknown'];
 const SMALL: TypeId[] = ['int4', 'int8', 'numeric', 'float8', 'text', 'unknown', 'bool', 'jsonb', 'date', 'timestamp'];
-const SKIP = new Set(['concat', 'concat_ws', 'format', 'jsonb_build_array', 'jsonb_build_object', 'greatest', 'least', 'extract', 'position', 'current_date', 'current_timestamp', 'localtimestamp']);
+const SKIP = new Set([
+  'concat', 'concat_ws', 'format', 'jsonb_build_array', 'jsonb_build_object', 'greatest', 'least', 'extract', 'position', 'current_date', 'current_timestamp',
+  'localtimestamp', 'current_user', 'session_user', 'user', 'current_role', 'current_catalog',
+]);
+
+// Functions the grid cannot compare (their resolution is tested in system-catalog.test.ts):
+// array_position's anycompatible parameters take their type from each other, which Flint's
+// array parameter (text[]) does not; pg_get_expr takes pg_node_tree, which Flint keeps as
+// text; for set_config and the set-returning pg_partition_ancestors the generator's probe
+// returns no row for NULL arguments, so it records no function.
+const OUTSIDE_GRID = new Set(['array_position', 'pg_get_expr', 'set_config', 'pg_partition_ancestors']);
 
 // Overloads PostgreSQL has and Flint does not implement yet (see the report's known gaps).
 const NOT_IMPLEMENTED = /^to_timestamp\((text|varchar|bpchar|unknown),(text|varchar|bpchar|unknown)\)$/;
@@ -33,7 +43,7 @@ function comparable(pg: string): boolean {
 describe('function resolution matches PostgreSQL 15', () => {
   const expected = new Map<string, readonly string[]>();
   for (const row of FUNCTION_MATRIX) expected.set(`${row[0]}(${row[1]})`, row);
-  const names = functionNames().filter((n) => !SKIP.has(n));
+  const names = functionNames().filter((n) => !SKIP.has(n) && !OUTSIDE_GRID.has(n));
 
   it('covers the registry', () => {
     expect(names.length).toBeGreaterThan(90);
@@ -55,7 +65,9 @@ describe('function resolution matches PostgreSQL 15', () => {
           problems.push(`${key}: PostgreSQL gives ${row[2]}, Flint found nothing`);
           continue;
         }
-        if (typeName(mine.returnType) !== row[2]) problems.push(`${key}: result ${typeName(mine.returnType)}, want ${row[2]}`);
+        // Flint has no name type; text (and text[]) stands in for it.
+        const result = row[2] === 'name' ? 'text' : row[2] === 'name[]' ? 'text[]' : row[2];
+        if (typeName(mine.returnType) !== result) problems.push(`${key}: result ${typeName(mine.returnType)}, want ${result}`);
         const params = row[3]!.split(',').filter((p) => p !== '');
         mine.argTypes.forEach((t, i) => {
           const pg = params[i];
