@@ -14,6 +14,7 @@ export {
   nodeInit, nodeCount, nodeSearch, nodeChildFor, nodeInsert, nodeDelete,
   nodeKey, nodeValue, nodeChildAt, nodeSplitPoint, nodeSplit, nodeMerge,
 } from './btree-node';
+export { lz4Compress, lz4Decompress } from './lz4';
 
 import { crc32cInit } from './crc32c';
 

@@ -117,6 +117,20 @@ export interface Kernels {
    * left.right takes right.right; the caller fixes the next sibling's left link and the parent.
    */
   nodeMerge(left: number, right: number, sepPtr: number, sepLen: number): number;
+
+  // ---- LZ4 block format (assembly/lz4.ts; codes LZ4_ERR_* in ./lz4-codes.ts) ----
+  /**
+   * Compress [src, src+srcLen) into [dst, dst+dstCap) as one LZ4 block (the
+   * ranges must not overlap). Returns the compressed length, or
+   * LZ4_ERR_DST_TOO_SMALL; dstCap >= lz4Bound(srcLen) always fits.
+   */
+  lz4Compress(src: number, srcLen: number, dst: number, dstCap: number): number;
+  /**
+   * Decompress the LZ4 block [src, src+srcLen) into [dst, dst+dstCap).
+   * Returns the decompressed length or a negative LZ4_ERR_* code; never reads
+   * or writes outside the two ranges, whatever the input bytes are.
+   */
+  lz4Decompress(src: number, srcLen: number, dst: number, dstCap: number): number;
 }
 
 /** Names of every kernel entry point, for the twin-agreement tests and the WASM binding. */
@@ -127,6 +141,7 @@ export const KERNEL_FUNCTIONS = [
   'blockInit', 'blockFindPage', 'blockRefreshPage', 'blockSeal', 'blockVerify',
   'nodeInit', 'nodeCount', 'nodeSearch', 'nodeChildFor', 'nodeInsert', 'nodeDelete',
   'nodeKey', 'nodeValue', 'nodeChildAt', 'nodeSplitPoint', 'nodeSplit', 'nodeMerge',
+  'lz4Compress', 'lz4Decompress',
 ] as const;
 
 export type KernelFunctionName = (typeof KERNEL_FUNCTIONS)[number];

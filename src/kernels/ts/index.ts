@@ -6,6 +6,7 @@ import type { Kernels } from '../kernels.ts';
 import { createBlockKernels } from './block.ts';
 import { createNodeKernels } from './btree-node.ts';
 import { createByteKernels } from './bytes.ts';
+import { createLz4Kernels } from './lz4.ts';
 import { createTsMemory } from './memory.ts';
 import { createPageKernels } from './page.ts';
 
@@ -15,6 +16,7 @@ export function createTsKernels(memoryBytes: number): Kernels {
   const page = createPageKernels(mem, bytes);
   const block = createBlockKernels(mem, bytes, page);
   const node = createNodeKernels(mem, bytes, page);
+  const lz4 = createLz4Kernels(mem);
   return {
     kind: 'ts',
     buffer: mem.buffer,
@@ -25,5 +27,6 @@ export function createTsKernels(memoryBytes: number): Kernels {
     ...page,
     ...block,
     ...node,
+    ...lz4,
   };
 }

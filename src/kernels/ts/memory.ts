@@ -25,3 +25,4 @@ export type NodeKernels = Pick<
   | 'nodeInit' | 'nodeCount' | 'nodeSearch' | 'nodeChildFor' | 'nodeInsert' | 'nodeDelete'
   | 'nodeKey' | 'nodeValue' | 'nodeChildAt' | 'nodeSplitPoint' | 'nodeSplit' | 'nodeMerge'
 >;
+export type Lz4Kernels = Pick<Kernels, 'lz4Compress' | 'lz4Decompress'>;

@@ -1,0 +1,43 @@
+// codecFor(id): the codec that reads and writes blocks of a given id.
+//
+// 'lz4' is Flint's own kernel by default (measured faster than the package
+// and working in place on the buffer pool; docs/compression.md has the
+// numbers); `lz4: 'package'` selects lz4-wasm-nodejs instead. Both write the
+// same format, so a block written by one is read by the other.
+import { FlintError, SqlState } from '../../errors.ts';
+import type { KernelKind, Kernels } from '../../kernels/index.ts';
+import type { Codec, CodecId } from './codec.ts';
+import { KernelLz4Codec } from './lz4-kernel.ts';
+import { packageLz4Codec } from './lz4-package.ts';
+import { noneCodec } from './none.ts';
+import { DEFAULT_ZSTD_LEVEL, ZstdCodec } from './zstd.ts';
+
+export interface CodecOptions {
+  /** LZ4 implementation: Flint's kernel (default) or the lz4-wasm-nodejs package. */
+  lz4?: 'kernel' | 'package';
+  /** Kernels for the LZ4 kernel codec (the engine's, so it works in place on the buffer pool); default a private instance. */
+  kernels?: Kernels;
+  /** Kernel implementation when the codec makes its own kernels. */
+  kernelKind?: KernelKind;
+  /** Zstd level, 1..19; default 3. */
+  zstdLevel?: number;
+}
+
+export const CODEC_IDS: readonly CodecId[] = ['none', 'lz4', 'zstd'];
+
+export function codecFor(id: CodecId, options: CodecOptions = {}): Codec {
+  switch (id) {
+    case 'none':
+      return noneCodec;
+    case 'lz4':
+      if (options.lz4 === 'package') return packageLz4Codec;
+      return new KernelLz4Codec({
+        ...(options.kernels ? { kernels: options.kernels } : {}),
+        ...(options.kernelKind ? { kind: options.kernelKind } : {}),
+      });
+    case 'zstd':
+      return new ZstdCodec(options.zstdLevel ?? DEFAULT_ZSTD_LEVEL);
+    default:
+      throw new FlintError(SqlState.invalidParameterValue, `unknown compression codec "${String(id)}" (expected none, lz4 or zstd)`);
+  }
+}
