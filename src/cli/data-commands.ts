@@ -44,6 +44,8 @@ export function registerDataCommands(program: Command): void {
       } catch (error) {
         const e = toShellError(error);
         console.error(`flint shell: ${e.message} (SQLSTATE ${e.code})`);
+        // 55P03: another process (a server, most likely) has the directory open.
+        if (e.code === '55P03') console.error('HINT:  if `flint serve` has it open, connect to the server instead: flint shell postgres://USER:PASSWORD@HOST:PORT/flint');
         process.exit(EXIT_CONNECTION_LOST);
       }
       let code: number;
