@@ -14,7 +14,9 @@
 //    secondary entries, each entry points at a version with its key), and
 //    a full scan through each index must find the rows a heap scan finds
 //    (src/txn/check.ts). Every heap page is read, and verified, on the way.
-// A directory another process has open is reported (55P03) and not opened.
+// A directory another process has open is reported (55P03) and not opened;
+// neither is one whose files have problems (recovery over damaged files
+// could overwrite what a repair might use).
 
 import { FlintError, SqlState } from '../errors.ts';
 import { BLOCK_SIZE, PAGE_SIZE } from '../limits.ts';
@@ -53,7 +55,11 @@ export function checkDatabase(dir: string, options: CheckOptions = {}): CheckRep
   const notes = [...files.notes];
   let tablesChecked = 0;
   let indexesChecked = 0;
-  if (options.filesOnly !== true && files.control !== null) {
+  // Opening runs recovery, which goes only as far as the WAL reads and then writes over what lies after:
+  // over damaged files it could destroy what a repair might still use. So the index pass needs clean files.
+  if (options.filesOnly !== true && files.problems.length > 0) {
+    notes.push('the index pass was skipped: opening the database would run recovery over the damaged files');
+  } else if (options.filesOnly !== true && files.control !== null) {
     const heap = joinPath(dir, HEAP_FILE_NAME);
     const report = (error: unknown): void => {
       if (!(error instanceof FlintError)) throw error;

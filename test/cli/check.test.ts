@@ -69,7 +69,9 @@ describe('flint check', () => {
     closeSync(fd);
     const report = checkDatabase(dir);
     expect(report.ok).toBe(false);
-    expect(report.problems[0]).toEqual({ file: heap, offset: offset - 1000, what: `page checksum mismatch (block 32, page 3)` });
+    expect(report.problems).toEqual([{ file: heap, offset: offset - 1000, what: `page checksum mismatch (block 32, page 3)` }]);
+    expect(report.notes).toEqual(['the index pass was skipped: opening the database would run recovery over the damaged files']);
+    expect(report.tablesChecked).toBe(0);
     const r = cli.run(['check', dir]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`PROBLEM ${heap} offset ${offset - 1000}: page checksum mismatch (block 32, page 3)\n`);
