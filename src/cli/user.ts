@@ -13,6 +13,7 @@
 
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
+import { checkNewRoleName } from '../db/roles.ts';
 import { FlintError, SqlState } from '../errors.ts';
 import { generatePassword, RoleStore, ROLES_FILE } from '../server/roles.ts';
 
@@ -42,6 +43,7 @@ function openRoles(dir: string, create: boolean): RoleStore {
 }
 
 export async function userAdd(dir: string, name: string, options: { password?: string; superuser?: boolean }, io: UserIo): Promise<void> {
+  checkNewRoleName(name);
   const roles = openRoles(dir, true);
   if (roles.get(name) !== undefined) throw new FlintError('42710', `role "${name}" already exists`);
   const { password, generated } = await choosePassword(options.password, io);
@@ -81,6 +83,9 @@ function formatTable(header: string[], rows: string[][]): string[] {
   return [line(header), widths.map((w) => '-'.repeat(w + 2)).join('+'), ...rows.map(line)];
 }
 
+/** Typed ahead of a question (a terminal may deliver both answers in one read): kept for the next one. */
+let typedAhead = '';
+
 /** Read a line from the terminal without echoing it; null when stdin is not a terminal. */
 export function askPasswordOnTerminal(prompt: string): Promise<string | null> {
   const stdin = process.stdin;
@@ -88,9 +93,8 @@ export function askPasswordOnTerminal(prompt: string): Promise<string | null> {
   process.stderr.write(prompt);
   return new Promise((resolve, reject) => {
     let text = '';
-    stdin.setRawMode(true);
-    stdin.resume();
-    const done = (value: string | null, error?: Error) => {
+    const done = (value: string | null, rest: string, error?: Error) => {
+      typedAhead = rest;
       stdin.off('data', onData);
       stdin.setRawMode(false);
       stdin.pause();
@@ -98,15 +102,26 @@ export function askPasswordOnTerminal(prompt: string): Promise<string | null> {
       if (error !== undefined) reject(error);
       else resolve(value);
     };
-    const onData = (chunk: Buffer) => {
-      for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') return done(text);
-        if (ch === '\u0003') return done(null, new FlintError(SqlState.queryCanceled, 'canceled'));
+    /** Take characters until the end of the line; true once the answer is complete. */
+    const take = (input: string): boolean => {
+      const chars = [...input];
+      for (let i = 0; i < chars.length; i++) {
+        const ch = chars[i]!;
+        const rest = chars.slice(i + 1).join('').replace(/^\n/, '');
+        if (ch === '\r' || ch === '\n') return (done(text, rest), true);
+        if (ch === '\u0003') return (done(null, '', new FlintError(SqlState.queryCanceled, 'canceled')), true);
         if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1);
         else text += ch;
       }
+      return false;
     };
+    const onData = (chunk: Buffer) => void take(chunk.toString('utf8'));
+    stdin.setRawMode(true);
+    const ahead = typedAhead;
+    typedAhead = '';
+    if (take(ahead)) return;
     stdin.on('data', onData);
+    stdin.resume();
   });
 }
 

@@ -62,8 +62,8 @@ export function isRoleStatement(stmt: ast.Statement): stmt is RoleStatement {
 const RESERVED_ROLE_NAMES = new Set(['public', 'none']);
 
 /** CREATE ROLE's name check: PostgreSQL reserves public, none and the pg_ prefix (42939). */
-function checkNewName(name: string, pos: number): void {
-  if (RESERVED_ROLE_NAMES.has(name)) throw new FlintError('42939', `role name "${name}" is reserved`, { position: pos + 1 });
+export function checkNewRoleName(name: string, pos?: number): void {
+  if (RESERVED_ROLE_NAMES.has(name)) throw new FlintError('42939', `role name "${name}" is reserved`, pos === undefined ? {} : { position: pos + 1 });
   if (name.startsWith('pg_')) throw new FlintError('42939', `role name "${name}" is reserved`, { detail: 'Role names starting with "pg_" are reserved.' });
 }
 
@@ -124,7 +124,7 @@ export function runRoleStatement(stmt: RoleStatement, roles: RoleManager): State
   const done = (command: string): StatementResult => ({ command, columns: [], rows: [], rowCount: 0, ...(notices.length === 0 ? {} : { notices }) });
   switch (stmt.kind) {
     case 'createRole': {
-      checkNewName(stmt.name, stmt.pos);
+      checkNewRoleName(stmt.name, stmt.pos);
       const given = withoutEmptyPassword(roleAttributes(stmt.options), notices);
       // CREATE USER is CREATE ROLE ... LOGIN unless NOLOGIN is given.
       roles.create(stmt.name, { login: stmt.isUser, ...given });
@@ -133,7 +133,7 @@ export function runRoleStatement(stmt: RoleStatement, roles: RoleManager): State
     case 'alterRole': {
       const name = resolveName(stmt.name, roles);
       if (stmt.renameTo !== undefined) {
-        checkNewName(stmt.renameTo, stmt.pos);
+        checkNewRoleName(stmt.renameTo, stmt.pos);
         roles.rename(name, stmt.renameTo);
         return done('ALTER ROLE');
       }

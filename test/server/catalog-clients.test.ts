@@ -151,6 +151,67 @@ Foreign-key constraints:
  public | pg_database_owner
 (1 row)
 `,
+  '\\d+ books': `
+                                                         Table "public.books"
+  Column   |     Type     | Collation | Nullable |           Default            | Storage  | Compression | Stats target | Description 
+-----------+--------------+-----------+----------+------------------------------+----------+-------------+--------------+-------------
+ id        | integer      |           | not null | generated always as identity | plain    |             |              | 
+ author_id | integer      |           | not null |                              | plain    |             |              | 
+ title     | text         |           | not null | 'untitled'::text             | extended |             |              | 
+ price     | numeric(8,2) |           |          |                              | main     |             |              | 
+ qty       | integer      |           |          |                              | plain    |             |              | 
+Indexes:
+    "books_pkey" PRIMARY KEY, btree (id)
+    "books_author_hash" hash (author_id)
+    "books_title" btree (title)
+Check constraints:
+    "books_qty_check" CHECK (qty >= 0)
+Foreign-key constraints:
+    "books_author_id_fkey" FOREIGN KEY (author_id) REFERENCES authors(id) ON DELETE CASCADE
+Access method: heap
+`,
+  '\\d tickets': `
+                          Sequence "public.tickets"
+  Type  | Start | Minimum |       Maximum       | Increment | Cycles? | Cache 
+--------+-------+---------+---------------------+-----------+---------+-------
+ bigint |     1 |       1 | 9223372036854775807 |         1 | no      |     1
+`,
+  '\\d authors_id_seq': `
+                   Sequence "public.authors_id_seq"
+  Type   | Start | Minimum |  Maximum   | Increment | Cycles? | Cache 
+---------+-------+---------+------------+-----------+---------+-------
+ integer |     1 |       1 | 2147483647 |         1 | no      |     1
+Owned by: public.authors.id
+`,
+  '\\d books_id_seq': `
+                    Sequence "public.books_id_seq"
+  Type   | Start | Minimum |  Maximum   | Increment | Cycles? | Cache 
+---------+-------+---------+------------+-----------+---------+-------
+ integer |     1 |       1 | 2147483647 |         1 | no      |     1
+Sequence for identity column: public.books.id
+`,
+  '\\d books_title': `
+    Index "public.books_title"
+ Column | Type | Key? | Definition 
+--------+------+------+------------
+ title  | text | yes  | title
+btree, for table "public.books"
+`,
+  '\\d authors_name_born': `
+          Index "public.authors_name_born"
+ Column |         Type          | Key? | Definition 
+--------+-----------------------+------+------------
+ name   | character varying(40) | yes  | name
+ born   | date                  | yes  | born
+unique, btree, for table "public.authors"
+`,
+  '\\d cheap_books': `
+             View "public.cheap_books"
+ Column |  Type   | Collation | Nullable | Default 
+--------+---------+-----------+----------+---------
+ id     | integer |           |          | 
+ title  | text    |           |          | 
+`,
   // PostgreSQL's own run had only this role too.
   '\\du': `
                                    List of roles

@@ -8,10 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RoleStore } from '../../src/server/roles.ts';
+import { makeVerifier, parseVerifier } from '../../src/server/scram.ts';
 
 const CLI = join(process.cwd(), 'dist', 'cli.js');
 const havePsql = spawnSync('psql', ['--version']).status === 0;
 const haveOpenssl = spawnSync('openssl', ['version']).status === 0;
+/** util-linux script(1) runs a command on a pseudo-terminal, so the CLI asks for the password there. */
+const haveScript = spawnSync('script', ['-qc', 'true', '/dev/null']).status === 0;
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
 
@@ -130,12 +134,31 @@ describe('flint user', () => {
     expect(await exited(server.child)).toBe(0);
   });
 
+  it.skipIf(!haveScript)('on a terminal the password is asked for twice; answers that differ are refused', () => {
+    const dir = tempDir();
+    const onTerminal = (args: string, input: string) => spawnSync('script', ['-qec', `'${process.execPath}' '${CLI}' ${args} --data '${dir}'`, '/dev/null'], { encoding: 'utf8', input, timeout: 20_000 });
+    const added = onTerminal('user add fay', 'typed secret\ntyped secret\n');
+    expect(added.status).toBe(0);
+    expect(added.stdout).toContain('Enter password: ');
+    expect(added.stdout).toContain('Enter it again: ');
+    expect(added.stdout).toContain('created user "fay"');
+    expect(added.stdout).not.toMatch(/^password: /m); // nothing generated
+    const stored = RoleStore.open(dir).get('fay')!.verifier!;
+    const { iterations, salt } = parseVerifier(stored)!;
+    expect(makeVerifier('typed secret', iterations, salt)).toBe(stored);
+    const mismatch = onTerminal('user password fay', 'one\ntwo\n');
+    expect(mismatch.status).toBe(1);
+    expect(mismatch.stdout).toContain("flint user: passwords didn't match");
+    expect(RoleStore.open(dir).get('fay')!.verifier).toBe(stored);
+  });
+
   it('errors: an existing user, a missing user, a missing directory (exit code 1, SQLSTATE in the message)', () => {
     const dir = tempDir();
     expect(flint(['user', 'add', 'erin', '--password', 'e', '--data', dir]).status).toBe(0);
     expect(flint(['user', 'add', 'erin', '--password', 'e', '--data', dir])).toMatchObject({ status: 1, stderr: 'flint user: role "erin" already exists (42710)\n' });
     expect(flint(['user', 'remove', 'nosuch', '--data', dir])).toMatchObject({ status: 1, stderr: 'flint user: role "nosuch" does not exist (42704)\n' });
     expect(flint(['user', 'password', 'nosuch', '--password', 'x', '--data', dir])).toMatchObject({ status: 1, stderr: 'flint user: role "nosuch" does not exist (42704)\n' });
+    expect(flint(['user', 'add', 'pg_monitor', '--password', 'x', '--data', dir])).toMatchObject({ status: 1, stderr: 'flint user: role name "pg_monitor" is reserved (42939)\n' });
     const missing = join(dir, 'not-here');
     expect(flint(['user', 'list', '--data', missing])).toMatchObject({ status: 1, stderr: `flint user: data directory "${missing}" does not exist (58P01)\n` });
   });

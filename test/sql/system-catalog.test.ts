@@ -129,7 +129,21 @@ describe('reg* types, casts and catalog functions', () => {
                             array_to_string(ARRAY(SELECT relname FROM pg_class WHERE relkind = 'S' ORDER BY 1), ','), '{a,"b c",NULL}'::text[]::text,
                             array_position(current_schemas(true), 'public'), '{1,2}'::int4[] = ARRAY[1, 2]`))
       .toEqual([[[1, 2, 3], 6, true, false, true, 'c_id_seq,s1,t_id_seq', '{a,"b c",NULL}', 2, true]]);
+    expect(rows(db, "SELECT ARRAY[1] || ARRAY[2, 3], ARRAY['a'] || 'b'::text, 0 || ARRAY[1], NULL::int4[] || ARRAY[4], ARRAY[1] || '{9}'"))
+      .toEqual([[[1, 2, 3], ['a', 'b'], [0, 1], [4], [1, 9]]]);
+    expect(rows(db, "SELECT u.x, u.n FROM unnest(ARRAY['p', NULL, 'q']) WITH ORDINALITY AS u(x, n)")).toEqual([['p', 1], [null, 2], ['q', 3]]);
+    expect(rows(db, 'SELECT * FROM unnest(NULL::int4[])')).toEqual([]);
     expect(error(db, 'CREATE TABLE arr (a int[])')).toMatchObject({ code: '0A000' });
+    db.close();
+  });
+});
+
+describe('pg_depend', () => {
+  it('a serial column owns its sequence (auto), an identity column its own (internal)', () => {
+    const db = withSchema();
+    expect(rows(db, `SELECT d.objid::regclass::text, d.refobjid::regclass::text, a.attname, d.deptype FROM pg_depend d
+                     JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                     WHERE d.classid = 'pg_catalog.pg_class'::regclass ORDER BY 1`)).toEqual([['c_id_seq', 'c', 'id', 'i'], ['t_id_seq', 't', 'id', 'a']]);
     db.close();
   });
 });

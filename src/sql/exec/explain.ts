@@ -55,6 +55,9 @@ function describe(plan: Plan, depth: number): string[] {
     case 'series':
       out.push(`${pad}Function Scan on generate_series`);
       break;
+    case 'unnest':
+      out.push(`${pad}Function Scan on unnest`);
+      break;
     case 'system':
       out.push(`${pad}Function Scan on ${plan.relation.name}`);
       break;

@@ -213,6 +213,18 @@ function buildRunner(plan: Plan): Runner {
     }
     case 'series':
       return seriesRunner(plan.start, plan.stop, plan.step);
+    case 'unnest': {
+      const array = compileExpr(plan.array);
+      const ordinality = plan.ordinality;
+      return (ctx, sink) => {
+        const values = array([], ctx) as readonly RuntimeValue[] | null;
+        if (values === null) return true;
+        for (let i = 0; i < values.length; i++) {
+          if (!sink(ordinality ? [values[i] ?? null, BigInt(i + 1)] : [values[i] ?? null])) return false;
+        }
+        return true;
+      };
+    }
     case 'system': {
       const relation = plan.relation;
       return (ctx, sink) => {

@@ -350,6 +350,7 @@ export class ExprBinder {
   /** Arrays compare element by element (PostgreSQL's array_eq, array_lt, ...); an untyped literal takes the other side's type. */
   #arrayComparison(op: string, left: BoundExpr, right: BoundExpr, pos: number): BoundExpr {
     const type = left.type.id === 'array' ? left.type : right.type;
+    if (op === '||') return this.#arrayConcat(left, right, type, pos);
     const test = ARRAY_COMPARISONS[op];
     if (test === undefined || (left.type.id === 'array' && right.type.id === 'array' && !sameType(baseType(left.type), baseType(right.type)))) {
       throw new FlintError(SqlState.undefinedFunction, `operator does not exist: ${typeName(left.type)} ${op} ${typeName(right.type)}`, {
@@ -358,6 +359,27 @@ export class ExprBinder {
     }
     const fn = (_ctx: EvalContext, a: RuntimeValue, b: RuntimeValue): RuntimeValue => test(compareValues(a as Value, b as Value, type));
     return { kind: 'call', type: T.bool, name: op, fn: fn as never, args: [this.coerce(left, type, 'implicit', pos), this.coerce(right, type, 'implicit', pos)], strict: true, volatile: false };
+  }
+
+  /**
+   * array || array, array || element, element || array (PostgreSQL's
+   * array_cat, array_append, array_prepend); an untyped literal is read as
+   * the array type. A NULL array counts as empty.
+   */
+  #arrayConcat(left: BoundExpr, right: BoundExpr, type: SqlType, pos: number): BoundExpr {
+    const element = type.element ?? T.text;
+    const side = (b: BoundExpr): { expr: BoundExpr; isArray: boolean } =>
+      b.type.id === 'array' || b.type.id === 'unknown' || b.type.id === 'null'
+        ? { expr: this.coerce(b, type, 'implicit', pos), isArray: true }
+        : { expr: this.coerce(b, element, 'implicit', pos), isArray: false };
+    const l = side(left);
+    const r = side(right);
+    const part = (v: RuntimeValue, isArray: boolean): readonly RuntimeValue[] => (isArray ? ((v ?? []) as readonly RuntimeValue[]) : [v]);
+    const fn = (_ctx: EvalContext, a: RuntimeValue, b: RuntimeValue): RuntimeValue => {
+      if (l.isArray && r.isArray && a === null && b === null) return null;
+      return [...part(a, l.isArray), ...part(b, r.isArray)];
+    };
+    return { kind: 'call', type, name: '||', fn: fn as never, args: [l.expr, r.expr], strict: false, volatile: false };
   }
 
   /** ARRAY[a, b, ...]: the elements' common type; one dimension. */

@@ -601,6 +601,7 @@ export class QueryBinder implements QueryBinding {
 
   #bindFunctionRef(item: ast.FunctionRef, outer: Scope | null): Source {
     const call = item.call;
+    if (call.kind === 'funcCall' && call.name === 'unnest' && call.schema !== 'information_schema') return this.#unnestRef(item, call, outer);
     if (call.kind === 'funcCall' && call.name !== 'generate_series' && call.over === null && !SET_RETURNING.has(call.name)) {
       return this.#scalarFunctionRef(item, call, outer);
     }
@@ -621,6 +622,23 @@ export class QueryBinder implements QueryBinding {
     const alias = item.alias?.name ?? 'generate_series';
     const columns = item.alias?.columns ?? (item.alias === null ? null : [alias]);
     return this.#aliased(plan, alias, columns, item.pos);
+  }
+
+  /** unnest(array) in FROM: a row per element (one array argument; several are not supported yet). */
+  #unnestRef(item: ast.FunctionRef, call: ast.FuncCall, outer: Scope | null): Source {
+    if (call.args.length !== 1) throw new FlintError('0A000', 'unnest with several arrays is not supported yet', { position: item.pos + 1 });
+    const array = this.exprs.bind(call.args[0]!, new Scope([], outer));
+    if (array.type.id !== 'array') {
+      throw new FlintError(SqlState.undefinedFunction, `function unnest(${typeName(array.type)}) does not exist`, {
+        position: item.pos + 1, hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+      });
+    }
+    const columns: OutputColumn[] = [{ name: 'unnest', type: array.type.element ?? T.text }];
+    if (item.ordinality) columns.push({ name: 'ordinality', type: T.int8 });
+    const plan: Plan = { kind: 'unnest', columns, array, ordinality: item.ordinality };
+    const alias = item.alias?.name ?? 'unnest';
+    const names = item.alias?.columns ?? (item.alias === null ? null : [alias]);
+    return this.#aliased(plan, alias, names, item.pos);
   }
 
   /**
@@ -806,7 +824,7 @@ class PlaceholderScope extends Scope {
 
 /** PostgreSQL's set-returning functions Flint does not have yet: in FROM they are refused as such, not bound as scalars. */
 const SET_RETURNING = new Set([
-  'unnest', 'generate_subscripts', 'jsonb_each', 'jsonb_each_text', 'jsonb_array_elements', 'jsonb_array_elements_text', 'json_each',
+  'generate_subscripts', 'jsonb_each', 'jsonb_each_text', 'jsonb_array_elements', 'jsonb_array_elements_text', 'json_each',
   'json_each_text', 'json_array_elements', 'json_array_elements_text', 'jsonb_object_keys', 'json_object_keys', 'regexp_matches',
   'regexp_split_to_table', 'jsonb_to_recordset', 'json_to_recordset', 'jsonb_populate_recordset', 'pg_get_keywords',
 ]);

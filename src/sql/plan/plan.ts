@@ -23,6 +23,7 @@ export type Plan =
   | ValuesPlan
   | SeriesPlan
   | SystemPlan
+  | UnnestPlan
   | FilterPlan
   | ProjectPlan
   | JoinPlan
@@ -97,6 +98,14 @@ export interface SystemPlan {
   readonly kind: 'system';
   readonly columns: readonly OutputColumn[];
   readonly relation: SystemRelation;
+}
+
+/** unnest(array) in FROM: one row per element, in order; WITH ORDINALITY adds the 1-based position (int8). */
+export interface UnnestPlan {
+  readonly kind: 'unnest';
+  readonly columns: readonly OutputColumn[];
+  readonly array: BoundExpr;
+  readonly ordinality: boolean;
 }
 
 /** One row with no columns: SELECT without FROM. `rows` 0 makes it empty (a false constant filter). */

@@ -12,7 +12,7 @@ import { arrayType, T } from '../types/type-info.ts';
 import { referentialCode, type SystemCatalogView } from './catalog-view.ts';
 import {
   attrdefOid, BTREE_AM, DATABASE_OID, DATABASE_OWNER_ROLE, DEFAULT_COLLATION, FIRST_ROLE_OID, HASH_AM, HEAP_AM, INFORMATION_SCHEMA_NAMESPACE, PG_CATALOG_NAMESPACE,
-  PUBLIC_NAMESPACE,
+  PUBLIC_NAMESPACE, relationOid,
 } from './oids.ts';
 import { TYPE_ROWS } from './types.ts';
 
@@ -42,6 +42,11 @@ export function columns(spec: string): { name: string; type: SqlType }[] {
 
 function relation(schema: SystemRelation['schema'], name: string, spec: string, rows: (view: SystemCatalogView) => Row[]): SystemRelation {
   return { schema, name, columns: columns(spec), rows };
+}
+
+/** typstorage / attstorage: fixed-size types are plain; numeric is main (compressible, kept inline); other variable-size types extended. */
+function storageOf(typeOid: number, len: number): string {
+  return len !== -1 ? 'p' : typeOid === 1700 ? 'm' : 'x';
 }
 
 const pg = (name: string, spec: string, rows: (view: SystemCatalogView) => Row[]) => relation('pg_catalog', name, spec, rows);
@@ -87,7 +92,7 @@ const pgAttribute = pg(
         const collatable = a.type.id === 'text' || a.type.id === 'varchar' || a.type.id === 'bpchar';
         rows.push([
           r.oid, a.name, a.typeOid, -1, len, a.attnum, a.type.id === 'array' ? 1 : 0, -1,
-          a.typmod, len > 0 && len <= 8, len === 8 ? 'd' : len === 2 ? 's' : len === 1 ? 'c' : 'i', len === -1 ? 'x' : 'p', '', a.notNull, a.default !== null,
+          a.typmod, len > 0 && len <= 8, len === 8 ? 'd' : len === 2 ? 's' : len === 1 ? 'c' : 'i', storageOf(a.typeOid, len), '', a.notNull, a.default !== null,
           false, a.identity, '', a.dropped, true, 0, collatable && !a.dropped ? DEFAULT_COLLATION : 0,
           null, null, null, null,
         ]);
@@ -105,7 +110,7 @@ const pgType = pg(
   () =>
     TYPE_ROWS.map((t) => [
       t.oid, t.name, PG_CATALOG_NAMESPACE, FIRST_ROLE_OID, t.len, t.len > 0 && t.len <= 8, t.oid === 705 ? 'p' : 'b', t.category,
-      t.preferred, true, ',', 0, t.elem, t.array, t.len === 8 ? 'd' : t.len === 2 ? 's' : t.len === 1 ? 'c' : 'i', t.len === -1 ? 'x' : 'p',
+      t.preferred, true, ',', 0, t.elem, t.array, t.len === 8 ? 'd' : t.len === 2 ? 's' : t.len === 1 ? 'c' : 'i', storageOf(t.oid, t.len),
       false, 0, -1, 0, [25, 1042, 1043, 19].includes(t.oid) ? DEFAULT_COLLATION : 0, null, null,
     ]),
 );
@@ -218,6 +223,27 @@ const pgViews = pg('pg_views', 'schemaname text, viewname text, viewowner text, 
   view.relations.filter((r) => r.kind === 'v' && r.viewQuery !== null).map((r) => ['public', r.name, view.roleName(FIRST_ROLE_OID), r.viewQuery]),
 );
 
+// Dependencies clients read: a serial column's sequence ('a', auto) and an
+// identity column's ('i', internal), both owned by their column.
+const pgDepend = pg(
+  'pg_depend',
+  'classid oid, objid oid, objsubid int4, refclassid oid, refobjid oid, refobjsubid int4, deptype text',
+  (view) => {
+    const pgClass = view.relationByName('pg_catalog.pg_class')!.oid;
+    const rows: Row[] = [];
+    for (const seq of view.relations) {
+      const owner = seq.sequence?.ownedBy;
+      if (owner === null || owner === undefined) continue;
+      const table = view.relation(relationOid(owner.table));
+      const column = table?.attributes.find((a) => a.name === owner.column && !a.dropped);
+      if (table === undefined || column === undefined) continue;
+      const identity = table.table?.columns.find((c) => c.name === owner.column)?.identity?.sequence === seq.name;
+      rows.push([pgClass, seq.oid, 0, pgClass, table.oid, column.attnum, identity ? 'i' : 'a']);
+    }
+    return rows;
+  },
+);
+
 // Features Flint does not have: the relations exist, with no rows.
 const EMPTY = [
   pg('pg_inherits', 'inhrelid oid, inhparent oid, inhseqno int4, inhdetachpending bool', none),
@@ -238,5 +264,5 @@ const EMPTY = [
 
 export const PG_CATALOG_RELATIONS: readonly SystemRelation[] = [
   pgNamespace, pgClass, pgAttribute, pgType, pgIndex, pgConstraint, pgAttrdef, pgAm, pgDatabase, pgRoles, pgAuthid, pgUser,
-  pgCollation, pgTablespace, pgSequence, pgSettings, pgTables, pgIndexes, pgViews, ...EMPTY,
+  pgCollation, pgTablespace, pgSequence, pgSettings, pgTables, pgIndexes, pgViews, pgDepend, ...EMPTY,
 ];
