@@ -126,6 +126,9 @@ interface CopyIn {
   readonly rest: ReturnType<Session['parse']> | null;
 }
 
+/** Startup-packet parameters applied to the session (PostgreSQL applies any setting; these are the ones drivers send). */
+const STARTUP_SETTINGS = ['application_name', 'statement_timeout', 'idle_in_transaction_session_timeout', 'idle_session_timeout'];
+
 let nextProcessId = 1000;
 
 export class Connection {
@@ -138,6 +141,7 @@ export class Connection {
   #session: Session | null = null;
   #user = '';
   #database = '';
+  #startupParams = new Map<string, string>();
   #scram: ScramExchange | null = null;
   readonly #statements = new Map<string, Prepared>();
   readonly #portals = new Map<string, Portal>();
@@ -340,6 +344,7 @@ export class Connection {
     this.#reader.startupDone();
     this.#user = params.get('user') ?? '';
     this.#database = params.get('database') ?? this.#user;
+    this.#startupParams = params;
     if (this.#user === '') throw new FlintError(SqlState.invalidAuthorizationSpecification, 'no PostgreSQL user name specified in startup packet');
     const auth = this.#host.authFor(this.#user, this.#transport.remoteIsLoopback, this.#transport.encrypted === true);
     if (auth !== null && auth.kind === 'reject') {
@@ -411,6 +416,17 @@ export class Connection {
     this.#session.roles = this.#host.rolesFor?.(this.#user) ?? null;
     this.#session.connection = { database: this.#database, processId: this.processId };
     for (const [name, value] of Object.entries(this.#host.sessionSettings ?? {})) this.#session.settings.set(name, value);
+    // Settings a client may give in its startup packet (node-postgres sends statement_timeout and
+    // idle_in_transaction_session_timeout there); a bad value ends the connection, as in PostgreSQL.
+    for (const name of STARTUP_SETTINGS) {
+      const value = this.#startupParams.get(name);
+      if (value === undefined) continue;
+      if (name !== 'application_name' && parseTimeout(value) < 0) {
+        this.#fatal(new FlintError(SqlState.invalidParameterValue, `invalid value for parameter "${name}": "${value}"`));
+        return;
+      }
+      this.#session.settings.set(name, value);
+    }
     this.#phase = 'ready';
     this.#host.register(this);
     const status: [string, string][] = [
@@ -424,7 +440,7 @@ export class Connection {
       ['IntervalStyle', 'postgres'],
       ['is_superuser', 'on'],
       ['session_authorization', this.#user],
-      ['application_name', ''],
+      ['application_name', this.#session.settings.get('application_name') ?? ''],
     ];
     for (const [k, v] of status) this.#send(new MessageWriter('S').cstring(k).cstring(v).finish());
     this.#send(new MessageWriter('K').int32(this.processId).int32(this.secretKey).finish());

@@ -301,6 +301,26 @@ describe('idle timeouts', () => {
     await connectionsBecome(server, 0);
   });
 
+  it("the startup packet's settings apply (node-postgres sends its timeouts there); a bad one is FATAL", async () => {
+    const { server } = await startServer();
+    const c = client(server, { idle_in_transaction_session_timeout: 50, statement_timeout: 2000, application_name: 'ops-test' });
+    await c.connect();
+    expect((await c.query('SHOW statement_timeout')).rows).toEqual([{ statement_timeout: '2000' }]);
+    expect((await c.query('SHOW application_name')).rows).toEqual([{ application_name: 'ops-test' }]);
+    const gone = ended(c);
+    await c.query('BEGIN');
+    expect(await gone).toMatchObject({ code: '25P03' });
+    // node-postgres sends only numbers there, so a malformed value goes in a startup packet made by hand.
+    const body = Buffer.from('\0\x03\0\0user\0flint\0idle_session_timeout\0soon\0\0', 'latin1');
+    const length = Buffer.alloc(4);
+    length.writeInt32BE(body.length + 4);
+    const { server: trusting } = await startServer({ trustLoopback: true });
+    const answer = (await rawUntilClosed(trusting.port, Buffer.concat([length, body]))).toString('latin1');
+    expect(answer).toContain('FATAL');
+    expect(answer).toContain('22023');
+    expect(answer).toContain('invalid value for parameter "idle_session_timeout": "soon"');
+  });
+
   it('SET validates the timeouts', async () => {
     const { server } = await startServer();
     const c = client(server);

@@ -15,7 +15,10 @@
 // every failure message; replay one with FLINT_FUZZ_SEED=<seed>, and run
 // longer with FLINT_FUZZ_ITERATIONS=<cases> (default 320).
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.ts';
@@ -589,12 +592,15 @@ async function scramCase(port: number, rng: Rng): Promise<{ received: Uint8Array
 // ---- the test -------------------------------------------------------------------------------
 
 let db: Database;
+let dir: string | undefined;
 let trustServer: FlintServer;
 let scramServer: FlintServer;
 let bystander: pg.Client;
 
 beforeAll(async () => {
-  db = Database.open(':memory:');
+  // A file database: commits wait for fdatasync (group commit), so connections close while their commit is in flight.
+  dir = mkdtempSync(join(tmpdir(), 'flint-fuzz-'));
+  db = Database.open(dir);
   const roles = RoleStore.memory();
   roles.set('flint', PASSWORD, true);
   trustServer = await FlintServer.start({ db, port: 0, roles, trustLoopback: true });
@@ -611,6 +617,7 @@ afterAll(async () => {
   await scramServer?.stop();
   await trustServer?.stop();
   db?.close();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
 describe(`protocol fuzz (FLINT_FUZZ_SEED=${SEED}, ${ITERATIONS} cases)`, () => {
