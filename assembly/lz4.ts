@@ -16,7 +16,12 @@
 //
 // Decompressor: every length is checked before it is used, so a malformed
 // block returns a negative code and never reads outside [src, src+srcLen)
-// nor writes outside [dst, dst+dstCap). The codec (src/storage/compression)
+// nor writes outside [dst, dst+dstCap). Short literal runs and matches are
+// copied 16 (or 8) bytes at a time when both ranges have room for the
+// overshoot ("wild copies", as the reference decoder does); bytes written
+// past the current end are overwritten by what follows, so only bytes past
+// the returned length (or any bytes, after an error) may differ from the
+// twin, which copies exactly. The codec (src/storage/compression)
 // turns codes into FlintError XX001 and checks the length it expected.
 //
 // Return codes (LZ4_* below, shared with the twin):
@@ -148,7 +153,13 @@ export function lz4Compress(src: usize, srcLen: i32, dst: usize, dstCap: i32): i
       } else {
         store<u8>(token, <u8>(litLen << 4));
       }
-      memory.copy(op, anchor, litLen);
+      if (litLen <= 32 && oend - op >= 32 && iend - anchor >= 32) {
+        // Wild copy: bytes past the literals are overwritten next.
+        v128.store(op, v128.load(anchor));
+        if (litLen > 16) v128.store(op, v128.load(anchor, 16), 16);
+      } else {
+        memory.copy(op, anchor, litLen);
+      }
       op += litLen;
 
       while (true) {
@@ -228,7 +239,13 @@ export function lz4Decompress(src: usize, srcLen: i32, dst: usize, dstCap: i32):
     }
     if (litLen > iend - ip) return LZ4_ERR_TRUNCATED;
     if (litLen > oend - op) return LZ4_ERR_DST_TOO_SMALL;
-    memory.copy(op, ip, litLen);
+    if (litLen <= 32 && iend - ip >= 32 && oend - op >= 32) {
+      // Wild copy inside both ranges; the excess is overwritten next.
+      v128.store(op, v128.load(ip));
+      if (litLen > 16) v128.store(op, v128.load(ip, 16), 16);
+    } else {
+      memory.copy(op, ip, litLen);
+    }
     ip += litLen;
     op += litLen;
     if (ip == iend) return <i32>(op - dst); // the last sequence has no match
@@ -252,7 +269,27 @@ export function lz4Decompress(src: usize, srcLen: i32, dst: usize, dstCap: i32):
     if (matchLen > oend - op) return LZ4_ERR_DST_TOO_SMALL;
 
     const match = op - offset;
-    if (offset >= matchLen) {
+    if (offset >= 16 && oend - op >= matchLen + 15) {
+      // 16 bytes at a time, overshooting by at most 15 inside the output;
+      // each chunk reads bytes at least 16 behind, already written.
+      let s = match;
+      let d = op;
+      const e = op + matchLen;
+      do {
+        v128.store(d, v128.load(s));
+        d += 16;
+        s += 16;
+      } while (d < e);
+    } else if (offset >= 8 && oend - op >= matchLen + 7) {
+      let s = match;
+      let d = op;
+      const e = op + matchLen;
+      do {
+        store<u64>(d, load<u64>(s));
+        d += 8;
+        s += 8;
+      } while (d < e);
+    } else if (offset >= matchLen) {
       memory.copy(op, match, matchLen);
     } else if (offset == 1) {
       memory.fill(op, load<u8>(match), matchLen);
