@@ -16,7 +16,7 @@ import type { Database } from '../db/database.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
 import type { RoleManager } from '../db/roles.ts';
 import type { RoleStore } from './roles.ts';
-import { loadTls, upgradeSocket, type TlsConfig, type TlsFiles } from './tls.ts';
+import { isTlsHandshake, loadTls, upgradeSocket, type TlsConfig, type TlsFiles } from './tls.ts';
 import { ServerMetrics, serveMetrics } from './metrics.ts';
 
 export interface ServerOptions {
@@ -153,6 +153,23 @@ export class FlintServer implements ConnectionHost {
     let stream: Socket = socket;
     const tls = this.#tls;
     const onData = (chunk: Buffer) => connection.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    /** Go on over TLS: after SSLRequest ('S' written), or at once for a direct TLS connection. */
+    const secure = (direct: boolean) => {
+      socket.off('data', onData);
+      const tlsSocket = upgradeSocket(socket, tls!, direct);
+      stream = tlsSocket;
+      this.#sockets.add(tlsSocket);
+      tlsSocket.on('data', onData);
+      tlsSocket.on('close', () => {
+        this.#sockets.delete(tlsSocket);
+        connection.close();
+      });
+      // A failed handshake (or a client that hangs up in it) ends this connection only.
+      tlsSocket.on('error', () => {
+        connection.close();
+        tlsSocket.destroy();
+      });
+    };
     const connection = new Connection(this, {
       write: (bytes) => {
         if (!stream.destroyed) stream.write(bytes);
@@ -181,26 +198,23 @@ export class FlintServer implements ConnectionHost {
       get channelBinding() {
         return stream !== socket && tls !== null ? tls.endPoint : null;
       },
-      ...(tls === null ? {} : {
-        startTls: () => {
-          socket.off('data', onData);
-          const secure = upgradeSocket(socket, tls);
-          stream = secure;
-          this.#sockets.add(secure);
-          secure.on('data', onData);
-          secure.on('close', () => {
-            this.#sockets.delete(secure);
-            connection.close();
-          });
-          // A failed handshake (or a client that hangs up in it) ends this connection only.
-          secure.on('error', () => {
-            connection.close();
-            secure.destroy();
-          });
-        },
-      }),
+      ...(tls === null ? {} : { startTls: () => secure(false) }),
     });
-    socket.on('data', onData);
+    if (tls === null) socket.on('data', onData);
+    else {
+      // PostgreSQL 17's direct TLS (sslnegotiation=direct): the first byte is a TLS handshake record, not a startup packet.
+      socket.once('data', (first: Buffer) => {
+        if (isTlsHandshake(first)) {
+          // Back into the socket's buffer, paused so nothing else takes it: the TLS socket reads it first.
+          socket.pause();
+          socket.unshift(first);
+          secure(true);
+          return;
+        }
+        socket.on('data', onData);
+        onData(first);
+      });
+    }
     socket.on('close', () => {
       this.#sockets.delete(socket);
       connection.close();

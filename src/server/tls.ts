@@ -9,6 +9,11 @@
 // into what the client then believes is an encrypted session. So does
 // Connection.
 //
+// PostgreSQL 17's direct TLS (libpq's sslnegotiation=direct) skips
+// SSLRequest: the client starts the handshake at once, with ALPN
+// "postgresql". The server tells it apart by the first byte (0x16, a TLS
+// handshake record; a startup packet's length starts with 0).
+//
 // Channel binding (SCRAM-SHA-256-PLUS, tls-server-end-point): the binding
 // data is the hash of the server's certificate (RFC 5929 section 4.1: the
 // certificate's signature hash, SHA-256 when that is MD5 or SHA-1), the
@@ -106,11 +111,30 @@ function signatureHash(der: Buffer): string {
   }
 }
 
+/** The ALPN protocol name PostgreSQL 17 registered; a direct TLS connection must negotiate it. */
+export const ALPN_PROTOCOL = 'postgresql';
+
+/** A connection's first bytes are a TLS handshake record (PostgreSQL 17's direct TLS), not a startup packet. */
+export function isTlsHandshake(first: Uint8Array): boolean {
+  // A startup packet starts with its Int32 length, whose first byte is 0 for any length the server accepts.
+  return first[0] === 0x16;
+}
+
 /**
- * Start TLS on a client's socket (the server has just written 'S'). The
- * returned socket carries the rest of the session; the raw socket must no
- * longer be read or written by the caller.
+ * Start TLS on a client's socket: after SSLRequest (the server has just
+ * written 'S'), or at once for a direct TLS connection (`direct`), which
+ * must negotiate ALPN "postgresql" as PostgreSQL 17 requires (so a TLS
+ * client of another protocol pointed at this port gets nowhere); without
+ * it the connection is closed after the handshake. The returned socket
+ * carries the rest of the session; the raw socket must no longer be read
+ * or written by the caller.
  */
-export function upgradeSocket(socket: Socket, config: TlsConfig): TLSSocket {
-  return new TLSSocket(socket, { isServer: true, secureContext: config.context });
+export function upgradeSocket(socket: Socket, config: TlsConfig, direct = false): TLSSocket {
+  const secure = new TLSSocket(socket, { isServer: true, secureContext: config.context, ALPNProtocols: [ALPN_PROTOCOL] });
+  if (direct) {
+    secure.once('secure', () => {
+      if (secure.alpnProtocol !== ALPN_PROTOCOL) secure.destroy();
+    });
+  }
+  return secure;
 }

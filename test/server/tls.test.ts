@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -169,6 +170,81 @@ describe.skipIf(!haveOpenssl)('TLS', () => {
     writeFileSync(junk, 'not a certificate\n');
     await expect(FlintServer.start({ db, port: 0, roles, tls: { certFile: junk, keyFile } })).rejects.toMatchObject({ code: 'F0000' });
     await expect(FlintServer.start({ db, port: 0, roles, tlsRequired: true })).rejects.toMatchObject({ code: 'F0000' });
+  });
+});
+
+/** The backend's messages as [type, body] pairs, split from a byte stream. */
+function messages(bytes: Buffer): [string, Buffer][] {
+  const out: [string, Buffer][] = [];
+  for (let at = 0; at + 5 <= bytes.length;) {
+    const length = bytes.readInt32BE(at + 1);
+    out.push([String.fromCharCode(bytes[at]!), bytes.subarray(at + 5, at + 1 + length)]);
+    at += 1 + length;
+  }
+  return out;
+}
+
+function startupPacket(user: string): Buffer {
+  const params = Buffer.from(`user\0${user}\0database\0flint\0\0`);
+  const head = Buffer.alloc(8);
+  head.writeInt32BE(8 + params.length, 0);
+  head.writeInt32BE(196608, 4);
+  return Buffer.concat([head, params]);
+}
+
+function queryMessage(sql: string): Buffer {
+  const text = Buffer.from(`${sql}\0`);
+  const head = Buffer.alloc(5);
+  head.write('Q', 0);
+  head.writeInt32BE(4 + text.length, 1);
+  return Buffer.concat([head, text]);
+}
+
+describe.skipIf(!haveOpenssl)("PostgreSQL 17's direct TLS (no SSLRequest, ALPN postgresql)", () => {
+  it('a client that starts the handshake at once with ALPN gets a session; without ALPN it is closed', async () => {
+    const roles = RoleStore.memory();
+    roles.set('flint', PASSWORD, true);
+    const server = await FlintServer.start({ db, port: 0, roles, tls: { certFile, keyFile }, trustLoopback: true });
+    try {
+      const session = await new Promise<{ alpn: string | false; reply: Buffer }>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        const socket = tlsConnect({ host: '127.0.0.1', port: server.port, rejectUnauthorized: false, ALPNProtocols: ['postgresql'] }, () => socket.write(startupPacket('flint')));
+        let asked = false;
+        socket.on('data', (d) => {
+          chunks.push(d);
+          const all = messages(Buffer.concat(chunks));
+          const readies = all.filter(([t]) => t === 'Z').length;
+          if (readies === 1 && !asked) {
+            asked = true;
+            socket.write(queryMessage('SELECT 40 + 2 AS answer'));
+          }
+          if (readies === 2) {
+            resolve({ alpn: socket.alpnProtocol ?? false, reply: Buffer.concat(chunks) });
+            socket.end();
+          }
+        });
+        socket.on('error', reject);
+      });
+      expect(session.alpn).toBe('postgresql');
+      const row = messages(session.reply).find(([t]) => t === 'D')![1];
+      // DataRow: Int16 columns, Int32 length, the text.
+      expect(row.subarray(6, 6 + row.readInt32BE(2)).toString()).toBe('42');
+
+      const withoutAlpn = await new Promise<{ secured: boolean; got: number }>((resolve) => {
+        let secured = false;
+        let got = 0;
+        const socket = tlsConnect({ host: '127.0.0.1', port: server.port, rejectUnauthorized: false }, () => {
+          secured = true;
+          socket.write(startupPacket('flint'));
+        });
+        socket.on('data', (d) => (got += d.length));
+        socket.on('error', () => {});
+        socket.on('close', () => resolve({ secured, got }));
+      });
+      expect(withoutAlpn.got).toBe(0);
+    } finally {
+      await server.stop();
+    }
   });
 });
 
