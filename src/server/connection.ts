@@ -909,7 +909,7 @@ function countParams(text: string): number {
 }
 
 /** ErrorResponse / NoticeResponse: severity, SQLSTATE, message and the optional fields. */
-function errorMessage(type: 'E' | 'N', severity: string, e: FlintError): Uint8Array {
+export function errorMessage(type: 'E' | 'N', severity: string, e: FlintError): Uint8Array {
   const w = new MessageWriter(type);
   w.byte(0x53).cstring(severity); // S
   w.byte(0x56).cstring(severity); // V (not localized)

@@ -13,7 +13,7 @@ import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { FlintError, SqlState } from '../errors.ts';
 import type { Database } from '../db/database.ts';
-import { Connection, type ConnectionHost } from './connection.ts';
+import { Connection, errorMessage, type ConnectionHost } from './connection.ts';
 import type { RoleManager } from '../db/roles.ts';
 import type { RoleStore } from './roles.ts';
 import { isTlsHandshake, loadTls, upgradeSocket, type TlsConfig, type TlsFiles } from './tls.ts';
@@ -63,6 +63,8 @@ export class FlintServer implements ConnectionHost {
   /** Counters and gauges of the server and its database (Prometheus text: metrics.text()). */
   readonly metrics: ServerMetrics;
   #metricsHttp: HttpServer | null = null;
+  /** TCP connections open now, authenticated or not. */
+  #accepted = 0;
 
   private constructor(options: ServerOptions) {
     this.db = options.db;
@@ -146,6 +148,19 @@ export class FlintServer implements ConnectionHost {
   }
 
   #accept(socket: Socket): void {
+    // As PostgreSQL's postmaster: connections still authenticating count too, up to twice the limit, so
+    // sockets that never log in cannot pile up without bound (each also has the authentication timeout).
+    if (this.#accepted >= 2 * (this.#options.maxConnections ?? 100)) {
+      this.metrics.connectionRefused('too_many_clients');
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+      socket.on('error', () => {});
+      socket.resume(); // read and drop what the client sends, so its end of stream closes the socket
+      socket.end(errorMessage('E', 'FATAL', new FlintError(SqlState.tooManyConnections, 'sorry, too many clients already')));
+      return;
+    }
+    this.#accepted++;
+    socket.once('close', () => this.#accepted--);
     this.#sockets.add(socket);
     socket.setNoDelay(true);
     const remote = socket.remoteAddress ?? '';

@@ -374,6 +374,49 @@ function startupMessage(user: string): Buffer {
   return Buffer.concat([length, body]);
 }
 
+describe('connections still authenticating', () => {
+  it('count too, up to twice the limit: beyond, a socket gets 53300 at once; a slot freed is taken again', async () => {
+    const { server } = await startServer({ maxConnections: 1 });
+    const session = client(server);
+    await session.connect();
+    // A second socket that never finishes its startup: 2 of the 2 allowed. Its SSLRequest's answer
+    // shows the server has taken it; then it sends half a startup packet and waits.
+    const stalled = connect({ port: server.port, host: '127.0.0.1' });
+    stalled.on('error', () => {});
+    await new Promise<void>((resolve) => stalled.on('connect', () => resolve()));
+    const sslRequest = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
+    await new Promise<void>((resolve) => {
+      stalled.once('data', () => resolve());
+      stalled.write(sslRequest);
+    });
+    stalled.write(startupMessage('flint').subarray(0, 5));
+    // A third socket is refused before its startup.
+    const answer = await rawUntilClosed(server.port, startupMessage('flint'));
+    expect(String.fromCharCode(answer[0]!)).toBe('E');
+    expect(answer.toString('latin1')).toContain('FATAL');
+    expect(answer.toString('latin1')).toContain('sorry, too many clients already');
+    expect((await session.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    const closed = new Promise((r) => stalled.on('close', r));
+    stalled.destroy();
+    await closed;
+    await session.end();
+    await connectionsBecome(server, 0);
+    // The server may not have seen the stalled socket close yet: retry until its slot is free.
+    let again: pg.Client;
+    for (;;) {
+      again = client(server);
+      try {
+        await again.connect();
+        break;
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe('53300');
+      }
+    }
+    expect((await again.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
+    await again.end();
+  });
+});
+
 describe('authentication timeout', () => {
   it('a client that never finishes the startup or the SCRAM exchange is disconnected; others are not', async () => {
     const { server } = await startServer({ authenticationTimeoutMs: 80, metricsPort: 0 });
