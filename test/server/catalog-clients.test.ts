@@ -212,6 +212,47 @@ unique, btree, for table "public.authors"
  id     | integer |           |          | 
  title  | text    |           |          | 
 `,
+  '\\df abs': `
+                         List of functions
+   Schema   | Name | Result data type | Argument data types | Type 
+------------+------+------------------+---------------------+------
+ pg_catalog | abs  | bigint           | bigint              | func
+ pg_catalog | abs  | double precision | double precision    | func
+ pg_catalog | abs  | integer          | integer             | func
+ pg_catalog | abs  | numeric          | numeric             | func
+ pg_catalog | abs  | real             | real                | func
+ pg_catalog | abs  | smallint         | smallint            | func
+(6 rows)
+`,
+  '\\df md5': `
+                         List of functions
+   Schema   | Name | Result data type | Argument data types | Type 
+------------+------+------------------+---------------------+------
+ pg_catalog | md5  | text             | bytea               | func
+ pg_catalog | md5  | text             | text                | func
+(2 rows)
+`,
+  '\\df count': `
+                         List of functions
+   Schema   | Name  | Result data type | Argument data types | Type 
+------------+-------+------------------+---------------------+------
+ pg_catalog | count | bigint           |                     | agg
+ pg_catalog | count | bigint           | "any"               | agg
+(2 rows)
+`,
+  '\\df concat': `
+                          List of functions
+   Schema   |  Name  | Result data type | Argument data types | Type 
+------------+--------+------------------+---------------------+------
+ pg_catalog | concat | text             | VARIADIC "any"      | func
+(1 row)
+`,
+  '\\df': `
+                       List of functions
+ Schema | Name | Result data type | Argument data types | Type 
+--------+------+------------------+---------------------+------
+(0 rows)
+`,
   // PostgreSQL's own run had only this role too.
   '\\du': `
                                    List of roles

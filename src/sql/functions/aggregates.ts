@@ -363,3 +363,19 @@ export function isAggregateName(name: string): boolean {
   const lower = name.toLowerCase();
   return signatures.some((s) => s.name === lower);
 }
+
+/** Every builtin aggregate's signature and result type, as pg_proc lists them (null where the result depends on the arguments). */
+export function aggregateSignatures(): { name: string; args: readonly ParamType[]; result: SqlType | null }[] {
+  return signatures.map((sig) => {
+    // A polymorphic parameter is tried as text: a result of that type follows the argument (anyelement, null here).
+    const polymorphic = sig.args.some((a) => a === 'any' || a === 'anynonarray');
+    let result: SqlType | null = null;
+    try {
+      result = sig.build(sig.args.map((a) => (a === 'any' || a === 'anynonarray' ? T.text : T[a as TypeId])), NO_CONTEXT).resultType;
+    } catch {
+      result = null;
+    }
+    if (polymorphic && result?.id === 'text') result = null;
+    return { name: sig.name, args: sig.args, result };
+  });
+}

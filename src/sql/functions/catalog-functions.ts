@@ -13,7 +13,9 @@
 // partitioned; PostgreSQL returns the one row, rel).
 
 import { FlintError, SqlState } from '../../errors.ts';
-import { formatType, splitQualified } from '../system-catalog/index.ts';
+import { splitQualified } from '../system-catalog/catalog-view.ts';
+import { formatType } from '../system-catalog/types.ts';
+import { procArguments, procByOid } from '../system-catalog/procs.ts';
 import type { EvalContext, SystemContext } from '../types/eval-context.ts';
 import { RegOid } from '../types/reg-oid.ts';
 import type { SqlType } from '../types/sql-type.ts';
@@ -159,6 +161,19 @@ export const CATALOG_FUNCTIONS: FunctionDef[] = [
   fn('pg_get_viewdef', ['text', 'bool'], 'text', (ctx, name) => viewDef(ctx, name), stable),
   fn('pg_get_userbyid', ['oid'], 'text', (ctx, o) => system(ctx).catalog().roleName(o as number), stable),
   fn('pg_table_is_visible', ['oid'], 'bool', (ctx, o) => system(ctx).catalog().isVisible(oid(o)), stable),
+  fn('pg_function_is_visible', ['oid'], 'bool', (_c, o) => procByOid(oid(o)) !== undefined, stable),
+  fn('pg_get_function_result', ['oid'], 'text', (_c, o) => {
+    const p = procByOid(oid(o));
+    return p === undefined ? null : formatType(p.result, null);
+  }, stable),
+  fn('pg_get_function_arguments', ['oid'], 'text', (_c, o) => {
+    const p = procByOid(oid(o));
+    return p === undefined ? null : procArguments(p);
+  }, stable),
+  fn('pg_get_function_identity_arguments', ['oid'], 'text', (_c, o) => {
+    const p = procByOid(oid(o));
+    return p === undefined ? null : procArguments(p);
+  }, stable),
   fn('pg_type_is_visible', ['oid'], 'bool', (ctx, o) => system(ctx).catalog().typeName(oid(o)) !== null, stable),
   fn('pg_get_serial_sequence', ['text', 'text'], 'text', (ctx, t, c) => {
     const parts = splitQualified(c as string);

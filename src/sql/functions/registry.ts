@@ -170,3 +170,26 @@ export function functionNames(): string[] {
 // stands in for it), so their signatures are not PostgreSQL's: they are
 // left out of the names whose resolution is compared with PostgreSQL's.
 const SEQUENCE_NAMES = new Set(SEQUENCE_FUNCTIONS.map((f) => f.name));
+
+/** A builtin's declared signature, as pg_proc lists it. */
+export interface FunctionSignature {
+  readonly name: string;
+  readonly args: readonly ParamType[];
+  readonly variadic: ParamType | null;
+  /** The result type; null when it depends on the arguments' types (polymorphic). */
+  readonly result: SqlType | null;
+  readonly strict: boolean;
+  readonly volatility: Volatility;
+}
+
+/** Every builtin scalar function's signature (PostgreSQL's syntax-only forms and types Flint lacks left out). */
+export function functionSignatures(): FunctionSignature[] {
+  return ALL.filter((d) => !d.args.some(isPhantom) && !PHANTOMS.includes(d)).map((d) => ({
+    name: d.name,
+    args: d.args,
+    variadic: d.variadic ?? null,
+    result: typeof d.result === 'function' ? null : T[d.result],
+    strict: d.strict ?? true,
+    volatility: d.volatility ?? 'immutable',
+  }));
+}

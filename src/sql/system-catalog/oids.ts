@@ -15,6 +15,7 @@
 // system relations               12000 + position in SYSTEM_RELATIONS
 // tables, views, sequences,      16384 + the engine's table or index id (tables and
 //  indexes                        indexes share one id space and ids are never reused)
+// builtin functions (pg_proc)    0x50000000 + position in the registry's list
 // constraints                    0x40000000 + table id * 256 + position in the table's constraints
 // column defaults (pg_attrdef)   0x60000000 + table OID * 2048 + attnum
 //
@@ -46,6 +47,10 @@ export function systemRelationOid(position: number): number {
 
 export function constraintOid(tableId: number, position: number): number {
   return 0x40000000 + tableId * 256 + position;
+}
+
+export function procOid(position: number): number {
+  return 0x50000000 + position;
 }
 
 export function attrdefOid(tableOid: number, attnum: number): number {

@@ -15,6 +15,7 @@ import {
   PUBLIC_NAMESPACE, relationOid,
 } from './oids.ts';
 import { TYPE_ROWS } from './types.ts';
+import { PROC_COLUMNS, procRows } from './procs.ts';
 
 export type Row = RuntimeValue[];
 
@@ -223,6 +224,8 @@ const pgViews = pg('pg_views', 'schemaname text, viewname text, viewowner text, 
   view.relations.filter((r) => r.kind === 'v' && r.viewQuery !== null).map((r) => ['public', r.name, view.roleName(FIRST_ROLE_OID), r.viewQuery]),
 );
 
+const pgProc = pg('pg_proc', PROC_COLUMNS, () => procRows() as Row[]);
+
 // Dependencies clients read: a serial column's sequence ('a', auto) and an
 // identity column's ('i', internal), both owned by their column.
 const pgDepend = pg(
@@ -264,5 +267,5 @@ const EMPTY = [
 
 export const PG_CATALOG_RELATIONS: readonly SystemRelation[] = [
   pgNamespace, pgClass, pgAttribute, pgType, pgIndex, pgConstraint, pgAttrdef, pgAm, pgDatabase, pgRoles, pgAuthid, pgUser,
-  pgCollation, pgTablespace, pgSequence, pgSettings, pgTables, pgIndexes, pgViews, pgDepend, ...EMPTY,
+  pgCollation, pgTablespace, pgSequence, pgSettings, pgTables, pgIndexes, pgViews, pgDepend, pgProc, ...EMPTY,
 ];

@@ -47,6 +47,11 @@ function buildTypes(): TypeRow[] {
     }
   };
   for (const id of Object.keys(TYPNAMES) as TypeId[]) add(id);
+  // Pseudo-types pg_proc's polymorphic functions use.
+  rows.push({ oid: 2276, name: 'any', len: 4, category: 'P', preferred: false, elem: 0, array: 0, display: '"any"', type: null });
+  rows.push({ oid: 2277, name: 'anyarray', len: -1, category: 'P', preferred: false, elem: 0, array: 0, display: 'anyarray', type: null });
+  rows.push({ oid: 2283, name: 'anyelement', len: 4, category: 'P', preferred: false, elem: 0, array: 0, display: 'anyelement', type: null });
+  rows.push({ oid: 2776, name: 'anynonarray', len: 4, category: 'P', preferred: false, elem: 0, array: 0, display: 'anynonarray', type: null });
   rows.push({ oid: 705, name: 'unknown', len: -2, category: 'X', preferred: false, elem: 0, array: 0, display: 'unknown', type: null });
   rows.push({ oid: 18, name: 'char', len: 1, category: 'Z', preferred: false, elem: 0, array: 1002, display: '"char"', type: null });
   rows.push({ oid: 1002, name: '_char', len: -1, category: 'A', preferred: false, elem: 18, array: 0, display: '"char"[]', type: null });
