@@ -20,7 +20,8 @@
 // Results go to bench/results/compression-*.json.
 import { createKernels, type KernelKind } from '../src/kernels/index.ts';
 import { BLOCK_SIZE } from '../src/limits.ts';
-import { KernelLz4Codec, ZstdCodec, packageLz4Codec, type Codec } from '../src/storage/compression/index.ts';
+import { KernelLz4Codec, ZstdCodec, type Codec } from '../src/storage/compression/index.ts';
+import { packageLz4Codec } from '../src/storage/compression/lz4-package.ts';
 import { corpus, type CorpusKind } from '../test/storage/compression/corpus.ts';
 import { formatNumber, measure, printTable, writeResults } from './harness.ts';
 

@@ -1,20 +1,19 @@
 // codecFor(id): the codec that reads and writes blocks of a given id.
 //
-// 'lz4' is Flint's own kernel by default (measured faster than the package
-// and working in place on the buffer pool; docs/compression.md has the
-// numbers); `lz4: 'package'` selects lz4-wasm-nodejs instead. Both write the
-// same format, so a block written by one is read by the other.
+// 'lz4' is Flint's own kernel (measured faster than the lz4-wasm-nodejs
+// package and working in place on the buffer pool; docs/compression.md has
+// the numbers). The package codec writes the same format but is not
+// reachable from here on purpose: it reads its .wasm with fs at import
+// time, so it stays out of the engine's import graph (and its bundle); the
+// tests and bench/compression import ./lz4-package.ts directly.
 import { FlintError, SqlState } from '../../errors.ts';
 import type { KernelKind, Kernels } from '../../kernels/index.ts';
 import type { Codec, CodecId } from './codec.ts';
 import { KernelLz4Codec } from './lz4-kernel.ts';
-import { packageLz4Codec } from './lz4-package.ts';
 import { noneCodec } from './none.ts';
 import { DEFAULT_ZSTD_LEVEL, ZstdCodec } from './zstd.ts';
 
 export interface CodecOptions {
-  /** LZ4 implementation: Flint's kernel (default) or the lz4-wasm-nodejs package. */
-  lz4?: 'kernel' | 'package';
   /** Kernels for the LZ4 kernel codec (the engine's, so it works in place on the buffer pool); default a private instance. */
   kernels?: Kernels;
   /** Kernel implementation when the codec makes its own kernels. */
@@ -30,7 +29,6 @@ export function codecFor(id: CodecId, options: CodecOptions = {}): Codec {
     case 'none':
       return noneCodec;
     case 'lz4':
-      if (options.lz4 === 'package') return packageLz4Codec;
       return new KernelLz4Codec({
         ...(options.kernels ? { kernels: options.kernels } : {}),
         ...(options.kernelKind ? { kind: options.kernelKind } : {}),

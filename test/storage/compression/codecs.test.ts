@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { FlintError } from '../../../src/errors.ts';
 import { createKernels } from '../../../src/kernels/index.ts';
 import {
-  CODEC_IDS, CODEC_NUMBERS, KernelLz4Codec, MAX_ZSTD_INPUT_BYTES, ZstdCodec, codecFor, noneCodec, packageLz4Codec, type Codec,
+  CODEC_IDS, CODEC_NUMBERS, KernelLz4Codec, MAX_ZSTD_INPUT_BYTES, ZstdCodec, codecFor, noneCodec, type Codec,
 } from '../../../src/storage/compression/index.ts';
+import { packageLz4Codec } from '../../../src/storage/compression/lz4-package.ts';
 import { expectBytes } from './bytes.ts';
 import { CORPUS_KINDS, corpus } from './corpus.ts';
 
@@ -203,10 +204,10 @@ describe('zstd', () => {
 });
 
 describe('codecFor', () => {
-  it('returns a codec of each id, the kernel for lz4 unless the package is asked for', () => {
+  it('returns a codec of each id, the kernel for lz4', () => {
     for (const id of CODEC_IDS) expect(codecFor(id).id).toBe(id);
     expect(codecFor('lz4')).toBeInstanceOf(KernelLz4Codec);
-    expect(codecFor('lz4', { lz4: 'package' })).toBe(packageLz4Codec);
+    expect((codecFor('lz4', { kernelKind: 'ts' }) as KernelLz4Codec).kernels.kind).toBe('ts');
     expect((codecFor('zstd', { zstdLevel: 1 }) as ZstdCodec).level).toBe(1);
     expect(CODEC_NUMBERS).toEqual({ none: 0, lz4: 1, zstd: 2 });
   });
