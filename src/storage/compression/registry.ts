@@ -24,15 +24,26 @@ export interface CodecOptions {
 
 export const CODEC_IDS: readonly CodecId[] = ['none', 'lz4', 'zstd'];
 
+// Without the caller's kernels, the LZ4 codec needs its own (about 1 MiB of
+// memory for staging); one per kernel kind is shared by every such call.
+const sharedLz4Codecs = new Map<KernelKind | undefined, KernelLz4Codec>();
+
+function sharedLz4(kind: KernelKind | undefined): KernelLz4Codec {
+  let codec = sharedLz4Codecs.get(kind);
+  if (!codec) {
+    codec = new KernelLz4Codec(kind ? { kind } : {});
+    sharedLz4Codecs.set(kind, codec);
+  }
+  return codec;
+}
+
 export function codecFor(id: CodecId, options: CodecOptions = {}): Codec {
   switch (id) {
     case 'none':
       return noneCodec;
     case 'lz4':
-      return new KernelLz4Codec({
-        ...(options.kernels ? { kernels: options.kernels } : {}),
-        ...(options.kernelKind ? { kind: options.kernelKind } : {}),
-      });
+      if (options.kernels) return new KernelLz4Codec({ kernels: options.kernels });
+      return sharedLz4(options.kernelKind);
     case 'zstd':
       return new ZstdCodec(options.zstdLevel ?? DEFAULT_ZSTD_LEVEL);
     default:

@@ -208,6 +208,9 @@ describe('codecFor', () => {
     for (const id of CODEC_IDS) expect(codecFor(id).id).toBe(id);
     expect(codecFor('lz4')).toBeInstanceOf(KernelLz4Codec);
     expect((codecFor('lz4', { kernelKind: 'ts' }) as KernelLz4Codec).kernels.kind).toBe('ts');
+    expect(codecFor('lz4')).toBe(codecFor('lz4')); // one private kernels instance, not one per call
+    const kernels = createKernels({ kind: 'ts', arenaBytes: 4 * 65536 });
+    expect((codecFor('lz4', { kernels }) as KernelLz4Codec).kernels).toBe(kernels);
     expect((codecFor('zstd', { zstdLevel: 1 }) as ZstdCodec).level).toBe(1);
     expect(CODEC_NUMBERS).toEqual({ none: 0, lz4: 1, zstd: 2 });
   });
