@@ -58,8 +58,7 @@ export class KernelLz4Codec implements Codec {
 
   /** Compress kernel memory [src, src+srcLen) into [dst, dst+dstCap); returns the compressed length. */
   compressAt(src: number, srcLen: number, dst: number, dstCap: number): number {
-    this.#checkRange(src, srcLen, 'input');
-    this.#checkRange(dst, dstCap, 'output');
+    this.#checkRanges(src, srcLen, dst, dstCap);
     const n = this.kernels.lz4Compress(src, srcLen, dst, dstCap);
     if (n === LZ4_ERR_DST_TOO_SMALL) throw outputTooSmall(this.name, srcLen, dstCap);
     return n;
@@ -67,8 +66,7 @@ export class KernelLz4Codec implements Codec {
 
   /** Decompress [src, src+srcLen) into exactly [dst, dst+expectedLen) of kernel memory; FlintError XX001 otherwise. */
   decompressAt(src: number, srcLen: number, dst: number, expectedLen: number): number {
-    this.#checkRange(src, srcLen, 'input');
-    this.#checkRange(dst, expectedLen, 'output');
+    this.#checkRanges(src, srcLen, dst, expectedLen);
     const n = this.kernels.lz4Decompress(src, srcLen, dst, expectedLen);
     if (n === expectedLen) return n;
     throw corruptCompressed(this.name, lz4Failure(n, srcLen, expectedLen));
@@ -121,6 +119,14 @@ export class KernelLz4Codec implements Codec {
         SqlState.programLimitExceeded,
         `${this.name}: ${bytes} bytes to stage exceed its work area of ${this.#workBytes} bytes`,
       );
+    }
+  }
+
+  #checkRanges(src: number, srcLen: number, dst: number, dstLen: number): void {
+    this.#checkRange(src, srcLen, 'input');
+    this.#checkRange(dst, dstLen, 'output');
+    if (src < dst + dstLen && dst < src + srcLen) {
+      throw new FlintError(SqlState.internalError, `${this.name}: input [${src}, +${srcLen}) and output [${dst}, +${dstLen}) overlap`);
     }
   }
 

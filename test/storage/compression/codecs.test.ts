@@ -166,6 +166,7 @@ describe('the kernel LZ4 codec in place', () => {
     expect(() => codec.compress(input, new Uint8Array(codec.maxCompressedSize(65536)))).toThrow(expect.objectContaining({ code: '54000' }));
     // Ranges outside kernel memory are refused before the kernel runs.
     expect(() => codec.decompressAt(kernels.memoryBytes - 10, 20, kernels.arenaOffset, 100)).toThrow(FlintError);
+    expect(() => codec.compressAt(kernels.arenaOffset, 65536, kernels.arenaOffset + 60000, 70000)).toThrow(/overlap/);
   });
 
   it('refuses overlapping input and output', () => {
