@@ -438,7 +438,7 @@ export class Connection {
       ['standard_conforming_strings', 'on'],
       ['TimeZone', this.#session.settings.get('timezone') ?? 'UTC'],
       ['IntervalStyle', 'postgres'],
-      ['is_superuser', 'on'],
+      ['is_superuser', this.#session.roles?.list().find((r) => r.name === this.#user)?.superuser === false ? 'off' : 'on'],
       ['session_authorization', this.#user],
       ['application_name', this.#session.settings.get('application_name') ?? ''],
     ];

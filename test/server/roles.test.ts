@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.ts';
 import { RoleStore } from '../../src/server/roles.ts';
@@ -182,6 +183,16 @@ describe('roles over SQL', () => {
     await ivy.query('DROP ROLE henry');
     await ivy.end();
     expect(await login('henry', 'h2')).toMatchObject({ code: '28P01' });
+  });
+
+  it('ParameterStatus is_superuser says whether the role is a superuser (psql shows # or > by it)', async () => {
+    await admin((c) => c.query("CREATE USER mona PASSWORD 'm'"));
+    for (const [user, password, expected] of [['mona', 'm', 'off'], ['flint', ADMIN_PASSWORD, 'on']] as const) {
+      const sql = postgres({ host: '127.0.0.1', port: server.port, user, password, database: 'flint', fetch_types: false, max: 1 });
+      await sql`SELECT 1`;
+      expect((sql as unknown as { parameters: Record<string, string> }).parameters['is_superuser']).toBe(expected);
+      await sql.end();
+    }
   });
 
   it.skipIf(!havePsql)("psql's \\password sends a SCRAM verifier, which is stored as is and logs in", { timeout: 30_000 }, async () => {

@@ -57,7 +57,7 @@ function sslRequest(): Buffer {
 
 beforeAll(async () => {
   if (!haveOpenssl) return;
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=localhost'], { encoding: 'utf8' });
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { encoding: 'utf8' });
   expect(made.status, made.stderr).toBe(0);
   db = Database.open(':memory:');
   const roles = RoleStore.memory();
@@ -101,6 +101,10 @@ describe.skipIf(!haveOpenssl)('TLS', () => {
     expect(ok.stderr).toBe('');
     expect(ok.stdout).toMatch(/SSL connection \(protocol: TLSv1\.[23]/);
     expect(ok.stdout.trim().split('\n').at(-1)).toBe('1');
+    // The client can check the server's certificate: sslmode=verify-full against the certificate as its root.
+    const verified = await psql(`host=localhost hostaddr=127.0.0.1 port=${tlsServer.port} user=flint dbname=flint sslmode=verify-full sslrootcert=${certFile}`, ['-At', '-c', 'SELECT 5'], { password: PASSWORD });
+    expect(verified.stderr).toBe('');
+    expect(verified.stdout.trim()).toBe('5');
     const refused = await psql(`host=127.0.0.1 port=${plainServer.port} user=flint dbname=flint sslmode=require`, ['-c', 'SELECT 1'], { password: PASSWORD });
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('server does not support SSL, but SSL was required');
