@@ -428,7 +428,14 @@ export class Connection {
       this.#session.settings.set(name, value);
     }
     this.#phase = 'ready';
-    this.#host.register(this);
+    try {
+      this.#host.register(this);
+    } catch (error) {
+      // Refused after authentication (a NOLOGIN role, too many clients): FATAL, as PostgreSQL says it.
+      if (!(error instanceof FlintError)) throw error;
+      this.#fatal(error);
+      return;
+    }
     const status: [string, string][] = [
       ['server_version', this.#host.serverVersion],
       ['server_encoding', 'UTF8'],

@@ -123,7 +123,7 @@ describe('roles over SQL', () => {
     expect(await login('dave', 'd')).toMatchObject({ code: '28P01' });
     expect(await login('david', 'd')).toEqual({ ok: 1 });
     await admin((c) => c.query('ALTER ROLE david NOLOGIN'));
-    expect(await login('david', 'd')).toMatchObject({ code: '28000', message: 'role "david" is not permitted to log in' });
+    expect(await login('david', 'd')).toMatchObject({ code: '28000', severity: 'FATAL', message: 'role "david" is not permitted to log in' });
     await admin((c) => c.query('ALTER ROLE david LOGIN PASSWORD NULL'));
     expect(await login('david', 'd')).toMatchObject({ code: '28P01' });
     // CREATE ROLE without LOGIN cannot log in either.
