@@ -120,6 +120,9 @@ describe('reg* types, casts and catalog functions', () => {
                      WHERE c.relname OPERATOR(pg_catalog.~) '^(t|vv)$' COLLATE pg_catalog.default AND pg_catalog.pg_table_is_visible(c.oid) ORDER BY 1`))
       .toEqual([['t'], ['vv']]);
     expect(rows(db, "SELECT 'abc' ~ 'B', 'abc' ~* 'B', 'abc' !~ '^a', 'x1' ~ '[[:digit:]]'")).toEqual([[false, true, false, true]]);
+    expect(rows(db, `SELECT 'b' COLLATE "C" > 'a', 'x' COLLATE "POSIX"`)).toEqual([[true, 'x']]);
+    expect(error(db, `SELECT 'a' COLLATE "de_DE"`)).toMatchObject({ code: '42704', message: 'collation "de_DE" for encoding "UTF8" does not exist' });
+    expect(error(db, `SELECT 1 COLLATE "C"`)).toMatchObject({ code: '42804', message: 'collations are not supported by type integer' });
     db.close();
   });
 

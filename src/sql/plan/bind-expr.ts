@@ -255,7 +255,7 @@ export class ExprBinder {
         // Flint compares text in one collation, PostgreSQL's "C"; naming it (or the default) is allowed.
         const arg = bind(e.arg);
         const name = e.collation.name;
-        if (!['default', 'c', 'C', 'POSIX', 'ucs_basic'].includes(name) || (e.collation.schema !== null && e.collation.schema !== 'pg_catalog')) {
+        if (!['default', 'C', 'POSIX', 'ucs_basic'].includes(name) || (e.collation.schema !== null && e.collation.schema !== 'pg_catalog')) {
           throw new FlintError('42704', `collation "${name}" for encoding "UTF8" does not exist`, { position: e.pos + 1 });
         }
         if (!['text', 'varchar', 'bpchar', 'unknown'].includes(arg.type.id)) {

@@ -178,7 +178,8 @@ export class SystemCatalogView {
         const table = sqlTableOf(def);
         const attributes = table.meta.columns.map((c, i) => columnAttribute(i + 1, c));
         const checks = table.constraints.filter((c) => c.kind === 'check').length;
-        this.#add({ ...base, kind: 'r', attributes, table, am: HEAP_AM, checks });
+        const indexOids = sources.engine.indexes(def.id).filter(isSqlIndex).map((ix) => relationOid(ix.id));
+        this.#add({ ...base, kind: 'r', attributes, table, am: HEAP_AM, checks, indexOids });
         return;
       }
     }
@@ -187,11 +188,8 @@ export class SystemCatalogView {
   #addIndexesAndConstraints(def: TableDef, engineIndexes: readonly IndexDef[]): void {
     const table = this.#byOid.get(relationOid(def.id))!;
     const sql = table.table!;
-    const indexOids: number[] = [];
     const createdIndexes = new Map((sql.meta.indexes ?? []).map((i) => [i.name, i]));
-    for (const ix of engineIndexes) {
-      // A table without a primary key has a hidden row-id primary index: not an index SQL knows.
-      if (ix.columns.length === 0) continue;
+    for (const ix of engineIndexes.filter(isSqlIndex)) {
       const columns = ix.columns.map((c) => ({ name: sql.meta.columns[c.column]!.name, descending: c.key.descending === true, nulls: c.key.nulls ?? null }));
       const info: IndexInfo = {
         oid: relationOid(ix.id), name: ix.name, table, unique: ix.unique || ix.primary, primary: ix.primary, method: ix.method,
@@ -199,14 +197,12 @@ export class SystemCatalogView {
       };
       this.indexes.push(info);
       this.#indexByOid.set(info.oid, info);
-      indexOids.push(info.oid);
       const attributes = columns.map((c, i) => attribute(i + 1, c.name, sql.meta.columns[ix.columns[i]!.column]!.type, false, null, '', false));
       this.#add({
         oid: info.oid, name: ix.name, namespace: PUBLIC_NAMESPACE, kind: 'i', attributes, table: null, indexOids: [], checks: 0,
         am: ix.method === 'hash' ? HASH_AM : BTREE_AM, viewQuery: null, sequence: null,
       });
     }
-    (table as { indexOids: readonly number[] }).indexOids = indexOids;
     sql.constraints.forEach((c, position) => {
       // CREATE UNIQUE INDEX records a unique constraint for the checks; PostgreSQL has only the index.
       if (c.kind === 'unique' && createdIndexes.get(c.name)?.unique === true) return;
@@ -360,6 +356,11 @@ export class SystemCatalogView {
   roleName(oid: number): string {
     return this.roles.find((r) => r.oid === oid)?.name ?? `unknown (OID=${oid})`;
   }
+}
+
+/** A table without a primary key has a hidden row-id primary index (no key columns): not an index SQL knows. */
+function isSqlIndex(ix: IndexDef): boolean {
+  return ix.columns.length > 0;
 }
 
 export function referentialCode(action: keyof typeof ACTION_CODES | undefined): string {

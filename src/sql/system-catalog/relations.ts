@@ -14,7 +14,7 @@ import {
   attrdefOid, BTREE_AM, DATABASE_OID, DATABASE_OWNER_ROLE, DEFAULT_COLLATION, FIRST_ROLE_OID, HASH_AM, HEAP_AM, INFORMATION_SCHEMA_NAMESPACE, PG_CATALOG_NAMESPACE,
   PUBLIC_NAMESPACE, relationOid,
 } from './oids.ts';
-import { TYPE_ROWS } from './types.ts';
+import { TYPE_ROWS, typeRow } from './types.ts';
 import { PROC_COLUMNS, procRows } from './procs.ts';
 
 export type Row = RuntimeValue[];
@@ -89,7 +89,7 @@ const pgAttribute = pg(
     const rows: Row[] = [];
     for (const r of view.relations) {
       for (const a of r.attributes) {
-        const len = TYPE_ROWS.find((t) => t.oid === a.typeOid)?.len ?? -1;
+        const len = typeRow(a.typeOid)?.len ?? -1;
         const collatable = a.type.id === 'text' || a.type.id === 'varchar' || a.type.id === 'bpchar';
         rows.push([
           r.oid, a.name, a.typeOid, -1, len, a.attnum, a.type.id === 'array' ? 1 : 0, -1,
