@@ -343,6 +343,25 @@ describe('drivers and tools', () => {
     }
   });
 
+  it('session functions: the connection\'s database, user and backend pid (its BackendKeyData)', async () => {
+    const c = new pg.Client({ host: '127.0.0.1', port: server.port, user: USER, password: PASSWORD, database: DATABASE });
+    await c.connect();
+    try {
+      const r = await c.query('SELECT current_database() AS db, current_user AS u, session_user AS s, pg_backend_pid() AS pid, version() AS v');
+      const processId = (c as unknown as { processID: number }).processID;
+      expect(r.rows).toEqual([{ db: DATABASE, u: USER, s: USER, pid: processId, v: expect.stringMatching(/^PostgreSQL 15\.0 \(Flint 0\.1\.0\)/) }]);
+      expect(r.fields.map((f) => f.dataTypeID)).toEqual([25, 25, 25, 23, 25]);
+      const reg = await c.query("SELECT 'books'::regclass AS r, 'books'::regclass::oid AS o, ARRAY['a', 'b'] AS a");
+      expect(reg.fields.map((f) => f.dataTypeID)).toEqual([2205, 26, 1009]);
+      expect(reg.rows[0].r).toBe('books');
+      // node-postgres parses text[] (1009) into an array; oid (26) arrives as a number.
+      expect(reg.rows[0].a).toEqual(['a', 'b']);
+      expect(reg.rows[0].o).toBeGreaterThanOrEqual(16384);
+    } finally {
+      await c.end();
+    }
+  });
+
   it("pgbench's table check: one row, pgbench_accounts not partitioned", async () => {
     const c = new pg.Client({ host: '127.0.0.1', port: server.port, user: USER, password: PASSWORD, database: DATABASE });
     await c.connect();
