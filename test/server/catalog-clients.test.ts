@@ -18,6 +18,7 @@ const PASSWORD = 'catalog clients';
 const USER = 'postgres';
 const DATABASE = 'catx';
 const havePsql = spawnSync('psql', ['--version']).status === 0;
+const havePgbench = spawnSync('pgbench', ['--version']).status === 0;
 
 const SCHEMA = `
 CREATE TABLE authors (id serial PRIMARY KEY, name varchar(40) NOT NULL, email text UNIQUE, born date);
@@ -377,6 +378,40 @@ describe('drivers and tools', () => {
       expect(r.rows).toEqual([{ n: 2, partstrat: null, count: '0' }]);
       await c.query('DROP TABLE pgbench_accounts');
     } finally {
+      await c.end();
+    }
+  });
+});
+
+describe.skipIf(!havePgbench)('pgbench', () => {
+  it('runs its select-only and TPC-B-like scripts: the catalog check at start finds pgbench_accounts unpartitioned', { timeout: 60_000 }, async () => {
+    const c = new pg.Client({ host: '127.0.0.1', port: server.port, user: USER, password: PASSWORD, database: DATABASE });
+    await c.connect();
+    await c.query(`CREATE TABLE pgbench_branches (bid int PRIMARY KEY, bbalance int, filler char(88));
+      CREATE TABLE pgbench_tellers (tid int PRIMARY KEY, bid int, tbalance int, filler char(84));
+      CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, bid int, abalance int, filler char(84));
+      CREATE TABLE pgbench_history (tid int, bid int, aid int, delta int, mtime timestamp, filler char(22));
+      INSERT INTO pgbench_branches VALUES (1, 0, '');
+      INSERT INTO pgbench_tellers SELECT g, 1, 0, '' FROM generate_series(1, 10) g;
+      INSERT INTO pgbench_accounts SELECT g, 1, 0, '' FROM generate_series(1, 100000) g;`);
+    try {
+      for (const script of [['-S'], []]) {
+        const r = await new Promise<{ status: number | null; out: string }>((resolve, reject) => {
+          const child = spawn('pgbench', ['-h', '127.0.0.1', '-p', String(server.port), '-U', USER, '-n', ...script, '-t', '20', DATABASE], {
+            env: { ...process.env, PGPASSWORD: PASSWORD },
+          });
+          let out = '';
+          child.stdout.on('data', (b: Buffer) => { out += String(b); });
+          child.stderr.on('data', (b: Buffer) => { out += String(b); });
+          child.on('error', reject);
+          child.on('close', (status) => resolve({ status, out }));
+        });
+        expect(r.out).toContain('number of transactions actually processed: 20/20');
+        expect(r.status).toBe(0);
+      }
+      expect((await c.query('SELECT count(*)::int AS n FROM pgbench_history')).rows).toEqual([{ n: 20 }]);
+    } finally {
+      await c.query('DROP TABLE pgbench_history; DROP TABLE pgbench_accounts; DROP TABLE pgbench_tellers; DROP TABLE pgbench_branches');
       await c.end();
     }
   });
