@@ -685,7 +685,7 @@ export class Connection {
       }
       const bytes = r.bytes(length);
       const format = formats.length === 1 ? formats[0]! : formats[i] ?? 0;
-      params.push(format === 0 ? new TextDecoder().decode(bytes) : decodeBinaryParam(bytes, prepared.paramTypes[i], i + 1));
+      params.push(format === 0 ? decodeTextParam(bytes) : decodeBinaryParam(bytes, prepared.paramTypes[i], i + 1));
     }
     const resultCount = r.int16();
     const resultFormats: number[] = [];
@@ -1001,6 +1001,17 @@ function decodeBinaryParam(bytes: Uint8Array, type: SqlType | undefined, n: numb
 /** An identifier quoted for SQL text. */
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A text-format parameter; invalid UTF-8 is 22021 as in PostgreSQL, never silently replaced. */
+function decodeTextParam(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new FlintError(SqlState.characterNotInRepertoire, 'invalid byte sequence for encoding "UTF8"');
+  }
 }
 
 /** CopyData bytes as text; invalid UTF-8 is 22021 like PostgreSQL's. */

@@ -801,3 +801,37 @@ describe('backpressure', () => {
     expect((await bystander.query('SELECT count(*)::int AS n FROM mine WHERE k <= 2')).rows).toEqual([{ n: 2 }]);
   });
 });
+
+describe('parameters the fuzz test found wanting', () => {
+  /** Send a startup then `messages` over trust; the backend messages until the server's last ReadyForQuery. */
+  async function converse(messages: Uint8Array[]): Promise<{ type: string; fields: Record<string, string> }[]> {
+    const bytes = concat(STARTUP.bytes, ...messages, fe.terminate());
+    const out = await runCase(trustServer.port, { name: 'fixed', bytes, after: 'close', sslFirst: false, chunks: [bytes.length] });
+    return parseBackend(out.received, false).map((m) => ({ type: m.type, fields: m.type === 'E' ? errorFields(m.body) : {} }));
+  }
+
+  it('a binary parameter of the wrong size is 22P03, and the session goes on', async () => {
+    const replies = await converse([
+      fe.parse('', 'SELECT $1::int8 AS n', [20]),
+      fe.bind('', '', [1], [Uint8Array.of(0, 0, 0, 7)]), // 4 bytes for an int8
+      fe.execute('', 0),
+      fe.sync(),
+      fe.query('SELECT 1 AS one'),
+    ]);
+    const errors = replies.filter((r) => r.type === 'E').map((r) => [r.fields['C'], r.fields['M']]);
+    expect(errors).toEqual([['22P03', 'incorrect binary data format in bind parameter 1']]);
+    expect(replies.filter((r) => r.type === 'Z')).toHaveLength(3); // startup, Sync, the query
+    expect(replies.filter((r) => r.type === 'D')).toHaveLength(1);
+  });
+
+  it('a text parameter that is not UTF-8 is 22021, not stored with replacement characters', async () => {
+    const replies = await converse([
+      fe.parse('', 'INSERT INTO fz (v) VALUES ($1)', [25]),
+      fe.bind('', '', [0], [Uint8Array.of(0x61, 0xff, 0xfe, 0x62)]),
+      fe.execute('', 0),
+      fe.sync(),
+    ]);
+    expect(replies.filter((r) => r.type === 'E').map((r) => r.fields['C'])).toEqual(['22021']);
+    expect((await bystander.query("SELECT count(*)::int AS n FROM fz WHERE v LIKE 'a%b'")).rows).toEqual([{ n: 0 }]);
+  });
+});
