@@ -100,8 +100,11 @@ export function roleAttributes(options: readonly ast.RoleOption[]): RoleAttribut
       case 'connectionLimit':
         if (o.value !== '-1') throw notKept('CONNECTION LIMIT', o);
         break;
+      case 'validUntil':
+        if (typeof o.value !== 'string' || o.value.toLowerCase() !== 'infinity') throw notKept('VALID UNTIL', o);
+        break;
       default:
-        throw notKept(o.name === 'validUntil' ? 'VALID UNTIL' : o.name === 'inRole' ? 'IN ROLE' : o.name.toUpperCase(), o);
+        throw notKept(o.name === 'inRole' ? 'IN ROLE' : o.name.toUpperCase(), o);
     }
   }
   return attributes;

@@ -158,7 +158,8 @@ describe('roles over SQL', () => {
       await c.query('ROLLBACK');
       expect(roles.get('inblock')).toBeUndefined();
       // Defaults that Flint accepts so pg_dumpall scripts load.
-      await c.query('CREATE ROLE grace WITH NOSUPERUSER INHERIT NOCREATEROLE NOCREATEDB LOGIN NOREPLICATION NOBYPASSRLS CONNECTION LIMIT -1');
+      await c.query("CREATE ROLE grace WITH NOSUPERUSER INHERIT NOCREATEROLE NOCREATEDB LOGIN NOREPLICATION NOBYPASSRLS CONNECTION LIMIT -1 VALID UNTIL 'infinity'");
+      expect(await failure(c.query("ALTER ROLE grace VALID UNTIL '2030-01-01'"))).toMatchObject({ code: '0A000', message: 'role option VALID UNTIL is not supported' });
       expect(roles.get('grace')).toMatchObject({ login: true, superuser: false, verifier: null });
     });
   });
