@@ -170,6 +170,10 @@ describe('information_schema', () => {
     expect(rows(db, "SELECT constraint_name, column_name, ordinal_position FROM information_schema.key_column_usage WHERE table_name = 't' ORDER BY 1"))
       .toEqual([['t_pkey', 'id', 1], ['t_u_key', 'u', 1]]);
     expect(rows(db, "SELECT schema_name FROM information_schema.schemata ORDER BY 1")).toEqual([['information_schema'], ['pg_catalog'], ['public']]);
+    expect(rows(db, 'SELECT constraint_name, unique_constraint_name, match_option, update_rule, delete_rule FROM information_schema.referential_constraints'))
+      .toEqual([['c_tid_fkey', 't_pkey', 'NONE', 'NO ACTION', 'SET NULL']]);
+    expect(rows(db, "SELECT table_name, column_name, constraint_name FROM information_schema.constraint_column_usage WHERE table_schema = 'public' ORDER BY 3, 2"))
+      .toEqual([['c', 'id', 'c_pkey'], ['t', 'id', 'c_tid_fkey'], ['t', 'id', 't_pkey'], ['t', 'u', 't_u_key'], ['t', 'v', 't_v_check']]);
     db.close();
   });
 });

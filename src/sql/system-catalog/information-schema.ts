@@ -1,11 +1,11 @@
 // The SQL standard's information_schema views that ORMs and GUI tools read:
-// schemata, tables, columns, views, table_constraints, key_column_usage and
-// sequences, over the same SystemCatalogView as pg_catalog. PostgreSQL's
+// schemata, tables, columns, views, table_constraints, key_column_usage,
+// referential_constraints, constraint_column_usage and sequences, over the same SystemCatalogView as pg_catalog. PostgreSQL's
 // column domains (sql_identifier, cardinal_number, character_data,
 // yes_or_no) are text and integer here.
 
 import type { SqlType } from '../types/sql-type.ts';
-import type { AttributeInfo, RelationInfo, SystemCatalogView } from './catalog-view.ts';
+import type { AttributeInfo, ConstraintInfo, RelationInfo, SystemCatalogView } from './catalog-view.ts';
 import { namespaceName } from './oids.ts';
 import { columns, type Row, type SystemRelation } from './relations.ts';
 import { formatType } from './types.ts';
@@ -138,6 +138,43 @@ const keyColumnUsage = view(
       ),
 );
 
+const RULES = { noAction: 'NO ACTION', restrict: 'RESTRICT', cascade: 'CASCADE', setNull: 'SET NULL', setDefault: 'SET DEFAULT' } as const;
+
+/** A foreign key's referenced side: the referenced table's PRIMARY KEY or UNIQUE constraint on those columns. */
+function referencedConstraint(v: SystemCatalogView, fk: ConstraintInfo): ConstraintInfo | undefined {
+  const columns = (fk.meta.refColumns ?? []).join(',');
+  return v.constraints.find((c) => c.table === fk.refTable && (c.type === 'p' || c.type === 'u') && c.meta.columns.join(',') === columns);
+}
+
+const referentialConstraints = view(
+  'referential_constraints',
+  'constraint_catalog text, constraint_schema text, constraint_name text, unique_constraint_catalog text, unique_constraint_schema text, ' +
+    'unique_constraint_name text, match_option text, update_rule text, delete_rule text',
+  (v) =>
+    v.constraints
+      .filter((c) => c.type === 'f')
+      .map((c) => {
+        const unique = referencedConstraint(v, c);
+        return [
+          v.databaseName, 'public', c.name, unique === undefined ? null : v.databaseName, unique === undefined ? null : 'public', unique?.name ?? null,
+          c.meta.match === 'full' ? 'FULL' : 'NONE', RULES[c.meta.onUpdate ?? 'noAction'], RULES[c.meta.onDelete ?? 'noAction'],
+        ];
+      }),
+);
+
+/** Columns each constraint uses: its own for PRIMARY KEY, UNIQUE and CHECK, the referenced ones for FOREIGN KEY (as PostgreSQL lists them). */
+const constraintColumnUsage = view(
+  'constraint_column_usage',
+  'table_catalog text, table_schema text, table_name text, column_name text, constraint_catalog text, constraint_schema text, constraint_name text',
+  (v) =>
+    v.constraints.flatMap((c) => {
+      const table = c.type === 'f' ? c.refTable : c.table;
+      const names = c.type === 'f' ? c.meta.refColumns ?? [] : c.meta.columns;
+      if (table === null) return [];
+      return [...new Set(names)].map((name) => [v.databaseName, 'public', table.name, name, v.databaseName, 'public', c.name]);
+    }),
+);
+
 const sequences = view(
   'sequences',
   'sequence_catalog text, sequence_schema text, sequence_name text, data_type text, numeric_precision int4, numeric_precision_radix int4, ' +
@@ -152,4 +189,6 @@ const sequences = view(
       }),
 );
 
-export const INFORMATION_SCHEMA_RELATIONS: readonly SystemRelation[] = [schemata, tables, columnsView, views, tableConstraints, keyColumnUsage, sequences];
+export const INFORMATION_SCHEMA_RELATIONS: readonly SystemRelation[] = [
+  schemata, tables, columnsView, views, tableConstraints, keyColumnUsage, referentialConstraints, constraintColumnUsage, sequences,
+];
