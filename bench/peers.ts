@@ -1,0 +1,132 @@
+// bench/peers: Flint against the embedded databases an application could
+// use instead, the same workloads in one process run.
+//
+//   npm run bench:peers [-- --quick]
+//
+// Engines (bench/peers/*.ts, one adapter each behind one interface): Flint
+// embedded with the WASM kernels and with the TS kernels (synchronous
+// 'full': fdatasync per commit, group commit across sessions);
+// better-sqlite3 in WAL mode with synchronous FULL and NORMAL; sql.js (in
+// memory); PGlite (its defaults run PostgreSQL with fsync off, so its
+// commits are not durable); and, in the durable-insert workloads, a raw
+// loop of 4 KiB write + fdatasync on the same file system: the floor.
+//
+// Workloads (bench/peers/workloads.ts) on t(id INTEGER PRIMARY KEY, name
+// TEXT, email TEXT, amount <8-byte float>, cat INTEGER) with an index on
+// cat: bulk insert in one transaction; on-disk size; point selects by id;
+// secondary-index lookups by cat; GROUP BY cat; a join; durable autocommit
+// inserts from 1, 8 and 64 sessions (Flint: group commit; the others run
+// them serially); autocommit updates by id. Every workload checks its
+// answers against the seeded data generator and fails the run on a wrong
+// one; --quick (CI's smoke test) uses small sizes and relies on exactly
+// that. Timings are printed, never asserted. Each figure is printed with
+// the ratio Flint(WASM)/peer.
+//
+// Results: bench/results/peers-latest.{json,md,svg} (a full run; the README
+// shows the table and the chart), peers-quick-latest.* for --quick.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { machineInfo, writeResults } from './harness.ts';
+import { flintEngine } from './peers/flint.ts';
+import { fsyncFloor } from './peers/fsync-floor.ts';
+import { pgliteEngine, pgliteServerVersion } from './peers/pglite.ts';
+import { markdownTable, printWorkloads, svgChart } from './peers/report.ts';
+import { runAll } from './peers/run.ts';
+import { sqljsEngine } from './peers/sqljs.ts';
+import { sqliteEngine } from './peers/sqlite.ts';
+import type { PeerEngine } from './peers/types.ts';
+import type { Sizes } from './peers/workloads.ts';
+
+const quick = process.argv.includes('--quick');
+
+/** Joins items with '; ' into lines of at most `width` characters. */
+function wrap(items: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  for (const item of items) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + item.length + 2 <= width) lines[last] += `; ${item}`;
+    else lines.push(item);
+  }
+  return lines;
+}
+
+const FULL: Sizes = { rows: 200_000, pointSelects: 200_000, byCatLookups: 2_000, groupBys: 20, joins: 2_000, durableInserts: 10_000, updates: 50_000, budgetMs: 15_000, durableBudgetMs: 45_000 };
+const QUICK: Sizes = { rows: 20_000, pointSelects: 20_000, byCatLookups: 500, groupBys: 3, joins: 100, durableInserts: 1_000, updates: 1_000, budgetMs: 5_000, durableBudgetMs: 20_000 };
+const WARM_UP: Sizes = { rows: 2_000, pointSelects: 2_000, byCatLookups: 200, groupBys: 2, joins: 20, durableInserts: 50, updates: 50, budgetMs: 2_000, durableBudgetMs: 2_000 };
+const SIZES = quick ? QUICK : FULL;
+
+function flintCommit(): string {
+  const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  if (git.status !== 0) return 'unknown';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'assembly'], { encoding: 'utf8' });
+  return `${git.stdout.trim()}${dirty.stdout.trim() === '' ? '' : ' (modified)'}`;
+}
+
+const started = performance.now();
+const engines: PeerEngine[] = [flintEngine('wasm'), flintEngine('ts'), sqliteEngine('FULL'), sqliteEngine('NORMAL'), await sqljsEngine(), await pgliteEngine(), fsyncFloor()];
+const probeDir = mkdtempSync(join(tmpdir(), 'flint-bench-pglite-'));
+const postgresVersion = await pgliteServerVersion(probeDir).finally(() => rmSync(probeDir, { recursive: true, force: true }));
+for (const e of engines) {
+  if (e.info.key === 'flint-wasm' || e.info.key === 'flint-ts') e.info.version = `${e.info.version} @ ${flintCommit()}`;
+  if (e.info.key === 'pglite') e.info.version = `${e.info.version} (${postgresVersion})`;
+}
+const infos = engines.map((e) => e.info);
+const machine = machineInfo();
+
+console.log(`bench:peers${quick ? ' (quick: a smoke test, figures are not meaningful)' : ''}: Flint embedded vs its peers, same workloads, one process`);
+for (const [k, v] of Object.entries(machine)) console.log(`  ${k}: ${v}`);
+console.log(`  temp dir: ${tmpdir()} (every database and the fdatasync loop on this file system)`);
+for (const e of infos) console.log(`  ${e.label} ${e.version}: ${e.note}`);
+console.log('  NOTE: PGlite runs with fsync off (its defaults), so its commits are not durable; sql.js keeps everything in memory.');
+console.log(`  budgets: ${SIZES.budgetMs / 1000} s per read workload, ${SIZES.durableBudgetMs / 1000} s per durable workload, per engine ('*': stopped by the budget, the figure is over the operations done)`);
+
+const log = (line: string) => console.log(line);
+if (!quick) {
+  console.log('\nwarm-up (small sizes, every engine and workload):');
+  const warm = await runAll(engines, WARM_UP, log);
+  if (warm.failures.length > 0) {
+    for (const f of warm.failures) console.log(f);
+    console.log('bench:peers FAILED in the warm-up');
+    process.exit(1);
+  }
+}
+console.log('\nmeasured run:');
+const { workloads, failures } = await runAll(engines, SIZES, log);
+printWorkloads(workloads, infos);
+console.log('');
+console.log('flint/peer = Flint (WASM kernels) figure / peer figure: above 1 is better for a rate, worse for a time or a size.');
+console.log("'*' stopped by the time budget; '†' the engine's commits are not durable (fsync off, synchronous=NORMAL, or in memory).");
+
+const subtitle = [
+  `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, ${machine.runtime}, ${String(machine.date).slice(0, 10)}${quick ? ' (--quick: small sizes, not meaningful)' : ''}`,
+  ...wrap(infos.filter((e) => e.key !== 'fsync').map((e) => `${e.label} ${e.version}`), 150),
+];
+const name = quick ? 'peers-quick' : 'peers';
+// Per-operation latencies stay out of the JSON (their quantiles are among the metrics).
+const stripped = workloads.map((w) => ({
+  ...w,
+  outcomes: Object.fromEntries(Object.entries(w.outcomes).map(([k, o]) => [k, { metrics: o.metrics, timed: o.timed === undefined ? undefined : { ...o.timed, latenciesMs: undefined } }])),
+}));
+const file = writeResults(name, { quick, sizes: SIZES, engines: infos, workloads: stripped, failures });
+const md = [
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, ${machine.runtime}. Date: ${machine.date}.`,
+  '',
+  `Versions: ${infos.map((e) => `${e.label} ${e.version}`).join('; ')}.`,
+  '',
+  'Each cell: the figure, then (Flint WASM / peer). For a rate above 1 means Flint is faster; for a time or a size, below 1 means Flint is better.',
+  "`*` stopped by the time budget (the figure is over the operations done); `†` the engine's commits are not durable (PGlite: fsync off by default; SQLite: synchronous=NORMAL; sql.js: in memory).",
+  '',
+  markdownTable(workloads, infos),
+  '',
+].join('\n');
+const resultsDir = join(process.cwd(), 'bench', 'results');
+writeFileSync(join(resultsDir, `${name}-latest.md`), md);
+writeFileSync(join(resultsDir, `${name}-latest.svg`), svgChart(workloads, infos, subtitle));
+console.log(`results: ${file}, ${name}-latest.md, ${name}-latest.svg; ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
+if (failures.length > 0) {
+  for (const f of failures) console.log(f);
+  console.log('bench:peers FAILED: a workload gave a wrong answer or an error (see above)');
+  process.exitCode = 1;
+}

@@ -1,0 +1,92 @@
+// bench/peers: runs every workload on every engine, side by side in one
+// process. All databases are open at once, each in its own directory under
+// one temp directory (the same file system); each workload runs on every
+// engine before the next one starts, and the engine order rotates from
+// workload to workload, so a machine whose load drifts skews them alike.
+// An engine that fails a workload (wrong answer or error) is closed and
+// skips the rest; the run then fails.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeDataset, WrongAnswer } from './data.ts';
+import { FSYNC_FLOOR_KEY } from './fsync-floor.ts';
+import type { PeerDb, PeerEngine } from './types.ts';
+import { DURABLE_TABLES, durableRowsFor, WORKLOADS, type Context, type Outcome, type Sizes } from './workloads.ts';
+
+export interface WorkloadResult {
+  key: string;
+  title: string;
+  durable: boolean;
+  /** Per engine key. */
+  outcomes: Record<string, Outcome>;
+  errors: Record<string, string>;
+}
+
+export interface RunResult {
+  workloads: WorkloadResult[];
+  failures: string[];
+}
+
+export async function runAll(engines: readonly PeerEngine[], sizes: Sizes, log: (line: string) => void): Promise<RunResult> {
+  const data = makeDataset(sizes.rows);
+  const ctx: Context = { sizes, data, durableRows: durableRowsFor(sizes, data) };
+  const root = mkdtempSync(join(tmpdir(), 'flint-bench-peers-'));
+  const dbs: (PeerDb | null)[] = [];
+  const workloads: WorkloadResult[] = [];
+  const failures: string[] = [];
+  const fail = async (e: number, what: string, error: unknown): Promise<string> => {
+    const message = error instanceof WrongAnswer ? `WRONG ANSWER: ${error.message}` : `error: ${(error as Error).stack ?? String(error)}`;
+    failures.push(`${engines[e]!.info.label}, ${what}: ${message}`);
+    log(`  ${engines[e]!.info.label} FAILED ${what}: ${message}`);
+    const db = dbs[e];
+    dbs[e] = null;
+    try {
+      await db?.close();
+    } catch {
+      // Already failing: the first error is the one reported.
+    }
+    return message;
+  };
+  try {
+    for (let e = 0; e < engines.length; e++) {
+      const dir = join(root, engines[e]!.info.key);
+      mkdirSync(dir);
+      dbs.push(null);
+      try {
+        const db = await engines[e]!.open(dir);
+        dbs[e] = db;
+        await db.createSchema(DURABLE_TABLES, data.catRows);
+      } catch (error) {
+        await fail(e, 'open and create the schema', error);
+      }
+    }
+    for (const [k, workload] of WORKLOADS.entries()) {
+      const result: WorkloadResult = { key: workload.key, title: workload.title(sizes), durable: workload.durable === true, outcomes: {}, errors: {} };
+      workloads.push(result);
+      const t0 = performance.now();
+      for (let j = 0; j < engines.length; j++) {
+        const e = (j + k) % engines.length;
+        const engine = engines[e]!;
+        const db = dbs[e];
+        if (db === null || db === undefined) continue;
+        if (engine.info.key === FSYNC_FLOOR_KEY && workload.floor !== true) continue;
+        try {
+          result.outcomes[engine.info.key] = await workload.run(db, ctx);
+        } catch (error) {
+          result.errors[engine.info.key] = await fail(e, workload.key, error);
+        }
+      }
+      log(`  ${workload.key}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    for (const db of dbs) {
+      try {
+        await db?.close();
+      } catch (error) {
+        failures.push(`close: ${(error as Error).message}`);
+      }
+    }
+    rmSync(root, { recursive: true, force: true });
+  }
+  return { workloads, failures };
+}

@@ -1,0 +1,89 @@
+// bench/peers: timing loops that work for synchronous and asynchronous
+// engines alike. An operation that returns a value is not awaited, so a
+// synchronous engine's loop runs without yielding and pays no promise per
+// operation; one that returns a promise is awaited.
+import type { MaybePromise } from './types.ts';
+
+export interface Timed {
+  /** Operations done. */
+  ops: number;
+  /** Operations asked for; fewer were done if the time budget ran out. */
+  wanted: number;
+  complete: boolean;
+  elapsedMs: number;
+  /** Per-operation latencies in ms (latency workloads only), sorted. */
+  latenciesMs?: Float64Array;
+}
+
+/** Calls f on the value, now or when the promise resolves. */
+export function then<T>(value: MaybePromise<T>, f: (v: T) => void): MaybePromise<void> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
+
+/**
+ * Runs op(0), op(1), … until `wanted` are done or `budgetMs` has passed
+ * (at least one always runs). Reads the clock every few operations once they
+ * are fast, so the clock does not distort the rate and slow ones do not
+ * overshoot the budget.
+ */
+export async function timed(wanted: number, budgetMs: number, op: (i: number) => MaybePromise<void>): Promise<Timed> {
+  const t0 = performance.now();
+  const stopAt = t0 + budgetMs;
+  let ops = 0;
+  let stride = 1;
+  let next = 1;
+  let last = t0;
+  while (ops < wanted) {
+    const r = op(ops++);
+    if (r instanceof Promise) await r;
+    if (ops < next) continue;
+    const now = performance.now();
+    if (now > stopAt) break;
+    if (now - last < 0.05 && stride < 64) stride *= 2;
+    else if (now - last > 1 && stride > 1) stride /= 2;
+    last = now;
+    next = ops + stride;
+  }
+  const elapsedMs = performance.now() - t0;
+  return { ops, wanted, complete: ops === wanted, elapsedMs };
+}
+
+/**
+ * `workers` concurrent loops that together run op(0) … op(wanted - 1), each
+ * taking the next index when its previous operation is done, with the
+ * latency of every operation. With synchronous operations the first worker
+ * runs them all: that is serial execution, as on one connection.
+ */
+export async function timedConcurrent(
+  wanted: number,
+  budgetMs: number,
+  workers: number,
+  op: (worker: number, i: number) => MaybePromise<void>,
+): Promise<Timed> {
+  const latencies = new Float64Array(wanted);
+  const t0 = performance.now();
+  const stopAt = t0 + budgetMs;
+  let nextIndex = 0;
+  let done = 0;
+  const worker = async (w: number) => {
+    while (nextIndex < wanted) {
+      const start = performance.now();
+      if (start > stopAt && nextIndex > 0) break;
+      const i = nextIndex++;
+      const r = op(w, i);
+      if (r instanceof Promise) await r;
+      latencies[done++] = performance.now() - start;
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
+  const elapsedMs = performance.now() - t0;
+  const used = latencies.subarray(0, done).sort();
+  return { ops: done, wanted, complete: done === wanted, elapsedMs, latenciesMs: used };
+}
+
+/** The q-quantile (0..1) of sorted values, nearest rank. */
+export function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank]!;
+}

@@ -1,0 +1,207 @@
+// bench/peers: the workloads, in the order they run. Each runs on every
+// engine in turn before the next starts, checks its answers against the
+// data generator (a wrong answer throws WrongAnswer, never looks fast), and
+// reports one or more metrics; the first is the headline the chart shows.
+import { catLabel, check, makeRows, near, randomInts, type Dataset } from './data.ts';
+import { quantile, then, timed, timedConcurrent, type Timed } from './timing.ts';
+import type { PeerDb, RowTuple } from './types.ts';
+
+export interface Sizes {
+  rows: number;
+  pointSelects: number;
+  byCatLookups: number;
+  groupBys: number;
+  joins: number;
+  durableInserts: number;
+  updates: number;
+  /** Time budget per workload per engine, ms (reads). */
+  budgetMs: number;
+  /** Time budget per durable-commit workload per engine, ms. */
+  durableBudgetMs: number;
+}
+
+export interface Metric {
+  name: string;
+  unit: string;
+  higherIsBetter: boolean;
+  value: number;
+}
+
+export interface Outcome {
+  metrics: Metric[];
+  timed?: Timed;
+}
+
+export interface Context {
+  sizes: Sizes;
+  data: Dataset;
+  /** Rows of the durable-insert tables (ids 1..durableInserts). */
+  durableRows: readonly RowTuple[];
+}
+
+export interface Workload {
+  key: string;
+  title(sizes: Sizes): string;
+  /** Commits must be durable: engines that do not make them so are marked. */
+  durable?: boolean;
+  /** The raw fdatasync loop takes part (durable inserts only). */
+  floor?: boolean;
+  run(db: PeerDb, ctx: Context): Promise<Outcome>;
+}
+
+export const DURABLE_TABLES = ['d1', 'd8', 'd64'] as const;
+
+const rate = (t: Timed, name: string, unit: string): Metric => ({ name, unit, higherIsBetter: true, value: (t.ops * 1000) / t.elapsedMs });
+
+function latencyMetrics(t: Timed): Metric[] {
+  return [
+    rate(t, 'throughput', 'ops/s'),
+    { name: 'p50', unit: 'ms', higherIsBetter: false, value: quantile(t.latenciesMs!, 0.5) },
+    { name: 'p99', unit: 'ms', higherIsBetter: false, value: quantile(t.latenciesMs!, 0.99) },
+  ];
+}
+
+async function checkTotals(db: PeerDb, table: string, count: number, idSum: number, amountSum: number): Promise<void> {
+  const [n, ids, amounts] = await db.totals(table);
+  check(n === count && ids === idSum && near(amounts, amountSum), () => `${table} holds count ${n}, sum(id) ${ids}, sum(amount) ${amounts}; expected ${count}, ${idSum}, ${amountSum}`);
+}
+
+function durableInserts(table: string, sessions: number): Workload {
+  return {
+    key: `insert-${sessions}`,
+    title: (z) => `${z.durableInserts} durable autocommit inserts, ${sessions} session${sessions === 1 ? '' : 's'}`,
+    durable: true,
+    floor: true,
+    async run(db, { sizes, durableRows }) {
+      const conns = sessions > 1 ? db.sessions?.(sessions) : undefined;
+      try {
+        const t = await timedConcurrent(sizes.durableInserts, sizes.durableBudgetMs, sessions, (w, i) =>
+          conns === undefined ? db.insertAutocommit(table, durableRows[i]!) : conns[w]!.insertAutocommit(table, durableRows[i]!),
+        );
+        // Every insert started has finished: the table holds exactly rows 0 .. ops-1.
+        const done = durableRows.slice(0, t.ops);
+        await checkTotals(db, table, t.ops, done.reduce((s, r) => s + r[0], 0), done.reduce((s, r) => s + r[3], 0));
+        return { metrics: latencyMetrics(t), timed: t };
+      } finally {
+        for (const c of conns ?? []) c.close();
+      }
+    },
+  };
+}
+
+export const WORKLOADS: Workload[] = [
+  {
+    key: 'bulk-insert',
+    title: (z) => `bulk insert ${z.rows} rows, 1 transaction`,
+    async run(db, { data }) {
+      const t0 = performance.now();
+      await db.bulkInsert(data.rows);
+      const elapsedMs = performance.now() - t0;
+      await checkTotals(db, 't', data.count, data.idSum, data.amountSum);
+      const t: Timed = { ops: data.count, wanted: data.count, complete: true, elapsedMs };
+      return { metrics: [rate(t, 'throughput', 'rows/s')], timed: t };
+    },
+  },
+  {
+    key: 'size',
+    title: (z) => `on-disk size after loading ${z.rows} rows (after a checkpoint)`,
+    async run(db) {
+      const bytes = await db.sizeOnDisk();
+      check(bytes > 0, () => `size on disk ${bytes}`);
+      return { metrics: [{ name: 'size', unit: 'MiB', higherIsBetter: false, value: bytes / 2 ** 20 }] };
+    },
+  },
+  {
+    key: 'point-select',
+    title: (z) => `${z.pointSelects} random point selects by id`,
+    async run(db, { sizes, data }) {
+      const ids = randomInts(sizes.pointSelects, data.count, 11);
+      let checksum = 0;
+      const add = (r: readonly unknown[] | undefined) => {
+        check(r !== undefined, () => 'a point select found no row');
+        checksum += (r![0] as number) + (r![4] as number) + (r![3] as number) + (r![1] as string).length + (r![2] as string).length;
+      };
+      const t = await timed(sizes.pointSelects, sizes.budgetMs, (i) => then(db.pointSelect(ids[i]! + 1), add));
+      let expected = 0;
+      for (let i = 0; i < t.ops; i++) {
+        const [id, name, email, amount, cat] = data.rows[ids[i]!]!;
+        expected += id + cat + amount + name.length + email.length;
+      }
+      check(near(checksum, expected), () => `point select checksum ${checksum}, expected ${expected}`);
+      return { metrics: [rate(t, 'throughput', 'ops/s')], timed: t };
+    },
+  },
+  {
+    key: 'by-cat',
+    title: (z) => `${z.byCatLookups} secondary-index lookups (WHERE cat = $1, ~20 rows each)`,
+    async run(db, { sizes, data }) {
+      const cats = randomInts(sizes.byCatLookups, data.cats, 12);
+      const t = await timed(sizes.byCatLookups, sizes.budgetMs, (i) =>
+        then(db.byCat(cats[i]!), (rows) => {
+          const cat = cats[i]!;
+          let ids = 0;
+          for (const r of rows) ids += r[0] as number;
+          check(rows.length === data.catCount[cat] && ids === data.catIdSum[cat], () => `cat ${cat}: ${rows.length} rows, sum(id) ${ids}; expected ${data.catCount[cat]}, ${data.catIdSum[cat]}`);
+        }),
+      );
+      return { metrics: [rate(t, 'throughput', 'lookups/s')], timed: t };
+    },
+  },
+  {
+    key: 'group-by',
+    title: (z) => `GROUP BY cat over ${z.rows} rows: count, sum (up to ${z.groupBys} runs)`,
+    async run(db, { sizes, data }) {
+      const groups = data.catCount.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
+      const t = await timed(sizes.groupBys, sizes.budgetMs, () =>
+        then(db.groupBy(), (rows) => {
+          check(rows.length === groups, () => `GROUP BY returned ${rows.length} groups, expected ${groups}`);
+          for (const r of rows) {
+            const cat = Number(r[0]);
+            check(Number(r[1]) === data.catCount[cat] && near(r[2], data.catAmountSum[cat]!), () => `group ${cat}: ${JSON.stringify(r)}, expected ${data.catCount[cat]}, ${data.catAmountSum[cat]}`);
+          }
+        }),
+      );
+      return { metrics: [{ name: 'time', unit: 'ms/query', higherIsBetter: false, value: t.elapsedMs / t.ops }], timed: t };
+    },
+  },
+  {
+    key: 'join',
+    title: (z) => `join t with c on cat, WHERE c.label = $1 (~20 rows; up to ${z.joins} queries)`,
+    async run(db, { sizes, data }) {
+      const cats = randomInts(sizes.joins, data.cats, 13);
+      const t = await timed(sizes.joins, sizes.budgetMs, (i) => {
+        const cat = cats[i]!;
+        return then(db.join(catLabel(cat)), (rows) => {
+          let ids = 0;
+          for (const r of rows) ids += r[0] as number;
+          check(
+            rows.length === data.catCount[cat] && ids === data.catIdSum[cat] && (rows.length === 0 || rows[0]![2] === catLabel(cat)),
+            () => `join for ${catLabel(cat)}: ${rows.length} rows, sum(id) ${ids}; expected ${data.catCount[cat]}, ${data.catIdSum[cat]}`,
+          );
+        });
+      });
+      return { metrics: [rate(t, 'throughput', 'queries/s')], timed: t };
+    },
+  },
+  durableInserts('d1', 1),
+  durableInserts('d8', 8),
+  durableInserts('d64', 64),
+  {
+    key: 'update',
+    title: (z) => `${z.updates} autocommit updates by id (durable)`,
+    durable: true,
+    async run(db, { sizes, data }) {
+      const ids = randomInts(sizes.updates, data.count, 14);
+      const [, , before] = await db.totals('t');
+      const changed = (n: number) => check(n === 1, () => `an update by id changed ${n} rows`);
+      const t = await timedConcurrent(sizes.updates, sizes.durableBudgetMs, 1, (_w, i) => then(db.updateById(ids[i]! + 1), changed));
+      await checkTotals(db, 't', data.count, data.idSum, before + t.ops);
+      return { metrics: latencyMetrics(t), timed: t };
+    },
+  },
+];
+
+/** Rows for the durable-insert tables, from their own seed. */
+export function durableRowsFor(sizes: Sizes, data: Dataset): RowTuple[] {
+  return makeRows(sizes.durableInserts, data.cats, 31);
+}
