@@ -84,6 +84,17 @@ export async function runServe(options: ServeOptions, print: (line: string) => v
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  if (options.tlsCert !== undefined) {
+    // SIGHUP reads the certificate and key again (a renewal), as PostgreSQL's reload does.
+    process.on('SIGHUP', () => {
+      try {
+        server.reloadTls();
+        print(`TLS: reloaded ${options.tlsCert}`);
+      } catch (error) {
+        console.error(`flint serve: ${(error as Error).message}; keeping the previous certificate`);
+      }
+    });
+  }
   return server;
 }
 

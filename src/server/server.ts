@@ -115,6 +115,17 @@ export class FlintServer implements ConnectionHost {
     return this.#options.host ?? '127.0.0.1';
   }
 
+  /**
+   * Read the certificate and key again (a renewed certificate): connections
+   * from now on use them, open ones keep theirs. On an error the old ones
+   * stay and the error is thrown (F0000), as PostgreSQL keeps its SSL
+   * configuration when a reload fails.
+   */
+  reloadTls(): void {
+    if (this.#options.tls === undefined) return;
+    this.#tls = loadTls(this.#options.tls);
+  }
+
   get authenticationTimeoutMs(): number | undefined {
     return this.#options.authenticationTimeoutMs;
   }

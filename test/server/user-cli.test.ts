@@ -3,7 +3,8 @@
 // running beside them (it re-reads the roles file, so changes apply at
 // once), and the errors they exit with.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -165,7 +166,7 @@ describe('flint user', () => {
 });
 
 describe.skipIf(!haveOpenssl)('flint serve --tls-cert', () => {
-  it('serves TLS (psql sslmode=require); an unreadable certificate or a lone --tls-cert exits 1 with a clear message', { timeout: 60_000 }, async () => {
+  it('serves TLS (psql sslmode=require), reloads a renewed certificate on SIGHUP (keeping the old one if the new files are bad); an unreadable certificate or a lone --tls-cert exits 1 with a clear message', { timeout: 60_000 }, async () => {
     const dir = tempDir();
     const cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
@@ -180,15 +181,40 @@ describe.skipIf(!haveOpenssl)('flint serve --tls-cert', () => {
 
     const server = await serve(data, ['--password', 'pw', '--tls-cert', cert, '--tls-key', key]);
     const port = Number(new URL(server.url).port);
-    const c = new pg.Client({ host: '127.0.0.1', port, user: 'flint', password: 'pw', database: 'flint', ssl: { rejectUnauthorized: false } });
-    await c.connect();
-    expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
-    await c.end();
+    /** The fingerprint of the certificate the server presents now. */
+    const served = async () => {
+      const c = new pg.Client({ host: '127.0.0.1', port, user: 'flint', password: 'pw', database: 'flint', ssl: { rejectUnauthorized: false } });
+      await c.connect();
+      expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      const stream = (c as unknown as { connection: { stream: { getPeerCertificate(): { fingerprint256: string } } } }).connection.stream;
+      const fingerprint = stream.getPeerCertificate().fingerprint256;
+      await c.end();
+      return fingerprint;
+    };
+    const fingerprintOf = (file: string) => new X509Certificate(readFileSync(file)).fingerprint256;
+    const first = fingerprintOf(cert);
+    expect(await served()).toBe(first);
     if (havePsql) {
       const out = spawnSync('psql', [`${server.url}?sslmode=require`, '-X', '-c', '\\conninfo'], { encoding: 'utf8' });
       expect(out.stderr).toBe('');
       expect(out.stdout).toContain('SSL connection (protocol: TLSv1.3');
     }
+    // A renewed certificate: SIGHUP makes the server read the files again.
+    const waitFor = async (text: string) => {
+      for (let i = 0; i < 100 && !server.lines.some((l) => l.includes(text)); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(server.lines.join('\n')).toContain(text);
+    };
+    expect(spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '3', '-subj', '/CN=renewed']).status).toBe(0);
+    const renewed = fingerprintOf(cert);
+    expect(renewed).not.toBe(first);
+    server.child.kill('SIGHUP');
+    await waitFor(`TLS: reloaded ${cert}`);
+    expect(await served()).toBe(renewed);
+    // A broken file on reload: the server says so and keeps serving the certificate it has.
+    writeFileSync(cert, 'not a certificate\n');
+    server.child.kill('SIGHUP');
+    await waitFor('keeping the previous certificate');
+    expect(await served()).toBe(renewed);
     server.child.kill('SIGTERM');
     expect(await exited(server.child)).toBe(0);
     expect(server.lines).toContain(`TLS: on with ${cert} (sslmode=require)`);
