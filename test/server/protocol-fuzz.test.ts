@@ -359,7 +359,7 @@ function makeCase(rng: Rng, index: number): Case {
 const BACKEND_TYPES = new Set('RSKZTDCEN123nstIGHdcAVv'.split(''));
 
 /** Check that `bytes` is a sequence of whole, well-formed backend messages; returns them. Throws why not. */
-function parseBackend(bytes: Uint8Array, sslFirst: boolean): { type: string; body: Uint8Array }[] {
+function parseBackend(bytes: Uint8Array, sslFirst: boolean, cutAllowed = false): { type: string; body: Uint8Array }[] {
   const out: { type: string; body: Uint8Array }[] = [];
   let at = 0;
   // The answer to SSLRequest is one byte, before any message.
@@ -371,10 +371,14 @@ function parseBackend(bytes: Uint8Array, sslFirst: boolean): { type: string; bod
   let fatal = false;
   while (at < bytes.length) {
     if (fatal) throw new Error(`bytes after a FATAL error at ${at}`);
-    if (bytes.length - at < 5) throw new Error(`partial message header at ${at} (${bytes.length - at} bytes)`);
+    if (bytes.length - at < 5) {
+      if (cutAllowed) break;
+      throw new Error(`partial message header at ${at} (${bytes.length - at} bytes)`);
+    }
     const type = String.fromCharCode(bytes[at]!);
     if (!BACKEND_TYPES.has(type)) throw new Error(`unknown backend message type 0x${bytes[at]!.toString(16)} at ${at}`);
     const length = view.getInt32(at + 1);
+    if (cutAllowed && length >= 4 && at + 1 + length > bytes.length) break;
     if (length < 4 || at + 1 + length > bytes.length) throw new Error(`bad length ${length} of '${type}' at ${at} (${bytes.length - at} bytes left)`);
     const body = bytes.subarray(at + 5, at + 1 + length);
     checkBody(type, body);
@@ -456,6 +460,8 @@ function checkBody(type: string, body: Uint8Array): void {
 
 interface Outcome {
   readonly received: Uint8Array;
+  /** We hung up first ('quiet'): the last message may be cut where we stopped reading. */
+  readonly hungUp: boolean;
 }
 
 /** Send a case over a raw socket; resolve with everything the server sent once it closed or went quiet. */
@@ -464,10 +470,14 @@ function runCase(port: number, c: Case): Promise<Outcome> {
     const socket: Socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
     const received: Uint8Array[] = [];
     let quiet: ReturnType<typeof setTimeout> | null = null;
+    let hungUp = false;
     const settle = () => {
       if (quiet !== null) clearTimeout(quiet);
       // Not a threshold on the server: only how long this client waits for more before hanging up.
-      if (c.after === 'quiet') quiet = setTimeout(() => socket.destroy(), 60);
+      if (c.after === 'quiet') quiet = setTimeout(() => {
+        hungUp = true;
+        socket.destroy();
+      }, 60);
     };
     socket.on('data', (d: Buffer) => {
       received.push(new Uint8Array(d));
@@ -481,7 +491,7 @@ function runCase(port: number, c: Case): Promise<Outcome> {
     socket.on('end', () => socket.end());
     socket.on('close', () => {
       if (quiet !== null) clearTimeout(quiet);
-      resolve({ received: concat(...received) });
+      resolve({ received: concat(...received), hungUp });
     });
     const send = () => {
       let at = 0;
@@ -665,12 +675,12 @@ describe(`protocol fuzz (FLINT_FUZZ_SEED=${SEED}, ${ITERATIONS} cases)`, () => {
         const c = cases[i]!;
         counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
         try {
-          for (const m of parseBackend(o.received, c.sslFirst)) {
+          for (const m of parseBackend(o.received, c.sslFirst, o.hungUp)) {
             const key = m.type === 'E' ? `E ${errorFields(m.body)['C']} ${errorFields(m.body)['M']!.slice(0, 60)}` : m.type;
             seen.set(key, (seen.get(key) ?? 0) + 1);
           }
         } catch (error) {
-          throw new Error(`seed ${SEED}, case ${done + i} (${c.name}): the server's answer does not parse: ${(error as Error).message}\n` +
+          throw new Error(`seed ${SEED}, case ${done + i} (${c.name}, ${c.after}, ${c.chunks.length} writes${c.sslFirst ? ', SSLRequest first' : ''}): the server's answer does not parse: ${(error as Error).message}\n` +
             `sent ${c.bytes.length} bytes: ${Buffer.from(c.bytes.subarray(0, 400)).toString('hex')}`);
         }
       }
