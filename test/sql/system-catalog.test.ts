@@ -212,6 +212,11 @@ describe('name resolution and visibility', () => {
     expect(rows(db, 'SELECT l.a, x.d FROM l CROSS JOIN LATERAL (SELECT l.a * 10 AS d) x ORDER BY 1')).toEqual([[1, 10], [2, 20], [3, 30]]);
     expect(rows(db, 'SELECT l.a, x.b FROM l LEFT JOIN LATERAL (SELECT l.a AS b WHERE l.a > 1) x ON true ORDER BY 1')).toEqual([[1, null], [2, 2], [3, 3]]);
     expect(rows(db, 'SELECT l.a, x.n FROM l, LATERAL (SELECT count(*) AS n FROM l l2 WHERE l2.a <= l.a) x ORDER BY 1')).toEqual([[1, 1], [2, 2], [3, 3]]);
+    // Functions in FROM read the items to their left as PostgreSQL's do (implicitly lateral).
+    expect(rows(db, 'SELECT l.a, g FROM l, generate_series(1, l.a) g ORDER BY 1, 2')).toEqual([[1, 1], [2, 1], [2, 2], [3, 1], [3, 2], [3, 3]]);
+    expect(rows(db, 'SELECT l.a, x FROM l CROSS JOIN LATERAL unnest(ARRAY[l.a, l.a * 10]) x WHERE l.a < 3 ORDER BY 1, 2')).toEqual([[1, 1], [1, 10], [2, 2], [2, 20]]);
+    expect(rows(db, 'SELECT count(*) FROM l, generate_series(1, 2)')).toEqual([[6]]);
+    expect(error(db, 'SELECT * FROM l RIGHT JOIN LATERAL (SELECT l.a) x ON true')).toMatchObject({ code: '42601' });
     db.close();
   });
 });

@@ -253,9 +253,8 @@ export class QueryBinder implements QueryBinding {
     } else {
       source = this.#bindFromItem(s.from[0]!, outer);
       for (const item of s.from.slice(1)) {
-        const lateral = isLateral(item);
-        const right = lateral ? this.#bindLateral(item as ast.SubqueryRef, source, outer) : this.#bindFromItem(item, outer);
-        source = this.#join(source, right, 'cross', null, outer, item.pos, lateral);
+        const right = this.#bindRightItem(item, source, outer);
+        source = this.#join(source, right.source, 'cross', null, outer, item.pos, right.lateral);
       }
     }
     const scope = new Scope(source.columns, outer);
@@ -430,15 +429,31 @@ export class QueryBinder implements QueryBinding {
         return this.#bindFunctionRef(item, outer);
       case 'join': {
         const left = this.#bindFromItem(item.left, outer);
-        const lateral = isLateral(item.right);
-        if (lateral && (item.type === 'right' || item.type === 'full')) {
+        const right = this.#bindRightItem(item.right, left, outer);
+        if (right.lateral && (item.type === 'right' || item.type === 'full')) {
           throw new FlintError('42601', `The combining JOIN type must be INNER or LEFT for a LATERAL reference.`, { position: item.right.pos + 1 });
         }
-        const right = lateral ? this.#bindLateral(item.right as ast.SubqueryRef, left, outer) : this.#bindFromItem(item.right, outer);
         if (item.alias !== null) throw new FlintError('0A000', 'aliases on joins are not supported yet', { position: item.pos + 1 });
-        return this.#join(left, right, item.type, item, outer, item.pos, lateral);
+        return this.#join(left, right.source, item.type, item, outer, item.pos, right.lateral);
       }
     }
+  }
+
+  /**
+   * A FROM item to the right of others. LATERAL subqueries, and function
+   * calls (implicitly lateral in PostgreSQL) that read a column of the items
+   * to their left, become lateral joins; everything else binds on its own.
+   */
+  #bindRightItem(item: ast.FromItem, left: Source, outer: Scope | null): { source: Source; lateral: boolean } {
+    if (item.kind === 'subqueryRef' && item.lateral) return { source: this.#bindLateral(item, left, outer), lateral: true };
+    if (item.kind === 'functionRef') {
+      // Bound once seeing the left items through a transparent probe; if it read none, again without them.
+      const probe = new Scope([], new Scope(left.columns, outer), true);
+      const source = this.#bindFunctionRef(item, probe);
+      if (probe.correlated) return { source, lateral: true };
+      return { source: this.#bindFunctionRef(item, outer), lateral: false };
+    }
+    return { source: this.#bindFromItem(item, outer), lateral: false };
   }
 
   /**
@@ -828,13 +843,6 @@ const SET_RETURNING = new Set([
   'json_each_text', 'json_array_elements', 'json_array_elements_text', 'jsonb_object_keys', 'json_object_keys', 'regexp_matches',
   'regexp_split_to_table', 'jsonb_to_recordset', 'json_to_recordset', 'jsonb_populate_recordset', 'pg_get_keywords',
 ]);
-
-/** A FROM item marked LATERAL that can read the items to its left. */
-function isLateral(item: ast.FromItem): boolean {
-  if (item.kind === 'subqueryRef') return item.lateral;
-  if (item.kind === 'functionRef' && item.lateral) throw new FlintError('0A000', 'LATERAL function calls in FROM are not supported yet', { position: item.pos + 1 });
-  return false;
-}
 
 /** Does the query read a table (or CTE) of this name anywhere, subqueries included? */
 function readsTable(q: ast.Query, name: string): boolean {
