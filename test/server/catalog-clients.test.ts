@@ -4,7 +4,7 @@
 // with its default fetch_types (it reads pg_type at connect), Kysely's
 // introspection through node-postgres, and the catalog query pgbench runs
 // before a benchmark.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { Kysely, PostgresDialect, sql as ksql } from 'kysely';
 import pg from 'pg';
 import postgres from 'postgres';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.ts';
 import { RoleStore } from '../../src/server/roles.ts';
 import { FlintServer } from '../../src/server/server.ts';
+import { runChild, type PsqlResult } from './run-psql.ts';
 
 const PASSWORD = 'catalog clients';
 // The role and database named as in the PostgreSQL run the expected output was recorded from.
@@ -46,19 +47,10 @@ afterAll(async () => {
   db.close();
 });
 
-// Asynchronous: the server runs in this process, so a spawnSync would block it.
-function psql(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('psql', [`postgresql://${USER}@127.0.0.1:${server.port}/${DATABASE}`, '-X', '-v', 'ON_ERROR_STOP=1', ...args], {
-      env: { ...process.env, PGPASSWORD: PASSWORD, PAGER: '', COLUMNS: '200' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => { stdout += String(b); });
-    child.stderr.on('data', (b: Buffer) => { stderr += String(b); });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end();
+// Asynchronous (run-psql.ts): the server runs in this process, so a spawnSync would block it.
+function psql(args: string[]): Promise<PsqlResult> {
+  return runChild('psql', [`postgresql://${USER}@127.0.0.1:${server.port}/${DATABASE}`, '-X', '-v', 'ON_ERROR_STOP=1', ...args], {
+    env: { ...process.env, PGPASSWORD: PASSWORD, PAGER: '', COLUMNS: '200' },
   });
 }
 
@@ -396,16 +388,10 @@ describe.skipIf(!havePgbench)('pgbench', () => {
       INSERT INTO pgbench_accounts SELECT g, 1, 0, '' FROM generate_series(1, 100000) g;`);
     try {
       for (const script of [['-S'], []]) {
-        const r = await new Promise<{ status: number | null; out: string }>((resolve, reject) => {
-          const child = spawn('pgbench', ['-h', '127.0.0.1', '-p', String(server.port), '-U', USER, '-n', ...script, '-t', '20', DATABASE], {
-            env: { ...process.env, PGPASSWORD: PASSWORD },
-          });
-          let out = '';
-          child.stdout.on('data', (b: Buffer) => { out += String(b); });
-          child.stderr.on('data', (b: Buffer) => { out += String(b); });
-          child.on('error', reject);
-          child.on('close', (status) => resolve({ status, out }));
+        const run = await runChild('pgbench', ['-h', '127.0.0.1', '-p', String(server.port), '-U', USER, '-n', ...script, '-t', '20', DATABASE], {
+          env: { ...process.env, PGPASSWORD: PASSWORD },
         });
+        const r = { status: run.status, out: run.stdout + run.stderr };
         expect(r.out).toContain('number of transactions actually processed: 20/20');
         expect(r.status).toBe(0);
       }

@@ -5,11 +5,16 @@ import { join } from 'node:path';
 
 export const CLI = join(process.cwd(), 'dist', 'cli.js');
 
-/** Start `flint serve` on a data directory and wait for its URL line. */
-export async function serve(dir: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string; lines: string[] }> {
+/**
+ * Start `flint serve` on a data directory and wait for its URL line (and,
+ * with `until`, for a line that says it is ready for more: the metrics URL).
+ * `lines` keeps everything it printed, stderr lines marked.
+ */
+export async function serve(dir: string, extra: string[] = [], until: (line: string) => boolean = (line) => line.startsWith('postgres://')): Promise<{ child: ChildProcess; url: string; lines: string[] }> {
   const child = spawn(process.execPath, [CLI, 'serve', '--data', dir, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
+  let url = '';
+  await new Promise<void>((resolve, reject) => {
     let buffered = '';
     child.stdout!.on('data', (d: Buffer) => {
       buffered += d.toString();
@@ -17,7 +22,8 @@ export async function serve(dir: string, extra: string[] = []): Promise<{ child:
       buffered = parts.pop()!;
       for (const line of parts) {
         lines.push(line);
-        if (line.startsWith('postgres://')) resolve(line);
+        if (line.startsWith('postgres://') && url === '') url = line;
+        if (url !== '' && until(line)) resolve();
       }
     });
     child.stderr!.on('data', (d: Buffer) => lines.push(`stderr: ${d.toString()}`));
@@ -28,5 +34,5 @@ export async function serve(dir: string, extra: string[] = []): Promise<{ child:
 
 /** The child's exit code, once it exits. */
 export function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
 }

@@ -2,7 +2,7 @@
 // clients did (commits, connections, statements, errors, WAL fsyncs), the
 // idle timeouts that end a session (its transaction rolled back, others
 // unaffected), and the connection limit.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.ts';
 import { RoleStore } from '../../src/server/roles.ts';
 import { FlintServer, type ServerOptions } from '../../src/server/server.ts';
+import { CLI, exited, serve } from './child-server.ts';
 
 const PASSWORD = 'ops test password';
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -443,30 +444,11 @@ describe('authentication timeout', () => {
 });
 
 describe('flint serve flags', () => {
-  const CLI = join(process.cwd(), 'dist', 'cli.js');
-
   it('--metrics-port, --max-connections and --idle-in-transaction-timeout', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flint-ops-cli-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const child = spawn(process.execPath, [CLI, 'serve', '--data', dir, '--port', '0', '--password', 'pw', '--metrics-port', '0', '--max-connections', '2', '--idle-in-transaction-timeout', '100ms'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const lines: string[] = [];
-    const { url, metrics } = await new Promise<{ url: string; metrics: string }>((resolve, reject) => {
-      let buffered = '';
-      let url = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        buffered += d.toString();
-        const parts = buffered.split('\n');
-        buffered = parts.pop()!;
-        for (const line of parts) {
-          lines.push(line);
-          if (line.startsWith('postgres://')) url = line;
-          if (line.startsWith('metrics: ')) resolve({ url, metrics: line.slice('metrics: '.length) });
-        }
-      });
-      child.stderr!.on('data', (d: Buffer) => lines.push(`stderr: ${d.toString()}`));
-      void exited.then((code) => reject(new Error(`flint serve exited with ${code}: ${lines.join('\n')}`)));
-    });
+    const { child, url, lines } = await serve(dir, ['--password', 'pw', '--metrics-port', '0', '--max-connections', '2', '--idle-in-transaction-timeout', '100ms'], (line) => line.startsWith('metrics: '));
+    const metrics = lines.find((line) => line.startsWith('metrics: '))!.slice('metrics: '.length);
     expect(metrics).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     const a = new pg.Client({ connectionString: url });
     const b = new pg.Client({ connectionString: url });
@@ -485,7 +467,7 @@ describe('flint serve flags', () => {
     expect((await b.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     await b.end();
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await exited(child)).toBe(0);
   });
 
   it('refuses bad values with exit code 2', () => {

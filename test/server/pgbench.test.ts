@@ -4,13 +4,14 @@
 // client updating the one branch row. Writers wait for each other as in
 // PostgreSQL, so no transaction fails, and afterwards the balances agree:
 // accounts, tellers and branches each sum to the sum of history's deltas.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exited, serve } from './child-server.ts';
+import { runChild } from './run-psql.ts';
 
 const havePgbench = spawnSync('pgbench', ['--version']).status === 0;
 const dirs: string[] = [];
@@ -19,18 +20,12 @@ afterAll(() => {
 });
 
 /** Run pgbench against a postgres:// URL; its output and exit code. */
-function pgbench(url: string, args: string[]): Promise<{ code: number | null; out: string }> {
+async function pgbench(url: string, args: string[]): Promise<{ code: number | null; out: string }> {
   const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const child = spawn('pgbench', ['-h', u.hostname, '-p', u.port, '-U', decodeURIComponent(u.username), ...args, u.pathname.slice(1)], {
-      env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out }));
+  const r = await runChild('pgbench', ['-h', u.hostname, '-p', u.port, '-U', decodeURIComponent(u.username), ...args, u.pathname.slice(1)], {
+    env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) },
   });
+  return { code: r.status, out: r.stdout + r.stderr };
 }
 
 /** A number pgbench printed after `label:`. */

@@ -3,7 +3,7 @@
 // statements) and postgres.js, with SCRAM-SHA-256 authentication, errors
 // with their SQLSTATE and fields, transactions per connection, and bad
 // input that ends one connection and leaves the server serving others.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import pg from 'pg';
 import postgres from 'postgres';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.ts';
 import { RoleStore } from '../../src/server/roles.ts';
 import { FlintServer } from '../../src/server/server.ts';
+import { psql as runPsql } from './run-psql.ts';
 
 let db: Database;
 let server: FlintServer;
@@ -289,17 +290,7 @@ describe('COPY over the protocol', () => {
 });
 
 describe.skipIf(!havePsql)('COPY through psql', () => {
-  // Asynchronous: the server runs in this process, so a spawnSync would block it.
-  const psql = (args: string[], input = '') => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn('psql', [`postgresql://flint@127.0.0.1:${server.port}/flint`, '-X', '-At', '-v', 'ON_ERROR_STOP=1', ...args], { env: { ...process.env, PGPASSWORD: PASSWORD } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => { stdout += String(b); });
-    child.stderr.on('data', (b: Buffer) => { stderr += String(b); });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(input);
-  });
+  const psql = (args: string[], input = '') => runPsql(`postgresql://flint@127.0.0.1:${server.port}/flint`, ['-At', '-v', 'ON_ERROR_STOP=1', ...args], { password: PASSWORD, input });
 
   it('\\copy in and out; a bad row fails the whole COPY with its SQLSTATE and the session goes on', { timeout: 30_000 }, async () => {
     expect((await psql(['-c', 'CREATE TABLE pc (id int PRIMARY KEY, v text)'])).status).toBe(0);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { exited, serve as startServer } from './child-server.ts';
 import { RoleStore } from '../../src/server/roles.ts';
 import { makeVerifier, parseVerifier } from '../../src/server/scram.ts';
 
@@ -37,30 +38,11 @@ function flint(args: string[]): { status: number | null; stdout: string; stderr:
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Start `flint serve` and wait for its URL line. */
+/** Start `flint serve` (the children are killed after the tests). */
 async function serve(dir: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string; lines: string[] }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--data', dir, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const lines: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      const parts = buffered.split('\n');
-      buffered = parts.pop()!;
-      for (const line of parts) {
-        lines.push(line);
-        if (line.startsWith('postgres://')) resolve(line);
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => lines.push(`stderr: ${d.toString()}`));
-    child.on('exit', (code) => reject(new Error(`flint serve exited with ${code}: ${lines.join('\n')}`)));
-  });
-  return { child, url, lines };
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
+  const started = await startServer(dir, extra);
+  children.push(started.child);
+  return started;
 }
 
 async function login(port: number, user: string, password: string): Promise<unknown> {
