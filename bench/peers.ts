@@ -118,6 +118,12 @@ const md = [
   'Each cell: the figure, then (Flint WASM / peer). For a rate above 1 means Flint is faster; for a time or a size, below 1 means Flint is better.',
   "`*` stopped by the time budget (the figure is over the operations done); `†` the engine's commits are not durable (PGlite: fsync off by default; SQLite: synchronous=NORMAL; sql.js: in memory).",
   '',
+  'The headline figure of each workload (the one the chart shows):',
+  '',
+  markdownTable(workloads, infos, true),
+  '',
+  'Every figure, with the latency quantiles of the commit workloads. A latency runs from the moment a session is ready for its next statement to the statement\'s end (durable for Flint, SQLite FULL and the fdatasync loop), so with 8 and 64 sessions it includes waiting: for a group commit, or, on the engines that run the sessions serially on one connection, for the other sessions\' turns.',
+  '',
   markdownTable(workloads, infos),
   '',
 ].join('\n');

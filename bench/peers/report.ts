@@ -51,12 +51,12 @@ export function printWorkloads(workloads: readonly WorkloadResult[], engines: re
 }
 
 /** One Markdown table: a row per workload and metric, a column per engine, each cell "figure (Flint/peer)". */
-export function markdownTable(workloads: readonly WorkloadResult[], engines: readonly PeerInfo[]): string {
+export function markdownTable(workloads: readonly WorkloadResult[], engines: readonly PeerInfo[], headlineOnly = false): string {
   const lines = [`| workload | unit | ${engines.map((e) => e.label).join(' | ')} |`, `|---|---|${engines.map(() => '---:').join('|')}|`];
   for (const w of workloads) {
     const base = w.outcomes[BASE_KEY]?.metrics;
     const reference = base ?? Object.values(w.outcomes)[0]?.metrics ?? [];
-    reference.forEach((metric, i) => {
+    (headlineOnly ? reference.slice(0, 1) : reference).forEach((metric, i) => {
       const cells = engines.map((e) => {
         if (w.errors[e.key] !== undefined) return 'FAILED';
         const m = w.outcomes[e.key]?.metrics[i];
@@ -64,7 +64,7 @@ export function markdownTable(workloads: readonly WorkloadResult[], engines: rea
         const r = e.key === BASE_KEY ? '' : ` (${fmtRatio(ratio(base?.[i], m))})`;
         return `${fmt(m)}${marks(w, e)}${r}`;
       });
-      const name = reference.length > 1 ? `${w.title}: ${metric.name}` : w.title;
+      const name = reference.length > 1 && !headlineOnly ? `${w.title}: ${metric.name}` : w.title;
       lines.push(`| ${name} | ${metric.unit} | ${cells.join(' | ')} |`);
     });
   }

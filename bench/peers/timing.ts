@@ -49,10 +49,13 @@ export async function timed(wanted: number, budgetMs: number, op: (i: number) =>
 }
 
 /**
- * `workers` concurrent loops that together run op(0) … op(wanted - 1), each
- * taking the next index when its previous operation is done, with the
- * latency of every operation. With synchronous operations the first worker
- * runs them all: that is serial execution, as on one connection.
+ * `workers` concurrent loops (closed-loop clients) that together run op(0)
+ * … op(wanted - 1), each taking the next index as soon as its previous
+ * operation is done. An operation's latency runs from the moment its worker
+ * was ready for it (its previous operation ended) to its end, so it
+ * includes waiting for the other workers: with synchronous operations the
+ * workers take turns (they yield after each operation), which is serial
+ * execution on one connection, and each waits for the others' turns.
  */
 export async function timedConcurrent(
   wanted: number,
@@ -66,13 +69,17 @@ export async function timedConcurrent(
   let nextIndex = 0;
   let done = 0;
   const worker = async (w: number) => {
+    let readyAt = t0;
     while (nextIndex < wanted) {
-      const start = performance.now();
-      if (start > stopAt && nextIndex > 0) break;
+      if (readyAt > stopAt && nextIndex > 0) break;
       const i = nextIndex++;
       const r = op(w, i);
       if (r instanceof Promise) await r;
-      latencies[done++] = performance.now() - start;
+      const end = performance.now();
+      latencies[done++] = end - readyAt;
+      readyAt = end;
+      // Let the other workers take their turn.
+      if (workers > 1) await null;
     }
   };
   await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
