@@ -44,7 +44,7 @@ import {
   decodeTuple, encodedRowSize, encodeTuple, setTuplePrev, tupleColumnCount, tupleFlags, tuplePrev, tupleXmax, tupleXmin,
   TUPLE_OFF_XMIN, TUPLE_UPDATED, type StorageType, type StorageValue,
 } from '../storage/tuple.ts';
-import { formatTid } from '../storage/tuple-id.ts';
+import { formatTid, tidSegment } from '../storage/tuple-id.ts';
 import type { Vfs, VfsLock } from '../storage/vfs/index.ts';
 import { WalReader, WalWriter } from '../storage/wal/index.ts';
 import { CatalogState, type CatalogChange } from './catalog-state.ts';
@@ -448,8 +448,12 @@ export class Engine {
     return this.#view(txn).byName.get(name);
   }
 
+  #tableByIdOrNull(id: number, txn?: Transaction | null): TableDef | undefined {
+    return this.#view(txn).tables.get(id) ?? this.#base.tables.get(id) ?? this.#createdByOpenTxn(id);
+  }
+
   #tableById(id: number, txn?: Transaction | null): TableDef {
-    const table = this.#view(txn).tables.get(id) ?? this.#base.tables.get(id) ?? this.#createdByOpenTxn(id);
+    const table = this.#tableByIdOrNull(id, txn);
     if (table === undefined) throw new FlintError('42P01', `table with id ${id} does not exist`);
     return table;
   }
@@ -983,8 +987,12 @@ export class Engine {
     assert(changes !== null && mark !== undefined && mark.changes <= changes.length, `savepoint marker ${marker} is valid`);
     for (let i = changes.length - 1; i >= mark.changes; i--) {
       const entry = changes[i]!;
-      if (entry > 0) this.#heap.setXmax(entry, txn.txid, 0);
-      else this.#heap.setXmax(-entry, 0, 0);
+      if (entry > 0) {
+        this.#heap.setXmax(entry, txn.txid, 0);
+        const owner = this.#heap.space.ownerOf(tidSegment(entry));
+        const table = owner === undefined ? undefined : this.#tableByIdOrNull(owner, txn);
+        if (table !== undefined) this.#indexes.undoInsert(table, entry);
+      } else this.#heap.setXmax(-entry, 0, 0);
     }
     changes.length = mark.changes;
     txn.savepoints.length = marker + 1;

@@ -358,6 +358,26 @@ export class IndexManager {
     }
   }
 
+  /**
+   * A savepoint rollback undid version `tid` (its creator now deletes it
+   * itself, so no one ever sees it): point its key's primary entry back
+   * where it was before the version was written. That is the version it
+   * links to (the one an UPDATE replaced, whose xmax the rollback cleared,
+   * or an older deleted one), or no entry for a key that was new. Left at
+   * the undone version, the entry made readers and the uniqueness check
+   * stop there, as at a deleted row: the revived row vanished from every
+   * index lookup and a second row with its key could be inserted.
+   */
+  undoInsert(table: TableDef, tid: number): void {
+    const v = this.version(table, tid);
+    if (v === undefined) return;
+    const primary = this.#primary(table);
+    const pk = primaryKeyOf(primary.def, v.row, v.stored, v.rowId);
+    if (this.#headOf(primary, pk) !== tid) return;
+    if (v.prev !== 0) this.#setHead(primary, pk, v.prev, true);
+    else primary.tree.delete(pk);
+  }
+
   // ---- reads ----------------------------------------------------------------------------
 
   /**

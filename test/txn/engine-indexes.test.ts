@@ -188,6 +188,41 @@ for (const kind of KINDS) {
       db.close();
     });
 
+    // The undone version used to stay the primary entry's head: after COMMIT
+    // every other transaction stopped there as at a deleted row, so the row
+    // vanished from index lookups and its key could be inserted twice.
+    it('after rollback to a savepoint and commit, others find the revived row through every index and its key stays taken', () => {
+      const { db, t } = setup(kind);
+      insert(db, t, [[1n, 'kept', 1], [2n, 'other', 2]]);
+      const byN = db.createIndex(t.id, { name: 'users_n', columns: [{ column: 2, key: { type: 'int64' } }] });
+      const b = db.begin();
+      db.update(b, t.id, find(db, b, t, 2n)!.tid, [2n, 'before the savepoint', 2]);
+      const sp = db.savepoint(b);
+      db.update(b, t.id, find(db, b, t, 1n)!.tid, [1n, 'changed', 5]);
+      db.update(b, t.id, find(db, b, t, 1n)!.tid, [1n, 'changed twice', 6]);
+      db.insert(b, t.id, [3n, 'new key', 7]);
+      db.rollbackToSavepoint(b, sp);
+      db.commit(b);
+      const c = db.begin();
+      expect(find(db, c, t, 1n)?.row).toEqual([1n, 'kept', 1]);
+      expect(find(db, c, t, 2n)?.row).toEqual([2n, 'before the savepoint', 2]);
+      expect(find(db, c, t, 3n)).toBeUndefined();
+      expect(lookup(db, c, t, byN, [1])).toEqual([[1n, 'kept', 1]]);
+      expect(lookup(db, c, t, byN, [5])).toEqual([]);
+      expect(lookup(db, c, t, byN, [6])).toEqual([]);
+      expect(flintError(() => db.insert(c, t.id, [1n, 'duplicate', 0])).code).toBe('23505');
+      db.insert(c, t.id, [3n, 'now it exists', 7]);
+      db.commit(c);
+      db.verifyIndexes(t.id);
+      db.vacuum();
+      db.verifyIndexes(t.id);
+      const d = db.begin();
+      expect(find(db, d, t, 1n)?.row).toEqual([1n, 'kept', 1]);
+      expect(lookup(db, d, t, byN, [7])).toEqual([[3n, 'now it exists', 7]]);
+      db.commit(d);
+      db.close();
+    });
+
     it('secondary indexes: lookups, updates that move a row between keys, unique secondaries with NULLs', () => {
       const { db, t } = setup(kind);
       insert(db, t, [[1n, 'a@x', 10], [2n, 'b@x', 10], [3n, null, 20], [4n, null, 20]]);

@@ -24,6 +24,19 @@ describe('savepoints', () => {
     db.close();
   });
 
+  it('after ROLLBACK TO and COMMIT the undone update leaves the row where every index finds it, and its key stays unique', () => {
+    const db = memoryDb();
+    rows(db, 'CREATE TABLE acct (id int PRIMARY KEY, balance int); CREATE INDEX acct_balance ON acct (balance)');
+    rows(db, 'INSERT INTO acct VALUES (1, 100), (2, 0)');
+    rows(db, 'BEGIN; SAVEPOINT a; UPDATE acct SET balance = 1000 WHERE id = 1; ROLLBACK TO SAVEPOINT a; COMMIT');
+    expect(rows(db, 'SELECT balance FROM acct WHERE id = 1')).toEqual([[100]]);
+    expect(rows(db, 'SELECT id FROM acct WHERE balance = 100')).toEqual([[1]]);
+    expect(rows(db, 'SELECT id FROM acct WHERE balance = 1000')).toEqual([]);
+    expect(error(db, 'INSERT INTO acct VALUES (1, 1)')).toMatchObject({ code: '23505' });
+    expect(rows(db, 'SELECT count(*) FROM acct')).toEqual([[2]]);
+    db.close();
+  });
+
   it('nested savepoints; RELEASE keeps the work and forgets later savepoints', () => {
     const db = memoryDb();
     rows(db, 'CREATE TABLE t (n int)');
