@@ -43,6 +43,7 @@ export const SqlState = {
   serializationFailure: '40001',
   deadlockDetected: '40P01',
   activeSqlTransaction: '25001',
+  inFailedSqlTransaction: '25P02',
   objectNotInPrerequisiteState: '55000',
   lockNotAvailable: '55P03',
   ioError: '58030',

@@ -1,9 +1,16 @@
 // Flint's public API. Everything a user imports comes from here.
 //
-// Today the package exposes its foundation: the kernels, the order-preserving
-// key encoding, the vfs and the buffer pool. The SQL Database API lands on top
-// of these (see README "State").
+// The SQL API first (Database, Statement, Session; docs in src/db/), then
+// the foundation it stands on, for tools: the kernels, the order-preserving
+// key encoding, the vfs and the buffer pool.
 
+export { Database, Statement } from './db/database.ts';
+export type { DatabaseOptions, RunResult, Row, ColumnInfo } from './db/database.ts';
+export { Session } from './db/session.ts';
+export type { QueryResult } from './db/session.ts';
+export type { JsValue } from './db/js-values.ts';
+export { checkDatabase } from './db/check.ts';
+export type { CheckReport, CheckOptions, CheckProblem } from './db/check.ts';
 export { FlintError, SqlState } from './errors.ts';
 export type { SqlStateCode, FlintErrorDetails } from './errors.ts';
 export * as limits from './limits.ts';

@@ -13,10 +13,9 @@ import type { KernelKind } from '../kernels/index.ts';
 import { flushSequenceCaches, type StatementResult } from '../sql/exec/statements.ts';
 import type * as ast from '../sql/ast.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
-import { UTC } from '../sql/types/timezone.ts';
 import { createMemoryVfs, createNodeVfs, type Vfs } from '../storage/vfs/index.ts';
 import { Engine, type Synchronous } from '../txn/engine.ts';
-import { toJs, type JsValue, type ValueOptions } from './js-values.ts';
+import { rowShaper, type JsValue, type Row, type ValueOptions } from './js-values.ts';
 import { Session, type SessionServices } from './session.ts';
 
 export interface DatabaseOptions {
@@ -46,7 +45,7 @@ export interface RunResult {
   lastInsertId: number | bigint | undefined;
 }
 
-export type Row = Record<string, JsValue>;
+export type { Row } from './js-values.ts';
 
 export class Database {
   readonly #engine: Engine;
@@ -67,6 +66,7 @@ export class Database {
       clock: { nowMicros: () => BigInt(Date.now()) * 1000n },
       random: Math.random,
       parseCache: new Map(),
+      values,
     };
     this.#session = new Session(this.#services);
     if (backgroundIntervalMs > 0) {
@@ -240,19 +240,20 @@ export class Statement {
   get(...params: unknown[]): Row | JsValue[] | undefined {
     const result = this.#execute(params);
     const first = result.rows[0];
-    return first === undefined ? undefined : this.#shape(result, first);
+    return first === undefined ? undefined : this.#shaper(result)(first);
   }
 
   /** Every row. */
   all(...params: unknown[]): (Row | JsValue[])[] {
     const result = this.#execute(params);
-    return result.rows.map((r) => this.#shape(result, r));
+    return result.rows.map(this.#shaper(result));
   }
 
   /** Rows one at a time. */
   *iterate(...params: unknown[]): IterableIterator<Row | JsValue[]> {
     const result = this.#execute(params);
-    for (const r of result.rows) yield this.#shape(result, r);
+    const shape = this.#shaper(result);
+    for (const r of result.rows) yield shape(r);
   }
 
   /** @internal Bind a query now: type errors at prepare time, columns known before the first run. */
@@ -276,14 +277,16 @@ export class Statement {
     return result;
   }
 
-  #shape(result: StatementResult, row: unknown[]): Row | JsValue[] {
-    const ctx = { timeZone: UTC } as never;
-    const values = result.columns.map((c, i) => toJs(row[i] as never, c.type, this.#values, ctx));
-    if (this.#raw) return values;
-    const out: Row = {};
-    result.columns.forEach((c, i) => (out[c.name] = values[i]));
-    return out;
+  /** Converts rows of `result`; reused while the result's columns stay the same objects (a cached plan). */
+  #shaper(result: StatementResult): (row: readonly unknown[]) => Row | JsValue[] {
+    const cached = this.#shape;
+    if (cached !== null && cached.columns === result.columns && cached.raw === this.#raw) return cached.fn;
+    const fn = rowShaper(result.columns, this.#values, this.#raw) as (row: readonly unknown[]) => Row | JsValue[];
+    this.#shape = { columns: result.columns, raw: this.#raw, fn };
+    return fn;
   }
+
+  #shape: { columns: StatementResult['columns']; raw: boolean; fn: (row: readonly unknown[]) => Row | JsValue[] } | null = null;
 }
 
 function isChange(command: string): boolean {

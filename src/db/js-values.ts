@@ -15,6 +15,7 @@ import type { SqlType } from '../sql/types/sql-type.ts';
 import { formatText, parseText } from '../sql/types/text-io.ts';
 import { castValue } from '../sql/types/cast.ts';
 import { T, type RuntimeValue } from '../sql/types/type-info.ts';
+import { UTC } from '../sql/types/timezone.ts';
 
 export type JsValue = null | boolean | number | bigint | string | Uint8Array | Date | unknown;
 
@@ -52,6 +53,42 @@ export function toJs(value: RuntimeValue, type: SqlType, options: ValueOptions, 
     default:
       return value;
   }
+}
+
+/** A row as the API returns it: an object keyed by column name. */
+export type Row = Record<string, JsValue>;
+
+/** Types whose runtime value is already the JS value (no conversion per row). */
+const AS_IS = new Set(['bool', 'int2', 'int4', 'float4', 'float8', 'text', 'varchar', 'bpchar', 'name', 'bytea', 'jsonb', 'json', 'oid']);
+
+/**
+ * Rows of a result as JS values: objects keyed by column name, or arrays
+ * with `raw`. Built once per result so each row pays only for the columns
+ * whose values need converting.
+ */
+export function rowShaper(columns: readonly { readonly name: string; readonly type: SqlType }[], options: ValueOptions, raw: boolean): (row: readonly RuntimeValue[]) => Row | JsValue[] {
+  const ctx = { timeZone: UTC } as unknown as EvalContext;
+  const convert = columns.map((c) => (AS_IS.has(c.type.id) ? null : (v: RuntimeValue) => toJs(v, c.type, options, ctx)));
+  const names = columns.map((c) => c.name);
+  const n = columns.length;
+  if (raw) {
+    return (row) => {
+      const out: JsValue[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const f = convert[i]!;
+        out[i] = f === null ? row[i] : f(row[i] as RuntimeValue);
+      }
+      return out;
+    };
+  }
+  return (row) => {
+    const out: Row = {};
+    for (let i = 0; i < n; i++) {
+      const f = convert[i]!;
+      out[names[i]!] = f === null ? row[i] : f(row[i] as RuntimeValue);
+    }
+    return out;
+  };
 }
 
 /** A JS parameter as a runtime value of `type` (text when the type could not be inferred). */

@@ -23,7 +23,7 @@ import type { RuntimeValue } from '../sql/types/type-info.ts';
 import type { Engine } from '../txn/engine.ts';
 import type { Transaction } from '../txn/transaction.ts';
 import { WriteConflict } from '../txn/write-conflict.ts';
-import { fromJs, type JsValue } from './js-values.ts';
+import { fromJs, rowShaper, type JsValue, type Row, type ValueOptions } from './js-values.ts';
 import { isRoleStatement, runRoleStatement, type RoleManager } from './roles.ts';
 
 /** PostgreSQL's spelling of parameters whose name is not all lower case (SHOW's column name). */
@@ -70,6 +70,18 @@ export interface SessionServices {
   readonly random: () => number;
   /** Parsed statements by SQL text: repeated SQL is parsed once. */
   readonly parseCache: Map<string, readonly ParsedStatementText[]>;
+  /** How rows reach JS in query() (BIGINT as number or bigint); default number. */
+  readonly values?: ValueOptions;
+}
+
+/** What Session.query resolves with: the last statement's rows and command. */
+export interface QueryResult {
+  /** PostgreSQL's command tag: SELECT 3, INSERT 0 1, CREATE TABLE, ... */
+  readonly command: string;
+  /** Rows returned (SELECT, RETURNING) or changed (INSERT, UPDATE, DELETE). */
+  readonly rowCount: number;
+  readonly rows: Row[];
+  readonly columns: { name: string; type: string }[];
 }
 
 export interface ParsedStatementText {
@@ -153,6 +165,69 @@ export class Session {
       throw error;
     }
     return parsed.map((p) => this.run(p.statement, params));
+  }
+
+  /**
+   * The application's async entry point: run `sql` (one statement, or
+   * several without parameters) as the server runs a client's statements.
+   * A statement that meets a row another session is writing waits for it
+   * (READ COMMITTED runs it again on a new snapshot), and each commit joins
+   * group commit instead of blocking: many sessions share one fdatasync.
+   * Resolves with the last statement's rows as objects.
+   *
+   *   const s = db.session();
+   *   await s.query('BEGIN');
+   *   const { rows } = await s.query('SELECT balance FROM acct WHERE id = $1', [7]);
+   *   await s.query('UPDATE acct SET balance = $1 WHERE id = $2', [rows[0].balance - 10, 7]);
+   *   await s.query('COMMIT');
+   */
+  async query(sql: string, params: readonly unknown[] = []): Promise<QueryResult> {
+    let parsed: readonly ParsedStatementText[];
+    try {
+      parsed = this.parse(sql);
+    } catch (error) {
+      if (this.#explicit) this.#failed = true;
+      throw error;
+    }
+    if (parsed.length > 1 && params.length > 0) {
+      throw new FlintError(SqlState.syntaxError, 'cannot insert multiple commands into a prepared statement');
+    }
+    let last: StatementResult = { command: '', columns: [], rows: [], rowCount: 0 };
+    for (const p of parsed) last = await this.runAsync(p.statement, params as JsValue[]);
+    const shape = rowShaper(last.columns, this.#services.values ?? { bigint: 'number' }, false) as (row: readonly RuntimeValue[]) => Row;
+    return {
+      command: last.command,
+      rowCount: last.rowCount,
+      rows: last.rows.map(shape),
+      columns: last.columns.map((c) => ({ name: c.name, type: c.type.id })),
+    };
+  }
+
+  /**
+   * Run `fn` in a transaction block: BEGIN, then COMMIT (group commit) when
+   * its promise resolves, ROLLBACK when it rejects (the rejection is passed
+   * on). Inside a block already, `fn` runs in a savepoint instead.
+   */
+  async transaction<R>(fn: (session: this) => Promise<R>): Promise<R> {
+    const nested = this.#explicit;
+    const savepoint = `flint_session_transaction_${this.#savepoints.length + 1}`;
+    await this.query(nested ? `SAVEPOINT ${savepoint}` : 'BEGIN');
+    try {
+      const result = await fn(this);
+      if (nested) await this.query(`RELEASE SAVEPOINT ${savepoint}`);
+      else {
+        const failed = this.#failed;
+        await this.query('COMMIT');
+        // COMMIT of a failed block rolls back, as in PostgreSQL: not a success.
+        if (failed) throw new FlintError(SqlState.inFailedSqlTransaction, 'the transaction failed and was rolled back');
+      }
+      return result;
+    } catch (error) {
+      if (nested) {
+        if (this.#explicit) await this.query(`ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
+      } else if (this.#explicit) await this.query('ROLLBACK');
+      throw error;
+    }
   }
 
   /** Run one parsed statement with parameters. A commit waits for fdatasync here, blocking. */
