@@ -14,7 +14,9 @@ import { buildCli, serve, type Cli } from './cli-harness.ts';
 
 let cli: Cli;
 const dirs: string[] = [];
-const havePostgres = existsSync('/tmp/.s.PGSQL.5432') && spawnSync('psql', ['--version']).status === 0;
+// A socket file alone is not a server: one that was stopped without cleaning up leaves it behind.
+const havePostgres =
+  existsSync('/tmp/.s.PGSQL.5432') && spawnSync('psql', ['-X', '-h', '/tmp', '-U', 'postgres', '-c', 'SELECT 1', 'postgres'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
 
 beforeAll(async () => {
   cli = await buildCli();
