@@ -23,8 +23,12 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Database } from '../src/db/database.ts';
 import { formatNumber, machineInfo, printTable, seededRandom, writeResults } from './harness.ts';
+import { catLabel as peersLabel, makeDataset, type Dataset } from './peers/data.ts';
 
 const quick = process.argv.includes('--quick');
+/** `--only TEXT`: time only the workloads whose name contains TEXT (setup steps still run). */
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '') : null;
 
 /** Sizes of one run (the warm-up uses tiny ones). */
 interface Sizes {
@@ -40,12 +44,14 @@ interface Sizes {
   queries: number;
   /** Time budget per workload per engine, ms. */
   budgetMs: number;
+  /** Rows of bench:peers' table pt (PRIMARY KEY id, index on cat, rows / 20 cats) for its join and GROUP BY. */
+  peers: number;
 }
 
 const SIZES: Sizes = quick
-  ? { small: 2_000, big: 100_000, pointSelects: 20_000, durableInserts: 200, bulkPkRows: 20_000, updates: 20_000, queries: 200, budgetMs: 2_000 }
-  : { small: 2_000, big: 1_000_000, pointSelects: 200_000, durableInserts: 2_000, bulkPkRows: 200_000, updates: 200_000, queries: 1_000, budgetMs: 10_000 };
-const WARM_UP: Sizes = { small: 200, big: 5_000, pointSelects: 2_000, durableInserts: 10, bulkPkRows: 2_000, updates: 2_000, queries: 20, budgetMs: 300 };
+  ? { small: 2_000, big: 100_000, pointSelects: 20_000, durableInserts: 200, bulkPkRows: 20_000, updates: 20_000, queries: 200, budgetMs: 2_000, peers: 200_000 }
+  : { small: 2_000, big: 1_000_000, pointSelects: 200_000, durableInserts: 2_000, bulkPkRows: 200_000, updates: 200_000, queries: 1_000, budgetMs: 10_000, peers: 200_000 };
+const WARM_UP: Sizes = { small: 200, big: 5_000, pointSelects: 2_000, durableInserts: 10, bulkPkRows: 2_000, updates: 2_000, queries: 20, budgetMs: 300, peers: 5_000 };
 const CATS = 100;
 const POOL_BYTES = 256 << 20;
 
@@ -233,6 +239,8 @@ interface Step {
 interface EngineState {
   rand: () => number;
   totals?: CatTotals;
+  /** The rows of pt and pc (bench:peers' t and c). */
+  peers?: Dataset;
 }
 
 function columnsDdl(engine: EngineSpec, primaryKey: boolean): string {
@@ -367,6 +375,67 @@ const STEPS: Step[] = [
       });
     },
   },
+  {
+    // bench:peers' tables (its t and c, here pt and pc): PRIMARY KEY id, an
+    // index on cat, rows / 20 cats; loaded in one transaction, not timed.
+    run(db, engine, z, state) {
+      const data = (state.peers = makeDataset(z.peers));
+      db.exec(`CREATE TABLE pt ${columnsDdl(engine, true)}`);
+      db.exec('CREATE INDEX pt_cat ON pt (cat)');
+      db.exec('CREATE TABLE pc (cat INTEGER PRIMARY KEY, label TEXT)');
+      const insert = db.prepare(`INSERT INTO pt ${INSERT_COLUMNS}`);
+      const insertCat = db.prepare('INSERT INTO pc (cat, label) VALUES (?, ?)');
+      db.transaction(() => {
+        for (const r of data.rows) insert.run(...r);
+        for (const [cat, label] of data.catRows) insertCat.run(cat, label);
+      })();
+    },
+  },
+  {
+    name: (z) => `peers join: pt (${formatNumber(z.peers)} rows, index on cat) with pc on cat, WHERE pc.label = ? (~20 rows)`,
+    unit: 'queries/s',
+    run(db, _engine, z, state) {
+      const data = state.peers!;
+      const join = db.prepare('SELECT t.id, t.amount, c.label FROM pt t JOIN pc c ON c.cat = t.cat WHERE c.label = ?');
+      return timed(z.queries * 20, z.budgetMs, (i) => {
+        const cat = (i * 7919) % data.cats;
+        const rows = join.all(peersLabel(cat));
+        let ids = 0;
+        for (const r of rows) ids += r.id as number;
+        check(rows.length === data.catCount[cat] && ids === data.catIdSum[cat], `peers join for ${peersLabel(cat)} returned ${rows.length} rows, expected ${data.catCount[cat]}`);
+      });
+    },
+  },
+  {
+    name: () => 'peers join: pt with pc on cat, WHERE pt.id = ? (1 row)',
+    unit: 'queries/s',
+    run(db, _engine, z, state) {
+      const data = state.peers!;
+      const join = db.prepare('SELECT t.id, t.amount, c.label FROM pt t JOIN pc c ON c.cat = t.cat WHERE t.id = ?');
+      return timed(z.pointSelects, z.budgetMs, (i) => {
+        const r = data.rows[(i * 7919) % data.rows.length]!;
+        const rows = join.all(r[0]);
+        check(rows.length === 1 && rows[0]!.label === peersLabel(r[4]), `peers join for id ${r[0]}: ${JSON.stringify(rows)}`);
+      });
+    },
+  },
+  {
+    name: (z) => `peers GROUP BY cat over pt (${formatNumber(z.peers)} rows, ${formatNumber(Math.floor(z.peers / 20))} groups): count, sum`,
+    unit: 'queries/s',
+    run(db, _engine, z, state) {
+      const data = state.peers!;
+      const groupBy = db.prepare('SELECT cat, count(*) AS n, sum(amount) AS s FROM pt GROUP BY cat');
+      const groups = data.catCount.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
+      return timed(z.queries, z.budgetMs, () => {
+        const rows = groupBy.all();
+        check(rows.length === groups, `peers GROUP BY returned ${rows.length} groups, expected ${groups}`);
+        for (const r of rows) {
+          const cat = r.cat as number;
+          check(r.n === data.catCount[cat] && near(r.s, data.catAmountSum[cat]!), `peers GROUP BY group ${cat}: ${JSON.stringify(r)}`);
+        }
+      });
+    },
+  },
 ];
 
 type EngineKey = EngineSpec['key'];
@@ -392,6 +461,7 @@ function runAll(sizes: Sizes): { rows: WorkloadRow[]; failures: string[] } {
     ENGINES.forEach((engine, e) => dbs.push(engine.open(dirs[e]!)));
     const states: EngineState[] = ENGINES.map(() => ({ rand: seededRandom(42) }));
     STEPS.forEach((step, k) => {
+      if (only !== null && step.name !== undefined && !step.name(sizes).includes(only)) return;
       const row: WorkloadRow | null = step.name === undefined ? null : { name: step.name(sizes), unit: step.unit!, results: {}, errors: {} };
       if (row !== null) rows.push(row);
       for (let j = 0; j < ENGINES.length; j++) {
