@@ -97,6 +97,8 @@ export interface CatalogReader {
   view(name: string): SqlView | undefined;
   /** The engine indexes of a table, for index selection (none if absent). */
   indexes?(tableId: number): readonly IndexDef[];
+  /** About how many rows the table holds, for join planning (unknown if absent). */
+  rowEstimate?(tableId: number): number;
 }
 
 const tables = new WeakMap<TableDef, SqlTable>();

@@ -71,6 +71,13 @@ export interface EngineOptions {
   /** full: commit returns after fdatasync; normal: after write() (durable at the next sync); off: buffered. */
   synchronous?: Synchronous;
   walFileBytes?: number;
+  /**
+   * WAL files kept as spares for reuse after a checkpoint (default 1); the
+   * rest of the files wholly before the redo point are removed. A clean
+   * close keeps none, so a database at rest holds only the WAL file with its
+   * redo point.
+   */
+  walSpareFiles?: number;
   /** Checkpoint automatically once this many WAL bytes were written since the last one (default 64 MiB). */
   checkpointWalBytes?: number;
   /** Milliseconds since the epoch; injected for deterministic tests. */
@@ -117,6 +124,8 @@ interface CatalogSnapshot {
 
 const CATALOG_VERSION = 1;
 const LOCK_FILE = 'flint.lock';
+/** rowEstimate counts at most this many primary index entries: a table above it is simply large to the planner. */
+const ROW_ESTIMATE_CAP = 1_000_000;
 
 export class Engine {
   readonly kernels: Kernels;
@@ -129,6 +138,7 @@ export class Engine {
   readonly #dir: string;
   readonly #synchronous: Synchronous;
   readonly #walFileBytes: number | undefined;
+  readonly #walSpareFiles: number;
   readonly #checkpointWalBytes: number;
   readonly #now: () => number;
   readonly #lock: VfsLock | undefined;
@@ -168,6 +178,7 @@ export class Engine {
       throw new FlintError(SqlState.invalidParameterValue, `synchronous must be "full", "normal" or "off", got "${String(this.#synchronous)}"`);
     }
     this.#walFileBytes = options.walFileBytes;
+    this.#walSpareFiles = options.walSpareFiles ?? 1;
     this.#checkpointWalBytes = options.checkpointWalBytes ?? 64 * 1024 * 1024;
     this.#now = options.now ?? Date.now;
     this.kernels = createKernels({ kind: options.kernels, arenaBytes: options.poolBytes ?? 64 * 1024 * 1024 });
@@ -233,7 +244,7 @@ export class Engine {
   }
 
   #walOptions() {
-    return this.#walFileBytes === undefined ? {} : { fileBytes: this.#walFileBytes };
+    return { spareFilesMax: this.#walSpareFiles, ...(this.#walFileBytes === undefined ? {} : { fileBytes: this.#walFileBytes }) };
   }
 
   #recover(control: ControlData, options: EngineOptions): void {
@@ -537,6 +548,33 @@ export class Engine {
   /** The table's indexes, its primary index first. */
   indexes(tableId: number, txn?: Transaction | null): IndexDef[] {
     return this.#view(txn).indexesOf(tableId);
+  }
+
+  /** Approximate row counts per table for the planner: counted once from the primary index, then kept up by insert and delete. */
+  readonly #rowEstimates = new Map<number, number>();
+
+  /**
+   * About how many rows a table holds, for the planner's cost estimates
+   * (never for answers): the entries of its primary index when first asked
+   * (at most ROW_ESTIMATE_CAP are counted), then +1 per insert and -1 per
+   * delete, whatever becomes of the transactions. 0 for an unknown table.
+   */
+  rowEstimate(tableId: number): number {
+    let n = this.#rowEstimates.get(tableId);
+    if (n === undefined) {
+      try {
+        n = this.#indexes.countPrimaryEntries(tableId, ROW_ESTIMATE_CAP);
+      } catch {
+        return 0;
+      }
+      this.#rowEstimates.set(tableId, n);
+    }
+    return Math.max(0, n);
+  }
+
+  #countRow(tableId: number, delta: number): void {
+    const n = this.#rowEstimates.get(tableId);
+    if (n !== undefined) this.#rowEstimates.set(tableId, n + delta);
   }
 
   /**
@@ -915,6 +953,7 @@ export class Engine {
     if (prev !== 0) setTuplePrev(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, prev);
     const tid = this.#heap.insert(table.id, bytes);
     this.#indexes.afterInsert(table, values, pk, prev, tid);
+    this.#countRow(table.id, 1);
     txn.inserted++;
     txn.changes?.push(tid);
     return tid;
@@ -954,6 +993,7 @@ export class Engine {
     const txid = this.#writeTxid(txn);
     if (!this.#claim(txn, table, tid)) return false;
     this.#heap.setXmax(tid, txid, 0);
+    this.#countRow(table.id, -1);
     txn.deleted++;
     txn.changes?.push(-tid);
     return true;
@@ -1282,6 +1322,10 @@ export class Engine {
    * recovery replays less and older WAL files can be recycled.
    */
   checkpoint(): void {
+    this.#checkpoint(this.#walSpareFiles);
+  }
+
+  #checkpoint(walSpareFiles: number): void {
     this.#checkWritable();
     const wal = this.#wal!;
     // Commit records already written become durable now, so transactions
@@ -1313,7 +1357,7 @@ export class Engine {
     };
     writeControl(this.#vfs, this.#dir, this.#control);
     removeOldCatalogs(this.#vfs, this.#dir, generation);
-    wal.recycle(redo);
+    wal.recycle(redo, walSpareFiles);
     this.#walAtCheckpoint = wal.nextLsn;
     this.stats.checkpoints++;
   }
@@ -1349,7 +1393,7 @@ export class Engine {
     try {
       for (const txn of [...this.#live]) this.rollback(txn);
       if (this.#wal !== undefined) {
-        this.checkpoint();
+        this.#checkpoint(0);
         this.#wal.close();
       }
     } finally {

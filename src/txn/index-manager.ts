@@ -161,6 +161,13 @@ export class IndexManager {
     return this.#open(this.primaryOf(table.id));
   }
 
+  /** Entries of a table's primary index (one per key, live or not yet vacuumed), counting at most `limit`. For the planner's row estimates. */
+  countPrimaryEntries(tableId: number, limit: number): number {
+    let n = 0;
+    this.#open(this.primaryOf(tableId)).tree.scan({}, () => ++n < limit);
+    return n;
+  }
+
   #secondaries(table: TableDef): OpenIndex[] {
     const result: OpenIndex[] = [];
     for (const def of this.#defs.values()) if (def.tableId === table.id && !def.primary) result.push(this.#open(def));

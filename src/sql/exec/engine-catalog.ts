@@ -49,6 +49,10 @@ export class EngineCatalog implements CatalogReader {
     return this.#indexScans ? this.#engine.indexes(tableId) : [];
   }
 
+  rowEstimate(tableId: number): number {
+    return this.#engine.rowEstimate(tableId);
+  }
+
   view(name: string): SqlView | undefined {
     const def = this.#engine.table(name);
     if (def === undefined || !isView(def)) return undefined;
