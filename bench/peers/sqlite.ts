@@ -5,21 +5,12 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { directoryBytes } from './disk.ts';
-import type { PeerDb, PeerEngine, RowTuple } from './types.ts';
+import { SyncPeer, type SyncDb } from './sync-peer.ts';
+import type { PeerEngine } from './types.ts';
 
 /** better-sqlite3's API, as far as this file uses it (the package ships no types). */
-interface BetterStatement {
-  run(...p: unknown[]): { changes: number };
-  get(...p: unknown[]): unknown;
-  all(...p: unknown[]): unknown[];
-  raw(on?: boolean): BetterStatement;
-}
-interface BetterDb {
+interface BetterDb extends SyncDb {
   pragma(source: string): unknown;
-  exec(sql: string): unknown;
-  prepare(sql: string): BetterStatement;
-  transaction(fn: () => void): () => void;
-  close(): void;
 }
 type BetterSqlite3 = new (filename: string) => BetterDb;
 
@@ -49,85 +40,22 @@ export function sqliteEngine(synchronous: 'FULL' | 'NORMAL'): PeerEngine {
   };
 }
 
-class SqlitePeer implements PeerDb {
+class SqlitePeer extends SyncPeer {
   readonly #dir: string;
-  readonly #db: BetterDb;
-  readonly #inserts = new Map<string, BetterStatement>();
-  #select!: BetterStatement;
-  #byCat!: BetterStatement;
-  #groupBy!: BetterStatement;
-  #update!: BetterStatement;
-  #join!: BetterStatement;
+  readonly #sqlite: BetterDb;
 
   constructor(dir: string, synchronous: 'FULL' | 'NORMAL') {
+    const db = new BetterSqlite3(join(dir, 'sqlite.db'));
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous}`);
+    db.pragma(`cache_size = -${CACHE_KIB}`);
+    super(db, COLUMNS, () => '?');
     this.#dir = dir;
-    this.#db = new BetterSqlite3(join(dir, 'sqlite.db'));
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma(`synchronous = ${synchronous}`);
-    this.#db.pragma(`cache_size = -${CACHE_KIB}`);
-  }
-
-  createSchema(durableTables: readonly string[], cats: readonly (readonly [number, string])[]): void {
-    const db = this.#db;
-    for (const table of ['t', ...durableTables]) {
-      db.exec(`CREATE TABLE ${table} ${COLUMNS}`);
-      db.exec(`CREATE INDEX ${table}_cat ON ${table} (cat)`);
-      this.#inserts.set(table, db.prepare(`INSERT INTO ${table} (id, name, email, amount, cat) VALUES (?, ?, ?, ?, ?)`));
-    }
-    db.exec('CREATE TABLE c (cat INTEGER PRIMARY KEY, label TEXT)');
-    const insertCat = db.prepare('INSERT INTO c (cat, label) VALUES (?, ?)');
-    db.transaction(() => {
-      for (const [cat, label] of cats) insertCat.run(cat, label);
-    })();
-    this.#select = db.prepare('SELECT id, name, email, amount, cat FROM t WHERE id = ?').raw();
-    this.#byCat = db.prepare('SELECT id, amount FROM t WHERE cat = ?').raw();
-    this.#groupBy = db.prepare('SELECT cat, count(*), sum(amount) FROM t GROUP BY cat').raw();
-    this.#update = db.prepare('UPDATE t SET amount = amount + 1 WHERE id = ?');
-    this.#join = db.prepare('SELECT t.id, t.amount, c.label FROM t JOIN c ON c.cat = t.cat WHERE c.label = ?').raw();
-  }
-
-  bulkInsert(rows: readonly RowTuple[]): void {
-    const insert = this.#inserts.get('t')!;
-    this.#db.transaction(() => {
-      for (const row of rows) insert.run(row[0], row[1], row[2], row[3], row[4]);
-    })();
-  }
-
-  insertAutocommit(table: string, row: RowTuple): void {
-    this.#inserts.get(table)!.run(row[0], row[1], row[2], row[3], row[4]);
-  }
-
-  pointSelect(id: number): readonly unknown[] | undefined {
-    return this.#select.get(id) as unknown[] | undefined;
-  }
-
-  byCat(cat: number): readonly (readonly unknown[])[] {
-    return this.#byCat.all(cat) as unknown[][];
-  }
-
-  groupBy(): readonly (readonly unknown[])[] {
-    return this.#groupBy.all() as unknown[][];
-  }
-
-  updateById(id: number): number {
-    return this.#update.run(id).changes;
-  }
-
-  join(label: string): readonly (readonly unknown[])[] {
-    return this.#join.all(label) as unknown[][];
-  }
-
-  totals(table: string): readonly [number, number, number] {
-    const r = this.#db.prepare(`SELECT count(*), sum(id), sum(amount) FROM ${table}`).raw().get() as unknown[];
-    return [Number(r[0]), Number(r[1] ?? 0), Number(r[2] ?? 0)];
+    this.#sqlite = db;
   }
 
   sizeOnDisk(): number {
-    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    this.#sqlite.pragma('wal_checkpoint(TRUNCATE)');
     return directoryBytes(this.#dir);
-  }
-
-  close(): void {
-    this.#db.close();
   }
 }
