@@ -162,6 +162,18 @@ export function secondaryEntry(def: IndexDef, secondaryKey: Uint8Array, primaryK
   return out;
 }
 
+/**
+ * Throws 54000 if the entry of `row` in secondary index `def` (its key, then
+ * the primary key) would be over MAX_KEY_SIZE: what secondaryEntry would
+ * throw, computed without encoding. Checked before a version is written, so
+ * the heap never holds a version its indexes cannot take.
+ */
+export function checkSecondaryEntrySize(def: IndexDef, values: readonly KeyValue[], primaryKey: Uint8Array): void {
+  const key = def.method === 'hash' ? 4 : encodedKeySize(def.columns.map((c) => c.key), values);
+  if (key > MAX_KEY_SIZE) throw keyTooLong(def, key);
+  if (key + primaryKey.length > MAX_KEY_SIZE) throw keyTooLong(def, key + primaryKey.length);
+}
+
 /** Does any key column hold NULL? (NULLs are distinct: such a key never conflicts.) */
 export function hasNull(values: readonly KeyValue[]): boolean {
   for (const v of values) if (v === null) return true;

@@ -42,7 +42,7 @@ import { BTree } from '../storage/index/btree.ts';
 import { formatTid } from '../storage/tuple-id.ts';
 import { decodeTuple, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type StorageValue } from '../storage/tuple.ts';
 import {
-  afterPrefix, encodeIndexKey, fullKey, hasNull, indexedKey, keyValues, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
+  afterPrefix, checkSecondaryEntrySize, encodeIndexKey, fullKey, hasNull, indexedKey, keyValues, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
   type IndexDef,
 } from './index-keys.ts';
 import { WriteConflict } from './write-conflict.ts';
@@ -305,6 +305,17 @@ export class IndexManager {
     return indexedKey(def, keyValues(def, v.row, v.stored));
   }
 
+  /** The version's key in index `def`, or null if its entry (the key, then `pk`) is over the key limit. */
+  #entryOrNull(def: IndexDef, v: { row: readonly StorageValue[]; stored: number }, pk: Uint8Array): Uint8Array | null {
+    try {
+      checkSecondaryEntrySize(def, keyValues(def, v.row, v.stored), pk);
+    } catch (error) {
+      if (error instanceof FlintError && error.code === SqlState.programLimitExceeded) return null;
+      throw error;
+    }
+    return this.#secondaryKey(def, v);
+  }
+
   // ---- writes ---------------------------------------------------------------------------
 
   /**
@@ -316,8 +327,9 @@ export class IndexManager {
     const pk = primaryKeyOf(primary.def, row, row.length, rowId);
     const prev = this.#checkPrimary(snapshot, table, primary, pk);
     for (const index of this.#secondaries(table)) {
-      if (!index.def.unique) continue;
       const values = keyValues(index.def, row, row.length);
+      checkSecondaryEntrySize(index.def, values, pk);
+      if (!index.def.unique) continue;
       if (hasNull(values as KeyValue[])) continue;
       this.#checkUnique(snapshot, table, primary, index, indexedKey(index.def, values), pk);
     }
@@ -345,8 +357,9 @@ export class IndexManager {
     const samePk = sameKey(pk, oldPk);
     const prev = samePk ? old.tid : this.#checkPrimary(snapshot, table, primary, pk);
     for (const index of this.#secondaries(table)) {
-      if (!index.def.unique) continue;
       const values = keyValues(index.def, row, row.length);
+      checkSecondaryEntrySize(index.def, values, pk);
+      if (!index.def.unique) continue;
       if (hasNull(values as KeyValue[])) continue;
       const skey = indexedKey(index.def, values);
       if (samePk && sameKey(skey, this.#secondaryKey(index.def, old))) continue;
@@ -532,7 +545,10 @@ export class IndexManager {
     const newHead = head === tid ? (txns.state(v.xmin) === TxnState.aborted ? v.prev : 0) : head;
     const others = this.#chainVersions(table, newHead, tid, horizon);
     for (const index of secondaries) {
-      const skey = this.#secondaryKey(index.def, v);
+      // A version whose entry is over the key limit was never indexed (an earlier build wrote such versions
+      // before failing on their entries): nothing to remove.
+      const skey = this.#entryOrNull(index.def, v, pk);
+      if (skey === null) continue;
       if (others.some((w) => sameKey(this.#secondaryKey(index.def, w), skey))) continue;
       index.tree.delete(secondaryEntry(index.def, skey, pk));
     }
