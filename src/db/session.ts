@@ -11,8 +11,12 @@
 import { FlintError, SqlState } from '../errors.ts';
 import type * as ast from '../sql/ast.ts';
 import { parseScript } from '../sql/parser.ts';
-import { databaseSequences, newSessionState, planQuery, runStatement, type SqlDatabaseState, type StatementResult } from '../sql/exec/statements.ts';
-import type { Notice } from '../sql/exec/statement-context.ts';
+import {
+  bindStatement, databaseSequences, isBindable, newSessionState, planQuery, runStatement,
+  type BindOptions, type BoundStatement, type SqlDatabaseState, type StatementResult,
+} from '../sql/exec/statements.ts';
+import { EngineCatalog } from '../sql/exec/engine-catalog.ts';
+import type { Notice, RunOptions } from '../sql/exec/statement-context.ts';
 import type { OutputColumn } from '../sql/plan/plan.ts';
 import type { SequenceFunctions } from '../sql/types/eval-context.ts';
 import type { EvalContext, SystemContext } from '../sql/types/eval-context.ts';
@@ -24,6 +28,7 @@ import type { Engine } from '../txn/engine.ts';
 import type { Transaction } from '../txn/transaction.ts';
 import { WriteConflict } from '../txn/write-conflict.ts';
 import { fromJs, rowShaper, type JsValue, type Row, type ValueOptions } from './js-values.ts';
+import { BindingEval, PlanCache, RecordingCatalog, type CachedPlan } from './plan-cache.ts';
 import { isRoleStatement, runRoleStatement, type RoleManager } from './roles.ts';
 
 /** PostgreSQL's spelling of parameters whose name is not all lower case (SHOW's column name). */
@@ -402,33 +407,47 @@ export class Session {
     // Inside a block, a statement that may have to wait is undone alone (autocommit: its whole transaction).
     const marker = wait && !autocommit ? engine.savepoint(txn) : -1;
     const evalContext = this.#evalContext();
-    const types = [...paramTypes];
-    const cache = new Map<number, RuntimeValue>();
     let notices: Notice[] | undefined;
     // DDL joins the transaction, and the catalog shows its own uncommitted DDL (transactional DDL).
     const outerCatalogTxn = engine.catalogTxn;
     engine.catalogTxn = txn;
     try {
-      const result = runStatement(stmt, {
-        engine: this.#services.engine,
+      const indexScans = this.settings.get('enable_indexscan') !== 'off';
+      const bindable = isBindable(stmt);
+      const cached = bindable ? this.#cachedPlan(stmt, paramTypes, indexScans) : undefined;
+      // The binder fills in the types it infers; a cached plan has them already.
+      const types = cached?.paramTypes ?? [...paramTypes];
+      const values: (RuntimeValue | undefined)[] = [];
+      const options: RunOptions = {
+        engine,
         txn,
         paramTypes: types,
         params: {
           get: (i) => {
-            if (!cache.has(i)) {
+            let value = values[i];
+            if (value === undefined) {
               if (i >= params.length) throw new FlintError('08P01', `there is no parameter $${i + 1}`);
-              cache.set(i, fromJs(params[i] as JsValue, types[i], evalContext));
+              value = values[i] = fromJs(params[i] as JsValue, types[i], evalContext);
             }
-            return cache.get(i)!;
+            return value;
           },
         },
         eval: evalContext,
         state: this.#services.state,
         session: this.#sequences,
-        indexScans: this.settings.get('enable_indexscan') !== 'off',
+        indexScans,
         checkInterrupt: this.#interruptCheck(deadline),
         notice: (n) => (notices ??= []).push(n),
-      });
+      };
+      let result: StatementResult;
+      if (cached !== undefined) {
+        cached.eval.target = evalContext;
+        result = cached.bound.run(options);
+      } else if (bindable) {
+        result = this.#bind(stmt, options, paramTypes).run(options);
+      } else {
+        result = runStatement(stmt, options);
+      }
       if (notices !== undefined) result.notices = notices;
       engine.catalogTxn = outerCatalogTxn;
       if (marker >= 0) engine.releaseSavepoint(txn, marker);
@@ -450,6 +469,54 @@ export class Session {
       throw error;
     }
   }
+
+  /** The plan cache's binding of `stmt`, if it is still valid for the catalog and settings as they are now. */
+  #cachedPlan(stmt: ast.Statement, declared: readonly (SqlType | undefined)[], indexScans: boolean): CachedPlan | undefined {
+    const engine = this.#services.engine;
+    return this.#plans.get(
+      stmt,
+      { catalog: engine.catalogView(), indexScans, timeZone: this.settings.get('timezone') ?? 'UTC', declared },
+      (name) => this.settings.get(name.toLowerCase()),
+      (tableId) => engine.rowEstimate(tableId),
+    );
+  }
+
+  /**
+   * Bind `stmt` (with engine.catalogTxn set for the statement) and keep the
+   * binding in the plan cache when it holds nothing of this execution.
+   * `options.paramTypes` receives the inferred parameter types.
+   */
+  #bind(stmt: ast.Statement, options: BindOptions, declared: readonly (SqlType | undefined)[]): BoundStatement {
+    const engine = this.#services.engine;
+    const catalog = engine.catalogView();
+    const catalogVersion = catalog.version;
+    const bindingEval = new BindingEval(options.eval);
+    const recording = new RecordingCatalog(new EngineCatalog(engine, options.indexScans !== false));
+    let bound: BoundStatement | null;
+    try {
+      bound = bindStatement(stmt, { ...options, eval: bindingEval, catalog: recording });
+    } finally {
+      bindingEval.binding = false;
+    }
+    if (bound === null) throw new FlintError(SqlState.internalError, `${stmt.kind} statements are not bound ahead`);
+    if (bindingEval.cacheable) {
+      this.#plans.set(stmt, {
+        bound,
+        eval: bindingEval,
+        catalog,
+        catalogVersion,
+        indexScans: options.indexScans !== false,
+        timeZone: this.settings.get('timezone') ?? 'UTC',
+        declared: [...declared],
+        paramTypes: options.paramTypes,
+        settings: bindingEval.settings,
+        estimates: recording.estimates,
+      });
+    } else this.#plans.delete(stmt);
+    return bound;
+  }
+
+  readonly #plans = new PlanCache();
 
   /**
    * Roles live in the server's roles file, outside the engine's transactions,
@@ -492,7 +559,13 @@ export class Session {
     const outer = engine.catalogTxn;
     if (this.#txn !== null) engine.catalogTxn = this.#txn;
     try {
-      return planQuery(stmt, { engine, eval: this.#evalContext() }, paramTypes).columns;
+      // Bound as it will run (the plan cache keeps it for the first run); the inferred types go back into paramTypes.
+      const indexScans = this.settings.get('enable_indexscan') !== 'off';
+      const types = [...paramTypes];
+      const options = { engine, paramTypes: types, eval: this.#evalContext(), state: this.#services.state, session: this.#sequences, indexScans };
+      const bound = this.#cachedPlan(stmt, paramTypes, indexScans)?.bound ?? this.#bind(stmt, options, paramTypes);
+      types.forEach((t, i) => (paramTypes[i] ??= t));
+      return bound.columns ?? [];
     } finally {
       engine.catalogTxn = outer;
     }

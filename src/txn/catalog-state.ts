@@ -23,6 +23,13 @@ export class CatalogState {
   readonly tables = new Map<number, TableDef>();
   readonly byName = new Map<string, TableDef>();
   readonly indexes = new Map<number, IndexDef>();
+  /**
+   * Changes applied to this object since it was made: with its identity,
+   * what a cached plan checks to know the catalog it was bound against is
+   * the one it runs against (the committed state is copied on write; a
+   * transaction's own view is changed in place).
+   */
+  version = 0;
 
   clone(): CatalogState {
     const copy = new CatalogState();
@@ -33,6 +40,7 @@ export class CatalogState {
   }
 
   addTable(table: TableDef): void {
+    this.version++;
     this.tables.set(table.id, table);
     this.byName.set(table.name, table);
   }
@@ -46,6 +54,7 @@ export class CatalogState {
 
   /** The logical effect of a change (what exists, under which name); storage is the engine's. */
   apply(change: CatalogChange): void {
+    this.version++;
     switch (change.op) {
       case 'create':
         this.addTable(change.table);

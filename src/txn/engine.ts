@@ -451,6 +451,15 @@ export class Engine {
     return this.#ddlTxn(txn)?.catalog?.view ?? this.#base;
   }
 
+  /**
+   * The catalog as the current statement sees it (see #view), as an object
+   * whose identity and `version` change whenever that catalog changes: a
+   * plan bound against it stays valid while both are the same.
+   */
+  catalogView(): { readonly version: number } {
+    return this.#view();
+  }
+
   get tables(): readonly TableDef[] {
     return [...this.#view().tables.values()];
   }

@@ -7,7 +7,7 @@ import { FlintError } from '../../errors.ts';
 import type { Engine } from '../../txn/engine.ts';
 import type { Transaction } from '../../txn/transaction.ts';
 import type * as ast from '../ast.ts';
-import type { SqlTable } from '../catalog.ts';
+import type { CatalogReader, SqlTable } from '../catalog.ts';
 import { QueryBinder } from '../plan/bind-query.ts';
 import type { OutputColumn } from '../plan/plan.ts';
 import type { EvalContext } from '../types/eval-context.ts';
@@ -59,6 +59,8 @@ export interface RunOptions {
   readonly checkInterrupt: () => void;
   /** Where the statement's notices go (the session puts them on the result); dropped when absent. */
   readonly notice?: (notice: Notice) => void;
+  /** The catalog the binder reads; default the engine's (a plan cache passes one that records what planning read). */
+  readonly catalog?: CatalogReader;
 }
 
 /** Raise a NOTICE (or WARNING) with PostgreSQL's words. */
@@ -77,8 +79,8 @@ export function contextOf(options: RunOptions): ExecContext {
   };
 }
 
-export function binderOf(options: RunOptions): QueryBinder {
-  return new QueryBinder(new EngineCatalog(options.engine, options.indexScans !== false), options.paramTypes, options.eval);
+export function binderOf(options: Pick<RunOptions, 'engine' | 'catalog' | 'indexScans' | 'paramTypes' | 'eval'>): QueryBinder {
+  return new QueryBinder(options.catalog ?? new EngineCatalog(options.engine, options.indexScans !== false), options.paramTypes, options.eval);
 }
 
 /** The table a DML statement writes (42P01 if missing, 0A000 for a view). */

@@ -18,7 +18,7 @@
 import { FlintError, SqlState } from '../../errors.ts';
 import type * as ast from '../ast.ts';
 import { QueryBinder } from '../plan/bind-query.ts';
-import type { Plan } from '../plan/plan.ts';
+import type { OutputColumn, Plan } from '../plan/plan.ts';
 import type { Engine } from '../../txn/engine.ts';
 import type { SequenceFunctions } from '../types/eval-context.ts';
 import type { SqlType } from '../types/sql-type.ts';
@@ -95,6 +95,45 @@ export function runStatement(stmt: ast.Statement, given: RunOptions): StatementR
       return done('CHECKPOINT');
     default:
       throw new FlintError(SqlState.featureNotSupported, `${stmt.kind} statements are not supported yet`, { position: stmt.pos + 1 });
+  }
+}
+
+/**
+ * A statement bound once and run many times: a session's plan cache keeps
+ * it per prepared statement. Nothing in it belongs to the execution it was
+ * bound in (the transaction, parameter values and the evaluation context
+ * come with each run's options), but it is only valid for the catalog and
+ * the settings the binding read: the cache checks them before each run.
+ */
+export interface BoundStatement {
+  /** A query's result columns. */
+  readonly columns?: readonly OutputColumn[];
+  run(options: RunOptions): StatementResult;
+}
+
+/** What binding reads of RunOptions (no transaction, parameter values or interrupt check). */
+export type BindOptions = Pick<RunOptions, 'engine' | 'paramTypes' | 'eval' | 'indexScans' | 'catalog' | 'state' | 'session'>;
+
+/** Statements bindStatement binds. */
+export function isBindable(stmt: ast.Statement): boolean {
+  return stmt.kind === 'query';
+}
+
+/** Bind a query, INSERT, UPDATE or DELETE for reuse; null for statements that are not cached (they run through runStatement). */
+export function bindStatement(stmt: ast.Statement, options: BindOptions): BoundStatement | null {
+  switch (stmt.kind) {
+    case 'query': {
+      const plan = binderOf(options).bindQuery(stmt, null);
+      return {
+        columns: plan.columns,
+        run(o) {
+          const rows = runPlanRows(plan, contextOf(o));
+          return { command: `SELECT ${rows.length}`, columns: plan.columns, rows, rowCount: rows.length };
+        },
+      };
+    }
+    default:
+      return null;
   }
 }
 

@@ -1,0 +1,187 @@
+// The session's plan cache (src/db/plan-cache.ts): a prepared statement is
+// bound once and its plan reused, so everything the plan depends on must
+// make it bind again when it changes: DDL (its own, another session's, one
+// rolled back), settings (enable_indexscan, TimeZone), parameter types.
+// Results must always be what binding afresh would give.
+
+import { describe, expect, it, vi } from 'vitest';
+import { Database } from '../src/db/database.ts';
+import { FlintError } from '../src/errors.ts';
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof FlintError) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+function open(): Database {
+  const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+  db.exec('CREATE TABLE t (id int PRIMARY KEY, name text, cat int)');
+  db.exec("INSERT INTO t VALUES (1, 'a', 10), (2, 'b', 20), (3, 'c', 10)");
+  return db;
+}
+
+/** Wait until the wall clock has moved on by at least one millisecond. */
+function tick(): void {
+  const start = Date.now();
+  while (Date.now() <= start + 1) {
+    // spin
+  }
+}
+
+describe('plan cache', () => {
+  it('binds again after DROP TABLE and CREATE TABLE between runs', () => {
+    const db = open();
+    const select = db.prepare('SELECT * FROM t WHERE id = $1');
+    expect(select.get(1)).toEqual({ id: 1, name: 'a', cat: 10 });
+    db.exec('DROP TABLE t');
+    expect(codeOf(() => select.get(1))).toBe('42P01');
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, label text)');
+    db.exec("INSERT INTO t VALUES (1, 'x')");
+    expect(select.get(1)).toEqual({ id: 1, label: 'x' });
+    expect(select.columns().map((c) => c.name)).toEqual(['id', 'label']);
+    db.close();
+  });
+
+  it('sees ALTER TABLE ADD COLUMN and DROP COLUMN in SELECT *', () => {
+    const db = open();
+    const select = db.prepare('SELECT * FROM t WHERE id = $1');
+    expect(select.get(2)).toEqual({ id: 2, name: 'b', cat: 20 });
+    db.exec("ALTER TABLE t ADD COLUMN note text DEFAULT 'n'");
+    expect(select.get(2)).toEqual({ id: 2, name: 'b', cat: 20, note: 'n' });
+    db.exec('ALTER TABLE t DROP COLUMN name');
+    expect(select.get(2)).toEqual({ id: 2, cat: 20, note: 'n' });
+    db.close();
+  });
+
+  it('uses an index created after the statement was prepared, and stops when it is dropped', () => {
+    const db = open();
+    const byCat = db.prepare('SELECT id FROM t WHERE cat = $1 ORDER BY id');
+    const indexScan = vi.spyOn(db.engine, 'indexScan');
+    expect(byCat.all(10)).toEqual([{ id: 1 }, { id: 3 }]);
+    expect(indexScan).not.toHaveBeenCalled();
+    db.exec('CREATE INDEX t_cat ON t (cat)');
+    expect(byCat.all(10)).toEqual([{ id: 1 }, { id: 3 }]);
+    expect(indexScan).toHaveBeenCalledTimes(1);
+    db.exec('DROP INDEX t_cat');
+    expect(byCat.all(10)).toEqual([{ id: 1 }, { id: 3 }]);
+    expect(indexScan).toHaveBeenCalledTimes(1);
+    db.close();
+  });
+
+  it('follows SET enable_indexscan', () => {
+    const db = open();
+    const select = db.prepare('SELECT name FROM t WHERE id = $1');
+    const indexScan = vi.spyOn(db.engine, 'indexScan');
+    expect(select.get(3)).toEqual({ name: 'c' });
+    const before = indexScan.mock.calls.length;
+    expect(before).toBeGreaterThan(0);
+    db.exec('SET enable_indexscan = off');
+    expect(select.get(3)).toEqual({ name: 'c' });
+    expect(indexScan.mock.calls.length).toBe(before);
+    db.exec('SET enable_indexscan = on');
+    expect(select.get(3)).toEqual({ name: 'c' });
+    expect(indexScan.mock.calls.length).toBe(before + 1);
+    db.close();
+  });
+
+  it("sees another session's DDL once it commits, and not before", () => {
+    const db = open();
+    const select = db.prepare('SELECT * FROM t WHERE id = $1');
+    expect(select.get(1)).toEqual({ id: 1, name: 'a', cat: 10 });
+    const other = db.session();
+    other.execute('BEGIN');
+    other.execute('ALTER TABLE t ADD COLUMN extra int DEFAULT 7');
+    expect(select.get(1)).toEqual({ id: 1, name: 'a', cat: 10 });
+    other.execute('COMMIT');
+    expect(select.get(1)).toEqual({ id: 1, name: 'a', cat: 10, extra: 7 });
+    other.execute('DROP TABLE t');
+    expect(codeOf(() => select.get(1))).toBe('42P01');
+    db.close();
+  });
+
+  it('sees its own uncommitted DDL, and forgets it on ROLLBACK', () => {
+    const db = open();
+    const select = db.prepare('SELECT * FROM t WHERE id = $1');
+    expect(select.get(1)).toEqual({ id: 1, name: 'a', cat: 10 });
+    db.exec('BEGIN');
+    db.exec('ALTER TABLE t ADD COLUMN extra int DEFAULT 7');
+    expect(select.get(1)).toEqual({ id: 1, name: 'a', cat: 10, extra: 7 });
+    db.exec('ROLLBACK');
+    expect(select.get(1)).toEqual({ id: 1, name: 'a', cat: 10 });
+    db.exec('BEGIN');
+    db.exec('SAVEPOINT s');
+    db.exec('DROP TABLE t');
+    expect(codeOf(() => select.get(1))).toBe('42P01');
+    db.exec('ROLLBACK TO SAVEPOINT s');
+    expect(select.get(1)).toEqual({ id: 1, name: 'a', cat: 10 });
+    db.exec('COMMIT');
+    db.close();
+  });
+
+  it('parses timestamptz constants in the current TimeZone', () => {
+    const db = open();
+    const select = db.prepare("SELECT '2024-01-01 00:00'::timestamptz AS at");
+    const utc = (select.get() as { at: Date }).at.getTime();
+    db.exec("SET TIME ZONE 'America/New_York'");
+    const ny = (select.get() as { at: Date }).at.getTime();
+    expect(ny - utc).toBe(5 * 3600 * 1000);
+    db.close();
+  });
+
+  it('evaluates the clock per run, also where the constant is folded while binding', () => {
+    const db = open();
+    const now = db.prepare('SELECT now() AS a');
+    const folded = db.prepare("SELECT 'now'::timestamptz AS a");
+    const first = [(now.get() as { a: Date }).a.getTime(), (folded.get() as { a: Date }).a.getTime()];
+    tick();
+    const second = [(now.get() as { a: Date }).a.getTime(), (folded.get() as { a: Date }).a.getTime()];
+    expect(second[0]).toBeGreaterThan(first[0]!);
+    expect(second[1]).toBeGreaterThan(first[1]!);
+    db.close();
+  });
+
+  it('converts parameters to the inferred type on every run', () => {
+    const db = open();
+    const select = db.prepare('SELECT name FROM t WHERE id = $1');
+    expect(select.get(2)).toEqual({ name: 'b' });
+    expect(select.get('2')).toEqual({ name: 'b' });
+    expect(select.get(2n)).toEqual({ name: 'b' });
+    expect(select.get(null)).toBeUndefined();
+    expect(select.get(99)).toBeUndefined();
+    expect(codeOf(() => select.get('x'))).toBe('22P02');
+    expect(select.get(3)).toEqual({ name: 'c' });
+    db.close();
+  });
+
+  it('keeps parameter types a server client declared, per statement', () => {
+    const db = open();
+    const s = db.session();
+    const [parsed] = s.parse('SELECT $1 AS v');
+    const asText = s.run(parsed!.statement, ['12'], []);
+    expect(asText.rows).toEqual([['12']]);
+    expect(asText.columns[0]!.type.id).toBe('text');
+    const asInt = s.run(parsed!.statement, ['12'], [{ id: 'int4' }]);
+    expect(asInt.rows).toEqual([[12]]);
+    expect(asInt.columns[0]!.type.id).toBe('int4');
+    expect(s.run(parsed!.statement, ['12'], []).columns[0]!.type.id).toBe('text');
+    db.close();
+  });
+
+  it('sees a table recreated under the same name by another session between runs', () => {
+    const db = open();
+    const s = db.session();
+    const [parsed] = s.parse('SELECT count(*) AS n FROM t');
+    expect(s.run(parsed!.statement).rows).toEqual([[3n]]);
+    const other = db.session();
+    other.execute('DROP TABLE t');
+    other.execute('CREATE TABLE t (id int PRIMARY KEY)');
+    other.execute('INSERT INTO t VALUES (1)');
+    expect(s.run(parsed!.statement).rows).toEqual([[1n]]);
+    db.close();
+  });
+});
