@@ -70,22 +70,24 @@ CREATE TABLE
  Project (id, y)
    ->  Filter
          Filter: (y IS NULL)
-         ->  Nested Loop Left
+         ->  Hash Join Left
+               Hash Cond: (id = a_id)
                Join Filter: (id = a_id)
                ->  Seq Scan on a
                ->  Seq Scan on b
-(7 rows)
+(8 rows)
 
 > EXPLAIN SELECT a.id FROM a FULL JOIN b ON a.id = b.a_id
 ---
             QUERY PLAN
 ----------------------------------
  Project (id)
-   ->  Nested Loop Full
+   ->  Hash Join Full
+         Hash Cond: (id = a_id)
          Join Filter: (id = a_id)
          ->  Seq Scan on a
          ->  Seq Scan on b
-(5 rows)
+(6 rows)
 
 > EXPLAIN SELECT a.id FROM a, b WHERE a.x < b.y
 ---
@@ -396,3 +398,97 @@ DROP INDEX
                ->  Index Scan using ev_kind_hash on ev
                      Index Cond: (kind IN ('x', 'y'))
 (6 rows)
+
+# Index nested loop joins: the side whose filter leaves few rows streams, and
+# each of its rows probes an index of the other side on the join key (the
+# planner compares that with a hash join over both tables; row counts come
+# from the engine). Tiny tables stay hash joins.
+> CREATE TABLE cat (id int PRIMARY KEY, label text)
+---
+CREATE TABLE
+
+> CREATE TABLE item (id int PRIMARY KEY, cat_id int, price float8)
+---
+CREATE TABLE
+
+> CREATE INDEX item_cat ON item (cat_id)
+---
+CREATE INDEX
+
+> INSERT INTO cat SELECT i, 'c' || i FROM generate_series(1, 200) AS g(i)
+---
+INSERT 0 200
+
+> INSERT INTO item SELECT i, i % 200 + 1, i * 0.25 FROM generate_series(1, 4000) AS g(i)
+---
+INSERT 0 4000
+
+> EXPLAIN SELECT item.id, cat.label FROM item JOIN cat ON cat.id = item.cat_id WHERE cat.label = 'c7'
+---
+                  QUERY PLAN
+-----------------------------------------------
+ Project (id, label)
+   ->  Nested Loop
+         ->  Seq Scan on cat
+               Filter: (label = 'c7')
+         ->  Index Scan using item_cat on item
+               Index Cond: (cat_id = cat.id)
+(6 rows)
+
+> EXPLAIN SELECT item.id, cat.label FROM item JOIN cat ON cat.id = item.cat_id WHERE item.id = 42
+---
+                   QUERY PLAN
+------------------------------------------------
+ Project (id, label)
+   ->  Nested Loop
+         ->  Index Scan using item_pkey on item
+               Index Cond: (id = 42)
+         ->  Index Scan using cat_pkey on cat
+               Index Cond: (id = item.cat_id)
+(6 rows)
+
+> EXPLAIN SELECT cat.id, item.price FROM cat LEFT JOIN item ON item.cat_id = cat.id AND item.price > 100 WHERE cat.label = 'c7'
+---
+                  QUERY PLAN
+-----------------------------------------------
+ Project (id, price)
+   ->  Nested Loop Left
+         Join Filter: (price > 100)
+         ->  Seq Scan on cat
+               Filter: (label = 'c7')
+         ->  Index Scan using item_cat on item
+               Index Cond: (cat_id = cat.id)
+(7 rows)
+
+> EXPLAIN SELECT item.id, cat.label FROM item JOIN cat ON cat.id = item.cat_id
+---
+             QUERY PLAN
+------------------------------------
+ Project (id, label)
+   ->  Hash Join
+         Hash Cond: (cat_id = id)
+         Join Filter: (id = cat_id)
+         ->  Seq Scan on item
+         ->  Seq Scan on cat
+(6 rows)
+
+> SET enable_indexscan = off
+---
+SET
+
+> EXPLAIN SELECT item.id, cat.label FROM item JOIN cat ON cat.id = item.cat_id WHERE cat.label = 'c7'
+---
+              QUERY PLAN
+--------------------------------------
+ Project (id, label)
+   ->  Hash Join
+         Hash Cond: (cat_id = id)
+         Join Filter: (id = cat_id)
+         ->  Seq Scan on item
+         ->  Seq Scan on cat
+               Filter: (label = 'c7')
+(7 rows)
+
+> SET enable_indexscan = on
+---
+SET

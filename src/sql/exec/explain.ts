@@ -74,6 +74,31 @@ function describe(plan: Plan, depth: number): string[] {
       children.push(plan.input);
       break;
     case 'join': {
+      if (plan.lookup !== undefined) {
+        // PostgreSQL's shape: the outer input first, then the inner table read through the index per outer row.
+        const lookup = plan.lookup;
+        const type = plan.type === 'inner' ? '' : ` ${plan.type[0]!.toUpperCase()}${plan.type.slice(1)}`;
+        out.push(`${pad}Nested Loop${type}`);
+        const rest = plan.on === null ? [] : conjunctsOf(plan.on).filter((c) => !lookup.cond.includes(c));
+        if (rest.length > 0) out.push(`${detail}Join Filter: ${rest.map((c) => expr(c)).join(' AND ')}`);
+        const outer = lookup.outer === 'left' ? plan.left : plan.right;
+        const inner = lookup.outer === 'left' ? plan.right : plan.left;
+        out.push(...describe(outer, depth + 1));
+        if (inner.kind !== 'scan') {
+          out.push(...describe(inner, depth + 1));
+          break;
+        }
+        const innerPad = `${' '.repeat((depth + 1) * 6 - 4)}->  `;
+        const innerDetail = ' '.repeat((depth + 1) * 6 + 2);
+        const alias = inner.alias !== inner.table.name ? ` ${inner.alias}` : '';
+        out.push(`${innerPad}Index Scan using ${lookup.name} on ${inner.table.name}${alias}`);
+        // Each probe key as `inner column = value`, the outer row's columns named by their table (PostgreSQL's form).
+        const keyConds = lookup.keys.map((k, i) => `(${inner.columns[lookup.columns[i]!]!.name} = ${qualified(k, outer)})`);
+        out.push(`${innerDetail}Index Cond: ${keyConds.join(' AND ')}`);
+        const filter = inner.filter === null ? [] : conjunctsOf(inner.filter).filter((c) => !lookup.cond.includes(c));
+        if (filter.length > 0) out.push(`${innerDetail}Filter: ${filter.map((c) => expr(c)).join(' AND ')}`);
+        break;
+      }
       const how = plan.equi.length > 0 ? 'Hash Join' : 'Nested Loop';
       const type = plan.type === 'inner' ? '' : ` ${plan.type[0]!.toUpperCase()}${plan.type.slice(1)}`;
       out.push(`${pad}${how}${type}`);
@@ -114,6 +139,37 @@ function describe(plan: Plan, depth: number): string[] {
   }
   for (const child of children) out.push(...describe(child, depth + 1));
   return out;
+}
+
+/** An expression over a plan's output, its columns named alias.column where they come straight from a table scan. */
+function qualified(e: BoundExpr, plan: Plan): string {
+  if (e.kind === 'column') {
+    const origin = columnOrigin(plan, e.index);
+    return origin ?? e.name;
+  }
+  if (e.kind === 'cast') return `(${qualified(e.arg, plan)})::${e.type.id}`;
+  return expr(e);
+}
+
+function columnOrigin(plan: Plan, index: number): string | undefined {
+  switch (plan.kind) {
+    case 'scan':
+      return index < plan.positions.length ? `${plan.alias}.${plan.columns[index]!.name}` : undefined;
+    case 'filter':
+    case 'sort':
+    case 'limit':
+      return columnOrigin(plan.input, index);
+    case 'project': {
+      const e = plan.exprs[index];
+      return e?.kind === 'column' ? columnOrigin(plan.input, e.index) : undefined;
+    }
+    case 'join': {
+      const width = plan.left.columns.length;
+      return index < width ? columnOrigin(plan.left, index) : columnOrigin(plan.right, index - width);
+    }
+    default:
+      return undefined;
+  }
 }
 
 function expr(e: BoundExpr): string {

@@ -13,7 +13,7 @@
 import { FlintError, SqlState } from '../../errors.ts';
 import type { StorageValue } from '../../storage/tuple.ts';
 import type { IndexRange } from '../../txn/index-manager.ts';
-import { MAX_RECURSIVE_ITERATIONS, type AggregateCall, type IndexAccess, type JoinPlan, type Plan, type RecursiveUnionPlan, type SortKey } from '../plan/plan.ts';
+import { MAX_RECURSIVE_ITERATIONS, type AggregateCall, type IndexAccess, type JoinLookup, type JoinPlan, type Plan, type RecursiveUnionPlan, type ScanPlan, type SortKey } from '../plan/plan.ts';
 import { encoderFor } from '../storage-values.ts';
 import { timestampPlusInterval, timestamptzPlusInterval } from '../types/datetime-arith.ts';
 import { Decimal } from '../types/decimal.ts';
@@ -153,6 +153,50 @@ function keyEncoderFor(type: SqlType): (v: RuntimeValue) => StorageValue {
   return encode;
 }
 
+/**
+ * Reads a table scan's rows, the whole table (range null) or one range of
+ * its index (plan.index names which), decoded and filtered, into the sink.
+ * Returns false if the sink stopped it.
+ */
+type ScanReader = (ctx: ExecContext, range: IndexRange | null, sink: Sink, indexId?: number) => boolean;
+
+function scanReader(plan: ScanPlan): ScanReader {
+  const { table, decoders, positions, missing } = plan;
+  const filter = plan.filter === null ? null : compileExpr(plan.filter);
+  const n = decoders.length;
+  const withTid = plan.tid === true;
+  // The usual table: every stored slot is a live column and a short
+  // (pre-ADD COLUMN) row reads NULL, which the engine already fills in.
+  const direct = positions.every((p, i) => p === i) && missing.every((m) => m === null);
+  const planIndex = plan.index?.indexId;
+  return (ctx, range, sink, indexId = planIndex) => {
+    let completed = true;
+    let seen = 0;
+    const visit = (tid: number, stored: StorageValue[], storedCount: number): boolean => {
+      if (++seen % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
+      const row: Row = new Array(withTid ? n + 1 : n);
+      if (direct) {
+        for (let i = 0; i < n; i++) row[i] = decoders[i]!(stored[i] ?? null) as RuntimeValue;
+      } else {
+        for (let i = 0; i < n; i++) {
+          const p = positions[i]!;
+          row[i] = (p < storedCount ? decoders[i]!(stored[p] ?? null) : missing[i]) as RuntimeValue;
+        }
+      }
+      if (withTid) row[n] = tid;
+      if (filter !== null && filter(row, ctx) !== true) return true;
+      if (!sink(row)) {
+        completed = false;
+        return false;
+      }
+      return true;
+    };
+    if (range === null) ctx.engine.scan(ctx.txn, table.id, visit);
+    else ctx.engine.indexScan(ctx.txn, table.id, indexId!, range, visit);
+    return completed;
+  };
+}
+
 function buildRunner(plan: Plan): Runner {
   switch (plan.kind) {
     case 'one': {
@@ -160,45 +204,12 @@ function buildRunner(plan: Plan): Runner {
       return (_ctx, sink) => (rows === 0 ? true : sink([]));
     }
     case 'scan': {
-      const { table, decoders, positions, missing } = plan;
-      const filter = plan.filter === null ? null : compileExpr(plan.filter);
-      const n = decoders.length;
-      const withTid = plan.tid === true;
-      // The usual table: every stored slot is a live column and a short
-      // (pre-ADD COLUMN) row reads NULL, which the engine already fills in.
-      const direct = positions.every((p, i) => p === i) && missing.every((m) => m === null);
+      const read = scanReader(plan);
       const probe = plan.index === undefined ? null : indexProbe(plan.index);
       return (ctx, sink) => {
-        let completed = true;
-        let seen = 0;
-        const visit = (tid: number, stored: StorageValue[], storedCount: number): boolean => {
-          if (++seen % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
-          const row: Row = new Array(withTid ? n + 1 : n);
-          if (direct) {
-            for (let i = 0; i < n; i++) row[i] = decoders[i]!(stored[i] ?? null) as RuntimeValue;
-          } else {
-            for (let i = 0; i < n; i++) {
-              const p = positions[i]!;
-              row[i] = (p < storedCount ? decoders[i]!(stored[p] ?? null) : missing[i]) as RuntimeValue;
-            }
-          }
-          if (withTid) row[n] = tid;
-          if (filter !== null && filter(row, ctx) !== true) return true;
-          if (!sink(row)) {
-            completed = false;
-            return false;
-          }
-          return true;
-        };
-        if (probe === null) {
-          ctx.engine.scan(ctx.txn, table.id, visit);
-        } else {
-          for (const range of probe(ctx)) {
-            ctx.engine.indexScan(ctx.txn, table.id, plan.index!.indexId, range, visit);
-            if (!completed) break;
-          }
-        }
-        return completed;
+        if (probe === null) return read(ctx, null, sink);
+        for (const range of probe(ctx)) if (!read(ctx, range, sink)) return false;
+        return true;
       };
     }
     case 'values': {
@@ -507,8 +518,70 @@ function lateralJoinRunner(plan: JoinPlan): Runner {
     });
 }
 
+/**
+ * An index nested loop (plan.lookup): the outer input streams; each of its
+ * rows computes the probe key, encodes it as the inner index stores its
+ * columns, and reads the inner scan's rows with exactly that key prefix.
+ * `on` decides each pair. A NULL key matches nothing; an outer row without
+ * a match is kept with NULLs for a LEFT (outer left) or RIGHT (outer right)
+ * join.
+ */
+function lookupJoinRunner(plan: JoinPlan, lookup: JoinLookup): Runner {
+  const outerIsLeft = lookup.outer === 'left';
+  const outer = compilePlan(outerIsLeft ? plan.left : plan.right);
+  const innerPlan = outerIsLeft ? plan.right : plan.left;
+  if (innerPlan.kind !== 'scan') throw new FlintError(SqlState.internalError, 'index nested loop over something other than a table scan');
+  const readInner = scanReader(innerPlan);
+  const keys = lookup.keys.map(compileExpr);
+  const encoders = lookup.keyTypes.map(keyEncoderFor);
+  const nKeys = keys.length;
+  const on = plan.on === null ? null : compileExpr(plan.on);
+  const keepOuter = plan.type !== 'inner';
+  const innerWidth = innerPlan.columns.length;
+  const indexId = lookup.indexId;
+  return (ctx, sink) => {
+    let current: Row = [];
+    let found = false;
+    let stopped = false;
+    const pair = (inner: Row): boolean => {
+      const combined = outerIsLeft ? current.concat(inner) : inner.concat(current);
+      if (on !== null && on(combined, ctx) !== true) return true;
+      found = true;
+      if (!sink(combined)) {
+        stopped = true;
+        return false;
+      }
+      return true;
+    };
+    return outer(ctx, (row) => {
+      current = row;
+      found = false;
+      const values: StorageValue[] = new Array(nKeys);
+      let probe = true;
+      for (let k = 0; k < nKeys; k++) {
+        const v = keys[k]!(row, ctx);
+        if (v === null) {
+          probe = false;
+          break;
+        }
+        values[k] = encoders[k]!(v);
+      }
+      if (probe) {
+        readInner(ctx, { lower: { values, inclusive: true }, upper: { values, inclusive: true } }, pair, indexId);
+        if (stopped) return false;
+      }
+      if (!found && keepOuter) {
+        const nulls: Row = new Array(innerWidth).fill(null);
+        return sink(outerIsLeft ? row.concat(nulls) : nulls.concat(row));
+      }
+      return true;
+    });
+  };
+}
+
 function joinRunner(plan: JoinPlan): Runner {
   if (plan.lateral === true) return lateralJoinRunner(plan);
+  if (plan.lookup !== undefined) return lookupJoinRunner(plan, plan.lookup);
   const left = compilePlan(plan.left);
   const right = compilePlan(plan.right);
   const on = plan.on === null ? null : compileExpr(plan.on);

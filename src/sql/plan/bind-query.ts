@@ -76,7 +76,8 @@ export class QueryBinder implements QueryBinding {
   #optimize(plan: Plan): Plan {
     const catalog = this.#catalog;
     const optimized = optimize(plan);
-    return catalog.indexes === undefined ? optimized : selectIndexes(optimized, (id) => catalog.indexes!(id));
+    if (catalog.indexes === undefined) return optimized;
+    return selectIndexes(optimized, (id) => catalog.indexes!(id), false, (id) => catalog.rowEstimate?.(id));
   }
 
   bindSubquery(query: ast.Query, outer: Scope): { plan: Plan; correlated: boolean } {

@@ -21,34 +21,38 @@ import type { SqlType, TypeId } from '../types/sql-type.ts';
 import type { BoundExpr } from './bound.ts';
 import { childrenOf } from './bound.ts';
 import type { IndexAccess, Plan, ScanPlan, SortKey } from './plan.ts';
+import { chooseJoinMethod, type IndexLookup, type RowEstimate } from './join-select.ts';
 
-export type IndexLookup = (tableId: number) => readonly IndexDef[];
+export type { IndexLookup, RowEstimate };
 
 /**
  * Rewrite every table scan in the plan (not inside subqueries: those are
  * bound, and selected, on their own). `limited`: a LIMIT sits above, so
  * reading a whole index in order beats sorting the table.
  */
-export function selectIndexes(plan: Plan, indexesOf: IndexLookup, limited = false): Plan {
+export function selectIndexes(plan: Plan, indexesOf: IndexLookup, limited = false, rowsOf: RowEstimate = () => undefined): Plan {
+  const select = (p: Plan, underLimit = false) => selectIndexes(p, indexesOf, underLimit, rowsOf);
   switch (plan.kind) {
     case 'scan': {
       const index = plan.filter === null ? undefined : chooseIndex(plan, indexesOf(plan.table.id));
       return index === undefined ? plan : { ...plan, index };
     }
     case 'sort': {
-      const input = selectIndexes(plan.input, indexesOf);
+      const input = select(plan.input);
       return orderedByIndex(plan.keys, input, indexesOf, limited) ?? { ...plan, input };
     }
     case 'limit':
-      return { ...plan, input: selectIndexes(plan.input, indexesOf, plan.limit !== null) };
+      return { ...plan, input: select(plan.input, plan.limit !== null) };
     case 'filter':
     case 'project':
     case 'distinct':
     case 'aggregate':
-      return { ...plan, input: selectIndexes(plan.input, indexesOf) } as Plan;
+      return { ...plan, input: select(plan.input) } as Plan;
     case 'join':
+      // The inputs first: the join's choice weighs what reading each costs.
+      return chooseJoinMethod({ ...plan, left: select(plan.left), right: select(plan.right) }, indexesOf, rowsOf);
     case 'setOp':
-      return { ...plan, left: selectIndexes(plan.left, indexesOf), right: selectIndexes(plan.right, indexesOf) } as Plan;
+      return { ...plan, left: select(plan.left), right: select(plan.right) } as Plan;
     default:
       return plan;
   }

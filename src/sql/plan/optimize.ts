@@ -40,6 +40,15 @@ export function optimize(plan: Plan): Plan {
         joined.on = null;
         return pushFilter(joined, conjuncts(on));
       }
+      if (joined.on !== null && joined.type !== 'cross' && joined.lateral !== true) {
+        // An outer join keeps its ON as it is, but its `a = b` conjuncts
+        // across the two sides are keys too: a hash join (or an index
+        // lookup) finds the candidates, and ON is still checked on each.
+        const leftWidth = joined.left.columns.length;
+        const equi = [...joined.equi];
+        for (const p of conjuncts(joined.on)) if (isEquiKey(p, leftWidth)) equi.push(equiPair(p as BoundExpr & { kind: 'binary' }, leftWidth));
+        return { ...joined, equi };
+      }
       return joined;
     }
     case 'setOp':
@@ -175,10 +184,7 @@ function pushIntoJoin(join: JoinPlan, preds: BoundExpr[]): Plan {
     } else if (!readsLeft && readsRight && (inner || join.type === 'right')) {
       toRight.push(shift(p, leftWidth));
     } else if (inner && readsLeft && readsRight && isEquiKey(p, leftWidth)) {
-      const b = p as BoundExpr & { kind: 'binary' };
-      const leftSide = onlyLeft(b.left, leftWidth) ? b.left : b.right;
-      const rightSide = leftSide === b.left ? b.right : b.left;
-      equi.push({ left: leftSide, right: shift(rightSide, leftWidth), type: leftSide.type });
+      equi.push(equiPair(p as BoundExpr & { kind: 'binary' }, leftWidth));
       onJoin.push(p);
     } else if (inner) {
       onJoin.push(p);
@@ -195,6 +201,15 @@ function pushIntoJoin(join: JoinPlan, preds: BoundExpr[]): Plan {
   return above.length === 0 ? result : { kind: 'filter', columns: result.columns, input: result, predicate: and(above)! };
 }
 
+/** The (left, right) key pair of an equi conjunct; `left` is the conjunct's own operand object (join-select.ts finds the conjunct by it). */
+function equiPair(b: BoundExpr & { kind: 'binary' }, leftWidth: number): JoinPlan['equi'][number] {
+  const leftSide = onlyLeft(b.left, leftWidth) ? b.left : b.right;
+  const rightSide = leftSide === b.left ? b.right : b.left;
+  // Mixed integer types hash as int8 (hashKey gives equal integers one key whatever their width).
+  const type = leftSide.type.id === rightSide.type.id ? leftSide.type : T.int8;
+  return { left: leftSide, right: shift(rightSide, leftWidth), type };
+}
+
 function onlyLeft(e: BoundExpr, leftWidth: number): boolean {
   const cols = new Set<number>();
   return columnsRead(e, cols) && cols.size > 0 && [...cols].every((i) => i < leftWidth);
@@ -205,9 +220,15 @@ function onlyRight(e: BoundExpr, leftWidth: number): boolean {
   return columnsRead(e, cols) && cols.size > 0 && [...cols].every((i) => i >= leftWidth);
 }
 
-/** `a = b` with one side over the left input only and the other over the right only, of the same type. */
+const INTEGER_TYPES = new Set(['int2', 'int4', 'int8']);
+
+/**
+ * `a = b` with one side over the left input only and the other over the
+ * right only, of the same type, or of two integer types (int4 = int8
+ * compares values; hash keys of equal integers are equal whatever their type).
+ */
 function isEquiKey(p: BoundExpr, leftWidth: number): boolean {
   if (p.kind !== 'binary' || p.op !== '=') return false;
-  if (p.left.type.id !== p.right.type.id) return false;
+  if (p.left.type.id !== p.right.type.id && !(INTEGER_TYPES.has(p.left.type.id) && INTEGER_TYPES.has(p.right.type.id))) return false;
   return (onlyLeft(p.left, leftWidth) && onlyRight(p.right, leftWidth)) || (onlyRight(p.left, leftWidth) && onlyLeft(p.right, leftWidth));
 }

@@ -145,6 +145,31 @@ export interface JoinPlan {
   readonly equi: readonly { readonly left: BoundExpr; readonly right: BoundExpr; readonly type: SqlType }[];
   /** LATERAL: `right` reads the left row (as its nearest outer row) and runs again for each one. */
   readonly lateral?: boolean;
+  /** An index nested loop instead of a hash join (join-select.ts). */
+  readonly lookup?: JoinLookup;
+}
+
+/**
+ * Index nested loop: the `outer` input streams, and for each of its rows
+ * the other input, a table scan (its `index` unused, its `filter` applied),
+ * is read through an index probed with key values computed from that row.
+ * `on` still runs over every combined row, so the probe only has to return
+ * a superset. A NULL key value finds no row.
+ */
+export interface JoinLookup {
+  readonly outer: 'left' | 'right';
+  readonly indexId: number;
+  readonly name: string;
+  /** The probe value of each leading index column, over the outer row (or row-independent). */
+  readonly keys: readonly BoundExpr[];
+  /** SQL types of those index columns, to encode the probe values as the index stores them. */
+  readonly keyTypes: readonly SqlType[];
+  /** The inner scan's column of each key, for EXPLAIN. */
+  readonly columns: readonly number[];
+  /** The conditions the probe answers, for EXPLAIN ("Index Cond"): conjuncts of `on` or of the inner scan's filter. */
+  readonly cond: readonly BoundExpr[];
+  /** The planner's estimates, for EXPLAIN: outer rows, and cost of this plan against the hash join's. */
+  readonly estimate: { readonly outerRows: number; readonly cost: number; readonly hashCost: number };
 }
 
 export interface AggregateCall {
