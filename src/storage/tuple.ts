@@ -434,8 +434,16 @@ function writeVarint(out: Uint8Array, p: number, n: number): number {
  * must end exactly after its last column. Corrupt bytes: XX001.
  * `extraColumns`: a tuple may store more columns than `types` (written by a
  * transaction whose ADD COLUMN rolled back); only the first ones are read.
+ * `wanted`: the columns to decode; the others are skipped and read as null.
  */
-export function decodeTuple(types: readonly StorageType[], bytes: Uint8Array, offset: number, length: number, extraColumns = false): StorageValue[] {
+export function decodeTuple(
+  types: readonly StorageType[],
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+  extraColumns = false,
+  wanted?: readonly boolean[],
+): StorageValue[] {
   const end = tupleEnd(bytes, offset, length);
   const count = storedColumns(types, bytes, offset, end, extraColumns);
   const bitmap = bodyStart(bytes, offset);
@@ -445,6 +453,11 @@ export function decodeTuple(types: readonly StorageType[], bytes: Uint8Array, of
   for (let i = 0; i < types.length; i++) {
     if (i >= count || (bytes[bitmap + (i >>> 3)]! & (1 << (i & 7))) !== 0) {
       row.push(null);
+      continue;
+    }
+    if (wanted !== undefined && wanted[i] !== true) {
+      row.push(null);
+      p = skipValue(types[i]!, bytes, p, end, i);
       continue;
     }
     row.push(readValue(types[i]!, bytes, view, p, end, i));

@@ -1184,14 +1184,20 @@ export class Engine {
    * is how many columns the version stores: fewer than the table has if it
    * was written before columns were added (those read as NULL in `row`).
    */
-  scan(txn: Transaction, tableId: number, visitor: (tid: number, row: StorageValue[], storedColumns: number) => boolean | void): void {
+  scan(
+    txn: Transaction,
+    tableId: number,
+    visitor: (tid: number, row: StorageValue[], storedColumns: number) => boolean | void,
+    /** Which stored columns the caller reads (by position); the others are not decoded and read as NULL. Absent: all. */
+    columns?: readonly boolean[],
+  ): void {
     const table = this.#tableById(tableId, txn);
     const types = table.columns.map((c) => c.type);
     const snapshot = txn.snapshot;
     const txns = this.#txns;
     this.#heap.scan(table.id, (tid, u8, v, at, len) => {
       if (!isVisible(tupleXmin(v, at), tupleXmax(v, at), snapshot, txns)) return true;
-      return visitor(tid, decodeTuple(types, u8, at, len), tupleColumnCount(v, at));
+      return visitor(tid, decodeTuple(types, u8, at, len, false, columns), tupleColumnCount(v, at));
     });
   }
 
