@@ -274,14 +274,21 @@ for (const [name, isAnd] of [['bool_and', true], ['every', true], ['bool_or', fa
 interface StringAggState {
   parts: string[];
   delimiters: string[];
+  length: number;
 }
+/** Characters a string_agg result may hold: the bound repeat() has (PostgreSQL's 1 GB text limit, in characters). */
+const STRING_AGG_MAX_CHARS = 256 * 1024 * 1024;
 agg('string_agg', ['text', 'text'], () => ({
   resultType: T.text,
-  create: (): StringAggState => ({ parts: [], delimiters: [] }),
+  create: (): StringAggState => ({ parts: [], delimiters: [], length: 0 }),
   step: (s: StringAggState, v: RuntimeValue, delimiter: RuntimeValue) => {
     if (v === null) return;
     // Each value after the first is preceded by its own row's delimiter.
-    s.delimiters.push((delimiter as string | null) ?? '');
+    const d = (delimiter as string | null) ?? '';
+    s.length += (v as string).length + (s.parts.length > 0 ? d.length : 0);
+    // Past it the engine could not build the string at all (a RangeError, not an SQL error).
+    if (s.length > STRING_AGG_MAX_CHARS) throw new FlintError(SqlState.programLimitExceeded, 'out of memory', { detail: `string_agg result over ${STRING_AGG_MAX_CHARS} characters` });
+    s.delimiters.push(d);
     s.parts.push(v as string);
   },
   final: (s: StringAggState) => {
