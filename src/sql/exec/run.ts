@@ -171,13 +171,26 @@ function scanReader(plan: ScanPlan): ScanReader {
   // (pre-ADD COLUMN) row reads NULL, which the engine already fills in.
   const direct = positions.every((p, i) => p === i) && missing.every((m) => m === null);
   const planIndex = plan.index?.indexId;
+  // Columns nothing reads (prune.ts): not decoded (a full scan does not even read them from the tuple), NULL in the row.
+  const needed = plan.needed;
+  const live = needed === undefined ? null : Array.from({ length: n }, (_, i) => needed[i] === true);
+  let storedWanted: boolean[] | undefined;
+  if (live !== null) {
+    storedWanted = new Array<boolean>(table.columns.length).fill(false);
+    for (let i = 0; i < n; i++) if (live[i]) storedWanted[positions[i]!] = true;
+  }
   return (ctx, range, sink, indexId = planIndex) => {
     let completed = true;
     let seen = 0;
     const visit = (tid: number, stored: StorageValue[], storedCount: number): boolean => {
       if (++seen % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
       const row: Row = new Array(withTid ? n + 1 : n);
-      if (direct) {
+      if (live !== null) {
+        for (let i = 0; i < n; i++) {
+          const p = positions[i]!;
+          row[i] = live[i] ? ((p < storedCount ? decoders[i]!(stored[p] ?? null) : missing[i]) as RuntimeValue) : null;
+        }
+      } else if (direct) {
         for (let i = 0; i < n; i++) row[i] = decoders[i]!(stored[i] ?? null) as RuntimeValue;
       } else {
         for (let i = 0; i < n; i++) {
@@ -193,7 +206,7 @@ function scanReader(plan: ScanPlan): ScanReader {
       }
       return true;
     };
-    if (range === null) ctx.engine.scan(ctx.txn, table.id, visit);
+    if (range === null) ctx.engine.scan(ctx.txn, table.id, visit, storedWanted);
     else ctx.engine.indexScan(ctx.txn, table.id, indexId!, range, visit);
     return completed;
   };

@@ -23,6 +23,7 @@ import type { AggregateCall, OutputColumn, Plan, SortKey } from './plan.ts';
 import { Scope, type ScopeColumn } from './scope.ts';
 import { optimize } from './optimize.ts';
 import { selectIndexes } from './index-select.ts';
+import { pruneColumns } from './prune.ts';
 import { isSystemSchema, systemRelation, type SystemRelation } from '../system-catalog/index.ts';
 
 interface Cte {
@@ -72,12 +73,12 @@ export class QueryBinder implements QueryBinding {
     this.exprs = new ExprBinder(paramTypes, evalContext, this);
   }
 
-  /** The optimizer's rewrites, then index selection over the catalog's indexes. */
+  /** The optimizer's rewrites, then index and join method selection over the catalog's indexes, then column pruning. */
   #optimize(plan: Plan): Plan {
     const catalog = this.#catalog;
     const optimized = optimize(plan);
-    if (catalog.indexes === undefined) return optimized;
-    return selectIndexes(optimized, (id) => catalog.indexes!(id), false, (id) => catalog.rowEstimate?.(id));
+    if (catalog.indexes === undefined) return pruneColumns(optimized);
+    return pruneColumns(selectIndexes(optimized, (id) => catalog.indexes!(id), false, (id) => catalog.rowEstimate?.(id)));
   }
 
   bindSubquery(query: ast.Query, outer: Scope): { plan: Plan; correlated: boolean } {

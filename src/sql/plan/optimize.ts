@@ -46,7 +46,11 @@ export function optimize(plan: Plan): Plan {
         // lookup) finds the candidates, and ON is still checked on each.
         const leftWidth = joined.left.columns.length;
         const equi = [...joined.equi];
-        for (const p of conjuncts(joined.on)) if (isEquiKey(p, leftWidth)) equi.push(equiPair(p as BoundExpr & { kind: 'binary' }, leftWidth));
+        for (const p of conjuncts(joined.on)) {
+          if (!isEquiKey(p, leftWidth)) continue;
+          const pair = equiPair(p as BoundExpr & { kind: 'binary' }, leftWidth);
+          if (!equi.some((e) => e.left === pair.left)) equi.push(pair);
+        }
         return { ...joined, equi };
       }
       return joined;

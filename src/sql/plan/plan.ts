@@ -54,6 +54,8 @@ export interface ScanPlan {
   readonly alias: string;
   /** Read through an index instead of the whole table (index-select.ts). `filter` still applies to every row. */
   readonly index?: IndexAccess;
+  /** Per column: does anything read it (prune.ts)? The others are not decoded and read NULL. Absent: all are read. */
+  readonly needed?: readonly boolean[];
 }
 
 /**
