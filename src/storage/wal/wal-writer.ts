@@ -229,12 +229,17 @@ export class WalWriter {
    * renamed to become the next files (their old records carry LSNs below
    * their new names, so no reader accepts them), the rest are removed. Never
    * touches the current file or any file holding an LSN >= beforeLsn.
+   * `spareFilesMax` overrides the writer's bound for this call (0 at a clean
+   * close: a database at rest keeps no spares); spares already waiting past
+   * the current file beyond the bound are removed too, the highest first, so
+   * the remaining ones stay contiguous after the current file.
    */
-  recycle(beforeLsn: number): void {
+  recycle(beforeLsn: number, spareFilesMax = this.#spareFilesMax): void {
     this.#checkUsable('recycle');
     assert(Number.isSafeInteger(beforeLsn) && beforeLsn <= this.#durableLsn, `recycle(${beforeLsn}): must not pass durableLsn ${this.#durableLsn}`);
+    assert(Number.isSafeInteger(spareFilesMax) && spareFilesMax >= 0, `spareFilesMax must be a non-negative integer, got ${spareFilesMax}`);
     try {
-      this.#recycle(beforeLsn);
+      this.#recycle(beforeLsn, spareFilesMax);
     } catch (err) {
       // A rename whose directory entry may not be durable must never be used.
       throw this.#fail(err, `recycling WAL files in "${this.dir}"`);
@@ -448,19 +453,25 @@ export class WalWriter {
     this.#current.file.close();
   }
 
-  #recycle(beforeLsn: number): void {
+  #recycle(beforeLsn: number, spareFilesMax: number): void {
     const current = this.#current.start;
     const files = listWalFiles(this.#vfs, this.dir);
     const busy = new Set(this.#retired.map((f) => f.start));
-    let spares = files.filter((f) => f.start > current).length;
+    const waiting = files.filter((f) => f.start > current);
     let changed = false;
+    // Spares past the bound: nothing refers to a spare until the switch that opens it.
+    while (waiting.length > spareFilesMax) {
+      this.#vfs.remove(waiting.pop()!.path);
+      changed = true;
+    }
+    let spares = waiting.length;
     for (const f of files) {
       if (f.start >= current) break;
       if (busy.has(f.start)) continue;
       const size = fileSize(this.#vfs, f.path);
       if (f.start + size > beforeLsn) continue;
       const target = this.#frontier;
-      if (size === this.fileBytes && spares < this.#spareFilesMax && target + this.fileBytes <= LSN_LIMIT) {
+      if (size === this.fileBytes && spares < spareFilesMax && target + this.fileBytes <= LSN_LIMIT) {
         this.#vfs.rename(f.path, walFilePath(this.dir, target));
         this.#frontier = target + this.fileBytes;
         spares++;
