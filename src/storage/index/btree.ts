@@ -52,7 +52,7 @@
 
 import { FlintError, SqlState, assert } from '../../errors.ts';
 import {
-  NODE_OFF_LEFT, NODE_OFF_LEFTMOST, NODE_OFF_RIGHT, NO_PAGE, PAGE_KIND_FREE, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER,
+  NODE_OFF_LEFT, NODE_OFF_LEFTMOST, NODE_OFF_RIGHT, NO_PAGE, PAGE_KIND_FREE, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER, PAGE_OFF_SLOT_COUNT,
   PAGE_OFF_FREE_UPPER, PAGE_OFF_KIND, SLOT_SIZE,
 } from '../../kernels/layout.ts';
 import { MAX_BTREE_HEIGHT, MAX_BTREE_VALUE_SIZE, MAX_KEY_SIZE, PAGE_SIZE, PAGES_PER_BLOCK } from '../../limits.ts';
@@ -463,19 +463,28 @@ export class BTree {
       const r = k.nodeSearch(node, s.keyPtr, keyLen);
       if ((r & 1) !== 0) throw s.corrupt(nodeId, 'a separator is already in its parent');
       if (k.nodeInsert(node, r >>> 1, s.keyPtr, keyLen, s.valuePtr, valueLen) === 1) return;
-      this.#split(level, nodeId, node);
+      this.#split(level, nodeId, node, r >>> 1);
     }
   }
 
-  /** Split a full node in two and put the separator into the level above (a new root if it was the root). */
-  #split(level: number, nodeId: number, node: number): void {
+  /**
+   * Split a full node in two and put the separator into the level above (a
+   * new root if it was the root). `insertPos` is where the pending entry
+   * goes: past the last entry of the rightmost node of its level (ascending
+   * keys: a serial primary key, a timestamp) the split keeps every entry but
+   * the last on the left, so sequential inserts leave full nodes behind, as
+   * PostgreSQL and SQLite do; elsewhere it splits in the middle by bytes.
+   */
+  #split(level: number, nodeId: number, node: number, insertPos: number): void {
     const s = this.#s;
     const k = s.kernels;
     const b = this.#batch;
+    const count = s.view.getUint16(node + PAGE_OFF_SLOT_COUNT, true);
+    const rightmost = count >= 2 && insertPos >= count && s.view.getInt32(node + NODE_OFF_RIGHT, true) === NO_PAGE;
     const rightId = this.#allocPage();
     const right = b.touch(rightId);
     const sepPtr = k.scratchOffset + SCRATCH_SEP;
-    const sepLen = k.nodeSplit(node, nodeId, right, rightId, k.nodeSplitPoint(node), sepPtr);
+    const sepLen = k.nodeSplit(node, nodeId, right, rightId, rightmost ? count - 1 : k.nodeSplitPoint(node), sepPtr);
     if (sepLen < 1) throw s.corrupt(nodeId, 'node split without a separator');
     const next = s.view.getInt32(right + NODE_OFF_RIGHT, true);
     if (next !== NO_PAGE) b.patchInt32(next, NODE_OFF_LEFT, rightId);
