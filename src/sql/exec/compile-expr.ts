@@ -14,6 +14,13 @@ import { runPlanRows, runPlanUntil } from './run.ts';
 
 export type Compiled = (row: Row, ctx: ExecContext) => RuntimeValue;
 
+/**
+ * Types whose runtime values are equal exactly when they are === : strings
+ * compared by code point (text and varchar; not bpchar, whose trailing
+ * spaces do not count).
+ */
+const STRICT_EQUAL_TYPES = new Set(['text', 'varchar']);
+
 export function compileExpr(expr: BoundExpr): Compiled {
   switch (expr.kind) {
     case 'const': {
@@ -36,6 +43,17 @@ export function compileExpr(expr: BoundExpr): Compiled {
       const left = compileExpr(expr.left);
       const right = compileExpr(expr.right);
       const fn = expr.fn;
+      if ((expr.op === '=' || expr.op === '<>') && STRICT_EQUAL_TYPES.has(expr.left.type.id) && expr.left.type.id === expr.right.type.id) {
+        // Equal values of these types are identical JS values: no comparator call per row.
+        const equal = expr.op === '=';
+        return (row, ctx) => {
+          const a = left(row, ctx);
+          if (a === null) return null;
+          const b = right(row, ctx);
+          if (b === null) return null;
+          return (a === b) === equal;
+        };
+      }
       return (row, ctx) => {
         const a = left(row, ctx);
         if (a === null) return null;

@@ -144,7 +144,7 @@ function probeFor(def: IndexDef, join: JoinPlan, outer: 'left' | 'right', inner:
       continue;
     }
     const bound = innerBounds.find((b) => b.column === column);
-    if (bound !== undefined && keys.length > 0) {
+    if (bound !== undefined) {
       keys.push(bound.value);
       keyTypes.push(type);
       columns.push(column);
