@@ -5,9 +5,11 @@
 //     where every column they read exists: into the scan (evaluated while
 //     the row is still being decoded), or to one side of a join, through
 //     projections of plain columns;
-//   - join keys: conjuncts `left expr = right expr` over the two sides of an
-//     inner join become hash-join keys (exec/run.ts builds a hash table on
-//     the right side instead of a nested loop);
+//   - join keys: conjuncts `left expr = right expr` over the two sides of a
+//     join (an inner join's WHERE and ON, an outer join's ON, which keeps
+//     them too) become hash-join keys (exec/run.ts builds a hash table on
+//     the right side instead of a nested loop; join-select.ts may instead
+//     probe an index with them);
 //   - constant conditions: a filter that is constant TRUE disappears, one
 //     that is constant FALSE or NULL becomes an empty input.
 //
