@@ -543,7 +543,7 @@ printTable(
 );
 console.log('');
 console.log('ratio = Flint rate / better-sqlite3 rate (above 1.0: Flint is faster).');
-console.log("Tables t and cats have no index on cat (both engines hash-join and scan); pt and pc are bench:peers' tables,");
+console.log("Tables t and cats have no index on cat; pt and pc are bench:peers' tables,");
 console.log('with an index on pt.cat: the peers joins probe an index per row of the small side.');
 const cut = rows.flatMap((r) =>
   ENGINES.flatMap((e) => {
