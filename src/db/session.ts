@@ -406,7 +406,7 @@ export class Session {
     if (begun && this.#isolation === 'read committed') engine.refreshSnapshot(txn);
     // Inside a block, a statement that may have to wait is undone alone (autocommit: its whole transaction).
     const marker = wait && !autocommit ? engine.savepoint(txn) : -1;
-    const evalContext = this.#evalContext();
+    const evalContext = this.#evalContext(autocommit ? this.#transactionStart : undefined);
     let notices: Notice[] | undefined;
     // DDL joins the transaction, and the catalog shows its own uncommitted DDL (transactional DDL).
     const outerCatalogTxn = engine.catalogTxn;
@@ -591,9 +591,16 @@ export class Session {
 
   /** When the statement starting now must end (statement_timeout, milliseconds, 0 = never), on performance.now()'s clock. */
   #statementDeadline(): number {
-    const timeout = parseTimeout(this.settings.get('statement_timeout') ?? '0');
+    const setting = this.settings.get('statement_timeout') ?? '0';
+    if (setting !== this.#timeout.setting) this.#timeout = { setting, ms: parseTimeout(setting) };
+    const timeout = this.#timeout.ms;
     return timeout === 0 ? Infinity : performance.now() + timeout;
   }
+
+  /** statement_timeout parsed, for the last setting seen. */
+  #timeout = { setting: '0', ms: 0 };
+  /** default_transaction_isolation parsed, for the last setting seen. */
+  #defaultIsolation: { setting: string | undefined; level: ast.IsolationLevel } = { setting: 'read committed', level: 'read committed' };
 
   #zone: { setting: string; zone: TimeZone } = { setting: 'UTC', zone: UTC };
 
@@ -608,10 +615,10 @@ export class Session {
     return this.#zone.zone;
   }
 
-  #evalContext(): EvalContext {
+  /** The context statements evaluate in; `now` is the statement's start (an autocommit statement's is its transaction's). */
+  #evalContext(now = this.#services.clock.nowMicros()): EvalContext {
     const clock = this.#services.clock;
     const random = this.#services.random;
-    const now = clock.nowMicros();
     return {
       timeZone: this.#zoneFor(this.settings.get('timezone') ?? 'UTC'),
       transactionTimestamp: this.#open ? this.#transactionStart : now,
@@ -664,7 +671,9 @@ export class Session {
   }
 
   #startTxn(): void {
-    this.#isolationLevel = isolationLevel(this.settings.get('default_transaction_isolation')) ?? 'read committed';
+    const setting = this.settings.get('default_transaction_isolation');
+    if (setting !== this.#defaultIsolation.setting) this.#defaultIsolation = { setting, level: isolationLevel(setting) ?? 'read committed' };
+    this.#isolationLevel = this.#defaultIsolation.level;
     this.#txn = null;
     this.#open = true;
     this.#transactionStart = this.#services.clock.nowMicros();

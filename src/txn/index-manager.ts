@@ -40,7 +40,7 @@ import { FlintError, SqlState } from '../errors.ts';
 import type { Heap } from '../storage/heap/heap.ts';
 import { BTree } from '../storage/index/btree.ts';
 import { formatTid } from '../storage/tuple-id.ts';
-import { decodeTuple, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type StorageValue } from '../storage/tuple.ts';
+import { decodeTuple, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type StorageType, type StorageValue } from '../storage/tuple.ts';
 import {
   afterPrefix, checkSecondaryEntrySize, encodeIndexKey, fullKey, hasNull, indexedKey, keyValues, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
   type IndexDef,
@@ -177,7 +177,7 @@ export class IndexManager {
   // ---- versions ---------------------------------------------------------------------
 
   version(table: TableDef, tid: number): Version | undefined {
-    const types = table.columns.map((c) => c.type);
+    const types = storageTypesOf(table);
     return this.#heap().visit(tid, (u8, v, at, len) => ({
       tid,
       xmin: tupleXmin(v, at),
@@ -432,6 +432,17 @@ export class IndexManager {
       }
       probe = fullKey(def, values as KeyValue[]);
     }
+    // Equality on every column of the primary key: one lookup, no cursor.
+    if (def.primary && probe === null) {
+      const values = equalityValues(def, range);
+      if (values !== null) {
+        const head = index.tree.find(encodeIndexKey(def, values), readTidAt);
+        if (head === undefined) return;
+        const v = this.visibleVersion(table, head, snapshot);
+        if (v !== undefined) visit(v.tid, v.row, v.stored);
+        return;
+      }
+    }
     const bounds = probe === null ? treeBounds(def, range) : hashBounds(def, range.lower!.values as KeyValue[]);
     // Collect first: the visitor may write to this table (an UPDATE through
     // the index), and entries it adds must not be visited again.
@@ -670,6 +681,32 @@ function throwIndexCorrupted(what: string): never {
 }
 
 // ---- helpers ---------------------------------------------------------------------------------
+
+const typesOfTables = new WeakMap<TableDef, StorageType[]>();
+
+/** A table's column storage types (computed once per table definition). */
+function storageTypesOf(table: TableDef): StorageType[] {
+  let types = typesOfTables.get(table);
+  if (types === undefined) {
+    types = table.columns.map((c) => c.type);
+    typesOfTables.set(table, types);
+  }
+  return types;
+}
+
+/** The key values of a range that is one key of the index (equality on all its columns), else null. */
+function equalityValues(def: IndexDef, range: IndexRange): readonly KeyValue[] | null {
+  const { lower, upper } = range;
+  const n = def.columns.length;
+  if (n === 0 || lower === undefined || upper === undefined || !lower.inclusive || !upper.inclusive) return null;
+  if (lower.values.length !== n || upper.values.length !== n) return null;
+  if (lower.values !== upper.values) {
+    for (let i = 0; i < n; i++) if (lower.values[i] !== upper.values[i]) return null;
+  }
+  return lower.values as readonly KeyValue[];
+}
+
+const readTidAt = (_u8: Uint8Array, view: DataView, at: number): number => readTid(view, at);
 
 function treeBounds(def: IndexDef, range: IndexRange) {
   const bounds: { lower?: Uint8Array; lowerInclusive?: boolean; upper?: Uint8Array; upperInclusive?: boolean; reverse?: boolean } = {};
