@@ -137,7 +137,7 @@ export function generateSchema(p: Prng): Schema {
   for (let t = 0; t < count; t++) {
     const columns: Column[] = [];
     const n = 2 + p.int(3);
-    for (let c = 0; c < n; c++) columns.push({ name: `c${c}`, type: c === 0 ? (['int', 'text', 'bigint'] as const)[p.int(3)] : TYPES[p.int(TYPES.length)]! });
+    for (let c = 0; c < n; c++) columns.push({ name: `c${c}`, type: c === 0 ? pick(p, ['int', 'text', 'bigint'] as const) : TYPES[p.int(TYPES.length)]! });
     const rows: string[][] = [];
     const nrows = p.int(9);
     for (let r = 0; r < nrows; r++) rows.push(columns.map((c) => literal(p, c.type)));
