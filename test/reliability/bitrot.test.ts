@@ -170,7 +170,7 @@ interface Outcome {
 }
 
 describe('bit rot in every file, through SQL', () => {
-  it(`${TRIALS} seeded trials: every answer exact, or XX001 naming the file; never a wrong row, never another error`, { timeout: 600_000 }, () => {
+  it(`${TRIALS} seeded trials: every answer exact, or XX001 naming the file; never a wrong row, never another error`, { timeout: Math.max(600_000, TRIALS * 1000) }, () => {
     const states = buildStates();
     for (const s of states) {
       expect(s.blocks.table.length, s.name).toBeGreaterThanOrEqual(2);
