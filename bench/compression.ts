@@ -17,12 +17,15 @@
 // (logical / compressed bytes), compress and decompress throughput in MB/s of
 // logical bytes, each the best of REPEATS measurements taken in turn across
 // all codecs (so a burst of load from elsewhere does not favour one codec).
+// Then (compression-size.ts) the same table on disk in Flint with none, lz4
+// and zstd against SQLite and PostgreSQL 15, with point-read and scan times.
 // Results go to bench/results/compression-*.json.
 import { createKernels, type KernelKind } from '../src/kernels/index.ts';
 import { BLOCK_SIZE } from '../src/limits.ts';
 import { KernelLz4Codec, ZstdCodec, type Codec } from '../src/storage/compression/index.ts';
 import { packageLz4Codec } from '../src/storage/compression/lz4-package.ts';
 import { corpus, type CorpusKind } from '../test/storage/compression/corpus.ts';
+import { sizeBench } from './compression-size.ts';
 import { formatNumber, measure, printTable, writeResults } from './harness.ts';
 
 const quick = process.argv.includes('--quick');
@@ -178,5 +181,6 @@ for (const set of DATA_SETS) {
   );
 }
 
-const file = writeResults('compression', { quick, blocks: BLOCKS, blockBytes: BLOCK_SIZE, repeats: REPEATS, rows: results });
+const onDisk = await sizeBench(quick);
+const file = writeResults('compression', { quick, blocks: BLOCKS, blockBytes: BLOCK_SIZE, repeats: REPEATS, rows: results, onDisk });
 console.log(`\nresults: ${file}`);

@@ -8,6 +8,7 @@
 //   const tx = db.transaction((rows) => { ... });       // BEGIN/COMMIT, ROLLBACK on throw
 //   db.close();
 
+import type { CodecId } from '../storage/compression/codec.ts';
 import { FlintError, SqlState } from '../errors.ts';
 import type { KernelKind } from '../kernels/index.ts';
 import { flushSequenceCaches, type StatementResult } from '../sql/exec/statements.ts';
@@ -27,6 +28,8 @@ export interface DatabaseOptions {
   poolBytes?: number;
   /** Memtable size per table in bytes (default 4 MiB). */
   memtableBytes?: number;
+  /** Default block compression of tables without WITH (compression = ...): 'none', 'lz4' or 'zstd'; saved in the catalog (docs/compression.md). */
+  compression?: CodecId;
   /** BIGINT values as 'number' (default; out-of-range values are an error) or 'bigint'. */
   bigint?: 'number' | 'bigint';
   /** File system; default node:fs for a path and in-memory for ':memory:'. */
@@ -88,6 +91,7 @@ export class Database {
       ...(options.kernels === undefined ? {} : { kernels: options.kernels }),
       ...(options.poolBytes === undefined ? {} : { poolBytes: options.poolBytes }),
       ...(options.memtableBytes === undefined ? {} : { memtableBytes: options.memtableBytes }),
+      ...(options.compression === undefined ? {} : { compression: options.compression }),
       synchronous: memory ? 'off' : options.synchronous ?? 'full',
     });
     const bigint = options.bigint ?? 'number';

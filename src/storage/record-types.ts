@@ -25,6 +25,19 @@
 //                   One structural change of a B+-tree (split, merge, root
 //                   change, page allocation or freeing, meta) whole: every page
 //                   it touched. A page id is heap block * 16 + page in block.
+// BLOCK_IMAGE  12   u32 block, u32 owner, u8 codec, u8 sub-blocks, u32 stream
+//                   length, u32 offset, then stream bytes [offset, offset+n):
+//                   the compressed logical content of a compressed block
+//                   (src/storage/heap/compressed.ts), in one record or several
+//                   consecutive ones when it exceeds a record. Logged when a
+//                   full block becomes compressed (phase 2) and before the
+//                   first change to a compressed block after a checkpoint
+//                   (the torn-block guard). Redo installs it whole.
+// BLOCK_EXTEND 13   u32 block, u8 sub-block: a new empty sub-block (16 logical
+//                   pages) appended to a compressed block, formatted as
+//                   BLOCK_INIT formats a block
+// BLOCK_CONT   14   u32 block, u32 continuation block: the continuation block
+//                   now holds part of that compressed block's stream
 // TXN_COMMIT   16   u64 txid
 // TXN_ABORT    17   u64 txid
 // CATALOG      32   UTF-8 JSON: a catalog change (create/drop/alter table)
@@ -41,6 +54,9 @@ export const RecordType = {
   indexDelete: 9,
   indexValue: 10,
   indexPages: 11,
+  blockImage: 12,
+  blockExtend: 13,
+  blockCont: 14,
   txnCommit: 16,
   txnAbort: 17,
   catalog: 32,

@@ -37,7 +37,8 @@ import { BLOCK_SIZE } from '../limits.ts';
 import { BufferPool } from '../storage/buffer-pool/index.ts';
 import { readCatalog, removeOldCatalogs, writeCatalog } from '../storage/catalog-file.ts';
 import { readControl, writeControl, type ControlData } from '../storage/control-file.ts';
-import { Heap, HEAP_FILE_NAME, getU48 } from '../storage/heap/heap.ts';
+import { CODEC_NUMBERS, type CodecId } from '../storage/compression/codec.ts';
+import { Heap, HEAP_FILE_NAME, getU48, type BlockCodec } from '../storage/heap/heap.ts';
 import { SpaceMap, type SpaceMapSnapshot } from '../storage/heap/space-map.ts';
 import { RecordType } from '../storage/record-types.ts';
 import {
@@ -82,6 +83,12 @@ export interface EngineOptions {
   checkpointWalBytes?: number;
   /** Milliseconds since the epoch; injected for deterministic tests. */
   now?: () => number;
+  /**
+   * Compression of tables that set none themselves (docs/compression.md).
+   * Given, it becomes the database's default, saved in the catalog; absent,
+   * the saved default stands ('none' for a new database).
+   */
+  compression?: CodecId;
 }
 
 export interface ColumnDef {
@@ -96,6 +103,8 @@ export interface TableDef {
   readonly columns: readonly ColumnDef[];
   /** Opaque to the engine: what the SQL layer keeps about the table (constraints, defaults). */
   readonly meta?: unknown;
+  /** Block compression of the table's heap blocks written from now on; absent: the database default. */
+  readonly compression?: CodecId;
 }
 
 export interface EngineStats {
@@ -120,6 +129,8 @@ interface CatalogSnapshot {
   pending?: { txid: number; changes: CatalogChange[] }[];
   space: SpaceMapSnapshot;
   txns: { nextTxid: number; states: string };
+  /** The database's default compression (absent: none). */
+  compression?: CodecId;
 }
 
 const CATALOG_VERSION = 1;
@@ -139,6 +150,8 @@ export class Engine {
   readonly #synchronous: Synchronous;
   readonly #walFileBytes: number | undefined;
   readonly #walSpareFiles: number;
+  /** The database's default compression: the open option, else the catalog's. */
+  #compression: CodecId = 'none';
   readonly #checkpointWalBytes: number;
   readonly #now: () => number;
   readonly #lock: VfsLock | undefined;
@@ -179,12 +192,13 @@ export class Engine {
     }
     this.#walFileBytes = options.walFileBytes;
     this.#walSpareFiles = options.walSpareFiles ?? 1;
+    if (options.compression !== undefined) this.#compression = checkCodec(options.compression);
     this.#checkpointWalBytes = options.checkpointWalBytes ?? 64 * 1024 * 1024;
     this.#now = options.now ?? Date.now;
     this.kernels = createKernels({ kind: options.kernels, arenaBytes: options.poolBytes ?? 64 * 1024 * 1024 });
     this.pool = new BufferPool(this.kernels, {
       // Undefined only while the heap file itself is being created (no WAL yet).
-      beforeWriteBack: (_file, _block, frameOffset) => this.#heap?.beforeWriteBack(frameOffset),
+      beforeWriteBack: (file, _block, frameOffset) => this.#heap?.beforeWriteBack(frameOffset, file),
     });
   }
 
@@ -254,6 +268,7 @@ export class Engine {
       throw new FlintError(SqlState.featureNotSupported, `catalog version ${catalog.version} is not supported (this Flint reads ${CATALOG_VERSION})`);
     }
     for (const table of catalog.tables) this.#base.addTable(table);
+    if (options.compression === undefined) this.#compression = catalog.compression ?? 'none';
     for (const index of catalog.indexes ?? []) {
       this.#base.indexes.set(index.id, index);
       this.#indexes.register(index);
@@ -518,7 +533,7 @@ export class Engine {
    * rows get a hidden row id as their primary key. `null` creates a catalog
    * entry that never holds rows (a view): no index, and inserts fail.
    */
-  createTable(name: string, columns: readonly ColumnDef[], meta?: unknown, primaryKey?: IndexSpec | null): TableDef {
+  createTable(name: string, columns: readonly ColumnDef[], meta?: unknown, primaryKey?: IndexSpec | null, options: { compression?: CodecId } = {}): TableDef {
     this.#checkWritable();
     const txn = this.#ddlTxn();
     if (this.#view(txn).byName.has(name)) throw new FlintError('42P07', `relation "${name}" already exists`);
@@ -530,7 +545,10 @@ export class Engine {
     for (const c of primaryKey?.columns ?? []) {
       if (!(c.column >= 0 && c.column < columns.length)) throw new FlintError('42703', `primary key column ${c.column} of "${name}" does not exist`);
     }
-    const table: TableDef = { id: this.#nextTableId++, name, columns: columns.map((c) => ({ ...c })), ...(meta === undefined ? {} : { meta }) };
+    const table: TableDef = {
+      id: this.#nextTableId++, name, columns: columns.map((c) => ({ ...c })), ...(meta === undefined ? {} : { meta }),
+      ...(options.compression === undefined ? {} : { compression: checkCodec(options.compression) }),
+    };
     // The primary index's tree is built before the catalog record that names
     // both: a crash in between leaves segments without an owner, which the
     // next open releases, never a table without its index.
@@ -720,7 +738,7 @@ export class Engine {
    * at the end (existing tuples read the new trailing columns as NULL).
    * DDL: at once or as part of catalogTxn.
    */
-  alterTable(id: number, change: { name?: string; meta?: unknown; columns?: readonly ColumnDef[] }): TableDef {
+  alterTable(id: number, change: { name?: string; meta?: unknown; columns?: readonly ColumnDef[]; compression?: CodecId | null }): TableDef {
     this.#checkWritable();
     const txn = this.#ddlTxn();
     const old = this.#tableById(id, txn);
@@ -739,6 +757,9 @@ export class Engine {
       columns: (change.columns ?? old.columns).map((c) => ({ ...c })),
       ...(change.meta !== undefined ? { meta: change.meta } : old.meta !== undefined ? { meta: old.meta } : {}),
     };
+    // ALTER TABLE ... SET (compression = ...): blocks written from now on; RESET (null): the database default.
+    const compression = change.compression === undefined ? old.compression : change.compression === null ? undefined : checkCodec(change.compression);
+    if (compression !== undefined) (table as { compression?: CodecId }).compression = compression;
     this.#ddl({ op: 'alter', table }, txn);
     return table;
   }
@@ -938,6 +959,16 @@ export class Engine {
     return this.#rowBuffer.subarray(0, n);
   }
 
+  /** The database's default compression (Engine.open's `compression`, saved in the catalog). */
+  get compression(): CodecId {
+    return this.#compression;
+  }
+
+  /** The codec byte of the blocks a table writes now. */
+  #codecOf(table: TableDef): BlockCodec {
+    return CODEC_NUMBERS[table.compression ?? this.#compression] as BlockCodec;
+  }
+
   /** The row fits the table: as many values as columns, no NULL in a NOT NULL column. */
   #checkRow(table: TableDef, values: readonly StorageValue[]): void {
     if (values.length !== table.columns.length) {
@@ -960,7 +991,7 @@ export class Engine {
     const { pk, prev } = this.#indexes.beforeInsert(txn.snapshot, table, values, rowId);
     const bytes = this.#encode(table, values, txid, rowId);
     if (prev !== 0) setTuplePrev(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, prev);
-    const tid = this.#heap.insert(table.id, bytes);
+    const tid = this.#heap.insert(table.id, bytes, this.#codecOf(table));
     this.#indexes.afterInsert(table, values, pk, prev, tid);
     this.#countRow(table.id, 1);
     txn.inserted++;
@@ -987,7 +1018,7 @@ export class Engine {
     const { pk, prev, samePk } = this.#indexes.beforeUpdate(txn.snapshot, table, old, values);
     const bytes = this.#encode(table, values, txid, old.rowId);
     if (prev !== 0) setTuplePrev(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, prev);
-    const newTid = this.#heap.insert(table.id, bytes);
+    const newTid = this.#heap.insert(table.id, bytes, this.#codecOf(table));
     this.#heap.setXmax(tid, txid, TUPLE_UPDATED);
     this.#indexes.afterUpdate(table, old, values, pk, prev, samePk, newTid);
     txn.inserted++;
@@ -1360,6 +1391,7 @@ export class Engine {
       pending: [...this.#live].filter((t) => t.catalog !== null && t.catalog.changes.length > 0).map((t) => ({ txid: t.txid, changes: t.catalog!.changes })),
       space: this.#heap.space.snapshot(),
       txns: committing.length === 0 ? txns : withCommitted(txns, committing),
+      ...(this.#compression === 'none' ? {} : { compression: this.#compression }),
     };
     writeCatalog(this.#vfs, this.#dir, generation, snapshot);
     this.#control = {
@@ -1396,6 +1428,11 @@ export class Engine {
 
   get walStats() {
     return this.#wal?.stats;
+  }
+
+  /** Counters of compressed blocks: compressions, decompressions, blocks written, continuation blocks (undefined until one was used). */
+  get compressionStats() {
+    return this.#heap.compressionStats;
   }
 
   get walLsn(): number {
@@ -1447,3 +1484,10 @@ function withCommitted(txns: { nextTxid: number; states: string }, committed: nu
 }
 
 assert(BLOCK_SIZE > 0, 'limits are loaded');
+
+function checkCodec(codec: CodecId): CodecId {
+  if (codec !== 'none' && codec !== 'lz4' && codec !== 'zstd') {
+    throw new FlintError(SqlState.invalidParameterValue, `invalid value for parameter "compression": "${String(codec)}"`, { hint: 'Valid values are "none", "lz4" and "zstd".' });
+  }
+  return codec;
+}

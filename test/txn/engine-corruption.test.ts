@@ -3,6 +3,7 @@
 // page's byte offset, never returned as data; a flip in bytes the database
 // never wrote (reserved or unformatted blocks) changes no answer. The
 // control file and the catalog report their own corruption the same way.
+import { tidBlock } from '../../src/storage/tuple-id.ts';
 import { describe, expect, it } from 'vitest';
 import { FlintError } from '../../src/errors.ts';
 import type { KernelKind } from '../../src/kernels/index.ts';
@@ -128,7 +129,7 @@ for (const kind of KINDS) {
       db0.scan(txn0, db0.table('b')!.id, (tid) => void (bTid = tid));
       db0.commit(txn0);
       db0.close();
-      const block = Math.floor(bTid / (16 * 1024));
+      const block = tidBlock(bTid);
       const offset = block * BLOCK_SIZE + 5 * PAGE_SIZE + 1000;
       expect(heap[offset]).toBeDefined();
       const copy = vfs.crash();

@@ -15,6 +15,7 @@
 //     hidden everywhere, stores NULL in new rows, and takes with it the
 //     constraints, indexes and owned sequences that involve the column.
 
+import type { CodecId } from '../../storage/compression/codec.ts';
 import { FlintError, SqlState } from '../../errors.ts';
 import type { ColumnDef, TableDef } from '../../txn/engine.ts';
 import type * as ast from '../ast.ts';
@@ -98,7 +99,10 @@ export function alterTable(stmt: ast.AlterTable, options: RunOptions): Statement
     for (const s of w.sequences) created.push(createSequence(engine, s.name, { ...s.spec, ownedBy: { table: def.id, column: s.column } }));
     checkPrimaryKeyChange(engine, table, working);
     const rewritten = checkRows(options, working, w);
-    engine.alterTable(def.id, { name: w.name, meta: newMeta, columns: w.storage });
+    // SET (compression = ...) / RESET (compression): the codec of blocks written from now on.
+    const compression = (w.options['compression'] ?? null) as CodecId | null;
+    const compressionChange = compression !== ((meta.options['compression'] ?? null) as CodecId | null) ? { compression } : {};
+    engine.alterTable(def.id, { name: w.name, meta: newMeta, columns: w.storage, ...compressionChange });
     if (rewritten.length > 0) {
       const encode = rowEncoder(working);
       for (const { tid, row } of rewritten) engine.update(options.txn, def.id, tid, encode(row));

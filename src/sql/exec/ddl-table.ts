@@ -2,6 +2,7 @@
 // TRUNCATE. DDL is transactional: the session runs each statement with its
 // transaction as the engine's catalogTxn, so a ROLLBACK undoes it.
 
+import type { CodecId } from '../../storage/compression/codec.ts';
 import { FlintError, SqlState } from '../../errors.ts';
 import type { ColumnDef, Engine, TableDef } from '../../txn/engine.ts';
 import type * as ast from '../ast.ts';
@@ -245,7 +246,9 @@ function createWithSequences(options: RunOptions, name: string, meta: SqlTableMe
     });
   const pk = meta.constraints.find((c) => c.kind === 'primaryKey');
   const uniques = meta.constraints.filter((c) => c.kind === 'unique').map((c) => ({ name: c.name, columns: keyColumns(c.columns), unique: true }));
-  const def = engine.createTable(name, storage, meta, pk === undefined ? undefined : { name: pk.name, columns: keyColumns(pk.columns) });
+  // WITH (compression = ...) is the engine's too: it picks the codec of the table's heap blocks.
+  const compression = meta.options['compression'] as CodecId | undefined;
+  const def = engine.createTable(name, storage, meta, pk === undefined ? undefined : { name: pk.name, columns: keyColumns(pk.columns) }, compression === undefined ? {} : { compression });
   const created: string[] = [];
   try {
     for (const spec of uniques) engine.createIndex(def.id, spec);

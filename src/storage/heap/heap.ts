@@ -63,14 +63,19 @@ import { WAL_RECORD_PAYLOAD_MAX } from '../wal/format.ts';
 import { makeTid, tidBlock, tidPage, tidSlot, formatTid } from '../tuple-id.ts';
 import { setTupleFlags, setTupleXmax } from '../tuple.ts';
 import type { Vfs, VfsFile } from '../vfs/index.ts';
-import { SpaceMap, SYSTEM_SEGMENT, UNFORMATTED } from './space-map.ts';
+import { CODEC_LZ4, CODEC_ZSTD, CompressedStore, FILL_LIMIT, SUBS_MAX, WORTH_COMPRESSING, type CBlock } from './compressed.ts';
+import { BLOCK_KIND_CONTINUATION, BLOCK_KIND_PLAIN, SpaceMap, SYSTEM_SEGMENT, UNFORMATTED } from './space-map.ts';
 
 export const HEAP_FILE_NAME = 'heap.flint';
-export const HEAP_FORMAT_VERSION = 1;
+/** 2: tuple ids with 8 page bits (tuple-id.ts), compressed blocks. */
+export const HEAP_FORMAT_VERSION = 2;
 const HEAP_MAGIC = 'FLNTHEAP';
 const FILE_HEADER_TUPLE_SIZE = 24;
 /** The largest tuple a page holds: a page other than a block's page 0, less one slot. */
 export const MAX_TUPLE_SIZE = PAGE_SIZE - PAGE_HEADER_SIZE - SLOT_SIZE;
+
+/** A table's compression as the heap takes it: 0 none, 1 lz4, 2 zstd (the block header's codec byte). */
+export type BlockCodec = 0 | 1 | 2;
 
 /** The WAL as the heap sees it. */
 export interface HeapWal {
@@ -98,6 +103,13 @@ export interface HeapStats {
   blocksFormatted: number;
   segmentsAllocated: number;
   blocksReused: number;
+  /** Full blocks that became compressed (phase 2), and those left uncompressed because they compressed too little. */
+  blocksCompressed: number;
+  blocksIncompressible: number;
+  /** Sub-blocks appended to compressed blocks. */
+  subBlocksAdded: number;
+  /** Images of compressed blocks logged (torn-block guard and phase changes). */
+  blockImagesLogged: number;
 }
 
 /** A visit of one tuple in place: bytes live in the kernels' memory. */
@@ -113,6 +125,7 @@ export class Heap {
   readonly stats: HeapStats = {
     tuplesInserted: 0, pageImagesLogged: 0, memtablesFrozen: 0, memtablesFlushed: 0,
     backpressureStalls: 0, blocksFormatted: 0, segmentsAllocated: 0, blocksReused: 0,
+    blocksCompressed: 0, blocksIncompressible: 0, subBlocksAdded: 0, blockImagesLogged: 0,
   };
   /** WAL position of the last checkpoint: pages older than it log an image before their first change. */
   redoLsn = 0;
@@ -137,6 +150,12 @@ export class Heap {
   readonly #tornPages = new Set<number>();
   /** Records applied by redo(): index trees re-read their meta when it moves. */
   #redoCount = 0;
+  /** Compressed blocks (made on first use). */
+  #store: CompressedStore | undefined;
+  /** Compressed block -> the redo point at which its image was last logged (the torn-block guard). */
+  readonly #imagedAt = new Map<number, number>();
+  /** BLOCK_IMAGE records being reassembled by redo. */
+  readonly #imageParts = new Map<number, { stream: Uint8Array; got: number }>();
 
   private constructor(kernels: Kernels, pool: BufferPool, file: VfsFile, space: SpaceMap, options: HeapOptions) {
     this.#kernels = kernels;
@@ -198,7 +217,9 @@ export class Heap {
   }
 
   /** The pool's write-back hook: the WAL must be durable past every page LSN before the page is written. */
-  beforeWriteBack(frameOffset: number): void {
+  beforeWriteBack(frameOffset: number, fileId = this.#fileId): void {
+    // A compressed block's sub-block frame goes back into its logical block in memory; the store applies the rule when it writes the block.
+    if (fileId !== this.#fileId) return;
     let maxLsn = 0;
     for (let page = 0; page < PAGES_PER_BLOCK; page++) {
       const lsn = this.#pageLsn(frameOffset + page * PAGE_SIZE);
@@ -223,6 +244,7 @@ export class Heap {
 
   /** Format a block for an owner (logged as BLOCK_INIT). Returns the frame, pinned. */
   #formatBlock(owner: number, blockNo: number): number {
+    this.#unCompress(blockNo);
     const frame = this.#pool.pinForFormat(this.#fileId, blockNo);
     const p = this.#recordView;
     p.setUint32(0, owner, true);
@@ -245,51 +267,257 @@ export class Heap {
    * Insert an encoded tuple for `owner` and return its tuple id. The bytes
    * are copied; the WAL record carries them and the tuple id.
    */
-  insert(owner: number, tuple: Uint8Array): number {
+  insert(owner: number, tuple: Uint8Array, codec: BlockCodec = 0): number {
     const len = tuple.length;
     if (len > MAX_TUPLE_SIZE) {
       throw new FlintError(SqlState.programLimitExceeded, `row is too big: ${len} bytes, the maximum is ${MAX_TUPLE_SIZE}`);
     }
     const memtable = this.#memtable(owner);
     // Each failed attempt marks the block full in the space map, so this ends.
-    for (let attempt = 0; attempt < 8; attempt++) {
-      let frame: number;
+    for (let attempt = 0; attempt < 16; attempt++) {
       let blockNo = memtable.activeBlock;
+      if (blockNo >= 0 && this.#isCompressed(blockNo)) {
+        const tid = this.#insertCompressed(owner, blockNo, tuple);
+        if (tid < 0) {
+          this.#space.setFreeBytes(blockNo, 0, 0);
+          memtable.activeBlock = -1;
+          continue;
+        }
+        return this.#inserted(memtable, blockNo, len, tid);
+      }
+      let frame: number;
       if (blockNo >= 0) {
         frame = this.#pool.pin(this.#fileId, blockNo);
       } else {
         [blockNo, frame] = this.#chooseBlock(owner, len);
         memtable.activeBlock = blockNo;
+        if (frame < 0) continue; // a compressed block with room: taken on the next round
       }
       const base = this.#pool.frameOffset(frame);
       const page = this.#findPage(base, len);
       if (page < 0) {
+        // Phase 2: a full block of a compressed table is compressed and goes on taking tuples.
+        if (codec !== 0 && this.#compressFull(owner, blockNo, frame, codec)) continue;
         this.#space.setFreeBytes(blockNo, this.#largestFree(base), 0);
         memtable.activeBlock = -1;
         this.#pool.unpin(frame);
         continue;
       }
-      const pageOffset = base + page * PAGE_SIZE;
-      this.#beforeChange(frame, blockNo, page);
-      const src = this.#kernels.scratchOffset;
-      this.#u8.set(tuple, src);
-      const slot = this.#kernels.pageInsert(pageOffset, src, len);
-      assert(slot >= 0, 'blockFindPage promised room');
-      const p = this.#recordView;
-      p.setUint32(0, blockNo, true);
-      p.setUint8(4, page);
-      p.setUint16(5, slot, true);
-      this.#record.set(tuple, 7);
-      const lsn = this.#log(RecordType.tupleInsert, 7 + len);
-      this.#afterChange(frame, base, blockNo, page, lsn);
+      const tid = this.#insertAt(frame, base, blockNo, page, tuple);
       this.#pool.unpin(frame);
-      this.stats.tuplesInserted++;
-      memtable.blocks.add(blockNo);
-      memtable.bytes += len;
-      if (memtable.bytes >= this.#options.memtableBytes) this.#freeze(memtable);
-      return makeTid(blockNo, page, slot);
+      return this.#inserted(memtable, blockNo, len, tid);
     }
     throw new FlintError(SqlState.internalError, `could not find room for a ${len}-byte tuple of owner ${owner}`);
+  }
+
+  #inserted(memtable: Memtable, blockNo: number, len: number, tid: number): number {
+    this.stats.tuplesInserted++;
+    memtable.blocks.add(blockNo);
+    memtable.bytes += len;
+    if (memtable.bytes >= this.#options.memtableBytes) this.#freeze(memtable);
+    return tid;
+  }
+
+  /** Insert into logical page `page` of a pinned frame (a plain block, or a compressed block's sub-block) that has room. */
+  #insertAt(frame: number, base: number, blockNo: number, page: number, tuple: Uint8Array): number {
+    const len = tuple.length;
+    const pageOffset = base + (page & 15) * PAGE_SIZE;
+    this.#beforeChange(frame, blockNo, page);
+    const src = this.#kernels.scratchOffset;
+    this.#u8.set(tuple, src);
+    const slot = this.#kernels.pageInsert(pageOffset, src, len);
+    assert(slot >= 0, 'blockFindPage promised room');
+    const p = this.#recordView;
+    p.setUint32(0, blockNo, true);
+    p.setUint8(4, page);
+    p.setUint16(5, slot, true);
+    this.#record.set(tuple, 7);
+    const lsn = this.#log(RecordType.tupleInsert, 7 + len);
+    this.#afterChange(frame, base, blockNo, page, lsn);
+    return makeTid(blockNo, page, slot);
+  }
+
+  // ---- compressed blocks (compressed.ts) -------------------------------------------
+
+  #cs(): CompressedStore {
+    if (this.#store === undefined) {
+      this.#store = new CompressedStore(this.#pool, this.#file, this.#kernels.kind, {
+        walDurable: (lsn) => {
+          if (this.#wal !== undefined && lsn >= this.#wal.durableLsn) this.#wal.sync();
+        },
+        allocateContinuation: (home, owner) => this.#allocateContinuation(home, owner),
+      });
+      this.#store.setFrameKernels(this.#kernels);
+    }
+    return this.#store;
+  }
+
+  /** Counters of the compressed-block store (undefined until a compressed block was used). */
+  get compressionStats(): CompressedStore['stats'] | undefined {
+    return this.#store?.stats;
+  }
+
+  #isCompressed(blockNo: number): boolean {
+    const kind = this.#space.kind(blockNo);
+    return kind !== BLOCK_KIND_PLAIN && kind !== BLOCK_KIND_CONTINUATION;
+  }
+
+  /**
+   * A full uncompressed block of a compressed table: compress its content;
+   * if it is worth it, log its image (BLOCK_IMAGE), drop the plain frame and
+   * make it a compressed block of one sub-block. Returns false (the frame
+   * still pinned) when the block stays as it is.
+   */
+  #compressFull(owner: number, blockNo: number, frame: number, codec: BlockCodec): boolean {
+    if (this.#pool.pinCount(frame) !== 1 || this.#wal === undefined) return false;
+    const cs = this.#cs();
+    const logical = this.#pool.frameView(frame).slice();
+    const cb = cs.install(blockNo, owner, codec, logical);
+    const image = cs.image(cb);
+    if (image.length > WORTH_COMPRESSING) {
+      cs.discard(blockNo);
+      this.stats.blocksIncompressible++;
+      return false;
+    }
+    this.#space.setKind(blockNo, codec);
+    this.#logImage(cb, image);
+    this.#pool.unpin(frame);
+    this.#pool.discardBlock(this.#fileId, blockNo);
+    this.stats.blocksCompressed++;
+    return true;
+  }
+
+  /** Insert into a compressed block while its compressed size stays under FILL_LIMIT; -1 when it is full. */
+  #insertCompressed(owner: number, blockNo: number, tuple: Uint8Array): number {
+    const cs = this.#cs();
+    const len = tuple.length;
+    let cb = cs.get(blockNo);
+    let need = cs.estimate(cb, len + SLOT_SIZE);
+    if (cb.measured + cb.pending + need > FILL_LIMIT) {
+      cs.measure(cb);
+      need = cs.estimate(cb, len + SLOT_SIZE);
+      if (cb.measured + need > FILL_LIMIT) return -1;
+    }
+    for (let sub = cb.subs - 1; sub >= 0; sub--) {
+      const frame = cs.pinSub(blockNo, sub);
+      try {
+        const base = this.#pool.frameOffset(frame);
+        const page = this.#findPage(base, len);
+        if (page >= 0) {
+          const tid = this.#insertAt(frame, base, blockNo, sub * PAGES_PER_BLOCK + page, tuple);
+          cs.get(blockNo).pending += need;
+          return tid;
+        }
+      } finally {
+        this.#pool.unpin(frame);
+      }
+    }
+    cb = cs.get(blockNo);
+    if (cb.subs >= SUBS_MAX) return -1;
+    this.#guardCompressed(blockNo);
+    cb = cs.get(blockNo);
+    const sub = cb.subs;
+    const p = this.#recordView;
+    p.setUint32(0, blockNo, true);
+    p.setUint8(4, sub);
+    const lsn = this.#log(RecordType.blockExtend, 5);
+    const frame = cs.newSub(cb);
+    try {
+      this.#formatSub(frame, owner, blockNo, lsn);
+      this.stats.subBlocksAdded++;
+      const base = this.#pool.frameOffset(frame);
+      const page = this.#findPage(base, len);
+      assert(page >= 0, 'a new sub-block has room for a tuple');
+      const tid = this.#insertAt(frame, base, blockNo, sub * PAGES_PER_BLOCK + page, tuple);
+      cs.get(blockNo).pending += need;
+      return tid;
+    } finally {
+      this.#pool.unpin(frame);
+    }
+  }
+
+  #formatSub(frame: number, owner: number, blockNo: number, lsn: number): void {
+    const base = this.#pool.frameOffset(frame);
+    this.#kernels.blockInit(base, owner, blockNo);
+    for (let page = 0; page < PAGES_PER_BLOCK; page++) this.#setPageLsn(base + page * PAGE_SIZE, lsn);
+    this.#pool.markBlockDirty(frame);
+  }
+
+  /** The torn-block guard: before the first change to a compressed block after a checkpoint, log its image. */
+  #guardCompressed(blockNo: number): void {
+    if (this.#recovering || this.#imagedAt.get(blockNo) === this.redoLsn) return;
+    const cs = this.#cs();
+    const cb = cs.get(blockNo);
+    this.#logImage(cb, cs.image(cb));
+  }
+
+  /** Log a compressed block's image as BLOCK_IMAGE records (several when it exceeds one record). */
+  #logImage(cb: CBlock, stream: Uint8Array): void {
+    const max = this.maxRecordBytes - 18;
+    let offset = 0;
+    do {
+      const n = Math.min(max, stream.length - offset);
+      const payload = new Uint8Array(18 + n);
+      const p = new DataView(payload.buffer);
+      p.setUint32(0, cb.blockNo, true);
+      p.setUint32(4, cb.owner, true);
+      p.setUint8(8, cb.codec);
+      p.setUint8(9, cb.subs);
+      p.setUint32(10, stream.length, true);
+      p.setUint32(14, offset, true);
+      payload.set(stream.subarray(offset, offset + n), 18);
+      this.logRecord(RecordType.blockImage, payload);
+      offset += n;
+    } while (offset < stream.length);
+    this.#imagedAt.set(cb.blockNo, this.redoLsn);
+    this.stats.blockImagesLogged++;
+  }
+
+  /** A continuation block for a compressed block's stream: logged (BLOCK_CONT) and durable before the home block names it. */
+  #allocateContinuation(home: number, owner: number): number {
+    if (this.#wal === undefined) {
+      // A follower logs nothing, and a segment it took on its own could be the one the primary's next SEGMENT_ALLOC names.
+      throw new FlintError(SqlState.featureNotSupported, `compressed block ${home} outgrew its 64 KiB on a follower, which cannot allocate continuation blocks`);
+    }
+    let blockNo = this.#space.unformattedBlock(owner);
+    if (blockNo < 0) {
+      const segment = this.#space.nextSegment();
+      const payload = new Uint8Array(8);
+      const p = new DataView(payload.buffer);
+      p.setUint32(0, segment, true);
+      p.setUint32(4, owner, true);
+      const lsn = this.logRecord(RecordType.segmentAlloc, payload);
+      this.#space.assign(segment, owner, lsn);
+      this.stats.segmentsAllocated++;
+      blockNo = segment * BLOCKS_PER_SEGMENT;
+    }
+    const payload = new Uint8Array(8);
+    const p = new DataView(payload.buffer);
+    p.setUint32(0, home, true);
+    p.setUint32(4, blockNo, true);
+    const lsn = this.logRecord(RecordType.blockCont, payload);
+    this.#space.setKind(blockNo, BLOCK_KIND_CONTINUATION);
+    this.#space.setFreeBytes(blockNo, 0, lsn);
+    this.#wal!.sync();
+    return blockNo;
+  }
+
+  /** Pin the frame that holds logical page `page` of a block: the block's own frame, or a compressed block's sub-block. */
+  #pinFor(blockNo: number, page: number, tid: number): number {
+    if (this.#isCompressed(blockNo)) {
+      const cs = this.#cs();
+      if ((page >> 4) >= cs.subsOf(blockNo)) throw this.#missing(tid);
+      return cs.pinSub(blockNo, page >> 4);
+    }
+    if (page >= PAGES_PER_BLOCK) throw this.#missing(tid);
+    return this.#pool.pin(this.#fileId, blockNo);
+  }
+
+  #missing(tid: number): FlintError {
+    return new FlintError(SqlState.dataCorrupted, `tuple ${formatTid(tid)} is missing from ${this.#file.path}`, {
+      file: this.#file.path,
+      offset: tidBlock(tid) * BLOCK_SIZE,
+    });
   }
 
   /**
@@ -311,13 +539,13 @@ export class Heap {
     return -1;
   }
 
-  /** Pick the next block to fill: reuse older space unless flushes are backed up, else format a new one. */
+  /** Pick the next block to fill: reuse older space unless flushes are backed up, else format a new one. The frame is -1 (nothing pinned) for a compressed block. */
   #chooseBlock(owner: number, len: number): [blockNo: number, frame: number] {
     if (this.#flushQueue.length === 0) {
       const reuse = this.#space.reusableBlock(owner, len + SLOT_SIZE, -1);
       if (reuse >= 0) {
         this.stats.blocksReused++;
-        return [reuse, this.#pool.pin(this.#fileId, reuse)];
+        return [reuse, this.#isCompressed(reuse) ? -1 : this.#pool.pin(this.#fileId, reuse)];
       }
     }
     let blockNo = this.#space.unformattedBlock(owner);
@@ -330,7 +558,7 @@ export class Heap {
     const blockNo = tidBlock(tid);
     const page = tidPage(tid);
     const slot = tidSlot(tid);
-    const frame = this.#pool.pin(this.#fileId, blockNo);
+    const frame = this.#pinFor(blockNo, page, tid);
     try {
       const base = this.#pool.frameOffset(frame);
       const at = this.#tupleOffset(base, page, slot, tid);
@@ -345,6 +573,7 @@ export class Heap {
       p.setUint16(15, flags, true);
       const lsn = this.#log(RecordType.tupleXmax, 17);
       this.#afterChange(frame, base, blockNo, page, lsn);
+      this.#grew(blockNo, 24);
     } finally {
       this.#pool.unpin(frame);
     }
@@ -355,11 +584,11 @@ export class Heap {
     const blockNo = tidBlock(tid);
     const page = tidPage(tid);
     const slot = tidSlot(tid);
-    const frame = this.#pool.pin(this.#fileId, blockNo);
+    const frame = this.#pinFor(blockNo, page, tid);
     try {
       const base = this.#pool.frameOffset(frame);
       this.#beforeChange(frame, blockNo, page);
-      const freed = this.#kernels.pageDelete(base + page * PAGE_SIZE, slot);
+      const freed = this.#kernels.pageDelete(base + (page & 15) * PAGE_SIZE, slot);
       assert(freed === 1, `tuple ${formatTid(tid)} is live when reclaimed`);
       const p = this.#recordView;
       p.setUint32(0, blockNo, true);
@@ -367,6 +596,7 @@ export class Heap {
       p.setUint16(5, slot, true);
       const lsn = this.#log(RecordType.tupleReclaim, 7);
       this.#afterChange(frame, base, blockNo, page, lsn);
+      this.#grew(blockNo, 16);
     } finally {
       this.#pool.unpin(frame);
     }
@@ -381,6 +611,13 @@ export class Heap {
 
   #applyOwnerRelease(owner: number): void {
     this.#memtables.delete(owner);
+    if (this.#store !== undefined) {
+      for (const segment of this.#space.segmentsOf(owner)) {
+        for (let b = 0; b < BLOCKS_PER_SEGMENT; b++) {
+          if (this.#isCompressed(segment * BLOCKS_PER_SEGMENT + b)) this.#store.discard(segment * BLOCKS_PER_SEGMENT + b);
+        }
+      }
+    }
     this.#space.releaseOwner(owner);
   }
 
@@ -392,9 +629,11 @@ export class Heap {
    */
   visit<T>(tid: number, visitor: (u8: Uint8Array, view: DataView, offset: number, length: number) => T): T | undefined {
     const blockNo = tidBlock(tid);
-    const frame = this.#pool.pin(this.#fileId, blockNo);
+    const page = tidPage(tid);
+    if (this.#isCompressed(blockNo) ? (page >> 4) >= this.#cs().subsOf(blockNo) : page >= PAGES_PER_BLOCK) return undefined;
+    const frame = this.#pinFor(blockNo, page, tid);
     try {
-      const pageOffset = this.#pool.frameOffset(frame) + tidPage(tid) * PAGE_SIZE;
+      const pageOffset = this.#pool.frameOffset(frame) + (page & 15) * PAGE_SIZE;
       const packed = this.#kernels.pageRead(pageOffset, tidSlot(tid));
       if (packed < 0) return undefined;
       return visitor(this.#u8, this.#view, pageOffset + (packed >>> 16), packed & 0xffff);
@@ -412,7 +651,7 @@ export class Heap {
     for (const segment of [...this.#space.segmentsOf(owner)]) {
       for (let b = 0; b < BLOCKS_PER_SEGMENT; b++) {
         const blockNo = segment * BLOCKS_PER_SEGMENT + b;
-        if (this.#space.freeBytes(blockNo) === UNFORMATTED) continue;
+        if (this.#space.freeBytes(blockNo) === UNFORMATTED || this.#space.kind(blockNo) === BLOCK_KIND_CONTINUATION) continue;
         if (this.#scanBlock(blockNo, visitor) === false) return;
       }
     }
@@ -424,7 +663,7 @@ export class Heap {
     for (const segment of this.#space.segmentsOf(owner)) {
       for (let b = 0; b < BLOCKS_PER_SEGMENT; b++) {
         const blockNo = segment * BLOCKS_PER_SEGMENT + b;
-        if (this.#space.freeBytes(blockNo) !== UNFORMATTED) blocks.push(blockNo);
+        if (this.#space.freeBytes(blockNo) !== UNFORMATTED && this.#space.kind(blockNo) !== BLOCK_KIND_CONTINUATION) blocks.push(blockNo);
       }
     }
     return blocks;
@@ -436,7 +675,18 @@ export class Heap {
   }
 
   #scanBlock(blockNo: number, visitor: TupleVisitor): boolean {
-    const frame = this.#pool.pin(this.#fileId, blockNo);
+    if (this.#isCompressed(blockNo)) {
+      const cs = this.#cs();
+      for (let sub = 0; sub < cs.subsOf(blockNo); sub++) {
+        if (!this.#scanFrame(cs.pinSub(blockNo, sub), blockNo, sub * PAGES_PER_BLOCK, visitor)) return false;
+      }
+      return true;
+    }
+    return this.#scanFrame(this.#pool.pin(this.#fileId, blockNo), blockNo, 0, visitor);
+  }
+
+  /** Visit the tuples of a pinned frame's 16 pages (logical pages firstPage..), then unpin it. */
+  #scanFrame(frame: number, blockNo: number, firstPage: number, visitor: TupleVisitor): boolean {
     try {
       const base = this.#pool.frameOffset(frame);
       const k = this.#kernels;
@@ -444,7 +694,7 @@ export class Heap {
         const pageOffset = base + page * PAGE_SIZE;
         for (let slot = k.pageNextSlot(pageOffset, 0); slot >= 0; slot = k.pageNextSlot(pageOffset, slot + 1)) {
           const packed = k.pageRead(pageOffset, slot);
-          if (visitor(makeTid(blockNo, page, slot), this.#u8, this.#view, pageOffset + (packed >>> 16), packed & 0xffff) === false) {
+          if (visitor(makeTid(blockNo, firstPage + page, slot), this.#u8, this.#view, pageOffset + (packed >>> 16), packed & 0xffff) === false) {
             return false;
           }
         }
@@ -487,6 +737,10 @@ export class Heap {
     const blocks = this.#flushQueue.shift();
     if (blocks === undefined) return false;
     for (const blockNo of blocks) {
+      if (this.#isCompressed(blockNo)) {
+        this.#store?.flushBlock(blockNo);
+        continue;
+      }
       const frame = this.#pool.cachedFrame(this.#fileId, blockNo);
       if (frame >= 0) this.#pool.flushFrame(frame);
     }
@@ -498,6 +752,7 @@ export class Heap {
   flushAll(): void {
     this.#flushQueue.length = 0;
     this.#pool.flushFile(this.#fileId);
+    this.#store?.flushAll();
     this.#file.sync();
   }
 
@@ -609,6 +864,7 @@ export class Heap {
       case RecordType.blockInit: {
         const owner = p.getUint32(0, true);
         const blockNo = p.getUint32(4, true);
+        this.#unCompress(blockNo);
         const frame = this.#pool.pinForFormat(this.#fileId, blockNo);
         this.#checkedBlocks.add(blockNo);
         for (let page = 0; page < PAGES_PER_BLOCK; page++) this.#tornPages.delete(blockNo * PAGES_PER_BLOCK + page);
@@ -633,9 +889,76 @@ export class Heap {
       case RecordType.tupleReclaim:
         this.#redoTupleChange(type, payload, p, lsn);
         return true;
+      case RecordType.blockImage:
+        this.#redoImage(payload, p, lsn);
+        return true;
+      case RecordType.blockExtend: {
+        const blockNo = p.getUint32(0, true);
+        const sub = p.getUint8(4);
+        const cb = this.#compressedForRedo(blockNo, lsn);
+        if (cb.subs > sub) return true; // on disk already
+        if (cb.subs < sub) throw corruption(this.#file.path, blockNo * BLOCK_SIZE, `WAL replay adds sub-block ${sub} to compressed block ${blockNo} of ${cb.subs}`);
+        const frame = this.#cs().newSub(cb);
+        this.#formatSub(frame, cb.owner, blockNo, lsn);
+        this.#pool.unpin(frame);
+        return true;
+      }
+      case RecordType.blockCont: {
+        const cont = p.getUint32(4, true);
+        this.#space.setKind(cont, BLOCK_KIND_CONTINUATION);
+        this.#space.setFreeBytes(cont, 0, lsn);
+        return true;
+      }
       default:
         return redoIndexRecord(this, type, payload, lsn);
     }
+  }
+
+  /** A compressed block for redo: XX001 when its disk image is torn and the WAL had no image of it. */
+  #compressedForRedo(blockNo: number, lsn: number): CBlock {
+    const cb = this.#recovering ? this.#cs().tryGet(blockNo) : this.#cs().get(blockNo);
+    if (cb === null) throw corruption(this.#file.path, blockNo * BLOCK_SIZE, `torn or corrupt compressed block ${blockNo} with no image in the WAL before LSN ${lsn}`);
+    return cb;
+  }
+
+  /** BLOCK_IMAGE: reassemble the stream, then install the block whole (it becomes compressed if it was not). */
+  #redoImage(payload: Uint8Array, p: DataView, lsn: number): void {
+    const blockNo = p.getUint32(0, true);
+    const owner = p.getUint32(4, true);
+    const codec = p.getUint8(8);
+    const subs = p.getUint8(9);
+    const total = p.getUint32(10, true);
+    const offset = p.getUint32(14, true);
+    const n = payload.length - 18;
+    let parts = this.#imageParts.get(blockNo);
+    if (offset === 0) {
+      parts = { stream: new Uint8Array(total), got: 0 };
+      this.#imageParts.set(blockNo, parts);
+    }
+    if (parts === undefined || parts.stream.length !== total || parts.got !== offset || offset + n > total || subs < 1 || subs > SUBS_MAX || (codec !== CODEC_LZ4 && codec !== CODEC_ZSTD)) {
+      this.#imageParts.delete(blockNo);
+      throw corruption(this.#file.path, blockNo * BLOCK_SIZE, `malformed BLOCK_IMAGE record at LSN ${lsn}`);
+    }
+    parts.stream.set(payload.subarray(18), offset);
+    parts.got += n;
+    if (parts.got < total) return;
+    this.#imageParts.delete(blockNo);
+    const cs = this.#cs();
+    const logical = cs.decompressImage(codec, subs, parts.stream, `WAL image of compressed block ${blockNo} (LSN ${lsn})`, blockNo * BLOCK_SIZE);
+    const conts = cs.cached(blockNo)?.conts ?? [];
+    if (this.#pool.cachedFrame(this.#fileId, blockNo) >= 0) this.#pool.discardBlock(this.#fileId, blockNo);
+    for (let page = 0; page < PAGES_PER_BLOCK; page++) this.#tornPages.delete(blockNo * PAGES_PER_BLOCK + page);
+    this.#checkedBlocks.add(blockNo);
+    cs.install(blockNo, owner, codec, logical, conts);
+    this.#space.setKind(blockNo, codec);
+    this.#space.setFreeBytes(blockNo, 0, lsn);
+  }
+
+  /** A block is formatted anew: forget that it was compressed. */
+  #unCompress(blockNo: number): void {
+    if (this.#space.kind(blockNo) === BLOCK_KIND_PLAIN) return;
+    this.#store?.discard(blockNo);
+    this.#space.setKind(blockNo, BLOCK_KIND_PLAIN);
   }
 
   #redoTupleChange(type: number, payload: Uint8Array, p: DataView, lsn: number): void {
@@ -643,11 +966,19 @@ export class Heap {
     const page = p.getUint8(4);
     const slot = p.getUint16(5, true);
     const tid = makeTid(blockNo, page, slot);
-    const frame = this.#pinForRedo(blockNo);
+    let frame: number;
+    if (this.#isCompressed(blockNo)) {
+      const cb = this.#compressedForRedo(blockNo, lsn);
+      if ((page >> 4) >= cb.subs) throw corruption(this.#file.path, blockNo * BLOCK_SIZE, `WAL replay of ${formatTid(tid)}: compressed block ${blockNo} has ${cb.subs} sub-blocks`);
+      frame = this.#cs().pinSub(blockNo, page >> 4);
+    } else {
+      if (page >= PAGES_PER_BLOCK) throw corruption(this.#file.path, blockNo * BLOCK_SIZE, `WAL replay of ${formatTid(tid)} in an uncompressed block`);
+      frame = this.#pinForRedo(blockNo);
+    }
     try {
       const base = this.#pool.frameOffset(frame);
-      const pageOffset = base + page * PAGE_SIZE;
-      if (this.#tornPages.has(blockNo * PAGES_PER_BLOCK + page)) {
+      const pageOffset = base + (page & 15) * PAGE_SIZE;
+      if (!this.#isCompressed(blockNo) && this.#tornPages.has(blockNo * PAGES_PER_BLOCK + page)) {
         throw corruption(this.#file.path, blockNo * BLOCK_SIZE + page * PAGE_SIZE, 'torn page with no page image in the WAL');
       }
       if (this.#pageLsn(pageOffset) >= lsn) return; // already on disk
@@ -705,6 +1036,10 @@ export class Heap {
 
   /** Before the first change to a page after a checkpoint, log its image: the torn-page guard. */
   #beforeChange(frame: number, blockNo: number, page: number): void {
+    if (this.#isCompressed(blockNo)) {
+      this.#guardCompressed(blockNo);
+      return;
+    }
     const pageOffset = this.#pool.frameOffset(frame) + page * PAGE_SIZE;
     if (this.#recovering || this.#pageLsn(pageOffset) >= this.redoLsn) return;
     const p = this.#recordView;
@@ -717,13 +1052,21 @@ export class Heap {
   }
 
   #afterChange(frame: number, base: number, blockNo: number, page: number, lsn: number): void {
-    this.#setPageLsn(base + page * PAGE_SIZE, lsn);
-    this.#kernels.blockRefreshPage(base, page);
-    this.#pool.markPageDirty(frame, page);
+    const local = page & 15;
+    this.#setPageLsn(base + local * PAGE_SIZE, lsn);
+    this.#kernels.blockRefreshPage(base, local);
+    this.#pool.markPageDirty(frame, local);
     this.#space.setFreeBytes(blockNo, this.#largestFree(base), lsn);
   }
 
+  /** An in-place change to a compressed block may grow its compressed size by up to `bytes`. */
+  #grew(blockNo: number, bytes: number): void {
+    const cb = this.#store?.cached(blockNo);
+    if (cb !== undefined && this.#isCompressed(blockNo)) cb.pending += bytes;
+  }
+
   #tupleOffset(base: number, page: number, slot: number, tid: number): number {
+    page &= 15;
     const packed = this.#kernels.pageRead(base + page * PAGE_SIZE, slot);
     if (packed < 0) {
       throw new FlintError(SqlState.dataCorrupted, `tuple ${formatTid(tid)} is missing from ${this.#file.path}`, {

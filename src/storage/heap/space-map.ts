@@ -15,6 +15,10 @@ import { BLOCKS_PER_SEGMENT } from '../../limits.ts';
 export const SYSTEM_SEGMENT = 0;
 /** A block whose free space was never measured (not yet formatted). */
 export const UNFORMATTED = -1;
+/** Block kinds (SpaceMap.kind): an uncompressed block, a compressed block's home (its codec byte), a continuation. */
+export const BLOCK_KIND_PLAIN = 0;
+/** A block holding the tail of a compressed block's stream: no header, never scanned, never filled. */
+export const BLOCK_KIND_CONTINUATION = 255;
 /** A segment enters the vacuum queue when this many bytes in it are free in formatted blocks. */
 export const REUSE_MIN_FREE_BYTES = 16 * 1024;
 
@@ -22,6 +26,8 @@ interface SegmentInfo {
   owner: number;
   /** Free bytes per block (kernels' blockFindPage decides exactly); UNFORMATTED for blocks never formatted. */
   freeBytes: Int32Array;
+  /** Per block: BLOCK_KIND_PLAIN, a codec byte (1 lz4, 2 zstd: a compressed block) or BLOCK_KIND_CONTINUATION. */
+  kinds: Uint8Array;
   /** LSN of the last write into this segment: recency for the vacuum queue. */
   lastWriteLsn: number;
 }
@@ -30,7 +36,7 @@ interface SegmentInfo {
 export interface SpaceMapSnapshot {
   segmentCount: number;
   freeSegments: number[];
-  segments: { segment: number; owner: number; freeBytes: number[]; lastWriteLsn: number }[];
+  segments: { segment: number; owner: number; freeBytes: number[]; lastWriteLsn: number; kinds?: number[] }[];
 }
 
 export class SpaceMap {
@@ -74,7 +80,7 @@ export class SpaceMap {
     }
     this.#freeSegments = this.#freeSegments.filter((s) => s !== segment);
     this.#segmentCount = Math.max(this.#segmentCount, segment + 1);
-    this.#segments.set(segment, { owner, freeBytes: new Int32Array(BLOCKS_PER_SEGMENT).fill(UNFORMATTED), lastWriteLsn: lsn });
+    this.#segments.set(segment, { owner, freeBytes: new Int32Array(BLOCKS_PER_SEGMENT).fill(UNFORMATTED), kinds: new Uint8Array(BLOCKS_PER_SEGMENT), lastWriteLsn: lsn });
     const list = this.#byOwner.get(owner) ?? [];
     list.push(segment);
     this.#byOwner.set(owner, list);
@@ -95,6 +101,17 @@ export class SpaceMap {
   freeBytes(blockNo: number): number {
     const info = this.#segments.get(Math.floor(blockNo / BLOCKS_PER_SEGMENT));
     return info === undefined ? UNFORMATTED : info.freeBytes[blockNo % BLOCKS_PER_SEGMENT]!;
+  }
+
+  /** A block's kind: BLOCK_KIND_PLAIN, a codec byte, or BLOCK_KIND_CONTINUATION (plain for a block of no segment). */
+  kind(blockNo: number): number {
+    const info = this.#segments.get(Math.floor(blockNo / BLOCKS_PER_SEGMENT));
+    return info === undefined ? BLOCK_KIND_PLAIN : info.kinds[blockNo % BLOCKS_PER_SEGMENT]!;
+  }
+
+  setKind(blockNo: number, kind: number): void {
+    const info = this.#segments.get(Math.floor(blockNo / BLOCKS_PER_SEGMENT));
+    if (info !== undefined) info.kinds[blockNo % BLOCKS_PER_SEGMENT] = kind;
   }
 
   /** Record a block's free bytes after a change, and the segment's last write. */
@@ -143,12 +160,13 @@ export class SpaceMap {
       }
     }
     if (bestSegment < 0) return -1;
-    const free = this.#segments.get(bestSegment)!.freeBytes;
+    const info = this.#segments.get(bestSegment)!;
+    const free = info.freeBytes;
     let bestBlock = -1;
     let most = -1;
     for (let b = 0; b < BLOCKS_PER_SEGMENT; b++) {
       const blockNo = bestSegment * BLOCKS_PER_SEGMENT + b;
-      if (free[b]! >= need && free[b]! > most && blockNo !== exclude) {
+      if (free[b]! >= need && free[b]! > most && blockNo !== exclude && info.kinds[b] !== BLOCK_KIND_CONTINUATION) {
         most = free[b]!;
         bestBlock = blockNo;
       }
@@ -169,7 +187,10 @@ export class SpaceMap {
       freeSegments: [...this.#freeSegments].sort((a, b) => a - b),
       segments: [...this.#segments.entries()]
         .sort((a, b) => a[0] - b[0])
-        .map(([segment, info]) => ({ segment, owner: info.owner, freeBytes: [...info.freeBytes], lastWriteLsn: info.lastWriteLsn })),
+        .map(([segment, info]) => ({
+          segment, owner: info.owner, freeBytes: [...info.freeBytes], lastWriteLsn: info.lastWriteLsn,
+          ...(info.kinds.some((k) => k !== BLOCK_KIND_PLAIN) ? { kinds: [...info.kinds] } : {}),
+        })),
     };
   }
 
@@ -178,7 +199,8 @@ export class SpaceMap {
     map.#segmentCount = snapshot.segmentCount;
     map.#freeSegments = [...snapshot.freeSegments];
     for (const s of snapshot.segments) {
-      map.#segments.set(s.segment, { owner: s.owner, freeBytes: Int32Array.from(s.freeBytes), lastWriteLsn: s.lastWriteLsn });
+      const kinds = s.kinds === undefined ? new Uint8Array(BLOCKS_PER_SEGMENT) : Uint8Array.from(s.kinds);
+      map.#segments.set(s.segment, { owner: s.owner, freeBytes: Int32Array.from(s.freeBytes), kinds, lastWriteLsn: s.lastWriteLsn });
       const list = map.#byOwner.get(s.owner) ?? [];
       list.push(s.segment);
       map.#byOwner.set(s.owner, list);
