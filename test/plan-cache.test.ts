@@ -184,4 +184,85 @@ describe('plan cache', () => {
     expect(s.run(parsed!.statement).rows).toEqual([[1n]]);
     db.close();
   });
+
+  it('binds a prepared INSERT again when the table gains a column or a constraint', () => {
+    const db = open();
+    const insert = db.prepare('INSERT INTO t VALUES ($1, $2, $3)');
+    expect(insert.run(10, 'j', 1).changes).toBe(1);
+    db.exec("ALTER TABLE t ADD COLUMN note text DEFAULT 'dflt'");
+    expect(insert.run(11, 'k', 2).changes).toBe(1);
+    expect(db.prepare('SELECT note FROM t WHERE id = 11').get()).toEqual({ note: 'dflt' });
+    db.exec('ALTER TABLE t ADD CONSTRAINT cat_small CHECK (cat < 100)');
+    expect(codeOf(() => insert.run(12, 'l', 500))).toBe('23514');
+    expect(insert.run(12, 'l', 5).changes).toBe(1);
+    expect(codeOf(() => insert.run(12, 'again', 5))).toBe('23505');
+    expect(codeOf(() => insert.run(null, 'n', 5))).toBe('23502');
+    db.close();
+  });
+
+  it('runs column defaults per row: sequences, now() and DEFAULT in UPDATE', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE s (id serial PRIMARY KEY, v int, at timestamptz DEFAULT now(), tag text DEFAULT \'x\')');
+    const insert = db.prepare('INSERT INTO s (v) VALUES ($1) RETURNING id, at');
+    const first = insert.get(1) as { id: number; at: Date };
+    tick();
+    const second = insert.get(2) as { id: number; at: Date };
+    expect([first.id, second.id]).toEqual([1, 2]);
+    expect(second.at.getTime()).toBeGreaterThan(first.at.getTime());
+    expect(insert.run(3).lastInsertId).toBe(3);
+    const reset = db.prepare('UPDATE s SET tag = DEFAULT, v = v + $1 WHERE id = $2');
+    db.exec("UPDATE s SET tag = 'changed'");
+    expect(reset.run(10, 2).changes).toBe(1);
+    expect(reset.run(10, 99).changes).toBe(0);
+    expect(db.prepare('SELECT id, v, tag FROM s ORDER BY id').raw().all()).toEqual([[1, 1, 'changed'], [2, 12, 'x'], [3, 3, 'changed']]);
+    db.close();
+  });
+
+  it('keeps foreign key checks and actions in cached UPDATE and DELETE', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE p (id int PRIMARY KEY)');
+    db.exec('CREATE TABLE c (id int PRIMARY KEY, p int REFERENCES p (id) ON DELETE CASCADE ON UPDATE CASCADE)');
+    db.exec('INSERT INTO p VALUES (1), (2), (3)');
+    db.exec('INSERT INTO c VALUES (10, 1), (20, 2), (30, 3)');
+    const insertChild = db.prepare('INSERT INTO c VALUES ($1, $2)');
+    const move = db.prepare('UPDATE p SET id = $1 WHERE id = $2');
+    const remove = db.prepare('DELETE FROM p WHERE id = $1');
+    expect(codeOf(() => insertChild.run(40, 9))).toBe('23503');
+    expect(move.run(11, 1).changes).toBe(1);
+    expect(move.run(22, 2).changes).toBe(1);
+    expect(remove.run(3).changes).toBe(1);
+    expect(remove.run(3).changes).toBe(0);
+    expect(codeOf(() => insertChild.run(40, 3))).toBe('23503');
+    expect(insertChild.run(40, 11).changes).toBe(1);
+    expect(db.prepare('SELECT id, p FROM c ORDER BY id').raw().all()).toEqual([[10, 11], [20, 22], [40, 11]]);
+    db.close();
+  });
+
+  it('gives the same answers for prepared DML as for the same statements run as text', () => {
+    const run = (prepared: boolean) => {
+      const db = open();
+      const statements: [string, unknown[]][] = [
+        ['INSERT INTO t VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = excluded.name', [1, 'A', 10]],
+        ['INSERT INTO t VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = excluded.name', [4, 'd', 30]],
+        ['INSERT INTO t VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [4, 'dd', 30]],
+        ['UPDATE t SET cat = cat + $1 WHERE cat = $2 RETURNING id', [1, 10]],
+        ['DELETE FROM t WHERE id = $1 RETURNING *', [2]],
+        ['INSERT INTO t SELECT id + $1, name, cat FROM t WHERE id < 4', [100]],
+      ];
+      const out: unknown[] = [];
+      for (const [sql, params] of statements) {
+        if (prepared) {
+          const s = db.prepare(sql).raw();
+          out.push(s.all(...params), s.all(...params.map((p) => (typeof p === 'number' ? p + 1000 : p))));
+        } else {
+          const sess = db.session();
+          out.push(sess.execute(sql, params as never[])[0]!.rows, sess.execute(sql, params.map((p) => (typeof p === 'number' ? p + 1000 : p)) as never[])[0]!.rows);
+        }
+      }
+      out.push(db.prepare('SELECT * FROM t ORDER BY id').raw().all());
+      db.close();
+      return JSON.stringify(out, (_k, v) => (typeof v === 'bigint' ? Number(v) : v));
+    };
+    expect(run(true)).toBe(run(false));
+  });
 });

@@ -121,29 +121,54 @@ export function bindCheck(table: SqlTable, c: SqlConstraintMeta, binder: QueryBi
 }
 
 /**
- * NOT NULL, CHECK and UNIQUE for one table, compiled once per statement.
- * The order is PostgreSQL's: NOT NULL, then CHECK constraints by name, then
- * uniqueness (foreign keys are checked at the end of the statement).
+ * What RowChecks runs for one table, bound and compiled: it depends on the
+ * catalog only, so a cached statement binding keeps it across runs.
  */
-export class RowChecks {
+export class RowCheckPlan {
   readonly table: SqlTable;
-  readonly #checks: { name: string; test: Compiled }[];
-  readonly #uniques: UniqueKey[];
-  readonly #options: RunOptions;
-  readonly #ctx: ExecContext;
+  /** CHECK constraints in the order PostgreSQL tests them (by name). */
+  readonly checks: readonly { name: string; test: Compiled }[];
+  /** PRIMARY KEY / UNIQUE constraints without an index (the engine enforces the rest). */
+  readonly uniques: readonly UniqueKey[];
+  /** Columns that are NOT NULL. */
+  readonly notNull: readonly number[];
 
-  constructor(table: SqlTable, binder: QueryBinder, options: RunOptions, ctx: ExecContext) {
+  constructor(table: SqlTable, binder: QueryBinder, engine: RunOptions['engine']) {
     this.table = table;
-    this.#options = options;
-    this.#ctx = ctx;
-    this.#checks = table.constraints
+    this.checks = table.constraints
       .filter((c) => c.kind === 'check')
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((c) => ({ name: c.name, test: bindCheck(table, c, binder) }));
     // The engine enforces keys that have an index (all of them, for tables
     // created through SQL); the rest are checked here.
-    const indexed = new Set(options.engine.indexes(table.def.id).map((d) => d.name));
-    this.#uniques = uniqueKeys(table).filter((u) => !indexed.has(u.constraint.name));
+    const indexed = new Set(engine.indexes(table.def.id).map((d) => d.name));
+    this.uniques = uniqueKeys(table).filter((u) => !indexed.has(u.constraint.name));
+    this.notNull = table.columns.flatMap((c, i) => (c.notNull ? [i] : []));
+  }
+}
+
+/**
+ * NOT NULL, CHECK and UNIQUE for one table, compiled once per statement (or
+ * once per cached binding: see RowCheckPlan). The order is PostgreSQL's:
+ * NOT NULL, then CHECK constraints by name, then uniqueness (foreign keys
+ * are checked at the end of the statement).
+ */
+export class RowChecks {
+  readonly table: SqlTable;
+  readonly #checks: readonly { name: string; test: Compiled }[];
+  readonly #uniques: readonly UniqueKey[];
+  readonly #notNull: readonly number[];
+  readonly #options: RunOptions;
+  readonly #ctx: ExecContext;
+
+  constructor(table: SqlTable, binder: QueryBinder | null, options: RunOptions, ctx: ExecContext, plan?: RowCheckPlan) {
+    const p = plan ?? new RowCheckPlan(table, binder!, options.engine);
+    this.table = table;
+    this.#options = options;
+    this.#ctx = ctx;
+    this.#checks = p.checks;
+    this.#uniques = p.uniques;
+    this.#notNull = p.notNull;
   }
 
   /**
@@ -171,6 +196,7 @@ export class RowChecks {
    */
   check(row: Row, skipTid?: number, old?: Row): void {
     this.checkNotNullAndChecks(row);
+    if (this.#uniques.length === 0) return;
     for (const u of this.#uniques) {
       if (old !== undefined && !keyDiffers(u, old, row, this.table)) continue;
       this.checkUnique(u, row, skipTid);
@@ -179,9 +205,11 @@ export class RowChecks {
 
   checkNotNullAndChecks(row: Row): void {
     const { table } = this;
-    for (let i = 0; i < table.columns.length; i++) {
+    const notNull = this.#notNull;
+    for (let k = 0; k < notNull.length; k++) {
+      const i = notNull[k]!;
       const col = table.columns[i]!;
-      if (row[i] === null && col.notNull) {
+      if (row[i] === null) {
         throw new FlintError(SqlState.notNullViolation, `null value in column "${col.name}" of relation "${table.name}" violates not-null constraint`, {
           detail: failingRow(table, row),
         });

@@ -36,15 +36,20 @@ export function bindDefault(text: string, column: SqlColumnMeta, binder: QueryBi
   return binder.exprs.coerce(binder.exprs.bind(expr, new Scope([], null), null, column.type), column.type, 'assignment', 0);
 }
 
+/** A column default, compiled: its value in the running statement's context. */
+export type CompiledDefault = (ctx: ExecContext) => RuntimeValue;
+
 /** Compiled defaults of a table's live columns (null where the default is NULL). */
-export function defaultsOf(table: SqlTable, binder: QueryBinder, ctx: ExecContext): ((() => RuntimeValue) | null)[] {
+export function defaultsOf(table: SqlTable, binder: QueryBinder): (CompiledDefault | null)[] {
   return table.columns.map((c) => {
     const text = defaultText(c);
     if (text === null) return null;
     const compiled = compileExpr(bindDefault(text, c, binder));
-    return () => compiled([], ctx);
+    return (ctx) => compiled(NO_ROW, ctx);
   });
 }
+
+const NO_ROW: Row = [];
 
 export interface Returning {
   readonly columns: OutputColumn[];
@@ -98,7 +103,7 @@ export function bindAssignments(
   table: SqlTable,
   scope: Scope,
   binder: QueryBinder,
-  defaults: () => ((() => RuntimeValue) | null)[],
+  defaults: () => (CompiledDefault | null)[],
 ): (source: Row, next: Row, ctx: ExecContext) => void {
   const steps: ((source: Row, next: Row, ctx: ExecContext) => void)[] = [];
   // A column assigned twice takes the rightmost value. PostgreSQL raises
@@ -112,7 +117,7 @@ export function bindAssignments(
   };
   const valueOf = (index: number, e: ast.Expr): ((source: Row, ctx: ExecContext) => RuntimeValue) => {
     const col = table.columns[index]!;
-    if (e.kind === 'default') return () => defaults()[index]?.() ?? null;
+    if (e.kind === 'default') return (_source, ctx) => defaults()[index]?.(ctx) ?? null;
     if (col.identity?.always === true) throw identityAlways(col, `column "${col.name}" can only be updated to DEFAULT`);
     return compileExpr(binder.exprs.coerce(binder.exprs.bind(e, scope, null, col.type), col.type, 'assignment', e.pos, col.name));
   };
@@ -161,6 +166,7 @@ export function bindAssignments(
       indexes.forEach((index, k) => (next[index] = row === null ? null : casts[k]!(row, ctx)));
     });
   }
+  if (steps.length === 1) return steps[0]!;
   return (source, next, ctx) => {
     for (const step of steps) step(source, next, ctx);
   };

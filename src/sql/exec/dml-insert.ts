@@ -24,65 +24,95 @@ import { findByKey, tableScope, uniqueKeys, type UniqueKey } from './constraints
 import type { ExecContext, Row } from './context.ts';
 import { bindAssignments, DEFAULT, identityAlways, returningOf } from './dml-common.ts';
 import { runPlanRows } from './run.ts';
-import { binderOf, contextOf, tableFor, type RunOptions, type StatementResult } from './statement-context.ts';
-import { DmlContext, type TableWriter } from './table-writer.ts';
+import { binderOf, contextOf, tableFor, type BindOptions, type RunOptions, type StatementResult } from './statement-context.ts';
+import { DmlContext, WriterPlan } from './table-writer.ts';
 
 export function runInsert(stmt: ast.Insert, options: RunOptions): StatementResult {
   const table = tableFor(stmt.table, options);
   const binder = binderOf(options);
-  const dml = new DmlContext(options, binder, contextOf(options));
-  return binder.withClause(stmt.with, () => insert(stmt, table, dml));
+  return binder.withClause(stmt.with, () => {
+    const plan = new WriterPlan(table, binder, options.engine);
+    const insert = bindInsertBody(stmt, table, binder, plan);
+    return insert(new DmlContext(options, binder, contextOf(options), new Map([[table.def.id, plan]])));
+  });
 }
 
-function insert(stmt: ast.Insert, table: SqlTable, dml: DmlContext): StatementResult {
-  const { binder, ctx } = dml;
+/**
+ * INSERT bound once for many runs (a prepared statement's cached binding).
+ * With a WITH clause it binds on every run.
+ */
+export function bindInsert(stmt: ast.Insert, options: BindOptions): { run(options: RunOptions): StatementResult } {
+  if (stmt.with !== null) return { run: (o) => runInsert(stmt, o) };
+  const table = tableFor(stmt.table, options);
+  const binder = binderOf(options);
+  const plan = new WriterPlan(table, binder, options.engine);
+  // Compiled now, while binding: what they read of the context decides whether the binding is kept.
+  void plan.defaults;
+  const insert = bindInsertBody(stmt, table, binder, plan);
+  const plans = new Map([[table.def.id, plan]]);
+  return { run: (o) => insert(new DmlContext(o, null, contextOf(o), plans)) };
+}
+
+/** Bind an INSERT's target columns, source, RETURNING and ON CONFLICT; the result runs it. */
+function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, plan: WriterPlan): (dml: DmlContext) => StatementResult {
   const targetIndexes = targetColumns(stmt, table);
-  const writer = dml.writer(table);
-  const sourceRows = proposedValues(stmt, table, targetIndexes, binder, ctx);
+  const source = bindSource(stmt, table, targetIndexes, binder);
   const alias = stmt.alias ?? table.name;
   const returning = returningOf(stmt.returning, tableScope(table, alias), binder);
-  const conflict = stmt.onConflict === null ? null : bindOnConflict(stmt.onConflict, table, alias, binder, writer);
-  const out: Row[] = [];
-  let count = 0;
-  /** Versions this command inserted or updated: ON CONFLICT DO UPDATE must not update them again. */
-  const touched = new Set<number>();
-  for (const source of sourceRows) {
-    const row: Row = new Array(table.columns.length).fill(DEFAULT);
-    targetIndexes.forEach((ti, i) => (row[ti] = source[i] === undefined ? DEFAULT : source[i]!));
-    if (stmt.overriding === 'user') {
-      table.columns.forEach((c, i) => c.identity !== null && (row[i] = DEFAULT));
-    }
-    for (let i = 0; i < row.length; i++) {
-      if (row[i] === DEFAULT) row[i] = writer.defaults[i]?.() ?? null;
-    }
-    if (conflict !== null) {
-      writer.checks.checkNotNullAndChecks(row);
-      const existing = conflict.find(row, dml);
-      if (existing !== undefined) {
-        if (conflict.update === null) continue;
-        if (touched.has(existing.tid)) {
-          throw new FlintError(SqlState.cardinalityViolation, 'ON CONFLICT DO UPDATE command cannot affect row a second time', {
-            hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
-          });
-        }
-        const combined = [...existing.row, ...row];
-        if (conflict.where !== null && conflict.where(combined, ctx) !== true) continue;
-        const next = [...existing.row];
-        conflict.update(combined, next, ctx);
-        const newTid = writer.update(existing.tid, existing.row, next);
-        if (newTid === undefined) continue;
-        touched.add(newTid);
-        count++;
-        if (returning !== null) out.push(returning.project(next, ctx));
-        continue;
+  const conflict = stmt.onConflict === null ? null : bindOnConflict(stmt.onConflict, table, alias, binder, plan);
+  const width = table.columns.length;
+  // OVERRIDING USER VALUE: identity columns take their default whatever is given.
+  const identities = stmt.overriding === 'user' ? table.columns.flatMap((c, i) => (c.identity !== null ? [i] : [])) : [];
+  const targets = source.targets;
+  return (dml) => {
+    const { ctx } = dml;
+    const writer = dml.writer(table);
+    const defaults = writer.defaults;
+    const sourceRows = source.rows(ctx);
+    const out: Row[] = [];
+    let count = 0;
+    /** Versions this command inserted or updated: ON CONFLICT DO UPDATE must not update them again. */
+    const touched = conflict === null ? null : new Set<number>();
+    for (const values of sourceRows) {
+      const row: Row = new Array(width).fill(DEFAULT);
+      for (let i = 0; i < targets.length; i++) {
+        const v = values[i];
+        row[targets[i]!] = v === undefined ? DEFAULT : v;
       }
+      for (const i of identities) row[i] = DEFAULT;
+      for (let i = 0; i < width; i++) {
+        if (row[i] === DEFAULT) row[i] = defaults[i]?.(ctx) ?? null;
+      }
+      if (conflict !== null) {
+        writer.checks.checkNotNullAndChecks(row);
+        const existing = conflict.find(row, dml);
+        if (existing !== undefined) {
+          if (conflict.update === null) continue;
+          if (touched!.has(existing.tid)) {
+            throw new FlintError(SqlState.cardinalityViolation, 'ON CONFLICT DO UPDATE command cannot affect row a second time', {
+              hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
+            });
+          }
+          const combined = [...existing.row, ...row];
+          if (conflict.where !== null && conflict.where(combined, ctx) !== true) continue;
+          const next = [...existing.row];
+          conflict.update(combined, next, ctx);
+          const newTid = writer.update(existing.tid, existing.row, next);
+          if (newTid === undefined) continue;
+          touched!.add(newTid);
+          count++;
+          if (returning !== null) out.push(returning.project(next, ctx));
+          continue;
+        }
+      }
+      const tid = writer.insert(row);
+      touched?.add(tid);
+      count++;
+      if (returning !== null) out.push(returning.project(row, ctx));
     }
-    touched.add(writer.insert(row));
-    count++;
-    if (returning !== null) out.push(returning.project(row, ctx));
-  }
-  dml.finish();
-  return { command: `INSERT 0 ${count}`, columns: returning?.columns ?? [], rows: out, rowCount: count };
+    dml.finish();
+    return { command: `INSERT 0 ${count}`, columns: returning?.columns ?? [], rows: out, rowCount: count };
+  };
 }
 
 /** The columns INSERT names (all, in order, without a list). */
@@ -98,17 +128,23 @@ function targetColumns(stmt: ast.Insert, table: SqlTable): number[] {
   });
 }
 
-/** The source rows, each value coerced to its target column's type (DEFAULT where the column default applies). */
-function proposedValues(stmt: ast.Insert, table: SqlTable, targetIndexes: number[], binder: QueryBinder, ctx: ExecContext): Row[] {
+/**
+ * The bound source: `rows` computes the proposed rows when the statement
+ * runs (every value coerced to its target column's type; DEFAULT where the
+ * column default applies), one value per column of `targets`.
+ */
+interface BoundSource {
+  readonly targets: readonly number[];
+  rows(ctx: ExecContext): Row[];
+}
+
+function bindSource(stmt: ast.Insert, table: SqlTable, targetIndexes: number[], binder: QueryBinder): BoundSource {
   // GENERATED ALWAYS identity columns take a value only with OVERRIDING SYSTEM VALUE.
   const always = stmt.overriding === null ? targetIndexes.map((i) => table.columns[i]!).find((c) => c.identity?.always === true) : undefined;
   const refuse = (): never => {
     throw identityAlways(always!, `cannot insert a non-DEFAULT value into column "${always!.name}"`, 'Use OVERRIDING SYSTEM VALUE to override.');
   };
-  if (stmt.source === null) {
-    targetIndexes.length = 0;
-    return [[]];
-  }
+  if (stmt.source === null) return { targets: [], rows: () => [[]] };
   const source = stmt.source;
   if (source.body.kind === 'values' && source.orderBy.length === 0 && source.limit === null && source.with === null) {
     const scope = new Scope([], null);
@@ -128,7 +164,19 @@ function proposedValues(stmt: ast.Insert, table: SqlTable, targetIndexes: number
         return compileExpr(binder.exprs.coerce(binder.exprs.bind(e, scope, null, col.type), col.type, 'assignment', e.pos, col.name));
       });
     });
-    return compiled.map((exprs) => exprs.map((e) => (e === null ? DEFAULT : e([], ctx))));
+    const noRow: Row = [];
+    return {
+      targets: targetIndexes,
+      rows: (ctx) =>
+        compiled.map((exprs) => {
+          const values: Row = new Array(exprs.length);
+          for (let i = 0; i < exprs.length; i++) {
+            const e = exprs[i]!;
+            values[i] = e === null ? DEFAULT : e(noRow, ctx);
+          }
+          return values;
+        }),
+    };
   }
   const plan = binder.bindQuery(source, null);
   if (plan.columns.length > targetIndexes.length) throw new FlintError(SqlState.syntaxError, 'INSERT has more expressions than target columns', { position: source.pos + 1 });
@@ -137,7 +185,7 @@ function proposedValues(stmt: ast.Insert, table: SqlTable, targetIndexes: number
     const col = table.columns[targetIndexes[i]!]!;
     return compileExpr(binder.exprs.coerce({ kind: 'column', type: c.type, index: i, name: c.name }, col.type, 'assignment', source.pos, col.name));
   });
-  return runPlanRows(plan, ctx).map((r) => casts.map((cast) => cast(r, ctx)));
+  return { targets: targetIndexes, rows: (ctx) => runPlanRows(plan, ctx).map((r) => casts.map((cast) => cast(r, ctx))) };
 }
 
 interface BoundConflict {
@@ -148,7 +196,7 @@ interface BoundConflict {
   readonly where: Compiled | null;
 }
 
-function bindOnConflict(c: ast.OnConflict, table: SqlTable, alias: string, binder: QueryBinder, writer: TableWriter): BoundConflict {
+function bindOnConflict(c: ast.OnConflict, table: SqlTable, alias: string, binder: QueryBinder, plan: WriterPlan): BoundConflict {
   const arbiters = conflictArbiters(c, table);
   const find = (row: Row, dml: DmlContext) => {
     for (const a of arbiters) {
@@ -170,7 +218,7 @@ function bindOnConflict(c: ast.OnConflict, table: SqlTable, alias: string, binde
       }
     }
   }
-  const update = bindAssignments(c.set, table, scope, binder, () => writer.defaults);
+  const update = bindAssignments(c.set, table, scope, binder, () => plan.defaults);
   const where = c.where === null ? null : compileExpr(binder.exprs.bindCondition(c.where, scope, 'WHERE'));
   return { find, update, where };
 }

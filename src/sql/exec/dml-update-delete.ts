@@ -9,11 +9,13 @@
 // and deleted once.
 
 import type * as ast from '../ast.ts';
+import type { SqlTable } from '../catalog.ts';
+import type { QueryBinder } from '../plan/bind-query.ts';
 import type { Row } from './context.ts';
 import { bindAssignments, returningOf } from './dml-common.ts';
 import { runPlanUntil } from './run.ts';
-import { binderOf, contextOf, tableFor, type RunOptions, type StatementResult } from './statement-context.ts';
-import { DmlContext } from './table-writer.ts';
+import { binderOf, contextOf, tableFor, type BindOptions, type RunOptions, type StatementResult } from './statement-context.ts';
+import { DmlContext, WriterPlan } from './table-writer.ts';
 
 /** The target rows: tuple id → the first joined row that matched. */
 function collectTargets(plan: Parameters<typeof runPlanUntil>[0], tidIndex: number, dml: DmlContext): Map<number, Row> {
@@ -29,18 +31,48 @@ function collectTargets(plan: Parameters<typeof runPlanUntil>[0], tidIndex: numb
 export function runUpdate(stmt: ast.Update, options: RunOptions): StatementResult {
   const table = tableFor(stmt.table, options);
   const binder = binderOf(options);
-  const dml = new DmlContext(options, binder, contextOf(options));
   return binder.withClause(stmt.with, () => {
-    const { plan, scope, tidIndex } = binder.bindDmlTarget(table, stmt.alias ?? table.name, stmt.from, stmt.where);
+    const plan = new WriterPlan(table, binder, options.engine);
+    const update = bindUpdateBody(stmt, table, binder, plan);
+    return update(new DmlContext(options, binder, contextOf(options), new Map([[table.def.id, plan]])));
+  });
+}
+
+export function runDelete(stmt: ast.Delete, options: RunOptions): StatementResult {
+  const table = tableFor(stmt.table, options);
+  const binder = binderOf(options);
+  return binder.withClause(stmt.with, () => {
+    const plan = new WriterPlan(table, binder, options.engine);
+    const del = bindDeleteBody(stmt, table, binder);
+    return del(new DmlContext(options, binder, contextOf(options), new Map([[table.def.id, plan]])));
+  });
+}
+
+/** UPDATE or DELETE bound once for many runs (a prepared statement's cached binding); with a WITH clause it binds on every run. */
+export function bindUpdateOrDelete(stmt: ast.Update | ast.Delete, options: BindOptions): { run(options: RunOptions): StatementResult } {
+  if (stmt.with !== null) return { run: (o) => (stmt.kind === 'update' ? runUpdate(stmt, o) : runDelete(stmt, o)) };
+  const table = tableFor(stmt.table, options);
+  const binder = binderOf(options);
+  const plan = new WriterPlan(table, binder, options.engine);
+  // Compiled now, while binding: what they read of the context decides whether the binding is kept.
+  void plan.defaults;
+  const body = stmt.kind === 'update' ? bindUpdateBody(stmt, table, binder, plan) : bindDeleteBody(stmt, table, binder);
+  const plans = new Map([[table.def.id, plan]]);
+  return { run: (o) => body(new DmlContext(o, null, contextOf(o), plans)) };
+}
+
+function bindUpdateBody(stmt: ast.Update, table: SqlTable, binder: QueryBinder, writerPlan: WriterPlan): (dml: DmlContext) => StatementResult {
+  const { plan, scope, tidIndex } = binder.bindDmlTarget(table, stmt.alias ?? table.name, stmt.from, stmt.where);
+  const assign = bindAssignments(stmt.set, table, scope, binder, () => writerPlan.defaults);
+  const returning = returningOf(stmt.returning, scope, binder);
+  const width = table.columns.length;
+  return (dml) => {
     const writer = dml.writer(table);
-    const assign = bindAssignments(stmt.set, table, scope, binder, () => writer.defaults);
-    const returning = returningOf(stmt.returning, scope, binder);
-    const width = table.columns.length;
     const out: Row[] = [];
     let count = 0;
     for (const [tid, joined] of collectTargets(plan, tidIndex, dml)) {
       const old = joined.slice(0, width);
-      const next = [...old];
+      const next = old.slice();
       assign(joined, next, dml.ctx);
       const newTid = writer.update(tid, old, next);
       if (newTid === undefined) continue;
@@ -49,17 +81,14 @@ export function runUpdate(stmt: ast.Update, options: RunOptions): StatementResul
     }
     dml.finish();
     return { command: `UPDATE ${count}`, columns: returning?.columns ?? [], rows: out, rowCount: count };
-  });
+  };
 }
 
-export function runDelete(stmt: ast.Delete, options: RunOptions): StatementResult {
-  const table = tableFor(stmt.table, options);
-  const binder = binderOf(options);
-  const dml = new DmlContext(options, binder, contextOf(options));
-  return binder.withClause(stmt.with, () => {
-    const { plan, scope, tidIndex } = binder.bindDmlTarget(table, stmt.alias ?? table.name, stmt.using, stmt.where);
+function bindDeleteBody(stmt: ast.Delete, table: SqlTable, binder: QueryBinder): (dml: DmlContext) => StatementResult {
+  const { plan, scope, tidIndex } = binder.bindDmlTarget(table, stmt.alias ?? table.name, stmt.using, stmt.where);
+  const returning = returningOf(stmt.returning, scope, binder);
+  return (dml) => {
     const writer = dml.writer(table);
-    const returning = returningOf(stmt.returning, scope, binder);
     const out: Row[] = [];
     const targets = collectTargets(plan, tidIndex, dml);
     for (const [tid, joined] of targets) {
@@ -69,5 +98,5 @@ export function runDelete(stmt: ast.Delete, options: RunOptions): StatementResul
     }
     dml.finish();
     return { command: `DELETE ${targets.size}`, columns: returning?.columns ?? [], rows: out, rowCount: targets.size };
-  });
+  };
 }

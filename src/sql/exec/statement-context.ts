@@ -63,6 +63,9 @@ export interface RunOptions {
   readonly catalog?: CatalogReader;
 }
 
+/** What binding reads of RunOptions (no transaction, parameter values or interrupt check). */
+export type BindOptions = Pick<RunOptions, 'engine' | 'paramTypes' | 'eval' | 'indexScans' | 'catalog' | 'state' | 'session'>;
+
 /** Raise a NOTICE (or WARNING) with PostgreSQL's words. */
 export function notice(options: RunOptions, message: string, code = '00000', severity: Notice['severity'] = 'NOTICE'): void {
   options.notice?.({ severity, code, message });
@@ -84,7 +87,7 @@ export function binderOf(options: Pick<RunOptions, 'engine' | 'catalog' | 'index
 }
 
 /** The table a DML statement writes (42P01 if missing, 0A000 for a view). */
-export function tableFor(name: ast.QualifiedName, options: RunOptions): SqlTable {
+export function tableFor(name: ast.QualifiedName, options: Pick<RunOptions, 'engine'>): SqlTable {
   const catalog = new EngineCatalog(options.engine);
   const table = catalog.table(name.name);
   if (table === undefined) {

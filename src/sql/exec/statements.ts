@@ -27,15 +27,15 @@ import { alterTable } from './ddl-alter.ts';
 import { createTable, createTableAs, drop, truncate } from './ddl-table.ts';
 import { runAlterSequence, runCreateSequence } from './ddl-sequence.ts';
 import { createIndex, createView } from './ddl-index-view.ts';
-import { runInsert } from './dml-insert.ts';
-import { runDelete, runUpdate } from './dml-update-delete.ts';
+import { bindInsert, runInsert } from './dml-insert.ts';
+import { bindUpdateOrDelete, runDelete, runUpdate } from './dml-update-delete.ts';
 import { EngineCatalog } from './engine-catalog.ts';
 import { explainPlan } from './explain.ts';
 import { runPlanRows } from './run.ts';
 import { newSessionState, sequenceFunctions, type SqlSessionState } from './sequences.ts';
-import { binderOf, contextOf, done, type RunOptions, type SqlDatabaseState, type StatementResult } from './statement-context.ts';
+import { binderOf, contextOf, done, type BindOptions, type RunOptions, type SqlDatabaseState, type StatementResult } from './statement-context.ts';
 
-export type { RunOptions, SqlDatabaseState, StatementResult } from './statement-context.ts';
+export type { BindOptions, RunOptions, SqlDatabaseState, StatementResult } from './statement-context.ts';
 export { flushSequenceCaches, newSessionState, type SqlSessionState } from './sequences.ts';
 
 /**
@@ -111,12 +111,9 @@ export interface BoundStatement {
   run(options: RunOptions): StatementResult;
 }
 
-/** What binding reads of RunOptions (no transaction, parameter values or interrupt check). */
-export type BindOptions = Pick<RunOptions, 'engine' | 'paramTypes' | 'eval' | 'indexScans' | 'catalog' | 'state' | 'session'>;
-
 /** Statements bindStatement binds. */
 export function isBindable(stmt: ast.Statement): boolean {
-  return stmt.kind === 'query';
+  return stmt.kind === 'query' || stmt.kind === 'insert' || stmt.kind === 'update' || stmt.kind === 'delete';
 }
 
 /** Bind a query, INSERT, UPDATE or DELETE for reuse; null for statements that are not cached (they run through runStatement). */
@@ -132,6 +129,11 @@ export function bindStatement(stmt: ast.Statement, options: BindOptions): BoundS
         },
       };
     }
+    case 'insert':
+      return bindInsert(stmt, options);
+    case 'update':
+    case 'delete':
+      return bindUpdateOrDelete(stmt, options);
     default:
       return null;
   }

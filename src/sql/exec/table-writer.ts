@@ -15,21 +15,24 @@ import type { QueryBinder } from '../plan/bind-query.ts';
 import { rowEncoder } from '../row-codec.ts';
 import { compositeHashKey } from '../types/compare.ts';
 import type { RuntimeValue } from '../types/type-info.ts';
-import { RowChecks } from './constraints.ts';
+import type { StorageValue } from '../../storage/tuple.ts';
+import { RowCheckPlan, RowChecks } from './constraints.ts';
 import type { ExecContext, Row } from './context.ts';
-import { defaultsOf } from './dml-common.ts';
+import { defaultsOf, type CompiledDefault } from './dml-common.ts';
 import {
   checkKeysUnreferenced, checkParentKeys, childKey, incomingKeys, keyForChild, outgoingKeys, referencingRows, stillReferenced, type ForeignKey,
 } from './foreign-keys.ts';
-import type { RunOptions } from './statement-context.ts';
+import { binderOf, type RunOptions } from './statement-context.ts';
 
 /** Cascades deeper than this are a cycle or a runaway chain: an error, not a stack overflow. */
 const MAX_CASCADE_DEPTH = 1000;
 
 export class DmlContext {
   readonly options: RunOptions;
-  readonly binder: QueryBinder;
   readonly ctx: ExecContext;
+  #binder: QueryBinder | null;
+  /** Writer plans bound ahead (a cached statement binding's), by table id; others are bound when first needed. */
+  readonly #plans: ReadonlyMap<number, WriterPlan> | null;
   readonly #writers = new Map<number, TableWriter>();
   /** Child keys to find in their parent at the end of the statement, by foreign key. */
   readonly #pendingKeys = new Map<ForeignKey['meta'], { fk: ForeignKey; keys: Map<string, RuntimeValue[]> }>();
@@ -39,16 +42,29 @@ export class DmlContext {
   readonly replaced = new Set<number>();
   depth = 0;
 
-  constructor(options: RunOptions, binder: QueryBinder, ctx: ExecContext) {
+  /**
+   * `binder` binds what the statement needs as it runs (the writers of
+   * tables a foreign key action reaches); null: one is made from `options`
+   * if needed. `plans` are writer plans bound ahead.
+   */
+  constructor(options: RunOptions, binder: QueryBinder | null, ctx: ExecContext, plans: ReadonlyMap<number, WriterPlan> | null = null) {
     this.options = options;
-    this.binder = binder;
+    this.#binder = binder;
     this.ctx = ctx;
+    this.#plans = plans;
+  }
+
+  /** A binder in the running statement's context. */
+  get binder(): QueryBinder {
+    this.#binder ??= binderOf(this.options);
+    return this.#binder;
   }
 
   writer(table: SqlTable): TableWriter {
     let writer = this.#writers.get(table.def.id);
     if (writer === undefined) {
-      writer = new TableWriter(table, this);
+      const plan = this.#plans?.get(table.def.id) ?? new WriterPlan(table, this.binder, this.options.engine);
+      writer = new TableWriter(plan, this);
       this.#writers.set(table.def.id, writer);
     }
     return writer;
@@ -81,36 +97,73 @@ export class DmlContext {
   }
 }
 
+/**
+ * What writing rows of one table needs that depends on the catalog only:
+ * the constraint checks, the row encoder, the foreign keys and the column
+ * defaults, bound with the binder given. A cached statement binding keeps
+ * its target table's plan across runs (with the defaults compiled ahead,
+ * while it binds); TableWriter adds one run's state.
+ */
+export class WriterPlan {
+  readonly table: SqlTable;
+  readonly checks: RowCheckPlan;
+  readonly encode: (row: readonly RuntimeValue[]) => StorageValue[];
+  readonly outgoing: ForeignKey[];
+  readonly #engine: RunOptions['engine'];
+  readonly #binder: QueryBinder;
+  #incoming: ForeignKey[] | undefined;
+  #defaults: (CompiledDefault | null)[] | undefined;
+
+  constructor(table: SqlTable, binder: QueryBinder, engine: RunOptions['engine']) {
+    this.table = table;
+    this.#engine = engine;
+    this.#binder = binder;
+    this.checks = new RowCheckPlan(table, binder, engine);
+    this.encode = rowEncoder(table);
+    this.outgoing = outgoingKeys(engine, table);
+  }
+
+  /** Column defaults, compiled on first use (a cached binding compiles them while it binds). */
+  get defaults(): (CompiledDefault | null)[] {
+    this.#defaults ??= defaultsOf(this.table, this.#binder);
+    return this.#defaults;
+  }
+
+  /** Foreign keys that reference this table. */
+  get incoming(): ForeignKey[] {
+    this.#incoming ??= incomingKeys(this.#engine, this.table);
+    return this.#incoming;
+  }
+}
+
 export class TableWriter {
   readonly table: SqlTable;
+  readonly plan: WriterPlan;
   readonly #dml: DmlContext;
   readonly #checks: RowChecks;
-  readonly #encode: (row: readonly RuntimeValue[]) => import('../../storage/tuple.ts').StorageValue[];
+  readonly #encode: (row: readonly RuntimeValue[]) => StorageValue[];
   readonly #outgoing: ForeignKey[];
-  #incoming: ForeignKey[] | undefined;
-  #defaults: ((() => RuntimeValue) | null)[] | undefined;
 
-  constructor(table: SqlTable, dml: DmlContext) {
-    this.table = table;
+  constructor(plan: WriterPlan, dml: DmlContext) {
+    this.table = plan.table;
+    this.plan = plan;
     this.#dml = dml;
-    this.#checks = new RowChecks(table, dml.binder, dml.options, dml.ctx);
-    this.#encode = rowEncoder(table);
-    this.#outgoing = outgoingKeys(dml.options.engine, table);
+    this.#checks = new RowChecks(plan.table, null, dml.options, dml.ctx, plan.checks);
+    this.#encode = plan.encode;
+    this.#outgoing = plan.outgoing;
   }
 
   get checks(): RowChecks {
     return this.#checks;
   }
 
-  /** Column defaults, compiled on first use. */
-  get defaults(): ((() => RuntimeValue) | null)[] {
-    this.#defaults ??= defaultsOf(this.table, this.#dml.binder, this.#dml.ctx);
-    return this.#defaults;
+  /** Column defaults, compiled. */
+  get defaults(): (CompiledDefault | null)[] {
+    return this.plan.defaults;
   }
 
   #incomingKeys(): ForeignKey[] {
-    this.#incoming ??= incomingKeys(this.#dml.options.engine, this.table);
-    return this.#incoming;
+    return this.plan.incoming;
   }
 
   insert(row: Row): number {
@@ -122,7 +175,9 @@ export class TableWriter {
     } catch (error) {
       throw this.#checks.explain(error, row);
     }
-    for (const fk of this.#outgoing) {
+    const outgoing = this.#outgoing;
+    if (outgoing.length === 0) return tid;
+    for (const fk of outgoing) {
       const key = childKey(fk, row);
       if (key !== null) this.#dml.expectParentKey(fk, key);
     }
@@ -201,7 +256,7 @@ export class TableWriter {
         fk.childIndexes.forEach((ci, k) => {
           if (values !== null) next[ci] = values[k]!;
           else if (action === 'setNull') next[ci] = null;
-          else next[ci] = child.defaults[ci]?.() ?? null;
+          else next[ci] = child.defaults[ci]?.(dml.ctx) ?? null;
         });
         child.update(tid, row, next);
       }
