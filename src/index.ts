@@ -10,6 +10,7 @@ export { Session } from './db/session.ts';
 export type { QueryResult } from './db/session.ts';
 export type { JsValue } from './db/js-values.ts';
 export { checkDatabase } from './db/check.ts';
+export { memoryLimit, setMemoryLimit } from './db/memory-guard.ts';
 export type { CheckReport, CheckOptions, CheckProblem } from './db/check.ts';
 export { FlintError, SqlState } from './errors.ts';
 export type { SqlStateCode, FlintErrorDetails } from './errors.ts';

@@ -27,6 +27,7 @@ import type { RuntimeValue } from '../sql/types/type-info.ts';
 import type { Engine } from '../txn/engine.ts';
 import type { Transaction } from '../txn/transaction.ts';
 import { WriteConflict } from '../txn/write-conflict.ts';
+import { checkMemory } from './memory-guard.ts';
 import { fromJs, rowShaper, type JsValue, type Row, type ValueOptions } from './js-values.ts';
 import { BindingEval, PlanCache, RecordingCatalog, type CachedPlan } from './plan-cache.ts';
 import { isRoleStatement, runRoleStatement, type RoleManager } from './roles.ts';
@@ -575,17 +576,19 @@ export class Session {
    * The executor calls this every few thousand rows: past statement_timeout
    * (milliseconds, 0 = none) the statement fails with 57014, as PostgreSQL's
    * does, and its transaction (or block) is rolled back or failed as for any
-   * error.
+   * error. Past the query memory limit it fails with 53200 (memory-guard.ts).
    */
   #interruptCheck(deadline: number): () => void {
     if (deadline === Infinity) {
       return () => {
         if (this.#cancelRequested) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to user request');
+        checkMemory();
       };
     }
     return () => {
       if (this.#cancelRequested) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to user request');
       if (performance.now() > deadline) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to statement timeout');
+      checkMemory();
     };
   }
 

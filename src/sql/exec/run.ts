@@ -630,8 +630,11 @@ function joinRunner(plan: JoinPlan): Runner {
     }
     void right;
     let found = false;
+    let pairs = 0;
     /** Pairs l with right row i: false if the sink stopped. */
     const pair = (l: Row, i: number): boolean => {
+      // A cross join makes rows faster than any scan under it: check here too (timeouts, cancel, memory).
+      if (++pairs % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
       const combined = l.concat(rightRows[i]!);
       if (on !== null && on(combined, ctx) !== true) return true;
       found = true;
