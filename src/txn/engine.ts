@@ -133,6 +133,18 @@ interface CatalogSnapshot {
   compression?: CodecId;
 }
 
+const typesOfTables = new WeakMap<TableDef, StorageType[]>();
+
+/** A table's column storage types, computed once per table definition (every write encodes with them). */
+function columnTypes(table: TableDef): StorageType[] {
+  let types = typesOfTables.get(table);
+  if (types === undefined) {
+    types = table.columns.map((c) => c.type);
+    typesOfTables.set(table, types);
+  }
+  return types;
+}
+
 const CATALOG_VERSION = 1;
 const LOCK_FILE = 'flint.lock';
 /** rowEstimate counts at most this many primary index entries: a table above it is simply large to the planner. */
@@ -951,8 +963,7 @@ export class Engine {
   // ---- rows -----------------------------------------------------------------------
 
   #encode(table: TableDef, values: readonly StorageValue[], xmin: number, rowId: number): Uint8Array {
-    this.#checkRow(table, values);
-    const types = table.columns.map((c) => c.type);
+    const types = columnTypes(table);
     const size = encodedRowSize(types, values, rowId);
     if (size > this.#rowBuffer.length) this.#rowBuffer = new Uint8Array(Math.max(size, this.#rowBuffer.length * 2));
     const n = encodeTuple(types, values, xmin, this.#rowBuffer, 0, rowId);

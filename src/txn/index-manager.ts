@@ -109,11 +109,38 @@ export class IndexManager {
 
   register(def: IndexDef): void {
     this.#defs.set(def.id, def);
+    this.#forgetOpen();
   }
 
   unregister(id: number): void {
     this.#defs.delete(id);
     this.#trees.delete(id);
+    this.#forgetOpen();
+  }
+
+  /** Open indexes by id, and each table's primary and secondaries: rebuilt after any index comes or goes (every write asks). */
+  readonly #opened = new Map<number, OpenIndex>();
+  readonly #byTable = new Map<number, { primary: IndexDef | undefined; secondaries: OpenIndex[] }>();
+
+  #forgetOpen(): void {
+    this.#opened.clear();
+    this.#byTable.clear();
+  }
+
+  #tableIndexes(tableId: number): { primary: IndexDef | undefined; secondaries: OpenIndex[] } {
+    let entry = this.#byTable.get(tableId);
+    if (entry === undefined) {
+      let primary: IndexDef | undefined;
+      const secondaries: OpenIndex[] = [];
+      for (const def of this.#defs.values()) {
+        if (def.tableId !== tableId) continue;
+        if (def.primary) primary = def;
+        else secondaries.push(this.#open(def));
+      }
+      entry = { primary, secondaries };
+      this.#byTable.set(tableId, entry);
+    }
+    return entry;
   }
 
   get(id: number): IndexDef | undefined {
@@ -132,8 +159,9 @@ export class IndexManager {
   }
 
   primaryOf(tableId: number): IndexDef {
-    for (const def of this.#defs.values()) if (def.tableId === tableId && def.primary) return def;
-    throw new FlintError(SqlState.internalError, `table ${tableId} has no primary index`);
+    const primary = this.#tableIndexes(tableId).primary;
+    if (primary === undefined) throw new FlintError(SqlState.internalError, `table ${tableId} has no primary index`);
+    return primary;
   }
 
   /** Forget a table's row id counter (its primary index is gone). */
@@ -142,18 +170,23 @@ export class IndexManager {
   }
 
   #open(def: IndexDef): OpenIndex {
+    const opened = this.#opened.get(def.id);
+    if (opened !== undefined && opened.def === def) return opened;
     let tree = this.#trees.get(def.id);
     if (tree === undefined) {
       tree = BTree.open(this.#heap(), def.id, def.metaBlock);
       this.#trees.set(def.id, tree);
     }
-    return { def, tree };
+    const index = { def, tree };
+    this.#opened.set(def.id, index);
+    return index;
   }
 
   /** A new, empty tree for an index id; returns its meta block. */
   createTree(id: number): number {
     const tree = BTree.create(this.#heap(), id);
     this.#trees.set(id, tree);
+    this.#forgetOpen();
     return tree.metaBlock;
   }
 
@@ -169,9 +202,7 @@ export class IndexManager {
   }
 
   #secondaries(table: TableDef): OpenIndex[] {
-    const result: OpenIndex[] = [];
-    for (const def of this.#defs.values()) if (def.tableId === table.id && !def.primary) result.push(this.#open(def));
-    return result;
+    return this.#tableIndexes(table.id).secondaries;
   }
 
   // ---- versions ---------------------------------------------------------------------
