@@ -444,27 +444,55 @@ export function decodeTuple(
   extraColumns = false,
   wanted?: readonly boolean[],
 ): StorageValue[] {
+  const row = new Array<StorageValue>(types.length);
+  decodeTupleInto(types, bytes, offset, length, extraColumns, wanted, row, wantedEnd(types.length, wanted));
+  return row;
+}
+
+/** One past the last column `wanted` asks for (all `columns` when it is absent): decodeTupleInto's `last`. */
+export function wantedEnd(columns: number, wanted: readonly boolean[] | undefined): number {
+  if (wanted === undefined) return columns;
+  let last = 0;
+  for (let i = 0; i < columns; i++) if (wanted[i] === true) last = i + 1;
+  return last;
+}
+
+/**
+ * decodeTuple into `row` (entries 0 .. types.length - 1 are overwritten): a
+ * scan reuses one array for every tuple instead of allocating one each.
+ * `last` is wantedEnd(types.length, wanted), computed once per scan: the
+ * bytes after the last wanted column are not walked (nor checked).
+ */
+export function decodeTupleInto(
+  types: readonly StorageType[],
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+  extraColumns: boolean,
+  wanted: readonly boolean[] | undefined,
+  row: StorageValue[],
+  last: number,
+): void {
   const end = tupleEnd(bytes, offset, length);
   const count = storedColumns(types, bytes, offset, end, extraColumns);
   const bitmap = bodyStart(bytes, offset);
   const view = viewOf(bytes);
   let p = bitmap + ((count + 7) >>> 3);
-  const row: StorageValue[] = [];
-  for (let i = 0; i < types.length; i++) {
+  const n = types.length;
+  for (let i = 0; i < n; i++) {
     if (i >= count || (bytes[bitmap + (i >>> 3)]! & (1 << (i & 7))) !== 0) {
-      row.push(null);
+      row[i] = null;
       continue;
     }
     if (wanted !== undefined && wanted[i] !== true) {
-      row.push(null);
-      p = skipValue(types[i]!, bytes, p, end, i);
+      row[i] = null;
+      if (i < last) p = skipValue(types[i]!, bytes, p, end, i);
       continue;
     }
-    row.push(readValue(types[i]!, bytes, view, p, end, i));
+    row[i] = readValue(types[i]!, bytes, view, p, end, i);
     p = cursor;
   }
-  if (p !== end && !(extraColumns && count > types.length)) throw tupleCorrupt(`${end - p} bytes follow the last column of a ${length}-byte tuple`);
-  return row;
+  if (last === n && p !== end && !(extraColumns && count > n)) throw tupleCorrupt(`${end - p} bytes follow the last column of a ${length}-byte tuple`);
 }
 
 /**

@@ -42,7 +42,7 @@ import { Heap, HEAP_FILE_NAME, getU48, type BlockCodec } from '../storage/heap/h
 import { SpaceMap, type SpaceMapSnapshot } from '../storage/heap/space-map.ts';
 import { RecordType } from '../storage/record-types.ts';
 import {
-  decodeTuple, encodedRowSize, encodeTuple, setTuplePrev, tupleColumnCount, tupleFlags, tuplePrev, tupleXmax, tupleXmin,
+  decodeTuple, decodeTupleInto, wantedEnd, encodedRowSize, encodeTuple, setTuplePrev, tupleColumnCount, tupleFlags, tuplePrev, tupleXmax, tupleXmin,
   TUPLE_OFF_XMIN, TUPLE_UPDATED, type StorageType, type StorageValue,
 } from '../storage/tuple.ts';
 import { formatTid, tidSegment } from '../storage/tuple-id.ts';
@@ -1232,14 +1232,36 @@ export class Engine {
     visitor: (tid: number, row: StorageValue[], storedColumns: number) => boolean | void,
     /** Which stored columns the caller reads (by position); the others are not decoded and read as NULL. Absent: all. */
     columns?: readonly boolean[],
+    /** The visitor reads `row` during the call only: one array is filled for every row instead of a new one each. */
+    reuseRow = false,
   ): void {
     const table = this.#tableById(tableId, txn);
     const types = table.columns.map((c) => c.type);
     const snapshot = txn.snapshot;
     const txns = this.#txns;
+    // A version nobody deleted is visible exactly when its creator is, and
+    // that depends on nothing but xmin for the whole scan (one snapshot, and
+    // no transaction ends while it runs): remember the last answer, which
+    // covers a table loaded by one transaction with one lookup.
+    let lastXmin = -1;
+    let lastVisible = false;
+    const last = wantedEnd(types.length, columns);
+    const shared: StorageValue[] | null = reuseRow ? new Array<StorageValue>(types.length).fill(null) : null;
     this.#heap.scan(table.id, (tid, u8, v, at, len) => {
-      if (!isVisible(tupleXmin(v, at), tupleXmax(v, at), snapshot, txns)) return true;
-      return visitor(tid, decodeTuple(types, u8, at, len, false, columns), tupleColumnCount(v, at));
+      const xmin = tupleXmin(v, at);
+      const xmax = tupleXmax(v, at);
+      if (xmax === 0) {
+        if (xmin !== lastXmin) {
+          lastXmin = xmin;
+          lastVisible = isVisible(xmin, 0, snapshot, txns);
+        }
+        if (!lastVisible) return true;
+      } else if (!isVisible(xmin, xmax, snapshot, txns)) {
+        return true;
+      }
+      if (shared === null) return visitor(tid, decodeTuple(types, u8, at, len, false, columns), tupleColumnCount(v, at));
+      decodeTupleInto(types, u8, at, len, false, columns, shared, last);
+      return visitor(tid, shared, tupleColumnCount(v, at));
     });
   }
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import { FlintError, SqlState } from '../../src/errors.ts';
 import {
-  decodeColumn, decodeTuple, encodedRowSize, encodeTuple, setTupleFlags, setTuplePrev, setTupleXmax, setTupleXmin,
-  STORAGE_TYPES, TUPLE_COLUMNS_MAX, TUPLE_FROZEN, TUPLE_HEADER_SIZE, TUPLE_OFF_COLUMN_COUNT, TUPLE_OFF_XMAX, TUPLE_UPDATED,
+  decodeColumn, decodeTuple, decodeTupleInto, encodedRowSize, encodeTuple, setTupleFlags, setTuplePrev, setTupleXmax, setTupleXmin,
+  STORAGE_TYPES, TUPLE_COLUMNS_MAX, wantedEnd, TUPLE_FROZEN, TUPLE_HEADER_SIZE, TUPLE_OFF_COLUMN_COUNT, TUPLE_OFF_XMAX, TUPLE_UPDATED,
   TUPLE_XMAX_COMMITTED, TUPLE_XMIN_COMMITTED, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, TUPLE_HAS_ROWID,
   type StorageType, type StorageValue,
 } from '../../src/storage/tuple.ts';
@@ -468,6 +468,37 @@ describe('tuple property', () => {
       }),
       { seed: 424242, numRuns: 400 },
     );
+  });
+
+  it('decodeTupleInto with wanted columns reads those, NULL for the rest, into a reused array (property)', () => {
+    const reused: StorageValue[] = [];
+    fc.assert(
+      fc.property(rowArb.chain(([types, values]) => fc.tuple(fc.constant(types), fc.constant(values), fc.array(fc.boolean(), { minLength: types.length, maxLength: types.length }))), ([types, values, wanted]) => {
+        const size = encodedRowSize(types, values);
+        const out = new Uint8Array(size);
+        encodeTuple(types, values, 1, out, 0);
+        const expected = values.map((v, i) => show(wanted[i] ? stored(types[i]!, v) : null));
+        expect(decodeTuple(types, out, 0, size, false, wanted).map(show)).toEqual(expected);
+        reused.fill('stale');
+        decodeTupleInto(types, out, 0, size, false, wanted, reused, wantedEnd(types.length, wanted));
+        expect(reused.slice(0, types.length).map(show)).toEqual(expected);
+        decodeTupleInto(types, out, 0, size, false, undefined, reused, types.length);
+        expect(reused.slice(0, types.length).map(show)).toEqual(values.map((v, i) => show(stored(types[i]!, v))));
+      }),
+      { seed: 77, numRuns: 300 },
+    );
+  });
+
+  it('wanted columns stop the walk after the last one: trailing bytes are checked only when every column is walked', () => {
+    const types: StorageType[] = ['int32', 'text', 'int64'];
+    const good = encoded(types, [1, 'abc', 5n]);
+    const longer = new Uint8Array(good.length + 1);
+    longer.set(good);
+    expect(errorOf(() => decodeTuple(types, longer, 0, longer.length, false, [false, false, true])).message).toContain('1 bytes follow the last column');
+    expect(decodeTuple(types, longer, 0, longer.length, false, [true, false, false])).toEqual([1, null, null]);
+    expect(wantedEnd(3, [true, false, false])).toBe(1);
+    expect(wantedEnd(3, undefined)).toBe(3);
+    expect(wantedEnd(3, [false, false, false])).toBe(0);
   });
 
   it('encodedRowSize is exact for text of any code points', () => {

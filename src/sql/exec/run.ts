@@ -179,20 +179,27 @@ function scanReader(plan: ScanPlan): ScanReader {
     storedWanted = new Array<boolean>(table.columns.length).fill(false);
     for (let i = 0; i < n; i++) if (live[i]) storedWanted[positions[i]!] = true;
   }
+  const liveColumns = live === null ? null : live.flatMap((l, i) => (l ? [i] : []));
+  const nulls: Row = new Array<RuntimeValue>(withTid ? n + 1 : n).fill(null);
   return (ctx, range, sink, indexId = planIndex) => {
     let completed = true;
     let seen = 0;
     const visit = (tid: number, stored: StorageValue[], storedCount: number): boolean => {
       if (++seen % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
-      const row: Row = new Array(withTid ? n + 1 : n);
-      if (live !== null) {
-        for (let i = 0; i < n; i++) {
+      let row: Row;
+      if (liveColumns !== null) {
+        // A copy of a row of NULLs (fast, and a packed array), then the columns read.
+        row = nulls.slice();
+        for (let k = 0; k < liveColumns.length; k++) {
+          const i = liveColumns[k]!;
           const p = positions[i]!;
-          row[i] = live[i] ? ((p < storedCount ? decoders[i]!(stored[p] ?? null) : missing[i]) as RuntimeValue) : null;
+          row[i] = (p < storedCount ? decoders[i]!(stored[p] ?? null) : missing[i]) as RuntimeValue;
         }
       } else if (direct) {
+        row = new Array(withTid ? n + 1 : n);
         for (let i = 0; i < n; i++) row[i] = decoders[i]!(stored[i] ?? null) as RuntimeValue;
       } else {
+        row = new Array(withTid ? n + 1 : n);
         for (let i = 0; i < n; i++) {
           const p = positions[i]!;
           row[i] = (p < storedCount ? decoders[i]!(stored[p] ?? null) : missing[i]) as RuntimeValue;
@@ -206,7 +213,7 @@ function scanReader(plan: ScanPlan): ScanReader {
       }
       return true;
     };
-    if (range === null) ctx.engine.scan(ctx.txn, table.id, visit, storedWanted);
+    if (range === null) ctx.engine.scan(ctx.txn, table.id, visit, storedWanted, true);
     else ctx.engine.indexScan(ctx.txn, table.id, indexId!, range, visit);
     return completed;
   };
