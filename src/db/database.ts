@@ -66,7 +66,7 @@ export class Database {
     this.#services = {
       engine,
       state: { sequences: new Map(), lastInsertId: undefined },
-      clock: { nowMicros: () => BigInt(Date.now()) * 1000n },
+      clock: millisecondClock(),
       random: Math.random,
       parseCache: new Map(),
       values,
@@ -198,6 +198,22 @@ export class Database {
   #check(): void {
     if (!this.#open) throw new FlintError(SqlState.objectNotInPrerequisiteState, 'the database is closed');
   }
+}
+
+/** The wall clock in microseconds (at millisecond resolution): the BigInt is made once per millisecond, not per statement. */
+function millisecondClock(): { nowMicros(): bigint } {
+  let ms = -1;
+  let micros = 0n;
+  return {
+    nowMicros() {
+      const now = Date.now();
+      if (now !== ms) {
+        ms = now;
+        micros = BigInt(now) * 1000n;
+      }
+      return micros;
+    },
+  };
 }
 
 export interface ColumnInfo {

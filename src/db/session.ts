@@ -369,7 +369,6 @@ export class Session {
    * caller to wait and run it again; otherwise it is an ordinary 40001.
    */
   #run(stmt: ast.Statement, params: readonly JsValue[], paramTypes: (SqlType | undefined)[], wait: boolean, deadline = this.#statementDeadline()): { result: StatementResult; commit: Transaction | null } {
-    const done = (result: StatementResult) => ({ result, commit: null });
     switch (stmt.kind) {
       case 'begin':
         return done(this.#begin(stmt.start === true ? 'START TRANSACTION' : 'BEGIN', stmt.isolationLevel));
@@ -579,18 +578,18 @@ export class Session {
    * error. Past the query memory limit it fails with 53200 (memory-guard.ts).
    */
   #interruptCheck(deadline: number): () => void {
-    if (deadline === Infinity) {
-      return () => {
-        if (this.#cancelRequested) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to user request');
-        checkMemory();
-      };
-    }
+    if (deadline === Infinity) return this.#cancelCheck;
     return () => {
       if (this.#cancelRequested) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to user request');
       if (performance.now() > deadline) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to statement timeout');
       checkMemory();
     };
   }
+
+  readonly #cancelCheck = (): void => {
+    if (this.#cancelRequested) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to user request');
+    checkMemory();
+  };
 
   /** When the statement starting now must end (statement_timeout, milliseconds, 0 = never), on performance.now()'s clock. */
   #statementDeadline(): number {
@@ -620,23 +619,28 @@ export class Session {
 
   /** The context statements evaluate in; `now` is the statement's start (an autocommit statement's is its transaction's). */
   #evalContext(now = this.#services.clock.nowMicros()): EvalContext {
-    const clock = this.#services.clock;
-    const random = this.#services.random;
     return {
       timeZone: this.#zoneFor(this.settings.get('timezone') ?? 'UTC'),
       transactionTimestamp: this.#open ? this.#transactionStart : now,
       statementTimestamp: now,
-      clockTimestamp: () => clock.nowMicros(),
-      random,
-      randomBytes: (n) => {
-        const bytes = new Uint8Array(n);
-        for (let i = 0; i < n; i++) bytes[i] = Math.floor(random() * 256);
-        return bytes;
-      },
+      clockTimestamp: this.#clockTimestamp,
+      random: this.#services.random,
+      randomBytes: this.#randomBytes,
       sequences: this.#sequenceFunctions,
       system: this.#systemContext(),
     };
   }
+
+  // The parts of every statement's EvalContext that are the same for all of them, made once.
+  readonly #clockTimestamp = (): bigint => this.#services.clock.nowMicros();
+  readonly #randomBytes = (n: number): Uint8Array => {
+    const random = this.#services.random;
+    const bytes = new Uint8Array(n);
+    for (let i = 0; i < n; i++) bytes[i] = Math.floor(random() * 256);
+    return bytes;
+  };
+  readonly #setting = (name: string): string | undefined => this.settings.get(name.toLowerCase());
+  readonly #setSetting = (name: string, value: string): void => void this.settings.set(name.toLowerCase(), value);
 
   /**
    * Set by the server for each connection: the database the client named
@@ -654,8 +658,8 @@ export class Session {
       databaseName: this.connection?.database ?? 'flint',
       userName: user,
       backendPid: this.connection?.processId ?? currentProcessId(),
-      setting: (name) => this.settings.get(name.toLowerCase()),
-      setSetting: (name, value) => void this.settings.set(name.toLowerCase(), value),
+      setting: this.#setting,
+      setSetting: this.#setSetting,
       catalog: () =>
         (view ??= buildCatalogView({
           engine,
@@ -856,6 +860,11 @@ export class Session {
   }
 }
 
+/** A statement's result with no transaction to commit. */
+function done(result: StatementResult): { result: StatementResult; commit: Transaction | null } {
+  return { result, commit: null };
+}
+
 /** PostgreSQL's WARNING for COMMIT or ROLLBACK outside a transaction block. */
 const NO_TRANSACTION: Notice = { severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' };
 const NOT_IN_BLOCK: Notice = { severity: 'WARNING', code: '25P01', message: 'SET TRANSACTION can only be used in transaction blocks' };
@@ -899,5 +908,9 @@ export function parseTimeout(value: string): number {
 
 /** The serving process's id for pg_backend_pid() in an embedded session (0 where the runtime has none). */
 function currentProcessId(): number {
-  return (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
+  // process.pid calls into the runtime on every read; it never changes.
+  processId ??= (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
+  return processId;
 }
+
+let processId: number | undefined;

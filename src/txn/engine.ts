@@ -53,6 +53,7 @@ import { type IndexDef, type IndexSpec } from './index-keys.ts';
 import { IndexManager, type IndexRange, type IndexVisitor } from './index-manager.ts';
 import { committedBefore, isVisible, type Snapshot } from './snapshot.ts';
 import { WriteConflict } from './write-conflict.ts';
+import { LiveTransactions } from './live-transactions.ts';
 import { Transaction } from './transaction.ts';
 import { TxnState, TxnStatusLog } from './txn-status.ts';
 
@@ -185,7 +186,7 @@ export class Engine {
   catalogTxn: Transaction | null = null;
   readonly #indexes = new IndexManager(() => this.#heap, () => this.#txns);
   /** Transactions begun and not finished: their snapshots bound what vacuum may remove. */
-  readonly #live = new Set<Transaction>();
+  readonly #live = new LiveTransactions();
   /** Txids whose commit record is written but not yet durable (commitAsync in flight). */
   readonly #committing = new Set<number>();
   /** Txids the applied WAL shows writing but not yet committed or aborted (a follower's view of the primary's transactions). */

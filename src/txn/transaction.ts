@@ -31,6 +31,9 @@ export class Transaction {
    */
   catalog: { changes: CatalogChange[]; view: CatalogState; origin: CatalogState; created: number[] } | null = null;
 
+  /** Where the engine's list of live transactions holds it; -1 when it is not there (live-transactions.ts). */
+  liveIndex = -1;
+
   constructor(snapshot: Snapshot) {
     this.snapshot = snapshot;
   }
