@@ -391,6 +391,34 @@ const STEPS: Step[] = [
     },
   },
   {
+    name: (z) => `peers point select by id: pt (${formatNumber(z.peers)} rows), all 5 columns`,
+    unit: 'rows/s',
+    run(db, _engine, z, state) {
+      const data = state.peers!;
+      const select = db.prepare('SELECT id, name, email, amount, cat FROM pt WHERE id = ?');
+      return timed(z.pointSelects, z.budgetMs, (i) => {
+        const r = data.rows[(i * 7919) % data.rows.length]!;
+        const got = select.get(r[0]);
+        check(got !== undefined && got.id === r[0] && got.name === r[1] && got.cat === r[4] && near(got.amount, r[3]), `peers point select for id ${r[0]}: ${JSON.stringify(got)}`);
+      });
+    },
+  },
+  {
+    name: (z) => `peers secondary-index lookup: pt WHERE cat = ? (index on cat, ~20 of ${formatNumber(z.peers)} rows)`,
+    unit: 'queries/s',
+    run(db, _engine, z, state) {
+      const data = state.peers!;
+      const byCat = db.prepare('SELECT id, amount FROM pt WHERE cat = ?');
+      return timed(z.queries * 20, z.budgetMs, (i) => {
+        const cat = (i * 7919) % data.cats;
+        const rows = byCat.all(cat);
+        let ids = 0;
+        for (const r of rows) ids += r.id as number;
+        check(rows.length === data.catCount[cat] && ids === data.catIdSum[cat], `peers lookup of cat ${cat} returned ${rows.length} rows, expected ${data.catCount[cat]}`);
+      });
+    },
+  },
+  {
     name: (z) => `peers join: pt (${formatNumber(z.peers)} rows, index on cat) with pc on cat, WHERE pc.label = ? (~20 rows)`,
     unit: 'queries/s',
     run(db, _engine, z, state) {
