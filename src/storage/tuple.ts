@@ -519,6 +519,42 @@ export function decodeColumn(
   return readValue(types[column]!, bytes, viewOf(bytes), p, end, column);
 }
 
+/**
+ * Does column `column` (text or bytes) hold exactly the bytes `expected`,
+ * without decoding it: a scan's test of `column = constant` before it
+ * decodes the row. False for NULL; true when the tuple stores fewer columns
+ * (the column was added after it was written and reads as its missing value,
+ * which only the caller knows). Checks only the bytes it walks, as
+ * decodeColumn does.
+ */
+export function tupleBytesEqual(
+  types: readonly StorageType[],
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+  column: number,
+  expected: Uint8Array,
+): boolean {
+  const type = types[column];
+  if (type !== 'text' && type !== 'bytes') failAssert(`tupleBytesEqual: column ${column} is ${String(type)}, not text or bytes`);
+  const end = tupleEnd(bytes, offset, length);
+  const count = storedColumns(types, bytes, offset, end);
+  if (column >= count) return true;
+  const bitmap = bodyStart(bytes, offset);
+  if ((bytes[bitmap + (column >>> 3)]! & (1 << (column & 7))) !== 0) return false;
+  let p = bitmap + ((count + 7) >>> 3);
+  for (let i = 0; i < column; i++) {
+    if ((bytes[bitmap + (i >>> 3)]! & (1 << (i & 7))) !== 0) continue;
+    p = skipValue(types[i]!, bytes, p, end, i);
+  }
+  const n = readVarint(bytes, p, end, column);
+  if (n !== expected.length) return false;
+  p = cursor;
+  need(p, n, end, type, column);
+  for (let i = 0; i < n; i++) if (bytes[p + i] !== expected[i]) return false;
+  return true;
+}
+
 /** End of the tuple; XX001 if the range is not inside bytes (a corrupt slot would point there). */
 function tupleEnd(bytes: Uint8Array, offset: number, length: number): number {
   if (!(Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= 0)) {

@@ -42,7 +42,7 @@ import { Heap, HEAP_FILE_NAME, getU48, type BlockCodec } from '../storage/heap/h
 import { SpaceMap, type SpaceMapSnapshot } from '../storage/heap/space-map.ts';
 import { RecordType } from '../storage/record-types.ts';
 import {
-  decodeTuple, decodeTupleInto, wantedEnd, encodedRowSize, encodeTuple, setTuplePrev, tupleColumnCount, tupleFlags, tuplePrev, tupleXmax, tupleXmin,
+  decodeTuple, decodeTupleInto, tupleBytesEqual, wantedEnd, encodedRowSize, encodeTuple, setTuplePrev, tupleColumnCount, tupleFlags, tuplePrev, tupleXmax, tupleXmin,
   TUPLE_OFF_XMIN, TUPLE_UPDATED, type StorageType, type StorageValue,
 } from '../storage/tuple.ts';
 import { formatTid, tidSegment } from '../storage/tuple-id.ts';
@@ -150,6 +150,21 @@ const CATALOG_VERSION = 1;
 const LOCK_FILE = 'flint.lock';
 /** rowEstimate counts at most this many primary index entries: a table above it is simply large to the planner. */
 const ROW_ESTIMATE_CAP = 1_000_000;
+
+/** Engine.scan's options. */
+export interface ScanOptions {
+  /** The visitor reads `row` during the call only: one array is filled for every row instead of a new one each. */
+  readonly reuseRow?: boolean;
+  /**
+   * Visit only versions whose stored column `column` (text or bytes) holds
+   * exactly `bytes`, tested on the tuple before it is decoded (a version
+   * that stores fewer columns is visited: its missing column is the
+   * caller's to judge). A NULL never matches.
+   */
+  readonly match?: { readonly column: number; readonly bytes: Uint8Array };
+}
+
+const EMPTY_BYTES = new Uint8Array(0);
 
 export class Engine {
   readonly kernels: Kernels;
@@ -1233,8 +1248,7 @@ export class Engine {
     visitor: (tid: number, row: StorageValue[], storedColumns: number) => boolean | void,
     /** Which stored columns the caller reads (by position); the others are not decoded and read as NULL. Absent: all. */
     columns?: readonly boolean[],
-    /** The visitor reads `row` during the call only: one array is filled for every row instead of a new one each. */
-    reuseRow = false,
+    options: ScanOptions = {},
   ): void {
     const table = this.#tableById(tableId, txn);
     const types = table.columns.map((c) => c.type);
@@ -1247,7 +1261,10 @@ export class Engine {
     let lastXmin = -1;
     let lastVisible = false;
     const last = wantedEnd(types.length, columns);
-    const shared: StorageValue[] | null = reuseRow ? new Array<StorageValue>(types.length).fill(null) : null;
+    const shared: StorageValue[] | null = options.reuseRow === true ? new Array<StorageValue>(types.length).fill(null) : null;
+    const match = options.match;
+    const matchColumn = match === undefined ? -1 : match.column;
+    const matchBytes = match === undefined ? EMPTY_BYTES : match.bytes;
     this.#heap.scan(table.id, (tid, u8, v, at, len) => {
       const xmin = tupleXmin(v, at);
       const xmax = tupleXmax(v, at);
@@ -1260,6 +1277,7 @@ export class Engine {
       } else if (!isVisible(xmin, xmax, snapshot, txns)) {
         return true;
       }
+      if (matchColumn >= 0 && !tupleBytesEqual(types, u8, at, len, matchColumn, matchBytes)) return true;
       if (shared === null) return visitor(tid, decodeTuple(types, u8, at, len, false, columns), tupleColumnCount(v, at));
       decodeTupleInto(types, u8, at, len, false, columns, shared, last);
       return visitor(tid, shared, tupleColumnCount(v, at));

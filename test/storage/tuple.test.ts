@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import { FlintError, SqlState } from '../../src/errors.ts';
 import {
-  decodeColumn, decodeTuple, decodeTupleInto, encodedRowSize, encodeTuple, setTupleFlags, setTuplePrev, setTupleXmax, setTupleXmin,
+  decodeColumn, decodeTuple, decodeTupleInto, encodedRowSize, tupleBytesEqual, encodeTuple, setTupleFlags, setTuplePrev, setTupleXmax, setTupleXmin,
   STORAGE_TYPES, TUPLE_COLUMNS_MAX, wantedEnd, TUPLE_FROZEN, TUPLE_HEADER_SIZE, TUPLE_OFF_COLUMN_COUNT, TUPLE_OFF_XMAX, TUPLE_UPDATED,
   TUPLE_XMAX_COMMITTED, TUPLE_XMIN_COMMITTED, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, TUPLE_HAS_ROWID,
   type StorageType, type StorageValue,
@@ -487,6 +487,35 @@ describe('tuple property', () => {
       }),
       { seed: 77, numRuns: 300 },
     );
+  });
+
+  it('tupleBytesEqual agrees with decoding and comparing, without decoding (property)', () => {
+    const utf8e = new TextEncoder();
+    fc.assert(
+      fc.property(rowArb, fc.nat(), fc.boolean(), fc.string({ maxLength: 8 }), ([types, values], pick, same, other) => {
+        const columns = types.flatMap((t, i) => (t === 'text' || t === 'bytes' ? [i] : []));
+        if (columns.length === 0) return;
+        const column = columns[pick % columns.length]!;
+        const size = encodedRowSize(types, values);
+        const out = new Uint8Array(size);
+        encodeTuple(types, values, 1, out, 0);
+        const v = values[column]!;
+        const asBytes = (x: StorageValue) => (typeof x === 'string' ? utf8e.encode(x) : (x as Uint8Array));
+        const expected = same && v !== null ? asBytes(v) : utf8e.encode(other);
+        const decoded = decodeColumn(types, out, 0, size, column);
+        const equal = decoded !== null && Buffer.compare(Buffer.from(asBytes(decoded)), Buffer.from(expected)) === 0;
+        expect(tupleBytesEqual(types, out, 0, size, column, expected)).toBe(equal);
+        // A column added after the tuple was written: not stored, so the caller decides.
+        expect(tupleBytesEqual([...types, 'text'], out, 0, size, types.length, expected)).toBe(true);
+      }),
+      { seed: 31, numRuns: 400 },
+    );
+    const types: StorageType[] = ['int32', 'text', 'text'];
+    const out = encoded(types, [1, null, 'é']);
+    expect(tupleBytesEqual(types, out, 0, out.length, 1, new Uint8Array(0))).toBe(false); // NULL never matches
+    expect(tupleBytesEqual(types, out, 0, out.length, 2, utf8e.encode('é'))).toBe(true);
+    expect(tupleBytesEqual(types, out, 0, out.length, 2, utf8e.encode('e'))).toBe(false);
+    expect(codeOf(() => tupleBytesEqual(types, out, 0, out.length - 1, 2, utf8e.encode('é')))).toBe(SqlState.dataCorrupted);
   });
 
   it('wanted columns stop the walk after the last one: trailing bytes are checked only when every column is walked', () => {

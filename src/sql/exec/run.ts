@@ -12,6 +12,8 @@
 
 import { FlintError, SqlState } from '../../errors.ts';
 import type { StorageValue } from '../../storage/tuple.ts';
+import type { ScanOptions } from '../../txn/engine.ts';
+import type { BoundExpr } from '../plan/bound.ts';
 import type { IndexRange } from '../../txn/index-manager.ts';
 import { MAX_RECURSIVE_ITERATIONS, type AggregateCall, type IndexAccess, type JoinLookup, type JoinPlan, type Plan, type RecursiveUnionPlan, type ScanPlan, type SortKey } from '../plan/plan.ts';
 import { encoderFor } from '../storage-values.ts';
@@ -179,6 +181,7 @@ function scanReader(plan: ScanPlan): ScanReader {
     storedWanted = new Array<boolean>(table.columns.length).fill(false);
     for (let i = 0; i < n; i++) if (live[i]) storedWanted[positions[i]!] = true;
   }
+  const textMatch = textEquality(plan);
   const liveColumns = live === null ? null : live.flatMap((l, i) => (l ? [i] : []));
   const nulls: Row = new Array<RuntimeValue>(withTid ? n + 1 : n).fill(null);
   return (ctx, range, sink, indexId = planIndex) => {
@@ -213,10 +216,42 @@ function scanReader(plan: ScanPlan): ScanReader {
       }
       return true;
     };
-    if (range === null) ctx.engine.scan(ctx.txn, table.id, visit, storedWanted, true);
+    if (range === null) {
+      let match: ScanOptions['match'];
+      if (textMatch !== null) {
+        const value = textMatch.value([], ctx);
+        if (typeof value === 'string') match = { column: textMatch.column, bytes: utf8.encode(value) };
+      }
+      ctx.engine.scan(ctx.txn, table.id, visit, storedWanted, { reuseRow: true, match });
+    }
     else ctx.engine.indexScan(ctx.txn, table.id, indexId!, range, visit);
     return completed;
   };
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * A conjunct `text column = parameter or constant` of a full scan's filter,
+ * which the engine can test on the stored bytes before decoding the row
+ * (text compares in the "C" collation: equal strings are equal UTF-8, and
+ * text and varchar columns store the string itself). Only a pre-test: the
+ * filter still runs on every row it lets through.
+ */
+function textEquality(plan: ScanPlan): { column: number; value: Compiled } | null {
+  if (plan.filter === null) return null;
+  const isText = (e: BoundExpr) => e.type.id === 'text' || e.type.id === 'varchar';
+  const conjuncts = (e: BoundExpr): BoundExpr[] => (e.kind === 'and' ? e.args.flatMap(conjuncts) : [e]);
+  for (const c of conjuncts(plan.filter)) {
+    if (c.kind !== 'binary' || c.op !== '=' || !isText(c.left) || !isText(c.right)) continue;
+    const [column, value] = c.left.kind === 'column' ? [c.left, c.right] : [c.right, c.left];
+    if (column.kind !== 'column' || (value.kind !== 'param' && value.kind !== 'const')) continue;
+    if (column.index >= plan.positions.length) continue;
+    const stored = plan.positions[column.index]!;
+    if (plan.table.columns[stored]?.type !== 'text') continue;
+    return { column: stored, value: compileExpr(value) };
+  }
+  return null;
 }
 
 function buildRunner(plan: Plan): Runner {
