@@ -11,7 +11,22 @@ import { Database } from '../../src/db/database.ts';
 import { Prng, runWriter } from './ledger-workload.ts';
 
 const [dir, firstK, seed, writers] = process.argv.slice(2);
-const report = (line: string): void => void writeSync(1, `${line}\n`);
+/**
+ * One whole line into the pipe before going on. The pipe is non-blocking:
+ * when it is full (a parent slow to read, on a loaded machine) writeSync
+ * throws EAGAIN or writes part of the line, so wait a moment and write the rest.
+ */
+const report = (line: string): void => {
+  let bytes = Buffer.from(`${line}\n`);
+  while (bytes.length > 0) {
+    try {
+      bytes = bytes.subarray(writeSync(1, bytes));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+    }
+  }
+};
 const started = Date.now();
 let k = Number(firstK);
 const db = Database.open(dir!, { memtableBytes: 128 * 1024, poolBytes: 8 * 1024 * 1024, backgroundIntervalMs: 5 });
