@@ -733,9 +733,17 @@ export class Engine {
    * (bounds are values of a prefix of the index's columns), in index order,
    * or reversed. Stop by returning false.
    */
-  indexScan(txn: Transaction, tableId: number, indexId: number, range: IndexRange, visitor: IndexVisitor): void {
+  indexScan(
+    txn: Transaction,
+    tableId: number,
+    indexId: number,
+    range: IndexRange,
+    visitor: IndexVisitor,
+    /** Which stored columns the caller reads (by position); the others are not decoded and read as NULL. Absent: all. */
+    columns?: readonly boolean[],
+  ): void {
     const table = this.#tableById(tableId, txn);
-    this.#indexes.scan(table, indexId, range, txn.snapshot, visitor);
+    this.#indexes.scan(table, indexId, range, txn.snapshot, visitor, columns);
   }
 
   /** Check that every index of a table agrees with its rows (tests, diagnostics). Throws XX002 if not. */

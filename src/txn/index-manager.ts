@@ -207,7 +207,8 @@ export class IndexManager {
 
   // ---- versions ---------------------------------------------------------------------
 
-  version(table: TableDef, tid: number): Version | undefined {
+  /** The version at `tid`; with `wanted`, only those stored columns are decoded (the others read NULL). */
+  version(table: TableDef, tid: number, wanted?: readonly boolean[]): Version | undefined {
     const types = storageTypesOf(table);
     return this.#heap().visit(tid, (u8, v, at, len) => ({
       tid,
@@ -217,7 +218,7 @@ export class IndexManager {
       flags: tupleFlags(v, at),
       rowId: tupleRowId(v, at),
       // Extra columns: a version written under an ADD COLUMN that rolled back (only its creator ever saw them).
-      row: decodeTuple(types, u8, at, len, true),
+      row: decodeTuple(types, u8, at, len, true, wanted),
       stored: tupleColumnCount(v, at),
     }));
   }
@@ -435,23 +436,41 @@ export class IndexManager {
    * The version of the chain starting at `head` that the snapshot sees, as
    * Engine.get finds it (see there for why the walk stops where it does).
    */
-  visibleVersion(table: TableDef, head: number, snapshot: Snapshot): Version | undefined {
+  visibleVersion(table: TableDef, head: number, snapshot: Snapshot, wanted?: readonly boolean[]): Version | undefined {
     const txns = this.#txns();
+    const types = storageTypesOf(table);
     let tid = head;
+    let stop = false;
+    // The header decides; only the version the snapshot sees is decoded.
+    const read = (u8: Uint8Array, view: DataView, at: number, len: number): Version | null => {
+      const xmin = tupleXmin(view, at);
+      const xmax = tupleXmax(view, at);
+      const prev = tuplePrev(view, at);
+      if (isVisible(xmin, xmax, snapshot, txns)) {
+        return {
+          tid, xmin, xmax, prev, flags: tupleFlags(view, at), rowId: tupleRowId(view, at),
+          row: decodeTuple(types, u8, at, len, true, wanted), stored: tupleColumnCount(view, at),
+        };
+      }
+      stop = (xmin === snapshot.txid && xmin !== 0 && xmax !== xmin) || committedBefore(xmin, snapshot, txns);
+      tid = prev;
+      return null;
+    };
+    const heap = this.#heap();
     for (let hops = 0; tid !== 0 && hops < MAX_CHAIN; hops++) {
-      const v = this.version(table, tid);
+      const v = heap.visit(tid, read);
       if (v === undefined) return undefined;
-      if (isVisible(v.xmin, v.xmax, snapshot, txns)) return v;
-      if ((v.xmin === snapshot.txid && v.xmin !== 0 && v.xmax !== v.xmin) || committedBefore(v.xmin, snapshot, txns)) return undefined;
-      tid = v.prev;
+      if (v !== null || stop) return v ?? undefined;
     }
     return undefined;
   }
 
   /** Visit the rows the snapshot sees whose index key lies in `range`, in index order. */
-  scan(table: TableDef, indexId: number, range: IndexRange, snapshot: Snapshot, visit: IndexVisitor): void {
+  scan(table: TableDef, indexId: number, range: IndexRange, snapshot: Snapshot, visit: IndexVisitor, columns?: readonly boolean[]): void {
     const def = this.#defs.get(indexId);
     if (def === undefined || def.tableId !== table.id) throw new FlintError(SqlState.undefinedObject, `index ${indexId} of "${table.name}" does not exist`);
+    // The caller's columns, and the index's own: a version's key is checked against its entry.
+    const wanted = columns === undefined ? undefined : withKeyColumns(columns, def);
     const index = this.#open(def);
     const primary = def.primary ? index : this.#primary(table);
     // A hash index answers equality on all its columns; rows are re-checked against the full key.
@@ -469,7 +488,7 @@ export class IndexManager {
       if (values !== null) {
         const head = index.tree.find(encodeIndexKey(def, values), readTidAt);
         if (head === undefined) return;
-        const v = this.visibleVersion(table, head, snapshot);
+        const v = this.visibleVersion(table, head, snapshot, wanted);
         if (v !== undefined) visit(v.tid, v.row, v.stored);
         return;
       }
@@ -498,7 +517,7 @@ export class IndexManager {
         head = this.#headOf(primary, key.subarray(tids[i]!));
         if (head === 0) continue;
       }
-      const v = this.visibleVersion(table, head, snapshot);
+      const v = this.visibleVersion(table, head, snapshot, wanted);
       if (v === undefined) continue;
       // A stale secondary entry leads to a version with another key: skip it.
       // (A hash entry also matches other keys with the same hash.)
@@ -735,6 +754,14 @@ function equalityValues(def: IndexDef, range: IndexRange): readonly KeyValue[] |
     for (let i = 0; i < n; i++) if (lower.values[i] !== upper.values[i]) return null;
   }
   return lower.values as readonly KeyValue[];
+}
+
+/** `columns` plus the stored columns of the index's key. */
+function withKeyColumns(columns: readonly boolean[], def: IndexDef): readonly boolean[] {
+  if (def.columns.every((c) => columns[c.column] === true)) return columns;
+  const out = columns.slice();
+  for (const c of def.columns) out[c.column] = true;
+  return out;
 }
 
 const readTidAt = (_u8: Uint8Array, view: DataView, at: number): number => readTid(view, at);
