@@ -445,23 +445,60 @@ export function decodeTuple(
   wanted?: readonly boolean[],
 ): StorageValue[] {
   const row = new Array<StorageValue>(types.length);
-  decodeTupleInto(types, bytes, offset, length, extraColumns, wanted, row, wantedEnd(types.length, wanted));
+  let plan: ColumnPlan;
+  if (wanted !== undefined) {
+    plan = columnPlan(types, wanted);
+  } else {
+    // Point reads decode one tuple a call, mostly of the same table: keep the last plan.
+    if (types !== lastPlanTypes || lastPlan.codes.length !== types.length) {
+      lastPlan = columnPlan(types);
+      lastPlanTypes = types;
+    }
+    plan = lastPlan;
+  }
+  decodeTupleInto(types, bytes, offset, length, extraColumns, plan, row);
   return row;
 }
 
-/** One past the last column `wanted` asks for (all `columns` when it is absent): decodeTupleInto's `last`. */
-export function wantedEnd(columns: number, wanted: readonly boolean[] | undefined): number {
-  if (wanted === undefined) return columns;
-  let last = 0;
-  for (let i = 0; i < columns; i++) if (wanted[i] === true) last = i + 1;
-  return last;
+let lastPlanTypes: readonly StorageType[] | undefined;
+let lastPlan: ColumnPlan = { codes: new Uint8Array(0), last: 0 };
+
+const TYPE_CODES: Record<StorageType, number> = { bool: 0, int16: 1, int32: 2, int64: 3, float32: 4, float64: 5, text: 6, bytes: 7 };
+/** Bytes of each fixed-width type code (0: a varint length, then the bytes). */
+const FIXED_WIDTH = [1, 2, 4, 8, 4, 8, 0, 0];
+/** A column plan's code has this bit when the column is to be decoded. */
+const PLAN_READ = 8;
+
+/**
+ * How decodeTupleInto treats each column, worked out once per scan: its type
+ * as a small integer, whether it is wanted, and where the walk may stop.
+ */
+export interface ColumnPlan {
+  /** Per column: type code | PLAN_READ if wanted. */
+  readonly codes: Uint8Array;
+  /** One past the last wanted column: the bytes after it are not walked (nor checked). */
+  readonly last: number;
+}
+
+/** The plan for decoding `wanted` of `types` (every column when absent). */
+export function columnPlan(types: readonly StorageType[], wanted?: readonly boolean[]): ColumnPlan {
+  const codes = new Uint8Array(types.length);
+  let last = wanted === undefined ? types.length : 0;
+  for (let i = 0; i < types.length; i++) {
+    const code = TYPE_CODES[types[i]!];
+    if (code === undefined) failAssert(`column ${i}: unknown storage type ${String(types[i])}`);
+    const read = wanted === undefined || wanted[i] === true;
+    codes[i] = code | (read ? PLAN_READ : 0);
+    if (read) last = i + 1;
+  }
+  return { codes, last };
 }
 
 /**
- * decodeTuple into `row` (entries 0 .. types.length - 1 are overwritten): a
- * scan reuses one array for every tuple instead of allocating one each.
- * `last` is wantedEnd(types.length, wanted), computed once per scan: the
- * bytes after the last wanted column are not walked (nor checked).
+ * decodeTuple into `row` (entries 0 .. types.length - 1 are overwritten), by
+ * a plan from columnPlan(types, wanted): a scan makes the plan once and
+ * reuses one array for every tuple instead of allocating one each. The bytes
+ * after the last wanted column are not walked (nor checked).
  */
 export function decodeTupleInto(
   types: readonly StorageType[],
@@ -469,9 +506,8 @@ export function decodeTupleInto(
   offset: number,
   length: number,
   extraColumns: boolean,
-  wanted: readonly boolean[] | undefined,
+  plan: ColumnPlan,
   row: StorageValue[],
-  last: number,
 ): void {
   const end = tupleEnd(bytes, offset, length);
   const count = storedColumns(types, bytes, offset, end, extraColumns);
@@ -479,19 +515,51 @@ export function decodeTupleInto(
   const view = viewOf(bytes);
   let p = bitmap + ((count + 7) >>> 3);
   const n = types.length;
-  for (let i = 0; i < n; i++) {
+  const codes = plan.codes;
+  const last = plan.last;
+  let i = 0;
+  for (; i < last; i++) {
     if (i >= count || (bytes[bitmap + (i >>> 3)]! & (1 << (i & 7))) !== 0) {
       row[i] = null;
       continue;
     }
-    if (wanted !== undefined && wanted[i] !== true) {
+    const code = codes[i]!;
+    if ((code & PLAN_READ) === 0) {
       row[i] = null;
-      if (i < last) p = skipValue(types[i]!, bytes, p, end, i);
+      const width = FIXED_WIDTH[code]!;
+      if (width === 0) {
+        const m = readVarint(bytes, p, end, i);
+        p = cursor;
+        if (m > end - p) need(p, m, end, types[i]!, i);
+        p += m;
+      } else {
+        if (width > end - p) need(p, width, end, types[i]!, i);
+        p += width;
+      }
       continue;
     }
-    row[i] = readValue(types[i]!, bytes, view, p, end, i);
-    p = cursor;
+    switch (code & 7) {
+      case 5: // float64
+        if (8 > end - p) need(p, 8, end, 'float64', i);
+        row[i] = view.getFloat64(p, true);
+        p += 8;
+        break;
+      case 2: // int32
+        if (4 > end - p) need(p, 4, end, 'int32', i);
+        row[i] = view.getInt32(p, true);
+        p += 4;
+        break;
+      case 3: // int64
+        if (8 > end - p) need(p, 8, end, 'int64', i);
+        row[i] = view.getBigInt64(p, true);
+        p += 8;
+        break;
+      default:
+        row[i] = readValue(types[i]!, bytes, view, p, end, i);
+        p = cursor;
+    }
   }
+  for (; i < n; i++) row[i] = null;
   if (last === n && p !== end && !(extraColumns && count > n)) throw tupleCorrupt(`${end - p} bytes follow the last column of a ${length}-byte tuple`);
 }
 

@@ -42,7 +42,7 @@ import { Heap, HEAP_FILE_NAME, getU48, type BlockCodec } from '../storage/heap/h
 import { SpaceMap, type SpaceMapSnapshot } from '../storage/heap/space-map.ts';
 import { RecordType } from '../storage/record-types.ts';
 import {
-  decodeTuple, decodeTupleInto, tupleBytesEqual, wantedEnd, encodedRowSize, encodeTuple, setTuplePrev, tupleColumnCount, tupleFlags, tuplePrev, tupleXmax, tupleXmin,
+  columnPlan, decodeTuple, decodeTupleInto, tupleBytesEqual, encodedRowSize, encodeTuple, setTuplePrev, tupleColumnCount, tupleFlags, tuplePrev, tupleXmax, tupleXmin,
   TUPLE_OFF_XMIN, TUPLE_UPDATED, type StorageType, type StorageValue,
 } from '../storage/tuple.ts';
 import { formatTid, tidSegment } from '../storage/tuple-id.ts';
@@ -1268,7 +1268,7 @@ export class Engine {
     // covers a table loaded by one transaction with one lookup.
     let lastXmin = -1;
     let lastVisible = false;
-    const last = wantedEnd(types.length, columns);
+    const plan = columnPlan(types, columns);
     const shared: StorageValue[] | null = options.reuseRow === true ? new Array<StorageValue>(types.length).fill(null) : null;
     const match = options.match;
     const matchColumn = match === undefined ? -1 : match.column;
@@ -1286,8 +1286,12 @@ export class Engine {
         return true;
       }
       if (matchColumn >= 0 && !tupleBytesEqual(types, u8, at, len, matchColumn, matchBytes)) return true;
-      if (shared === null) return visitor(tid, decodeTuple(types, u8, at, len, false, columns), tupleColumnCount(v, at));
-      decodeTupleInto(types, u8, at, len, false, columns, shared, last);
+      if (shared === null) {
+        const row = new Array<StorageValue>(types.length);
+        decodeTupleInto(types, u8, at, len, false, plan, row);
+        return visitor(tid, row, tupleColumnCount(v, at));
+      }
+      decodeTupleInto(types, u8, at, len, false, plan, shared);
       return visitor(tid, shared, tupleColumnCount(v, at));
     });
   }

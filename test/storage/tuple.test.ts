@@ -3,7 +3,7 @@ import * as fc from 'fast-check';
 import { FlintError, SqlState } from '../../src/errors.ts';
 import {
   decodeColumn, decodeTuple, decodeTupleInto, encodedRowSize, tupleBytesEqual, encodeTuple, setTupleFlags, setTuplePrev, setTupleXmax, setTupleXmin,
-  STORAGE_TYPES, TUPLE_COLUMNS_MAX, wantedEnd, TUPLE_FROZEN, TUPLE_HEADER_SIZE, TUPLE_OFF_COLUMN_COUNT, TUPLE_OFF_XMAX, TUPLE_UPDATED,
+  STORAGE_TYPES, TUPLE_COLUMNS_MAX, columnPlan, TUPLE_FROZEN, TUPLE_HEADER_SIZE, TUPLE_OFF_COLUMN_COUNT, TUPLE_OFF_XMAX, TUPLE_UPDATED,
   TUPLE_XMAX_COMMITTED, TUPLE_XMIN_COMMITTED, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, TUPLE_HAS_ROWID,
   type StorageType, type StorageValue,
 } from '../../src/storage/tuple.ts';
@@ -480,9 +480,9 @@ describe('tuple property', () => {
         const expected = values.map((v, i) => show(wanted[i] ? stored(types[i]!, v) : null));
         expect(decodeTuple(types, out, 0, size, false, wanted).map(show)).toEqual(expected);
         reused.fill('stale');
-        decodeTupleInto(types, out, 0, size, false, wanted, reused, wantedEnd(types.length, wanted));
+        decodeTupleInto(types, out, 0, size, false, columnPlan(types, wanted), reused);
         expect(reused.slice(0, types.length).map(show)).toEqual(expected);
-        decodeTupleInto(types, out, 0, size, false, undefined, reused, types.length);
+        decodeTupleInto(types, out, 0, size, false, columnPlan(types), reused);
         expect(reused.slice(0, types.length).map(show)).toEqual(values.map((v, i) => show(stored(types[i]!, v))));
       }),
       { seed: 77, numRuns: 300 },
@@ -525,9 +525,9 @@ describe('tuple property', () => {
     longer.set(good);
     expect(errorOf(() => decodeTuple(types, longer, 0, longer.length, false, [false, false, true])).message).toContain('1 bytes follow the last column');
     expect(decodeTuple(types, longer, 0, longer.length, false, [true, false, false])).toEqual([1, null, null]);
-    expect(wantedEnd(3, [true, false, false])).toBe(1);
-    expect(wantedEnd(3, undefined)).toBe(3);
-    expect(wantedEnd(3, [false, false, false])).toBe(0);
+    expect(columnPlan(types, [true, false, false]).last).toBe(1);
+    expect(columnPlan(types).last).toBe(3);
+    expect(columnPlan(types, [false, false, false]).last).toBe(0);
   });
 
   it('encodedRowSize is exact for text of any code points', () => {
