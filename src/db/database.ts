@@ -293,7 +293,11 @@ export class Statement {
     const flat = params.length === 1 && Array.isArray(params[0]) ? (params[0] as unknown[]) : params;
     if (describeOnly && this.#statement.kind !== 'query') return { command: '', columns: [], rows: [], rowCount: 0 };
     const result = this.#session.run(this.#statement, flat as JsValue[], this.#paramTypes);
-    this.#lastColumns = result.columns.map((c) => ({ name: c.name, type: c.type.id }));
+    // A cached plan gives the same column objects every run: describe them once.
+    if (result.columns !== this.#columnsOf) {
+      this.#columnsOf = result.columns;
+      this.#lastColumns = result.columns.map((c) => ({ name: c.name, type: c.type.id }));
+    }
     return result;
   }
 
@@ -307,8 +311,10 @@ export class Statement {
   }
 
   #shape: { columns: StatementResult['columns']; raw: boolean; fn: (row: readonly unknown[]) => Row | JsValue[] } | null = null;
+  /** The result columns #lastColumns describes. */
+  #columnsOf: StatementResult['columns'] | null = null;
 }
 
 function isChange(command: string): boolean {
-  return /^(INSERT|UPDATE|DELETE)/.test(command);
+  return command.startsWith('INSERT') || command.startsWith('UPDATE') || command.startsWith('DELETE');
 }
