@@ -28,6 +28,7 @@ import type { Engine } from '../txn/engine.ts';
 import type { Transaction } from '../txn/transaction.ts';
 import { WriteConflict } from '../txn/write-conflict.ts';
 import { checkMemory } from './memory-guard.ts';
+import { fromRuntimeError } from './runtime-errors.ts';
 import { fromJs, rowShaper, type JsValue, type Row, type ValueOptions } from './js-values.ts';
 import { BindingEval, PlanCache, RecordingCatalog, type CachedPlan } from './plan-cache.ts';
 import { isRoleStatement, runRoleStatement, type RoleManager } from './roles.ts';
@@ -466,7 +467,7 @@ export class Session {
         engine.releaseSavepoint(txn, marker);
       } else this.#failed = true;
       if (retry) throw new RetryStatement(error, txn);
-      throw error;
+      throw fromRuntimeError(error);
     }
   }
 

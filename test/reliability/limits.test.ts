@@ -32,6 +32,8 @@ describe('limits', () => {
       ['a sum of 100 000 terms', () => db.prepare(`SELECT ${Array(100_000).fill('1').join('+')}`).all(), '54001', /stack depth/],
       ['subqueries nested 5000 deep', () => db.prepare(`SELECT ${'(SELECT '.repeat(5000)}1${')'.repeat(5000)}`).all(), '54001', /stack depth/],
       ['repeat() of a billion characters', () => db.prepare("SELECT length(repeat('x', 1000000000))").all(), '54000', /too large/],
+      ['lpad() to 600 million characters', () => db.prepare("SELECT length(lpad('x', 600000000, 'ab'))").all(), '54000', /too large/],
+      ["a || chain past the runtime's longest string", () => db.prepare(`SELECT length(${Array.from({ length: 6 }, () => "repeat('x', 100000000)").join(' || ')})`).all(), '54000', /string is too long/],
       ['string_agg past 256 Mi characters', () => db.prepare("SELECT length(string_agg(repeat('x', 100000), '')) FROM generate_series(1, 3000)").all(), '54000', /out of memory/],
       ['a recursive CTE that never ends', () => db.prepare('WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r').all(), '54001', /iterations/],
     ];

@@ -65,15 +65,19 @@ function trimChars(s: string, set: string, leading: boolean, trailing: boolean):
   return cs.slice(start, end).join('');
 }
 
+/** Longest text a function builds, in characters (PostgreSQL's limit is 1 GB of bytes). */
+const MAX_TEXT_CHARS = 256 * 1024 * 1024;
+
 function pad(s: string, length: number, fill: string, left: boolean): string {
   if (length <= 0) return '';
+  if (length > MAX_TEXT_CHARS) throw new FlintError(SqlState.programLimitExceeded, 'requested length too large');
   const cs = Array.from(s);
   if (cs.length >= length) return cs.slice(0, length).join('');
   const fillChars = Array.from(fill);
   if (fillChars.length === 0) return s;
   const need = length - cs.length;
-  let padding = '';
-  for (let i = 0; i < need; i++) padding += fillChars[i % fillChars.length];
+  // Whole copies of fill, then the first characters of one more (by code point, as PostgreSQL counts).
+  const padding = fill.repeat(Math.floor(need / fillChars.length)) + fillChars.slice(0, need % fillChars.length).join('');
   return left ? padding + s : s + padding;
 }
 
@@ -89,7 +93,7 @@ function splitPart(s: string, delimiter: string, n: number): string {
 function repeat(s: string, n: number): string {
   if (n <= 0 || s === '') return '';
   // Bounded like PostgreSQL's 1 GB text limit, but in characters.
-  if (s.length * n > 256 * 1024 * 1024) {
+  if (s.length * n > MAX_TEXT_CHARS) {
     throw new FlintError(SqlState.programLimitExceeded, 'requested length too large');
   }
   return s.repeat(n);
