@@ -52,7 +52,7 @@
 
 import { FlintError, SqlState, assert } from '../../errors.ts';
 import {
-  NODE_OFF_LEFT, NODE_OFF_LEFTMOST, NODE_OFF_RIGHT, NO_PAGE, PAGE_KIND_FREE, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER, PAGE_OFF_SLOT_COUNT,
+  NODE_OFF_LEFT, NODE_OFF_LEFTMOST, NODE_OFF_LEVEL, NODE_OFF_RIGHT, NO_PAGE, PAGE_KIND_BTREE_LEAF, PAGE_KIND_FREE, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER, PAGE_OFF_SLOT_COUNT,
   PAGE_OFF_FREE_UPPER, PAGE_OFF_KIND, SLOT_SIZE,
 } from '../../kernels/layout.ts';
 import { MAX_BTREE_HEIGHT, MAX_BTREE_VALUE_SIZE, MAX_KEY_SIZE, PAGE_SIZE, PAGES_PER_BLOCK } from '../../limits.ts';
@@ -335,6 +335,7 @@ export class BTree {
     const s = this.#s;
     s.refresh();
     s.u8.set(key, s.keyPtr);
+    if (this.#hintLeaf !== NO_PAGE && this.#searchHint(key.length)) return;
     const leafId = s.descend(s.keyPtr, key.length, 0);
     const frame = s.pin(leafId);
     try {
@@ -345,9 +346,63 @@ export class BTree {
       found.frame = frame;
       found.node = node;
       found.r = s.kernels.nodeSearch(node, s.keyPtr, key.length);
+      this.#hintLeaf = leafId;
     } catch (error) {
       s.unpin(frame);
       throw error;
+    }
+  }
+
+  /**
+   * The leaf of the last search, tried before a descent from the root: the
+   * next key is often in it (ascending keys, or the insert right after a
+   * uniqueness probe of the same key). It is never trusted, only proven by
+   * its own contents, so no change to the tree has to invalidate it: in a
+   * B+-tree the leaves' key ranges are disjoint, and a leaf's range holds
+   * every key between its first and last entry, everything below its last
+   * entry if it is the leftmost leaf, and everything above its first if it
+   * is the rightmost. A key the leaf holds, or one that falls strictly
+   * inside such a span, belongs to that leaf and no other. Anything else
+   * (the page freed, reused as another kind of node or for other keys, the
+   * key past either end of a middle leaf) falls back to the descent.
+   */
+  #hintLeaf = NO_PAGE;
+
+  /** #searchLeaf through the hinted leaf (the key already at keyPtr): true and #found set if it is the key's leaf. */
+  #searchHint(keyLen: number): boolean {
+    const s = this.#s;
+    const leafId = this.#hintLeaf;
+    this.#hintLeaf = NO_PAGE;
+    if (!s.validNodeId(leafId)) return false;
+    const frame = s.pin(leafId);
+    try {
+      const node = s.node(frame, leafId);
+      const v = s.view;
+      if (s.u8[node + PAGE_OFF_KIND] !== PAGE_KIND_BTREE_LEAF || v.getUint16(node + NODE_OFF_LEVEL, true) !== 0) return false;
+      const k = s.kernels;
+      const count = k.nodeCount(node);
+      const leftmost = v.getInt32(node + NODE_OFF_LEFT, true) === NO_PAGE;
+      const rightmost = v.getInt32(node + NODE_OFF_RIGHT, true) === NO_PAGE;
+      let ok: boolean;
+      let r = 0;
+      if (count === 0) {
+        // An empty leaf holds the key only as the tree's one leaf.
+        ok = leftmost && rightmost;
+      } else {
+        r = k.nodeSearch(node, s.keyPtr, keyLen);
+        const pos = r >>> 1;
+        ok = (r & 1) !== 0 || (pos > 0 && pos < count) || (pos === 0 && leftmost) || (pos === count && rightmost);
+      }
+      if (!ok) return false;
+      const found = this.#found;
+      found.leafId = leafId;
+      found.frame = frame;
+      found.node = node;
+      found.r = r;
+      this.#hintLeaf = leafId;
+      return true;
+    } finally {
+      if (this.#hintLeaf === NO_PAGE) s.unpin(frame);
     }
   }
 
