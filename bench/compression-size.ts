@@ -17,13 +17,12 @@
 // Then, for each Flint variant (reopened, so the first reads decompress from
 // disk) and for SQLite: point reads (SELECT by primary key, random ids) in
 // microseconds each, and a full scan (SELECT sum(amount), count(*)) in ms.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database } from '../src/index.ts';
+import { localPostgresMissing, startLocalPostgres, type LocalPostgres } from '../scripts/local-postgres.ts';
 import { formatNumber, printTable } from './harness.ts';
 
 export interface SizeRow {
@@ -137,58 +136,24 @@ async function sqlite(rows: number, reads: number): Promise<SizeRow | string> {
   }
 }
 
-function run(cmd: string, argv: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv);
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out }));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** PostgreSQL 15 on loopback (as bench/server.ts starts it): pg_total_relation_size of the same table. */
+/** PostgreSQL 15 on loopback (scripts/local-postgres.ts): pg_total_relation_size of the same table. */
 async function postgres(rows: number, pgBin: string): Promise<SizeRow | string> {
-  if (!existsSync(join(pgBin, 'initdb'))) return `no PostgreSQL at ${pgBin}`;
+  const missing = localPostgresMissing(pgBin);
+  if (missing !== undefined) return missing;
   let pg: typeof import('pg').default;
   try {
     pg = (await import('pg')).default;
   } catch (error) {
     return `node-postgres not available: ${String(error)}`;
   }
-  const asRoot = process.getuid?.() === 0;
-  const wrap = (argv: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', ...argv]] : [argv[0]!, argv.slice(1)]);
-  const dir = mkdtempSync(join(tmpdir(), 'flint-bench-size-pg-'));
-  chmodSync(dir, 0o777);
-  const data = join(dir, 'data');
-  let child: ChildProcess | undefined;
+  let local: LocalPostgres;
   try {
-    const [initCmd, initArgs] = wrap([join(pgBin, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C']);
-    const init = await run(initCmd, initArgs);
-    if (init.code !== 0) return `initdb failed: ${init.out.trim().split('\n').slice(-2).join(' ')}`;
-    const port = await freePort();
-    const [pgCmd, pgArgs] = wrap([join(pgBin, 'postgres'), '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1']);
-    child = spawn(pgCmd, pgArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    child.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
-    for (let i = 0; i < 100 && !/ready to accept connections/.test(log); i++) {
-      if (child.exitCode !== null) return `postgres exited: ${log.trim().split('\n').slice(-2).join(' ')}`;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+    local = await startLocalPostgres([], pgBin);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  try {
+    const client = new pg.Client({ host: local.host, port: local.port, user: local.user, database: local.database });
     await client.connect();
     try {
       await client.query(`${SCHEMA}; CREATE INDEX t_cat ON t(cat)`);
@@ -201,13 +166,7 @@ async function postgres(rows: number, pgBin: string): Promise<SizeRow | string> 
       await client.end();
     }
   } finally {
-    if (child !== undefined && child.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        child!.once('exit', () => resolve());
-        child!.kill('SIGTERM');
-      });
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await local.stop();
   }
 }
 

@@ -17,10 +17,10 @@
 // refuses to run as root). --pg-url uses a running server instead.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { localPostgresMissing, startLocalPostgres } from '../scripts/local-postgres.ts';
 import { machineInfo, printTable, writeResults } from './harness.ts';
 
 const args = process.argv.slice(2);
@@ -65,18 +65,6 @@ function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function startFlint(): Promise<Target> {
   if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   const dir = mkdtempSync(join(tmpdir(), 'flint-bench-server-'));
@@ -117,33 +105,15 @@ async function startPostgres(): Promise<Target | string> {
       password: decodeURIComponent(u.password), database: u.pathname.slice(1) || 'postgres', stop: async () => {},
     };
   }
-  if (!existsSync(join(pgBin, 'initdb'))) return `no PostgreSQL at ${pgBin} (apt-get install postgresql-15, or pass --pg-bin or --pg-url)`;
-  const asRoot = process.getuid?.() === 0;
-  const wrap = (argv: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', ...argv]] : [argv[0]!, argv.slice(1)]);
-  const dir = mkdtempSync(join(tmpdir(), 'flint-bench-pg-'));
-  chmodSync(dir, 0o777);
-  const data = join(dir, 'data');
-  const [initCmd, initArgs] = wrap([join(pgBin, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C']);
-  const init = await run(initCmd, initArgs);
-  if (init.code !== 0) return `initdb failed: ${init.out.trim().split('\n').slice(-3).join(' ')}`;
-  const port = await freePort();
-  const [pgCmd, pgArgs] = wrap([join(pgBin, 'postgres'), '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'fsync=on', '-c', 'synchronous_commit=on', '-c', 'full_page_writes=on', '-c', 'max_connections=100', '-c', 'shared_buffers=128MB']);
-  const child = spawn(pgCmd, pgArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
-  for (let i = 0; i < 100; i++) {
-    if (/database system is ready to accept connections/.test(log)) break;
-    if (child.exitCode !== null) return `postgres exited: ${log.trim().split('\n').slice(-3).join(' ')}`;
-    await new Promise((r) => setTimeout(r, 100));
+  const missing = localPostgresMissing(pgBin);
+  if (missing !== undefined) return `${missing}, or pass --pg-bin or --pg-url`;
+  try {
+    // A durability comparable to Flint's synchronous 'full': fsync, synchronous commit, full page writes.
+    const local = await startLocalPostgres(['fsync=on', 'synchronous_commit=on', 'full_page_writes=on', 'max_connections=100', 'shared_buffers=128MB'], pgBin);
+    return { name: 'PostgreSQL', host: local.host, port: local.port, user: local.user, password: '', database: local.database, stop: local.stop };
+  } catch (error) {
+    return (error as Error).message;
   }
-  return {
-    name: 'PostgreSQL', host: '127.0.0.1', port, user: 'postgres', password: '', database: 'postgres',
-    stop: async () => {
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 async function pgbench(t: Target, argv: string[]): Promise<string> {

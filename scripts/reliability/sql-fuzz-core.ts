@@ -13,32 +13,17 @@
 // Used by scripts/reliability/sql-fuzz.ts (the command line) and
 // test/reliability/sql-fuzz.test.ts (a bounded run in CI when PostgreSQL is
 // installed).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { Database } from '../../src/db/database.ts';
 import { RoleStore } from '../../src/server/roles.ts';
 import { FlintServer } from '../../src/server/server.ts';
 import { Prng } from '../../src/storage/vfs/prng.ts';
+import { DEFAULT_PG_BIN, localPostgresMissing, startLocalPostgres } from '../local-postgres.ts';
 
-export const PG_BIN = process.env.FLINT_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+export const PG_BIN = process.env.FLINT_PG_BIN ?? DEFAULT_PG_BIN;
 
 export function postgresAvailable(pgBin = PG_BIN): boolean {
-  return existsSync(join(pgBin, 'initdb')) && existsSync(join(pgBin, 'postgres')) && (process.getuid?.() !== 0 || spawnSync('id', ['postgres']).status === 0);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
+  return localPostgresMissing(pgBin) === undefined;
 }
 
 export interface Endpoint {
@@ -46,35 +31,10 @@ export interface Endpoint {
   stop(): Promise<void>;
 }
 
-/** initdb into a temporary directory and start PostgreSQL on loopback (as the postgres user when root). */
+/** A private PostgreSQL on loopback (scripts/local-postgres.ts), without fsync: it checks answers, not durability. */
 export async function startPostgres(pgBin = PG_BIN): Promise<Endpoint> {
-  const asRoot = process.getuid?.() === 0;
-  const wrap = (argv: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', ...argv]] : [argv[0]!, argv.slice(1)]);
-  const dir = mkdtempSync(join(tmpdir(), 'flint-fuzz-pg-'));
-  chmodSync(dir, 0o777);
-  const data = join(dir, 'data');
-  const [initCmd, initArgs] = wrap([join(pgBin, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C']);
-  const init = spawnSync(initCmd, initArgs, { encoding: 'utf8' });
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.stdout}${init.stderr}`);
-  const port = await freePort();
-  const [cmd, args] = wrap([join(pgBin, 'postgres'), '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'TimeZone=UTC']);
-  const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => void (log += d.toString()));
-  for (let i = 0; !/ready to accept connections/.test(log); i++) {
-    if (child.exitCode !== null || i > 300) throw new Error(`postgres did not start: ${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    config: { host: '127.0.0.1', port, user: 'postgres', database: 'postgres' },
-    stop: async () => {
-      // pg_ctl stop, as the same user: a signal to runuser would not reach postgres.
-      const [stopCmd, stopArgs] = wrap([join(pgBin, 'pg_ctl'), 'stop', '-D', data, '-m', 'immediate', '-w']);
-      spawnSync(stopCmd, stopArgs, { stdio: 'ignore' });
-      if (child.exitCode === null) await new Promise((r) => child.on('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const local = await startLocalPostgres(['fsync=off', 'TimeZone=UTC'], pgBin);
+  return { config: { host: local.host, port: local.port, user: local.user, database: local.database }, stop: local.stop };
 }
 
 export async function startFlint(): Promise<Endpoint> {
