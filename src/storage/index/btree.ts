@@ -83,6 +83,9 @@ export interface BTreeCursor {
   next(): BTreeEntry | undefined;
 }
 
+/** Searches that skip the leaf hint after it missed. */
+const HINT_SKIP = 8;
+
 const copyValue: ValueReader<Uint8Array> = (u8, _view, offset, length) => u8.slice(offset, offset + length);
 const EMPTY = new Uint8Array(0);
 
@@ -335,7 +338,11 @@ export class BTree {
     const s = this.#s;
     s.refresh();
     s.u8.set(key, s.keyPtr);
-    if (this.#hintLeaf !== NO_PAGE && this.#searchHint(key.length)) return;
+    if (this.#hintLeaf !== NO_PAGE) {
+      if (this.#hintSkip > 0) this.#hintSkip--;
+      else if (this.#searchHint(key.length)) return;
+      else this.#hintSkip = HINT_SKIP;
+    }
     const leafId = s.descend(s.keyPtr, key.length, 0);
     const frame = s.pin(leafId);
     try {
@@ -367,6 +374,8 @@ export class BTree {
    * key past either end of a middle leaf) falls back to the descent.
    */
   #hintLeaf = NO_PAGE;
+  /** Searches left that go straight to the descent after the hint missed (keys that jump around, as in most secondary indexes, would miss every time). */
+  #hintSkip = 0;
 
   /** #searchLeaf through the hinted leaf (the key already at keyPtr): true and #found set if it is the key's leaf. */
   #searchHint(keyLen: number): boolean {
