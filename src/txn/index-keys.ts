@@ -100,8 +100,7 @@ export function keyValues(def: IndexDef, row: readonly StorageValue[], stored: n
 
 /** Encode key values of the first values.length columns of the index (a prefix for range bounds). */
 export function encodeIndexKey(def: IndexDef, values: readonly KeyValue[]): Uint8Array {
-  const columns = values.length === def.columns.length ? def.columns : def.columns.slice(0, values.length);
-  const keyColumns = columns.map((c) => c.key);
+  const keyColumns = values.length === def.columns.length ? keyColumnsOf(def) : def.columns.slice(0, values.length).map((c) => c.key);
   const size = encodedKeySize(keyColumns, values);
   if (size > MAX_KEY_SIZE) throw keyTooLong(def, size);
   const out = new Uint8Array(size);
@@ -152,6 +151,33 @@ export function rowIdKey(rowId: number): Uint8Array {
   return keyBuffer.slice(0, n);
 }
 
+/** The key columns of an index, built once per column list (writes encode keys per row). */
+const keyColumnLists = new WeakMap<readonly IndexColumnDef[], readonly KeyColumn[]>();
+
+export function keyColumnsOf(def: IndexDef): readonly KeyColumn[] {
+  let list = keyColumnLists.get(def.columns);
+  if (list === undefined) keyColumnLists.set(def.columns, (list = def.columns.map((c) => c.key)));
+  return list;
+}
+
+/**
+ * Encode a B-tree secondary index's entry key (the key, then `primaryKey`)
+ * into `out` (at least MAX_KEY_SIZE bytes), the same bytes as
+ * secondaryEntry(def, indexedKey(def, values), primaryKey) without
+ * allocating; returns the secondary key's length. A hash index, or an entry
+ * over the limit, returns -1: the caller takes the allocating path (which
+ * throws 54000 for the latter).
+ */
+export function encodeSecondaryEntryInto(def: IndexDef, values: readonly KeyValue[], primaryKey: Uint8Array, out: Uint8Array): number {
+  if (def.method === 'hash') return -1;
+  const columns = keyColumnsOf(def);
+  const size = encodedKeySize(columns, values);
+  if (size + primaryKey.length > MAX_KEY_SIZE) return -1;
+  encodeKeyInto(columns, values, out, 0);
+  out.set(primaryKey, size);
+  return size;
+}
+
 /** A secondary entry's key: the secondary key, then the primary key. */
 export function secondaryEntry(def: IndexDef, secondaryKey: Uint8Array, primaryKey: Uint8Array): Uint8Array {
   const size = secondaryKey.length + primaryKey.length;
@@ -169,7 +195,7 @@ export function secondaryEntry(def: IndexDef, secondaryKey: Uint8Array, primaryK
  * the heap never holds a version its indexes cannot take.
  */
 export function checkSecondaryEntrySize(def: IndexDef, values: readonly KeyValue[], primaryKey: Uint8Array): void {
-  const key = def.method === 'hash' ? 4 : encodedKeySize(def.columns.map((c) => c.key), values);
+  const key = def.method === 'hash' ? 4 : encodedKeySize(keyColumnsOf(def), values);
   if (key > MAX_KEY_SIZE) throw keyTooLong(def, key);
   if (key + primaryKey.length > MAX_KEY_SIZE) throw keyTooLong(def, key + primaryKey.length);
 }

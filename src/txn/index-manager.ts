@@ -38,11 +38,12 @@
 import type { KeyValue } from '../encoding/index.ts';
 import { FlintError, SqlState } from '../errors.ts';
 import type { Heap } from '../storage/heap/heap.ts';
+import { MAX_KEY_SIZE } from '../limits.ts';
 import { BTree } from '../storage/index/btree.ts';
 import { formatTid } from '../storage/tuple-id.ts';
 import { decodeTuple, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type StorageType, type StorageValue } from '../storage/tuple.ts';
 import {
-  afterPrefix, checkSecondaryEntrySize, encodeIndexKey, fullKey, hasNull, indexedKey, keyValues, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
+  afterPrefix, checkSecondaryEntrySize, encodeIndexKey, encodeSecondaryEntryInto, fullKey, hasNull, indexedKey, keyValues, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
   type IndexDef,
 } from './index-keys.ts';
 import { WriteConflict } from './write-conflict.ts';
@@ -371,11 +372,29 @@ export class IndexManager {
   /** After the new version is in the heap: point the primary key at it and add its secondary entries. */
   afterInsert(table: TableDef, row: readonly StorageValue[], pk: Uint8Array, prev: number, tid: number): void {
     this.#setHead(this.#primary(table), pk, tid, prev !== 0);
-    for (const index of this.#secondaries(table)) {
-      const skey = indexedKey(index.def, keyValues(index.def, row, row.length));
-      index.tree.insert(secondaryEntry(index.def, skey, pk), skeyValue(skey.length));
-    }
+    for (const index of this.#secondaries(table)) this.#insertSecondary(index, keyValues(index.def, row, row.length), pk);
   }
+
+  /** Add a row's entry to a secondary index: encoded in a reused buffer (the tree copies it), without allocating. */
+  #insertSecondary(index: OpenIndex, values: readonly KeyValue[], pk: Uint8Array): void {
+    const skeyLen = encodeSecondaryEntryInto(index.def, values, pk, this.#entryBuf);
+    if (skeyLen < 0) {
+      const skey = indexedKey(index.def, values);
+      index.tree.insert(secondaryEntry(index.def, skey, pk), skeyValue(skey.length));
+      return;
+    }
+    const length = skeyLen + pk.length;
+    let entry = this.#entryViews[length];
+    if (entry === undefined) this.#entryViews[length] = entry = this.#entryBuf.subarray(0, length);
+    let value = this.#skeyValues[skeyLen];
+    if (value === undefined) this.#skeyValues[skeyLen] = value = skeyValue(skeyLen);
+    index.tree.insert(entry, value);
+  }
+
+  /** Where #insertSecondary encodes an entry, a view of it for each length, and the entry values by key length (never changed: the tree copies them). */
+  readonly #entryBuf = new Uint8Array(MAX_KEY_SIZE);
+  readonly #entryViews: (Uint8Array | undefined)[] = [];
+  readonly #skeyValues: (Uint8Array | undefined)[] = [];
 
   /**
    * Before replacing version `old` by `row`: check the keys that change.
