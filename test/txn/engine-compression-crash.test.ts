@@ -12,37 +12,11 @@ import type { CodecId } from '../../src/storage/compression/codec.ts';
 import { createFaultVfs, type FaultCrashOptions } from '../../src/storage/vfs/index.ts';
 import { Engine } from '../../src/txn/engine.ts';
 import { KINDS, LONG_MS, Prng, ROW_COLUMNS, check, committedRows, diffRows, smallOptions, type Row } from './engine-helpers.ts';
-import { Journal, TABLES, actualContent, checkRecovered, runWorkload, workloadOptions, type WorkloadOptions } from './crash-workload.ts';
+import { Journal, recoverAndContinue, runWorkload, type WorkloadOptions } from './crash-workload.ts';
 
 function workload(kind: (typeof KINDS)[number], seed: number, compression: CodecId): WorkloadOptions {
   // A pool of 1 MiB: compressed blocks pin their sub-blocks one at a time, but index splits pin several.
   return { kind, seed, transactions: 30, engine: { compression, poolBytes: 1 << 20 } };
-}
-
-function recoverAndCheck(o: WorkloadOptions, vfs: ReturnType<typeof createFaultVfs>, journal: Journal, what: string): void {
-  let db: Engine;
-  try {
-    db = Engine.open(workloadOptions(o, vfs));
-  } catch (error) {
-    throw new Error(`${what}: recovery failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const problem = checkRecovered(db, journal);
-  check(problem === '', () => `${what}: ${problem}`);
-  const before = actualContent(db);
-  db.vacuum();
-  const table = db.table(TABLES[0]) ?? db.createTable(TABLES[0], ROW_COLUMNS);
-  const txn = db.begin();
-  db.insert(txn, table.id, [-1n, -1, 'after recovery']);
-  db.commit(txn);
-  before.get(TABLES[0])!.set(-1n, { k: -1n, txn: -1, v: 'after recovery' });
-  db.close();
-  const again = Engine.open(workloadOptions(o, vfs));
-  const after = actualContent(again);
-  again.close();
-  for (const name of TABLES) {
-    const diff = diffRows(after.get(name)!, before.get(name)!);
-    check(diff === '', () => `${what}: after writing and reopening, ${name}: ${diff}`);
-  }
 }
 
 async function crashAt(o: WorkloadOptions, at: { sync?: number; write?: number }, crash: FaultCrashOptions): Promise<Journal> {
@@ -57,7 +31,7 @@ async function crashAt(o: WorkloadOptions, at: { sync?: number; write?: number }
     if (!vfs.crashed) throw error;
   }
   check(vfs.crashed, () => `${what}: the workload ended without reaching the crash`);
-  recoverAndCheck(o, vfs.crash(crash), journal, what);
+  recoverAndContinue(o, vfs.crash(crash), journal, what);
   return journal;
 }
 

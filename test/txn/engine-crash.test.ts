@@ -19,7 +19,7 @@ import type { KernelKind } from '../../src/kernels/index.ts';
 import { createFaultVfs, type FaultCrashOptions, type FaultVfs } from '../../src/storage/vfs/index.ts';
 import { Engine } from '../../src/txn/engine.ts';
 import { KINDS, LONG_MS, Prng, ROW_COLUMNS, check, committedRows, diffRows, smallOptions } from './engine-helpers.ts';
-import { Journal, TABLES, actualContent, checkRecovered, runWorkload, workloadOptions, type WorkloadOptions } from './crash-workload.ts';
+import { Journal, TABLES, actualContent, checkRecovered, recoverAndContinue, runWorkload, workloadOptions, type WorkloadOptions } from './crash-workload.ts';
 
 interface Totals {
   syncs: number;
@@ -51,42 +51,6 @@ async function runUntilCrash(vfs: FaultVfs, o: WorkloadOptions, what: string): P
   }
   check(vfs.crashed, () => `${what}: the workload ended without reaching the crash`);
   return journal;
-}
-
-/**
- * Reopen after a crash and check the content; unless `quick`, also vacuum,
- * write, reopen again and check that too.
- */
-function recoverAndContinue(o: WorkloadOptions, vfs: FaultVfs, journal: Journal, what: string, quick = false): void {
-  let db: Engine;
-  try {
-    db = Engine.open(workloadOptions(o, vfs));
-  } catch (error) {
-    throw new Error(`${what}: recovery failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const problem = checkRecovered(db, journal);
-  check(problem === '', () => `${what}: ${problem}`);
-  if (quick) {
-    db.close();
-    return;
-  }
-  // Vacuum after recovery finds only what the crash left dead, and changes nothing visible.
-  const before = actualContent(db);
-  db.vacuum();
-  // New writes are accepted, in a table that may or may not have survived its creation.
-  const table = db.table(TABLES[0]) ?? db.createTable(TABLES[0], ROW_COLUMNS);
-  const txn = db.begin();
-  db.insert(txn, table.id, [-1n, -1, 'after recovery']);
-  db.commit(txn);
-  before.get(TABLES[0])!.set(-1n, { k: -1n, txn: -1, v: 'after recovery' });
-  db.close();
-  const again = Engine.open(workloadOptions(o, vfs));
-  const after = actualContent(again);
-  again.close();
-  for (const name of TABLES) {
-    const diff = diffRows(after.get(name)!, before.get(name)!);
-    check(diff === '', () => `${what}: after writing and reopening, ${name}: ${diff}`);
-  }
 }
 
 async function crashAtSync(o: WorkloadOptions, k: number, crash: FaultCrashOptions, quick = false): Promise<Journal> {
