@@ -2,10 +2,12 @@
 // the starting point for making them faster (issue 8, item 3).
 //
 //   node scripts/run-ts.mjs bench/peers/profile.ts [--rows N] [--kernels wasm|ts]
+//                                                  [--only bulk,select,insert]
 //
-// Loads t as bench:peers does (not profiled), then profiles, each on its
-// own: the random point selects by id, and durable autocommit inserts from
-// one session (synchronous 'full'). The profiler is V8's, the one
+// Profiles, each on its own: the bulk insert that loads t (one transaction),
+// the random point selects by id, and durable autocommit inserts from one
+// session (synchronous 'full'). --only picks some of them (t is loaded
+// either way). The profiler is V8's, the one
 // `node --cpu-prof` starts, driven through node:inspector so that each
 // profile holds one workload only. Writes bench/results/profile-*.cpuprofile
 // (open them in Chrome DevTools or speedscope) and prints the functions with
@@ -26,6 +28,8 @@ const arg = (name: string, fallback: string) => {
 };
 const rows = Number(arg('--rows', '200000'));
 const kernels = arg('--kernels', 'wasm') as KernelKind;
+/** Which workloads to profile: 'all', or one of bulk, select, insert (comma-separated). */
+const only = new Set(arg('--only', 'bulk,select,insert').split(','));
 const POINT_SELECTS = 200_000;
 const INSERTS = 3_000;
 
@@ -111,20 +115,25 @@ const dir = mkdtempSync(join(tmpdir(), 'flint-bench-profile-'));
 try {
   const db = await flintEngine(kernels).open(dir);
   db.createSchema(DURABLE_TABLES, data.catRows) as void;
-  db.bulkInsert(data.rows) as void;
+  if (only.has('bulk')) await profiled(`bulk-insert-${kernels}`, () => db.bulkInsert(data.rows) as void);
+  else db.bulkInsert(data.rows) as void;
   console.log(`Flint (${kernels} kernels): t loaded with ${rows} rows`);
-  const ids = randomInts(POINT_SELECTS, rows, 11);
-  let found = 0;
-  await profiled(`point-select-${kernels}`, () => {
-    for (let i = 0; i < POINT_SELECTS; i++) if (db.pointSelect(ids[i]! + 1) !== undefined) found++;
-  });
-  if (found !== POINT_SELECTS) throw new Error(`point selects found ${found} of ${POINT_SELECTS} rows`);
-  const inserts = makeRows(INSERTS, data.cats, 31);
-  await profiled(`autocommit-insert-${kernels}`, () => {
-    for (const row of inserts) db.insertAutocommit('d1', row) as void;
-  });
-  const [n] = db.totals('d1') as readonly [number, number, number];
-  if (n !== INSERTS) throw new Error(`d1 holds ${n} rows after ${INSERTS} inserts`);
+  if (only.has('select')) {
+    const ids = randomInts(POINT_SELECTS, rows, 11);
+    let found = 0;
+    await profiled(`point-select-${kernels}`, () => {
+      for (let i = 0; i < POINT_SELECTS; i++) if (db.pointSelect(ids[i]! + 1) !== undefined) found++;
+    });
+    if (found !== POINT_SELECTS) throw new Error(`point selects found ${found} of ${POINT_SELECTS} rows`);
+  }
+  if (only.has('insert')) {
+    const inserts = makeRows(INSERTS, data.cats, 31);
+    await profiled(`autocommit-insert-${kernels}`, () => {
+      for (const row of inserts) db.insertAutocommit('d1', row) as void;
+    });
+    const [n] = db.totals('d1') as readonly [number, number, number];
+    if (n !== INSERTS) throw new Error(`d1 holds ${n} rows after ${INSERTS} inserts`);
+  }
   db.close() as void;
 } finally {
   rmSync(dir, { recursive: true, force: true });

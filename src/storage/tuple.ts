@@ -215,16 +215,36 @@ export function encodeTuple(
   offset: number,
   rowId = -1,
 ): number {
+  const n = encodeTupleOrSize(types, values, xmin, out, offset, rowId);
+  if (n < 0) {
+    throw new FlintError(
+      SqlState.programLimitExceeded,
+      `tuple of ${-n} bytes (${types.length} columns) does not fit in the ${out.length - offset} bytes available`,
+    );
+  }
+  return n;
+}
+
+/**
+ * encodeTuple(), except that a tuple that does not fit in `out` from
+ * `offset` is not an error: nothing is written and the result is minus its
+ * size, so that the caller can grow its buffer and call again. The row is
+ * sized and validated once (encodeTuple used to be preceded by an
+ * encodedRowSize call to size the buffer: two passes over every string).
+ */
+export function encodeTupleOrSize(
+  types: readonly StorageType[],
+  values: readonly StorageValue[],
+  xmin: number,
+  out: Uint8Array,
+  offset: number,
+  rowId = -1,
+): number {
   if (!(Number.isSafeInteger(offset) && offset >= 0 && offset <= out.length)) failAssert(`encodeTuple: offset ${offset} outside the output of ${out.length} bytes`);
   if (!(Number.isSafeInteger(xmin) && xmin >= 0)) failAssert(`encodeTuple: xmin must be an integer in [0, 2^53), got ${xmin}`);
   if (!(Number.isSafeInteger(rowId) && rowId >= -1)) failAssert(`encodeTuple: row id must be -1 (none) or an integer in [0, 2^53), got ${rowId}`);
   const size = encodedRowSize(types, values, rowId); // validates, and fills textBytes
-  if (size > out.length - offset) {
-    throw new FlintError(
-      SqlState.programLimitExceeded,
-      `tuple of ${size} bytes (${types.length} columns) does not fit in the ${out.length - offset} bytes available`,
-    );
-  }
+  if (size > out.length - offset) return -size;
   const view = viewOf(out);
   writeU53(view, offset + TUPLE_OFF_XMIN, xmin);
   view.setUint32(offset + TUPLE_OFF_XMAX, 0, true);

@@ -42,7 +42,7 @@ import { Heap, HEAP_FILE_NAME, getU48, type BlockCodec } from '../storage/heap/h
 import { SpaceMap, type SpaceMapSnapshot } from '../storage/heap/space-map.ts';
 import { RecordType } from '../storage/record-types.ts';
 import {
-  columnPlan, decodeTuple, decodeTupleInto, tupleBytesEqual, encodedRowSize, encodeTuple, setTuplePrev, tupleColumnCount, tupleFlags, tuplePrev, tupleXmax, tupleXmin,
+  columnPlan, decodeTuple, decodeTupleInto, tupleBytesEqual, encodeTuple, encodeTupleOrSize, setTuplePrev, tupleColumnCount, tupleFlags, tuplePrev, tupleXmax, tupleXmin,
   TUPLE_OFF_XMIN, TUPLE_UPDATED, type StorageType, type StorageValue,
 } from '../storage/tuple.ts';
 import { formatTid, tidSegment } from '../storage/tuple-id.ts';
@@ -878,6 +878,8 @@ export class Engine {
     }
     this.#checkWritable();
     if (txn.catalog !== null) this.#checkCatalogCommit(txn);
+    // Deferred secondary entries go into their trees (and the WAL) before the commit record.
+    this.#indexes.flushDeferred();
     txn.state = 'committing';
     const payload = new Uint8Array(8);
     setU48View(payload, 0, txn.txid);
@@ -988,9 +990,11 @@ export class Engine {
 
   #encode(table: TableDef, values: readonly StorageValue[], xmin: number, rowId: number): Uint8Array {
     const types = columnTypes(table);
-    const size = encodedRowSize(types, values, rowId);
-    if (size > this.#rowBuffer.length) this.#rowBuffer = new Uint8Array(Math.max(size, this.#rowBuffer.length * 2));
-    const n = encodeTuple(types, values, xmin, this.#rowBuffer, 0, rowId);
+    let n = encodeTupleOrSize(types, values, xmin, this.#rowBuffer, 0, rowId);
+    if (n < 0) {
+      this.#rowBuffer = new Uint8Array(Math.max(-n, this.#rowBuffer.length * 2));
+      n = encodeTuple(types, values, xmin, this.#rowBuffer, 0, rowId);
+    }
     return this.#rowBuffer.subarray(0, n);
   }
 

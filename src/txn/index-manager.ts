@@ -15,7 +15,10 @@
 // 2. A secondary entry (skey ++ pk) exists for every version that some
 //    snapshot may still see (and for aborted ones until vacuum). Stale entries
 //    are harmless: a reader re-checks that the version it reaches through the
-//    primary index really has the entry's secondary key.
+//    primary index really has the entry's secondary key. An INSERT's entries
+//    in non-unique indexes may wait in #deferred (deferred-entries.ts) until
+//    the index is read or cleaned, or a transaction commits: until then only
+//    their creator could see those versions.
 // 3. Walks along a chain stop at the first version whose creation every live
 //    snapshot sees (creator committed before the vacuum horizon), exactly as
 //    Engine.get does: nothing behind it is visible to anyone, and vacuum may
@@ -47,6 +50,7 @@ import {
   type IndexDef,
 } from './index-keys.ts';
 import { WriteConflict } from './write-conflict.ts';
+import { DeferredEntries } from './deferred-entries.ts';
 import { committedBefore, isVisible, type Snapshot } from './snapshot.ts';
 import { TxnState, type TxnStatusLog } from './txn-status.ts';
 import type { TableDef } from './engine.ts';
@@ -114,6 +118,7 @@ export class IndexManager {
   }
 
   unregister(id: number): void {
+    this.#deferred.discard(id);
     this.#defs.delete(id);
     this.#trees.delete(id);
     this.#forgetOpen();
@@ -369,10 +374,41 @@ export class IndexManager {
     return { pk, prev };
   }
 
-  /** After the new version is in the heap: point the primary key at it and add its secondary entries. */
+  /**
+   * After the new version is in the heap: point the primary key at it and
+   * add its secondary entries (deferred for a non-unique index: see
+   * deferred-entries.ts).
+   */
   afterInsert(table: TableDef, row: readonly StorageValue[], pk: Uint8Array, prev: number, tid: number): void {
     this.#setHead(this.#primary(table), pk, tid, prev !== 0);
-    for (const index of this.#secondaries(table)) this.#insertSecondary(index, keyValues(index.def, row, row.length), pk);
+    for (const index of this.#secondaries(table)) {
+      const values = keyValues(index.def, row, row.length);
+      if (index.def.unique) this.#insertSecondary(index, values, pk);
+      else this.#deferSecondary(index, values, pk);
+    }
+  }
+
+  /**
+   * Put every deferred secondary entry into its tree. The engine calls it
+   * before a commit record: a committed version has all its entries.
+   */
+  flushDeferred(): void {
+    if (this.#deferred.size > 0) this.#deferred.flush();
+  }
+
+  /** Secondary entries of a non-unique index held for a sorted insert. */
+  readonly #deferred = new DeferredEntries(MAX_KEY_SIZE);
+
+  /** Hold a row's entry of a non-unique secondary index in #deferred. */
+  #deferSecondary(index: OpenIndex, values: readonly KeyValue[], pk: Uint8Array): void {
+    const skeyLen = encodeSecondaryEntryInto(index.def, values, pk, this.#entryBuf);
+    if (skeyLen < 0) {
+      const skey = indexedKey(index.def, values);
+      const entry = secondaryEntry(index.def, skey, pk);
+      this.#deferred.add(index.def.id, index.tree, entry, entry.length, skey.length);
+      return;
+    }
+    this.#deferred.add(index.def.id, index.tree, this.#entryBuf, skeyLen + pk.length, skeyLen);
   }
 
   /** Add a row's entry to a secondary index: encoded in a reused buffer (the tree copies it), without allocating. */
@@ -490,6 +526,7 @@ export class IndexManager {
     if (def === undefined || def.tableId !== table.id) throw new FlintError(SqlState.undefinedObject, `index ${indexId} of "${table.name}" does not exist`);
     // The caller's columns, and the index's own: a version's key is checked against its entry.
     const wanted = columns === undefined ? undefined : withKeyColumns(columns, def);
+    if (this.#deferred.has(indexId)) this.#deferred.flushIndex(indexId);
     const index = this.#open(def);
     const primary = def.primary ? index : this.#primary(table);
     // A hash index answers equality on all its columns; rows are re-checked against the full key.
@@ -595,6 +632,7 @@ export class IndexManager {
    * not yet seen by every snapshot), in which case nothing changed.
    */
   beforeReclaim(table: TableDef, tid: number, horizon: number): boolean {
+    this.flushDeferred();
     const v = this.version(table, tid);
     if (v === undefined) return true;
     const txns = this.#txns();
@@ -679,6 +717,7 @@ export class IndexManager {
     stale: (what: string) => void = () => {},
     structure = false,
   ): void {
+    this.flushDeferred();
     const txns = this.#txns();
     const primary = this.#primary(table);
     let found = 0;

@@ -258,6 +258,21 @@ export class BTree {
     return true;
   }
 
+  /**
+   * insert() for one of many keys arriving in ascending order (the
+   * deferred secondary entries of index-manager.ts): a miss of the leaf hint
+   * does not turn it off for the next searches, since the next key most
+   * likely falls in the leaf the descent finds.
+   */
+  insertSorted(key: Uint8Array, value: Uint8Array): boolean {
+    this.#sorted = true;
+    try {
+      return this.insert(key, value);
+    } finally {
+      this.#sorted = false;
+    }
+  }
+
   /** Replace the value of `key` (in place when it has the same length); false if absent. */
   update(key: Uint8Array, value: Uint8Array): boolean {
     checkKey(key);
@@ -339,9 +354,9 @@ export class BTree {
     s.refresh();
     s.u8.set(key, s.keyPtr);
     if (this.#hintLeaf !== NO_PAGE) {
-      if (this.#hintSkip > 0) this.#hintSkip--;
+      if (this.#hintSkip > 0 && !this.#sorted) this.#hintSkip--;
       else if (this.#searchHint(key.length)) return;
-      else this.#hintSkip = HINT_SKIP;
+      else if (!this.#sorted) this.#hintSkip = HINT_SKIP;
     }
     const leafId = s.descend(s.keyPtr, key.length, 0);
     const frame = s.pin(leafId);
@@ -376,6 +391,8 @@ export class BTree {
   #hintLeaf = NO_PAGE;
   /** Searches left that go straight to the descent after the hint missed (keys that jump around, as in most secondary indexes, would miss every time). */
   #hintSkip = 0;
+  /** Inside insertSorted: a hint miss leaves #hintSkip alone. */
+  #sorted = false;
 
   /** #searchLeaf through the hinted leaf (the key already at keyPtr): true and #found set if it is the key's leaf. */
   #searchHint(keyLen: number): boolean {

@@ -1,0 +1,182 @@
+// Secondary-index entries on their way into their trees. An INSERT puts the
+// entry of its row in each non-unique secondary index here rather than in the
+// tree; they go in together, in key order, when a bound is reached, before
+// anything reads or cleans that index, and before any transaction commits.
+//
+// Why: the keys of a secondary index arrive in no particular order (the bulk
+// load of bench:peers puts rows of ~10,000 categories into an index of ~1,500
+// leaves), so each insert searches a leaf that is no longer in the CPU's
+// caches, after a descent the leaf hint cannot shortcut (a third of that
+// bulk load's time went to these inserts). In key order, consecutive entries
+// go to the same leaf, which is then warm, and the leaf hint finds it.
+//
+// Why it is safe (index-manager.ts, invariant 2): an entry is needed only for
+// a version that some snapshot may see, and no snapshot but its creator's
+// sees a version before its transaction commits; its creator reads the
+// index only through IndexManager, which flushes the index first. So the
+// engine flushes everything before it appends a commit record: every
+// committed version has its entries in the tree (logged before the commit
+// record, so recovery redoes them first). A transaction that aborts, or
+// that a crash cuts short, may leave its entries here or in the tree:
+// entries of a version nobody sees are harmless either way (readers re-check
+// every entry, vacuum deletes what it finds). Unique indexes are never
+// deferred: their uniqueness check reads them for every row.
+//
+// Flushing is idempotent (a tree insert of an entry already there changes
+// nothing), so a flush that fails part way keeps every entry and the next
+// one inserts them all again.
+
+/** Where deferred entries go: a B+-tree (BTree.insertSorted; false if the key is there already). */
+export interface SortedInserts {
+  insertSorted(key: Uint8Array, value: Uint8Array): boolean;
+}
+
+/** Bytes of entries held before they are flushed: about 50,000 entries of a small key, 1 MiB of memory. */
+const DEFERRED_BYTES_MAX = 1 << 20;
+/** Entries held before they are flushed. */
+const DEFERRED_ENTRIES_MAX = 1 << 16;
+/** An entry's number in a sort key: the low 21 bits; the key's 4-byte prefix above them (32 + 21 < 53 bits). */
+const NUMBER_SPAN = 1 << 21;
+
+/** The deferred entries of one index: where each is in the arena, its length and its secondary key's length. */
+interface Group {
+  readonly tree: SortedInserts;
+  readonly offsets: number[];
+  readonly lengths: number[];
+  readonly skeyLengths: number[];
+}
+
+export class DeferredEntries {
+  #arena = new Uint8Array(64 * 1024);
+  #used = 0;
+  #count = 0;
+  readonly #groups = new Map<number, Group>();
+  /** Where an entry is copied for its insert, a view of it for each length, and the entry values by secondary key length (the tree copies both). */
+  readonly #entry: Uint8Array;
+  readonly #entryViews: (Uint8Array | undefined)[] = [];
+  readonly #values: (Uint8Array | undefined)[] = [];
+
+  readonly #bytesMax: number;
+  readonly #entriesMax: number;
+
+  /** `maxEntryBytes`: the longest entry; `bounds` (tests): what is held before a flush. */
+  constructor(maxEntryBytes: number, bounds: { bytes?: number; entries?: number } = {}) {
+    this.#entry = new Uint8Array(maxEntryBytes);
+    this.#bytesMax = bounds.bytes ?? DEFERRED_BYTES_MAX;
+    // The sort packs an entry's number into 21 bits.
+    this.#entriesMax = Math.min(bounds.entries ?? DEFERRED_ENTRIES_MAX, NUMBER_SPAN);
+  }
+
+  /** Entries waiting, over every index. */
+  get size(): number {
+    return this.#count;
+  }
+
+  /** Whether an index has entries waiting. */
+  has(indexId: number): boolean {
+    return this.#groups.has(indexId);
+  }
+
+  /**
+   * Hold the entry `entry[0, length)` of index `indexId` (its tree `tree`),
+   * whose secondary key is its first `skeyLength` bytes. Flushes everything
+   * first when the bounds are reached.
+   */
+  add(indexId: number, tree: SortedInserts, entry: Uint8Array, length: number, skeyLength: number): void {
+    if (this.#used + length > this.#bytesMax || this.#count >= this.#entriesMax) this.flush();
+    let group = this.#groups.get(indexId);
+    if (group === undefined) {
+      group = { tree, offsets: [], lengths: [], skeyLengths: [] };
+      this.#groups.set(indexId, group);
+    }
+    if (this.#used + length > this.#arena.length) {
+      const grown = new Uint8Array(Math.min(this.#bytesMax + this.#entry.length, Math.max(this.#used + length, this.#arena.length * 2)));
+      grown.set(this.#arena.subarray(0, this.#used));
+      this.#arena = grown;
+    }
+    const arena = this.#arena;
+    const at = this.#used;
+    for (let i = 0; i < length; i++) arena[at + i] = entry[i]!;
+    group.offsets.push(at);
+    group.lengths.push(length);
+    group.skeyLengths.push(skeyLength);
+    this.#used = at + length;
+    this.#count++;
+  }
+
+  /** Forget the entries of an index that is going away (they must never reach its released tree). */
+  discard(indexId: number): void {
+    const group = this.#groups.get(indexId);
+    if (group === undefined) return;
+    this.#groups.delete(indexId);
+    this.#count -= group.offsets.length;
+    if (this.#groups.size === 0) this.#used = 0;
+  }
+
+  /** Insert the entries of one index into its tree, in key order. */
+  flushIndex(indexId: number): void {
+    const group = this.#groups.get(indexId);
+    if (group === undefined) return;
+    this.#insertAll(group);
+    this.discard(indexId);
+  }
+
+  /** Insert every entry waiting into its tree. */
+  flush(): void {
+    for (const id of [...this.#groups.keys()]) this.flushIndex(id);
+    this.#used = 0;
+  }
+
+  #insertAll(group: Group): void {
+    const { tree, offsets, lengths, skeyLengths } = group;
+    const arena = this.#arena;
+    const order = this.#keyOrder(group);
+    const entry = this.#entry;
+    for (let j = 0; j < order.length; j++) {
+      const i = order[j]! % NUMBER_SPAN;
+      const at = offsets[i]!;
+      const length = lengths[i]!;
+      for (let k = 0; k < length; k++) entry[k] = arena[at + k]!;
+      let view = this.#entryViews[length];
+      if (view === undefined) this.#entryViews[length] = view = entry.subarray(0, length);
+      const skeyLength = skeyLengths[i]!;
+      let value = this.#values[skeyLength];
+      if (value === undefined) this.#values[skeyLength] = value = Uint8Array.of(skeyLength & 0xff, skeyLength >>> 8);
+      tree.insertSorted(view, value);
+    }
+  }
+
+  /**
+   * The group's entries in (nearly) key order, as sort keys: the 4 bytes
+   * after the prefix every entry shares, then the entry's number. Entries
+   * that agree on those 4 bytes stay in arrival order: the order only buys
+   * cache locality, every order inserts the same entries. A native numeric
+   * sort, no comparator calls.
+   */
+  #keyOrder(group: Group): Float64Array {
+    const { offsets, lengths } = group;
+    const arena = this.#arena;
+    const n = offsets.length;
+    const first = offsets[0]!;
+    let common = lengths[0]!;
+    for (let i = 1; i < n && common > 0; i++) {
+      const at = offsets[i]!;
+      if (lengths[i]! < common) common = lengths[i]!;
+      for (let k = 0; k < common; k++) {
+        if (arena[at + k] !== arena[first + k]) {
+          common = k;
+          break;
+        }
+      }
+    }
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const at = offsets[i]! + common;
+      const left = lengths[i]! - common;
+      let prefix = 0;
+      for (let k = 0; k < 4; k++) prefix = prefix * 256 + (k < left ? arena[at + k]! : 0);
+      keys[i] = prefix * NUMBER_SPAN + i;
+    }
+    return keys.sort();
+  }
+}

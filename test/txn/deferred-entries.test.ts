@@ -1,0 +1,236 @@
+// Deferred secondary-index entries (src/txn/deferred-entries.ts): the holder
+// on its own (key order, bounds, discard, a flush that fails part way), then
+// through the engine: a transaction finds its own rows through the index
+// before it commits, other snapshots never miss a committed row, and
+// rollback, savepoints, DROP INDEX, vacuum, a crash before and after commit
+// and a reopen all leave indexes that verify. Both kernels.
+import { describe, expect, it } from 'vitest';
+import { DeferredEntries, type SortedInserts } from '../../src/txn/deferred-entries.ts';
+import type { StorageValue } from '../../src/storage/tuple.ts';
+import { createMemoryVfs } from '../../src/storage/vfs/index.ts';
+import { Engine, type ColumnDef, type TableDef } from '../../src/txn/engine.ts';
+import type { IndexDef } from '../../src/txn/index-keys.ts';
+import type { Transaction } from '../../src/txn/transaction.ts';
+import { KINDS, Prng, smallOptions } from './engine-helpers.ts';
+
+/** A tree that records what it is given, as hex keys and value lengths; `failAt` throws on that insert (once). */
+class RecordingTree implements SortedInserts {
+  readonly keys: string[] = [];
+  readonly values: number[] = [];
+  failAt = -1;
+  #calls = 0;
+  insertSorted(key: Uint8Array, value: Uint8Array): boolean {
+    if (this.#calls++ === this.failAt) {
+      this.failAt = -1;
+      throw new Error('disk on fire');
+    }
+    const hex = Buffer.from(key).toString('hex');
+    if (this.keys.includes(hex)) return false;
+    this.keys.push(hex);
+    this.values.push(value[0]! | (value[1]! << 8));
+    return true;
+  }
+}
+
+const bytes = (...b: number[]) => Uint8Array.from(b);
+
+describe('DeferredEntries', () => {
+  it('inserts each index’s entries in key order, with their secondary key lengths', () => {
+    const d = new DeferredEntries(64);
+    const a = new RecordingTree();
+    const b = new RecordingTree();
+    const prng = new Prng(5);
+    const want: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      // A shared prefix, then bytes that differ anywhere (also past the 4 the sort looks at).
+      const key = bytes(7, 7, 7, prng.int(4), prng.int(256), prng.int(256), prng.int(256), prng.int(256), prng.int(256), i >> 8, i & 255);
+      want.push(Buffer.from(key).toString('hex'));
+      d.add(1, a, key, key.length, 3);
+      d.add(2, b, bytes(9, i & 255), 2 - (i & 1), 1);
+    }
+    expect(d.size).toBe(1000);
+    expect(d.has(1) && d.has(2) && !d.has(3)).toBe(true);
+    d.flush();
+    expect(d.size).toBe(0);
+    expect(d.has(1)).toBe(false);
+    // Every entry, once; nearly sorted: the sort decides by the 4 bytes after the shared prefix.
+    expect([...a.keys].sort()).toEqual([...want].sort());
+    const prefixes = a.keys.map((k) => k.slice(6, 14));
+    expect(prefixes).toEqual([...prefixes].sort());
+    expect(a.values.every((v) => v === 3)).toBe(true);
+    // Index 2: entries of length 1 (the same one, inserted once) and 2 (128 even second bytes).
+    expect(b.keys.length).toBe(128 + 1);
+    expect(b.keys.slice(2)).toEqual([...b.keys.slice(2)].sort());
+  });
+
+  it('flushes by itself at its bounds, and discards an index’s entries', () => {
+    const d = new DeferredEntries(16, { entries: 10, bytes: 1000 });
+    const t = new RecordingTree();
+    for (let i = 0; i < 25; i++) d.add(1, t, bytes(1, i), 2, 1);
+    expect(t.keys.length).toBe(20);
+    expect(d.size).toBe(5);
+    d.discard(1);
+    expect(d.size).toBe(0);
+    d.flush();
+    expect(t.keys.length).toBe(20);
+    const small = new DeferredEntries(16, { bytes: 8 });
+    for (let i = 0; i < 9; i++) small.add(1, t, bytes(2, i, 0, 0), 4, 1);
+    expect(small.size).toBe(1);
+    expect(t.keys.length).toBe(28);
+  });
+
+  it('a flush that fails part way keeps every entry; the next one inserts them all', () => {
+    const d = new DeferredEntries(16);
+    const t = new RecordingTree();
+    for (let i = 0; i < 10; i++) d.add(1, t, bytes(3, i), 2, 1);
+    t.failAt = 4;
+    expect(() => d.flush()).toThrow('disk on fire');
+    expect(d.size).toBe(10);
+    d.flush();
+    expect(d.size).toBe(0);
+    expect(t.keys).toEqual(Array.from({ length: 10 }, (_, i) => `03${i.toString(16).padStart(2, '0')}`));
+  });
+});
+
+const COLUMNS: readonly ColumnDef[] = [
+  { name: 'id', type: 'int64', nullable: false },
+  { name: 'cat', type: 'int32', nullable: true },
+  { name: 'name', type: 'text', nullable: true },
+];
+const PK = { name: 't_pkey', columns: [{ column: 0, key: { type: 'int64' as const } }] };
+const BY_CAT = { name: 't_cat', columns: [{ column: 1, key: { type: 'int64' as const } }] };
+
+/** Ids of the rows txn finds through the index with cat = `cat`, sorted. */
+function byCat(db: Engine, txn: Transaction, t: TableDef, index: IndexDef, cat: number): bigint[] {
+  const ids: bigint[] = [];
+  const bound = { values: [cat], inclusive: true };
+  db.indexScan(txn, t.id, index.id, { lower: bound, upper: bound }, (_tid, row) => void ids.push(row[0] as bigint));
+  return ids.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+}
+
+function rows(from: number, count: number): StorageValue[][] {
+  return Array.from({ length: count }, (_, i) => [BigInt(from + i), (from + i) % 13, `row ${from + i}`]);
+}
+
+function expected(ids: number[], cat: number): bigint[] {
+  return ids.filter((id) => id % 13 === cat).map(BigInt);
+}
+
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+
+for (const kind of KINDS) {
+  describe(`deferred secondary entries through the engine (${kind} kernels)`, () => {
+    function setup() {
+      const vfs = createMemoryVfs();
+      const db = Engine.open(smallOptions(kind, vfs));
+      const t = db.createTable('t', COLUMNS, undefined, PK);
+      const index = db.createIndex(t.id, BY_CAT);
+      return { vfs, db, t, index };
+    }
+
+    it('a transaction finds its own rows through the index; others see them once it commits', () => {
+      const { db, t, index } = setup();
+      const writer = db.begin();
+      for (const r of rows(0, 300)) db.insert(writer, t.id, r);
+      expect(byCat(db, writer, t, index, 5)).toEqual(expected(range(0, 300), 5));
+      // More rows after the index was read (and flushed): found too.
+      for (const r of rows(300, 300)) db.insert(writer, t.id, r);
+      const reader = db.begin();
+      expect(byCat(db, reader, t, index, 5)).toEqual([]);
+      expect(byCat(db, writer, t, index, 5)).toEqual(expected(range(0, 600), 5));
+      db.commit(writer);
+      expect(byCat(db, reader, t, index, 5)).toEqual([]);
+      db.commit(reader);
+      const later = db.begin();
+      for (let cat = 0; cat < 13; cat++) expect(byCat(db, later, t, index, cat)).toEqual(expected(range(0, 600), cat));
+      db.commit(later);
+      db.verifyIndexes(t.id);
+      db.close();
+    });
+
+    it('a commit with entries still deferred: every committed row is in the index, after a crash too', () => {
+      const { vfs, db, t } = setup();
+      const txn = db.begin();
+      for (const r of rows(0, 2000)) db.insert(txn, t.id, r);
+      db.commit(txn);
+      db.verifyIndexes(t.id);
+      const again = Engine.open(smallOptions(kind, vfs.crash()));
+      const t2 = again.table('t')!;
+      const index = again.indexes(t2.id).find((d) => d.name === 't_cat')!;
+      const reader = again.begin();
+      expect(byCat(again, reader, t2, index, 7)).toEqual(expected(range(0, 2000), 7));
+      again.commit(reader);
+      again.verifyIndexes(t2.id);
+      expect(again.indexProblems(t2.id).problems).toEqual([]);
+      again.close();
+    });
+
+    it('a crash before the commit: the rows and their entries are gone or harmless', () => {
+      const { vfs, db, t } = setup();
+      const committed = db.begin();
+      for (const r of rows(0, 100)) db.insert(committed, t.id, r);
+      db.commit(committed);
+      const open = db.begin();
+      for (const r of rows(100, 1500)) db.insert(open, t.id, r);
+      const again = Engine.open(smallOptions(kind, vfs.crash()));
+      const t2 = again.table('t')!;
+      const index = again.indexes(t2.id).find((d) => d.name === 't_cat')!;
+      const reader = again.begin();
+      expect(byCat(again, reader, t2, index, 3)).toEqual(expected(range(0, 100), 3));
+      again.commit(reader);
+      expect(again.indexProblems(t2.id).problems).toEqual([]);
+      again.vacuum();
+      again.verifyIndexes(t2.id);
+      again.close();
+    });
+
+    it('rollback, a savepoint rolled back, and vacuum with entries deferred', () => {
+      const { db, t, index } = setup();
+      const gone = db.begin();
+      for (const r of rows(0, 400)) db.insert(gone, t.id, r);
+      db.rollback(gone);
+      const txn = db.begin();
+      for (const r of rows(1000, 100)) db.insert(txn, t.id, r);
+      const mark = db.savepoint(txn);
+      for (const r of rows(2000, 100)) db.insert(txn, t.id, r);
+      db.rollbackToSavepoint(txn, mark);
+      // The rolled-back keys can be inserted again (in the same transaction).
+      for (const r of rows(2000, 50)) db.insert(txn, t.id, [r[0]!, 4, 'again']);
+      db.commit(txn);
+      const want4 = [...expected(range(1000, 100), 4), ...range(2000, 50).map(BigInt)];
+      const reader = db.begin();
+      expect(byCat(db, reader, t, index, 4)).toEqual(want4);
+      db.commit(reader);
+      db.verifyIndexes(t.id);
+      db.vacuum();
+      db.verifyIndexes(t.id);
+      expect(db.indexProblems(t.id)).toEqual({ problems: [], staleEntries: 0 });
+      const after = db.begin();
+      expect(byCat(db, after, t, index, 4)).toEqual(want4);
+      db.commit(after);
+      db.close();
+    });
+
+    it('DROP INDEX and CREATE INDEX while another transaction holds deferred entries', () => {
+      const { vfs, db, t, index } = setup();
+      const writer = db.begin();
+      for (const r of rows(0, 500)) db.insert(writer, t.id, r);
+      db.dropIndex(index.id);
+      const byName = db.createIndex(t.id, { name: 't_name', columns: [{ column: 2, key: { type: 'text' } }] });
+      for (const r of rows(500, 500)) db.insert(writer, t.id, r);
+      db.commit(writer);
+      db.verifyIndexes(t.id);
+      const reader = db.begin();
+      let found = 0;
+      const bound = { values: ['row 777'], inclusive: true };
+      db.indexScan(reader, t.id, byName.id, { lower: bound, upper: bound }, () => void found++);
+      expect(found).toBe(1);
+      db.commit(reader);
+      db.close();
+      const again = Engine.open(smallOptions(kind, vfs));
+      again.verifyIndexes(again.table('t')!.id);
+      expect(again.indexes(again.table('t')!.id).map((d) => d.name).sort()).toEqual(['t_name', 't_pkey']);
+      again.close();
+    });
+  });
+}
