@@ -24,6 +24,7 @@ import type { BoundStatement } from '../sql/exec/statements.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
 import type { EvalContext, SequenceFunctions, SystemContext } from '../sql/types/eval-context.ts';
 import type { TimeZone } from '../sql/types/timezone.ts';
+import type { SystemCatalogView } from '../sql/system-catalog/index.ts';
 import { sameType } from '../sql/types/type-info.ts';
 import type { IndexDef } from '../txn/index-keys.ts';
 
@@ -36,43 +37,20 @@ export class BindingEval implements EvalContext {
   cacheable = true;
   /** Settings binding read (current_setting, search_path), with the values it saw. */
   readonly settings: [string, string | undefined][] = [];
-  readonly #system: SystemContext;
+  readonly #system: RecordingSystem;
 
   constructor(target: EvalContext) {
     this.target = target;
-    const self = this;
-    this.#system = {
-      get databaseName() {
-        return self.#targetSystem().databaseName;
-      },
-      get userName() {
-        return self.#targetSystem().userName;
-      },
-      get backendPid() {
-        return self.#targetSystem().backendPid;
-      },
-      setting(name: string): string | undefined {
-        const value = self.#targetSystem().setting(name);
-        if (self.binding) self.settings.push([name, value]);
-        return value;
-      },
-      setSetting(name: string, value: string): void {
-        self.#once();
-        self.#targetSystem().setSetting(name, value);
-      },
-      catalog() {
-        self.#once();
-        return self.#targetSystem().catalog();
-      },
-    };
+    this.#system = new RecordingSystem(this);
   }
 
   #once(): void {
     if (this.binding) this.cacheable = false;
   }
 
-  #targetSystem(): SystemContext {
-    return this.target.system!;
+  /** Something binding read differs per statement: the plan is not kept. */
+  readOnce(): void {
+    this.#once();
   }
 
   get timeZone(): TimeZone {
@@ -111,6 +89,47 @@ export class BindingEval implements EvalContext {
 
   get system(): SystemContext | undefined {
     return this.target.system === undefined ? undefined : this.#system;
+  }
+}
+
+/** BindingEval's SystemContext: forwards to the running statement's, noting what binding read. */
+class RecordingSystem implements SystemContext {
+  readonly #eval: BindingEval;
+
+  constructor(bindingEval: BindingEval) {
+    this.#eval = bindingEval;
+  }
+
+  #target(): SystemContext {
+    return this.#eval.target.system!;
+  }
+
+  get databaseName(): string {
+    return this.#target().databaseName;
+  }
+
+  get userName(): string {
+    return this.#target().userName;
+  }
+
+  get backendPid(): number {
+    return this.#target().backendPid;
+  }
+
+  setting(name: string): string | undefined {
+    const value = this.#target().setting(name);
+    if (this.#eval.binding) this.#eval.settings.push([name, value]);
+    return value;
+  }
+
+  setSetting(name: string, value: string): void {
+    this.#eval.readOnce();
+    this.#target().setSetting(name, value);
+  }
+
+  catalog(): SystemCatalogView {
+    this.#eval.readOnce();
+    return this.#target().catalog();
   }
 }
 
@@ -207,4 +226,103 @@ function sameDeclared(plan: CachedPlan, declared: readonly (SqlType | undefined)
     return false;
   }
   return true;
+}
+
+// ---- Statements that differ only in literals -------------------------------------------
+//
+// Clients of the simple query protocol (pgbench -S, ORMs that inline values)
+// send a new text for each value: `SELECT abalance FROM pgbench_accounts
+// WHERE aid = 48213`. Each is parsed, but need not be bound and planned
+// again: a query whose WHERE compares columns with integer literals runs
+// the plan of a template, the same query with those literals replaced by
+// int4 parameters, and the literals as the parameter values.
+//
+// Only where that is exactly the same statement. A literal qualifies when
+//   - it is an operand of a top-level WHERE conjunct `column OP literal` or
+//     `literal OP column` (OP one of = <> < <= > >=) of a plain SELECT (no
+//     WITH, no FOR UPDATE), in a text without parameters ($n, ?);
+//   - it is an integer of at most nine characters (sign included), written
+//     as such: its type is int4 whatever its digits, as the binder types it
+//     (numberConst), so the parameter declared int4 has the literal's type.
+// Literals anywhere else (the select list, ORDER BY / GROUP BY ordinals,
+// LIMIT, function arguments, nested expressions) stay in the template as
+// they are, and are part of its key. The key is the text with the qualifying
+// literals' digits zeroed, so every statement of one key has the same
+// tokens at the same positions (an error position is the same too).
+//
+// A parameter and a constant of one type bind alike except where a value is
+// converted: the binder folds a constant's conversion into a new constant
+// (which may fail while binding), a parameter's becomes a cast at run time.
+// So a template whose binding converts any of its parameters (onParamCast),
+// that fails to bind, or that is not cacheable, is not used: the statement
+// is bound as written. Index selection, pruning and execution treat a
+// parameter and a constant alike (a value independent of the row).
+
+/** A statement's qualifying literals, and the key of its template. */
+export interface LiteralShape {
+  /** The SQL text with the literals' digits replaced by 0. */
+  readonly key: string;
+  /** The literal nodes, in parameter order. */
+  readonly literals: readonly ast.NumberLiteral[];
+  /** Their values (int4). */
+  readonly values: readonly number[];
+}
+
+const shapes = new WeakMap<ast.Statement, LiteralShape>();
+
+/** The literal shape Session.parse noted for `stmt`, if it has one. */
+export function literalShapeOf(stmt: ast.Statement): LiteralShape | undefined {
+  return shapes.get(stmt);
+}
+
+const COMPARISONS = new Set(['=', '<>', '<', '<=', '>', '>=']);
+
+/** Note the literal shape of `stmt`, the only statement of `sql`, if it has qualifying literals. */
+export function noteLiteralShape(stmt: ast.Statement, sql: string): void {
+  if (stmt.kind !== 'query' || stmt.with !== null || stmt.locking.length > 0 || stmt.body.kind !== 'select') return;
+  const where = stmt.body.where;
+  if (where === null || sql.includes('$') || sql.includes('?')) return;
+  const literals: ast.NumberLiteral[] = [];
+  const consider = (c: ast.Expr): void => {
+    if (c.kind !== 'binaryOp' || !COMPARISONS.has(c.op)) return;
+    const literal = c.left.kind === 'columnRef' ? c.right : c.right.kind === 'columnRef' ? c.left : null;
+    if (literal?.kind !== 'number' || !isInt4Literal(literal, sql)) return;
+    literals.push(literal);
+  };
+  if (where.kind === 'and') for (const c of where.args) consider(c);
+  else consider(where);
+  if (literals.length === 0) return;
+  // Literals in text order, so that the key is built left to right.
+  literals.sort((a, b) => a.pos - b.pos);
+  let key = '';
+  let at = 0;
+  for (const l of literals) {
+    key += sql.slice(at, l.pos) + l.text.replace(/[0-9]/g, '0');
+    at = l.pos + l.text.length;
+  }
+  key += sql.slice(at);
+  shapes.set(stmt, { key, literals, values: literals.map((l) => Number(l.text)) });
+}
+
+/** An integer literal written as its text (no `_`, no 0x, no space after a minus) that is int4 whatever its digits. */
+function isInt4Literal(l: ast.NumberLiteral, sql: string): boolean {
+  if (l.form !== 'integer' || l.text.length > 9 || sql.slice(l.pos, l.pos + l.text.length) !== l.text) return false;
+  for (let i = l.text[0] === '-' ? 1 : 0; i < l.text.length; i++) {
+    const c = l.text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return l.text.length > (l.text[0] === '-' ? 1 : 0);
+}
+
+/** The template of a statement with a literal shape: its qualifying literals replaced by parameters $1, $2, ... */
+export function literalTemplate(stmt: ast.Query, shape: LiteralShape): ast.Query {
+  const body = stmt.body as ast.Select;
+  const where = body.where!;
+  const swap = (e: ast.Expr): ast.Expr => {
+    const index = e.kind === 'number' ? shape.literals.indexOf(e) : -1;
+    return index < 0 ? e : { kind: 'param', pos: e.pos, index: index + 1 };
+  };
+  const conjunct = (c: ast.Expr): ast.Expr => (c.kind === 'binaryOp' ? { ...c, left: swap(c.left), right: swap(c.right) } : c);
+  const templateWhere: ast.Expr = where.kind === 'and' ? { ...where, args: where.args.map(conjunct) } : conjunct(where);
+  return { ...stmt, body: { ...body, where: templateWhere } };
 }

@@ -23,14 +23,14 @@ import type { EvalContext, SystemContext } from '../sql/types/eval-context.ts';
 import { buildCatalogView, type SystemCatalogView } from '../sql/system-catalog/index.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
 import { resolveTimeZone, UTC, type TimeZone } from '../sql/types/timezone.ts';
-import type { RuntimeValue } from '../sql/types/type-info.ts';
+import { T, type RuntimeValue } from '../sql/types/type-info.ts';
 import type { Engine } from '../txn/engine.ts';
 import type { Transaction } from '../txn/transaction.ts';
 import { WriteConflict } from '../txn/write-conflict.ts';
 import { checkMemory } from './memory-guard.ts';
 import { fromRuntimeError } from './runtime-errors.ts';
 import { fromJs, rowShaper, type JsValue, type Row, type ValueOptions } from './js-values.ts';
-import { BindingEval, PlanCache, RecordingCatalog, type CachedPlan } from './plan-cache.ts';
+import { BindingEval, literalShapeOf, literalTemplate, noteLiteralShape, PlanCache, RecordingCatalog, type CachedPlan, type LiteralShape } from './plan-cache.ts';
 import { isRoleStatement, runRoleStatement, type RoleManager } from './roles.ts';
 
 /** PostgreSQL's spelling of parameters whose name is not all lower case (SHOW's column name). */
@@ -155,6 +155,7 @@ export class Session {
     let parsed = cache.get(sql);
     if (parsed === undefined) {
       parsed = parseScript(sql).map((p) => ({ statement: p.statement, text: sql.slice(p.start, p.end) }));
+      if (parsed.length === 1) noteLiteralShape(parsed[0]!.statement, sql);
       if (cache.size > 1000) cache.clear();
       cache.set(sql, parsed);
     }
@@ -415,24 +416,21 @@ export class Session {
     try {
       const indexScans = this.settings.get('enable_indexscan') !== 'off';
       const bindable = isBindable(stmt);
-      const cached = bindable ? this.#cachedPlan(stmt, paramTypes, indexScans) : undefined;
+      let cached = bindable ? this.#cachedPlan(stmt, paramTypes, indexScans) : undefined;
+      // A statement that differs from one run before only in literals runs that one's plan (plan-cache.ts).
+      let literals: LiteralShape | undefined;
+      if (cached === undefined && bindable && params.length === 0 && paramTypes.length === 0) {
+        literals = literalShapeOf(stmt);
+        if (literals !== undefined) cached = this.#templatePlan(stmt as ast.Query, literals, indexScans, evalContext);
+        if (cached === undefined) literals = undefined;
+      }
       // The binder fills in the types it infers; a cached plan has them already.
       const types = cached?.paramTypes ?? [...paramTypes];
-      const values: (RuntimeValue | undefined)[] = [];
       const options: RunOptions = {
         engine,
         txn,
         paramTypes: types,
-        params: {
-          get: (i) => {
-            let value = values[i];
-            if (value === undefined) {
-              if (i >= params.length) throw new FlintError('08P01', `there is no parameter $${i + 1}`);
-              value = values[i] = fromJs(params[i] as JsValue, types[i], evalContext);
-            }
-            return value;
-          },
-        },
+        params: literals !== undefined ? new LiteralValues(literals.values) : params.length === 0 ? NO_PARAMS : new ParamValues(params, types, evalContext),
         eval: evalContext,
         state: this.#services.state,
         session: this.#sequences,
@@ -474,33 +472,33 @@ export class Session {
   /** The plan cache's binding of `stmt`, if it is still valid for the catalog and settings as they are now. */
   #cachedPlan(stmt: ast.Statement, declared: readonly (SqlType | undefined)[], indexScans: boolean): CachedPlan | undefined {
     const engine = this.#services.engine;
-    return this.#plans.get(
-      stmt,
-      { catalog: engine.catalogView(), indexScans, timeZone: this.settings.get('timezone') ?? 'UTC', declared },
-      (name) => this.settings.get(name.toLowerCase()),
-      (tableId) => engine.rowEstimate(tableId),
-    );
+    return this.#plans.get(stmt, { catalog: engine.catalogView(), indexScans, timeZone: this.settings.get('timezone') ?? 'UTC', declared }, this.#settingOf, this.#rowEstimate);
   }
+
+  readonly #settingOf = (name: string): string | undefined => this.settings.get(name.toLowerCase());
+  readonly #rowEstimate = (tableId: number): number => this.#services.engine.rowEstimate(tableId);
 
   /**
    * Bind `stmt` (with engine.catalogTxn set for the statement) and keep the
    * binding in the plan cache when it holds nothing of this execution.
    * `options.paramTypes` receives the inferred parameter types.
    */
-  #bind(stmt: ast.Statement, options: BindOptions, declared: readonly (SqlType | undefined)[]): BoundStatement {
+  #bind(stmt: ast.Statement, options: BindOptions, declared: readonly (SqlType | undefined)[], template = false): BoundStatement {
     const engine = this.#services.engine;
     const catalog = engine.catalogView();
     const catalogVersion = catalog.version;
     const bindingEval = new BindingEval(options.eval);
     const recording = new RecordingCatalog(new EngineCatalog(engine, options.indexScans !== false));
     let bound: BoundStatement | null;
+    // A template's parameters stand for literals: one converted while binding would have been folded as a constant.
+    let converted = false;
     try {
-      bound = bindStatement(stmt, { ...options, eval: bindingEval, catalog: recording });
+      bound = bindStatement(stmt, { ...options, eval: bindingEval, catalog: recording, ...(template ? { onParamCast: () => void (converted = true) } : {}) });
     } finally {
       bindingEval.binding = false;
     }
     if (bound === null) throw new FlintError(SqlState.internalError, `${stmt.kind} statements are not bound ahead`);
-    if (bindingEval.cacheable) {
+    if (bindingEval.cacheable && !converted) {
       this.#plans.set(stmt, {
         bound,
         eval: bindingEval,
@@ -518,6 +516,39 @@ export class Session {
   }
 
   readonly #plans = new PlanCache();
+
+  /**
+   * The cached plan of the template `stmt` has by its literals, bound now if
+   * need be; undefined when the template is not used (plan-cache.ts): then
+   * the statement is bound as written.
+   */
+  #templatePlan(stmt: ast.Query, shape: LiteralShape, indexScans: boolean, evalContext: EvalContext): CachedPlan | undefined {
+    let template = this.#templates.get(shape.key);
+    if (template === undefined) {
+      if (this.#templates.size >= MAX_TEMPLATES) this.#templates.clear();
+      template = { statement: literalTemplate(stmt, shape), declared: shape.values.map(() => T.int4), failed: null };
+      this.#templates.set(shape.key, template);
+    }
+    const catalog = this.#services.engine.catalogView();
+    // It failed under this catalog: it would again.
+    if (template.failed !== null && template.failed.catalog === catalog && template.failed.version === catalog.version) return undefined;
+    const cached = this.#cachedPlan(template.statement, template.declared, indexScans);
+    if (cached !== undefined) return cached;
+    const options: BindOptions = {
+      engine: this.#services.engine, paramTypes: [...template.declared], eval: evalContext, state: this.#services.state, session: this.#sequences, indexScans,
+    };
+    try {
+      this.#bind(template.statement, options, template.declared, true);
+    } catch {
+      // The statement as written gives its own error.
+    }
+    const bound = this.#cachedPlan(template.statement, template.declared, indexScans);
+    template.failed = bound === undefined ? { catalog, version: catalog.version } : null;
+    return bound;
+  }
+
+  /** Templates of statements with literals (plan-cache.ts), by key. */
+  readonly #templates = new Map<string, { readonly statement: ast.Query; readonly declared: readonly SqlType[]; failed: { catalog: object; version: number } | null }>();
 
   /**
    * Roles live in the server's roles file, outside the engine's transactions,
@@ -628,7 +659,7 @@ export class Session {
       random: this.#services.random,
       randomBytes: this.#randomBytes,
       sequences: this.#sequenceFunctions,
-      system: this.#systemContext(),
+      system: new StatementSystem(this.#systemSource),
     };
   }
 
@@ -640,8 +671,6 @@ export class Session {
     for (let i = 0; i < n; i++) bytes[i] = Math.floor(random() * 256);
     return bytes;
   };
-  readonly #setting = (name: string): string | undefined => this.settings.get(name.toLowerCase());
-  readonly #setSetting = (name: string, value: string): void => void this.settings.set(name.toLowerCase(), value);
 
   /**
    * Set by the server for each connection: the database the client named
@@ -650,33 +679,30 @@ export class Session {
    */
   connection: { readonly database: string; readonly processId: number } | null = null;
 
-  /** What the system functions and catalogs read; the catalog view is built at most once per statement. */
-  #systemContext(): SystemContext {
-    const engine = this.#services.engine;
-    const user = this.roles?.user ?? 'flint';
-    let view: SystemCatalogView | undefined;
-    const system: SystemContext = {
-      databaseName: this.connection?.database ?? 'flint',
-      userName: user,
-      backendPid: this.connection?.processId ?? currentProcessId(),
-      setting: this.#setting,
-      setSetting: this.#setSetting,
-      catalog: () =>
-        (view ??= buildCatalogView({
-          engine,
-          databaseName: system.databaseName,
-          userName: user,
-          roles: this.roles?.list().map((r) => ({ name: r.name, superuser: r.superuser, login: r.login })) ?? [{ name: user, superuser: true, login: true }],
-          settings: this.settings,
-          viewColumns: (query) => {
-            const stmt = parseScript(query)[0]?.statement;
-            if (stmt?.kind !== 'query') return [];
-            return planQuery(stmt, { engine, eval: this.#evalContext() }).columns;
-          },
-        })),
-    };
-    return system;
-  }
+  /** What every statement's SystemContext reads of the session (made once; a statement's own part is StatementSystem). */
+  readonly #systemSource: SystemSource = {
+    databaseName: () => this.connection?.database ?? 'flint',
+    userName: () => this.roles?.user ?? 'flint',
+    backendPid: () => this.connection?.processId ?? currentProcessId(),
+    setting: (name) => this.settings.get(name.toLowerCase()),
+    setSetting: (name, value) => void this.settings.set(name.toLowerCase(), value),
+    catalog: () => {
+      const engine = this.#services.engine;
+      const user = this.roles?.user ?? 'flint';
+      return buildCatalogView({
+        engine,
+        databaseName: this.connection?.database ?? 'flint',
+        userName: user,
+        roles: this.roles?.list().map((r) => ({ name: r.name, superuser: r.superuser, login: r.login })) ?? [{ name: user, superuser: true, login: true }],
+        settings: this.settings,
+        viewColumns: (query) => {
+          const stmt = parseScript(query)[0]?.statement;
+          if (stmt?.kind !== 'query') return [];
+          return planQuery(stmt, { engine, eval: this.#evalContext() }).columns;
+        },
+      });
+    },
+  };
 
   #startTxn(): void {
     const setting = this.settings.get('default_transaction_isolation');
@@ -915,3 +941,97 @@ function currentProcessId(): number {
 }
 
 let processId: number | undefined;
+
+/** The session's side of the system functions (current_setting, pg_backend_pid, the catalogs). */
+interface SystemSource {
+  databaseName(): string;
+  userName(): string;
+  backendPid(): number;
+  setting(name: string): string | undefined;
+  setSetting(name: string, value: string): void;
+  catalog(): SystemCatalogView;
+}
+
+/** A statement's SystemContext: the session's, with the catalog view built at most once per statement. */
+class StatementSystem implements SystemContext {
+  readonly #source: SystemSource;
+  #view: SystemCatalogView | undefined;
+
+  constructor(source: SystemSource) {
+    this.#source = source;
+  }
+
+  get databaseName(): string {
+    return this.#source.databaseName();
+  }
+
+  get userName(): string {
+    return this.#source.userName();
+  }
+
+  get backendPid(): number {
+    return this.#source.backendPid();
+  }
+
+  setting(name: string): string | undefined {
+    return this.#source.setting(name);
+  }
+
+  setSetting(name: string, value: string): void {
+    this.#source.setSetting(name, value);
+  }
+
+  catalog(): SystemCatalogView {
+    this.#view ??= this.#source.catalog();
+    return this.#view;
+  }
+}
+
+/** A statement's parameter values, each converted to its parameter's type on first use. */
+class ParamValues {
+  readonly #params: readonly JsValue[];
+  readonly #types: readonly (SqlType | undefined)[];
+  readonly #eval: EvalContext;
+  readonly #values: (RuntimeValue | undefined)[];
+
+  constructor(params: readonly JsValue[], types: readonly (SqlType | undefined)[], evalContext: EvalContext) {
+    this.#params = params;
+    this.#types = types;
+    this.#eval = evalContext;
+    this.#values = new Array<RuntimeValue | undefined>(params.length);
+  }
+
+  get(i: number): RuntimeValue {
+    let value = this.#values[i];
+    if (value === undefined) {
+      if (i >= this.#params.length) throw new FlintError('08P01', `there is no parameter $${i + 1}`);
+      value = this.#values[i] = fromJs(this.#params[i] as JsValue, this.#types[i], this.#eval);
+    }
+    return value;
+  }
+}
+
+/** The parameters of a statement run without any. */
+const NO_PARAMS = {
+  get(i: number): RuntimeValue {
+    throw new FlintError('08P01', `there is no parameter $${i + 1}`);
+  },
+};
+
+/** Templates a session keeps (plan-cache.ts); past this many it starts over. */
+const MAX_TEMPLATES = 256;
+
+/** The parameters of a literal template: the statement's literals, already values of their type (int4). */
+class LiteralValues {
+  readonly #values: readonly number[];
+
+  constructor(values: readonly number[]) {
+    this.#values = values;
+  }
+
+  get(i: number): RuntimeValue {
+    const value = this.#values[i];
+    if (value === undefined) throw new FlintError('08P01', `there is no parameter $${i + 1}`);
+    return value;
+  }
+}

@@ -14,7 +14,7 @@ import { FlintError, SqlState } from '../../errors.ts';
 import type { StorageValue } from '../../storage/tuple.ts';
 import type { ScanOptions } from '../../txn/engine.ts';
 import type { BoundExpr } from '../plan/bound.ts';
-import type { IndexRange } from '../../txn/index-manager.ts';
+import type { IndexRange, KeyBound } from '../../txn/index-manager.ts';
 import { MAX_RECURSIVE_ITERATIONS, type AggregateCall, type IndexAccess, type JoinLookup, type JoinPlan, type Plan, type RecursiveUnionPlan, type ScanPlan, type SortKey } from '../plan/plan.ts';
 import { encoderFor } from '../storage-values.ts';
 import { timestampPlusInterval, timestamptzPlusInterval } from '../types/datetime-arith.ts';
@@ -50,6 +50,11 @@ export function runPlanRows(plan: Plan, ctx: ExecContext): Row[] {
   return rows;
 }
 
+/**
+ * The plan's runner, compiled on first use and kept: a plan run many times
+ * (a cached statement, a correlated subquery) is compiled once. A plan's
+ * inputs are compiled with it (buildRunner), not looked up one by one.
+ */
 export function compilePlan(plan: Plan): Runner {
   let runner = compiled.get(plan);
   if (runner === undefined) {
@@ -109,6 +114,12 @@ function rangeProbe(access: IndexAccess): (ctx: ExecContext, inValue: StorageVal
   const encoders = access.keyTypes.map((t) => keyEncoderFor(t));
   const n = eq.length;
   const inAt = access.inAt;
+  const lowerInclusive = access.lower?.inclusive ?? true;
+  const upperInclusive = access.upper?.inclusive ?? true;
+  const reverse = access.reverse;
+  const noRow: Row = [];
+  // Every range has the same shape (the engine reads it on every probe).
+  const range = (lowerBound: KeyBound | undefined, upperBound: KeyBound | undefined): IndexRange => ({ lower: lowerBound, upper: upperBound, reverse });
   return (ctx, inValue) => {
     const values: StorageValue[] = new Array(n);
     for (let i = 0; i < n; i++) {
@@ -116,31 +127,29 @@ function rangeProbe(access: IndexAccess): (ctx: ExecContext, inValue: StorageVal
         values[i] = inValue;
         continue;
       }
-      const v = eq[i]!([], ctx);
+      const v = eq[i]!(noRow, ctx);
       if (v === null) return null;
       values[i] = encoders[i]!(v);
     }
-    let lowerValues: StorageValue[] | null = n > 0 ? values : null;
-    let upperValues: StorageValue[] | null = n > 0 ? values : null;
-    let lowerInclusive = true;
-    let upperInclusive = true;
+    if (lower === null && upper === null) {
+      if (n === 0) return range(undefined, undefined);
+      // Equality on a prefix: one bound object for both ends.
+      const bound: KeyBound = { values, inclusive: true };
+      return range(bound, bound);
+    }
+    let lowerBound: KeyBound | undefined = n > 0 ? { values, inclusive: true } : undefined;
+    let upperBound: KeyBound | undefined = lowerBound;
     if (lower !== null) {
-      const v = lower([], ctx);
+      const v = lower(noRow, ctx);
       if (v === null) return null;
-      lowerValues = [...values, encoders[n]!(v)];
-      lowerInclusive = access.lower!.inclusive;
+      lowerBound = { values: [...values, encoders[n]!(v)], inclusive: lowerInclusive };
     }
     if (upper !== null) {
-      const v = upper([], ctx);
+      const v = upper(noRow, ctx);
       if (v === null) return null;
-      upperValues = [...values, encoders[n]!(v)];
-      upperInclusive = access.upper!.inclusive;
+      upperBound = { values: [...values, encoders[n]!(v)], inclusive: upperInclusive };
     }
-    return {
-      ...(lowerValues === null ? {} : { lower: { values: lowerValues, inclusive: lowerInclusive } }),
-      ...(upperValues === null ? {} : { upper: { values: upperValues, inclusive: upperInclusive } }),
-      ...(access.reverse ? { reverse: true } : {}),
-    };
+    return range(lowerBound, upperBound);
   };
 }
 
@@ -171,18 +180,24 @@ function scanReader(plan: ScanPlan): ScanReader {
   const withTid = plan.tid === true;
   // The usual table: every stored slot is a live column and a short
   // (pre-ADD COLUMN) row reads NULL, which the engine already fills in.
-  const direct = positions.every((p, i) => p === i) && missing.every((m) => m === null);
+  let direct = true;
+  for (let i = 0; i < n; i++) if (positions[i] !== i || missing[i] !== null) direct = false;
   const planIndex = plan.index?.indexId;
   // Columns nothing reads (prune.ts): not decoded (a full scan does not even read them from the tuple), NULL in the row.
   const needed = plan.needed;
-  const live = needed === undefined ? null : Array.from({ length: n }, (_, i) => needed[i] === true);
   let storedWanted: boolean[] | undefined;
-  if (live !== null) {
+  let liveColumns: number[] | null = null;
+  if (needed !== undefined) {
     storedWanted = new Array<boolean>(table.columns.length).fill(false);
-    for (let i = 0; i < n; i++) if (live[i]) storedWanted[positions[i]!] = true;
+    liveColumns = [];
+    for (let i = 0; i < n; i++) {
+      if (needed[i] !== true) continue;
+      storedWanted[positions[i]!] = true;
+      liveColumns.push(i);
+    }
   }
-  const textMatch = textEquality(plan);
-  const liveColumns = live === null ? null : live.flatMap((l, i) => (l ? [i] : []));
+  // Only a full scan tests stored bytes.
+  const textMatch = plan.index === undefined ? textEquality(plan) : null;
   const nulls: Row = new Array<RuntimeValue>(withTid ? n + 1 : n).fill(null);
   return (ctx, range, sink, indexId = planIndex) => {
     let completed = true;
@@ -303,12 +318,12 @@ function buildRunner(plan: Plan): Runner {
       };
     }
     case 'filter': {
-      const input = compilePlan(plan.input);
+      const input = buildRunner(plan.input);
       const predicate = compileExpr(plan.predicate);
       return (ctx, sink) => input(ctx, (row) => (predicate(row, ctx) === true ? sink(row) : true));
     }
     case 'project': {
-      const input = compilePlan(plan.input);
+      const input = buildRunner(plan.input);
       const exprs = plan.exprs.map(compileExpr);
       const n = exprs.length;
       return (ctx, sink) =>
@@ -323,11 +338,11 @@ function buildRunner(plan: Plan): Runner {
     case 'aggregate':
       return aggregateRunner(plan.input, plan.groupBy.map(compileExpr), plan.groupBy.map((g) => g.type), plan.aggregates);
     case 'sort': {
-      const input = compilePlan(plan.input);
+      const input = buildRunner(plan.input);
       const compare = rowComparator(plan.keys);
+      const keyExprs = plan.keys.map((k) => compileExpr(k.expr));
       return (ctx, sink) => {
         const rows: { row: Row; keys: RuntimeValue[] }[] = [];
-        const keyExprs = plan.keys.map((k) => compileExpr(k.expr));
         input(ctx, (row) => {
           rows.push({ row, keys: keyExprs.map((k) => k(row, ctx)) });
           return true;
@@ -338,7 +353,7 @@ function buildRunner(plan: Plan): Runner {
       };
     }
     case 'limit': {
-      const input = compilePlan(plan.input);
+      const input = buildRunner(plan.input);
       const limitExpr = plan.limit === null ? null : compileExpr(plan.limit);
       const offsetExpr = plan.offset === null ? null : compileExpr(plan.offset);
       return (ctx, sink) => {
@@ -364,7 +379,7 @@ function buildRunner(plan: Plan): Runner {
       };
     }
     case 'distinct': {
-      const input = compilePlan(plan.input);
+      const input = buildRunner(plan.input);
       const types = plan.columns.map((c) => c.type);
       const on = plan.on === null ? null : plan.on.map(compileExpr);
       const onTypes = plan.on === null ? null : plan.on.map((e) => e.type);
@@ -390,13 +405,13 @@ function buildRunner(plan: Plan): Runner {
       };
     }
     case 'setOp':
-      return setOpRunner(plan.op, plan.all, compilePlan(plan.left), compilePlan(plan.right), plan.columns.map((c) => c.type));
+      return setOpRunner(plan.op, plan.all, buildRunner(plan.left), buildRunner(plan.right), plan.columns.map((c) => c.type));
   }
 }
 
 function recursiveUnionRunner(plan: RecursiveUnionPlan): Runner {
-  const anchor = compilePlan(plan.anchor);
-  const recursive = compilePlan(plan.recursive);
+  const anchor = buildRunner(plan.anchor);
+  const recursive = buildRunner(plan.recursive);
   const types = plan.columns.map((c) => c.type);
   const { work, all, name } = plan;
   return (ctx, sink) => {
@@ -544,7 +559,7 @@ export function rowComparator(keys: readonly SortKey[]): (a: RuntimeValue[], b: 
  * the optimizer pulled out of ON are compared pair by pair.
  */
 function lateralJoinRunner(plan: JoinPlan): Runner {
-  const left = compilePlan(plan.left);
+  const left = buildRunner(plan.left);
   const on = plan.on === null ? null : compileExpr(plan.on);
   const rightWidth = plan.right.columns.length;
   const keepLeft = plan.type === 'left';
@@ -585,7 +600,7 @@ function lateralJoinRunner(plan: JoinPlan): Runner {
  */
 function lookupJoinRunner(plan: JoinPlan, lookup: JoinLookup): Runner {
   const outerIsLeft = lookup.outer === 'left';
-  const outer = compilePlan(outerIsLeft ? plan.left : plan.right);
+  const outer = buildRunner(outerIsLeft ? plan.left : plan.right);
   const innerPlan = outerIsLeft ? plan.right : plan.left;
   if (innerPlan.kind !== 'scan') throw new FlintError(SqlState.internalError, 'index nested loop over something other than a table scan');
   const readInner = scanReader(innerPlan);
@@ -624,7 +639,8 @@ function lookupJoinRunner(plan: JoinPlan, lookup: JoinLookup): Runner {
         values[k] = encoders[k]!(v);
       }
       if (probe) {
-        readInner(ctx, { lower: { values, inclusive: true }, upper: { values, inclusive: true } }, pair, indexId);
+        const bound: KeyBound = { values, inclusive: true };
+        readInner(ctx, { lower: bound, upper: bound, reverse: false }, pair, indexId);
         if (stopped) return false;
       }
       if (!found && keepOuter) {
@@ -639,8 +655,8 @@ function lookupJoinRunner(plan: JoinPlan, lookup: JoinLookup): Runner {
 function joinRunner(plan: JoinPlan): Runner {
   if (plan.lateral === true) return lateralJoinRunner(plan);
   if (plan.lookup !== undefined) return lookupJoinRunner(plan, plan.lookup);
-  const left = compilePlan(plan.left);
-  const right = compilePlan(plan.right);
+  const left = buildRunner(plan.left);
+  const right = buildRunner(plan.right);
   const on = plan.on === null ? null : compileExpr(plan.on);
   const leftWidth = plan.left.columns.length;
   const rightWidth = plan.right.columns.length;
@@ -833,7 +849,7 @@ function fastAggregateRunner(input: Runner, groupBy: Compiled[], groupTypes: rea
 }
 
 function aggregateRunner(inputPlan: Plan, groupBy: Compiled[], groupTypes: readonly SqlType[], aggregates: readonly AggregateCall[]): Runner {
-  const input = compilePlan(inputPlan);
+  const input = buildRunner(inputPlan);
   if (aggregates.every((a) => a.def.fast !== undefined && a.filter === null && !a.distinct && a.orderBy.length === 0)) {
     return fastAggregateRunner(input, groupBy, groupTypes, aggregates);
   }

@@ -61,10 +61,12 @@ export interface RunOptions {
   readonly notice?: (notice: Notice) => void;
   /** The catalog the binder reads; default the engine's (a plan cache passes one that records what planning read). */
   readonly catalog?: CatalogReader;
+  /** Told when binding converts a parameter's value to another type (a cast node around it). */
+  readonly onParamCast?: (index: number) => void;
 }
 
 /** What binding reads of RunOptions (no transaction, parameter values or interrupt check). */
-export type BindOptions = Pick<RunOptions, 'engine' | 'paramTypes' | 'eval' | 'indexScans' | 'catalog' | 'state' | 'session'>;
+export type BindOptions = Pick<RunOptions, 'engine' | 'paramTypes' | 'eval' | 'indexScans' | 'catalog' | 'state' | 'session' | 'onParamCast'>;
 
 /** Raise a NOTICE (or WARNING) with PostgreSQL's words. */
 export function notice(options: RunOptions, message: string, code = '00000', severity: Notice['severity'] = 'NOTICE'): void {
@@ -82,8 +84,8 @@ export function contextOf(options: RunOptions): ExecContext {
   };
 }
 
-export function binderOf(options: Pick<RunOptions, 'engine' | 'catalog' | 'indexScans' | 'paramTypes' | 'eval'>): QueryBinder {
-  return new QueryBinder(options.catalog ?? new EngineCatalog(options.engine, options.indexScans !== false), options.paramTypes, options.eval);
+export function binderOf(options: Pick<RunOptions, 'engine' | 'catalog' | 'indexScans' | 'paramTypes' | 'eval' | 'onParamCast'>): QueryBinder {
+  return new QueryBinder(options.catalog ?? new EngineCatalog(options.engine, options.indexScans !== false), options.paramTypes, options.eval, options.onParamCast);
 }
 
 /** The table a DML statement writes (42P01 if missing, 0A000 for a view). */

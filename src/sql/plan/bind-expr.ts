@@ -54,11 +54,13 @@ export class ExprBinder {
   readonly paramTypes: (SqlType | undefined)[];
   readonly #eval: EvalContext;
   readonly #queries: QueryBinding;
+  readonly #onParamCast: ((index: number) => void) | undefined;
 
-  constructor(paramTypes: (SqlType | undefined)[], evalContext: EvalContext, queries: QueryBinding) {
+  constructor(paramTypes: (SqlType | undefined)[], evalContext: EvalContext, queries: QueryBinding, onParamCast?: (index: number) => void) {
     this.paramTypes = paramTypes;
     this.#eval = evalContext;
     this.#queries = queries;
+    this.#onParamCast = onParamCast;
   }
 
   /** Bind `e` over `scope`; with `group`, over the groups of a grouped query. */
@@ -524,6 +526,7 @@ export class ExprBinder {
         throw error;
       }
     }
+    if (b.kind === 'param') this.#onParamCast?.(b.index);
     return { kind: 'cast', type: to, from: b.type, arg: b, explicit: context === 'explicit' };
   }
 }
@@ -537,11 +540,16 @@ function isNumericType(t: SqlType): boolean {
 }
 
 /** PostgreSQL types an integer constant as int4, int8 or numeric by size, others as numeric. */
+const INT8_MIN = -(2n ** 63n);
+const INT8_MAX = 2n ** 63n - 1n;
+
 function numberConst(e: ast.NumberLiteral): BoundExpr {
   if (e.form === 'integer') {
+    // Nine digits (or a sign and eight) always fit int4.
+    if (e.text.length <= 9) return { kind: 'const', type: T.int4, value: Number(e.text) };
     const n = BigInt(e.text);
     if (n >= -2147483648n && n <= 2147483647n) return { kind: 'const', type: T.int4, value: Number(n) };
-    if (n >= -(2n ** 63n) && n < 2n ** 63n) return { kind: 'const', type: T.int8, value: n };
+    if (n >= INT8_MIN && n <= INT8_MAX) return { kind: 'const', type: T.int8, value: n };
   }
   return { kind: 'const', type: T.numeric, value: Decimal.parse(e.text) };
 }
@@ -630,24 +638,34 @@ import { childrenOf as childrenOfBound } from './bound.ts';
 
 /** Does the syntax tree contain an aggregate call (not inside a subquery)? */
 export function containsAggregate(e: ast.Expr): boolean {
-  let found = false;
-  const visit = (x: unknown): void => {
-    if (found || x === null || typeof x !== 'object') return;
-    if (Array.isArray(x)) {
-      for (const item of x) visit(item);
-      return;
+  return hasAggregate(e);
+}
+
+function hasAggregate(x: unknown): boolean {
+  if (x === null || typeof x !== 'object') return false;
+  if (Array.isArray(x)) {
+    for (const item of x) if (hasAggregate(item)) return true;
+    return false;
+  }
+  const node = x as { kind?: string };
+  switch (node.kind) {
+    // Leaves, and a subquery (its aggregates are its own).
+    case 'columnRef':
+    case 'number':
+    case 'string':
+    case 'param':
+    case 'query':
+      return false;
+    case 'binaryOp': {
+      const b = node as ast.BinaryOp;
+      return hasAggregate(b.left) || hasAggregate(b.right);
     }
-    const node = x as { kind?: string };
-    if (node.kind === 'query') return;
-    if (node.kind === 'funcCall') {
+    case 'funcCall': {
       const call = node as ast.FuncCall;
-      if (call.over === null && (call.schema === null || call.schema === 'pg_catalog') && isAggregateName(call.name)) {
-        found = true;
-        return;
-      }
+      if (call.over === null && (call.schema === null || call.schema === 'pg_catalog') && isAggregateName(call.name)) return true;
     }
-    for (const value of Object.values(node)) visit(value);
-  };
-  visit(e);
-  return found;
+  }
+  const fields = node as Record<string, unknown>;
+  for (const key in fields) if (hasAggregate(fields[key])) return true;
+  return false;
 }

@@ -67,10 +67,10 @@ export class QueryBinder implements QueryBinding {
 
   readonly #eval: EvalContext;
 
-  constructor(catalog: CatalogReader, paramTypes: (SqlType | undefined)[], evalContext: EvalContext) {
+  constructor(catalog: CatalogReader, paramTypes: (SqlType | undefined)[], evalContext: EvalContext, onParamCast?: (index: number) => void) {
     this.#catalog = catalog;
     this.#eval = evalContext;
-    this.exprs = new ExprBinder(paramTypes, evalContext, this);
+    this.exprs = new ExprBinder(paramTypes, evalContext, this, onParamCast);
   }
 
   /** The optimizer's rewrites, then index and join method selection over the catalog's indexes, then column pruning. */

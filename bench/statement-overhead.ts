@@ -1,0 +1,147 @@
+// bench/statement-overhead: what the SQL and session layers cost per
+// statement, beside better-sqlite3 in the same run (issue 8).
+//
+//   node scripts/run-ts.mjs bench/statement-overhead.ts [--rows N] [--seconds S] [--rounds R] [--only TEXT] [--kernels wasm|ts]
+//
+// Workloads, each timed in R rounds of S seconds after a warm-up (the best
+// round counts), Flint and better-sqlite3 alternating:
+//   - a prepared point select by primary key (bench:peers' table t, all five
+//     columns, random ids): the prepared-statement path;
+//   - the same select with the id written into the SQL text each time
+//     (what pgbench -S and clients of the simple query protocol send):
+//     Session.parse + Session.run, the text never seen before;
+//   - pgbench's select-only statement on a pgbench_accounts-shaped table,
+//     fresh literals;
+//   - SELECT 1 (fresh text each time: SELECT <n>).
+// Every workload checks its answers. Rates are per second of this process's
+// CPU time (the machine's other load skews them less than wall time); they
+// are printed, never asserted. To profile, bundle it and run it under
+// node --cpu-prof (docs/performance.md).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Database } from '../src/db/database.ts';
+import { seededRandom } from './harness.ts';
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+};
+const ROWS = Number(arg('--rows', '200000'));
+const SECONDS = Number(arg('--seconds', '1'));
+/** Rounds per workload; the best round counts (a shared machine's other load only ever slows a round down). */
+const ROUNDS = Number(arg('--rounds', '5'));
+const only = arg('--only', '');
+const kernels = arg('--kernels', 'wasm') as 'wasm' | 'ts';
+
+interface SqliteStmt {
+  get(...params: unknown[]): Record<string, unknown> | undefined;
+  run(...params: unknown[]): unknown;
+}
+interface SqliteDb {
+  pragma(s: string): unknown;
+  exec(s: string): void;
+  prepare(s: string): SqliteStmt;
+  transaction(fn: () => void): () => void;
+  close(): void;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'flint-overhead-'));
+const flint = Database.open(join(dir, 'flint'), { kernels, synchronous: 'full', poolBytes: 256 << 20, backgroundIntervalMs: 0 });
+const Sqlite = createRequire(import.meta.url)('better-sqlite3') as new (f: string) => SqliteDb;
+const sqlite = new Sqlite(join(dir, 'sqlite.db'));
+sqlite.pragma('journal_mode = WAL');
+sqlite.pragma('synchronous = FULL');
+sqlite.pragma('cache_size = -262144');
+
+function load(): void {
+  flint.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, email TEXT, amount DOUBLE PRECISION, cat INTEGER)');
+  flint.exec('CREATE TABLE pgbench_accounts (aid int NOT NULL PRIMARY KEY, bid int, abalance int, filler char(84))');
+  sqlite.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, email TEXT, amount REAL, cat INTEGER)');
+  sqlite.exec('CREATE TABLE pgbench_accounts (aid int NOT NULL PRIMARY KEY, bid int, abalance int, filler char(84))');
+  const fi = flint.prepare('INSERT INTO t VALUES ($1, $2, $3, $4, $5)');
+  const fa = flint.prepare('INSERT INTO pgbench_accounts VALUES ($1, $2, $3, $4)');
+  const si = sqlite.prepare('INSERT INTO t VALUES (?, ?, ?, ?, ?)');
+  const sa = sqlite.prepare('INSERT INTO pgbench_accounts VALUES (?, ?, ?, ?)');
+  const rows = (insertT: (...p: unknown[]) => unknown, insertA: (...p: unknown[]) => unknown) => () => {
+    for (let id = 1; id <= ROWS; id++) {
+      insertT(id, `name ${id}`, `user${id}@example.com`, id / 100, id % 10_000);
+      insertA(id, 1, id % 1000, '');
+    }
+  };
+  flint.transaction(rows((...p) => fi.run(...p), (...p) => fa.run(...p)))();
+  sqlite.transaction(rows((...p) => si.run(...p), (...p) => sa.run(...p)))();
+}
+
+interface Workload {
+  name: string;
+  flint: (id: number) => number;
+  sqlite: (id: number) => number;
+}
+
+load();
+const fPoint = flint.prepare('SELECT id, name, email, amount, cat FROM t WHERE id = $1');
+const sPointStmt = sqlite.prepare('SELECT id, name, email, amount, cat FROM t WHERE id = ?');
+const session = flint.session();
+// A different text each time, as the server's simple query protocol gets it; the parse cache is a Map keyed by text.
+const fresh = (sql: string): unknown[][] => session.run(session.parse(sql)[0]!.statement).rows as unknown[][];
+
+const workloads: Workload[] = [
+  {
+    name: 'prepared point select by id (5 columns)',
+    flint: (id) => (fPoint.get(id) as { id: number }).id,
+    sqlite: (id) => (sPointStmt.get(id) as { id: number }).id,
+  },
+  {
+    name: 'point select by id, fresh literal (parse + run)',
+    flint: (id) => fresh(`SELECT id, name, email, amount, cat FROM t WHERE id = ${id}`)[0]![0] as number,
+    sqlite: (id) => (sqlite.prepare(`SELECT id, name, email, amount, cat FROM t WHERE id = ${id}`).get() as { id: number }).id,
+  },
+  {
+    name: 'pgbench -S statement, fresh literal (parse + run)',
+    flint: (id) => (fresh(`SELECT abalance FROM pgbench_accounts WHERE aid = ${id}`)[0]![0] as number) - (id % 1000) + id,
+    sqlite: (id) => (sqlite.prepare(`SELECT abalance FROM pgbench_accounts WHERE aid = ${id}`).get() as { abalance: number }).abalance - (id % 1000) + id,
+  },
+  {
+    name: 'SELECT <n>, fresh literal (parse + run)',
+    flint: (id) => fresh(`SELECT ${id}`)[0]![0] as number,
+    sqlite: (id) => (sqlite.prepare(`SELECT ${id} AS x`).get() as { x: number }).x,
+  },
+];
+
+/** Operations per second of CPU time (user + system): this process's own, so a loaded machine skews it less than wall time. */
+function time(fn: (id: number) => number, seconds: number, seed: number): number {
+  const random = seededRandom(seed);
+  let ops = 0;
+  const end = performance.now() + seconds * 1000;
+  const cpu = process.cpuUsage();
+  for (;;) {
+    for (let i = 0; i < 1000; i++) {
+      const id = 1 + Math.floor(random() * ROWS);
+      if (fn(id) !== id) throw new Error(`wrong answer for ${id}`);
+    }
+    ops += 1000;
+    if (performance.now() >= end) {
+      const used = process.cpuUsage(cpu);
+      return ops / ((used.user + used.system) / 1e6);
+    }
+  }
+}
+
+const fmt = (n: number): string => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0));
+for (const w of workloads) {
+  if (!w.name.includes(only)) continue;
+  time(w.flint, 0.3, 1);
+  time(w.sqlite, 0.3, 1);
+  let f = 0;
+  let s = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    f = Math.max(f, time(w.flint, SECONDS, 2 + round));
+    s = Math.max(s, time(w.sqlite, SECONDS, 2 + round));
+  }
+  console.log(`${w.name.padEnd(52)} flint ${fmt(f).padStart(7)}/s  (${(1e6 / f).toFixed(1)} µs)   better-sqlite3 ${fmt(s).padStart(7)}/s   ratio ${(f / s).toFixed(2)}x`);
+}
+flint.close();
+sqlite.close();
+rmSync(dir, { recursive: true, force: true });
