@@ -32,6 +32,7 @@ import { fromRuntimeError } from './runtime-errors.ts';
 import { fromJs, rowShaper, type JsValue, type Row, type ValueOptions } from './js-values.ts';
 import { BindingEval, literalShapeOf, literalTemplate, noteLiteralShape, PlanCache, RecordingCatalog, type CachedPlan, type LiteralShape } from './plan-cache.ts';
 import { isRoleStatement, runRoleStatement, type RoleManager } from './roles.ts';
+import { pollExternalInterrupts } from './external-interrupts.ts';
 
 /** PostgreSQL's spelling of parameters whose name is not all lower case (SHOW's column name). */
 const SETTING_DISPLAY_NAMES: Record<string, string> = {
@@ -612,6 +613,7 @@ export class Session {
   #interruptCheck(deadline: number): () => void {
     if (deadline === Infinity) return this.#cancelCheck;
     return () => {
+      pollExternalInterrupts();
       if (this.#cancelRequested) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to user request');
       if (performance.now() > deadline) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to statement timeout');
       checkMemory();
@@ -619,6 +621,7 @@ export class Session {
   }
 
   readonly #cancelCheck = (): void => {
+    pollExternalInterrupts();
     if (this.#cancelRequested) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to user request');
     checkMemory();
   };

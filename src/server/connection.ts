@@ -427,6 +427,18 @@ export class Connection {
       }
       this.#session.settings.set(name, value);
     }
+    // The `options` parameter (libpq's PGOPTIONS, `options=-c search_path=app` in a URL): each
+    // `-c name=value` or `--name=value` is applied as SET would; a bad one is FATAL, as in PostgreSQL.
+    try {
+      for (const [name, value] of parseStartupOptions(this.#startupParams.get('options') ?? '')) {
+        const session = this.#session;
+        if (!/^[a-z_][a-z0-9_$]*(\.[a-z_][a-z0-9_$]*)?$/.test(name)) throw new FlintError(SqlState.undefinedObject, `unrecognized configuration parameter "${name}"`);
+        session.run(session.parse(`SET ${name} = '${value.replaceAll("'", "''")}'`)[0]!.statement);
+      }
+    } catch (error) {
+      this.#fatal(error instanceof FlintError ? error : new FlintError(SqlState.invalidParameterValue, String(error)));
+      return;
+    }
     this.#phase = 'ready';
     try {
       this.#host.register(this);
@@ -901,6 +913,50 @@ export class Connection {
     this.#out = [];
     this.#transport.write(joined);
   }
+}
+
+/**
+ * The startup packet's `options`: command-line switches for the backend, split at unescaped
+ * spaces (a backslash escapes the next character). Only settings are accepted: `-c name=value`,
+ * `-cname=value` and `--name=value`; anything else is refused (08P01), where PostgreSQL
+ * would take its other switches.
+ */
+export function parseStartupOptions(options: string): [string, string][] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  for (let i = 0; i < options.length; i++) {
+    const ch = options[i]!;
+    if (ch === '\\' && i + 1 < options.length) {
+      word += options[++i];
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += ch;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  const settings: [string, string][] = [];
+  const setting = (text: string) => {
+    const eq = text.indexOf('=');
+    if (eq <= 0) throw new FlintError(SqlState.syntaxError, `-c ${text} requires a value`);
+    // As PostgreSQL's command line: dashes in the name stand for underscores.
+    settings.push([text.slice(0, eq).replaceAll('-', '_').toLowerCase(), text.slice(eq + 1)]);
+  };
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '-c') {
+      if (i + 1 >= words.length) throw new FlintError(SqlState.syntaxError, 'option -c requires an argument');
+      setting(words[++i]!);
+    } else if (w.startsWith('-c')) setting(w.slice(2));
+    else if (w.startsWith('--')) setting(w.slice(2));
+    else throw new FlintError(SqlState.protocolViolation, `invalid command-line argument for server process: ${w}`, { hint: 'Only settings (-c name=value) are accepted in the options parameter.' });
+  }
+  return settings;
 }
 
 function formatOf(formats: readonly number[], i: number): number {

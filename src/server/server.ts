@@ -18,6 +18,7 @@ import type { RoleManager } from '../db/roles.ts';
 import type { RoleStore } from './roles.ts';
 import { isTlsHandshake, loadTls, upgradeSocket, type TlsConfig, type TlsFiles } from './tls.ts';
 import { ServerMetrics, serveMetrics } from './metrics.ts';
+import { CancelWatcher } from './cancel-watcher.ts';
 
 export interface ServerOptions {
   readonly db: Database;
@@ -42,6 +43,12 @@ export interface ServerOptions {
   readonly sessionSettings?: Readonly<Record<string, string>>;
   /** Disconnect a client that has not authenticated after this many ms; default 60 000 (PostgreSQL's authentication_timeout). */
   readonly authenticationTimeoutMs?: number;
+  /**
+   * Let a CancelRequest stop a statement that is computing (cancel-watcher.ts: a
+   * child process watches the socket while the server's thread is busy). Default
+   * true; without it, a cancel stops only a statement that waits. Node only.
+   */
+  readonly cancelWatcher?: boolean;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
@@ -63,6 +70,7 @@ export class FlintServer implements ConnectionHost {
   /** Counters and gauges of the server and its database (Prometheus text: metrics.text()). */
   readonly metrics: ServerMetrics;
   #metricsHttp: HttpServer | null = null;
+  #watcher: CancelWatcher | null = null;
   /** TCP connections open now, authenticated or not. */
   #accepted = 0;
 
@@ -96,6 +104,9 @@ export class FlintServer implements ConnectionHost {
     });
     const address = server.#server.address();
     server.#port = typeof address === 'object' && address !== null ? address.port : options.port ?? 5432;
+    if (options.cancelWatcher !== false) {
+      server.#watcher = CancelWatcher.start(server.#server, (processId, secretKey) => server.cancel(processId, secretKey), (socket) => server.#accept(socket));
+    }
     if (options.metricsPort !== undefined) {
       try {
         server.#metricsHttp = await serveMetrics(server.metrics, options.metricsHost ?? '127.0.0.1', options.metricsPort);
@@ -143,6 +154,9 @@ export class FlintServer implements ConnectionHost {
 
   /** Stop listening, end every connection (their open transactions roll back). */
   async stop(): Promise<void> {
+    // First, so that no connection comes in through the watcher's copy of the socket.
+    await this.#watcher?.stop();
+    this.#watcher = null;
     const metricsHttp = this.#metricsHttp;
     this.#metricsHttp = null;
     if (metricsHttp !== null) {

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.ts';
 import { RoleStore } from '../../src/server/roles.ts';
 import { FlintServer, type ServerOptions } from '../../src/server/server.ts';
+import { parseStartupOptions } from '../../src/server/connection.ts';
 import { CLI, exited, serve } from './child-server.ts';
 
 const PASSWORD = 'ops test password';
@@ -320,6 +321,27 @@ describe('idle timeouts', () => {
     expect(answer).toContain('FATAL');
     expect(answer).toContain('22023');
     expect(answer).toContain('invalid value for parameter "idle_session_timeout": "soon"');
+  });
+
+  it("the startup packet's options (PGOPTIONS): -c name=value and --name=value apply as SET; a bad one is FATAL", async () => {
+    const { server } = await startServer();
+    const c = client(server, { options: '-c statement_timeout=1234 --application-name=from\\ options -csearch_path=public' });
+    await c.connect();
+    expect((await c.query('SHOW statement_timeout')).rows).toEqual([{ statement_timeout: '1234' }]);
+    expect((await c.query('SHOW application_name')).rows).toEqual([{ application_name: 'from options' }]);
+    expect((await c.query('SHOW search_path')).rows).toEqual([{ search_path: 'public' }]);
+    await c.end();
+    const bad = client(server, { options: '-c statement_timeout=soon' });
+    await expect(bad.connect()).rejects.toMatchObject({ code: '22023', message: 'invalid value for parameter "statement_timeout": "soon"' });
+    const switches = client(server, { options: '-F' });
+    await expect(switches.connect()).rejects.toMatchObject({ code: '08P01', message: 'invalid command-line argument for server process: -F' });
+  });
+
+  it('parseStartupOptions splits at unescaped spaces and reads the three spellings', () => {
+    expect(parseStartupOptions('')).toEqual([]);
+    expect(parseStartupOptions('  -c a=1   -cb=2 --c-d=x\\ y ')).toEqual([['a', '1'], ['b', '2'], ['c_d', 'x y']]);
+    expect(() => parseStartupOptions('-c')).toThrow('requires an argument');
+    expect(() => parseStartupOptions('-c novalue')).toThrow('requires a value');
   });
 
   it('SET validates the timeouts', async () => {
