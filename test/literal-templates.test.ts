@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { Database } from '../src/db/database.ts';
 import type { Session } from '../src/db/session.ts';
-import { literalShapeOf } from '../src/db/plan-cache.ts';
+import { literalShape } from '../src/db/plan-cache.ts';
 import { FlintError } from '../src/errors.ts';
 import { parseScript } from '../src/sql/parser.ts';
 
@@ -63,9 +63,8 @@ function agree(db: Database, statements: readonly string[]): void {
 describe('literal templates', () => {
   it('note the integer literals compared with columns in WHERE, and nothing else', () => {
     const db = open();
-    const s = db.session();
     const shape = (sql: string) => {
-      const found = literalShapeOf(s.parse(sql)[0]!.statement);
+      const found = literalShape(parseScript(sql)[0]!.statement, sql);
       return found === undefined ? undefined : { key: found.key, values: found.values };
     };
     expect(shape('SELECT name FROM t WHERE id = 48213')).toEqual({ key: 'SELECT name FROM t WHERE id = 00000', values: [48213] });
@@ -81,7 +80,6 @@ describe('literal templates', () => {
     ]) {
       expect(shape(sql), sql).toBeUndefined();
     }
-    s.close();
     db.close();
   });
 
@@ -176,6 +174,12 @@ describe('literal templates', () => {
     expect(s.run(s.parse('SELECT id, name FROM t WHERE id = 13')[0]!.statement).rows).toEqual([[13, 'changed']]);
     s.run(s.parse('ROLLBACK')[0]!.statement);
     expect(s.run(s.parse('SELECT id, name FROM t WHERE id = 13')[0]!.statement).rows).toEqual([[13, 'n13']]);
+    // Run again, or after another text was parsed: the same answers.
+    const again = s.parse('SELECT id, name FROM t WHERE id = 14')[0]!.statement;
+    expect(s.run(again).rows).toEqual([[14, 'n14']]);
+    expect(s.run(again).rows).toEqual([[14, 'n14']]);
+    s.parse('SELECT 1');
+    expect(s.run(again).rows).toEqual([[14, 'n14']]);
     s.close();
     db.close();
   });

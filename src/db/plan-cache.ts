@@ -268,20 +268,14 @@ export interface LiteralShape {
   readonly values: readonly number[];
 }
 
-const shapes = new WeakMap<ast.Statement, LiteralShape>();
-
-/** The literal shape Session.parse noted for `stmt`, if it has one. */
-export function literalShapeOf(stmt: ast.Statement): LiteralShape | undefined {
-  return shapes.get(stmt);
-}
-
 const COMPARISONS = new Set(['=', '<>', '<', '<=', '>', '>=']);
+const ZEROS = '000000000';
 
-/** Note the literal shape of `stmt`, the only statement of `sql`, if it has qualifying literals. */
-export function noteLiteralShape(stmt: ast.Statement, sql: string): void {
-  if (stmt.kind !== 'query' || stmt.with !== null || stmt.locking.length > 0 || stmt.body.kind !== 'select') return;
+/** The literal shape of `stmt`, the only statement of `sql`, if it has qualifying literals. */
+export function literalShape(stmt: ast.Statement, sql: string): LiteralShape | undefined {
+  if (stmt.kind !== 'query' || stmt.with !== null || stmt.locking.length > 0 || stmt.body.kind !== 'select') return undefined;
   const where = stmt.body.where;
-  if (where === null || sql.includes('$') || sql.includes('?')) return;
+  if (where === null || sql.includes('$') || sql.includes('?')) return undefined;
   const literals: ast.NumberLiteral[] = [];
   const consider = (c: ast.Expr): void => {
     if (c.kind !== 'binaryOp' || !COMPARISONS.has(c.op)) return;
@@ -291,17 +285,17 @@ export function noteLiteralShape(stmt: ast.Statement, sql: string): void {
   };
   if (where.kind === 'and') for (const c of where.args) consider(c);
   else consider(where);
-  if (literals.length === 0) return;
+  if (literals.length === 0) return undefined;
   // Literals in text order, so that the key is built left to right.
   literals.sort((a, b) => a.pos - b.pos);
   let key = '';
   let at = 0;
   for (const l of literals) {
-    key += sql.slice(at, l.pos) + l.text.replace(/[0-9]/g, '0');
+    key += sql.slice(at, l.pos) + (l.text[0] === '-' ? '-' + ZEROS.slice(0, l.text.length - 1) : ZEROS.slice(0, l.text.length));
     at = l.pos + l.text.length;
   }
   key += sql.slice(at);
-  shapes.set(stmt, { key, literals, values: literals.map((l) => Number(l.text)) });
+  return { key, literals, values: literals.map((l) => Number(l.text)) };
 }
 
 /** An integer literal written as its text (no `_`, no 0x, no space after a minus) that is int4 whatever its digits. */

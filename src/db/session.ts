@@ -30,7 +30,7 @@ import { WriteConflict } from '../txn/write-conflict.ts';
 import { checkMemory } from './memory-guard.ts';
 import { fromRuntimeError } from './runtime-errors.ts';
 import { fromJs, rowShaper, type JsValue, type Row, type ValueOptions } from './js-values.ts';
-import { BindingEval, literalShapeOf, literalTemplate, noteLiteralShape, PlanCache, RecordingCatalog, type CachedPlan, type LiteralShape } from './plan-cache.ts';
+import { BindingEval, literalShape, literalTemplate, PlanCache, RecordingCatalog, type CachedPlan, type LiteralShape } from './plan-cache.ts';
 import { isRoleStatement, runRoleStatement, type RoleManager } from './roles.ts';
 import { pollExternalInterrupts } from './external-interrupts.ts';
 
@@ -154,14 +154,23 @@ export class Session {
   parse(sql: string): readonly ParsedStatementText[] {
     const cache = this.#services.parseCache;
     let parsed = cache.get(sql);
+    this.#lastShape = null;
     if (parsed === undefined) {
       parsed = parseScript(sql).map((p) => ({ statement: p.statement, text: sql.slice(p.start, p.end) }));
-      if (parsed.length === 1) noteLiteralShape(parsed[0]!.statement, sql);
+      const shape = parsed.length === 1 ? literalShape(parsed[0]!.statement, sql) : undefined;
+      if (shape !== undefined) {
+        // Its literals make it one of many texts run once each: a template keeps its plan (plan-cache.ts), and the text is not kept.
+        this.#lastShape = { statement: parsed[0]!.statement, shape };
+        return parsed;
+      }
       if (cache.size > 1000) cache.clear();
       cache.set(sql, parsed);
     }
     return parsed;
   }
+
+  /** The literal shape of the statement parse() returned last, if it has one: run() may run it through a template. */
+  #lastShape: { readonly statement: ast.Statement; readonly shape: LiteralShape } | null = null;
 
   /** Run every statement of `sql`; returns each statement's result. */
   execute(sql: string, params: readonly JsValue[] = []): StatementResult[] {
@@ -421,7 +430,7 @@ export class Session {
       // A statement that differs from one run before only in literals runs that one's plan (plan-cache.ts).
       let literals: LiteralShape | undefined;
       if (cached === undefined && bindable && params.length === 0 && paramTypes.length === 0) {
-        literals = literalShapeOf(stmt);
+        literals = this.#lastShape?.statement === stmt ? this.#lastShape.shape : undefined;
         if (literals !== undefined) cached = this.#templatePlan(stmt as ast.Query, literals, indexScans, evalContext);
         if (cached === undefined) literals = undefined;
       }
@@ -444,7 +453,7 @@ export class Session {
         cached.eval.target = evalContext;
         result = cached.bound.run(options);
       } else if (bindable) {
-        result = this.#bind(stmt, options, paramTypes).run(options);
+        result = this.#bind(stmt, options, paramTypes, 'run').run(options);
       } else {
         result = runStatement(stmt, options);
       }
@@ -481,10 +490,12 @@ export class Session {
 
   /**
    * Bind `stmt` (with engine.catalogTxn set for the statement) and keep the
-   * binding in the plan cache when it holds nothing of this execution.
+   * binding in the plan cache when it holds nothing of this execution (a
+   * statement bound by a run: from its second run on).
    * `options.paramTypes` receives the inferred parameter types.
    */
-  #bind(stmt: ast.Statement, options: BindOptions, declared: readonly (SqlType | undefined)[], template = false): BoundStatement {
+  #bind(stmt: ast.Statement, options: BindOptions, declared: readonly (SqlType | undefined)[], use: 'prepared' | 'template' | 'run'): BoundStatement {
+    const template = use === 'template';
     const engine = this.#services.engine;
     const catalog = engine.catalogView();
     const catalogVersion = catalog.version;
@@ -499,7 +510,8 @@ export class Session {
       bindingEval.binding = false;
     }
     if (bound === null) throw new FlintError(SqlState.internalError, `${stmt.kind} statements are not bound ahead`);
-    if (bindingEval.cacheable && !converted) {
+    // A statement run (not prepared) is kept from its second run on: most texts run once.
+    if (bindingEval.cacheable && !converted && (use !== 'run' || this.#ranBefore(stmt))) {
       this.#plans.set(stmt, {
         bound,
         eval: bindingEval,
@@ -517,6 +529,21 @@ export class Session {
   }
 
   readonly #plans = new PlanCache();
+
+  /** Was `stmt` bound by a run before (of the last few hundred statements)? Notes it if not. */
+  #ranBefore(stmt: ast.Statement): boolean {
+    if (this.#ranOnce.has(stmt)) return true;
+    if (this.#ranOnce.size >= MAX_RAN_ONCE) this.#ranOnce.clear();
+    this.#ranOnce.add(stmt);
+    return false;
+  }
+
+  /**
+   * Statements bound once by a run, not kept in the plan cache yet: keeping
+   * every statement's plan (a WeakMap entry) costs more than binding it,
+   * for the many texts that run once.
+   */
+  readonly #ranOnce = new Set<ast.Statement>();
 
   /**
    * The cached plan of the template `stmt` has by its literals, bound now if
@@ -539,7 +566,7 @@ export class Session {
       engine: this.#services.engine, paramTypes: [...template.declared], eval: evalContext, state: this.#services.state, session: this.#sequences, indexScans,
     };
     try {
-      this.#bind(template.statement, options, template.declared, true);
+      this.#bind(template.statement, options, template.declared, 'template');
     } catch {
       // The statement as written gives its own error.
     }
@@ -596,7 +623,7 @@ export class Session {
       const indexScans = this.settings.get('enable_indexscan') !== 'off';
       const types = [...paramTypes];
       const options = { engine, paramTypes: types, eval: this.#evalContext(), state: this.#services.state, session: this.#sequences, indexScans };
-      const bound = this.#cachedPlan(stmt, paramTypes, indexScans)?.bound ?? this.#bind(stmt, options, paramTypes);
+      const bound = this.#cachedPlan(stmt, paramTypes, indexScans)?.bound ?? this.#bind(stmt, options, paramTypes, 'prepared');
       types.forEach((t, i) => (paramTypes[i] ??= t));
       return bound.columns ?? [];
     } finally {
@@ -1020,6 +1047,9 @@ const NO_PARAMS = {
     throw new FlintError('08P01', `there is no parameter $${i + 1}`);
   },
 };
+
+/** Statements run once a session remembers, to keep the plan of one that runs again. */
+const MAX_RAN_ONCE = 256;
 
 /** Templates a session keeps (plan-cache.ts); past this many it starts over. */
 const MAX_TEMPLATES = 256;

@@ -50,6 +50,19 @@ export function runPlanRows(plan: Plan, ctx: ExecContext): Row[] {
   return rows;
 }
 
+/** The plan compiled to a function that runs it to completion, not kept in compilePlan's cache (a statement's own plan). */
+export function planRows(plan: Plan): (ctx: ExecContext) => Row[] {
+  const runner = buildRunner(plan);
+  return (ctx) => {
+    const rows: Row[] = [];
+    runner(ctx, (row) => {
+      rows.push(row);
+      return true;
+    });
+    return rows;
+  };
+}
+
 /**
  * The plan's runner, compiled on first use and kept: a plan run many times
  * (a cached statement, a correlated subquery) is compiled once. A plan's
@@ -324,6 +337,8 @@ function buildRunner(plan: Plan): Runner {
     }
     case 'project': {
       const input = buildRunner(plan.input);
+      // Every column of a scan, in order (SELECT a, b, c over t(a, b, c)): the scan's rows are new arrays already.
+      if (plan.input.kind === 'scan' && plan.exprs.length === plan.input.columns.length && plan.exprs.every((e, i) => e.kind === 'column' && e.index === i)) return input;
       const exprs = plan.exprs.map(compileExpr);
       const n = exprs.length;
       return (ctx, sink) =>

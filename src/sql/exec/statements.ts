@@ -31,7 +31,8 @@ import { bindInsert, runInsert } from './dml-insert.ts';
 import { bindUpdateOrDelete, runDelete, runUpdate } from './dml-update-delete.ts';
 import { EngineCatalog } from './engine-catalog.ts';
 import { explainPlan } from './explain.ts';
-import { runPlanRows } from './run.ts';
+import { planRows } from './run.ts';
+import type { ExecContext, Row } from './context.ts';
 import { newSessionState, sequenceFunctions, type SqlSessionState } from './sequences.ts';
 import { binderOf, contextOf, done, type BindOptions, type RunOptions, type SqlDatabaseState, type StatementResult } from './statement-context.ts';
 
@@ -121,10 +122,13 @@ export function bindStatement(stmt: ast.Statement, options: BindOptions): BoundS
   switch (stmt.kind) {
     case 'query': {
       const plan = binderOf(options).bindQuery(stmt, null);
+      // Compiled on the first run, and kept here (not in compilePlan's cache: most statements run once).
+      let runner: ((ctx: ExecContext) => Row[]) | undefined;
       return {
         columns: plan.columns,
         run(o) {
-          const rows = runPlanRows(plan, contextOf(o));
+          runner ??= planRows(plan);
+          const rows = runner(contextOf(o));
           return { command: `SELECT ${rows.length}`, columns: plan.columns, rows, rowCount: rows.length };
         },
       };
@@ -146,7 +150,7 @@ export function planQuery(stmt: ast.Query, options: Pick<RunOptions, 'engine' | 
 
 function runQuery(stmt: ast.Query, options: RunOptions): StatementResult {
   const plan = binderOf(options).bindQuery(stmt, null);
-  const rows = runPlanRows(plan, contextOf(options));
+  const rows = planRows(plan)(contextOf(options));
   return { command: `SELECT ${rows.length}`, columns: plan.columns, rows, rowCount: rows.length };
 }
 
