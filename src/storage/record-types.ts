@@ -40,6 +40,9 @@
 //                   now holds part of that compressed block's stream
 // TXN_COMMIT   16   u64 txid
 // TXN_ABORT    17   u64 txid
+// INDEX_INSERTS 18  u32 page id, u16 n, then n entries, each u16 pos, u16 key
+//                   length, u16 value length, key, value: n INDEX_INSERTs into
+//                   one leaf, applied in order (BTree.insertMany)
 // CATALOG      32   UTF-8 JSON: a catalog change (create/drop/alter table)
 
 export const RecordType = {
@@ -59,6 +62,7 @@ export const RecordType = {
   blockCont: 14,
   txnCommit: 16,
   txnAbort: 17,
+  indexInserts: 18,
   catalog: 32,
 } as const;
 

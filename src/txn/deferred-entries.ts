@@ -26,9 +26,11 @@
 // nothing), so a flush that fails part way keeps every entry and the next
 // one inserts them all again.
 
-/** Where deferred entries go: a B+-tree (BTree.insertSorted; false if the key is there already). */
+import type { SortedEntries } from '../storage/index/btree.ts';
+
+/** Where deferred entries go: a B+-tree (BTree.insertMany, which skips keys already there). */
 export interface SortedInserts {
-  insertSorted(key: Uint8Array, value: Uint8Array): boolean;
+  insertMany(entries: SortedEntries): number;
 }
 
 /** Bytes of entries held before they are flushed: about 50,000 entries of a small key, 1 MiB of memory. */
@@ -132,18 +134,27 @@ export class DeferredEntries {
     const arena = this.#arena;
     const order = this.#keyOrder(group);
     const entry = this.#entry;
-    for (let j = 0; j < order.length; j++) {
-      const i = order[j]! % NUMBER_SPAN;
-      const at = offsets[i]!;
-      const length = lengths[i]!;
-      for (let k = 0; k < length; k++) entry[k] = arena[at + k]!;
-      let view = this.#entryViews[length];
-      if (view === undefined) this.#entryViews[length] = view = entry.subarray(0, length);
-      const skeyLength = skeyLengths[i]!;
-      let value = this.#values[skeyLength];
-      if (value === undefined) this.#values[skeyLength] = value = Uint8Array.of(skeyLength & 0xff, skeyLength >>> 8);
-      tree.insertSorted(view, value);
-    }
+    const entryViews = this.#entryViews;
+    const values = this.#values;
+    tree.insertMany({
+      count: order.length,
+      // The j-th entry in key order, copied to the reused entry buffer (valid until the next call).
+      key(j: number): Uint8Array {
+        const i = order[j]! % NUMBER_SPAN;
+        const at = offsets[i]!;
+        const length = lengths[i]!;
+        for (let k = 0; k < length; k++) entry[k] = arena[at + k]!;
+        let view = entryViews[length];
+        if (view === undefined) entryViews[length] = view = entry.subarray(0, length);
+        return view;
+      },
+      value(j: number): Uint8Array {
+        const skeyLength = skeyLengths[order[j]! % NUMBER_SPAN]!;
+        let value = values[skeyLength];
+        if (value === undefined) values[skeyLength] = value = Uint8Array.of(skeyLength & 0xff, skeyLength >>> 8);
+        return value;
+      },
+    });
   }
 
   /**

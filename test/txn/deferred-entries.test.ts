@@ -5,6 +5,7 @@
 // rollback, savepoints, DROP INDEX, vacuum, a crash before and after commit
 // and a reopen all leave indexes that verify. Both kernels.
 import { describe, expect, it } from 'vitest';
+import type { SortedEntries } from '../../src/storage/index/btree.ts';
 import { DeferredEntries, type SortedInserts } from '../../src/txn/deferred-entries.ts';
 import type { StorageValue } from '../../src/storage/tuple.ts';
 import { createMemoryVfs } from '../../src/storage/vfs/index.ts';
@@ -19,16 +20,21 @@ class RecordingTree implements SortedInserts {
   readonly values: number[] = [];
   failAt = -1;
   #calls = 0;
-  insertSorted(key: Uint8Array, value: Uint8Array): boolean {
-    if (this.#calls++ === this.failAt) {
-      this.failAt = -1;
-      throw new Error('disk on fire');
+  insertMany(entries: SortedEntries): number {
+    let inserted = 0;
+    for (let i = 0; i < entries.count; i++) {
+      if (this.#calls++ === this.failAt) {
+        this.failAt = -1;
+        throw new Error('disk on fire');
+      }
+      const hex = Buffer.from(entries.key(i)).toString('hex');
+      const value = entries.value(i);
+      if (this.keys.includes(hex)) continue;
+      this.keys.push(hex);
+      this.values.push(value[0]! | (value[1]! << 8));
+      inserted++;
     }
-    const hex = Buffer.from(key).toString('hex');
-    if (this.keys.includes(hex)) return false;
-    this.keys.push(hex);
-    this.values.push(value[0]! | (value[1]! << 8));
-    return true;
+    return inserted;
   }
 }
 

@@ -27,6 +27,9 @@ export function redoIndexRecord(heap: Heap, type: number, payload: Uint8Array, l
     case RecordType.indexPages:
       redoPages(heap, payload, lsn);
       return true;
+    case RecordType.indexInserts:
+      redoInserts(heap, payload, lsn);
+      return true;
     default:
       return false;
   }
@@ -86,6 +89,55 @@ function redoInsert(
   if (k.nodeInsert(node, pos, keyPtr, keyLen, valPtr, valLen) !== 1) {
     throw new FlintError(SqlState.indexCorrupted, `WAL replay of ${name} at LSN ${lsn} does not fit its node`);
   }
+}
+
+/** INDEX_INSERTS: check every entry first, then, if the leaf's LSN is older, insert them in order. */
+function redoInserts(heap: Heap, payload: Uint8Array, lsn: number): void {
+  const name = 'INDEX_INSERTS';
+  if (payload.length < 6) throw malformed(name, lsn);
+  const p = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const pageId = p.getUint32(0, true);
+  const n = p.getUint16(4, true);
+  const blockNo = pageBlock(pageId);
+  const page = pageInBlock(pageId);
+  if (page === 0 || n === 0) throw malformed(name, lsn);
+  let at = 6;
+  for (let i = 0; i < n; i++) {
+    if (at + 6 > payload.length) throw malformed(name, lsn);
+    const keyLen = p.getUint16(at + 2, true);
+    const valLen = p.getUint16(at + 4, true);
+    if (keyLen < 1 || keyLen > MAX_KEY_SIZE || valLen > MAX_BTREE_VALUE_SIZE) throw malformed(name, lsn);
+    at += 6 + keyLen + valLen;
+  }
+  if (at !== payload.length) throw malformed(name, lsn);
+  const k = heap.kernels;
+  const frame = heap.redoPagePin(blockNo, page, lsn, false);
+  if (frame < 0) return;
+  const node = heap.frameOffset(frame) + page * PAGE_SIZE;
+  try {
+    const u8 = new Uint8Array(k.buffer);
+    if (u8[node + PAGE_OFF_KIND] !== PAGE_KIND_BTREE_LEAF) throw notANode(heap, pageId, name, lsn);
+    const keyPtr = k.scratchOffset + SCRATCH_KEY;
+    const valPtr = k.scratchOffset + SCRATCH_VALUE;
+    at = 6;
+    for (let i = 0; i < n; i++) {
+      const pos = p.getUint16(at, true);
+      const keyLen = p.getUint16(at + 2, true);
+      const valLen = p.getUint16(at + 4, true);
+      at += 6;
+      if (pos > k.nodeCount(node)) throw malformed(name, lsn);
+      u8.set(payload.subarray(at, at + keyLen), keyPtr);
+      u8.set(payload.subarray(at + keyLen, at + keyLen + valLen), valPtr);
+      at += keyLen + valLen;
+      if (k.nodeInsert(node, pos, keyPtr, keyLen, valPtr, valLen) !== 1) {
+        throw new FlintError(SqlState.indexCorrupted, `WAL replay of ${name} at LSN ${lsn} does not fit its node`);
+      }
+    }
+  } catch (error) {
+    heap.unpinBlock(frame);
+    throw error;
+  }
+  heap.redoPageDone(frame, blockNo, page, lsn);
 }
 
 function notANode(heap: Heap, pageId: number, name: string, lsn: number): FlintError {

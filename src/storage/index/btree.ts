@@ -85,6 +85,25 @@ export interface BTreeCursor {
 
 /** Searches that skip the leaf hint after it missed. */
 const HINT_SKIP = 8;
+/** INDEX_INSERTS: u32 page id, u16 entries; each entry u16 position, u16 key length, u16 value length, then the key and the value. */
+const RUN_HEADER = 6;
+const RUN_ENTRY_HEADER = 6;
+/** Bytes of one INDEX_INSERTS record at most: a leaf run stops before it would pass them. */
+const RUN_RECORD_BYTES = 16 * 1024;
+
+/** insertMany's entries: the i-th key and value (views that may be valid only until the next call). */
+export interface SortedEntries {
+  readonly count: number;
+  key(i: number): Uint8Array;
+  value(i: number): Uint8Array;
+}
+
+/** Offset of entry j of an INDEX_INSERTS record. */
+function runEntryAt(view: DataView, j: number): number {
+  let at = RUN_HEADER;
+  for (let e = 0; e < j; e++) at += RUN_ENTRY_HEADER + view.getUint16(at + 2, true) + view.getUint16(at + 4, true);
+  return at;
+}
 
 const copyValue: ValueReader<Uint8Array> = (u8, _view, offset, length) => u8.slice(offset, offset + length);
 const EMPTY = new Uint8Array(0);
@@ -259,19 +278,119 @@ export class BTree {
   }
 
   /**
-   * insert() for one of many keys arriving in ascending order (the
-   * deferred secondary entries of index-manager.ts): a miss of the leaf hint
-   * does not turn it off for the next searches, since the next key most
-   * likely falls in the leaf the descent finds.
+   * Insert many entries, best given in ascending key order (the deferred
+   * secondary entries of src/txn/deferred-entries.ts); keys already there
+   * are skipped. Consecutive entries that belong to the leaf of the first
+   * and fit in it go in under one pin, as ONE INDEX_INSERTS record; an entry
+   * that needs a split takes insert()'s way. A miss of the leaf hint does
+   * not turn it off for the next searches: the next key most likely falls in
+   * the leaf the descent finds. Any order is correct (a leaf takes an entry
+   * only when its own contents prove the key is in its range, as the hint
+   * does). Returns the number of entries inserted.
    */
-  insertSorted(key: Uint8Array, value: Uint8Array): boolean {
+  insertMany(entries: SortedEntries): number {
+    const n = entries.count;
+    const s = this.#s;
+    let inserted = 0;
     this.#sorted = true;
     try {
-      return this.insert(key, value);
+      for (let i = 0; i < n; ) {
+        const key = entries.key(i);
+        const value = entries.value(i);
+        checkKey(key);
+        checkValue(value);
+        this.#searchLeaf(key);
+        const { leafId, frame, node, r } = this.#found;
+        let split = false;
+        try {
+          if ((r & 1) !== 0) i++;
+          else if (!this.#fits(node, leafId, 2 + key.length + value.length)) split = true;
+          else {
+            const next = this.#leafRun(entries, i, key, value, leafId, frame, node, r >>> 1);
+            inserted += next - i;
+            i = next;
+          }
+        } finally {
+          s.unpin(frame);
+        }
+        if (split) {
+          this.#key.set(key);
+          this.#setValue(value);
+          this.#structural(() => this.#insertAt(0, this.#key, key.length, NO_PAGE));
+          inserted++;
+          i++;
+        }
+      }
     } finally {
       this.#sorted = false;
     }
+    return inserted;
   }
+
+  /**
+   * insertMany's run in one pinned leaf: entry i (the key already at
+   * keyPtr, searched: it goes at `pos` and fits), then every next one that
+   * the leaf's contents prove to be in its range, is not there yet and
+   * fits. The page changes first, then ONE INDEX_INSERTS record logs them
+   * (after the torn-page guard), then the page gets its LSN: nothing can
+   * write the page back in between (no I/O but the log's own). If the log
+   * refuses the record, the inserts are undone, newest first. Returns the
+   * index of the first entry not inserted.
+   */
+  #leafRun(entries: SortedEntries, i: number, key: Uint8Array, value: Uint8Array, leafId: number, frame: number, node: number, pos: number): number {
+    const s = this.#s;
+    const k = s.kernels;
+    const u8 = s.u8;
+    const v = s.view;
+    const n = entries.count;
+    s.heap.guardPage(frame, pageBlock(leafId), pageInBlock(leafId));
+    const leftmost = v.getInt32(node + NODE_OFF_LEFT, true) === NO_PAGE;
+    const rightmost = v.getInt32(node + NODE_OFF_RIGHT, true) === NO_PAGE;
+    const rec = this.#runRec;
+    const rv = this.#runView;
+    let at = RUN_HEADER;
+    let count = 0;
+    let lsn: number;
+    try {
+      for (;;) {
+        u8.set(value, s.valuePtr);
+        assert(k.nodeInsert(node, pos, s.keyPtr, key.length, s.valuePtr, value.length) === 1, 'a leaf insert that fits succeeds');
+        rv.setUint16(at, pos, true);
+        rv.setUint16(at + 2, key.length, true);
+        rv.setUint16(at + 4, value.length, true);
+        rec.set(key, at + RUN_ENTRY_HEADER);
+        rec.set(value, at + RUN_ENTRY_HEADER + key.length);
+        at += RUN_ENTRY_HEADER + key.length + value.length;
+        count++;
+        i++;
+        if (i >= n) break;
+        key = entries.key(i);
+        value = entries.value(i);
+        if (key.length < 1 || key.length > MAX_KEY_SIZE || value.length > MAX_BTREE_VALUE_SIZE) break;
+        if (at + RUN_ENTRY_HEADER + key.length + value.length > rec.length) break;
+        u8.set(key, s.keyPtr);
+        const r = k.nodeSearch(node, s.keyPtr, key.length);
+        if ((r & 1) !== 0) break;
+        pos = r >>> 1;
+        const total = k.nodeCount(node);
+        if (!((pos > 0 && pos < total) || (pos === 0 && leftmost) || (pos === total && rightmost))) break;
+        if (!this.#fits(node, leafId, 2 + key.length + value.length)) break;
+      }
+      rv.setUint32(0, leafId, true);
+      rv.setUint16(4, count, true);
+      lsn = s.heap.logRecord(RecordType.indexInserts, rec.subarray(0, at));
+    } catch (error) {
+      // Undo, newest first: deleting at the position an insert used restores the node as it was before it.
+      for (let j = count - 1; j >= 0; j--) k.nodeDelete(node, rv.getUint16(runEntryAt(rv, j), true));
+      throw error;
+    }
+    s.heap.pageChanged(frame, pageInBlock(leafId), lsn);
+    return i;
+  }
+
+  /** The INDEX_INSERTS record of #leafRun, built in place (at most RUN_RECORD_BYTES). */
+  readonly #runRec = new Uint8Array(RUN_RECORD_BYTES);
+  readonly #runView = new DataView(this.#runRec.buffer);
 
   /** Replace the value of `key` (in place when it has the same length); false if absent. */
   update(key: Uint8Array, value: Uint8Array): boolean {
@@ -391,7 +510,7 @@ export class BTree {
   #hintLeaf = NO_PAGE;
   /** Searches left that go straight to the descent after the hint missed (keys that jump around, as in most secondary indexes, would miss every time). */
   #hintSkip = 0;
-  /** Inside insertSorted: a hint miss leaves #hintSkip alone. */
+  /** Inside insertMany: a hint miss leaves #hintSkip alone. */
   #sorted = false;
 
   /** #searchLeaf through the hinted leaf (the key already at keyPtr): true and #found set if it is the key's leaf. */

@@ -15,22 +15,32 @@
 // Also: power loss right after a write (torn) rather than at a sync, a crash
 // during recovery itself, and a follower fed the primary's WAL stream that
 // reaches the same trees, byte for byte in every page.
+//
+// Some inserts come in batches through BTree.insertMany (sorted, or in any
+// order, with keys repeated or already there), as deferred secondary
+// entries do: a batch is many records (one INDEX_INSERTS per leaf run, one
+// INDEX_PAGES per split), written in the order of its entries, so after a
+// crash a prefix of its entries is there: each entry counts as an operation.
 import { describe, expect, it } from 'vitest';
 import type { KernelKind } from '../../../src/kernels/index.ts';
 import { PAGE_SIZE } from '../../../src/limits.ts';
 import { BTree } from '../../../src/storage/index/index.ts';
+import { RecordType } from '../../../src/storage/record-types.ts';
 import { createFaultVfs, Prng, type FaultCrashOptions, type FaultVfs } from '../../../src/storage/vfs/index.ts';
 import { Follower, KINDS, LONG_MS, MiniDb, Model, diffEntries, treeEntries, type MiniDbOptions } from './harness.ts';
 
 const OWNERS = [500, 501] as const;
 
 interface Op {
-  readonly kind: 'insert' | 'delete' | 'update';
+  /** insertMany: one entry of a batch, ops [batchStart, batchEnd) of the list, inserted by one insertMany call. */
+  readonly kind: 'insert' | 'delete' | 'update' | 'insertMany';
   readonly tree: 0 | 1;
   readonly key: Uint8Array;
   readonly value: Uint8Array;
-  /** What the call must return. */
+  /** What the call must return (for a batch entry: whether insertMany inserts it). */
   readonly result: boolean;
+  readonly batchStart?: number;
+  readonly batchEnd?: number;
 }
 
 /** Plain Errors with short messages (the loops report them with the crash point). */
@@ -46,6 +56,20 @@ function keyFor(prng: Prng): Uint8Array {
   return key;
 }
 
+/** A key of 1..16 bytes from a few thousand. */
+function shortKey(prng: Prng): Uint8Array {
+  const n = prng.int(5000);
+  const key = new Uint8Array(1 + prng.int(16));
+  for (let i = 0; i < key.length; i++) key[i] = i === 0 ? n >> 5 : i === 1 ? n & 31 : (n * 17 + i) & 0xff;
+  return key;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
 /** A deterministic list of operations with their expected results. */
 function makeOps(seed: number, count: number): Op[] {
   const prng = new Prng(seed);
@@ -58,7 +82,21 @@ function makeOps(seed: number, count: number): Op[] {
     const value = new Uint8Array(prng.int(17)).fill(i & 0xff);
     // Grow for the first half, then shrink: merges and root collapses too.
     const growing = i < count * 0.55;
-    if (dice < (growing ? 7 : 2) || model.size === 0) {
+    if (dice === 9 && growing && prng.chance(0.4)) {
+      // A batch of short keys (long runs in one leaf) and long ones (splits); some repeated, some there already.
+      const size = 2 + prng.int(30);
+      const keys: Uint8Array[] = [];
+      for (let j = 0; j < size; j++) {
+        if (model.size > 0 && prng.chance(0.05)) keys.push(model.entries[prng.int(model.size)]!.key);
+        else if (j > 0 && prng.chance(0.05)) keys.push(keys[j - 1]!);
+        else if (prng.chance(0.5)) keys.push(shortKey(prng));
+        else keys.push(keyFor(prng));
+      }
+      if (prng.chance(0.7)) keys.sort(compareBytes);
+      const batchStart = ops.length;
+      for (const key of keys) ops.push({ kind: 'insertMany', tree, key, value, result: model.insert(key, value), batchStart, batchEnd: batchStart + size });
+      i += size - 1;
+    } else if (dice < (growing ? 7 : 2) || model.size === 0) {
       const key = keyFor(prng);
       ops.push({ kind: 'insert', tree, key, value, result: model.insert(key, value) });
     } else if (dice < (growing ? 8 : 8)) {
@@ -72,16 +110,35 @@ function makeOps(seed: number, count: number): Op[] {
   return ops;
 }
 
+/** One operation on its own (a batch entry as a plain insert: after recovery, a batch may have been cut anywhere). */
 function apply(trees: readonly BTree[], op: Op): boolean {
   const tree = trees[op.tree]!;
-  if (op.kind === 'insert') return tree.insert(op.key, op.value);
+  if (op.kind === 'insert' || op.kind === 'insertMany') return tree.insert(op.key, op.value);
   if (op.kind === 'delete') return tree.delete(op.key);
   return tree.update(op.key, op.value);
 }
 
+/**
+ * Operation i as the workload does it: a batch entry starts its whole batch
+ * (one insertMany call). Checks the result; returns the index of the next
+ * operation.
+ */
+function applyAt(trees: readonly BTree[], ops: readonly Op[], i: number): number {
+  const op = ops[i]!;
+  if (op.kind !== 'insertMany') {
+    check(apply(trees, op) === op.result, () => `operation ${i} (${op.kind}) returned ${!op.result}`);
+    return i + 1;
+  }
+  const batch = ops.slice(i, op.batchEnd);
+  const n = trees[op.tree]!.insertMany({ count: batch.length, key: (j) => batch[j]!.key, value: (j) => batch[j]!.value });
+  const want = batch.filter((b) => b.result).length;
+  check(n === want, () => `batch at ${i} (${batch.length} entries) inserted ${n}, expected ${want}`);
+  return op.batchEnd!;
+}
+
 function applyModel(models: readonly Model[], op: Op): void {
   const model = models[op.tree]!;
-  if (op.kind === 'insert') model.insert(op.key, op.value);
+  if (op.kind === 'insert' || op.kind === 'insertMany') model.insert(op.key, op.value);
   else if (op.kind === 'delete') model.delete(op.key);
   else model.update(op.key, op.value);
 }
@@ -116,15 +173,16 @@ function setUp(w: Workload, vfs: FaultVfs): void {
 function runWorkload(w: Workload, vfs: FaultVfs, journal: Journal, from = 0, to = w.ops.length): MiniDb {
   const db = MiniDb.open(dbOptions(w, vfs));
   const trees = OWNERS.map((owner) => db.openTree(owner));
-  for (let i = from; i < to; i++) {
-    journal.started = i + 1;
-    const op = w.ops[i]!;
-    check(apply(trees, op) === op.result, () => `operation ${i} (${op.kind}) returned ${!op.result}`);
-    if ((i + 1) % w.syncEvery === 0) {
+  for (let i = from; i < to; ) {
+    journal.started = w.ops[i]!.batchEnd ?? i + 1;
+    const next = applyAt(trees, w.ops, i);
+    // Sync (and checkpoint) where the cadence falls inside what just ran.
+    if (Math.floor(next / w.syncEvery) > Math.floor(i / w.syncEvery)) {
       db.wal.sync();
-      journal.durable = i + 1;
+      journal.durable = next;
     }
-    if ((i + 1) % w.checkpointEvery === 0) db.checkpoint();
+    if (Math.floor(next / w.checkpointEvery) > Math.floor(i / w.checkpointEvery)) db.checkpoint();
+    i = next;
   }
   return db;
 }
@@ -168,7 +226,7 @@ function recoverAndContinue(w: Workload, vfs: FaultVfs, journal: Journal, what: 
   for (let i = prefix; i < Math.min(w.ops.length, prefix + 60); i++) {
     const op = w.ops[i]!;
     const model = models[op.tree]!;
-    const want = op.kind === 'insert' ? model.insert(op.key, op.value) : op.kind === 'delete' ? model.delete(op.key) : model.update(op.key, op.value);
+    const want = op.kind === 'insert' || op.kind === 'insertMany' ? model.insert(op.key, op.value) : op.kind === 'delete' ? model.delete(op.key) : model.update(op.key, op.value);
     check(apply(trees, op) === want, () => `${what}: after recovery, operation ${i} returned ${!want}`);
   }
   again.close();
@@ -275,6 +333,32 @@ for (const kind of KINDS) {
   });
 }
 
+describe('B+-tree insertMany when the WAL refuses its record', () => {
+  for (const kind of KINDS) {
+    it(`undoes the leaf run and changes nothing (${kind} kernels)`, () => {
+      const vfs = createFaultVfs({ seed: 3 });
+      const db = MiniDb.create({ kind, vfs, poolBytes: 1 << 20, walFileBytes: 64 * 1024 });
+      const tree = BTree.create(db.heap, 500);
+      const prng = new Prng(4);
+      const keys = Array.from({ length: 300 }, () => shortKey(prng)).sort(compareBytes);
+      const model = new Model();
+      for (const key of keys.filter((_, i) => i % 3 === 0)) {
+        tree.insert(key, Uint8Array.of(1));
+        model.insert(key, Uint8Array.of(1));
+      }
+      db.wal.sync();
+      // The next WAL write fails: the writer stops, and every later append is refused.
+      vfs.failAt('write', 1);
+      db.wal.append(RecordType.txnAbort, new Uint8Array(8));
+      expect(() => db.wal.sync()).toThrow();
+      const rest = keys.filter((_, i) => i % 3 !== 0);
+      expect(() => tree.insertMany({ count: rest.length, key: (i) => rest[i]!, value: () => Uint8Array.of(2) })).toThrow();
+      tree.check();
+      expect(diffEntries(treeEntries(tree), model.entries)).toBe('');
+    });
+  }
+});
+
 describe('B+-tree on a follower', () => {
   for (const [primaryKind, followerKind] of [['wasm', 'wasm'], ['ts', 'ts'], ['wasm', 'ts']] as const) {
     it(`a follower (${followerKind}) replaying a primary's (${primaryKind}) WAL stream has the same trees, page for page`, () => {
@@ -285,9 +369,8 @@ describe('B+-tree on a follower', () => {
       const trees = OWNERS.map((owner) => BTree.create(primary.heap, owner));
       const follower = new Follower(followerKind);
       let followerTrees: BTree[] | undefined;
-      for (let i = 0; i < w.ops.length; i++) {
-        const op = w.ops[i]!;
-        check(apply(trees, op) === op.result, () => `operation ${i} returned ${!op.result}`);
+      for (let i = 0, next = 0; i < w.ops.length; i++) {
+        if (i === next) next = applyAt(trees, w.ops, i);
         if ((i + 1) % 150 === 0) primary.checkpoint(); // page images after each checkpoint
         if ((i + 1) % 50 !== 0) continue;
         follower.apply(stream);
@@ -301,6 +384,9 @@ describe('B+-tree on a follower', () => {
         }
       }
       expect(Math.max(...trees.map((t) => t.height))).toBeGreaterThanOrEqual(3);
+      // Batches went in as INDEX_INSERTS records, many of them with more than one entry.
+      const runs = stream.filter((r) => r.type === RecordType.indexInserts).map((r) => r.payload[4]! | (r.payload[5]! << 8));
+      expect(runs.filter((n) => n > 1).length).toBeGreaterThan(3);
       // The follower refuses writes: it has no WAL.
       expect(() => followerTrees![0]!.insert(Uint8Array.of(1, 2, 3), new Uint8Array(0))).toThrow(/no WAL/);
       expect(followerTrees![0]!.check()).toEqual(trees[0]!.check());
