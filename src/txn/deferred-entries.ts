@@ -140,7 +140,7 @@ export class DeferredEntries {
       count: order.length,
       // The j-th entry in key order, copied to the reused entry buffer (valid until the next call).
       key(j: number): Uint8Array {
-        const i = order[j]! % NUMBER_SPAN;
+        const i = order[j]!;
         const at = offsets[i]!;
         const length = lengths[i]!;
         for (let k = 0; k < length; k++) entry[k] = arena[at + k]!;
@@ -149,7 +149,7 @@ export class DeferredEntries {
         return view;
       },
       value(j: number): Uint8Array {
-        const skeyLength = skeyLengths[order[j]! % NUMBER_SPAN]!;
+        const skeyLength = skeyLengths[order[j]!]!;
         let value = values[skeyLength];
         if (value === undefined) values[skeyLength] = value = Uint8Array.of(skeyLength & 0xff, skeyLength >>> 8);
         return value;
@@ -158,13 +158,13 @@ export class DeferredEntries {
   }
 
   /**
-   * The group's entries in (nearly) key order, as sort keys: the 4 bytes
-   * after the prefix every entry shares, then the entry's number. Entries
-   * that agree on those 4 bytes stay in arrival order: the order only buys
-   * cache locality, every order inserts the same entries. A native numeric
-   * sort, no comparator calls.
+   * The numbers of the group's entries in (nearly) key order: sorted by the
+   * 4 bytes after the prefix every entry shares, then by arrival. The order
+   * only buys cache locality (every order inserts the same entries), so
+   * entries that agree on those 4 bytes may stay out of order. A native
+   * numeric sort of prefix * 2^21 + number, no comparator calls.
    */
-  #keyOrder(group: Group): Float64Array {
+  #keyOrder(group: Group): Int32Array {
     const { offsets, lengths } = group;
     const arena = this.#arena;
     const n = offsets.length;
@@ -188,6 +188,12 @@ export class DeferredEntries {
       for (let k = 0; k < 4; k++) prefix = prefix * 256 + (k < left ? arena[at + k]! : 0);
       keys[i] = prefix * NUMBER_SPAN + i;
     }
-    return keys.sort();
+    keys.sort();
+    const order = new Int32Array(n);
+    for (let j = 0; j < n; j++) {
+      const key = keys[j]!;
+      order[j] = key - Math.floor(key / NUMBER_SPAN) * NUMBER_SPAN;
+    }
+    return order;
   }
 }

@@ -352,15 +352,21 @@ export class BTree {
     let count = 0;
     let lsn: number;
     try {
+      // Keys and values are short: byte loops cost less than TypedArray.set's call.
       for (;;) {
-        u8.set(value, s.valuePtr);
-        assert(k.nodeInsert(node, pos, s.keyPtr, key.length, s.valuePtr, value.length) === 1, 'a leaf insert that fits succeeds');
+        const keyLen = key.length;
+        const valueLen = value.length;
+        const valuePtr = s.valuePtr;
+        for (let b = 0; b < valueLen; b++) u8[valuePtr + b] = value[b]!;
+        assert(k.nodeInsert(node, pos, s.keyPtr, keyLen, valuePtr, valueLen) === 1, 'a leaf insert that fits succeeds');
         rv.setUint16(at, pos, true);
-        rv.setUint16(at + 2, key.length, true);
-        rv.setUint16(at + 4, value.length, true);
-        rec.set(key, at + RUN_ENTRY_HEADER);
-        rec.set(value, at + RUN_ENTRY_HEADER + key.length);
-        at += RUN_ENTRY_HEADER + key.length + value.length;
+        rv.setUint16(at + 2, keyLen, true);
+        rv.setUint16(at + 4, valueLen, true);
+        at += RUN_ENTRY_HEADER;
+        for (let b = 0; b < keyLen; b++) rec[at + b] = key[b]!;
+        at += keyLen;
+        for (let b = 0; b < valueLen; b++) rec[at + b] = value[b]!;
+        at += valueLen;
         count++;
         i++;
         if (i >= n) break;
@@ -368,8 +374,9 @@ export class BTree {
         value = entries.value(i);
         if (key.length < 1 || key.length > MAX_KEY_SIZE || value.length > MAX_BTREE_VALUE_SIZE) break;
         if (at + RUN_ENTRY_HEADER + key.length + value.length > rec.length) break;
-        u8.set(key, s.keyPtr);
-        const r = k.nodeSearch(node, s.keyPtr, key.length);
+        const keyPtr = s.keyPtr;
+        for (let b = 0; b < key.length; b++) u8[keyPtr + b] = key[b]!;
+        const r = k.nodeSearch(node, keyPtr, key.length);
         if ((r & 1) !== 0) break;
         pos = r >>> 1;
         const total = k.nodeCount(node);
