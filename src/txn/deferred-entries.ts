@@ -1,7 +1,8 @@
-// Secondary-index entries on their way into their trees. An INSERT puts the
-// entry of its row in each non-unique secondary index here rather than in the
-// tree; they go in together, in key order, when a bound is reached, before
-// anything reads or cleans that index, and before any transaction commits.
+// Secondary-index entries on their way into their trees. An INSERT (from a
+// transaction's second row on) puts the entry of its row in each non-unique
+// secondary index here rather than in the tree; they go in together, in key
+// order, when a bound is reached, before anything reads or cleans that
+// index, and before any transaction commits.
 //
 // Why: the keys of a secondary index arrive in no particular order (the bulk
 // load of bench:peers puts rows of ~10,000 categories into an index of ~1,500

@@ -1031,7 +1031,8 @@ export class Engine {
     const bytes = this.#encode(table, values, txid, rowId);
     if (prev !== 0) setTuplePrev(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, prev);
     const tid = this.#heap.insert(table.id, bytes, this.#codecOf(table));
-    this.#indexes.afterInsert(table, values, pk, prev, tid);
+    // A transaction's first row goes into its indexes at once (an autocommit INSERT gains nothing from deferring).
+    this.#indexes.afterInsert(table, values, pk, prev, tid, txn.inserted > 0);
     this.#countRow(table.id, 1);
     txn.inserted++;
     txn.changes?.push(tid);

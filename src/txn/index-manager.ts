@@ -376,14 +376,15 @@ export class IndexManager {
 
   /**
    * After the new version is in the heap: point the primary key at it and
-   * add its secondary entries (deferred for a non-unique index: see
-   * deferred-entries.ts).
+   * add its secondary entries. With `defer` (the engine passes it from a
+   * transaction's second row on: a lone row gains nothing from waiting),
+   * those of non-unique indexes wait in #deferred (deferred-entries.ts).
    */
-  afterInsert(table: TableDef, row: readonly StorageValue[], pk: Uint8Array, prev: number, tid: number): void {
+  afterInsert(table: TableDef, row: readonly StorageValue[], pk: Uint8Array, prev: number, tid: number, defer: boolean): void {
     this.#setHead(this.#primary(table), pk, tid, prev !== 0);
     for (const index of this.#secondaries(table)) {
       const values = keyValues(index.def, row, row.length);
-      if (index.def.unique) this.#insertSecondary(index, values, pk);
+      if (index.def.unique || !defer) this.#insertSecondary(index, values, pk);
       else this.#deferSecondary(index, values, pk);
     }
   }
