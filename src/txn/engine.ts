@@ -881,12 +881,16 @@ export class Engine {
     // Deferred secondary entries go into their trees (and the WAL) before the commit record.
     this.#indexes.flushDeferred();
     txn.state = 'committing';
-    const payload = new Uint8Array(8);
-    setU48View(payload, 0, txn.txid);
-    const lsn = this.#wal!.append(RecordType.txnCommit, payload);
+    // The WAL copies the payload: one buffer serves every commit record.
+    this.#commitView.setUint32(0, txn.txid >>> 0, true);
+    this.#commitView.setUint32(4, Math.floor(txn.txid / 0x1_0000_0000), true);
+    const lsn = this.#wal!.append(RecordType.txnCommit, this.#commitPayload);
     this.#committing.add(txn.txid);
     return lsn;
   }
+
+  readonly #commitPayload = new Uint8Array(8);
+  readonly #commitView = new DataView(this.#commitPayload.buffer);
 
   #finishCommit(txn: Transaction): void {
     // Visible to new snapshots only now that the commit is as durable as promised.
