@@ -192,7 +192,10 @@ export class BTree {
     this.#searchLeaf(key);
     const { leafId, frame, node, r } = this.#found;
     try {
-      if ((r & 1) === 0) return undefined;
+      if ((r & 1) === 0) {
+        this.#rememberMiss(key, leafId, node, r >>> 1);
+        return undefined;
+      }
       const packed = s.kernels.nodeValue(node, r >>> 1);
       if (packed < 0) throw s.corrupt(leafId, 'bad leaf entry');
       return reader(s.u8, s.view, node + (packed >>> 16), packed & 0xffff);
@@ -257,7 +260,7 @@ export class BTree {
     checkValue(value);
     const s = this.#s;
     const k = s.kernels;
-    this.#searchLeaf(key);
+    if (!this.#lastMiss(key)) this.#searchLeaf(key);
     const { leafId, frame, node, r } = this.#found;
     try {
       if ((r & 1) !== 0) return false;
@@ -560,6 +563,57 @@ export class BTree {
 
   /** What #searchLeaf found, in one reused object: point lookups allocate nothing. */
   readonly #found = { leafId: 0, frame: 0, node: 0, r: 0 };
+
+  /**
+   * The last find() that missed: its key, its leaf, where the key would go
+   * and the leaf's page LSN then. An insert of that key right after (the
+   * engine's uniqueness probe of a new primary key, then its insert once the
+   * heap has the row) goes there without searching again if the page LSN
+   * says the leaf has not changed since: every change to a page, logged or
+   * replayed, gives it a new LSN.
+   */
+  #missLeaf = NO_PAGE;
+  #missPos = 0;
+  #missLsn = 0;
+  #missLen = 0;
+  readonly #missKey = new Uint8Array(MAX_KEY_SIZE);
+
+  #rememberMiss(key: Uint8Array, leafId: number, node: number, pos: number): void {
+    this.#missLeaf = leafId;
+    this.#missPos = pos;
+    this.#missLsn = this.#s.pageLsn(node);
+    this.#missLen = key.length;
+    const copy = this.#missKey;
+    for (let i = 0; i < key.length; i++) copy[i] = key[i]!;
+  }
+
+  /** #searchLeaf's result from the remembered miss (the key copied to keyPtr), if it is this key's and still holds; false otherwise (nothing pinned). */
+  #lastMiss(key: Uint8Array): boolean {
+    const leafId = this.#missLeaf;
+    if (leafId === NO_PAGE) return false;
+    this.#missLeaf = NO_PAGE;
+    if (key.length !== this.#missLen) return false;
+    const copy = this.#missKey;
+    for (let i = 0; i < key.length; i++) if (copy[i] !== key[i]) return false;
+    const s = this.#s;
+    s.refresh();
+    if (!s.validNodeId(leafId)) return false;
+    const frame = s.pin(leafId);
+    const node = s.node(frame, leafId);
+    if (s.pageLsn(node) !== this.#missLsn || s.u8[node + PAGE_OFF_KIND] !== PAGE_KIND_BTREE_LEAF) {
+      s.unpin(frame);
+      return false;
+    }
+    const keyPtr = s.keyPtr;
+    for (let i = 0; i < key.length; i++) s.u8[keyPtr + i] = key[i]!;
+    const found = this.#found;
+    found.leafId = leafId;
+    found.frame = frame;
+    found.node = node;
+    found.r = this.#missPos << 1;
+    this.#hintLeaf = leafId;
+    return true;
+  }
 
   // ---- small records -------------------------------------------------------------------
 

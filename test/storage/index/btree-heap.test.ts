@@ -47,6 +47,42 @@ const byKey = (a: { key: Uint8Array }, b: { key: Uint8Array }): number => compar
 
 for (const kind of KINDS) {
   describe(`B+-tree in the heap (${kind} kernels)`, () => {
+    it('an insert right after a find that missed the key reuses its position only while the leaf is unchanged', () => {
+      const db = MiniDb.create({ kind, vfs: createMemoryVfs(), walFileBytes: 1 << 20 });
+      const tree = BTree.create(db.heap, 2);
+      const model = new Map<string, number>();
+      const put = (n: number, v: number) => {
+        model.set(Buffer.from(key(n, 12)).toString('hex'), v);
+      };
+      for (let n = 0; n < 400; n += 4) {
+        tree.insert(key(n, 12), Uint8Array.of(1));
+        put(n, 1);
+      }
+      for (let n = 1; n < 400; n += 4) {
+        // find misses n; then the same leaf changes (a delete or an update of a key before it, or a heap insert that
+        // changes nothing of the tree), then n goes in: at the remembered position only if the leaf is as it was.
+        expect(tree.find(key(n, 12), () => true)).toBeUndefined();
+        const change = (n >> 2) % 4;
+        if (change === 0) {
+          expect(tree.delete(key(n - 1, 12))).toBe(true);
+          model.delete(Buffer.from(key(n - 1, 12)).toString('hex'));
+        } else if (change === 1) {
+          expect(tree.update(key(n - 1, 12), Uint8Array.of(7))).toBe(true);
+          put(n - 1, 7);
+        } else if (change === 2) {
+          db.heap.insert(1, new Uint8Array(100).fill(3));
+        }
+        expect(tree.insert(key(n, 12), Uint8Array.of(2))).toBe(true);
+        put(n, 2);
+        // A second insert of the same key finds it.
+        expect(tree.insert(key(n, 12), Uint8Array.of(3))).toBe(false);
+      }
+      tree.check();
+      const got = treeEntries(tree).map((e) => [Buffer.from(e.key).toString('hex'), e.value[0]!]);
+      expect(got).toEqual([...model.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)));
+      db.close();
+    });
+
     it('keeps index blocks to the index owner: table scans and inserts never touch them', () => {
       const db = MiniDb.create({ kind, vfs: createMemoryVfs(), walFileBytes: 1 << 20 });
       const tree = BTree.create(db.heap, 2);
