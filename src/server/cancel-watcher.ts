@@ -35,14 +35,14 @@ import type { Server, Socket } from 'node:net';
 import { addInterruptPoller } from '../db/external-interrupts.ts';
 
 /** How long the server's thread must leave a ping unanswered before the child watches the socket. */
-const BUSY_MS = 50;
+const BUSY_MS = 100;
 
 /** The child's program: plain JavaScript run with `node -e`, so it needs no file beside the bundle. */
 const WATCHER_SOURCE = String.raw`
 'use strict';
 const net = require('node:net');
 const fs = require('node:fs');
-const PING_MS = 20;
+const PING_MS = 50;
 const BUSY_MS = ${BUSY_MS};
 const CANCEL_REQUEST_CODE = 80877102;
 const CANCEL_PIPE_FD = 4;
