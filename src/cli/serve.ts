@@ -54,6 +54,8 @@ export async function runServe(options: ServeOptions, print: (line: string) => v
     if (options.idleSessionTimeout !== undefined) sessionSettings['idle_session_timeout'] = options.idleSessionTimeout;
     server = await FlintServer.start({
       db, host: options.host, port: options.port, roles, trustLoopback: options.trust === true, sessionSettings,
+      // Ctrl-C or a service manager's stop ends a computing statement, so that the shutdown below can run.
+      abortOnShutdownSignal: true,
       ...tlsOptions(options),
       ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
       ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort, metricsHost: options.metricsHost ?? '127.0.0.1' }),

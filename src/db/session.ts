@@ -353,9 +353,17 @@ export class Session {
    * A cancel request (the server's CancelRequest): a statement waiting for
    * another transaction stops with 57014, a running one at its next check.
    */
-  cancel(): void {
+  cancel(reason?: FlintError): void {
     this.#cancelRequested = true;
-    this.#stopWait?.(new FlintError(SqlState.queryCanceled, 'canceling statement due to user request'));
+    this.#cancelReason = reason ?? null;
+    this.#stopWait?.(this.#cancelError());
+  }
+
+  /** Why a cancel stops the statement: a CancelRequest's 57014 unless the canceller gave a reason (a server shutting down: 57P01). */
+  #cancelReason: FlintError | null = null;
+
+  #cancelError(): FlintError {
+    return this.#cancelReason ?? new FlintError(SqlState.queryCanceled, 'canceling statement due to user request');
   }
 
   #deferredCommit(): { result: StatementResult; finish(): Promise<void> } {
@@ -641,7 +649,7 @@ export class Session {
     if (deadline === Infinity) return this.#cancelCheck;
     return () => {
       pollExternalInterrupts();
-      if (this.#cancelRequested) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to user request');
+      if (this.#cancelRequested) throw this.#cancelError();
       if (performance.now() > deadline) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to statement timeout');
       checkMemory();
     };
@@ -649,7 +657,7 @@ export class Session {
 
   readonly #cancelCheck = (): void => {
     pollExternalInterrupts();
-    if (this.#cancelRequested) throw new FlintError(SqlState.queryCanceled, 'canceling statement due to user request');
+    if (this.#cancelRequested) throw this.#cancelError();
     checkMemory();
   };
 

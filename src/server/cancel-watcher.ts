@@ -49,8 +49,14 @@ const CANCEL_PIPE_FD = 4;
 let spare = null;    // a duplicate of the listening socket, not watched
 let watching = null; // a server on it while the parent does not answer
 let pingSentAt = 0;  // when the unanswered ping went out; 0: none
-process.on('SIGINT', () => {}); // Ctrl-C reaches the whole process group: the parent decides
-process.on('SIGTERM', () => process.exit(0));
+// Ctrl-C in a terminal (and systemd's stop, which signals the whole control group) reaches this
+// process too. The parent's own handler waits for its event loop, which a computing statement
+// holds: tell the statement, through the pipe, that the server is stopping. The parent stops
+// this process with SIGKILL.
+const SHUTDOWN_RECORD = Buffer.alloc(8); // process id 0: no connection has it
+const forwardShutdown = () => { try { fs.writeSync(CANCEL_PIPE_FD, SHUTDOWN_RECORD); } catch {} };
+process.on('SIGINT', forwardShutdown);
+process.on('SIGTERM', forwardShutdown);
 process.on('disconnect', () => process.exit(0));
 process.on('message', (m, handle) => {
   if (m === null || typeof m !== 'object') return;
@@ -113,6 +119,15 @@ function take(socket) {
 }
 `;
 
+export interface WatcherHandlers {
+  /** A CancelRequest's key (the server checks it). */
+  onCancel(processId: number, secretKey: number): void;
+  /** A connection the child took while the server's thread was busy, its first bytes unread again. */
+  onConnection(socket: Socket): void;
+  /** SIGINT or SIGTERM reached the child (a terminal's Ctrl-C, a service manager's stop): the server is being stopped. */
+  onShutdownSignal(): void;
+}
+
 export class CancelWatcher {
   readonly #child: ChildProcess;
   readonly #pipe: Socket;
@@ -124,8 +139,7 @@ export class CancelWatcher {
   private constructor(
     child: ChildProcess,
     readonly server: Server,
-    readonly onCancel: (processId: number, secretKey: number) => void,
-    readonly onConnection: (socket: Socket) => void,
+    readonly handlers: WatcherHandlers,
   ) {
     this.#child = child;
     this.#pipe = child.stdio[4] as Socket;
@@ -148,7 +162,7 @@ export class CancelWatcher {
    * pass sockets between processes (Bun, Deno) or the server's descriptor is
    * not reachable.
    */
-  static start(server: Server, onCancel: (processId: number, secretKey: number) => void, onConnection: (socket: Socket) => void): CancelWatcher | null {
+  static start(server: Server, handlers: WatcherHandlers): CancelWatcher | null {
     const g = globalThis as { Bun?: unknown; Deno?: unknown };
     if (g.Bun !== undefined || g.Deno !== undefined) return null;
     if (listeningHandle(server) === null) return null;
@@ -162,7 +176,7 @@ export class CancelWatcher {
     } catch {
       return null;
     }
-    return new CancelWatcher(child, server, onCancel, onConnection);
+    return new CancelWatcher(child, server, handlers);
   }
 
   /**
@@ -194,7 +208,7 @@ export class CancelWatcher {
     if (child.exitCode === null && child.signalCode === null) {
       await new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+        child.kill('SIGKILL'); // it holds nothing but a copy of the socket; its SIGTERM means something else
       });
     }
     this.#pipe.destroy();
@@ -203,7 +217,11 @@ export class CancelWatcher {
   #records(chunk: Buffer): void {
     const bytes = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
     let at = 0;
-    for (; at + 8 <= bytes.length; at += 8) this.onCancel(bytes.readInt32BE(at), bytes.readInt32BE(at + 4));
+    for (; at + 8 <= bytes.length; at += 8) {
+      const processId = bytes.readInt32BE(at);
+      if (processId === 0) this.handlers.onShutdownSignal();
+      else this.handlers.onCancel(processId, bytes.readInt32BE(at + 4));
+    }
     this.#pending = Buffer.from(bytes.subarray(at));
   }
 
@@ -225,7 +243,7 @@ export class CancelWatcher {
         // The bytes the child read to tell it from a CancelRequest go back in front (before any
         // 'data' listener exists, so they are the first the connection reads).
         if (typeof m.head === 'string' && m.head.length > 0) socket.unshift(Buffer.from(m.head, 'base64'));
-        this.onConnection(socket);
+        this.handlers.onConnection(socket);
         return;
       }
       default:

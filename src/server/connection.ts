@@ -227,8 +227,8 @@ export class Connection {
   }
 
   /** Another connection's CancelRequest for this one: a statement waiting for another transaction's row stops with 57014. */
-  requestCancel(): void {
-    this.#session?.cancel();
+  requestCancel(reason?: FlintError): void {
+    this.#session?.cancel(reason);
   }
 
   close(): void {

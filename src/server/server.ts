@@ -49,6 +49,12 @@ export interface ServerOptions {
    * true; without it, a cancel stops only a statement that waits. Node only.
    */
   readonly cancelWatcher?: boolean;
+  /**
+   * When SIGINT or SIGTERM reaches the process group (Ctrl-C in a terminal, systemd's stop), end
+   * every running statement with 57P01 so that the process's own signal handler, which waits for
+   * the thread, can run its graceful shutdown (`flint serve` sets it). Needs the cancel watcher.
+   */
+  readonly abortOnShutdownSignal?: boolean;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
@@ -105,7 +111,13 @@ export class FlintServer implements ConnectionHost {
     const address = server.#server.address();
     server.#port = typeof address === 'object' && address !== null ? address.port : options.port ?? 5432;
     if (options.cancelWatcher !== false) {
-      server.#watcher = CancelWatcher.start(server.#server, (processId, secretKey) => server.cancel(processId, secretKey), (socket) => server.#accept(socket));
+      server.#watcher = CancelWatcher.start(server.#server, {
+        onCancel: (processId, secretKey) => server.cancel(processId, secretKey),
+        onConnection: (socket) => server.#accept(socket),
+        onShutdownSignal: () => {
+          if (options.abortOnShutdownSignal === true) server.abortStatements();
+        },
+      });
     }
     if (options.metricsPort !== undefined) {
       try {
@@ -294,6 +306,12 @@ export class FlintServer implements ConnectionHost {
 
   unregister(connection: Connection): void {
     this.#connections.delete(connection);
+  }
+
+  /** End every connection's running or waiting statement with 57P01 (the server is stopping). */
+  abortStatements(): void {
+    const error = new FlintError(SqlState.adminShutdown, 'terminating connection due to administrator command');
+    for (const c of this.#connections) c.requestCancel(error);
   }
 
   cancel(processId: number, secretKey: number): void {

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.ts';
 import { RoleStore } from '../../src/server/roles.ts';
 import { FlintServer } from '../../src/server/server.ts';
-import { exited, serve } from './child-server.ts';
+import { CLI, exited, serve } from './child-server.ts';
 import { runChild } from './run-psql.ts';
 
 const PASSWORD = 'cancel test password';
@@ -185,6 +185,46 @@ describe('the watcher process', () => {
       s.child.kill('SIGKILL');
       await exited(s.child);
       expect(await eventually(() => portFree(port))).toBe(true);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('Ctrl-C to the process group stops a server whose statement computes: 57P01 to the client, exit 0, the data kept', { timeout: 60_000 }, async () => {
+    const d = mkdtempSync(join(tmpdir(), 'flint-cancel-stop-'));
+    try {
+      // Its own process group, as a terminal gives a foreground job: Ctrl-C signals the group.
+      const start = () => {
+        const child = spawn(process.execPath, [CLI, 'serve', '--data', join(d, 'data'), '--port', '0', '--password', PASSWORD], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+        const url = new Promise<string>((resolve, reject) => {
+          let out = '';
+          child.stdout!.on('data', (b: Buffer) => {
+            out += String(b);
+            const line = out.split('\n').find((l) => l.startsWith('postgres://'));
+            if (line !== undefined) resolve(line);
+          });
+          child.on('exit', (code) => reject(new Error(`flint serve exited with ${code}: ${out}`)));
+        });
+        return { child, url };
+      };
+      const first = start();
+      const c = new pg.Client({ connectionString: await first.url, statement_timeout: SAFETY });
+      await c.connect();
+      c.on('error', () => {});
+      await c.query('CREATE TABLE kept (n int PRIMARY KEY)');
+      await c.query('INSERT INTO kept VALUES (1), (2)');
+      const outcome = c.query(FOREVER).then(() => 'finished', (e: pg.DatabaseError) => e);
+      await sleep(400);
+      process.kill(-first.child.pid!, 'SIGINT');
+      expect(await outcome).toMatchObject({ code: '57P01', message: 'terminating connection due to administrator command' });
+      expect(await exited(first.child)).toBe(0);
+      const second = start();
+      const again = new pg.Client({ connectionString: await second.url });
+      await again.connect();
+      expect((await again.query('SELECT n FROM kept ORDER BY n')).rows).toEqual([{ n: 1 }, { n: 2 }]);
+      await again.end();
+      second.child.kill('SIGTERM');
+      expect(await exited(second.child)).toBe(0);
     } finally {
       rmSync(d, { recursive: true, force: true });
     }
