@@ -230,33 +230,51 @@ function sameDeclared(plan: CachedPlan, declared: readonly (SqlType | undefined)
 
 // ---- Statements that differ only in literals -------------------------------------------
 //
-// Clients of the simple query protocol (pgbench -S, ORMs that inline values)
+// Clients of the simple query protocol (pgbench, ORMs that inline values)
 // send a new text for each value: `SELECT abalance FROM pgbench_accounts
-// WHERE aid = 48213`. Each is parsed, but need not be bound and planned
-// again: a query whose WHERE compares columns with integer literals runs
-// the plan of a template, the same query with those literals replaced by
-// int4 parameters, and the literals as the parameter values.
+// WHERE aid = 48213`, `UPDATE pgbench_accounts SET abalance = abalance +
+// -2345 WHERE aid = 48213`. Each is parsed, but need not be bound and
+// planned again: a statement whose literals qualify runs the plan of a
+// template, the same statement with those literals replaced by int4
+// parameters, and the literals as the parameter values.
 //
 // Only where that is exactly the same statement. A literal qualifies when
-//   - it is an operand of a top-level WHERE conjunct `column OP literal` or
+// it is in a text without parameters ($n, ?), is an integer of at most nine
+// characters (sign included) written as such (its type is int4 whatever its
+// digits, as the binder types it in numberConst, so the parameter declared
+// int4 has the literal's type), and is
+//   - an operand of a top-level WHERE conjunct `column OP literal` or
 //     `literal OP column` (OP one of = <> < <= > >=) of a plain SELECT (no
-//     WITH, no FOR UPDATE), in a text without parameters ($n, ?);
-//   - it is an integer of at most nine characters (sign included), written
-//     as such: its type is int4 whatever its digits, as the binder types it
-//     (numberConst), so the parameter declared int4 has the literal's type.
-// Literals anywhere else (the select list, ORDER BY / GROUP BY ordinals,
-// LIMIT, function arguments, nested expressions) stay in the template as
-// they are, and are part of its key. The key is the text with the qualifying
-// literals' digits zeroed, so every statement of one key has the same
-// tokens at the same positions (an error position is the same too).
+//     WITH, no FOR UPDATE), an UPDATE without FROM or a DELETE without USING
+//     (neither with WITH);
+//   - the value of an UPDATE SET `column = literal`, or an operand of
+//     `column + literal`, `column - literal` (or literal + / - column) there;
+//   - a value of the single row of INSERT ... VALUES (no WITH, one row).
+// A negative literal is one token here: the parser folds `-` into the number
+// (`abalance + -2345`); a minus written apart from its digits (`- 5`) does
+// not qualify. Literals anywhere else (the select list, RETURNING, ORDER BY
+// / GROUP BY ordinals, LIMIT, function arguments, nested expressions) stay
+// in the template as they are, and are part of its key. The key is the text
+// with the qualifying literals' digits zeroed, so every statement of one key
+// has the same tokens at the same positions (an error position is the same
+// too).
 //
 // A parameter and a constant of one type bind alike except where a value is
 // converted: the binder folds a constant's conversion into a new constant
 // (which may fail while binding), a parameter's becomes a cast at run time.
-// So a template whose binding converts any of its parameters (onParamCast),
-// that fails to bind, or that is not cacheable, is not used: the statement
-// is bound as written. Index selection, pruning and execution treat a
-// parameter and a constant alike (a value independent of the row).
+// So a template whose binding converts any of its parameters (onParamCast:
+// an int4 literal stored into a bigint or numeric column, added to a bigint,
+// compared with a numeric), that fails to bind, or that is not cacheable, is
+// not used: the statement is bound as written. Index selection, pruning and
+// execution treat a parameter and a constant alike (a value independent of
+// the row), and the values a statement stores or compares are the same int4
+// values either way, so run-time errors (overflow, constraint violations)
+// are the same too.
+//
+// String literals are left out: an unknown-typed string is converted to its
+// column's type while binding (a bad one is an error at bind time, at the
+// literal's position), a parameter's text when the statement runs, with
+// other errors.
 
 /** A statement's qualifying literals, and the key of its template. */
 export interface LiteralShape {
@@ -273,18 +291,54 @@ const ZEROS = '000000000';
 
 /** The literal shape of `stmt`, the only statement of `sql`, if it has qualifying literals. */
 export function literalShape(stmt: ast.Statement, sql: string): LiteralShape | undefined {
-  if (stmt.kind !== 'query' || stmt.with !== null || stmt.locking.length > 0 || stmt.body.kind !== 'select') return undefined;
-  const where = stmt.body.where;
-  if (where === null || sql.includes('$') || sql.includes('?')) return undefined;
+  let where: ast.Expr | null = null;
+  switch (stmt.kind) {
+    case 'query':
+      if (stmt.with !== null || stmt.locking.length > 0 || stmt.body.kind !== 'select') return undefined;
+      where = stmt.body.where;
+      if (where === null) return undefined;
+      break;
+    case 'update':
+      if (stmt.with !== null || stmt.from.length > 0) return undefined;
+      where = stmt.where;
+      break;
+    case 'delete':
+      if (stmt.with !== null || stmt.using.length > 0) return undefined;
+      where = stmt.where;
+      if (where === null) return undefined;
+      break;
+    case 'insert':
+      if (!isSingleValuesRow(stmt)) return undefined;
+      break;
+    default:
+      return undefined;
+  }
+  if (sql.includes('$') || sql.includes('?')) return undefined;
   const literals: ast.NumberLiteral[] = [];
+  const take = (e: ast.Expr): void => {
+    if (e.kind === 'number' && isInt4Literal(e, sql)) literals.push(e);
+  };
   const consider = (c: ast.Expr): void => {
     if (c.kind !== 'binaryOp' || !COMPARISONS.has(c.op)) return;
-    const literal = c.left.kind === 'columnRef' ? c.right : c.right.kind === 'columnRef' ? c.left : null;
-    if (literal?.kind !== 'number' || !isInt4Literal(literal, sql)) return;
-    literals.push(literal);
+    if (c.left.kind === 'columnRef') take(c.right);
+    else if (c.right.kind === 'columnRef') take(c.left);
   };
-  if (where.kind === 'and') for (const c of where.args) consider(c);
-  else consider(where);
+  if (where !== null) {
+    if (where.kind === 'and') for (const c of where.args) consider(c);
+    else consider(where);
+  }
+  if (stmt.kind === 'update') {
+    for (const clause of stmt.set) {
+      if (clause.kind !== 'assign') continue;
+      const v = clause.value;
+      if (isSetArithmetic(v)) {
+        if (v.left.kind === 'columnRef') take(v.right);
+        else take(v.left);
+      } else take(v);
+    }
+  } else if (stmt.kind === 'insert') {
+    for (const e of (stmt.source!.body as ast.Values).rows[0]!) take(e);
+  }
   if (literals.length === 0) return undefined;
   // Literals in text order, so that the key is built left to right.
   literals.sort((a, b) => a.pos - b.pos);
@@ -298,6 +352,18 @@ export function literalShape(stmt: ast.Statement, sql: string): LiteralShape | u
   return { key, literals, values: literals.map((l) => Number(l.text)) };
 }
 
+/** INSERT ... VALUES (one row): no WITH on either, no ORDER BY / LIMIT / OFFSET on the VALUES. */
+function isSingleValuesRow(stmt: ast.Insert): boolean {
+  const source = stmt.source;
+  if (stmt.with !== null || source === null || source.with !== null || source.body.kind !== 'values') return false;
+  return source.body.rows.length === 1 && source.orderBy.length === 0 && source.limit === null && source.offset === null && source.locking.length === 0;
+}
+
+/** `column + x`, `column - x`, `x + column`, `x - column`: an UPDATE SET value whose literal operand may be a parameter. */
+function isSetArithmetic(v: ast.Expr): v is ast.BinaryOp {
+  return v.kind === 'binaryOp' && (v.op === '+' || v.op === '-') && (v.left.kind === 'columnRef' || v.right.kind === 'columnRef');
+}
+
 /** An integer literal written as its text (no `_`, no 0x, no space after a minus) that is int4 whatever its digits. */
 function isInt4Literal(l: ast.NumberLiteral, sql: string): boolean {
   if (l.form !== 'integer' || l.text.length > 9 || sql.slice(l.pos, l.pos + l.text.length) !== l.text) return false;
@@ -309,14 +375,34 @@ function isInt4Literal(l: ast.NumberLiteral, sql: string): boolean {
 }
 
 /** The template of a statement with a literal shape: its qualifying literals replaced by parameters $1, $2, ... */
-export function literalTemplate(stmt: ast.Query, shape: LiteralShape): ast.Query {
-  const body = stmt.body as ast.Select;
-  const where = body.where!;
+export function literalTemplate(stmt: ast.Statement, shape: LiteralShape): ast.Statement {
   const swap = (e: ast.Expr): ast.Expr => {
     const index = e.kind === 'number' ? shape.literals.indexOf(e) : -1;
     return index < 0 ? e : { kind: 'param', pos: e.pos, index: index + 1 };
   };
   const conjunct = (c: ast.Expr): ast.Expr => (c.kind === 'binaryOp' ? { ...c, left: swap(c.left), right: swap(c.right) } : c);
-  const templateWhere: ast.Expr = where.kind === 'and' ? { ...where, args: where.args.map(conjunct) } : conjunct(where);
-  return { ...stmt, body: { ...body, where: templateWhere } };
+  const where = (w: ast.Expr | null): ast.Expr | null => (w === null ? null : w.kind === 'and' ? { ...w, args: w.args.map(conjunct) } : conjunct(w));
+  switch (stmt.kind) {
+    case 'query': {
+      const body = stmt.body as ast.Select;
+      return { ...stmt, body: { ...body, where: where(body.where) } };
+    }
+    case 'update': {
+      const set = stmt.set.map((c): ast.SetClause => {
+        if (c.kind !== 'assign') return c;
+        const v = c.value;
+        return { ...c, value: isSetArithmetic(v) ? { ...v, left: swap(v.left), right: swap(v.right) } : swap(v) };
+      });
+      return { ...stmt, set, where: where(stmt.where) };
+    }
+    case 'delete':
+      return { ...stmt, where: where(stmt.where) };
+    case 'insert': {
+      const source = stmt.source!;
+      const body = source.body as ast.Values;
+      return { ...stmt, source: { ...source, body: { ...body, rows: [body.rows[0]!.map(swap)] } } };
+    }
+    default:
+      return stmt;
+  }
 }

@@ -439,7 +439,7 @@ export class Session {
       let literals: LiteralShape | undefined;
       if (cached === undefined && bindable && params.length === 0 && paramTypes.length === 0) {
         literals = this.#lastShape?.statement === stmt ? this.#lastShape.shape : undefined;
-        if (literals !== undefined) cached = this.#templatePlan(stmt as ast.Query, literals, indexScans, evalContext);
+        if (literals !== undefined) cached = this.#templatePlan(stmt, literals, indexScans, evalContext);
         if (cached === undefined) literals = undefined;
       }
       // The binder fills in the types it infers; a cached plan has them already.
@@ -558,7 +558,7 @@ export class Session {
    * need be; undefined when the template is not used (plan-cache.ts): then
    * the statement is bound as written.
    */
-  #templatePlan(stmt: ast.Query, shape: LiteralShape, indexScans: boolean, evalContext: EvalContext): CachedPlan | undefined {
+  #templatePlan(stmt: ast.Statement, shape: LiteralShape, indexScans: boolean, evalContext: EvalContext): CachedPlan | undefined {
     let template = this.#templates.get(shape.key);
     if (template === undefined) {
       if (this.#templates.size >= MAX_TEMPLATES) this.#templates.clear();
@@ -584,7 +584,7 @@ export class Session {
   }
 
   /** Templates of statements with literals (plan-cache.ts), by key. */
-  readonly #templates = new Map<string, { readonly statement: ast.Query; readonly declared: readonly SqlType[]; failed: { catalog: object; version: number } | null }>();
+  readonly #templates = new Map<string, { readonly statement: ast.Statement; readonly declared: readonly SqlType[]; failed: { catalog: object; version: number } | null }>();
 
   /**
    * Roles live in the server's roles file, outside the engine's transactions,
