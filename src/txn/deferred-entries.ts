@@ -34,22 +34,27 @@ export interface SortedInserts {
   insertMany(entries: SortedEntries): number;
 }
 
-/** Bytes of entries held before they are flushed: about 50,000 entries of a small key, 1 MiB of memory. */
+/** Bytes of entries held before they are flushed: about 40,000 entries of a small key, 1 MiB of memory. */
 const DEFERRED_BYTES_MAX = 1 << 20;
 /** Entries held before they are flushed. */
 const DEFERRED_ENTRIES_MAX = 1 << 16;
-/** An entry's number in a sort key: the low 21 bits; the key's 4-byte prefix above them (32 + 21 < 53 bits). */
-const NUMBER_SPAN = 1 << 21;
+/** Before each entry in the arena: u16 its length, u16 its secondary key's length. */
+const ENTRY_HEADER = 4;
+/** An entry's arena offset in a sort key: the low 21 bits; the key's 4-byte prefix above them (32 + 21 < 53 bits). */
+const OFFSET_SPAN = 1 << 21;
 
-/** The deferred entries of one index: where each is in the arena, its length and its secondary key's length. */
+/** The deferred entries of one index: their arena offsets, in arrival order. */
 interface Group {
   readonly tree: SortedInserts;
   readonly offsets: number[];
-  readonly lengths: number[];
-  readonly skeyLengths: number[];
 }
 
 export class DeferredEntries {
+  /**
+   * Every entry, one after another: its header, then its bytes. A flush reads
+   * them in key order, so what it needs of an entry is in one place (separate
+   * arrays of lengths read in that order cost a cache miss each).
+   */
   #arena = new Uint8Array(64 * 1024);
   #used = 0;
   #count = 0;
@@ -65,9 +70,9 @@ export class DeferredEntries {
   /** `maxEntryBytes`: the longest entry; `bounds` (tests): what is held before a flush. */
   constructor(maxEntryBytes: number, bounds: { bytes?: number; entries?: number } = {}) {
     this.#entry = new Uint8Array(maxEntryBytes);
-    this.#bytesMax = bounds.bytes ?? DEFERRED_BYTES_MAX;
-    // The sort packs an entry's number into 21 bits.
-    this.#entriesMax = Math.min(bounds.entries ?? DEFERRED_ENTRIES_MAX, NUMBER_SPAN);
+    // An arena offset must fit the sort key's 21 bits.
+    this.#bytesMax = Math.min(bounds.bytes ?? DEFERRED_BYTES_MAX, OFFSET_SPAN - ENTRY_HEADER - maxEntryBytes);
+    this.#entriesMax = bounds.entries ?? DEFERRED_ENTRIES_MAX;
   }
 
   /** Entries waiting, over every index. */
@@ -86,24 +91,27 @@ export class DeferredEntries {
    * first when the bounds are reached.
    */
   add(indexId: number, tree: SortedInserts, entry: Uint8Array, length: number, skeyLength: number): void {
-    if (this.#used + length > this.#bytesMax || this.#count >= this.#entriesMax) this.flush();
+    const size = ENTRY_HEADER + length;
+    if (this.#used + size > this.#bytesMax || this.#count >= this.#entriesMax) this.flush();
     let group = this.#groups.get(indexId);
     if (group === undefined) {
-      group = { tree, offsets: [], lengths: [], skeyLengths: [] };
+      group = { tree, offsets: [] };
       this.#groups.set(indexId, group);
     }
-    if (this.#used + length > this.#arena.length) {
-      const grown = new Uint8Array(Math.min(this.#bytesMax + this.#entry.length, Math.max(this.#used + length, this.#arena.length * 2)));
+    if (this.#used + size > this.#arena.length) {
+      const grown = new Uint8Array(Math.max(this.#used + size, this.#arena.length * 2));
       grown.set(this.#arena.subarray(0, this.#used));
       this.#arena = grown;
     }
     const arena = this.#arena;
     const at = this.#used;
-    for (let i = 0; i < length; i++) arena[at + i] = entry[i]!;
+    arena[at] = length & 0xff;
+    arena[at + 1] = length >>> 8;
+    arena[at + 2] = skeyLength & 0xff;
+    arena[at + 3] = skeyLength >>> 8;
+    for (let i = 0; i < length; i++) arena[at + ENTRY_HEADER + i] = entry[i]!;
     group.offsets.push(at);
-    group.lengths.push(length);
-    group.skeyLengths.push(skeyLength);
-    this.#used = at + length;
+    this.#used = at + size;
     this.#count++;
   }
 
@@ -131,26 +139,26 @@ export class DeferredEntries {
   }
 
   #insertAll(group: Group): void {
-    const { tree, offsets, lengths, skeyLengths } = group;
     const arena = this.#arena;
     const order = this.#keyOrder(group);
     const entry = this.#entry;
     const entryViews = this.#entryViews;
     const values = this.#values;
-    tree.insertMany({
+    group.tree.insertMany({
       count: order.length,
       // The j-th entry in key order, copied to the reused entry buffer (valid until the next call).
       key(j: number): Uint8Array {
-        const i = order[j]!;
-        const at = offsets[i]!;
-        const length = lengths[i]!;
-        for (let k = 0; k < length; k++) entry[k] = arena[at + k]!;
+        const at = order[j]!;
+        const length = arena[at]! | (arena[at + 1]! << 8);
+        const from = at + ENTRY_HEADER;
+        for (let k = 0; k < length; k++) entry[k] = arena[from + k]!;
         let view = entryViews[length];
         if (view === undefined) entryViews[length] = view = entry.subarray(0, length);
         return view;
       },
       value(j: number): Uint8Array {
-        const skeyLength = skeyLengths[order[j]!]!;
+        const at = order[j]!;
+        const skeyLength = arena[at + 2]! | (arena[at + 3]! << 8);
         let value = values[skeyLength];
         if (value === undefined) values[skeyLength] = value = Uint8Array.of(skeyLength & 0xff, skeyLength >>> 8);
         return value;
@@ -159,23 +167,24 @@ export class DeferredEntries {
   }
 
   /**
-   * The numbers of the group's entries in (nearly) key order: sorted by the
-   * 4 bytes after the prefix every entry shares, then by arrival. The order
-   * only buys cache locality (every order inserts the same entries), so
-   * entries that agree on those 4 bytes may stay out of order. A native
-   * numeric sort of prefix * 2^21 + number, no comparator calls.
+   * The arena offsets of the group's entries in (nearly) key order: sorted by
+   * the 4 bytes after the prefix every entry shares, then by arrival (the
+   * offset). The order only buys cache locality (every order inserts the same
+   * entries), so entries that agree on those 4 bytes may stay out of order.
+   * A native numeric sort of prefix * 2^21 + offset, no comparator calls.
    */
   #keyOrder(group: Group): Int32Array {
-    const { offsets, lengths } = group;
+    const { offsets } = group;
     const arena = this.#arena;
     const n = offsets.length;
-    const first = offsets[0]!;
-    let common = lengths[0]!;
+    const first = offsets[0]! + ENTRY_HEADER;
+    let common = arena[offsets[0]!]! | (arena[offsets[0]! + 1]! << 8);
     for (let i = 1; i < n && common > 0; i++) {
       const at = offsets[i]!;
-      if (lengths[i]! < common) common = lengths[i]!;
+      const length = arena[at]! | (arena[at + 1]! << 8);
+      if (length < common) common = length;
       for (let k = 0; k < common; k++) {
-        if (arena[at + k] !== arena[first + k]) {
+        if (arena[at + ENTRY_HEADER + k] !== arena[first + k]) {
           common = k;
           break;
         }
@@ -183,17 +192,18 @@ export class DeferredEntries {
     }
     const keys = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const at = offsets[i]! + common;
-      const left = lengths[i]! - common;
+      const at = offsets[i]!;
+      const left = (arena[at]! | (arena[at + 1]! << 8)) - common;
+      const from = at + ENTRY_HEADER + common;
       let prefix = 0;
-      for (let k = 0; k < 4; k++) prefix = prefix * 256 + (k < left ? arena[at + k]! : 0);
-      keys[i] = prefix * NUMBER_SPAN + i;
+      for (let k = 0; k < 4; k++) prefix = prefix * 256 + (k < left ? arena[from + k]! : 0);
+      keys[i] = prefix * OFFSET_SPAN + at;
     }
     keys.sort();
     const order = new Int32Array(n);
     for (let j = 0; j < n; j++) {
       const key = keys[j]!;
-      order[j] = key - Math.floor(key / NUMBER_SPAN) * NUMBER_SPAN;
+      order[j] = key - Math.floor(key / OFFSET_SPAN) * OFFSET_SPAN;
     }
     return order;
   }
