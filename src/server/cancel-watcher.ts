@@ -134,6 +134,8 @@ export class CancelWatcher {
   readonly #pipeFd: number | null;
   readonly #stopPolling: () => void;
   #pending = Buffer.alloc(0);
+  /** poll()'s read buffer: 64 records. #records() copies what it keeps of it. */
+  readonly #readBuffer = Buffer.allocUnsafe(8 * 64);
   #stopped = false;
 
   private constructor(
@@ -185,7 +187,7 @@ export class CancelWatcher {
    */
   poll(): void {
     if (this.#pipeFd === null || this.#stopped) return;
-    const buffer = Buffer.allocUnsafe(8 * 64);
+    const buffer = this.#readBuffer;
     for (;;) {
       let n: number;
       try {

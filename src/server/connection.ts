@@ -226,7 +226,10 @@ export class Connection {
     return this.#phase === 'closed';
   }
 
-  /** Another connection's CancelRequest for this one: a statement waiting for another transaction's row stops with 57014. */
+  /**
+   * Stop this connection's statement, waiting or computing (at its next interrupt check): with
+   * 57014 for another connection's CancelRequest, or with `reason` (57P01 when the server stops).
+   */
   requestCancel(reason?: FlintError): void {
     this.#session?.cancel(reason);
   }
@@ -432,7 +435,6 @@ export class Connection {
     try {
       for (const [name, value] of parseStartupOptions(this.#startupParams.get('options') ?? '')) {
         const session = this.#session;
-        if (!/^[a-z_][a-z0-9_$]*(\.[a-z_][a-z0-9_$]*)?$/.test(name)) throw new FlintError(SqlState.undefinedObject, `unrecognized configuration parameter "${name}"`);
         session.run(session.parse(`SET ${name} = '${value.replaceAll("'", "''")}'`)[0]!.statement);
       }
     } catch (error) {
@@ -945,7 +947,10 @@ export function parseStartupOptions(options: string): [string, string][] {
     const eq = text.indexOf('=');
     if (eq <= 0) throw new FlintError(SqlState.syntaxError, `-c ${text} requires a value`);
     // As PostgreSQL's command line: dashes in the name stand for underscores.
-    settings.push([text.slice(0, eq).replaceAll('-', '_').toLowerCase(), text.slice(eq + 1)]);
+    const name = text.slice(0, eq).replaceAll('-', '_').toLowerCase();
+    // A name goes into a SET statement as written, so only a plain (or dotted custom) name passes.
+    if (!/^[a-z_][a-z0-9_$]*(\.[a-z_][a-z0-9_$]*)?$/.test(name)) throw new FlintError(SqlState.undefinedObject, `unrecognized configuration parameter "${name}"`);
+    settings.push([name, text.slice(eq + 1)]);
   };
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;

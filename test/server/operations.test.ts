@@ -342,6 +342,7 @@ describe('idle timeouts', () => {
     expect(parseStartupOptions('  -c a=1   -cb=2 --c-d=x\\ y ')).toEqual([['a', '1'], ['b', '2'], ['c_d', 'x y']]);
     expect(() => parseStartupOptions('-c')).toThrow('requires an argument');
     expect(() => parseStartupOptions('-c novalue')).toThrow('requires a value');
+    expect(() => parseStartupOptions("-c x';drop=1")).toThrow('unrecognized configuration parameter "x\';drop"');
   });
 
   it('SET validates the timeouts', async () => {

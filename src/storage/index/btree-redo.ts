@@ -46,15 +46,8 @@ function redoEntryChange(heap: Heap, type: number, payload: Uint8Array, lsn: num
   const p = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const pageId = p.getUint32(0, true);
   const pos = p.getUint16(4, true);
-  const blockNo = pageBlock(pageId);
-  const page = pageInBlock(pageId);
-  if (page === 0) throw malformed(name, lsn);
-  const k = heap.kernels;
-  const frame = heap.redoPagePin(blockNo, page, lsn, false);
-  if (frame < 0) return;
-  const node = heap.frameOffset(frame) + page * PAGE_SIZE;
-  try {
-    const u8 = new Uint8Array(k.buffer);
+  redoOnPage(heap, pageId, name, lsn, (node, u8) => {
+    const k = heap.kernels;
     const kind = u8[node + PAGE_OFF_KIND];
     if (kind !== PAGE_KIND_BTREE_LEAF && kind !== PAGE_KIND_BTREE_INTERNAL) throw notANode(heap, pageId, name, lsn);
     const count = k.nodeCount(node);
@@ -67,11 +60,34 @@ function redoEntryChange(heap: Heap, type: number, payload: Uint8Array, lsn: num
       if (packed < 0 || (packed & 0xffff) !== payload.length - header) throw malformed(name, lsn);
       u8.set(payload.subarray(header), node + (packed >>> 16));
     }
+  });
+}
+
+/**
+ * Replay a change to the B+-tree node on page `pageId`: pin it (nothing to do
+ * when the page already has the record at `lsn`), apply `change` to the node
+ * at `node` in the kernels' memory `u8`, and mark the page redone.
+ */
+function redoOnPage(heap: Heap, pageId: number, name: string, lsn: number, change: (node: number, u8: Uint8Array) => void): void {
+  const blockNo = pageBlock(pageId);
+  const page = pageInBlock(pageId);
+  if (page === 0) throw malformed(name, lsn);
+  const frame = heap.redoPagePin(blockNo, page, lsn, false);
+  if (frame < 0) return;
+  try {
+    change(heap.frameOffset(frame) + page * PAGE_SIZE, new Uint8Array(heap.kernels.buffer));
   } catch (error) {
     heap.unpinBlock(frame);
     throw error;
   }
   heap.redoPageDone(frame, blockNo, page, lsn);
+}
+
+/** Insert the entry staged at the kernels' scratch key and value into the node at `pos`; an entry that does not fit is corruption. */
+function insertStaged(k: Kernels, node: number, pos: number, keyLen: number, valLen: number, name: string, lsn: number): void {
+  if (k.nodeInsert(node, pos, k.scratchOffset + SCRATCH_KEY, keyLen, k.scratchOffset + SCRATCH_VALUE, valLen) !== 1) {
+    throw new FlintError(SqlState.indexCorrupted, `WAL replay of ${name} at LSN ${lsn} does not fit its node`);
+  }
 }
 
 function redoInsert(
@@ -86,9 +102,7 @@ function redoInsert(
   const valPtr = k.scratchOffset + SCRATCH_VALUE;
   u8.set(payload.subarray(8, 8 + keyLen), keyPtr);
   u8.set(payload.subarray(8 + keyLen), valPtr);
-  if (k.nodeInsert(node, pos, keyPtr, keyLen, valPtr, valLen) !== 1) {
-    throw new FlintError(SqlState.indexCorrupted, `WAL replay of ${name} at LSN ${lsn} does not fit its node`);
-  }
+  insertStaged(k, node, pos, keyLen, valLen, name, lsn);
 }
 
 /** INDEX_INSERTS: check every entry first, then, if the leaf's LSN is older, insert them in order. */
@@ -98,9 +112,7 @@ function redoInserts(heap: Heap, payload: Uint8Array, lsn: number): void {
   const p = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const pageId = p.getUint32(0, true);
   const n = p.getUint16(4, true);
-  const blockNo = pageBlock(pageId);
-  const page = pageInBlock(pageId);
-  if (page === 0 || n === 0) throw malformed(name, lsn);
+  if (n === 0) throw malformed(name, lsn);
   let at = 6;
   for (let i = 0; i < n; i++) {
     if (at + 6 > payload.length) throw malformed(name, lsn);
@@ -110,12 +122,8 @@ function redoInserts(heap: Heap, payload: Uint8Array, lsn: number): void {
     at += 6 + keyLen + valLen;
   }
   if (at !== payload.length) throw malformed(name, lsn);
-  const k = heap.kernels;
-  const frame = heap.redoPagePin(blockNo, page, lsn, false);
-  if (frame < 0) return;
-  const node = heap.frameOffset(frame) + page * PAGE_SIZE;
-  try {
-    const u8 = new Uint8Array(k.buffer);
+  redoOnPage(heap, pageId, name, lsn, (node, u8) => {
+    const k = heap.kernels;
     if (u8[node + PAGE_OFF_KIND] !== PAGE_KIND_BTREE_LEAF) throw notANode(heap, pageId, name, lsn);
     const keyPtr = k.scratchOffset + SCRATCH_KEY;
     const valPtr = k.scratchOffset + SCRATCH_VALUE;
@@ -129,15 +137,9 @@ function redoInserts(heap: Heap, payload: Uint8Array, lsn: number): void {
       u8.set(payload.subarray(at, at + keyLen), keyPtr);
       u8.set(payload.subarray(at + keyLen, at + keyLen + valLen), valPtr);
       at += keyLen + valLen;
-      if (k.nodeInsert(node, pos, keyPtr, keyLen, valPtr, valLen) !== 1) {
-        throw new FlintError(SqlState.indexCorrupted, `WAL replay of ${name} at LSN ${lsn} does not fit its node`);
-      }
+      insertStaged(k, node, pos, keyLen, valLen, name, lsn);
     }
-  } catch (error) {
-    heap.unpinBlock(frame);
-    throw error;
-  }
-  heap.redoPageDone(frame, blockNo, page, lsn);
+  });
 }
 
 function notANode(heap: Heap, pageId: number, name: string, lsn: number): FlintError {
