@@ -8,6 +8,7 @@
 import { createKernels, type KernelKind, type Kernels } from '../src/kernels/index.ts';
 import { PAGE_KIND_HEAP, PAGE_HEADER_SIZE } from '../src/kernels/layout.ts';
 import { BLOCK_SIZE, PAGE_SIZE } from '../src/limits.ts';
+import { columnMatchDescriptor, encodeTuple, type StorageType } from '../src/storage/tuple.ts';
 import { formatNumber, measure, printTable, seededRandom, writeResults } from './harness.ts';
 
 const quick = process.argv.includes('--quick');
@@ -117,6 +118,39 @@ function nodeSearchWorkload(keySize: number): Workload {
   };
 }
 
+/**
+ * One op: pageMatchColumn over a heap page of bench:peers' c rows (int4 cat,
+ * text 'label N'), looking for one label: the full scan of the join by label.
+ */
+const pageMatch: Workload = {
+  name: 'heap page text match (~150 tuples)',
+  unit: 'pages/s',
+  scale: 1,
+  run(k) {
+    const types: StorageType[] = ['int32', 'text'];
+    const page = k.arenaOffset;
+    const u8 = new Uint8Array(k.buffer);
+    k.pageInit(page, PAGE_KIND_HEAP, PAGE_HEADER_SIZE);
+    const tuple = new Uint8Array(PAGE_SIZE);
+    for (let i = 0; ; i++) {
+      const n = encodeTuple(types, [i, `label ${i * 37}`], 1, tuple, 0);
+      u8.set(tuple.subarray(0, n), k.scratchOffset);
+      if (k.pageInsert(page, k.scratchOffset, n) < 0) break;
+    }
+    const desc = k.scratchOffset;
+    const needle = desc + 256;
+    const out = needle + 256;
+    u8.set(columnMatchDescriptor(types, 1)!, desc);
+    const label = new TextEncoder().encode(`label ${50 * 37}`);
+    u8.set(label, needle);
+    return (n) => {
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc += k.pageMatchColumn(page, desc, needle, label.length, out);
+      if (acc !== n) throw new Error(`pageMatchColumn found ${acc} matches in ${n} calls`);
+    };
+  },
+};
+
 /** The price of one JS->kernel call that does almost nothing: nodeCount of a page. */
 const callCost: Workload = {
   name: 'one JS->kernel call',
@@ -133,7 +167,7 @@ const callCost: Workload = {
   },
 };
 
-const workloads = [crcWorkload(PAGE_SIZE), crcWorkload(BLOCK_SIZE), pageInsertCompact, nodeSearchWorkload(8), nodeSearchWorkload(100), callCost];
+const workloads = [crcWorkload(PAGE_SIZE), crcWorkload(BLOCK_SIZE), pageInsertCompact, nodeSearchWorkload(8), nodeSearchWorkload(100), pageMatch, callCost];
 
 const rows: string[][] = [];
 const results: Record<string, unknown>[] = [];

@@ -2,7 +2,7 @@
 // the starting point for making them faster (issue 8, item 3).
 //
 //   node scripts/run-ts.mjs bench/peers/profile.ts [--rows N] [--kernels wasm|ts]
-//                                                  [--only bulk,select,insert]
+//                                                  [--only bulk,select,insert,bycat,join]
 //
 // Profiles, each on its own: the bulk insert that loads t (one transaction),
 // the random point selects by id, and durable autocommit inserts from one
@@ -17,7 +17,7 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KernelKind } from '../../src/kernels/index.ts';
-import { makeDataset, makeRows, randomInts } from './data.ts';
+import { catLabel, makeDataset, makeRows, randomInts } from './data.ts';
 import { sourceLocator } from './source-map.ts';
 import { flintEngine } from './flint.ts';
 import { DURABLE_TABLES } from './workloads.ts';
@@ -125,6 +125,22 @@ try {
       for (let i = 0; i < POINT_SELECTS; i++) if (db.pointSelect(ids[i]! + 1) !== undefined) found++;
     });
     if (found !== POINT_SELECTS) throw new Error(`point selects found ${found} of ${POINT_SELECTS} rows`);
+  }
+  if (only.has('bycat')) {
+    const cats = randomInts(20_000, data.cats, 7);
+    let found = 0;
+    await profiled(`lookup-by-cat-${kernels}`, () => {
+      for (let i = 0; i < cats.length; i++) found += (db.byCat(cats[i]!) as unknown[]).length;
+    });
+    if (found === 0) throw new Error('lookups by cat found no rows');
+  }
+  if (only.has('join')) {
+    const cats = randomInts(3_000, data.cats, 7);
+    let found = 0;
+    await profiled(`join-${kernels}`, () => {
+      for (let i = 0; i < cats.length; i++) found += (db.join(catLabel(cats[i]!)) as unknown[]).length;
+    });
+    if (found === 0) throw new Error('the joins found no rows');
   }
   if (only.has('insert')) {
     const inserts = makeRows(INSERTS, data.cats, 31);

@@ -131,6 +131,21 @@ export interface Kernels {
    * or writes outside the two ranges, whatever the input bytes are.
    */
   lz4Decompress(src: number, srcLen: number, dst: number, dstCap: number): number;
+
+  // ---- heap page filter (assembly/heap-scan.ts) -------------------------------------
+  /**
+   * The live slots of heap page `page` whose tuple's column holds exactly
+   * the needleLen bytes at `needle`, or stores too few columns to have it
+   * (it reads as a default only the caller knows): their slot numbers as
+   * u16 at `out` (room for the page's slot count), in slot order. `desc`
+   * describes the tuple layout and the column (layout.ts, "Column filter").
+   * Returns how many; 0 for a page that fails the page sanity check (a scan
+   * skips such a page); -1 if a live slot points outside the page or a
+   * tuple it walks is malformed (a header field at or above 2^53, too many
+   * columns, a bitmap, varint or value past the tuple's end): the caller
+   * walks that page itself and reports the corruption.
+   */
+  pageMatchColumn(page: number, desc: number, needle: number, needleLen: number, out: number): number;
 }
 
 /** Names of every kernel entry point, for the twin-agreement tests and the WASM binding. */
@@ -142,6 +157,7 @@ export const KERNEL_FUNCTIONS = [
   'nodeInit', 'nodeCount', 'nodeSearch', 'nodeChildFor', 'nodeInsert', 'nodeDelete',
   'nodeKey', 'nodeValue', 'nodeChildAt', 'nodeSplitPoint', 'nodeSplit', 'nodeMerge',
   'lz4Compress', 'lz4Decompress',
+  'pageMatchColumn',
 ] as const;
 
 export type KernelFunctionName = (typeof KERNEL_FUNCTIONS)[number];

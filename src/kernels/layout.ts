@@ -101,3 +101,32 @@ export const NODE_OFF_RIGHT = 36;
 export const NODE_OFF_LEFTMOST = 40;
 export const NODE_OFF_LEVEL = 44;
 export const NO_PAGE = -1;
+
+// Column filter of a heap page (pageMatchColumn). The caller describes the
+// tuple layout (src/storage/tuple.ts owns it; the kernel only follows the
+// description) in a descriptor of u16 fields, then one byte per column:
+//
+// OFFSET SIZE DESCRIPTION
+//      0    2 tuple header size
+//      2    2 offset of the u16 flags field in the header
+//      4    2 offset of the u16 stored column count in the header
+//      6    2 flag bit saying a row id follows the header
+//      8    2 bytes of that row id
+//     10    2 offset of the first u64 header field that must be below 2^53 (xmin)
+//     12    2 offset of the second (xmax)
+//     14    2 the column to compare (text or bytes)
+//     16    2 n: columns of the table
+//     18    n per column: the byte width of a fixed-width value, or 0 for a
+//             varint length followed by that many bytes (text, bytes)
+export const MATCH_OFF_HEADER_SIZE = 0;
+export const MATCH_OFF_FLAGS_AT = 2;
+export const MATCH_OFF_COUNT_AT = 4;
+export const MATCH_OFF_ROWID_FLAG = 6;
+export const MATCH_OFF_ROWID_SIZE = 8;
+export const MATCH_OFF_U53_A = 10;
+export const MATCH_OFF_U53_B = 12;
+export const MATCH_OFF_COLUMN = 14;
+export const MATCH_OFF_COLUMNS = 16;
+export const MATCH_OFF_WIDTHS = 18;
+/** A u64 header field is below 2^53 when its high u32 word is at most this. */
+export const MATCH_U53_HIGH_MAX = 0x1fffff;

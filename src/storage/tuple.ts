@@ -643,6 +643,36 @@ export function tupleBytesEqual(
   return true;
 }
 
+/** Per storage type: the byte width of its values, 0 for a varint length then that many bytes. */
+const MATCH_WIDTHS: Record<StorageType, number> = { bool: 1, int16: 2, int32: 4, int64: 8, float32: 4, float64: 8, text: 0, bytes: 0 };
+
+/**
+ * The pageMatchColumn kernel's description of this tuple layout and of
+ * column `column` (text or bytes) of `types` (src/kernels/layout.ts,
+ * "Column filter"): the kernel then tests the column's bytes as
+ * tupleBytesEqual does, on every tuple of a page in one call. Returns
+ * undefined if the table has more columns than a descriptor holds.
+ */
+export function columnMatchDescriptor(types: readonly StorageType[], column: number): Uint8Array | undefined {
+  const type = types[column];
+  if (type !== 'text' && type !== 'bytes') failAssert(`columnMatchDescriptor: column ${column} is ${String(type)}, not text or bytes`);
+  if (types.length > 0xffff) return undefined;
+  const desc = new Uint8Array(18 + types.length);
+  const v = new DataView(desc.buffer);
+  v.setUint16(0, TUPLE_HEADER_SIZE, true);
+  v.setUint16(2, TUPLE_OFF_FLAGS, true);
+  v.setUint16(4, TUPLE_OFF_COLUMN_COUNT, true);
+  v.setUint16(6, TUPLE_HAS_ROWID, true);
+  v.setUint16(8, TUPLE_ROWID_SIZE, true);
+  // The u64 fields a scan reads from every tuple before it tests the column (tupleXmin, tupleXmax).
+  v.setUint16(10, TUPLE_OFF_XMIN, true);
+  v.setUint16(12, TUPLE_OFF_XMAX, true);
+  v.setUint16(14, column, true);
+  v.setUint16(16, types.length, true);
+  for (let i = 0; i < types.length; i++) desc[18 + i] = MATCH_WIDTHS[types[i]!];
+  return desc;
+}
+
 /** End of the tuple; XX001 if the range is not inside bytes (a corrupt slot would point there). */
 function tupleEnd(bytes: Uint8Array, offset: number, length: number): number {
   if (!(Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= 0)) {

@@ -42,7 +42,7 @@ import { Heap, HEAP_FILE_NAME, getU48, type BlockCodec } from '../storage/heap/h
 import { SpaceMap, type SpaceMapSnapshot } from '../storage/heap/space-map.ts';
 import { RecordType } from '../storage/record-types.ts';
 import {
-  columnPlan, decodeTuple, decodeTupleInto, tupleBytesEqual, encodeTuple, encodeTupleOrSize, setTuplePrev, tupleColumnCount, tupleFlags, tuplePrev, tupleXmax, tupleXmin,
+  columnMatchDescriptor, columnPlan, decodeTuple, decodeTupleInto, tupleBytesEqual, encodeTuple, encodeTupleOrSize, setTuplePrev, tupleColumnCount, tupleFlags, tuplePrev, tupleXmax, tupleXmin,
   TUPLE_OFF_XMIN, TUPLE_UPDATED, type StorageType, type StorageValue,
 } from '../storage/tuple.ts';
 import { formatTid, tidSegment } from '../storage/tuple-id.ts';
@@ -1282,6 +1282,9 @@ export class Engine {
     const match = options.match;
     const matchColumn = match === undefined ? -1 : match.column;
     const matchBytes = match === undefined ? EMPTY_BYTES : match.bytes;
+    // The heap hands over only the tuples whose column holds the bytes (the pageMatchColumn kernel, a page a call); they are tested again below.
+    const desc = match === undefined ? undefined : columnMatchDescriptor(types, matchColumn);
+    const filter = desc === undefined ? undefined : { desc, needle: matchBytes };
     this.#heap.scan(table.id, (tid, u8, v, at, len) => {
       const xmin = tupleXmin(v, at);
       const xmax = tupleXmax(v, at);
@@ -1302,7 +1305,7 @@ export class Engine {
       }
       decodeTupleInto(types, u8, at, len, false, plan, shared);
       return visitor(tid, shared, tupleColumnCount(v, at));
-    });
+    }, filter);
   }
 
   // ---- maintenance --------------------------------------------------------------------

@@ -6,6 +6,7 @@ import type { Kernels } from '../kernels.ts';
 import { createBlockKernels } from './block.ts';
 import { createNodeKernels } from './btree-node.ts';
 import { createByteKernels } from './bytes.ts';
+import { createHeapScanKernels } from './heap-scan.ts';
 import { createLz4Kernels } from './lz4.ts';
 import { createTsMemory } from './memory.ts';
 import { createPageKernels } from './page.ts';
@@ -17,6 +18,7 @@ export function createTsKernels(memoryBytes: number): Kernels {
   const block = createBlockKernels(mem, bytes, page);
   const node = createNodeKernels(mem, bytes, page);
   const lz4 = createLz4Kernels(mem);
+  const heapScan = createHeapScanKernels(mem);
   return {
     kind: 'ts',
     buffer: mem.buffer,
@@ -28,5 +30,6 @@ export function createTsKernels(memoryBytes: number): Kernels {
     ...block,
     ...node,
     ...lz4,
+    ...heapScan,
   };
 }

@@ -119,6 +119,26 @@ export interface HeapStats {
 }
 
 /** A visit of one tuple in place: bytes live in the kernels' memory. */
+/**
+ * A full scan's pre-test (pageMatchColumn): only tuples whose column holds
+ * exactly `needle` (or that store too few columns to have it) are visited.
+ * `desc` is the kernel's description of the tuple layout and the column
+ * (columnMatchDescriptor in tuple.ts).
+ */
+export interface ColumnMatch {
+  readonly desc: Uint8Array;
+  readonly needle: Uint8Array;
+}
+
+// Where #matchPage puts pageMatchColumn's arguments, relative to the kernels'
+// scratch area: above what B+-tree and tuple writes use (MAX_KEY_SIZE * 3, a page).
+const MATCH_OUT_AT = 32768;
+const MATCH_DESC_AT = MATCH_OUT_AT + 2 * (PAGE_SIZE / 4);
+const MATCH_DESC_MAX = 8192;
+const MATCH_NEEDLE_AT = MATCH_DESC_AT + MATCH_DESC_MAX;
+/** A longer value cannot be in a tuple of one page. */
+const MATCH_NEEDLE_MAX = PAGE_SIZE;
+
 export type TupleVisitor = (tid: number, u8: Uint8Array, view: DataView, offset: number, length: number) => boolean | void;
 
 interface Memtable {
@@ -653,12 +673,14 @@ export class Heap {
    * visitor returns false. Tuples inserted during the scan may or may not be
    * visited; callers that write while scanning collect tuple ids first.
    */
-  scan(owner: number, visitor: TupleVisitor): void {
+  scan(owner: number, visitor: TupleVisitor, match?: ColumnMatch): void {
+    // The pageMatchColumn kernel takes the page's tuples when its arguments fit its scratch area.
+    const filter = match !== undefined && match.desc.length <= MATCH_DESC_MAX && match.needle.length <= MATCH_NEEDLE_MAX ? match : undefined;
     for (const segment of [...this.#space.segmentsOf(owner)]) {
       for (let b = 0; b < BLOCKS_PER_SEGMENT; b++) {
         const blockNo = segment * BLOCKS_PER_SEGMENT + b;
         if (this.#space.freeBytes(blockNo) === UNFORMATTED || this.#space.kind(blockNo) === BLOCK_KIND_CONTINUATION) continue;
-        if (this.#scanBlock(blockNo, visitor) === false) return;
+        if (this.#scanBlock(blockNo, visitor, filter) === false) return;
       }
     }
   }
@@ -680,15 +702,15 @@ export class Heap {
     return this.#scanBlock(blockNo, visitor);
   }
 
-  #scanBlock(blockNo: number, visitor: TupleVisitor): boolean {
+  #scanBlock(blockNo: number, visitor: TupleVisitor, match?: ColumnMatch): boolean {
     if (this.#isCompressed(blockNo)) {
       const cs = this.#cs();
       for (let sub = 0; sub < cs.subsOf(blockNo); sub++) {
-        if (!this.#scanFrame(cs.pinSub(blockNo, sub), blockNo, sub * PAGES_PER_BLOCK, visitor)) return false;
+        if (!this.#scanFrame(cs.pinSub(blockNo, sub), blockNo, sub * PAGES_PER_BLOCK, visitor, match)) return false;
       }
       return true;
     }
-    return this.#scanFrame(this.#pool.pin(this.#fileId, blockNo), blockNo, 0, visitor);
+    return this.#scanFrame(this.#pool.pin(this.#fileId, blockNo), blockNo, 0, visitor, match);
   }
 
   /**
@@ -700,13 +722,22 @@ export class Heap {
    * page is corruption (XX001) rather than a tuple. The slot count is read
    * again after every visit, since a visitor may write to the page.
    */
-  #scanFrame(frame: number, blockNo: number, firstPage: number, visitor: TupleVisitor): boolean {
+  #scanFrame(frame: number, blockNo: number, firstPage: number, visitor: TupleVisitor, match?: ColumnMatch): boolean {
     try {
       const base = this.#pool.frameOffset(frame);
       const view = this.#view;
       const u8 = this.#u8;
       for (let page = 0; page < PAGES_PER_BLOCK; page++) {
         const p = base + page * PAGE_SIZE;
+        if (match !== undefined) {
+          const matched = this.#matchPage(p, match);
+          if (matched === 0) continue;
+          if (matched > 0) {
+            if (!this.#visitMatched(p, matched, blockNo, firstPage + page, visitor)) return false;
+            continue;
+          }
+          // -1: a corrupt slot or tuple; the loop below walks the page and reports it.
+        }
         if (!pageSane(view, p)) continue;
         const dir = p + view.getUint16(p + PAGE_OFF_SLOT_DIR, true);
         const tidBase = makeTid(blockNo, firstPage + page, 0);
@@ -725,6 +756,56 @@ export class Heap {
     } finally {
       this.#pool.unpin(frame);
     }
+  }
+
+  /**
+   * pageMatchColumn over one page: the descriptor and needle go to the
+   * scratch area first (a visitor may have used it since the last page), the
+   * matched slots are copied out of it before any visitor runs. Returns the
+   * kernel's result.
+   */
+  #matchPage(page: number, match: ColumnMatch): number {
+    const u8 = this.#u8;
+    const scratch = this.#kernels.scratchOffset;
+    u8.set(match.desc, scratch + MATCH_DESC_AT);
+    const needle = match.needle;
+    const needleAt = scratch + MATCH_NEEDLE_AT;
+    for (let i = 0; i < needle.length; i++) u8[needleAt + i] = needle[i]!;
+    const out = scratch + MATCH_OUT_AT;
+    const n = this.#kernels.pageMatchColumn(page, scratch + MATCH_DESC_AT, needleAt, needle.length, out);
+    const slots = this.#matchedSlots;
+    for (let i = 0; i < n; i++) slots[i] = u8[out + 2 * i]! | (u8[out + 2 * i + 1]! << 8);
+    return n;
+  }
+
+  /** Matched slots of the page being scanned (at most a page's slot count). */
+  readonly #matchedSlots = new Uint16Array(PAGE_SIZE / SLOT_SIZE);
+
+  /**
+   * Visit the slots #matchPage found, reading each slot entry again (a
+   * visitor may have written to the page: freed a slot, compacted it). A
+   * slot found by the kernel is in the page's directory; one pointing
+   * outside the page now is corruption as in #scanFrame.
+   */
+  #visitMatched(p: number, matched: number, blockNo: number, page: number, visitor: TupleVisitor): boolean {
+    const view = this.#view;
+    const u8 = this.#u8;
+    const tidBase = makeTid(blockNo, page, 0);
+    // Copied: a visitor's own filtered scan reuses #matchedSlots.
+    const slots = this.#matchedSlots.slice(0, matched);
+    for (let i = 0; i < matched; i++) {
+      const slot = slots[i]!;
+      if (!pageSane(view, p) || slot >= view.getUint16(p + PAGE_OFF_SLOT_COUNT, true)) return true;
+      const a = p + view.getUint16(p + PAGE_OFF_SLOT_DIR, true) + slot * SLOT_SIZE;
+      const off = view.getUint16(a, true);
+      if (off === 0) continue;
+      const len = view.getUint16(a + 2, true);
+      if (len === 0 || off < view.getUint16(p + PAGE_OFF_FREE_UPPER, true) || off + len > PAGE_SIZE) {
+        throw corruption(this.#file.path, blockNo * BLOCK_SIZE + (page & 15) * PAGE_SIZE, `slot ${slot} of page ${page} of block ${blockNo} points outside the page`);
+      }
+      if (visitor(tidBase + slot, u8, view, p + off, len) === false) return false;
+    }
+    return true;
   }
 
   // ---- memtable and flush --------------------------------------------------------

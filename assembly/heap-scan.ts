@@ -1,0 +1,128 @@
+// Heap page filter: the hot loop of a full scan whose filter compares a text
+// (or bytes) column with a constant (`WHERE label = $1`). One call tests
+// every live tuple of a page and returns the slots that may match, so the
+// scan decodes nothing and checks visibility only for those. The TS twin is
+// src/kernels/ts/heap-scan.ts; the contract is in src/kernels/kernels.ts.
+//
+// The tuple layout is described by the caller (layout.ts, "Column filter");
+// tuple bytes come from disk, so every length is checked against the tuple's
+// bounds, and whatever src/storage/tuple.ts would report as corrupt on the
+// tuples it walks makes the call return -1 (the caller then walks the page
+// itself and reports it).
+import { PAGE_SIZE } from '../src/limits';
+import {
+  MATCH_OFF_COLUMN, MATCH_OFF_COLUMNS, MATCH_OFF_COUNT_AT, MATCH_OFF_FLAGS_AT, MATCH_OFF_HEADER_SIZE,
+  MATCH_OFF_ROWID_FLAG, MATCH_OFF_ROWID_SIZE, MATCH_OFF_U53_A, MATCH_OFF_U53_B, MATCH_OFF_WIDTHS, MATCH_U53_HIGH_MAX,
+  PAGE_HEADER_SIZE, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER, PAGE_OFF_FREE_UPPER, PAGE_OFF_LIVE_COUNT,
+  PAGE_OFF_SLOT_COUNT, PAGE_OFF_SLOT_DIR, SLOT_SIZE,
+} from '../src/kernels/layout';
+
+// @ts-ignore: decorator
+@inline function get16(p: usize, off: i32): i32 {
+  return <i32>load<u16>(p + <usize>off);
+}
+
+/** Varint result: the value, or -1 if malformed (past the end, not shortest form, over 5 bytes); varintEnd is set past it. */
+let varintEnd: i32 = 0;
+
+// @ts-ignore: decorator
+@inline function readVarint(t: usize, p: i32, end: i32): i64 {
+  let value: i64 = 0;
+  let shift: i64 = 0;
+  for (let i = 0; i < 5; i++) {
+    if (p + i >= end) return -1;
+    const b = <i32>load<u8>(t + <usize>(p + i));
+    value |= (<i64>(b & 0x7f)) << shift;
+    if (b < 0x80) {
+      if (b == 0 && i > 0) return -1;
+      varintEnd = p + i + 1;
+      return value;
+    }
+    shift += 7;
+  }
+  return -1;
+}
+
+/** Are the n bytes at x and y equal? 8 bytes at a time, then bytewise. */
+// @ts-ignore: decorator
+@inline function bytesEqual(x: usize, y: usize, n: i32): bool {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) if (load<u64>(x + <usize>i) != load<u64>(y + <usize>i)) return false;
+  for (; i < n; i++) if (load<u8>(x + <usize>i) != load<u8>(y + <usize>i)) return false;
+  return true;
+}
+
+/**
+ * The live slots of heap page `page` whose tuple's column holds exactly the
+ * needleLen bytes at `needle` (or stores too few columns: the column reads
+ * as its default, which only the caller knows), as u16 slot numbers at
+ * `out`, in slot order. Returns how many; 0 for a page that fails the page
+ * sanity check (a scan skips it); -1 if a slot or a walked tuple is corrupt.
+ */
+export function pageMatchColumn(page: usize, desc: usize, needle: usize, needleLen: i32, out: usize): i32 {
+  const dirStart = get16(page, PAGE_OFF_SLOT_DIR);
+  const count = get16(page, PAGE_OFF_SLOT_COUNT);
+  const lower = get16(page, PAGE_OFF_FREE_LOWER);
+  const upper = get16(page, PAGE_OFF_FREE_UPPER);
+  if (
+    !(dirStart >= PAGE_HEADER_SIZE && lower == dirStart + count * SLOT_SIZE && lower <= upper && upper <= PAGE_SIZE &&
+      get16(page, PAGE_OFF_LIVE_COUNT) <= count && get16(page, PAGE_OFF_FRAG_BYTES) <= PAGE_SIZE - upper)
+  ) return 0;
+  const headerSize = get16(desc, MATCH_OFF_HEADER_SIZE);
+  const flagsAt = <usize>get16(desc, MATCH_OFF_FLAGS_AT);
+  const countAt = <usize>get16(desc, MATCH_OFF_COUNT_AT);
+  const rowIdFlag = get16(desc, MATCH_OFF_ROWID_FLAG);
+  const rowIdSize = get16(desc, MATCH_OFF_ROWID_SIZE);
+  const u53a = <usize>get16(desc, MATCH_OFF_U53_A) + 4;
+  const u53b = <usize>get16(desc, MATCH_OFF_U53_B) + 4;
+  const column = get16(desc, MATCH_OFF_COLUMN);
+  const columns = get16(desc, MATCH_OFF_COLUMNS);
+  const widths = desc + <usize>MATCH_OFF_WIDTHS;
+  let found = 0;
+  let a = page + <usize>dirStart;
+  for (let s = 0; s < count; s++, a += SLOT_SIZE) {
+    const off = <i32>load<u16>(a);
+    if (off == 0) continue;
+    const len = <i32>load<u16>(a, 2);
+    if (len == 0 || off < upper || off + len > PAGE_SIZE) return -1;
+    const t = page + <usize>off;
+    if (len < headerSize) return -1;
+    if (load<u32>(t + u53a) > <u32>MATCH_U53_HIGH_MAX || load<u32>(t + u53b) > <u32>MATCH_U53_HIGH_MAX) return -1;
+    const stored = <i32>load<u16>(t + countAt);
+    if (stored > columns) return -1;
+    const bitmap = headerSize + ((<i32>load<u16>(t + flagsAt) & rowIdFlag) != 0 ? rowIdSize : 0);
+    const bitmapBytes = (stored + 7) >>> 3;
+    if (bitmap + bitmapBytes > len) return -1;
+    if ((stored & 7) != 0 && (<i32>load<u8>(t + <usize>(bitmap + bitmapBytes - 1)) >>> (stored & 7)) != 0) return -1;
+    if (column >= stored) {
+      store<u16>(out + <usize>(found << 1), <u16>s);
+      found++;
+      continue;
+    }
+    if ((<i32>load<u8>(t + <usize>(bitmap + (column >>> 3))) & (1 << (column & 7))) != 0) continue;
+    let p = bitmap + bitmapBytes;
+    for (let i = 0; i < column; i++) {
+      if ((<i32>load<u8>(t + <usize>(bitmap + (i >>> 3))) & (1 << (i & 7))) != 0) continue;
+      let n = <i32>load<u8>(widths + <usize>i);
+      if (n == 0) {
+        const m = readVarint(t, p, len);
+        if (m < 0) return -1;
+        p = varintEnd;
+        if (m > <i64>(len - p)) return -1;
+        n = <i32>m;
+      } else if (n > len - p) {
+        return -1;
+      }
+      p += n;
+    }
+    const m = readVarint(t, p, len);
+    if (m < 0) return -1;
+    if (m != <i64>needleLen) continue;
+    p = varintEnd;
+    if (needleLen > len - p) return -1;
+    if (!bytesEqual(t + <usize>p, needle, needleLen)) continue;
+    store<u16>(out + <usize>(found << 1), <u16>s);
+    found++;
+  }
+  return found;
+}

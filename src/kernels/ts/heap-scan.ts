@@ -1,0 +1,106 @@
+// Heap page filter, TypeScript twin of assembly/heap-scan.ts: the same
+// checks in the same order, so both return the same slots (or -1, or 0) for
+// every page and descriptor, corrupt ones included.
+import { PAGE_SIZE } from '../../limits.ts';
+import {
+  MATCH_OFF_COLUMN, MATCH_OFF_COLUMNS, MATCH_OFF_COUNT_AT, MATCH_OFF_FLAGS_AT, MATCH_OFF_HEADER_SIZE,
+  MATCH_OFF_ROWID_FLAG, MATCH_OFF_ROWID_SIZE, MATCH_OFF_U53_A, MATCH_OFF_U53_B, MATCH_OFF_WIDTHS, MATCH_U53_HIGH_MAX,
+  PAGE_HEADER_SIZE, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER, PAGE_OFF_FREE_UPPER, PAGE_OFF_LIVE_COUNT,
+  PAGE_OFF_SLOT_COUNT, PAGE_OFF_SLOT_DIR, SLOT_SIZE,
+} from '../layout.ts';
+import type { HeapScanKernels, TsMemory } from './memory.ts';
+
+export function createHeapScanKernels(mem: TsMemory): HeapScanKernels {
+  const { u8, view } = mem;
+  const get16 = (p: number, off: number): number => view.getUint16(p + off, true);
+  /** Past the last varint read. */
+  let varintEnd = 0;
+
+  /** The varint at t + p (tuple-relative p, end), or -1 if malformed; sets varintEnd. */
+  function readVarint(t: number, p: number, end: number): number {
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 5; i++) {
+      if (p + i >= end) return -1;
+      const b = u8[t + p + i]!;
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        if (b === 0 && i > 0) return -1;
+        varintEnd = p + i + 1;
+        return value;
+      }
+      scale *= 128;
+    }
+    return -1;
+  }
+
+  function pageMatchColumn(page: number, desc: number, needle: number, needleLen: number, out: number): number {
+    const dirStart = get16(page, PAGE_OFF_SLOT_DIR);
+    const count = get16(page, PAGE_OFF_SLOT_COUNT);
+    const lower = get16(page, PAGE_OFF_FREE_LOWER);
+    const upper = get16(page, PAGE_OFF_FREE_UPPER);
+    if (
+      !(dirStart >= PAGE_HEADER_SIZE && lower === dirStart + count * SLOT_SIZE && lower <= upper && upper <= PAGE_SIZE &&
+        get16(page, PAGE_OFF_LIVE_COUNT) <= count && get16(page, PAGE_OFF_FRAG_BYTES) <= PAGE_SIZE - upper)
+    ) return 0;
+    const headerSize = get16(desc, MATCH_OFF_HEADER_SIZE);
+    const flagsAt = get16(desc, MATCH_OFF_FLAGS_AT);
+    const countAt = get16(desc, MATCH_OFF_COUNT_AT);
+    const rowIdFlag = get16(desc, MATCH_OFF_ROWID_FLAG);
+    const rowIdSize = get16(desc, MATCH_OFF_ROWID_SIZE);
+    const u53a = get16(desc, MATCH_OFF_U53_A) + 4;
+    const u53b = get16(desc, MATCH_OFF_U53_B) + 4;
+    const column = get16(desc, MATCH_OFF_COLUMN);
+    const columns = get16(desc, MATCH_OFF_COLUMNS);
+    const widths = desc + MATCH_OFF_WIDTHS;
+    let found = 0;
+    let a = page + dirStart;
+    outer: for (let s = 0; s < count; s++, a += SLOT_SIZE) {
+      const off = view.getUint16(a, true);
+      if (off === 0) continue;
+      const len = view.getUint16(a + 2, true);
+      if (len === 0 || off < upper || off + len > PAGE_SIZE) return -1;
+      const t = page + off;
+      if (len < headerSize) return -1;
+      if (view.getUint32(t + u53a, true) > MATCH_U53_HIGH_MAX || view.getUint32(t + u53b, true) > MATCH_U53_HIGH_MAX) return -1;
+      const stored = view.getUint16(t + countAt, true);
+      if (stored > columns) return -1;
+      const bitmap = headerSize + ((view.getUint16(t + flagsAt, true) & rowIdFlag) !== 0 ? rowIdSize : 0);
+      const bitmapBytes = (stored + 7) >>> 3;
+      if (bitmap + bitmapBytes > len) return -1;
+      if ((stored & 7) !== 0 && u8[t + bitmap + bitmapBytes - 1]! >>> (stored & 7) !== 0) return -1;
+      if (column >= stored) {
+        view.setUint16(out + (found << 1), s, true);
+        found++;
+        continue;
+      }
+      if ((u8[t + bitmap + (column >>> 3)]! & (1 << (column & 7))) !== 0) continue;
+      let p = bitmap + bitmapBytes;
+      for (let i = 0; i < column; i++) {
+        if ((u8[t + bitmap + (i >>> 3)]! & (1 << (i & 7))) !== 0) continue;
+        let n = u8[widths + i]!;
+        if (n === 0) {
+          const m = readVarint(t, p, len);
+          if (m < 0) return -1;
+          p = varintEnd;
+          if (m > len - p) return -1;
+          n = m;
+        } else if (n > len - p) {
+          return -1;
+        }
+        p += n;
+      }
+      const m = readVarint(t, p, len);
+      if (m < 0) return -1;
+      if (m !== needleLen) continue;
+      p = varintEnd;
+      if (needleLen > len - p) return -1;
+      for (let i = 0; i < needleLen; i++) if (u8[t + p + i] !== u8[needle + i]) continue outer;
+      view.setUint16(out + (found << 1), s, true);
+      found++;
+    }
+    return found;
+  }
+
+  return { pageMatchColumn };
+}

@@ -1,0 +1,186 @@
+// pageMatchColumn, the heap page filter of full scans (assembly/heap-scan.ts
+// and its twin src/kernels/ts/heap-scan.ts): on random heap pages of
+// encoded rows, clean and corrupted, both kernels return the same result and
+// slots, and that is exactly what a scan that reads every tuple's header and
+// tests it with tupleBytesEqual (src/storage/tuple.ts) would find: the
+// matching slots, or -1 exactly where that scan would report corruption.
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PAGE_KIND_HEAP, PAGE_HEADER_SIZE, PAGE_OFF_FREE_UPPER, PAGE_OFF_SLOT_COUNT, PAGE_OFF_SLOT_DIR, SLOT_SIZE } from '../../src/kernels/layout.ts';
+import type { Kernels } from '../../src/kernels/index.ts';
+import { PAGE_SIZE } from '../../src/limits.ts';
+import {
+  columnMatchDescriptor, encodedRowSize, encodeTuple, tupleBytesEqual, tupleXmax, tupleXmin, type StorageType, type StorageValue,
+} from '../../src/storage/tuple.ts';
+import { makeKernels } from './harness.ts';
+
+const utf8 = new TextEncoder();
+const TEXTS = ['', 'a', 'label 1', 'label 12', 'label 123', 'é', 'label 1234567890 long enough to pass eight', 'x'.repeat(130)];
+
+const typeArb = fc.constantFrom<StorageType>('bool', 'int16', 'int32', 'int64', 'float32', 'float64', 'text', 'bytes');
+
+function valueOf(type: StorageType, seed: number): StorageValue {
+  if (seed % 7 === 0) return null;
+  switch (type) {
+    case 'bool': return seed % 2 === 0;
+    case 'int16': return (seed % 60000) - 30000;
+    case 'int32': return seed | 0;
+    case 'int64': return BigInt(seed) * 1000003n;
+    case 'float32': return Math.fround(seed / 3);
+    case 'float64': return seed / 7;
+    case 'text': return TEXTS[seed % TEXTS.length]!;
+    case 'bytes': return utf8.encode(TEXTS[(seed >> 3) % TEXTS.length]!);
+  }
+}
+
+interface PageCase {
+  types: StorageType[];
+  rows: { stored: number; seeds: number[]; rowId: boolean; xmin: number }[];
+  deletes: number[];
+  column: number;
+  needle: number;
+  flips: { at: number; value: number }[];
+}
+
+const pageCaseArb: fc.Arbitrary<PageCase> = fc
+  .array(typeArb, { minLength: 1, maxLength: 10 })
+  .chain((types) => {
+    const textColumns = types.flatMap((t, i) => (t === 'text' || t === 'bytes' ? [i] : []));
+    if (textColumns.length === 0) types = [...types, 'text'];
+    const columns = types.flatMap((t, i) => (t === 'text' || t === 'bytes' ? [i] : []));
+    return fc.record({
+      types: fc.constant(types),
+      rows: fc.array(
+        fc.record({
+          stored: fc.integer({ min: 0, max: types.length }).map((n) => (n === 0 ? types.length : n)),
+          seeds: fc.array(fc.nat(), { minLength: types.length, maxLength: types.length }),
+          rowId: fc.boolean(),
+          xmin: fc.integer({ min: 0, max: 2 ** 40 }),
+        }),
+        { maxLength: 60 },
+      ),
+      deletes: fc.array(fc.nat(), { maxLength: 10 }),
+      column: fc.constantFrom(...columns),
+      needle: fc.nat(),
+      flips: fc.oneof(
+        { arbitrary: fc.constant([]), weight: 2 },
+        { arbitrary: fc.array(fc.record({ at: fc.nat(), value: fc.nat({ max: 255 }) }), { minLength: 1, maxLength: 4 }), weight: 3 },
+      ),
+    });
+  });
+
+/** Builds the case's page at `page` of kernels k; returns the needle's bytes. */
+function buildPage(k: Kernels, page: number, c: PageCase): Uint8Array {
+  const u8 = new Uint8Array(k.buffer);
+  k.pageInit(page, PAGE_KIND_HEAP, PAGE_HEADER_SIZE);
+  const src = k.scratchOffset;
+  const tuple = new Uint8Array(PAGE_SIZE);
+  for (const row of c.rows) {
+    const types = c.types.slice(0, row.stored);
+    const values = types.map((t, i) => valueOf(t, row.seeds[i]!));
+    const size = encodedRowSize(types, values, row.rowId ? 7 : -1);
+    if (size > 2000) continue;
+    encodeTuple(types, values, row.xmin, tuple, 0, row.rowId ? 7 : -1);
+    u8.set(tuple.subarray(0, size), src);
+    if (k.pageInsert(page, src, size) < 0) break;
+  }
+  const slots = k.pageLiveCount(page);
+  for (const d of c.deletes) if (slots > 0) k.pageDelete(page, d % Math.max(1, k.pageNextSlot(page, 0) + slots));
+  // Corruption: bytes of the tuple area or the slot directory overwritten.
+  const view = new DataView(k.buffer);
+  const upper = view.getUint16(page + PAGE_OFF_FREE_UPPER, true);
+  const dir = view.getUint16(page + PAGE_OFF_SLOT_DIR, true);
+  const dirEnd = dir + view.getUint16(page + PAGE_OFF_SLOT_COUNT, true) * SLOT_SIZE;
+  for (const f of c.flips) {
+    const span = PAGE_SIZE - upper + (dirEnd - dir);
+    if (span <= 0) break;
+    const i = f.at % span;
+    u8[page + (i < PAGE_SIZE - upper ? upper + i : dir + (i - (PAGE_SIZE - upper)))] = f.value;
+  }
+  // The needle: mostly the column's value in some row, so matches are common.
+  const row = c.rows[c.needle % Math.max(1, c.rows.length)];
+  const v = row === undefined ? null : valueOf(c.types[c.column]!, row.seeds[c.column]!);
+  if (v === null || c.needle % 5 === 0) return utf8.encode(TEXTS[c.needle % TEXTS.length]!);
+  return typeof v === 'string' ? utf8.encode(v) : (v as Uint8Array);
+}
+
+/** What a full scan reading every tuple finds: the matching slots, or 'corrupt' where it would throw. */
+function model(k: Kernels, page: number, types: StorageType[], column: number, needle: Uint8Array): number[] | 'corrupt' {
+  const view = new DataView(k.buffer);
+  const u8 = new Uint8Array(k.buffer);
+  const dir = page + view.getUint16(page + PAGE_OFF_SLOT_DIR, true);
+  const upper = view.getUint16(page + PAGE_OFF_FREE_UPPER, true);
+  const found: number[] = [];
+  for (let s = 0; s < view.getUint16(page + PAGE_OFF_SLOT_COUNT, true); s++) {
+    const off = view.getUint16(dir + s * SLOT_SIZE, true);
+    if (off === 0) continue;
+    const len = view.getUint16(dir + s * SLOT_SIZE + 2, true);
+    if (len === 0 || off < upper || off + len > PAGE_SIZE) return 'corrupt';
+    try {
+      tupleXmin(view, page + off);
+      tupleXmax(view, page + off);
+      if (tupleBytesEqual(types, u8, page + off, len, column, needle)) found.push(s);
+    } catch {
+      return 'corrupt';
+    }
+  }
+  return found;
+}
+
+function run(k: Kernels, page: number, types: StorageType[], column: number, needle: Uint8Array): { n: number; slots: number[] } {
+  const u8 = new Uint8Array(k.buffer);
+  const desc = columnMatchDescriptor(types, column)!;
+  const descAt = k.scratchOffset + 4096;
+  const needleAt = descAt + 1024;
+  const out = needleAt + 4096;
+  u8.set(desc, descAt);
+  u8.set(needle, needleAt);
+  const n = k.pageMatchColumn(page, descAt, needleAt, needle.length, out);
+  const view = new DataView(k.buffer);
+  return { n, slots: Array.from({ length: Math.max(0, n) }, (_, i) => view.getUint16(out + 2 * i, true)) };
+}
+
+describe('pageMatchColumn', () => {
+  const wasm = makeKernels('wasm');
+  const ts = makeKernels('ts');
+
+  it('the twins agree with each other and with a tuple-by-tuple scan, on clean and corrupt pages (property)', () => {
+    let matched = 0;
+    let corrupt = 0;
+    fc.assert(
+      fc.property(pageCaseArb, (c) => {
+        const results = [wasm, ts].map((k) => {
+          const page = k.arenaOffset;
+          const needle = buildPage(k, page, c);
+          const expected = model(k, page, c.types, c.column, needle);
+          return { got: run(k, page, c.types, c.column, needle), expected, bytes: new Uint8Array(k.buffer, page, PAGE_SIZE).slice() };
+        });
+        const [w, t] = results as [(typeof results)[0], (typeof results)[0]];
+        expect(Buffer.from(w.bytes).equals(Buffer.from(t.bytes))).toBe(true);
+        expect(w.got).toEqual(t.got);
+        if (t.expected === 'corrupt') {
+          corrupt++;
+          expect(t.got.n).toBe(-1);
+        } else {
+          if (t.expected.length > 0) matched++;
+          expect(t.got.slots).toEqual(t.expected);
+        }
+      }),
+      { seed: 4242, numRuns: 1500 },
+    );
+    // The cases exercise both outcomes.
+    expect(matched).toBeGreaterThan(100);
+    expect(corrupt).toBeGreaterThan(100);
+  });
+
+  it('skips a page that fails the sanity check, as a scan does', () => {
+    for (const k of [wasm, ts]) {
+      const page = k.arenaOffset;
+      const c: PageCase = { types: ['text'], rows: [{ stored: 1, seeds: [2], rowId: false, xmin: 1 }], deletes: [], column: 0, needle: 1, flips: [] };
+      const needle = buildPage(k, page, c);
+      expect(run(k, page, c.types, 0, needle)).toEqual({ n: 1, slots: [0] });
+      new DataView(k.buffer).setUint16(page + PAGE_OFF_FREE_UPPER, 10, true); // below the slot directory: insane
+      expect(run(k, page, c.types, 0, needle).n).toBe(0);
+    }
+  });
+});
