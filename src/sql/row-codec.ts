@@ -5,7 +5,7 @@
 
 import type { StorageValue } from '../storage/tuple.ts';
 import type { SqlTable } from './catalog.ts';
-import { decoderFor, encoderFor } from './storage-values.ts';
+import { decoderFor, encoderFor, storedAsIs } from './storage-values.ts';
 import type { RuntimeValue } from './types/type-info.ts';
 
 /** Decode a stored row; `storedCount` is how many columns the version stores (the engine's scan reports it). */
@@ -41,9 +41,17 @@ function buildDecoder(table: SqlTable): RowDecoder {
 export function rowEncoder(table: SqlTable): (row: readonly RuntimeValue[]) => StorageValue[] {
   const encoders = table.columns.map((c) => encoderFor(c.type));
   const { positions, width } = table;
-  return (row) => {
+  const general = (row: readonly RuntimeValue[]): StorageValue[] => {
     const stored: StorageValue[] = new Array(width).fill(null);
     for (let i = 0; i < encoders.length; i++) stored[positions[i]!] = encoders[i]!(row[i] ?? null);
     return stored;
+  };
+  // No dropped column and every value stored as it is: a row of the table's
+  // width without undefined is its own stored row (the engine only reads it).
+  if (width !== encoders.length || !encoders.every((e, i) => e === storedAsIs && positions[i] === i)) return general;
+  return (row) => {
+    if (row.length !== width) return general(row);
+    for (let i = 0; i < width; i++) if (row[i] === undefined) return general(row);
+    return row as StorageValue[];
   };
 }

@@ -63,9 +63,12 @@ export function encoderFor(type: SqlType): Encoder {
     case 'interval':
       return (v) => (v === null ? null : encodeInterval(v as Interval));
     default:
-      return (v) => v as StorageValue;
+      return storedAsIs;
   }
 }
+
+/** The encoder of every type whose runtime value is its storage value. */
+export const storedAsIs: Encoder = (v) => v as StorageValue;
 
 export function decoderFor(type: SqlType): Decoder {
   switch (type.id) {

@@ -64,6 +64,32 @@ function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, 
   // OVERRIDING USER VALUE: identity columns take their default whatever is given.
   const identities = stmt.overriding === 'user' ? table.columns.flatMap((c, i) => (c.identity !== null ? [i] : [])) : [];
   const targets = source.targets;
+  // One row of VALUES, no ON CONFLICT, RETURNING or OVERRIDING USER VALUE (a
+  // prepared INSERT ... VALUES ($1, ...) run many times): the row is built
+  // straight from the compiled values, without the general path's arrays.
+  const single = source.single;
+  if (single !== undefined && conflict === null && returning === null && identities.length === 0) {
+    // VALUES may be shorter than an INSERT without a column list: the rest take their defaults.
+    const n = single.length;
+    return (dml) => {
+      const { ctx } = dml;
+      const writer = dml.writer(table);
+      const row: Row = new Array(width);
+      for (let i = 0; i < width; i++) row[i] = DEFAULT;
+      for (let i = 0; i < n; i++) {
+        const e = single[i]!;
+        const v = e === null ? DEFAULT : e(NO_ROW, ctx);
+        row[targets[i]!] = v === undefined ? DEFAULT : v;
+      }
+      const defaults = writer.defaults;
+      for (let i = 0; i < width; i++) {
+        if (row[i] === DEFAULT) row[i] = defaults[i]?.(ctx) ?? null;
+      }
+      writer.insert(row);
+      dml.finish();
+      return { command: 'INSERT 0 1', columns: NO_COLUMNS, rows: [], rowCount: 1 };
+    };
+  }
   return (dml) => {
     const { ctx } = dml;
     const writer = dml.writer(table);
@@ -136,7 +162,14 @@ function targetColumns(stmt: ast.Insert, table: SqlTable): number[] {
 interface BoundSource {
   readonly targets: readonly number[];
   rows(ctx: ExecContext): Row[];
+  /** A VALUES list of one row: its compiled values (null: DEFAULT), which `rows` computes as its only row. */
+  readonly single?: readonly (Compiled | null)[];
 }
+
+/** The row a VALUES expression is evaluated against: none. */
+const NO_ROW: Row = [];
+/** The result columns of an INSERT without RETURNING (never changed). */
+const NO_COLUMNS: StatementResult['columns'] = Object.freeze([]);
 
 function bindSource(stmt: ast.Insert, table: SqlTable, targetIndexes: number[], binder: QueryBinder): BoundSource {
   // GENERATED ALWAYS identity columns take a value only with OVERRIDING SYSTEM VALUE.
@@ -167,6 +200,7 @@ function bindSource(stmt: ast.Insert, table: SqlTable, targetIndexes: number[], 
     const noRow: Row = [];
     return {
       targets: targetIndexes,
+      ...(compiled.length === 1 ? { single: compiled[0]! } : {}),
       rows: (ctx) =>
         compiled.map((exprs) => {
           const values: Row = new Array(exprs.length);

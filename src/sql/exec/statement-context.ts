@@ -78,10 +78,31 @@ export function done(command: string, rowCount = 0): StatementResult {
 }
 
 export function contextOf(options: RunOptions): ExecContext {
-  return {
-    engine: options.engine, txn: options.txn, params: options.params, eval: options.eval,
-    outer: [], cache: new Map(), checkInterrupt: options.checkInterrupt,
-  };
+  return new StatementExecContext(options);
+}
+
+/** A statement's ExecContext: its subquery cache is made on first use (most statements have no subquery). */
+class StatementExecContext implements ExecContext {
+  readonly engine: Engine;
+  readonly txn: Transaction;
+  readonly params: RunOptions['params'];
+  readonly eval: EvalContext;
+  readonly outer: Row[] = [];
+  readonly checkInterrupt: () => void;
+  #cache: Map<object, unknown> | null = null;
+
+  constructor(options: RunOptions) {
+    this.engine = options.engine;
+    this.txn = options.txn;
+    this.params = options.params;
+    this.eval = options.eval;
+    this.checkInterrupt = options.checkInterrupt;
+  }
+
+  get cache(): Map<object, unknown> {
+    this.#cache ??= new Map();
+    return this.#cache;
+  }
 }
 
 export function binderOf(options: Pick<RunOptions, 'engine' | 'catalog' | 'indexScans' | 'paramTypes' | 'eval' | 'onParamCast'>): QueryBinder {

@@ -33,13 +33,16 @@ export class DmlContext {
   #binder: QueryBinder | null;
   /** Writer plans bound ahead (a cached statement binding's), by table id; others are bound when first needed. */
   readonly #plans: ReadonlyMap<number, WriterPlan> | null;
-  readonly #writers = new Map<number, TableWriter>();
+  // The collections below are made when first needed: most statements write
+  // one table, and a prepared INSERT of one row needs none of the others.
+  /** The writer of the first table the statement wrote, then every writer by table id. */
+  #writer: TableWriter | null = null;
+  #writers: Map<number, TableWriter> | null = null;
   /** Child keys to find in their parent at the end of the statement, by foreign key. */
-  readonly #pendingKeys = new Map<ForeignKey['meta'], { fk: ForeignKey; keys: Map<string, RuntimeValue[]> }>();
+  #pendingKeys: Map<ForeignKey['meta'], { fk: ForeignKey; keys: Map<string, RuntimeValue[]> }> | null = null;
   /** Parent keys deleted or changed under NO ACTION: no child may reference them when the statement ends. */
-  readonly #goneKeys = new Map<ForeignKey['meta'], { fk: ForeignKey; keys: Map<string, RuntimeValue[]> }>();
-  /** Tuple versions this statement replaced or deleted. */
-  readonly replaced = new Set<number>();
+  #goneKeys: Map<ForeignKey['meta'], { fk: ForeignKey; keys: Map<string, RuntimeValue[]> }> | null = null;
+  #replaced: Set<number> | null = null;
   depth = 0;
 
   /**
@@ -60,18 +63,29 @@ export class DmlContext {
     return this.#binder;
   }
 
+  /** Tuple versions this statement replaced or deleted. */
+  get replaced(): Set<number> {
+    this.#replaced ??= new Set();
+    return this.#replaced;
+  }
+
   writer(table: SqlTable): TableWriter {
-    let writer = this.#writers.get(table.def.id);
+    const id = table.def.id;
+    const first = this.#writer;
+    if (first !== null && first.table.def.id === id) return first;
+    let writer = this.#writers?.get(id);
     if (writer === undefined) {
-      const plan = this.#plans?.get(table.def.id) ?? new WriterPlan(table, this.binder, this.options.engine);
+      const plan = this.#plans?.get(id) ?? new WriterPlan(table, this.binder, this.options.engine);
       writer = new TableWriter(plan, this);
-      this.#writers.set(table.def.id, writer);
+      if (first === null) this.#writer = writer;
+      else (this.#writers ??= new Map()).set(id, writer);
     }
     return writer;
   }
 
   /** Queue a child key to be found in its parent when the statement ends. */
   expectParentKey(fk: ForeignKey, key: RuntimeValue[]): void {
+    this.#pendingKeys ??= new Map();
     let pending = this.#pendingKeys.get(fk.meta);
     if (pending === undefined) {
       pending = { fk, keys: new Map() };
@@ -82,6 +96,7 @@ export class DmlContext {
 
   /** Queue a parent key that went away, for the NO ACTION check when the statement ends. */
   parentKeyGone(fk: ForeignKey, key: RuntimeValue[]): void {
+    this.#goneKeys ??= new Map();
     let gone = this.#goneKeys.get(fk.meta);
     if (gone === undefined) {
       gone = { fk, keys: new Map() };
@@ -92,8 +107,8 @@ export class DmlContext {
 
   /** The end of the statement: run the deferred foreign key checks. */
   finish(): void {
-    for (const { fk, keys } of this.#pendingKeys.values()) checkParentKeys(this.options, fk, [...keys.values()]);
-    for (const { fk, keys } of this.#goneKeys.values()) checkKeysUnreferenced(this.options, fk, [...keys.values()]);
+    if (this.#pendingKeys !== null) for (const { fk, keys } of this.#pendingKeys.values()) checkParentKeys(this.options, fk, [...keys.values()]);
+    if (this.#goneKeys !== null) for (const { fk, keys } of this.#goneKeys.values()) checkKeysUnreferenced(this.options, fk, [...keys.values()]);
   }
 }
 
