@@ -38,15 +38,16 @@
 // transaction: the engine never waits, a caller that can waits for it and
 // runs the statement again (write-conflict.ts). NULLs never conflict.
 
-import type { KeyValue } from '../encoding/index.ts';
+import { encodedKeySize, encodeKeyInto, type KeyValue } from '../encoding/index.ts';
 import { FlintError, SqlState } from '../errors.ts';
 import type { Heap } from '../storage/heap/heap.ts';
 import { MAX_KEY_SIZE } from '../limits.ts';
 import { BTree } from '../storage/index/btree.ts';
+import type { BTreeScanOptions } from '../storage/index/btree-scan.ts';
 import { formatTid } from '../storage/tuple-id.ts';
-import { decodeTuple, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type StorageType, type StorageValue } from '../storage/tuple.ts';
+import { columnPlan, decodeTuple, decodeTupleInto, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type ColumnPlan, type StorageType, type StorageValue } from '../storage/tuple.ts';
 import {
-  afterPrefix, checkSecondaryEntrySize, encodeIndexKey, encodeSecondaryEntryInto, fullKey, hasNull, indexedKey, keyValues, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
+  afterPrefix, checkSecondaryEntrySize, encodeIndexKey, encodeSecondaryEntryInto, fullKey, hasNull, indexedKey, keyColumnsOf, keyValues, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
   type IndexDef,
 } from './index-keys.ts';
 import { WriteConflict } from './write-conflict.ts';
@@ -551,6 +552,10 @@ export class IndexManager {
       }
     }
     const bounds = probe === null ? treeBounds(def, range) : hashBounds(def, range.lower!.values as KeyValue[]);
+    if (!def.primary && probe === null) {
+      this.#scanSecondary(table, primary, def, index, bounds, snapshot, visit, wanted);
+      return;
+    }
     // Collect first: the visitor may write to this table (an UPDATE through
     // the index), and entries it adds must not be visited again.
     const found: Uint8Array[] = [];
@@ -584,6 +589,131 @@ export class IndexManager {
       if (visit(v.tid, v.row, v.stored) === false) return;
     }
   }
+
+  /**
+   * scan() through a B-tree secondary index: the entries in range are
+   * collected first (their bytes one after another in one buffer), then
+   * each entry's primary key is looked up in the primary index and the
+   * version the snapshot sees is decoded, by one column plan for the whole
+   * scan, and re-checked against the entry's secondary key (a stale entry
+   * leads to a version with another key) by encoding its key into a reused
+   * buffer. The same rows, in the same order, as the general path.
+   */
+  #scanSecondary(table: TableDef, primary: OpenIndex, def: IndexDef, index: OpenIndex, bounds: BTreeScanOptions, snapshot: Snapshot, visit: IndexVisitor, wanted: readonly boolean[] | undefined): void {
+    // Collect first: the visitor may write to this table (an UPDATE through
+    // the index), and entries it adds must not be visited again.
+    let bytes = EMPTY_ENTRIES;
+    let used = 0;
+    const ends: number[] = [];
+    const pkStarts: number[] = [];
+    index.tree.scanRaw(bounds, (u8, keyAt, keyLen, valueAt) => {
+      if (used + keyLen > bytes.length) {
+        const grown = new Uint8Array(Math.max(256, 2 * (used + keyLen)));
+        grown.set(bytes.subarray(0, used));
+        bytes = grown;
+      }
+      for (let i = 0; i < keyLen; i++) bytes[used + i] = u8[keyAt + i]!;
+      pkStarts.push(used + (u8[valueAt]! | (u8[valueAt + 1]! << 8)));
+      used += keyLen;
+      ends.push(used);
+    });
+    if (ends.length === 0) return;
+    const types = storageTypesOf(table);
+    const plan = columnPlan(types, wanted);
+    const columns = def.columns;
+    const keyColumns = keyColumnsOf(def);
+    const values: KeyValue[] = new Array(columns.length);
+    const recheck = this.#recheckBuf;
+    const tree = primary.tree;
+    let start = 0;
+    for (let e = 0; e < ends.length; e++) {
+      const end = ends[e]!;
+      const pkStart = pkStarts[e]!;
+      const entryStart = start;
+      start = end;
+      const head = tree.findAt(bytes, pkStart, end - pkStart, readTidAt);
+      if (head === undefined || head === 0) continue;
+      const row = this.#visibleRow(head, snapshot, types, plan);
+      if (row === undefined) continue;
+      const tid = this.#rowTid;
+      const stored = this.#rowStored;
+      // A stale secondary entry leads to a version with another key: skip it.
+      for (let i = 0; i < columns.length; i++) {
+        const c = columns[i]!;
+        values[i] = (c.column < stored ? row[c.column] ?? null : c.missing ?? null) as KeyValue;
+      }
+      const size = encodedKeySize(keyColumns, values);
+      if (size > MAX_KEY_SIZE) {
+        if (!sameKey(this.#secondaryKey(def, { row, stored }), bytes.subarray(entryStart, pkStart))) continue;
+      } else {
+        if (size !== pkStart - entryStart) continue;
+        encodeKeyInto(keyColumns, values, recheck, 0);
+        let same = true;
+        for (let i = 0; i < size; i++) {
+          if (recheck[i] !== bytes[entryStart + i]) {
+            same = false;
+            break;
+          }
+        }
+        if (!same) continue;
+      }
+      if (visit(tid, row, stored) === false) return;
+    }
+  }
+
+  /** Where #scanSecondary encodes a version's secondary key to compare it with the entry's. */
+  readonly #recheckBuf = new Uint8Array(MAX_KEY_SIZE);
+
+  // What #visibleRow found besides the row (it runs to completion without calling out, so fields are safe).
+  #rowTid = 0;
+  #rowStored = 0;
+  // #readVisible's inputs and state for one #visibleRow call.
+  #vSnapshot: Snapshot | null = null;
+  #vTypes: readonly StorageType[] = [];
+  #vPlan: ColumnPlan | null = null;
+  #vTid = 0;
+  #vStop = false;
+
+  /**
+   * The row of the chain starting at `head` that the snapshot sees, decoded
+   * by `plan` (visibleVersion without a Version object or a closure per
+   * call); its tid and stored column count in #rowTid and #rowStored.
+   */
+  #visibleRow(head: number, snapshot: Snapshot, types: readonly StorageType[], plan: ColumnPlan): StorageValue[] | undefined {
+    this.#vSnapshot = snapshot;
+    this.#vTypes = types;
+    this.#vPlan = plan;
+    this.#vTid = head;
+    this.#vStop = false;
+    const heap = this.#heap();
+    for (let hops = 0; this.#vTid !== 0 && hops < MAX_CHAIN; hops++) {
+      const row = heap.visit(this.#vTid, this.#readVisible);
+      if (row === undefined) return undefined;
+      if (row !== null) return row;
+      if (this.#vStop) return undefined;
+    }
+    return undefined;
+  }
+
+  /** The tuple step of #visibleRow: its row if the snapshot sees it, else null and the walk's next tid (or stop). */
+  readonly #readVisible = (u8: Uint8Array, view: DataView, at: number, len: number): StorageValue[] | null => {
+    const snapshot = this.#vSnapshot!;
+    const txns = this.#txns();
+    const xmin = tupleXmin(view, at);
+    const xmax = tupleXmax(view, at);
+    const prev = tuplePrev(view, at);
+    if (isVisible(xmin, xmax, snapshot, txns)) {
+      const types = this.#vTypes;
+      const row = new Array<StorageValue>(types.length);
+      decodeTupleInto(types, u8, at, len, true, this.#vPlan!, row);
+      this.#rowTid = this.#vTid;
+      this.#rowStored = tupleColumnCount(view, at);
+      return row;
+    }
+    this.#vStop = (xmin === snapshot.txid && xmin !== 0 && xmax !== xmin) || committedBefore(xmin, snapshot, txns);
+    this.#vTid = prev;
+    return null;
+  };
 
   // ---- building and vacuum ----------------------------------------------------------------
 
@@ -824,6 +954,9 @@ function withKeyColumns(columns: readonly boolean[], def: IndexDef): readonly bo
 }
 
 const readTidAt = (_u8: Uint8Array, view: DataView, at: number): number => readTid(view, at);
+
+/** An empty entry buffer: #scanSecondary allocates one only when a scan finds entries. */
+const EMPTY_ENTRIES = new Uint8Array(0);
 
 function treeBounds(def: IndexDef, range: IndexRange) {
   const bounds: { lower?: Uint8Array; lowerInclusive?: boolean; upper?: Uint8Array; upperInclusive?: boolean; reverse?: boolean } = {};

@@ -39,7 +39,7 @@ interface PageCase {
   deletes: number[];
   column: number;
   needle: number;
-  flips: { at: number; value: number }[];
+  flips: readonly { at: number; value: number }[];
 }
 
 const pageCaseArb: fc.Arbitrary<PageCase> = fc
@@ -63,7 +63,7 @@ const pageCaseArb: fc.Arbitrary<PageCase> = fc
       column: fc.constantFrom(...columns),
       needle: fc.nat(),
       flips: fc.oneof(
-        { arbitrary: fc.constant([]), weight: 2 },
+        { arbitrary: fc.constant<{ at: number; value: number }[]>([]), weight: 2 },
         { arbitrary: fc.array(fc.record({ at: fc.nat(), value: fc.nat({ max: 255 }) }), { minLength: 1, maxLength: 4 }), weight: 3 },
       ),
     });

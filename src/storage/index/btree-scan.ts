@@ -40,7 +40,8 @@ export class TreeIterator {
   readonly #lowerInclusive: boolean;
   readonly #upper: Uint8Array | undefined;
   readonly #upperInclusive: boolean;
-  readonly #lastKey = new Uint8Array(MAX_KEY_SIZE);
+  /** A copy of the last key returned; grows to the longest one (a scan of short keys does not allocate MAX_KEY_SIZE). */
+  #lastKey = new Uint8Array(32);
   #lastLen = 0;
   #started = false;
   #done = false;
@@ -159,9 +160,10 @@ export class TreeIterator {
     }
     this.#lsn = s.pageLsn(node);
     const u8 = s.u8;
-    const last = this.#lastKey;
     const at = this.keyOffset;
     const n = this.keyLength;
+    if (n > this.#lastKey.length) this.#lastKey = new Uint8Array(MAX_KEY_SIZE);
+    const last = this.#lastKey;
     for (let i = 0; i < n; i++) last[i] = u8[at + i]!;
     this.#lastLen = n;
     return true;

@@ -204,6 +204,32 @@ export class BTree {
     }
   }
 
+  /**
+   * find() for the key in bytes[offset, offset + length) (a key inside a
+   * larger buffer, without a view of it).
+   */
+  findAt<T>(bytes: Uint8Array, offset: number, length: number, reader: ValueReader<T>): T | undefined {
+    if (length < 1 || length > MAX_KEY_SIZE) return undefined;
+    const s = this.#s;
+    s.refresh();
+    const u8 = s.u8;
+    const keyPtr = s.keyPtr;
+    for (let i = 0; i < length; i++) u8[keyPtr + i] = bytes[offset + i]!;
+    this.#searchCopied(length);
+    const { leafId, frame, node, r } = this.#found;
+    try {
+      if ((r & 1) === 0) {
+        this.#rememberMiss(bytes.subarray(offset, offset + length), leafId, node, r >>> 1);
+        return undefined;
+      }
+      const packed = s.kernels.nodeValue(node, r >>> 1);
+      if (packed < 0) throw s.corrupt(leafId, 'bad leaf entry');
+      return reader(s.u8, s.view, node + (packed >>> 16), packed & 0xffff);
+    } finally {
+      s.unpin(frame);
+    }
+  }
+
   /** A copy of the value of `key`, or undefined. */
   get(key: Uint8Array): Uint8Array | undefined {
     return this.find(key, copyValue);
@@ -223,6 +249,22 @@ export class BTree {
         const key = u8.subarray(it.keyOffset, it.keyOffset + it.keyLength);
         const value = u8.subarray(it.valueOffset, it.valueOffset + it.valueLength);
         if (visit(key, value) === false) return;
+      }
+    } finally {
+      it.release();
+    }
+  }
+
+  /**
+   * scan() with the entry as offsets into the kernels' memory `u8` instead
+   * of two views per entry: the key at keyAt (keyLen bytes), the value at
+   * valueAt (valueLen bytes), valid only during the call.
+   */
+  scanRaw(options: BTreeScanOptions, visit: (u8: Uint8Array, keyAt: number, keyLen: number, valueAt: number, valueLen: number) => boolean | void): void {
+    const it = new TreeIterator(this.#s, options);
+    try {
+      while (it.advance()) {
+        if (visit(this.#s.u8, it.keyOffset, it.keyLength, it.valueOffset, it.valueLength) === false) return;
       }
     } finally {
       it.release();
@@ -482,12 +524,18 @@ export class BTree {
     const s = this.#s;
     s.refresh();
     s.u8.set(key, s.keyPtr);
+    this.#searchCopied(key.length);
+  }
+
+  /** #searchLeaf for a key already copied to the key scratch area (after s.refresh()). */
+  #searchCopied(keyLength: number): void {
+    const s = this.#s;
     if (this.#hintLeaf !== NO_PAGE) {
       if (this.#hintSkip > 0 && !this.#sorted) this.#hintSkip--;
-      else if (this.#searchHint(key.length)) return;
+      else if (this.#searchHint(keyLength)) return;
       else if (!this.#sorted) this.#hintSkip = HINT_SKIP;
     }
-    const leafId = s.descend(s.keyPtr, key.length, 0);
+    const leafId = s.descend(s.keyPtr, keyLength, 0);
     const frame = s.pin(leafId);
     try {
       const node = s.node(frame, leafId);
@@ -496,7 +544,7 @@ export class BTree {
       found.leafId = leafId;
       found.frame = frame;
       found.node = node;
-      found.r = s.kernels.nodeSearch(node, s.keyPtr, key.length);
+      found.r = s.kernels.nodeSearch(node, s.keyPtr, keyLength);
       this.#hintLeaf = leafId;
     } catch (error) {
       s.unpin(frame);
