@@ -206,6 +206,17 @@ export class Engine {
   readonly #committing = new Set<number>();
   /** Txids the applied WAL shows writing but not yet committed or aborted (a follower's view of the primary's transactions). */
   readonly #logActive = new Set<number>();
+  /** Counts changes to #logActive (a key of the shared snapshot, with the status log's version). */
+  #logActiveChanges = 0;
+  /**
+   * The snapshot begin() took last, shared by every transaction begun while
+   * no transaction has ended since: until one commits or aborts, a snapshot
+   * taken later sees exactly what this one sees (a txid handed out since is
+   * past its xmax, so it is invisible to both). Autocommit statements from
+   * many sessions between two group commits begin on one snapshot instead of
+   * each building the set of live txids.
+   */
+  #shared: { snapshot: Snapshot; txns: TxnStatusLog; version: number; logActive: number } | null = null;
   #closed = false;
   /** Reused encode buffer for rows. */
   #rowBuffer = new Uint8Array(8192);
@@ -319,6 +330,7 @@ export class Engine {
     this.#heap.endRecovery();
     this.stats.recoveryAbortedTxns = this.#txns.abortAllInProgress();
     this.#logActive.clear();
+    this.#logActiveChanges++;
     // DDL of transactions that never committed never happened; their storage goes with the orphans below.
     this.#replayPending.clear();
 
@@ -379,7 +391,10 @@ export class Engine {
       else if (type === RecordType.tupleXmax) txid = getU48(view(payload), 7);
       if (txid !== 0) {
         this.#txns.reserveThrough(txid);
-        if (this.#txns.state(txid) === TxnState.inProgress) this.#logActive.add(txid);
+        if (this.#txns.state(txid) === TxnState.inProgress && !this.#logActive.has(txid)) {
+          this.#logActive.add(txid);
+          this.#logActiveChanges++;
+        }
       }
       return;
     }
@@ -387,7 +402,7 @@ export class Engine {
       case RecordType.txnCommit: {
         const txid = getU48(view(payload), 0);
         this.#txns.set(txid, TxnState.committed);
-        this.#logActive.delete(txid);
+        if (this.#logActive.delete(txid)) this.#logActiveChanges++;
         const changes = this.#replayPending.get(txid);
         if (changes !== undefined) {
           this.#replayPending.delete(txid);
@@ -397,7 +412,7 @@ export class Engine {
       }
       case RecordType.txnAbort:
         this.#txns.set(getU48(view(payload), 0), TxnState.aborted);
-        this.#logActive.delete(getU48(view(payload), 0));
+        if (this.#logActive.delete(getU48(view(payload), 0))) this.#logActiveChanges++;
         this.#replayPending.delete(getU48(view(payload), 0));
         return;
       case RecordType.catalog: {
@@ -805,9 +820,19 @@ export class Engine {
   /** Begin a transaction: its snapshot is taken now. */
   begin(): Transaction {
     this.#checkOpen();
-    const txn = new Transaction(this.#takeSnapshot(0));
+    const txn = new Transaction(this.#sharedSnapshot());
     this.#live.add(txn);
     return txn;
+  }
+
+  /** A snapshot taken now for a transaction without a txid: the shared one while it is still good. */
+  #sharedSnapshot(): Snapshot {
+    const shared = this.#shared;
+    const txns = this.#txns;
+    if (shared !== null && shared.txns === txns && shared.version === txns.version && shared.logActive === this.#logActiveChanges) return shared.snapshot;
+    const snapshot = this.#takeSnapshot(0);
+    this.#shared = { snapshot, txns, version: txns.version, logActive: this.#logActiveChanges };
+    return snapshot;
   }
 
   #takeSnapshot(ownTxid: number): Snapshot {
@@ -1217,7 +1242,7 @@ export class Engine {
    */
   refreshSnapshot(txn: Transaction): void {
     if (!txn.isActive) return;
-    txn.snapshot = this.#takeSnapshot(txn.txid);
+    txn.snapshot = txn.txid === 0 ? this.#sharedSnapshot() : this.#takeSnapshot(txn.txid);
   }
 
   /** Forget the newest savepoint (a statement's own, once the statement succeeded). */

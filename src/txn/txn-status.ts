@@ -24,6 +24,16 @@ export const FIRST_TXID = 2;
 export class TxnStatusLog {
   #states = new Uint8Array(1024);
   #nextTxid = FIRST_TXID;
+  #version = 0;
+
+  /**
+   * Changes whenever a txid's state is set (it commits or aborts): a
+   * snapshot taken at one version is good for another taken later at the
+   * same version (the engine reuses it). Handing out txids does not change it.
+   */
+  get version(): number {
+    return this.#version;
+  }
 
   get nextTxid(): number {
     return this.#nextTxid;
@@ -54,10 +64,12 @@ export class TxnStatusLog {
   set(txid: number, state: TxnStateCode): void {
     this.reserveThrough(txid);
     this.#states[txid] = state;
+    this.#version++;
   }
 
   /** After recovery: every transaction that never committed is aborted. */
   abortAllInProgress(): number {
+    this.#version++;
     let aborted = 0;
     for (let txid = FIRST_TXID; txid < this.#nextTxid; txid++) {
       if (this.#states[txid] === TxnState.inProgress) {

@@ -228,5 +228,47 @@ for (const kind of KINDS) {
       }
       db.close();
     });
+
+    it('transactions begun while none ended share one snapshot, and it sees what a fresh one would', async () => {
+      const { db, table } = setup(kind);
+      const a = db.begin();
+      const w = db.begin();
+      // w takes its txid after a's snapshot: a later begin may share that snapshot, since w is past its xmax.
+      db.insert(w, table, [10n, 2, 'w']);
+      const b = db.begin();
+      expect(b.snapshot).toBe(a.snapshot);
+      expect(readTable(db, b, 't').size).toBe(4);
+      // b's own write is visible to b alone (it gets a snapshot of its own with its txid).
+      db.insert(b, table, [11n, 3, 'b']);
+      expect(b.snapshot).not.toBe(a.snapshot);
+      expect(readTable(db, b, 't').size).toBe(5);
+      expect(readTable(db, a, 't').size).toBe(4);
+      // A commit ends the sharing: the next snapshot sees it.
+      db.commit(w);
+      const c = db.begin();
+      expect(c.snapshot).not.toBe(a.snapshot);
+      expect([...readTable(db, c, 't').keys()].length).toBe(5);
+      expect(readTable(db, a, 't').size).toBe(4);
+      // So does an abort (b's row never becomes visible).
+      const d = db.begin();
+      expect(d.snapshot).toBe(c.snapshot);
+      db.rollback(b);
+      const e = db.begin();
+      expect(e.snapshot).not.toBe(c.snapshot);
+      expect(readTable(db, e, 't').size).toBe(5);
+      // A group commit in flight: still in progress for every snapshot until it is durable.
+      const g = db.begin();
+      db.insert(g, table, [12n, 4, 'g']);
+      const committing = db.commitAsync(g);
+      const during = db.begin();
+      expect(readTable(db, during, 't').size).toBe(5);
+      await committing;
+      const after = db.begin();
+      expect(after.snapshot).not.toBe(during.snapshot);
+      expect(readTable(db, after, 't').size).toBe(6);
+      expect(readTable(db, during, 't').size).toBe(5);
+      for (const txn of [a, c, d, e, during, after]) db.commit(txn);
+      db.close();
+    });
   });
 }
