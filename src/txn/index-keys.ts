@@ -154,9 +154,29 @@ export function rowIdKey(rowId: number): Uint8Array {
 /** The key columns of an index, built once per column list (writes encode keys per row). */
 const keyColumnLists = new WeakMap<readonly IndexColumnDef[], readonly KeyColumn[]>();
 
+/** The last two column lists asked for and theirs (a row's writes ask for its primary and a secondary index in turn). */
+let lastColumns: readonly IndexColumnDef[] | null = null;
+let lastList: readonly KeyColumn[] = [];
+let otherColumns: readonly IndexColumnDef[] | null = null;
+let otherList: readonly KeyColumn[] = [];
+
 export function keyColumnsOf(def: IndexDef): readonly KeyColumn[] {
-  let list = keyColumnLists.get(def.columns);
-  if (list === undefined) keyColumnLists.set(def.columns, (list = def.columns.map((c) => c.key)));
+  const columns = def.columns;
+  if (columns === lastColumns) return lastList;
+  if (columns === otherColumns) {
+    const list = otherList;
+    otherColumns = lastColumns;
+    otherList = lastList;
+    lastColumns = columns;
+    lastList = list;
+    return list;
+  }
+  let list = keyColumnLists.get(columns);
+  if (list === undefined) keyColumnLists.set(columns, (list = columns.map((c) => c.key)));
+  otherColumns = lastColumns;
+  otherList = lastList;
+  lastColumns = columns;
+  lastList = list;
   return list;
 }
 

@@ -96,6 +96,15 @@ const TID_BYTES = 8;
 /** Safety bound on chain walks (a chain is never this long: vacuum trims it). */
 const MAX_CHAIN = 1_000_000;
 
+/** A table's indexes, as IndexManager keeps them until any index comes or goes. */
+interface TableIndexes {
+  readonly tableId: number;
+  readonly primary: IndexDef | undefined;
+  readonly secondaries: OpenIndex[];
+  /** The primary index opened, once asked for. */
+  primaryIndex: OpenIndex | null;
+}
+
 export class IndexManager {
   readonly #heap: () => Heap;
   readonly #txns: () => TxnStatusLog;
@@ -127,14 +136,19 @@ export class IndexManager {
 
   /** Open indexes by id, and each table's primary and secondaries: rebuilt after any index comes or goes (every write asks). */
   readonly #opened = new Map<number, OpenIndex>();
-  readonly #byTable = new Map<number, { primary: IndexDef | undefined; secondaries: OpenIndex[] }>();
+  readonly #byTable = new Map<number, TableIndexes>();
+  /** The entry of #byTable asked for last (a load writes one table: its every row asks several times). */
+  #lastTable: TableIndexes | null = null;
 
   #forgetOpen(): void {
     this.#opened.clear();
     this.#byTable.clear();
+    this.#lastTable = null;
   }
 
-  #tableIndexes(tableId: number): { primary: IndexDef | undefined; secondaries: OpenIndex[] } {
+  #tableIndexes(tableId: number): TableIndexes {
+    const last = this.#lastTable;
+    if (last !== null && last.tableId === tableId) return last;
     let entry = this.#byTable.get(tableId);
     if (entry === undefined) {
       let primary: IndexDef | undefined;
@@ -144,9 +158,10 @@ export class IndexManager {
         if (def.primary) primary = def;
         else secondaries.push(this.#open(def));
       }
-      entry = { primary, secondaries };
+      entry = { tableId, primary, secondaries, primaryIndex: null };
       this.#byTable.set(tableId, entry);
     }
+    this.#lastTable = entry;
     return entry;
   }
 
@@ -198,7 +213,11 @@ export class IndexManager {
   }
 
   #primary(table: TableDef): OpenIndex {
-    return this.#open(this.primaryOf(table.id));
+    const entry = this.#tableIndexes(table.id);
+    if (entry.primaryIndex !== null) return entry.primaryIndex;
+    const index = this.#open(this.primaryOf(table.id));
+    entry.primaryIndex = index;
+    return index;
   }
 
   /** Entries of a table's primary index (one per key, live or not yet vacuumed), counting at most `limit`. For the planner's row estimates. */

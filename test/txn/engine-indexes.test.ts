@@ -223,6 +223,36 @@ for (const kind of KINDS) {
       db.close();
     });
 
+    // The index manager keeps the indexes of the table written last at hand
+    // (a load asks for them several times a row): an index created or
+    // dropped between two inserts must be seen by the second.
+    it('inserts see an index created or dropped since the last insert into the same table, and another table in between', () => {
+      const { db, t } = setup(kind);
+      const u = db.createTable('other', COLUMNS, undefined, { ...PK, name: 'other_pkey' });
+      const txn = db.begin();
+      db.insert(txn, t.id, [1n, 'a', 1]);
+      db.insert(txn, t.id, [2n, 'b', 2]);
+      db.commit(txn);
+      const byN = db.createIndex(t.id, { name: 'users_n', columns: [{ column: 2, key: { type: 'int64' } }] });
+      const b = db.begin();
+      db.insert(b, t.id, [3n, 'c', 1]);
+      db.insert(b, u.id, [1n, 'other', 1]);
+      db.insert(b, t.id, [4n, 'd', 1]);
+      db.commit(b);
+      const byEmail = db.createIndex(t.id, { name: 'users_email_key', columns: [{ column: 1, key: { type: 'text' } }], unique: true });
+      expect(flintError(() => insert(db, t, [[5n, 'c', 9]])).code).toBe('23505');
+      db.dropIndex(byEmail.id);
+      insert(db, t, [[5n, 'c', 9]]);
+      const c = db.begin();
+      expect(lookup(db, c, t, byN, [1]).map((r) => r[0])).toEqual([1n, 3n, 4n]);
+      expect(lookup(db, c, t, byN, [9])).toEqual([[5n, 'c', 9]]);
+      expect(find(db, c, u, 1n)?.row).toEqual([1n, 'other', 1]);
+      db.commit(c);
+      db.verifyIndexes(t.id);
+      db.verifyIndexes(u.id);
+      db.close();
+    });
+
     it('secondary indexes: lookups, updates that move a row between keys, unique secondaries with NULLs', () => {
       const { db, t } = setup(kind);
       insert(db, t, [[1n, 'a@x', 10], [2n, 'b@x', 10], [3n, null, 20], [4n, null, 20]]);

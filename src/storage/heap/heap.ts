@@ -1134,8 +1134,13 @@ export class Heap {
 
   #log(type: number, length: number): number {
     if (this.#wal === undefined) throw new FlintError(SqlState.objectNotInPrerequisiteState, 'the heap has no WAL attached (read-only or recovering)');
-    return this.#wal.append(type, this.#record.subarray(0, length));
+    let view = this.#recordViews[length];
+    if (view === undefined) this.#recordViews[length] = view = this.#record.subarray(0, length);
+    return this.#wal.append(type, view);
   }
+
+  /** Views of #record by length, made once each (a row's insert logs one: no allocation per row). */
+  readonly #recordViews = new Array<Uint8Array | undefined>(this.#record.length + 1);
 
   /** Before the first change to a page after a checkpoint, log its image: the torn-page guard. */
   #beforeChange(frame: number, blockNo: number, page: number): void {

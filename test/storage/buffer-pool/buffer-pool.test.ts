@@ -57,6 +57,14 @@ function tupleByte(kernels: Kernels, pool: BufferPool, frame: number, page: numb
 
 for (const kind of KINDS) {
   describe(`buffer pool (${kind} kernels)`, () => {
+    it('treats unpinning a frame that is not pinned, or naming a frame that does not exist, as a bug (assertion)', () => {
+      const { pool } = setup(kind);
+      const frame = pool.pinNew(1, 0);
+      pool.unpin(frame);
+      expect(() => pool.unpin(frame)).toThrow(`assertion failed: frame ${frame} is pinned when unpinned`);
+      expect(() => pool.frameView(FRAMES + 5)).toThrow(`assertion failed: frame ${FRAMES + 5} exists`);
+    });
+
     it('sizes itself from the arena and hands out distinct block-aligned frames', () => {
       const { kernels, pool } = setup(kind);
       expect(pool.frameCount).toBe(FRAMES);

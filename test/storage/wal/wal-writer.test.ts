@@ -48,6 +48,15 @@ describe('WAL writer and reader', () => {
     expect(back.stopReason).toBe('end');
   });
 
+  it('treats a record type outside 1..255 and an append after close as bugs (assertions), not FlintErrors', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    for (const type of [0, 256, 1.5, -1]) expect(() => w.append(type, payload(1, 4))).toThrow(`assertion failed: WAL record type must be in [1, 255], got ${type}`);
+    expect(w.nextLsn).toBe(FILE_HEADER_SIZE);
+    w.close();
+    expect(() => w.append(1, payload(1, 4))).toThrow(`assertion failed: WAL writer for "${DIR}": append after close()`);
+  });
+
   it('reads an empty or missing directory as an empty log ending at fromLsn', () => {
     const vfs = createMemoryVfs();
     expect(readAll(vfs, 0)).toEqual({ records: [], endLsn: 0, stopReason: 'end' });
