@@ -47,8 +47,13 @@
 // allocate nothing; a u64 field at or beyond 2^53 reads as XX001 too, and the
 // setters assert that they are given an integer in [0, 2^53).
 //
-// Hot path. Encoding sizes the row first (validating every value and scanning
-// each string once), then writes it; it allocates nothing except a subarray
+// Hot path. A row whose text values are short ASCII (at most
+// SINGLE_PASS_TEXT_UNITS code units each, the common case) is written in one
+// pass: its other values are validated first, its size is bounded (three
+// bytes a code unit), and each string is copied while it is checked; a
+// non-ASCII code unit sends the row to the general path. That path sizes the
+// row first (validating every value and scanning each string once), then
+// writes it; it allocates nothing except a subarray
 // view for text longer than 32 code units, which goes to TextEncoder's
 // native encodeInto. Decoding allocates only the values it returns (bytes are
 // copied out of the page, which the buffer pool will reuse); short ASCII text
@@ -97,6 +102,8 @@ const TWO_32 = 0x100000000;
 // (measured on Node 20 and Bun: the crossover is near 20 units either way).
 /** Text of up to this many UTF-16 code units is encoded in JS; longer goes to TextEncoder.encodeInto. */
 const SHORT_TEXT_UNITS = 32;
+/** Text the single-pass encoder takes: at most 3 * 42 = 126 bytes, so its varint length is one byte whatever its UTF-8 length. */
+const SINGLE_PASS_TEXT_UNITS = 42;
 /** ASCII text of up to this many bytes is decoded in JS; longer or non-ASCII goes to TextDecoder. */
 const SHORT_TEXT_BYTES = 16;
 
@@ -204,8 +211,9 @@ export function encodedRowSize(types: readonly StorageType[], values: readonly S
  * Write the tuple for `values` at out[offset]: a header with xmin, xmax = 0,
  * prev = 0, flags = 0 (TUPLE_HAS_ROWID and the row id if rowId >= 0), then
  * the row. Returns the bytes written. Nothing is
- * written when the row is invalid (22023, 22003, 22021) or does not fit in
- * `out` from `offset` (54000).
+ * written when the row is invalid (22023, 22003) or does not fit in
+ * `out` from `offset` (54000); text with a lone surrogate (22021) may leave
+ * the bytes the single pass wrote before it found non-ASCII text.
  */
 export function encodeTuple(
   types: readonly StorageType[],
@@ -243,6 +251,23 @@ export function encodeTupleOrSize(
   if (!(Number.isSafeInteger(offset) && offset >= 0 && offset <= out.length)) failAssert(`encodeTuple: offset ${offset} outside the output of ${out.length} bytes`);
   if (!(Number.isSafeInteger(xmin) && xmin >= 0)) failAssert(`encodeTuple: xmin must be an integer in [0, 2^53), got ${xmin}`);
   if (!(Number.isSafeInteger(rowId) && rowId >= -1)) failAssert(`encodeTuple: row id must be -1 (none) or an integer in [0, 2^53), got ${rowId}`);
+  const single = encodeShortAscii(types, values, xmin, out, offset, rowId);
+  if (single >= 0) return single;
+  return encodeTupleTwoPass(types, values, xmin, out, offset, rowId);
+}
+
+/**
+ * encodeTupleOrSize's general path: size (and validate) the row, then write
+ * it. Exported for the tests that hold the single pass to the same bytes.
+ */
+export function encodeTupleTwoPass(
+  types: readonly StorageType[],
+  values: readonly StorageValue[],
+  xmin: number,
+  out: Uint8Array,
+  offset: number,
+  rowId = -1,
+): number {
   const size = encodedRowSize(types, values, rowId); // validates, and fills textBytes
   if (size > out.length - offset) return -size;
   const view = viewOf(out);
@@ -267,6 +292,99 @@ export function encodeTupleOrSize(
   }
   if (p - offset !== size) failAssert(`encodeTuple wrote ${p - offset} bytes, sized ${size}`);
   return size;
+}
+
+/**
+ * encodeTupleOrSize's single pass: the tuple's size, or -1 if the row is not
+ * for this path (a value that is invalid, bytes, text longer than
+ * SINGLE_PASS_TEXT_UNITS or not ASCII, or a size bound past the output), and
+ * then the general path encodes it. Nothing is written before every non-text
+ * value is validated and the bound is known to fit; a non-ASCII code unit
+ * found while copying text leaves the bytes before it written (the general
+ * path then writes the whole tuple again, or throws 22021 for a lone
+ * surrogate).
+ */
+function encodeShortAscii(types: readonly StorageType[], values: readonly StorageValue[], xmin: number, out: Uint8Array, offset: number, rowId: number): number {
+  const n = types.length;
+  if (n !== values.length || n > TUPLE_COLUMNS_MAX) return -1;
+  const head = TUPLE_HEADER_SIZE + (rowId < 0 ? 0 : TUPLE_ROWID_SIZE);
+  let bound = head + ((n + 7) >>> 3);
+  for (let i = 0; i < n; i++) {
+    const value = values[i]!;
+    if (value === null) continue;
+    switch (types[i]) {
+      case 'bool':
+        if (typeof value !== 'boolean') return -1;
+        bound += 1;
+        break;
+      case 'int16':
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x8000 || value > 0x7fff) return -1;
+        bound += 2;
+        break;
+      case 'int32':
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) return -1;
+        bound += 4;
+        break;
+      case 'int64':
+        if (typeof value === 'bigint') {
+          if (value < INT64_MIN || value > INT64_MAX) return -1;
+        } else if (typeof value !== 'number' || !Number.isInteger(value) || value < -(2 ** 63) || value >= 2 ** 63) return -1;
+        bound += 8;
+        break;
+      case 'float32':
+      case 'float64':
+        if (typeof value !== 'number') return -1;
+        bound += types[i] === 'float32' ? 4 : 8;
+        break;
+      case 'text':
+        if (typeof value !== 'string' || value.length > SINGLE_PASS_TEXT_UNITS) return -1;
+        bound += 1 + 3 * value.length;
+        break;
+      default:
+        return -1;
+    }
+  }
+  if (bound > out.length - offset) return -1;
+  const view = viewOf(out);
+  writeU53(view, offset + TUPLE_OFF_XMIN, xmin);
+  view.setUint32(offset + TUPLE_OFF_XMAX, 0, true);
+  view.setUint32(offset + TUPLE_OFF_XMAX + 4, 0, true);
+  view.setUint32(offset + TUPLE_OFF_PREV, 0, true);
+  view.setUint32(offset + TUPLE_OFF_PREV + 4, 0, true);
+  view.setUint16(offset + TUPLE_OFF_FLAGS, rowId < 0 ? 0 : TUPLE_HAS_ROWID, true);
+  view.setUint16(offset + TUPLE_OFF_COLUMN_COUNT, n, true);
+  if (rowId >= 0) writeU53(view, offset + TUPLE_HEADER_SIZE, rowId);
+  const bitmap = offset + head;
+  let p = bitmap + ((n + 7) >>> 3);
+  for (let b = bitmap; b < p; b++) out[b] = 0;
+  for (let i = 0; i < n; i++) {
+    const value = values[i]!;
+    if (value === null) {
+      out[bitmap + (i >>> 3)]! |= 1 << (i & 7);
+      continue;
+    }
+    const type = types[i]!;
+    if (type === 'text') {
+      const s = value as string;
+      const start = p + 1;
+      for (let k = 0; k < s.length; k++) {
+        const c = s.charCodeAt(k);
+        if (c >= 0x80) return -1;
+        out[start + k] = c;
+      }
+      out[p] = s.length; // below 0x80: a one-byte varint
+      p = start + s.length;
+    } else if (type === 'int64' && typeof value === 'number') {
+      // As setBigInt64(BigInt(value)) writes it, without the BigInt: two's complement halves, exact below 2^63.
+      const hi = Math.floor(value / TWO_32);
+      view.setUint32(p, value - hi * TWO_32, true);
+      view.setInt32(p + 4, hi, true);
+      p += 8;
+    } else {
+      p = writeValue(type, value, out, view, p, i);
+    }
+  }
+  return p - offset;
 }
 
 function checkArity(types: readonly StorageType[], values: readonly StorageValue[]): void {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import { FlintError, SqlState } from '../../src/errors.ts';
 import {
-  decodeColumn, decodeTuple, decodeTupleInto, encodedRowSize, tupleBytesEqual, encodeTuple, setTupleFlags, setTuplePrev, setTupleXmax, setTupleXmin,
+  decodeColumn, decodeTuple, decodeTupleInto, encodedRowSize, tupleBytesEqual, encodeTuple, encodeTupleOrSize, encodeTupleTwoPass, setTupleFlags, setTuplePrev, setTupleXmax, setTupleXmin,
   STORAGE_TYPES, TUPLE_COLUMNS_MAX, columnPlan, TUPLE_FROZEN, TUPLE_HEADER_SIZE, TUPLE_OFF_COLUMN_COUNT, TUPLE_OFF_XMAX, TUPLE_UPDATED,
   TUPLE_XMAX_COMMITTED, TUPLE_XMIN_COMMITTED, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, TUPLE_HAS_ROWID,
   type StorageType, type StorageValue,
@@ -468,6 +468,57 @@ describe('tuple property', () => {
       }),
       { seed: 424242, numRuns: 400 },
     );
+  });
+
+  // encodeTupleOrSize writes rows of short ASCII text in one pass; the
+  // general two-pass path is the reference it must match byte for byte.
+  it('the single pass writes the same bytes as the two-pass encoder, and hands every other row to it (property)', () => {
+    const shortText = fc.oneof(
+      fc.string({ maxLength: 42 }),
+      fc.string({ minLength: 40, maxLength: 44 }),
+      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc.constantFrom('\u007f', 'a\u0080', 'é', '\uD83D\uDE00', 'x'.repeat(42), 'x'.repeat(43)),
+    );
+    const int64Number = fc.oneof(
+      fc.integer({ min: -(2 ** 31), max: 2 ** 31 }),
+      fc.constantFrom(-(2 ** 63), 2 ** 63 - 2 ** 10, -(2 ** 53) - 2, 2 ** 53 + 2, -1, 2 ** 32, -(2 ** 32) - 1),
+      fc.double({ min: -(2 ** 62), max: 2 ** 62, noNaN: true }).map(Math.trunc),
+    );
+    const value = (type: StorageType): fc.Arbitrary<StorageValue> =>
+      type === 'text' ? shortText : type === 'int64' ? fc.oneof(int64Number, valueArb('int64')) : valueArb(type);
+    const rows = fc
+      .array(fc.constantFrom(...STORAGE_TYPES, 'text', 'text', 'int64'), { maxLength: 20 })
+      .chain((types) => fc.tuple(fc.constant(types), fc.tuple(...types.map((t) => fc.option(value(t), { nil: null, freq: 4 })))));
+    fc.assert(
+      fc.property(rows, fc.nat(16), fc.integer({ min: -1, max: 1000 }), fc.nat(Number.MAX_SAFE_INTEGER), ([types, values], at, rowId, xmin) => {
+        const size = encodedRowSize(types, values, rowId);
+        const want = new Uint8Array(at + size + 8).fill(0xa5);
+        expect(encodeTupleTwoPass(types, values, xmin, want, at, rowId)).toBe(size);
+        // Room for exactly the tuple, and room for its worst-case bound.
+        for (const room of [size, size + 3 * 44 * types.length + 8]) {
+          const got = new Uint8Array(at + room + 8).fill(0xa5);
+          expect(encodeTupleOrSize(types, values, xmin, got, at, rowId)).toBe(size);
+          expect(Buffer.from(got.subarray(0, at + size + 8)).equals(Buffer.from(want))).toBe(true);
+        }
+        // Too little room: minus the size, nothing written.
+        if (size > 0) {
+          const small = new Uint8Array(at + size - 1).fill(0xa5);
+          expect(encodeTupleOrSize(types, values, xmin, small, at, rowId)).toBe(-size);
+          expect(small.every((b) => b === 0xa5)).toBe(true);
+        }
+      }),
+      { seed: 20261121, numRuns: 600 },
+    );
+  });
+
+  it('a bad value after short ASCII text: the general path reports it and nothing is written', () => {
+    const out = new Uint8Array(200).fill(0x55);
+    expect(codeOf(() => encodeTuple(['text', 'int32', 'text'], ['ok', 2 ** 31, 'fine'], 1, out, 0))).toBe(SqlState.numericValueOutOfRange);
+    expect(codeOf(() => encodeTuple(['text', 'int64'], ['ok', 2.5], 1, out, 0))).toBe(SqlState.invalidParameterValue);
+    expect(codeOf(() => encodeTuple(['text', 'int16'], ['ok', '5'], 1, out, 0))).toBe(SqlState.invalidParameterValue);
+    expect(out.every((b) => b === 0x55)).toBe(true);
+    // A lone surrogate after ASCII text is found while copying: still 22021 (bytes before it may be written).
+    expect(codeOf(() => encodeTuple(['text', 'text'], ['ok', 'a\uD800'], 1, out, 0))).toBe(SqlState.characterNotInRepertoire);
   });
 
   it('decodeTupleInto with wanted columns reads those, NULL for the rest, into a reused array (property)', () => {
