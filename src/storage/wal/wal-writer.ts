@@ -18,6 +18,29 @@
 // the end record that names it is written). That is the only I/O append()
 // does besides writing a full buffer.
 //
+// Group commit (waitDurable). One fdatasync round runs at a time; it covers
+// every record appended before it started, and the commits that arrive
+// while it runs wait for the next round. When no round runs, the first
+// commit to wait starts one in a microtask: a lone commit waits for no timer
+// and no other commit.
+//
+// Pacing. Sessions that resume together from one round run their next
+// statements in one burst of microtasks, and the thread sees an fdatasync's
+// end only after such a burst. Started in a microtask, a round would come
+// after the whole burst: every session lands in the same round and the
+// thread idles through its fdatasync. So the sessions committing are split
+// in two groups that alternate, each running its statements while the
+// other's fdatasync is in flight:
+//   - the group size is half the sessions seen at the end of the last round
+//     (those it covered plus those that arrived while it ran);
+//   - a round starts from waitDurable once a group's worth of commits wait
+//     and have waited half as long as recent rounds took (a burst shorter
+//     than an fdatasync is better served by one round after it, as before);
+//   - when a round ends, the next starts at once if a group's worth of
+//     commits arrived during it; if fewer did, the sessions it woke join
+//     them until there are (the rule above), so unequal groups even out,
+//     and a macrotask (setImmediate) starts it anyway after their burst.
+//
 // Failures. Any failed write, fdatasync, create, rename or directory sync
 // stops the writer: retrying an fdatasync after a failure is unsafe (the
 // kernel may have dropped the dirty pages and reports success the next time),
@@ -51,6 +74,8 @@ export interface WalOptions {
   fileBytes?: number;
   /** Recycled files kept as spares for future file switches; more are removed. Default 4. Writer only. */
   spareFilesMax?: number;
+  /** Monotonic clock in milliseconds, for group commit's pacing only (never for correctness); default performance.now. */
+  now?: () => number;
 }
 
 export interface WalWriterStats {
@@ -64,6 +89,8 @@ export interface WalWriterStats {
   filesCreated: number;
   /** WAL files renamed to become future files, by recycle() or open(). */
   filesRecycled: number;
+  /** Group-commit rounds started early, from waitDurable, rather than at the end of a burst (see the header). */
+  earlyRounds: number;
 }
 
 /** A write is issued once this many bytes are buffered. */
@@ -71,6 +98,12 @@ export const WAL_WRITE_BUFFER_BYTES = 1048576;
 /** First allocation of the write buffer; it doubles up to what one flush needs. */
 const WRITE_BUFFER_INITIAL_BYTES = 65536;
 const SPARE_FILES_DEFAULT = 4;
+
+/** Runs fn after the current macrotask and its microtasks (setImmediate where the runtime has it). */
+const later: (fn: () => void) => void =
+  typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function'
+    ? (fn) => void (globalThis as unknown as { setImmediate(fn: () => void): unknown }).setImmediate(fn)
+    : (fn) => void setTimeout(fn, 0);
 
 interface Waiter {
   readonly lsn: number;
@@ -103,11 +136,23 @@ export class WalWriter {
   #waiters: Waiter[] = [];
   #syncScheduled = false;
   #syncRunning = false;
+  readonly #now: () => number;
+  /** Commits that make a group (pacing, above): half those the last round saw (2 at least; none before the first round). */
+  #groupSize = Number.MAX_SAFE_INTEGER;
+  /** Commits wait for a round that starts when a group forms, or in a macrotask. */
+  #deferred = false;
+  /** Recent rounds' duration, from their start to the moment the thread saw their end (ms, moving average). */
+  #roundMs = 0;
+  /** Group-commit rounds completed. */
+  #syncRounds = 0;
+  /** When the first commit waiting for a round not yet started arrived (ms, #now). */
+  #firstWaitAt = 0;
   #failure: { readonly what: string; readonly cause: unknown } | undefined;
   #closed = false;
 
-  private constructor(vfs: Vfs, dir: string, fileBytes: number, spareFilesMax: number, opened: OpenedLog) {
+  private constructor(vfs: Vfs, dir: string, fileBytes: number, spareFilesMax: number, opened: OpenedLog, now: () => number) {
     this.#vfs = vfs;
+    this.#now = now;
     this.dir = dir;
     this.fileBytes = fileBytes;
     this.maxPayloadBytes = maxPayloadBytes(fileBytes);
@@ -117,7 +162,7 @@ export class WalWriter {
     this.#writtenLsn = this.nextLsn;
     this.#durableLsn = this.nextLsn;
     this.#frontier = opened.frontier;
-    this.stats = { appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled };
+    this.stats = { appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled, earlyRounds: 0 };
   }
 
   /**
@@ -132,7 +177,8 @@ export class WalWriter {
     const spareFilesMax = options.spareFilesMax ?? SPARE_FILES_DEFAULT;
     assert(Number.isSafeInteger(spareFilesMax) && spareFilesMax >= 0, `spareFilesMax must be a non-negative integer, got ${spareFilesMax}`);
     assert(Number.isSafeInteger(startLsn) && startLsn >= 0, `startLsn must be a non-negative integer, got ${startLsn}`);
-    return new WalWriter(vfs, dir, fileBytes, spareFilesMax, openLog(vfs, dir, startLsn, fileBytes, spareFilesMax));
+    const now = options.now ?? (() => performance.now());
+    return new WalWriter(vfs, dir, fileBytes, spareFilesMax, openLog(vfs, dir, startLsn, fileBytes, spareFilesMax), now);
   }
 
   /** The LSN the next record gets if it fits in the current file (else the first one in the next file); every record so far is below it. */
@@ -207,7 +253,8 @@ export class WalWriter {
 
   /**
    * Group commit: resolves once the record at `lsn` is durable (durableLsn > lsn).
-   * Callers in the same tick share one sync round: it starts in a microtask,
+   * Callers in the same tick share one sync round: it starts in a microtask
+   * (or earlier, from here, in a long burst of commits: see the header),
    * flushes and fdatasyncs once (one fdatasync per file written since the last
    * round, normally one), and covers every record appended before it started.
    * Callers arriving while a round runs wait for the next one, which covers
@@ -219,8 +266,16 @@ export class WalWriter {
     assert(!this.#closed, `WAL writer for "${this.dir}": waitDurable after close()`);
     assert(Number.isSafeInteger(lsn) && lsn < this.nextLsn, `waitDurable(${lsn}): no record was appended at or after nextLsn ${this.nextLsn}`);
     return new Promise<void>((resolve, reject) => {
-      this.#waiters.push({ lsn, resolve, reject });
-      this.#scheduleSync();
+      const waiting = this.#waiters.push({ lsn, resolve, reject });
+      if (this.#syncRunning) return;
+      if (waiting === 1 && !this.#deferred) {
+        this.#firstWaitAt = this.#now();
+        this.#scheduleSync();
+      } else if (waiting >= this.#groupSize && this.#now() - this.#firstWaitAt >= this.#roundMs / 2) {
+        // A group is waiting, for half a round's time: its fdatasync overlaps the rest of the burst.
+        this.stats.earlyRounds++;
+        void this.#runSync();
+      }
     });
   }
 
@@ -401,15 +456,18 @@ export class WalWriter {
     this.#syncScheduled = true;
     void Promise.resolve().then(() => {
       this.#syncScheduled = false;
-      return this.#runSync();
+      // A round started early (waitDurable) may be running: it, or the one after it, covers these waiters.
+      if (!this.#syncRunning) return this.#runSync();
     });
   }
 
   /** One group-commit round: flush, fdatasync every file with new writes, wake the waiters it covers. */
   async #runSync(): Promise<void> {
-    if (this.#waiters.length === 0 || this.#failure !== undefined || this.#closed) return;
+    this.#deferred = false;
+    if (this.#waiters.length === 0 || this.#failure !== undefined || this.#closed || this.#syncRunning) return;
     this.#syncRunning = true;
     const target = this.nextLsn;
+    const startedAt = this.#now();
     let files: WalFile[] = [];
     let ok = false;
     try {
@@ -435,9 +493,26 @@ export class WalWriter {
     }
     // Nothing may escape: this runs detached from any caller.
     try {
-      if (ok) this.#madeDurable(target);
+      if (ok) {
+        const ms = this.#now() - startedAt;
+        this.#roundMs = this.#syncRounds++ === 0 ? ms : this.#roundMs + (ms - this.#roundMs) / 8;
+        this.#groupSize = Math.max(2, Math.ceil(this.#waiters.length / 2));
+        this.#madeDurable(target);
+      }
       if (this.#closed) this.#finishClose();
-      else if (this.#waiters.length > 0 && this.#failure === undefined) this.#scheduleSync();
+      else if (this.#waiters.length > 0 && this.#failure === undefined) {
+        this.#firstWaitAt = this.#now();
+        if (this.#waiters.length >= this.#groupSize) {
+          // A group arrived during this round: its round starts now, before the sessions this one woke run again.
+          void this.#runSync();
+        } else {
+          // Too few for a group: the sessions this round woke join them (waitDurable), or a macrotask starts the round after their burst.
+          this.#deferred = true;
+          later(() => {
+            if (this.#deferred) void this.#runSync();
+          });
+        }
+      }
     } catch (err) {
       this.#fail(err, `closing WAL files in "${this.dir}"`);
     }

@@ -147,4 +147,148 @@ describe('WAL group commit', () => {
     await covered;
     expect(((await notCovered) as FlintError).code).toBe(SqlState.objectNotInPrerequisiteState);
   });
+
+  describe('pacing (two groups alternate in a burst of commits)', () => {
+    /** Lets promise callbacks run, but no macrotask (settle() would also run the writer's setImmediate fallback). */
+    const microtasks = async () => {
+      for (let i = 0; i < 50; i++) await Promise.resolve();
+    };
+    /** A writer on a gated VFS with a clock the test moves. */
+    function paced() {
+      const vfs = new GatedVfs();
+      const clock = { t: 1000 };
+      const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE, now: () => clock.t });
+      const commit = (i: number) => w.waitDurable(w.append(1, payload(i, 20)));
+      /** Reports the oldest fdatasync done and runs the promise callbacks only. */
+      const finish = async () => {
+        vfs.pending.shift()!.resolve();
+        await microtasks();
+      };
+      return { vfs, clock, w, commit, finish };
+    }
+    /** One round of n commits issued together, taking `ms`: the writer learns a group of n / 2 and rounds of `ms`. */
+    async function firstRound(p: ReturnType<typeof paced>, n: number, ms: number): Promise<void> {
+      const waits = Array.from({ length: n }, (_, i) => p.commit(i));
+      await microtasks();
+      expect(p.vfs.pending.length).toBe(1);
+      p.clock.t += ms;
+      await p.finish();
+      await Promise.all(waits);
+    }
+
+    it('starts a round from waitDurable once half a burst waits, for half a round, and the rest of the burst waits for the next', async () => {
+      const p = paced();
+      await firstRound(p, 8, 10);
+      const done: number[] = [];
+      const waits: Promise<void>[] = [];
+      for (let i = 0; i < 8; i++) {
+        waits.push(p.commit(100 + i).then(() => void done.push(i)));
+        p.clock.t += 2;
+        // The 4th commit (half of 8) has waited 6 ms of a 10 ms round: its round starts here, not after the burst.
+        expect(p.vfs.pending.length).toBe(i < 3 ? 0 : 1);
+      }
+      expect(p.w.stats.earlyRounds).toBe(1);
+      await microtasks();
+      expect(p.vfs.pending.length).toBe(1); // the rest of the burst waits for that round to end
+      await p.finish();
+      expect(done).toEqual([0, 1, 2, 3]);
+      expect(p.vfs.pending.length).toBe(1); // 4 arrived during it, a group: their round starts at once
+      await p.finish();
+      await Promise.all(waits);
+      expect(done).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      expect(p.w.stats.syncs).toBe(3);
+      expect(p.w.durableLsn).toBe(p.w.nextLsn);
+      p.w.close();
+    });
+
+    it('does not split a burst shorter than half a round: one round after it covers it, as for commits in one tick', async () => {
+      const p = paced();
+      await firstRound(p, 8, 10);
+      const waits: Promise<void>[] = [];
+      for (let i = 0; i < 8; i++) {
+        waits.push(p.commit(100 + i));
+        p.clock.t += 0.5;
+      }
+      expect(p.vfs.pending.length).toBe(0);
+      await microtasks();
+      expect(p.vfs.pending.length).toBe(1);
+      await p.finish();
+      await Promise.all(waits);
+      expect(p.w.stats.syncs).toBe(2);
+      expect(p.w.stats.earlyRounds).toBe(0);
+      p.w.close();
+    });
+
+    it('starts a lone commit\'s round in a microtask, whatever it learnt from earlier bursts', async () => {
+      const p = paced();
+      await firstRound(p, 8, 10);
+      const wait = p.commit(100);
+      expect(p.vfs.pending.length).toBe(0);
+      await microtasks();
+      expect(p.vfs.pending.length).toBe(1);
+      await p.finish();
+      await wait;
+      p.w.close();
+    });
+
+    it('holds the next round when fewer than a group arrived during one, until the commits it woke make a group', async () => {
+      const p = paced();
+      await firstRound(p, 8, 10);
+      // A round for 6 commits, and 2 more arriving while it runs: 8 seen, so a group is 4.
+      const first = Array.from({ length: 6 }, (_, i) => p.commit(10 + i));
+      await microtasks();
+      expect(p.vfs.pending.length).toBe(1);
+      const late = [p.commit(20), p.commit(21)];
+      p.clock.t += 10;
+      await p.finish();
+      await Promise.all(first);
+      expect(p.vfs.pending.length).toBe(0); // 2 are too few: they wait for the sessions the round woke
+      // Those sessions run their next statements and commit: the 4th waiting commit (6 ms later) starts the round.
+      p.clock.t += 3;
+      const next = [p.commit(30)];
+      expect(p.vfs.pending.length).toBe(0);
+      p.clock.t += 3;
+      next.push(p.commit(31));
+      expect(p.vfs.pending.length).toBe(1);
+      expect(p.w.stats.earlyRounds).toBe(1);
+      await p.finish();
+      await Promise.all([...late, ...next]);
+      expect(p.w.durableLsn).toBe(p.w.nextLsn);
+      p.w.close();
+    });
+
+    it('starts a held round in a macrotask when no more commits come', async () => {
+      const p = paced();
+      await firstRound(p, 8, 10);
+      const first = Array.from({ length: 6 }, (_, i) => p.commit(10 + i));
+      await microtasks();
+      const late = [p.commit(20), p.commit(21)];
+      await p.finish();
+      await Promise.all(first);
+      expect(p.vfs.pending.length).toBe(0);
+      await settle(); // the setImmediate fallback runs
+      expect(p.vfs.pending.length).toBe(1);
+      await p.finish();
+      await Promise.all(late);
+      expect(p.w.durableLsn).toBe(p.w.nextLsn);
+      p.w.close();
+    });
+
+    it('fails every commit an early round covered, and those waiting behind it, when its fdatasync fails', async () => {
+      const p = paced();
+      await firstRound(p, 8, 10);
+      const waits: Promise<unknown>[] = [];
+      for (let i = 0; i < 8; i++) {
+        waits.push(rejectionOf(p.commit(100 + i)));
+        p.clock.t += 2;
+      }
+      expect(p.w.stats.earlyRounds).toBe(1);
+      const eio = new FlintError(SqlState.ioError, 'could not fsync: EIO');
+      p.vfs.pending.shift()!.reject(eio);
+      for (const err of await Promise.all(waits)) expect(err).toBe(eio);
+      expect(p.vfs.pending.length).toBe(0);
+      expect(flintErrorOf(() => p.w.append(1, payload(9, 1))).code).toBe(SqlState.ioError);
+      p.w.close();
+    });
+  });
 });
