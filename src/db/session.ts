@@ -262,10 +262,27 @@ export class Session {
    * (one fdatasync covers every commit waiting at that moment). The server
    * runs every statement this way.
    */
-  async runAsync(stmt: ast.Statement, params: readonly JsValue[] = [], paramTypes: (SqlType | undefined)[] = []): Promise<StatementResult> {
-    const { result, finish } = await this.runDeferredAsync(stmt, params, paramTypes);
-    await finish();
-    return result;
+  runAsync(stmt: ast.Statement, params: readonly JsValue[] = [], paramTypes: (SqlType | undefined)[] = []): Promise<StatementResult> {
+    // runDeferredAsync and then finish(), without its promises in between:
+    // a statement that needs no wait runs now, and its result waits only
+    // for its commit (every session's autocommit statement passes here).
+    try {
+      if (stmt.kind === 'commit' && this.#explicit && !this.#failed) return this.commitAsync().then(() => commitResult());
+      const deadline = this.#statementDeadline();
+      this.#cancelRequested = false;
+      let ran: { result: StatementResult; commit: Transaction | null };
+      try {
+        ran = this.#run(stmt, params, paramTypes, true, deadline);
+      } catch (error) {
+        if (!(error instanceof RetryStatement)) throw error;
+        return this.#runAfterWait(error, stmt, params, paramTypes, deadline).then(({ result, finish }) => finish().then(() => result));
+      }
+      const { result, commit } = ran;
+      if (commit === null) return Promise.resolve(result);
+      return this.#services.engine.commitAsync(commit).then(() => result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -292,12 +309,29 @@ export class Session {
     if (stmt.kind === 'commit' && this.#explicit && !this.#failed) return this.#deferredCommit();
     const deadline = this.#statementDeadline();
     this.#cancelRequested = false;
+    try {
+      return this.#deferred(this.#run(stmt, params, paramTypes, true, deadline));
+    } catch (error) {
+      if (!(error instanceof RetryStatement)) throw error;
+      return this.#runAfterWait(error, stmt, params, paramTypes, deadline);
+    }
+  }
+
+  /** The statement met a transaction in progress: wait for it and run the statement again, as often as that happens. */
+  async #runAfterWait(
+    retry: RetryStatement,
+    stmt: ast.Statement,
+    params: readonly JsValue[],
+    paramTypes: (SqlType | undefined)[],
+    deadline: number,
+  ): Promise<{ result: StatementResult; finish(): Promise<void> }> {
     for (;;) {
+      await this.#waitOut(retry, deadline);
       try {
         return this.#deferred(this.#run(stmt, params, paramTypes, true, deadline));
       } catch (error) {
         if (!(error instanceof RetryStatement)) throw error;
-        await this.#waitOut(error, deadline);
+        retry = error;
       }
     }
   }
@@ -369,7 +403,7 @@ export class Session {
   #deferredCommit(): { result: StatementResult; finish(): Promise<void> } {
     const commit = this.commitAsync();
     commit.catch(() => {});
-    return { result: { command: 'COMMIT', columns: [], rows: [], rowCount: 0 }, finish: () => commit };
+    return { result: commitResult(), finish: () => commit };
   }
 
   #deferred({ result, commit }: { result: StatementResult; commit: Transaction | null }): { result: StatementResult; finish(): Promise<void> } {
@@ -944,6 +978,10 @@ function isolationLevel(value: string | undefined): ast.IsolationLevel | null {
  * A statement undone because it met a row (or key) another transaction
  * holds; runDeferredAsync waits and runs it again. Never leaves the session.
  */
+function commitResult(): StatementResult {
+  return { command: 'COMMIT', columns: [], rows: [], rowCount: 0 };
+}
+
 class RetryStatement extends Error {
   readonly conflict: WriteConflict;
   readonly txn: Transaction;

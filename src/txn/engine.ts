@@ -879,18 +879,44 @@ export class Engine {
    * Commit, waiting for durability without blocking: every commit waiting at
    * the moment an fdatasync starts is covered by it (group commit).
    */
-  async commitAsync(txn: Transaction): Promise<void> {
-    const lsn = this.#beginCommit(txn);
-    if (lsn < 0) return;
+  commitAsync(txn: Transaction): Promise<void> {
+    // Written without async/await: every autocommit statement of every session passes here, and each await is a promise and a turn.
+    let lsn: number;
     try {
-      if (this.#synchronous === 'full') await this.#wal!.waitDurable(lsn);
+      lsn = this.#beginCommit(txn);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (lsn < 0) return Promise.resolve();
+    let durable: Promise<void> | undefined;
+    try {
+      if (this.#synchronous === 'full') durable = this.#wal!.waitDurable(lsn);
       else if (this.#synchronous === 'normal') this.#wal!.flush();
     } catch (error) {
-      this.#committing.delete(txn.txid);
-      this.#abortTxn(txn, false);
-      throw error;
+      this.#commitFailed(txn);
+      return Promise.reject(error);
     }
-    this.#finishCommit(txn);
+    if (durable !== undefined) {
+      return durable.then(
+        () => this.#finishCommit(txn),
+        (error: unknown) => {
+          this.#commitFailed(txn);
+          throw error;
+        },
+      );
+    }
+    try {
+      this.#finishCommit(txn);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return Promise.resolve();
+  }
+
+  /** Its commit record could not be made durable: the transaction counts as aborted (recovery finds no durable commit record either). */
+  #commitFailed(txn: Transaction): void {
+    this.#committing.delete(txn.txid);
+    this.#abortTxn(txn, false);
   }
 
   /** Returns the commit record's LSN, or -1 for a read-only transaction (nothing to make durable). */
