@@ -105,10 +105,26 @@ const later: (fn: () => void) => void =
     ? (fn) => void (globalThis as unknown as { setImmediate(fn: () => void): unknown }).setImmediate(fn)
     : (fn) => void setTimeout(fn, 0);
 
-interface Waiter {
-  readonly lsn: number;
-  readonly resolve: () => void;
-  readonly reject: (err: unknown) => void;
+/**
+ * Commits that one round covers share one promise: waitDurable hands every
+ * caller the same one, instead of a promise, a closure and a record each.
+ */
+class WaitGroup {
+  readonly promise: Promise<void>;
+  resolve!: () => void;
+  reject!: (err: unknown) => void;
+  /** Callers waiting on it. */
+  count = 0;
+  /** The lowest LSN waited for (close()'s message names it). */
+  readonly firstLsn: number;
+
+  constructor(firstLsn: number) {
+    this.firstLsn = firstLsn;
+    this.promise = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
 }
 
 export class WalWriter {
@@ -133,7 +149,11 @@ export class WalWriter {
   #durableLsn: number;
   /** No file in the directory covers an LSN at or above this. */
   #frontier: number;
-  #waiters: Waiter[] = [];
+  /** Commits waiting for a round that has not started yet: the next round covers all of them. */
+  #waiting: WaitGroup | null = null;
+  /** Commits the running round covers: every record below #roundTarget. */
+  #covered: WaitGroup | null = null;
+  #roundTarget = 0;
   #syncScheduled = false;
   #syncRunning = false;
   readonly #now: () => number;
@@ -248,7 +268,7 @@ export class WalWriter {
       this.stats.syncs++;
       f.syncedWrites = Math.max(f.syncedWrites, seen);
     }
-    this.#madeDurable(target);
+    this.#madeDurable(target, true);
   }
 
   /**
@@ -265,18 +285,28 @@ export class WalWriter {
     if (this.#failure !== undefined) return Promise.reject(this.#refusal('waitDurable'));
     assert(!this.#closed, `WAL writer for "${this.dir}": waitDurable after close()`);
     assert(Number.isSafeInteger(lsn) && lsn < this.nextLsn, `waitDurable(${lsn}): no record was appended at or after nextLsn ${this.nextLsn}`);
-    return new Promise<void>((resolve, reject) => {
-      const waiting = this.#waiters.push({ lsn, resolve, reject });
-      if (this.#syncRunning) return;
-      if (waiting === 1 && !this.#deferred) {
-        this.#firstWaitAt = this.#now();
-        this.#scheduleSync();
-      } else if (waiting >= this.#groupSize && this.#now() - this.#firstWaitAt >= this.#roundMs / 2) {
-        // A group is waiting, for half a round's time: its fdatasync overlaps the rest of the burst.
-        this.stats.earlyRounds++;
-        void this.#runSync();
+    if (this.#syncRunning) {
+      // A record the running round covers (appended before it started) waits for that round only.
+      if (lsn < this.#roundTarget) {
+        const covered = (this.#covered ??= new WaitGroup(lsn));
+        covered.count++;
+        return covered.promise;
       }
-    });
+      const group = (this.#waiting ??= new WaitGroup(lsn));
+      group.count++;
+      return group.promise;
+    }
+    const group = (this.#waiting ??= new WaitGroup(lsn));
+    const waiting = ++group.count;
+    if (waiting === 1 && !this.#deferred) {
+      this.#firstWaitAt = this.#now();
+      this.#scheduleSync();
+    } else if (waiting >= this.#groupSize && this.#now() - this.#firstWaitAt >= this.#roundMs / 2) {
+      // A group is waiting, for half a round's time: its fdatasync overlaps the rest of the burst.
+      this.stats.earlyRounds++;
+      void this.#runSync();
+    }
+    return group.promise;
   }
 
   /**
@@ -344,9 +374,12 @@ export class WalWriter {
   /** Record the first failure, reject every waiter with it, and return `err` for the caller to throw. */
   #fail(err: unknown, what: string): unknown {
     if (this.#failure === undefined) this.#failure = { what, cause: err };
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiters) w.reject(err);
+    const covered = this.#covered;
+    const waiting = this.#waiting;
+    this.#covered = null;
+    this.#waiting = null;
+    covered?.reject(err);
+    waiting?.reject(err);
     return err;
   }
 
@@ -434,21 +467,27 @@ export class WalWriter {
     return files;
   }
 
-  /** After a sync covering every record below `target`: advance durableLsn, close finished files, wake waiters. */
-  #madeDurable(target: number): void {
+  /**
+   * After a sync covering every record below `target`: advance durableLsn,
+   * close finished files, wake the running round's commits, and with `all`
+   * (a synchronous sync(): every record appended so far) those waiting for
+   * the next round too.
+   */
+  #madeDurable(target: number, all: boolean): void {
     if (target > this.#durableLsn) this.#durableLsn = target;
     this.#retired = this.#retired.filter((f) => {
       if (f.syncsInFlight > 0 || f.syncedWrites < f.writes) return true;
       f.file.close();
       return false;
     });
-    const durable = this.#durableLsn;
-    const waiting: Waiter[] = [];
-    for (const w of this.#waiters) {
-      if (w.lsn < durable) w.resolve();
-      else waiting.push(w);
+    const covered = this.#covered;
+    this.#covered = null;
+    covered?.resolve();
+    if (all) {
+      const waiting = this.#waiting;
+      this.#waiting = null;
+      waiting?.resolve();
     }
-    this.#waiters = waiting;
   }
 
   #scheduleSync(): void {
@@ -464,9 +503,13 @@ export class WalWriter {
   /** One group-commit round: flush, fdatasync every file with new writes, wake the waiters it covers. */
   async #runSync(): Promise<void> {
     this.#deferred = false;
-    if (this.#waiters.length === 0 || this.#failure !== undefined || this.#closed || this.#syncRunning) return;
+    if (this.#waiting === null || this.#failure !== undefined || this.#closed || this.#syncRunning) return;
     this.#syncRunning = true;
     const target = this.nextLsn;
+    // Every commit waiting now has its record below target: this round covers them all.
+    this.#covered = this.#waiting;
+    this.#waiting = null;
+    this.#roundTarget = target;
     const startedAt = this.#now();
     let files: WalFile[] = [];
     let ok = false;
@@ -496,13 +539,15 @@ export class WalWriter {
       if (ok) {
         const ms = this.#now() - startedAt;
         this.#roundMs = this.#syncRounds++ === 0 ? ms : this.#roundMs + (ms - this.#roundMs) / 8;
-        this.#groupSize = Math.max(2, Math.ceil(this.#waiters.length / 2));
-        this.#madeDurable(target);
+        // The commits this round saw: those it covered and those that arrived while it ran.
+        this.#groupSize = Math.max(2, Math.ceil((this.#waitingCount(this.#covered) + this.#waitingCount(this.#waiting)) / 2));
+        this.#madeDurable(target, false);
       }
+      const next = this.#waitingCount(this.#waiting);
       if (this.#closed) this.#finishClose();
-      else if (this.#waiters.length > 0 && this.#failure === undefined) {
+      else if (next > 0 && this.#failure === undefined) {
         this.#firstWaitAt = this.#now();
-        if (this.#waiters.length >= this.#groupSize) {
+        if (next >= this.#groupSize) {
           // A group arrived during this round: its round starts now, before the sessions this one woke run again.
           void this.#runSync();
         } else {
@@ -518,12 +563,15 @@ export class WalWriter {
     }
   }
 
+  /** Callers waiting on a group (0 for none). A method: the compiler keeps narrowing fields across the round's await. */
+  #waitingCount(group: WaitGroup | null): number {
+    return group === null ? 0 : group.count;
+  }
+
   #finishClose(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiters) {
-      w.reject(new FlintError(SqlState.objectNotInPrerequisiteState, `WAL writer for "${this.dir}" was closed before the record at LSN ${w.lsn} was durable`));
-    }
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    waiting?.reject(new FlintError(SqlState.objectNotInPrerequisiteState, `WAL writer for "${this.dir}" was closed before the record at LSN ${waiting.firstLsn} was durable`));
     for (const f of this.#retired) f.file.close();
     this.#retired = [];
     this.#current.file.close();

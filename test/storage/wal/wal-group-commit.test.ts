@@ -53,6 +53,42 @@ describe('WAL group commit', () => {
     w.close();
   });
 
+  it('lets a caller that waits, during a round, for a record that round covers finish with it', async () => {
+    const vfs = new GatedVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    const a = w.append(1, payload(1, 10));
+    const first = w.waitDurable(a);
+    await settle();
+    expect(vfs.pending.length).toBe(1);
+    const b = w.append(1, payload(2, 10));
+    const done: string[] = [];
+    const again = w.waitDurable(a).then(() => void done.push('a'));
+    const later = w.waitDurable(b).then(() => void done.push('b'));
+    await vfs.release();
+    await first;
+    await again;
+    expect(done).toEqual(['a']); // the record at a needed no second round
+    expect(vfs.pending.length).toBe(1);
+    await vfs.release();
+    await later;
+    expect(done).toEqual(['a', 'b']);
+    expect(w.stats.syncs).toBe(2);
+    w.close();
+  });
+
+  it('hands every commit waiting for the same round one promise', async () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    const p1 = w.waitDurable(w.append(1, payload(1, 10)));
+    const p2 = w.waitDurable(w.append(1, payload(2, 10)));
+    expect(p2).toBe(p1);
+    await p1;
+    const p3 = w.waitDurable(w.append(1, payload(3, 10)));
+    expect(p3).not.toBe(p1);
+    await p3;
+    w.close();
+  });
+
   it('resolves at once for a record already durable, without a sync', async () => {
     const vfs = createMemoryVfs();
     const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
