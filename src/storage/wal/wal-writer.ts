@@ -37,9 +37,12 @@
 //     and have waited half as long as recent rounds took (a burst shorter
 //     than an fdatasync is better served by one round after it, as before);
 //   - when a round ends, the next starts at once if a group's worth of
-//     commits arrived during it; if fewer did, the sessions it woke join
-//     them until there are (the rule above), so unequal groups even out,
-//     and a macrotask (setImmediate) starts it anyway after their burst.
+//     commits arrived during it, in a burst of at least half a round; if
+//     fewer did, the sessions it woke join them until there are (the rule
+//     above), so unequal groups even out, and a macrotask (setImmediate)
+//     starts it anyway after their burst. If their burst was shorter, the
+//     fdatasync outlasts the statements: one round after both groups' bursts
+//     costs less than two, and the groups merge the same way.
 //
 // Failures. Any failed write, fdatasync, create, rename or directory sync
 // stops the writer: retrying an fdatasync after a failure is unsafe (the
@@ -117,9 +120,14 @@ class WaitGroup {
   count = 0;
   /** The lowest LSN waited for (close()'s message names it). */
   readonly firstLsn: number;
+  /** When the first and the last caller arrived (ms): how long the burst that made it ran. */
+  readonly firstAt: number;
+  lastAt: number;
 
-  constructor(firstLsn: number) {
+  constructor(firstLsn: number, at: number) {
     this.firstLsn = firstLsn;
+    this.firstAt = at;
+    this.lastAt = at;
     this.promise = new Promise<void>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -283,25 +291,29 @@ export class WalWriter {
   waitDurable(lsn: number): Promise<void> {
     if (lsn < this.#durableLsn) return Promise.resolve();
     if (this.#failure !== undefined) return Promise.reject(this.#refusal('waitDurable'));
-    assert(!this.#closed, `WAL writer for "${this.dir}": waitDurable after close()`);
-    assert(Number.isSafeInteger(lsn) && lsn < this.nextLsn, `waitDurable(${lsn}): no record was appended at or after nextLsn ${this.nextLsn}`);
+    // The messages only when a check fails: every commit passes here.
+    if (this.#closed) assert(false, `WAL writer for "${this.dir}": waitDurable after close()`);
+    if (!(Number.isSafeInteger(lsn) && lsn < this.nextLsn)) assert(false, `waitDurable(${lsn}): no record was appended at or after nextLsn ${this.nextLsn}`);
+    const now = this.#now();
     if (this.#syncRunning) {
       // A record the running round covers (appended before it started) waits for that round only.
       if (lsn < this.#roundTarget) {
-        const covered = (this.#covered ??= new WaitGroup(lsn));
+        const covered = (this.#covered ??= new WaitGroup(lsn, now));
         covered.count++;
         return covered.promise;
       }
-      const group = (this.#waiting ??= new WaitGroup(lsn));
+      const group = (this.#waiting ??= new WaitGroup(lsn, now));
       group.count++;
+      group.lastAt = now;
       return group.promise;
     }
-    const group = (this.#waiting ??= new WaitGroup(lsn));
+    const group = (this.#waiting ??= new WaitGroup(lsn, now));
     const waiting = ++group.count;
+    group.lastAt = now;
     if (waiting === 1 && !this.#deferred) {
-      this.#firstWaitAt = this.#now();
+      this.#firstWaitAt = now;
       this.#scheduleSync();
-    } else if (waiting >= this.#groupSize && this.#now() - this.#firstWaitAt >= this.#roundMs / 2) {
+    } else if (waiting >= this.#groupSize && now - this.#firstWaitAt >= this.#roundMs / 2) {
       // A group is waiting, for half a round's time: its fdatasync overlaps the rest of the burst.
       this.stats.earlyRounds++;
       void this.#runSync();
@@ -546,12 +558,15 @@ export class WalWriter {
       const next = this.#waitingCount(this.#waiting);
       if (this.#closed) this.#finishClose();
       else if (next > 0 && this.#failure === undefined) {
-        this.#firstWaitAt = this.#now();
-        if (next >= this.#groupSize) {
+        const now = this.#now();
+        this.#firstWaitAt = now;
+        if (next >= this.#groupSize && this.#burstMs(this.#waiting) >= this.#roundMs / 2) {
           // A group arrived during this round: its round starts now, before the sessions this one woke run again.
           void this.#runSync();
         } else {
-          // Too few for a group: the sessions this round woke join them (waitDurable), or a macrotask starts the round after their burst.
+          // Too few for a group, or they came in a burst shorter than half a round (then one round
+          // after the woken sessions' burst serves both better than two): the woken sessions join
+          // them (waitDurable), or a macrotask starts the round after their burst.
           this.#deferred = true;
           later(() => {
             if (this.#deferred) void this.#runSync();
@@ -561,6 +576,11 @@ export class WalWriter {
     } catch (err) {
       this.#fail(err, `closing WAL files in "${this.dir}"`);
     }
+  }
+
+  /** How long the burst of commits that made a group ran (ms). */
+  #burstMs(group: WaitGroup | null): number {
+    return group === null ? 0 : group.lastAt - group.firstAt;
   }
 
   /** Callers waiting on a group (0 for none). A method: the compiler keeps narrowing fields across the round's await. */

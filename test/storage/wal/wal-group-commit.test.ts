@@ -293,6 +293,35 @@ describe('WAL group commit', () => {
       p.w.close();
     });
 
+    it('merges the groups again when their bursts are shorter than half a round (the fdatasync outlasts the statements)', async () => {
+      const p = paced();
+      await firstRound(p, 8, 10);
+      // An early round for 4, then 4 more in a burst of 1 ms while it runs (a 10 ms round): a group, but a short burst.
+      const waits: Promise<void>[] = [];
+      for (let i = 0; i < 4; i++) {
+        waits.push(p.commit(100 + i));
+        p.clock.t += 2;
+      }
+      expect(p.vfs.pending.length).toBe(1);
+      for (let i = 4; i < 8; i++) {
+        waits.push(p.commit(100 + i));
+        p.clock.t += 0.25;
+      }
+      p.clock.t += 10;
+      await p.finish();
+      await Promise.all(waits.slice(0, 4));
+      expect(p.vfs.pending.length).toBe(0); // held: the 4 woken sessions' commits join the 4 waiting
+      const woken = [0, 1, 2, 3].map((i) => p.commit(200 + i));
+      expect(p.vfs.pending.length).toBe(0);
+      await microtasks();
+      await settle();
+      expect(p.vfs.pending.length).toBe(1); // one round for all 8 (after the burst)
+      await p.finish();
+      await Promise.all([...waits, ...woken]);
+      expect(p.w.stats.syncs).toBe(3);
+      p.w.close();
+    });
+
     it('starts a held round in a macrotask when no more commits come', async () => {
       const p = paced();
       await firstRound(p, 8, 10);
