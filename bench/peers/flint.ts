@@ -67,7 +67,7 @@ class FlintSession implements PeerSession {
     this.#session = session;
   }
 
-  async insertAutocommit(table: string, row: RowTuple): Promise<void> {
+  insertAutocommit(table: string, row: RowTuple): Promise<void> {
     let prepared = this.#statements.get(table);
     if (prepared === undefined) {
       const statement = this.#session.parse(`INSERT INTO ${table} ${INSERT_VALUES}`)[0]!.statement;
@@ -76,8 +76,10 @@ class FlintSession implements PeerSession {
       prepared = { statement, paramTypes };
       this.#statements.set(table, prepared);
     }
-    const result = await this.#session.runAsync(prepared.statement, [row[0], row[1], row[2], row[3], row[4]], prepared.paramTypes);
-    if (result.rowCount !== 1) throw new Error(`Flint session insert into ${table} changed ${result.rowCount} rows`);
+    // The row is the parameter list as it is (runAsync only reads it); then() rather than an async wrapper's extra promise.
+    return this.#session.runAsync(prepared.statement, row, prepared.paramTypes).then((result) => {
+      if (result.rowCount !== 1) throw new Error(`Flint session insert into ${table} changed ${result.rowCount} rows`);
+    });
   }
 
   close(): void {
