@@ -38,8 +38,10 @@ export interface SortedInserts {
 const DEFERRED_BYTES_MAX = 1 << 20;
 /** Entries held before they are flushed. */
 const DEFERRED_ENTRIES_MAX = 1 << 16;
-/** Before each entry in the arena: u16 its length, u16 its secondary key's length. */
-const ENTRY_HEADER = 4;
+/** Before each entry in the arena: u16 its length, u16 its secondary key's length, u48 its location hint (0: none). */
+const ENTRY_HEADER = 10;
+/** An entry's value with a location hint: u16 secondary key length, u48 tid (index-manager.ts, hintValue). */
+const HINT_VALUE_BYTES = 8;
 /** An entry's arena offset in a sort key: the low 21 bits; the key's 4-byte prefix above them (32 + 21 < 53 bits). */
 const OFFSET_SPAN = 1 << 21;
 
@@ -59,10 +61,11 @@ export class DeferredEntries {
   #used = 0;
   #count = 0;
   readonly #groups = new Map<number, Group>();
-  /** Where an entry is copied for its insert, a view of it for each length, and the entry values by secondary key length (the tree copies both). */
+  /** Where an entry is copied for its insert, a view of it for each length, the entry values without a hint by secondary key length, and where a value with one is built (the tree copies them all). */
   readonly #entry: Uint8Array;
   readonly #entryViews: (Uint8Array | undefined)[] = [];
   readonly #values: (Uint8Array | undefined)[] = [];
+  readonly #hintValue = new Uint8Array(HINT_VALUE_BYTES);
 
   readonly #bytesMax: number;
   readonly #entriesMax: number;
@@ -87,10 +90,12 @@ export class DeferredEntries {
 
   /**
    * Hold the entry `entry[0, length)` of index `indexId` (its tree `tree`),
-   * whose secondary key is its first `skeyLength` bytes. Flushes everything
-   * first when the bounds are reached.
+   * whose secondary key is its first `skeyLength` bytes; `tid` is its
+   * version's location hint, written into its value (0: a value without
+   * one, as a hash index's). Flushes everything first when the bounds are
+   * reached.
    */
-  add(indexId: number, tree: SortedInserts, entry: Uint8Array, length: number, skeyLength: number): void {
+  add(indexId: number, tree: SortedInserts, entry: Uint8Array, length: number, skeyLength: number, tid = 0): void {
     const size = ENTRY_HEADER + length;
     if (this.#used + size > this.#bytesMax || this.#count >= this.#entriesMax) this.flush();
     let group = this.#groups.get(indexId);
@@ -109,6 +114,11 @@ export class DeferredEntries {
     arena[at + 1] = length >>> 8;
     arena[at + 2] = skeyLength & 0xff;
     arena[at + 3] = skeyLength >>> 8;
+    let t = tid;
+    for (let i = 4; i < ENTRY_HEADER; i++) {
+      arena[at + i] = t % 256;
+      t = Math.floor(t / 256);
+    }
     for (let i = 0; i < length; i++) arena[at + ENTRY_HEADER + i] = entry[i]!;
     group.offsets.push(at);
     this.#used = at + size;
@@ -144,6 +154,7 @@ export class DeferredEntries {
     const entry = this.#entry;
     const entryViews = this.#entryViews;
     const values = this.#values;
+    const hinted = this.#hintValue;
     group.tree.insertMany({
       count: order.length,
       // The j-th entry in key order, copied to the reused entry buffer (valid until the next call).
@@ -156,9 +167,16 @@ export class DeferredEntries {
         if (view === undefined) entryViews[length] = view = entry.subarray(0, length);
         return view;
       },
+      // The j-th value: with its location hint in the reused buffer (valid until the next call), else one per secondary key length.
       value(j: number): Uint8Array {
         const at = order[j]!;
         const skeyLength = arena[at + 2]! | (arena[at + 3]! << 8);
+        let hint = 0;
+        for (let i = 4; i < ENTRY_HEADER; i++) hint |= arena[at + i]!;
+        if (hint !== 0) {
+          for (let i = 0; i < HINT_VALUE_BYTES; i++) hinted[i] = arena[at + 2 + i]!;
+          return hinted;
+        }
         let value = values[skeyLength];
         if (value === undefined) values[skeyLength] = value = Uint8Array.of(skeyLength & 0xff, skeyLength >>> 8);
         return value;

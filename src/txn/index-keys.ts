@@ -5,7 +5,10 @@
 //
 //   INDEX      KEY                          VALUE
 //   primary    primary key                  u48 tid of the key's newest version
-//   secondary  secondary key ++ primary key u16 byte length of the secondary key
+//   secondary  secondary key ++ primary key u16 byte length of the secondary key,
+//                                           u48 tid of the version the entry was
+//                                           written for: a location hint, checked
+//                                           on use (index-manager.ts, #hintedRow)
 //   hash       hash32(secondary key) ++ pk  u16 4
 //
 // A hash index (CREATE INDEX ... USING HASH) keeps only a 32-bit hash of the

@@ -93,6 +93,8 @@ interface OpenIndex {
 type KeyHolder = 'free' | 'taken' | { readonly busy: number };
 
 const TID_BYTES = 8;
+/** A B-tree secondary entry's value: u16 secondary key length, u48 location hint (hintValue). */
+const HINT_VALUE_BYTES = 8;
 /** Safety bound on chain walks (a chain is never this long: vacuum trims it). */
 const MAX_CHAIN = 1_000_000;
 
@@ -404,8 +406,8 @@ export class IndexManager {
     this.#setHead(this.#primary(table), pk, tid, prev !== 0);
     for (const index of this.#secondaries(table)) {
       const values = keyValues(index.def, row, row.length);
-      if (index.def.unique || !defer) this.#insertSecondary(index, values, pk);
-      else this.#deferSecondary(index, values, pk);
+      if (index.def.unique || !defer) this.#insertSecondary(index, values, pk, tid);
+      else this.#deferSecondary(index, values, pk, tid);
     }
   }
 
@@ -420,38 +422,43 @@ export class IndexManager {
   /** Secondary entries of a non-unique index held for a sorted insert. */
   readonly #deferred = new DeferredEntries(MAX_KEY_SIZE);
 
-  /** Hold a row's entry of a non-unique secondary index in #deferred. */
-  #deferSecondary(index: OpenIndex, values: readonly KeyValue[], pk: Uint8Array): void {
+  /** Hold a row's entry of a non-unique secondary index in #deferred (with its version's tid as a B-tree entry's location hint). */
+  #deferSecondary(index: OpenIndex, values: readonly KeyValue[], pk: Uint8Array, tid: number): void {
     const skeyLen = encodeSecondaryEntryInto(index.def, values, pk, this.#entryBuf);
     if (skeyLen < 0) {
       const skey = indexedKey(index.def, values);
       const entry = secondaryEntry(index.def, skey, pk);
-      this.#deferred.add(index.def.id, index.tree, entry, entry.length, skey.length);
+      this.#deferred.add(index.def.id, index.tree, entry, entry.length, skey.length, index.def.method === 'hash' ? 0 : tid);
       return;
     }
-    this.#deferred.add(index.def.id, index.tree, this.#entryBuf, skeyLen + pk.length, skeyLen);
+    this.#deferred.add(index.def.id, index.tree, this.#entryBuf, skeyLen + pk.length, skeyLen, tid);
   }
 
-  /** Add a row's entry to a secondary index: encoded in a reused buffer (the tree copies it), without allocating. */
-  #insertSecondary(index: OpenIndex, values: readonly KeyValue[], pk: Uint8Array): void {
+  /** Add a row's entry to a secondary index: encoded in a reused buffer (the tree copies it), without allocating; a B-tree entry's value carries `tid`, its version's location hint. */
+  #insertSecondary(index: OpenIndex, values: readonly KeyValue[], pk: Uint8Array, tid: number): void {
     const skeyLen = encodeSecondaryEntryInto(index.def, values, pk, this.#entryBuf);
     if (skeyLen < 0) {
       const skey = indexedKey(index.def, values);
-      index.tree.insert(secondaryEntry(index.def, skey, pk), skeyValue(skey.length));
+      index.tree.insert(secondaryEntry(index.def, skey, pk), this.#entryValue(index.def, skey.length, tid));
       return;
     }
     const length = skeyLen + pk.length;
     let entry = this.#entryViews[length];
     if (entry === undefined) this.#entryViews[length] = entry = this.#entryBuf.subarray(0, length);
-    let value = this.#skeyValues[skeyLen];
-    if (value === undefined) this.#skeyValues[skeyLen] = value = skeyValue(skeyLen);
-    index.tree.insert(entry, value);
+    index.tree.insert(entry, hintValue(this.#hintValue, skeyLen, tid));
   }
 
-  /** Where #insertSecondary encodes an entry, a view of it for each length, and the entry values by key length (never changed: the tree copies them). */
+  /** A secondary entry's value: with the location hint `tid` for a B-tree index, without for a hash index. */
+  #entryValue(def: IndexDef, skeyLen: number, tid: number): Uint8Array {
+    return def.method === 'hash' ? skeyValue(skeyLen) : hintValue(this.#hintValue, skeyLen, tid);
+  }
+
+  /** Where a secondary entry's value is built (the tree copies it). */
+  readonly #hintValue = new Uint8Array(HINT_VALUE_BYTES);
+
+  /** Where #insertSecondary encodes an entry, and a view of it for each length. */
   readonly #entryBuf = new Uint8Array(MAX_KEY_SIZE);
   readonly #entryViews: (Uint8Array | undefined)[] = [];
-  readonly #skeyValues: (Uint8Array | undefined)[] = [];
 
   /**
    * Before replacing version `old` by `row`: check the keys that change.
@@ -482,7 +489,7 @@ export class IndexManager {
     for (const index of this.#secondaries(table)) {
       const skey = indexedKey(index.def, keyValues(index.def, row, row.length));
       if (samePk && sameKey(skey, this.#secondaryKey(index.def, old))) continue;
-      index.tree.insert(secondaryEntry(index.def, skey, pk), skeyValue(skey.length));
+      index.tree.insert(secondaryEntry(index.def, skey, pk), this.#entryValue(index.def, skey.length, tid));
     }
   }
 
@@ -625,7 +632,8 @@ export class IndexManager {
     let used = 0;
     const ends: number[] = [];
     const pkStarts: number[] = [];
-    index.tree.scanRaw(bounds, (u8, keyAt, keyLen, valueAt) => {
+    const hints: number[] = [];
+    index.tree.scanRaw(bounds, (u8, keyAt, keyLen, valueAt, valueLen) => {
       if (used + keyLen > bytes.length) {
         const grown = new Uint8Array(Math.max(256, 2 * (used + keyLen)));
         grown.set(bytes.subarray(0, used));
@@ -633,12 +641,14 @@ export class IndexManager {
       }
       for (let i = 0; i < keyLen; i++) bytes[used + i] = u8[keyAt + i]!;
       pkStarts.push(used + (u8[valueAt]! | (u8[valueAt + 1]! << 8)));
+      hints.push(hintOf(u8, valueAt, valueLen));
       used += keyLen;
       ends.push(used);
     });
     if (ends.length === 0) return;
     const types = storageTypesOf(table);
-    const plan = columnPlan(types, wanted);
+    // A hinted version is checked against the entry's primary key: decode its columns too.
+    const plan = columnPlan(types, wanted === undefined ? undefined : withKeyColumns(wanted, primary.def));
     const columns = def.columns;
     const keyColumns = keyColumnsOf(def);
     const values: KeyValue[] = new Array(columns.length);
@@ -650,10 +660,15 @@ export class IndexManager {
       const pkStart = pkStarts[e]!;
       const entryStart = start;
       start = end;
-      const head = tree.findAt(bytes, pkStart, end - pkStart, readTidAt);
-      if (head === undefined || head === 0) continue;
-      const row = this.#visibleRow(head, snapshot, types, plan);
-      if (row === undefined) continue;
+      // The version the entry's location hint names, if it is still the row's visible version; else the primary index's way.
+      const hint = hints[e]!;
+      let row = hint === 0 ? undefined : this.#hintedRow(table.id, primary.def, hint, snapshot, types, plan, bytes, pkStart, end);
+      if (row === undefined) {
+        const head = tree.findAt(bytes, pkStart, end - pkStart, readTidAt);
+        if (head === undefined || head === 0) continue;
+        row = this.#visibleRow(head, snapshot, types, plan);
+        if (row === undefined) continue;
+      }
       const tid = this.#rowTid;
       const stored = this.#rowStored;
       // A stale secondary entry leads to a version with another key: skip it.
@@ -683,9 +698,62 @@ export class IndexManager {
   /** Where #scanSecondary encodes a version's secondary key to compare it with the entry's. */
   readonly #recheckBuf = new Uint8Array(MAX_KEY_SIZE);
 
+  /**
+   * The row at a secondary entry's location hint `tid`, if that is the
+   * version of the entry's row (primary key bytes[pkStart, pkEnd)) that the
+   * snapshot sees; else undefined, and the caller takes the primary index.
+   * A hint is never trusted: the slot may have been vacuumed and reused by
+   * another row, the segment released and taken by another table, or the
+   * row updated since (the entry then names an older version). What makes
+   * the check enough: a tuple of this table, visible to the snapshot, with
+   * the entry's primary key, is the version the primary index's chain walk
+   * finds, since a snapshot sees at most one version of a primary key (the
+   * chain's versions replace each other; a key reinserted after a delete
+   * links to the deleted version, and the insert needs the delete committed
+   * before its snapshot). The caller re-checks the secondary key as for any
+   * entry.
+   */
+  #hintedRow(owner: number, primaryDef: IndexDef, tid: number, snapshot: Snapshot, types: readonly StorageType[], plan: ColumnPlan, bytes: Uint8Array, pkStart: number, pkEnd: number): StorageValue[] | undefined {
+    const heap = this.#heap();
+    if (!heap.holds(owner, tid)) return undefined;
+    this.#vSnapshot = snapshot;
+    this.#vTypes = types;
+    this.#vPlan = plan;
+    this.#vTid = tid;
+    this.#vStop = false;
+    const row = heap.visit(tid, this.#readVisible);
+    if (row === undefined || row === null) return undefined;
+    const pkLength = pkEnd - pkStart;
+    const columns = primaryDef.columns;
+    if (columns.length === 0) {
+      const key = rowIdKey(this.#rowRowId);
+      if (key.length !== pkLength) return undefined;
+      for (let i = 0; i < pkLength; i++) if (key[i] !== bytes[pkStart + i]) return undefined;
+      return row;
+    }
+    const stored = this.#rowStored;
+    const values = this.#pkValues;
+    values.length = columns.length;
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i]!;
+      values[i] = (c.column < stored ? row[c.column] ?? null : c.missing ?? null) as KeyValue;
+    }
+    const keyColumns = keyColumnsOf(primaryDef);
+    if (encodedKeySize(keyColumns, values) !== pkLength) return undefined;
+    const buf = this.#pkBuf;
+    encodeKeyInto(keyColumns, values, buf, 0);
+    for (let i = 0; i < pkLength; i++) if (buf[i] !== bytes[pkStart + i]) return undefined;
+    return row;
+  }
+
+  /** Where #hintedRow puts a version's primary key values and encodes them. */
+  readonly #pkValues: KeyValue[] = [];
+  readonly #pkBuf = new Uint8Array(MAX_KEY_SIZE);
+
   // What #visibleRow found besides the row (it runs to completion without calling out, so fields are safe).
   #rowTid = 0;
   #rowStored = 0;
+  #rowRowId = -1;
   // #readVisible's inputs and state for one #visibleRow call.
   #vSnapshot: Snapshot | null = null;
   #vTypes: readonly StorageType[] = [];
@@ -727,6 +795,7 @@ export class IndexManager {
       decodeTupleInto(types, u8, at, len, true, this.#vPlan!, row);
       this.#rowTid = this.#vTid;
       this.#rowStored = tupleColumnCount(view, at);
+      this.#rowRowId = tupleRowId(view, at);
       return row;
     }
     this.#vStop = (xmin === snapshot.txid && xmin !== 0 && xmax !== xmin) || committedBefore(xmin, snapshot, txns);
@@ -753,7 +822,7 @@ export class IndexManager {
       const values = keyValues(def, v.row, v.stored);
       const skey = indexedKey(def, values);
       const pk = primaryKeyOf(primary.def, v.row, v.stored, v.rowId);
-      entries.push({ key: secondaryEntry(def, skey, pk), value: skeyValue(skey.length) });
+      entries.push({ key: secondaryEntry(def, skey, pk), value: this.#entryValue(def, skey.length, tid).slice() });
       if (def.unique && !hasNull(values as KeyValue[]) && newestLive(v, txns)) {
         const text = skey.join(',');
         if (liveKeys.has(text)) {
@@ -1026,6 +1095,31 @@ function writeTid(view: DataView, at: number, tid: number): void {
 
 function skeyValue(length: number): Uint8Array {
   return Uint8Array.of(length & 0xff, length >>> 8);
+}
+
+/**
+ * A B-tree secondary entry's value with a location hint: the secondary
+ * key's length (u16), then the tid of the version the entry was written
+ * for (u48, little-endian), in `out` (HINT_VALUE_BYTES). A reader tries the
+ * hinted tuple first and trusts it only after checking it (#hintedRow).
+ */
+function hintValue(out: Uint8Array, skeyLen: number, tid: number): Uint8Array {
+  out[0] = skeyLen & 0xff;
+  out[1] = skeyLen >>> 8;
+  let t = tid;
+  for (let i = 2; i < HINT_VALUE_BYTES; i++) {
+    out[i] = t % 256;
+    t = Math.floor(t / 256);
+  }
+  return out;
+}
+
+/** The location hint of a secondary entry's value at u8[at, at + length), or 0 if it has none (a hash index's, or written before hints). */
+function hintOf(u8: Uint8Array, at: number, length: number): number {
+  if (length < HINT_VALUE_BYTES) return 0;
+  let tid = 0;
+  for (let i = HINT_VALUE_BYTES - 1; i >= 2; i--) tid = tid * 256 + u8[at + i]!;
+  return tid;
 }
 
 function skeyLength(value: Uint8Array): number {

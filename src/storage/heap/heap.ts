@@ -650,6 +650,19 @@ export class Heap {
   // ---- reads ----------------------------------------------------------------
 
   /**
+   * Whether `tid` lies in a formatted block of one of `owner`'s segments: a
+   * tuple id kept outside the heap (a secondary entry's location hint) is
+   * checked with it before it is read, since its segment may have been
+   * released and taken by another owner since.
+   */
+  holds(owner: number, tid: number): boolean {
+    if (!(Number.isSafeInteger(tid) && tid > 0)) return false;
+    const blockNo = tidBlock(tid);
+    if (this.#space.ownerOf(Math.floor(blockNo / BLOCKS_PER_SEGMENT)) !== owner) return false;
+    return this.#space.freeBytes(blockNo) !== UNFORMATTED && this.#space.kind(blockNo) !== BLOCK_KIND_CONTINUATION;
+  }
+
+  /**
    * Visit one tuple in place. Returns what the visitor returns, or undefined
    * if the slot holds no tuple. The bytes are valid only during the call.
    */

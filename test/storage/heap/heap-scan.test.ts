@@ -178,3 +178,23 @@ describe('heap scan with a column match', () => {
     });
   }
 });
+
+// Heap.holds: what a secondary entry's location hint is checked with before
+// the hinted tuple is read (index-manager.ts, #hintedRow).
+describe('Heap.holds', () => {
+  for (const kind of KINDS) {
+    it(`is true only for a formatted block of the owner's segments (${kind} kernels)`, () => {
+      const db = MiniDb.create({ kind, vfs: createMemoryVfs(), walFileBytes: 1 << 22 });
+      const tid = db.heap.insert(OWNER, new Uint8Array(40).fill(1));
+      expect(db.heap.holds(OWNER, tid)).toBe(true);
+      expect(db.heap.holds(OWNER + 1, tid)).toBe(false);
+      expect(db.heap.holds(OWNER, 0)).toBe(false);
+      expect(db.heap.holds(OWNER, -5)).toBe(false);
+      // The last block of the owner's segment is not formatted yet.
+      const [blockNo] = db.heap.blocksOf(OWNER);
+      expect(db.heap.holds(OWNER, makeTid(blockNo! + 31, 0, 0))).toBe(false);
+      db.heap.releaseOwner(OWNER);
+      expect(db.heap.holds(OWNER, tid)).toBe(false);
+    });
+  }
+});
