@@ -756,9 +756,11 @@ export class Engine {
     visitor: IndexVisitor,
     /** Which stored columns the caller reads (by position); the others are not decoded and read as NULL. Absent: all. */
     columns?: readonly boolean[],
+    /** The visitor reads `row` during the call only: it may be one array refilled for every row (a secondary index's scan does). */
+    reuseRow = false,
   ): void {
     const table = this.#tableById(tableId, txn);
-    this.#indexes.scan(table, indexId, range, txn.snapshot, visitor, columns);
+    this.#indexes.scan(table, indexId, range, txn.snapshot, visitor, columns, reuseRow);
   }
 
   /** Check that every index of a table agrees with its rows (tests, diagnostics). Throws XX002 if not. */

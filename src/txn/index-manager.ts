@@ -549,7 +549,7 @@ export class IndexManager {
   }
 
   /** Visit the rows the snapshot sees whose index key lies in `range`, in index order. */
-  scan(table: TableDef, indexId: number, range: IndexRange, snapshot: Snapshot, visit: IndexVisitor, columns?: readonly boolean[]): void {
+  scan(table: TableDef, indexId: number, range: IndexRange, snapshot: Snapshot, visit: IndexVisitor, columns?: readonly boolean[], reuseRow = false): void {
     const def = this.#defs.get(indexId);
     if (def === undefined || def.tableId !== table.id) throw new FlintError(SqlState.undefinedObject, `index ${indexId} of "${table.name}" does not exist`);
     // The caller's columns, and the index's own: a version's key is checked against its entry.
@@ -579,7 +579,7 @@ export class IndexManager {
     }
     const bounds = probe === null ? treeBounds(def, range) : hashBounds(def, range.lower!.values as KeyValue[]);
     if (!def.primary && probe === null) {
-      this.#scanSecondary(table, primary, def, index, bounds, snapshot, visit, wanted);
+      this.#scanSecondary(table, primary, def, index, bounds, snapshot, visit, wanted, reuseRow);
       return;
     }
     // Collect first: the visitor may write to this table (an UPDATE through
@@ -625,7 +625,7 @@ export class IndexManager {
    * leads to a version with another key) by encoding its key into a reused
    * buffer. The same rows, in the same order, as the general path.
    */
-  #scanSecondary(table: TableDef, primary: OpenIndex, def: IndexDef, index: OpenIndex, bounds: BTreeScanOptions, snapshot: Snapshot, visit: IndexVisitor, wanted: readonly boolean[] | undefined): void {
+  #scanSecondary(table: TableDef, primary: OpenIndex, def: IndexDef, index: OpenIndex, bounds: BTreeScanOptions, snapshot: Snapshot, visit: IndexVisitor, wanted: readonly boolean[] | undefined, reuseRow: boolean): void {
     // Collect first: the visitor may write to this table (an UPDATE through
     // the index), and entries it adds must not be visited again.
     let bytes = EMPTY_ENTRIES;
@@ -654,8 +654,11 @@ export class IndexManager {
     const values: KeyValue[] = new Array(columns.length);
     const recheck = this.#recheckBuf;
     const tree = primary.tree;
+    // With reuseRow every version is decoded into one array (the visitor reads it during the call only).
+    const shared = reuseRow ? new Array<StorageValue>(types.length).fill(null) : null;
     let start = 0;
     for (let e = 0; e < ends.length; e++) {
+      this.#vShared = shared;
       const end = ends[e]!;
       const pkStart = pkStarts[e]!;
       const entryStart = start;
@@ -760,6 +763,16 @@ export class IndexManager {
   #vPlan: ColumnPlan | null = null;
   #vTid = 0;
   #vStop = false;
+  /** The array #readVisible decodes into, or null for a new one per row. */
+  #vShared: StorageValue[] | null = null;
+  /**
+   * The last undeleted version's creator and whether #vVisibleSnapshot sees
+   * it: a table loaded by one transaction costs one visibility test (the
+   * answer for a given snapshot never changes while a scan runs).
+   */
+  #vLastXmin = -1;
+  #vLastVisible = false;
+  #vVisibleSnapshot: Snapshot | null = null;
 
   /**
    * The row of the chain starting at `head` that the snapshot sees, decoded
@@ -789,9 +802,20 @@ export class IndexManager {
     const xmin = tupleXmin(view, at);
     const xmax = tupleXmax(view, at);
     const prev = tuplePrev(view, at);
-    if (isVisible(xmin, xmax, snapshot, txns)) {
+    let visible: boolean;
+    if (xmax === 0) {
+      if (xmin !== this.#vLastXmin || snapshot !== this.#vVisibleSnapshot) {
+        this.#vLastXmin = xmin;
+        this.#vVisibleSnapshot = snapshot;
+        this.#vLastVisible = isVisible(xmin, 0, snapshot, txns);
+      }
+      visible = this.#vLastVisible;
+    } else {
+      visible = isVisible(xmin, xmax, snapshot, txns);
+    }
+    if (visible) {
       const types = this.#vTypes;
-      const row = new Array<StorageValue>(types.length);
+      const row = this.#vShared ?? new Array<StorageValue>(types.length);
       decodeTupleInto(types, u8, at, len, true, this.#vPlan!, row);
       this.#rowTid = this.#vTid;
       this.#rowStored = tupleColumnCount(view, at);

@@ -252,7 +252,7 @@ function scanReader(plan: ScanPlan): ScanReader {
       }
       ctx.engine.scan(ctx.txn, table.id, visit, storedWanted, { reuseRow: true, match });
     }
-    else ctx.engine.indexScan(ctx.txn, table.id, indexId!, range, visit, storedWanted);
+    else ctx.engine.indexScan(ctx.txn, table.id, indexId!, range, visit, storedWanted, true);
     return completed;
   };
 }

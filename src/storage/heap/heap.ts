@@ -657,9 +657,7 @@ export class Heap {
    */
   holds(owner: number, tid: number): boolean {
     if (!(Number.isSafeInteger(tid) && tid > 0)) return false;
-    const blockNo = tidBlock(tid);
-    if (this.#space.ownerOf(Math.floor(blockNo / BLOCKS_PER_SEGMENT)) !== owner) return false;
-    return this.#space.freeBytes(blockNo) !== UNFORMATTED && this.#space.kind(blockNo) !== BLOCK_KIND_CONTINUATION;
+    return this.#space.holdsBlock(owner, tidBlock(tid));
   }
 
   /**

@@ -97,6 +97,14 @@ export class SpaceMap {
     return list;
   }
 
+  /** Whether a block is formatted, not a continuation, and in a segment of `owner`: Heap.holds in one lookup. */
+  holdsBlock(owner: number, blockNo: number): boolean {
+    const info = this.#segments.get(Math.floor(blockNo / BLOCKS_PER_SEGMENT));
+    if (info === undefined || info.owner !== owner) return false;
+    const i = blockNo % BLOCKS_PER_SEGMENT;
+    return info.freeBytes[i] !== UNFORMATTED && info.kinds[i] !== BLOCK_KIND_CONTINUATION;
+  }
+
   /** Free bytes of a block, or UNFORMATTED. */
   freeBytes(blockNo: number): number {
     const info = this.#segments.get(Math.floor(blockNo / BLOCKS_PER_SEGMENT));
