@@ -26,7 +26,7 @@
 
 import { MAX_INDEX_VALUE_SIZE, MAX_KEY_SIZE, PAGE_SIZE } from '../src/limits';
 import {
-  NODE_OFF_LEFT, NODE_OFF_LEFTMOST, NODE_OFF_LEVEL, NODE_OFF_RIGHT, NO_PAGE,
+  NODE_COLLECT_DONE, NODE_OFF_LEFT, NODE_OFF_LEFTMOST, NODE_OFF_LEVEL, NODE_OFF_RIGHT, NO_PAGE,
   PAGE_KIND_BTREE_INTERNAL, PAGE_KIND_BTREE_LEAF, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER,
   PAGE_OFF_FREE_UPPER, PAGE_OFF_LIVE_COUNT, PAGE_OFF_SLOT_COUNT, SLOT_SIZE,
 } from '../src/kernels/layout';
@@ -379,4 +379,52 @@ export function nodeMerge(left: usize, right: usize, sepPtr: usize, sepLen: i32)
   }
   store<i32>(left, load<i32>(right, NODE_OFF_RIGHT), NODE_OFF_RIGHT);
   return 1;
+}
+
+/** Copy n bytes (the ranges do not overlap): 8 at a time, then bytewise; memory.copy's call costs more than that for keys and values this short. */
+// @ts-ignore: decorator
+@inline function copyShort(dst: usize, src: usize, n: u32): void {
+  if (n > 64) {
+    memory.copy(dst, src, <usize>n);
+    return;
+  }
+  let i: usize = 0;
+  for (; i + 8 <= <usize>n; i += 8) store<u64>(dst + i, load<u64>(src + i));
+  for (; i < <usize>n; i++) store<u8>(dst + i, load<u8>(src + i));
+}
+
+/**
+ * Leaf range read: the entries from position `pos` on whose key is at most
+ * the upper bound [upperPtr, upperPtr+upperLen) (below it if upperInclusive
+ * is 0; upperLen -1: no bound), copied to `out` one after another as u16
+ * key length, key, u16 value length, value, while they fit in outCap bytes.
+ * Returns the number copied, | NODE_COLLECT_DONE if an entry past the bound
+ * was reached (the range ends in this leaf); -1 if an entry is invalid.
+ */
+export function nodeCollect(node: usize, pos: i32, upperPtr: usize, upperLen: i32, upperInclusive: i32, out: usize, outCap: i32): i32 {
+  assert(pos >= 0 && outCap >= 0, 'nodeCollect: pos and outCap are >= 0');
+  const count = countOf(node);
+  let used: u32 = 0;
+  let copied: i32 = 0;
+  for (let i = <u32>pos; i < count; i++) {
+    const slot = slotAt(node, i);
+    const keyLen = keyLenOf(node, slot);
+    if (keyLen < 0) return -1;
+    const key = node + (slot & 0xffff) + ENTRY_HEADER;
+    if (upperLen >= 0) {
+      const c = memCompare(key, keyLen, upperPtr, upperLen);
+      if (c > 0 || (c == 0 && upperInclusive == 0)) return copied | NODE_COLLECT_DONE;
+    }
+    const valueLen = (slot >>> 16) - ENTRY_HEADER - <u32>keyLen;
+    const need = 4 + <u32>keyLen + valueLen;
+    if (used + need > <u32>outCap) return copied;
+    const at = out + used;
+    store<u16>(at, <u16>keyLen);
+    copyShort(at + 2, key, <u32>keyLen);
+    store<u16>(at + 2 + <usize>keyLen, <u16>valueLen);
+    copyShort(at + 4 + <usize>keyLen, key + <usize>keyLen, valueLen);
+    used += need;
+    copied++;
+  }
+  return copied;
 }

@@ -151,6 +151,44 @@ const pageMatch: Workload = {
   },
 };
 
+/**
+ * One op: nodeCollect of 20 consecutive entries of a leaf of 9-byte keys
+ * (bench:peers' lookup by category: a secondary key and a primary key) with
+ * 8-byte values, up to an upper bound.
+ */
+const nodeCollectWorkload: Workload = {
+  name: 'leaf range read (20 entries)',
+  unit: 'ops/s',
+  scale: 1,
+  run(k) {
+    const node = k.arenaOffset;
+    const u8 = new Uint8Array(k.buffer);
+    k.nodeInit(node, 0);
+    const keyPtr = k.scratchOffset;
+    const valPtr = keyPtr + 64;
+    const keyAt = (i: number, at: number) => {
+      u8[at] = 0x80;
+      for (let b = 1; b < 9; b++) u8[at + b] = b < 7 ? 0 : b === 7 ? (i >> 8) & 0xff : i & 0xff;
+    };
+    let count = 0;
+    for (; ; count++) {
+      keyAt(count * 2, keyPtr);
+      if (k.nodeInsert(node, count, keyPtr, 9, valPtr, 8) !== 1) break;
+    }
+    const upperPtr = keyPtr + 128;
+    const out = keyPtr + 1024;
+    return (n) => {
+      let acc = 0;
+      for (let i = 0; i < n; i++) {
+        const pos = (i * 7) % (count - 21);
+        keyAt((pos + 19) * 2, upperPtr);
+        acc += k.nodeCollect(node, pos, upperPtr, 9, 1, out, 8192) & 0xffff;
+      }
+      if (acc !== n * 20) throw new Error(`nodeCollect copied ${acc} entries in ${n} calls`);
+    };
+  },
+};
+
 /** The price of one JS->kernel call that does almost nothing: nodeCount of a page. */
 const callCost: Workload = {
   name: 'one JS->kernel call',
@@ -167,7 +205,7 @@ const callCost: Workload = {
   },
 };
 
-const workloads = [crcWorkload(PAGE_SIZE), crcWorkload(BLOCK_SIZE), pageInsertCompact, nodeSearchWorkload(8), nodeSearchWorkload(100), pageMatch, callCost];
+const workloads = [crcWorkload(PAGE_SIZE), crcWorkload(BLOCK_SIZE), pageInsertCompact, nodeSearchWorkload(8), nodeSearchWorkload(100), nodeCollectWorkload, pageMatch, callCost];
 
 const rows: string[][] = [];
 const results: Record<string, unknown>[] = [];

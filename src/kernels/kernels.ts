@@ -117,6 +117,16 @@ export interface Kernels {
    * left.right takes right.right; the caller fixes the next sibling's left link and the parent.
    */
   nodeMerge(left: number, right: number, sepPtr: number, sepLen: number): number;
+  /**
+   * Leaf range read (a secondary index's lookup collects its entries in one
+   * call per leaf): the entries from `pos` on whose key is at most the upper
+   * bound at upperPtr (below it if upperInclusive is 0; upperLen -1 for no
+   * bound), copied to `out` as u16 key length, key, u16 value length, value,
+   * while they fit in outCap bytes. Returns how many, | NODE_COLLECT_DONE
+   * (layout.ts) when an entry past the bound was reached; -1 if an entry of
+   * the node is invalid.
+   */
+  nodeCollect(node: number, pos: number, upperPtr: number, upperLen: number, upperInclusive: number, out: number, outCap: number): number;
 
   // ---- LZ4 block format (assembly/lz4.ts; codes LZ4_ERR_* in ./lz4-codes.ts) ----
   /**
@@ -155,7 +165,7 @@ export const KERNEL_FUNCTIONS = [
   'pageFreeSpace', 'pageNextSlot', 'pageLiveCount', 'pageSeal', 'pageVerify',
   'blockInit', 'blockFindPage', 'blockRefreshPage', 'blockSeal', 'blockVerify',
   'nodeInit', 'nodeCount', 'nodeSearch', 'nodeChildFor', 'nodeInsert', 'nodeDelete',
-  'nodeKey', 'nodeValue', 'nodeChildAt', 'nodeSplitPoint', 'nodeSplit', 'nodeMerge',
+  'nodeKey', 'nodeValue', 'nodeChildAt', 'nodeSplitPoint', 'nodeSplit', 'nodeMerge', 'nodeCollect',
   'lz4Compress', 'lz4Decompress',
   'pageMatchColumn',
 ] as const;

@@ -101,6 +101,8 @@ export const NODE_OFF_RIGHT = 36;
 export const NODE_OFF_LEFTMOST = 40;
 export const NODE_OFF_LEVEL = 44;
 export const NO_PAGE = -1;
+/** nodeCollect's result flag: the range's upper bound was passed in this node. */
+export const NODE_COLLECT_DONE = 0x10000;
 
 // Column filter of a heap page (pageMatchColumn). The caller describes the
 // tuple layout (src/storage/tuple.ts owns it; the kernel only follows the

@@ -633,7 +633,7 @@ export class IndexManager {
     const ends: number[] = [];
     const pkStarts: number[] = [];
     const hints: number[] = [];
-    index.tree.scanRaw(bounds, (u8, keyAt, keyLen, valueAt, valueLen) => {
+    index.tree.collect(bounds, (u8, keyAt, keyLen, valueAt, valueLen) => {
       if (used + keyLen > bytes.length) {
         const grown = new Uint8Array(Math.max(256, 2 * (used + keyLen)));
         grown.set(bytes.subarray(0, used));

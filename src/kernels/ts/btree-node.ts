@@ -9,7 +9,7 @@
 import { assert } from '../../errors.ts';
 import { MAX_INDEX_VALUE_SIZE, MAX_KEY_SIZE, PAGE_SIZE } from '../../limits.ts';
 import {
-  NODE_OFF_LEFT, NODE_OFF_LEFTMOST, NODE_OFF_LEVEL, NODE_OFF_RIGHT, NO_PAGE,
+  NODE_COLLECT_DONE, NODE_OFF_LEFT, NODE_OFF_LEFTMOST, NODE_OFF_LEVEL, NODE_OFF_RIGHT, NO_PAGE,
   PAGE_KIND_BTREE_INTERNAL, PAGE_KIND_BTREE_LEAF, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER,
   PAGE_OFF_FREE_UPPER, PAGE_OFF_LIVE_COUNT, PAGE_OFF_SLOT_COUNT, SLOT_SIZE,
 } from '../layout.ts';
@@ -357,8 +357,36 @@ export function createNodeKernels(mem: TsMemory, _bytes: ByteKernels, page: Page
     return 1;
   }
 
+  function nodeCollect(node: number, pos: number, upperPtr: number, upperLen: number, upperInclusive: number, out: number, outCap: number): number {
+    assert(pos >= 0 && outCap >= 0, 'nodeCollect: pos and outCap are >= 0');
+    const count = countOf(node);
+    let used = 0;
+    let copied = 0;
+    for (let i = pos; i < count; i++) {
+      const slot = slotAt(node, i);
+      const keyLen = keyLenOf(view, node, slot);
+      if (keyLen < 0) return -1;
+      const key = node + (slot & 0xffff) + ENTRY_HEADER;
+      if (upperLen >= 0) {
+        const c = compareKey(key, keyLen, upperPtr, upperLen);
+        if (c > 0 || (c === 0 && upperInclusive === 0)) return copied | NODE_COLLECT_DONE;
+      }
+      const valueLen = (slot >>> 16) - ENTRY_HEADER - keyLen;
+      const need = 4 + keyLen + valueLen;
+      if (used + need > outCap) return copied;
+      const at = out + used;
+      view.setUint16(at, keyLen, true);
+      for (let b = 0; b < keyLen; b++) u8[at + 2 + b] = u8[key + b]!;
+      view.setUint16(at + 2 + keyLen, valueLen, true);
+      for (let b = 0; b < valueLen; b++) u8[at + 4 + keyLen + b] = u8[key + keyLen + b]!;
+      used += need;
+      copied++;
+    }
+    return copied;
+  }
+
   return {
     nodeInit, nodeCount, nodeSearch, nodeChildFor, nodeInsert, nodeDelete,
-    nodeKey, nodeValue, nodeChildAt, nodeSplitPoint, nodeSplit, nodeMerge,
+    nodeKey, nodeValue, nodeChildAt, nodeSplitPoint, nodeSplit, nodeMerge, nodeCollect,
   };
 }

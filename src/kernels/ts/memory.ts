@@ -23,7 +23,7 @@ export type BlockKernels = Pick<Kernels, 'blockInit' | 'blockFindPage' | 'blockR
 export type NodeKernels = Pick<
   Kernels,
   | 'nodeInit' | 'nodeCount' | 'nodeSearch' | 'nodeChildFor' | 'nodeInsert' | 'nodeDelete'
-  | 'nodeKey' | 'nodeValue' | 'nodeChildAt' | 'nodeSplitPoint' | 'nodeSplit' | 'nodeMerge'
+  | 'nodeKey' | 'nodeValue' | 'nodeChildAt' | 'nodeSplitPoint' | 'nodeSplit' | 'nodeMerge' | 'nodeCollect'
 >;
 export type Lz4Kernels = Pick<Kernels, 'lz4Compress' | 'lz4Decompress'>;
 export type HeapScanKernels = Pick<Kernels, 'pageMatchColumn'>;

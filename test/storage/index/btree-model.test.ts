@@ -1,7 +1,8 @@
 // The B+-tree against a sorted-array model, with both kernel implementations:
 // random inserts (duplicates must return false), deletes of present and
 // absent keys, updates of the same and other lengths, point lookups, scans in
-// both directions between random inclusive/exclusive bounds, and cursors with
+// both directions between random inclusive/exclusive bounds (scan and
+// collect, whose nodeCollect kernel copies a leaf's range at once), and cursors with
 // modifications between their next() calls. Keys are prefixes of each other
 // by construction and run from 1 to 1024 bytes, so trees reach depth 3 and
 // more within a few hundred entries. check() runs after every batch.
@@ -201,6 +202,13 @@ function runOps(tree: BTree, model: Model, ops: readonly Op[]): void {
         });
         const diff = diffEntries(got, model.range(o));
         check(diff === '', () => `scan ${JSON.stringify({ ...o, lower: o.lower?.length, upper: o.upper?.length })}: ${diff}`);
+        // collect(): the same range, each leaf's entries copied out by one nodeCollect call.
+        const collected: { key: Uint8Array; value: Uint8Array }[] = [];
+        tree.collect(o, (u8, keyAt, keyLen, valueAt, valueLen) => {
+          collected.push({ key: u8.slice(keyAt, keyAt + keyLen), value: u8.slice(valueAt, valueAt + valueLen) });
+        });
+        const collectDiff = diffEntries(collected, model.range(o));
+        check(collectDiff === '', () => `collect ${JSON.stringify({ ...o, lower: o.lower?.length, upper: o.upper?.length })}: ${collectDiff}`);
         break;
       }
       case 'cursor':
