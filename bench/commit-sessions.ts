@@ -5,7 +5,7 @@
 // <= 1.3x the fdatasync floor) are read from one run.
 //
 //   node scripts/run-ts.mjs bench/commit-sessions.ts [--inserts N] [--sessions 1,8,64] [--rounds R] [--kernels wasm|ts] [--synchronous full|normal|off]
-//   node scripts/run-ts.mjs bench/commit-sessions.ts --profile 64 [--inserts N]
+//   node scripts/run-ts.mjs bench/commit-sessions.ts --profile 64 [--inserts N] [--memory]
 //
 // Every round runs each configuration once, in a rotating order, each into
 // a new empty table shaped like bench:peers' (id primary key, name, email,
@@ -23,6 +23,10 @@
 // FlintSession: Session.runAsync of a prepared INSERT, then the next one).
 // Figures are printed, never asserted.
 //
+// --memory puts the database on the in-memory VFS, whose fdatasync does
+// nothing and resolves at once: the same statement and group-commit paths
+// with no I/O, for the CPU per insert alone (the fdatasync loop is skipped).
+//
 // --profile N instead runs N sessions once under V8's CPU profiler (after a
 // warm-up) and prints the functions with the most self and inclusive time,
 // as shares of the thread's busy samples (idle time left out), mapped back
@@ -33,6 +37,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Database } from '../src/db/database.ts';
+import { createMemoryVfs } from '../src/storage/vfs/index.ts';
 import type { Session } from '../src/db/session.ts';
 import type { SqlType } from '../src/sql/types/sql-type.ts';
 import type * as ast from '../src/sql/ast.ts';
@@ -49,12 +54,13 @@ const ROUNDS = Number(arg('--rounds', '3'));
 const kernels = arg('--kernels', 'wasm') as 'wasm' | 'ts';
 const synchronous = arg('--synchronous', 'full') as 'full' | 'normal' | 'off';
 const profileSessions = Number(arg('--profile', '0'));
+const memory = process.argv.includes('--memory');
 
 const COLUMNS = '(id INTEGER PRIMARY KEY, name TEXT, email TEXT, amount DOUBLE PRECISION, cat INTEGER)';
 const INSERT_VALUES = '(id, name, email, amount, cat) VALUES ($1, $2, $3, $4, $5)';
 
 const dir = mkdtempSync(join(tmpdir(), 'flint-commit-sessions-'));
-const db = Database.open(join(dir, 'flint'), { kernels, synchronous, poolBytes: 256 << 20 });
+const db = Database.open(join(dir, 'flint'), { kernels, synchronous, poolBytes: 256 << 20, ...(memory ? { vfs: createMemoryVfs() } : {}) });
 const rows = makeRows(INSERTS, Math.max(1, INSERTS / 20), 20261121);
 let tables = 0;
 
@@ -256,7 +262,7 @@ if (profileSessions > 0) {
 }
 
 const configs: { name: string; run: () => Promise<Figures> | Figures }[] = [
-  { name: 'fdatasync loop', run: fsyncLoop },
+  ...(memory ? [] : [{ name: 'fdatasync loop', run: fsyncLoop }]),
   { name: '1 session, sync run()', run: syncSession },
   ...SESSIONS.map((n) => ({ name: `${n} session${n === 1 ? '' : 's'}, runAsync`, run: () => asyncSessions(n) })),
 ];
@@ -281,8 +287,8 @@ try {
 const med = (name: string, f: (x: Figures) => number): number => median(results.get(name)!.map(f));
 const fmt = (v: number, d = 1): string => (Number.isFinite(v) ? v.toFixed(d) : '-');
 const single = med('1 session, sync run()', (x) => x.rate);
-const floorP50 = med('fdatasync loop', (x) => x.p50Ms);
-console.log(`commit-sessions: ${INSERTS} inserts per configuration, medians of ${ROUNDS} rounds, kernels ${kernels}, synchronous ${synchronous}`);
+const floorP50 = memory ? Number.NaN : med('fdatasync loop', (x) => x.p50Ms);
+console.log(`commit-sessions: ${INSERTS} inserts per configuration, medians of ${ROUNDS} rounds, kernels ${kernels}, synchronous ${synchronous}${memory ? ', in-memory VFS (no I/O)' : ''}`);
 console.log('| configuration | inserts/s | x 1-session sync | p50 ms | x floor p50 | CPU µs/insert | fdatasyncs/s | commits/fdatasync | idle |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const c of configs) {

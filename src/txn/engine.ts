@@ -85,6 +85,12 @@ export interface EngineOptions {
   /** Milliseconds since the epoch; injected for deterministic tests. */
   now?: () => number;
   /**
+   * Monotonic milliseconds that pace group commit (which commits share an
+   * fdatasync: docs/wal.md), never what a commit means; default
+   * performance.now. Injected for tests that replay a workload's fdatasyncs.
+   */
+  clock?: () => number;
+  /**
    * Compression of tables that set none themselves (docs/compression.md).
    * Given, it becomes the database's default, saved in the catalog; absent,
    * the saved default stands ('none' for a new database).
@@ -177,6 +183,8 @@ export class Engine {
   readonly #dir: string;
   readonly #synchronous: Synchronous;
   readonly #walFileBytes: number | undefined;
+  /** Paces group commit (EngineOptions.clock); undefined: the WAL writer's default. */
+  readonly #clock: (() => number) | undefined;
   readonly #walSpareFiles: number;
   /** The database's default compression: the open option, else the catalog's. */
   #compression: CodecId = 'none';
@@ -230,6 +238,7 @@ export class Engine {
       throw new FlintError(SqlState.invalidParameterValue, `synchronous must be "full", "normal" or "off", got "${String(this.#synchronous)}"`);
     }
     this.#walFileBytes = options.walFileBytes;
+    this.#clock = options.clock;
     this.#walSpareFiles = options.walSpareFiles ?? 1;
     if (options.compression !== undefined) this.#compression = checkCodec(options.compression);
     this.#checkpointWalBytes = options.checkpointWalBytes ?? 64 * 1024 * 1024;
@@ -297,7 +306,11 @@ export class Engine {
   }
 
   #walOptions() {
-    return { spareFilesMax: this.#walSpareFiles, ...(this.#walFileBytes === undefined ? {} : { fileBytes: this.#walFileBytes }) };
+    return {
+      spareFilesMax: this.#walSpareFiles,
+      ...(this.#walFileBytes === undefined ? {} : { fileBytes: this.#walFileBytes }),
+      ...(this.#clock === undefined ? {} : { now: this.#clock }),
+    };
   }
 
   #recover(control: ControlData, options: EngineOptions): void {

@@ -652,6 +652,10 @@ export class IndexManager {
     const columns = def.columns;
     const keyColumns = keyColumnsOf(def);
     const values: KeyValue[] = new Array(columns.length);
+    // A hinted version is checked against the whole entry (secondary key, then primary key) by one encoding of both.
+    const pkColumns = primary.def.columns;
+    const entryColumns = pkColumns.length === 0 ? null : [...keyColumns, ...keyColumnsOf(primary.def)];
+    const entryValues: KeyValue[] = new Array(columns.length + pkColumns.length);
     const recheck = this.#recheckBuf;
     const tree = primary.tree;
     // With reuseRow every version is decoded into one array (the visitor reads it during the call only).
@@ -665,7 +669,32 @@ export class IndexManager {
       start = end;
       // The version the entry's location hint names, if it is still the row's visible version; else the primary index's way.
       const hint = hints[e]!;
-      let row = hint === 0 ? undefined : this.#hintedRow(table.id, primary.def, hint, snapshot, types, plan, bytes, pkStart, end);
+      let row = hint === 0 ? undefined : this.#hintedRow(table.id, primary.def, hint, snapshot, types, plan, bytes, pkStart, end, entryColumns === null);
+      let verified = false;
+      if (row !== undefined && entryColumns !== null) {
+        const stored = this.#rowStored;
+        for (let i = 0; i < columns.length; i++) {
+          const c = columns[i]!;
+          entryValues[i] = (c.column < stored ? row[c.column] ?? null : c.missing ?? null) as KeyValue;
+        }
+        for (let i = 0; i < pkColumns.length; i++) {
+          const c = pkColumns[i]!;
+          entryValues[columns.length + i] = (c.column < stored ? row[c.column] ?? null : c.missing ?? null) as KeyValue;
+        }
+        const size = encodedKeySize(entryColumns, entryValues);
+        if (size === end - entryStart && size <= MAX_KEY_SIZE) {
+          encodeKeyInto(entryColumns, entryValues, recheck, 0);
+          verified = true;
+          for (let i = 0; i < size; i++) {
+            if (recheck[i] !== bytes[entryStart + i]) {
+              verified = false;
+              break;
+            }
+          }
+        }
+        // Another row's version, or this row's with another secondary key: the primary index decides.
+        if (!verified) row = undefined;
+      }
       if (row === undefined) {
         const head = tree.findAt(bytes, pkStart, end - pkStart, readTidAt);
         if (head === undefined || head === 0) continue;
@@ -674,6 +703,10 @@ export class IndexManager {
       }
       const tid = this.#rowTid;
       const stored = this.#rowStored;
+      if (verified) {
+        if (visit(tid, row, stored) === false) return;
+        continue;
+      }
       // A stale secondary entry leads to a version with another key: skip it.
       for (let i = 0; i < columns.length; i++) {
         const c = columns[i]!;
@@ -716,7 +749,7 @@ export class IndexManager {
    * before its snapshot). The caller re-checks the secondary key as for any
    * entry.
    */
-  #hintedRow(owner: number, primaryDef: IndexDef, tid: number, snapshot: Snapshot, types: readonly StorageType[], plan: ColumnPlan, bytes: Uint8Array, pkStart: number, pkEnd: number): StorageValue[] | undefined {
+  #hintedRow(owner: number, primaryDef: IndexDef, tid: number, snapshot: Snapshot, types: readonly StorageType[], plan: ColumnPlan, bytes: Uint8Array, pkStart: number, pkEnd: number, checkPk = true): StorageValue[] | undefined {
     const heap = this.#heap();
     if (!heap.holds(owner, tid)) return undefined;
     this.#vSnapshot = snapshot;
@@ -726,6 +759,8 @@ export class IndexManager {
     this.#vStop = false;
     const row = heap.visit(tid, this.#readVisible);
     if (row === undefined || row === null) return undefined;
+    // Unchecked: the caller compares the version's whole entry with the entry's bytes.
+    if (!checkPk) return row;
     const pkLength = pkEnd - pkStart;
     const columns = primaryDef.columns;
     if (columns.length === 0) {
@@ -801,7 +836,6 @@ export class IndexManager {
     const txns = this.#txns();
     const xmin = tupleXmin(view, at);
     const xmax = tupleXmax(view, at);
-    const prev = tuplePrev(view, at);
     let visible: boolean;
     if (xmax === 0) {
       if (xmin !== this.#vLastXmin || snapshot !== this.#vVisibleSnapshot) {
@@ -823,7 +857,7 @@ export class IndexManager {
       return row;
     }
     this.#vStop = (xmin === snapshot.txid && xmin !== 0 && xmax !== xmin) || committedBefore(xmin, snapshot, txns);
-    this.#vTid = prev;
+    this.#vTid = tuplePrev(view, at);
     return null;
   };
 

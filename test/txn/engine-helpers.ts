@@ -53,6 +53,9 @@ export function smallOptions(kind: KernelKind, vfs: Vfs, overrides: Partial<Engi
     walFileBytes: 64 << 10,
     checkpointWalBytes: 256 << 10,
     now: () => 1_700_000_000_000,
+    // Group commit's pacing reads this clock: a fixed one makes which commits share an fdatasync, and so
+    // the count of fdatasyncs the crash suites replay to, the same on every run.
+    clock: () => 0,
     ...overrides,
   };
 }

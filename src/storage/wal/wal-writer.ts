@@ -101,6 +101,12 @@ export const WAL_WRITE_BUFFER_BYTES = 1048576;
 /** First allocation of the write buffer; it doubles up to what one flush needs. */
 const WRITE_BUFFER_INITIAL_BYTES = 65536;
 const SPARE_FILES_DEFAULT = 4;
+/**
+ * Fewest commits a round started early (from waitDurable) covers: a burst of
+ * a few commits is far shorter than an fdatasync, so splitting it only costs
+ * one; and a few concurrent commits keep sharing one round.
+ */
+const EARLY_ROUND_MIN = 4;
 
 /** Runs fn after the current macrotask and its microtasks (setImmediate where the runtime has it). */
 const later: (fn: () => void) => void =
@@ -313,7 +319,7 @@ export class WalWriter {
     if (waiting === 1 && !this.#deferred) {
       this.#firstWaitAt = now;
       this.#scheduleSync();
-    } else if (waiting >= this.#groupSize && now - this.#firstWaitAt >= this.#roundMs / 2) {
+    } else if (waiting >= this.#groupSize && waiting >= EARLY_ROUND_MIN && now - this.#firstWaitAt >= this.#roundMs / 2) {
       // A group is waiting, for half a round's time: its fdatasync overlaps the rest of the burst.
       this.stats.earlyRounds++;
       void this.#runSync();

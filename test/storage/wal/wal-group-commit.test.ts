@@ -237,6 +237,26 @@ describe('WAL group commit', () => {
       p.w.close();
     });
 
+    it('keeps a few concurrent commits in one round, however long they take', async () => {
+      const p = paced();
+      await firstRound(p, 3, 10);
+      for (let batch = 0; batch < 3; batch++) {
+        const waits: Promise<void>[] = [];
+        for (let i = 0; i < 3; i++) {
+          waits.push(p.commit(100 + i));
+          p.clock.t += 20;
+        }
+        expect(p.vfs.pending.length).toBe(0);
+        await microtasks();
+        expect(p.vfs.pending.length).toBe(1);
+        await p.finish();
+        await Promise.all(waits);
+      }
+      expect(p.w.stats.syncs).toBe(4);
+      expect(p.w.stats.earlyRounds).toBe(0);
+      p.w.close();
+    });
+
     it('does not split a burst shorter than half a round: one round after it covers it, as for commits in one tick', async () => {
       const p = paced();
       await firstRound(p, 8, 10);
