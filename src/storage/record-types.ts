@@ -43,6 +43,11 @@
 // INDEX_INSERTS 18  u32 page id, u16 n, then n entries, each u16 pos, u16 key
 //                   length, u16 value length, key, value: n INDEX_INSERTs into
 //                   one leaf, applied in order (BTree.insertMany)
+// TUPLE_INSERT_ENTRY 19  u16 tuple length n, then a TUPLE_INSERT payload
+//                   (u32 block, u8 page, u16 slot, the n-byte tuple), then an
+//                   INDEX_INSERT payload: a tuple and its primary key's entry
+//                   (naming the tuple) in one record, each applied to its own
+//                   page if that page's LSN is older
 // CATALOG      32   UTF-8 JSON: a catalog change (create/drop/alter table)
 
 export const RecordType = {
@@ -63,6 +68,7 @@ export const RecordType = {
   txnCommit: 16,
   txnAbort: 17,
   indexInserts: 18,
+  tupleInsertEntry: 19,
   catalog: 32,
 } as const;
 

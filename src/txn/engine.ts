@@ -401,6 +401,7 @@ export class Engine {
       // Txids seen in the log are never handed out again, committed or not.
       let txid = 0;
       if (type === RecordType.tupleInsert) txid = getU48(view(payload), 7 + TUPLE_OFF_XMIN);
+      else if (type === RecordType.tupleInsertEntry) txid = getU48(view(payload), 9 + TUPLE_OFF_XMIN);
       else if (type === RecordType.tupleXmax) txid = getU48(view(payload), 7);
       if (txid !== 0) {
         this.#txns.reserveThrough(txid);
@@ -1100,9 +1101,16 @@ export class Engine {
     const { pk, prev } = this.#indexes.beforeInsert(txn.snapshot, table, values, rowId);
     const bytes = this.#encode(table, values, txid, rowId);
     if (prev !== 0) setTuplePrev(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, prev);
-    const tid = this.#heap.insert(table.id, bytes, this.#codecOf(table));
+    // A new key's primary entry is logged with the version, in one record, when its leaf is at hand.
+    const staged = prev === 0 ? this.#indexes.stagePrimary(table, pk) : null;
+    let tid: number;
+    try {
+      tid = this.#heap.insert(table.id, bytes, this.#codecOf(table), staged);
+    } finally {
+      staged?.release();
+    }
     // A transaction's first row goes into its indexes at once (an autocommit INSERT gains nothing from deferring).
-    this.#indexes.afterInsert(table, values, pk, prev, tid, txn.inserted > 0);
+    this.#indexes.afterInsert(table, values, pk, prev, tid, txn.inserted > 0, staged?.done === true);
     this.#countRow(table.id, 1);
     txn.inserted++;
     txn.changes?.push(tid);

@@ -42,7 +42,7 @@ import { encodedKeySize, encodeKeyInto, type KeyValue } from '../encoding/index.
 import { FlintError, SqlState } from '../errors.ts';
 import type { Heap } from '../storage/heap/heap.ts';
 import { MAX_KEY_SIZE } from '../limits.ts';
-import { BTree } from '../storage/index/btree.ts';
+import { BTree, type StagedInsert } from '../storage/index/btree.ts';
 import type { BTreeScanOptions } from '../storage/index/btree-scan.ts';
 import { formatTid } from '../storage/tuple-id.ts';
 import { columnPlan, decodeTuple, decodeTupleInto, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type ColumnPlan, type StorageType, type StorageValue } from '../storage/tuple.ts';
@@ -397,13 +397,25 @@ export class IndexManager {
   }
 
   /**
+   * A new primary key's entry (beforeInsert found no version of it: prev 0),
+   * staged in its leaf for the heap to log in the same record as the
+   * version (Heap.insert's `entry`, BTree.stageInsert). null when it cannot
+   * be staged; otherwise, once the heap took it (`done`), afterInsert is
+   * told the primary entry is in (`headDone`), and if it did not, the caller
+   * releases it and afterInsert inserts the entry as usual.
+   */
+  stagePrimary(table: TableDef, pk: Uint8Array): StagedInsert | null {
+    return this.#primary(table).tree.stageInsert(pk, TID_BYTES, writeTidValue);
+  }
+
+  /**
    * After the new version is in the heap: point the primary key at it and
    * add its secondary entries. With `defer` (the engine passes it from a
    * transaction's second row on: a lone row gains nothing from waiting),
    * those of non-unique indexes wait in #deferred (deferred-entries.ts).
    */
-  afterInsert(table: TableDef, row: readonly StorageValue[], pk: Uint8Array, prev: number, tid: number, defer: boolean): void {
-    this.#setHead(this.#primary(table), pk, tid, prev !== 0);
+  afterInsert(table: TableDef, row: readonly StorageValue[], pk: Uint8Array, prev: number, tid: number, defer: boolean, headDone = false): void {
+    if (!headDone) this.#setHead(this.#primary(table), pk, tid, prev !== 0);
     for (const index of this.#secondaries(table)) {
       const values = keyValues(index.def, row, row.length);
       if (index.def.unique || !defer) this.#insertSecondary(index, values, pk, tid);
@@ -1150,6 +1162,9 @@ function writeTid(view: DataView, at: number, tid: number): void {
   view.setUint32(at, tid >>> 0, true);
   view.setUint32(at + 4, Math.floor(tid / 0x1_0000_0000), true);
 }
+
+/** A primary entry's value for a staged insert (BTree.stageInsert's valueOf). */
+const writeTidValue = (tid: number, view: DataView, at: number): void => writeTid(view, at, tid);
 
 function skeyValue(length: number): Uint8Array {
   return Uint8Array.of(length & 0xff, length >>> 8);

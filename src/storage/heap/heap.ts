@@ -147,6 +147,23 @@ interface Memtable {
   bytes: number;
 }
 
+/**
+ * A change to one other page logged in the same record as a tuple insert
+ * (TUPLE_INSERT_ENTRY): a primary key's leaf insert staged by
+ * BTree.stageInsert. The heap calls guard() before it changes its page
+ * (the other page's torn-page guard), write() once the tuple id is known
+ * (the change made, its INDEX_INSERT payload written at record[at]; returns
+ * its length, at most `bytes`), then logged(lsn), or undo() if the record
+ * was not appended.
+ */
+export interface LoggedEntry {
+  readonly bytes: number;
+  guard(): void;
+  write(tid: number, record: Uint8Array, view: DataView, at: number): number;
+  logged(lsn: number): void;
+  undo(): void;
+}
+
 export class Heap {
   readonly stats: HeapStats = {
     tuplesInserted: 0, pageImagesLogged: 0, memtablesFrozen: 0, memtablesFlushed: 0,
@@ -291,9 +308,13 @@ export class Heap {
 
   /**
    * Insert an encoded tuple for `owner` and return its tuple id. The bytes
-   * are copied; the WAL record carries them and the tuple id.
+   * are copied; the WAL record carries them and the tuple id. With `entry`
+   * (a primary key's leaf insert staged by BTree.stageInsert), a tuple going
+   * into an uncompressed block is logged together with that entry in one
+   * TUPLE_INSERT_ENTRY record; otherwise `entry` is left as it was, for the
+   * caller to release and insert on its own.
    */
-  insert(owner: number, tuple: Uint8Array, codec: BlockCodec = 0): number {
+  insert(owner: number, tuple: Uint8Array, codec: BlockCodec = 0, entry: LoggedEntry | null = null): number {
     const len = tuple.length;
     if (len > MAX_TUPLE_SIZE) {
       throw new FlintError(SqlState.programLimitExceeded, `row is too big: ${len} bytes, the maximum is ${MAX_TUPLE_SIZE}`);
@@ -329,8 +350,12 @@ export class Heap {
         this.#pool.unpin(frame);
         continue;
       }
-      const tid = this.#insertAt(frame, base, blockNo, page, tuple);
-      this.#pool.unpin(frame);
+      let tid: number;
+      try {
+        tid = this.#insertAt(frame, base, blockNo, page, tuple, entry);
+      } finally {
+        this.#pool.unpin(frame);
+      }
       return this.#inserted(memtable, blockNo, len, tid);
     }
     throw new FlintError(SqlState.internalError, `could not find room for a ${len}-byte tuple of owner ${owner}`);
@@ -344,23 +369,49 @@ export class Heap {
     return tid;
   }
 
-  /** Insert into logical page `page` of a pinned frame (a plain block, or a compressed block's sub-block) that has room. */
-  #insertAt(frame: number, base: number, blockNo: number, page: number, tuple: Uint8Array): number {
+  /**
+   * Insert into logical page `page` of a pinned frame (a plain block, or a
+   * compressed block's sub-block) that has room. With `entry` and room for
+   * it in the record: TUPLE_INSERT_ENTRY, the entry written once the tuple
+   * id is known and stamped with the same LSN.
+   */
+  #insertAt(frame: number, base: number, blockNo: number, page: number, tuple: Uint8Array, entry: LoggedEntry | null = null): number {
     const len = tuple.length;
     const pageOffset = base + (page & 15) * PAGE_SIZE;
+    const withEntry = entry !== null && 9 + len + entry.bytes <= this.#record.length && !this.#isCompressed(blockNo);
+    // Both torn-page guards (each may log its page's image) before either page changes.
     this.#beforeChange(frame, blockNo, page);
+    if (withEntry) entry.guard();
     const src = this.#kernels.scratchOffset;
     this.#u8.set(tuple, src);
     const slot = this.#kernels.pageInsert(pageOffset, src, len);
     assert(slot >= 0, 'blockFindPage promised room');
+    const tid = makeTid(blockNo, page, slot);
     const p = this.#recordView;
-    p.setUint32(0, blockNo, true);
-    p.setUint8(4, page);
-    p.setUint16(5, slot, true);
-    this.#record.set(tuple, 7);
-    const lsn = this.#log(RecordType.tupleInsert, 7 + len);
+    let lsn: number;
+    if (withEntry) {
+      p.setUint16(0, len, true);
+      p.setUint32(2, blockNo, true);
+      p.setUint8(6, page);
+      p.setUint16(7, slot, true);
+      this.#record.set(tuple, 9);
+      const n = entry.write(tid, this.#record, p, 9 + len);
+      try {
+        lsn = this.#log(RecordType.tupleInsertEntry, 9 + len + n);
+      } catch (error) {
+        entry.undo();
+        throw error;
+      }
+      entry.logged(lsn);
+    } else {
+      p.setUint32(0, blockNo, true);
+      p.setUint8(4, page);
+      p.setUint16(5, slot, true);
+      this.#record.set(tuple, 7);
+      lsn = this.#log(RecordType.tupleInsert, 7 + len);
+    }
     this.#afterChange(frame, base, blockNo, page, lsn);
-    return makeTid(blockNo, page, slot);
+    return tid;
   }
 
   // ---- compressed blocks (compressed.ts) -------------------------------------------
@@ -1003,6 +1054,15 @@ export class Heap {
       case RecordType.tupleReclaim:
         this.#redoTupleChange(type, payload, p, lsn);
         return true;
+      case RecordType.tupleInsertEntry: {
+        // A TUPLE_INSERT and an INDEX_INSERT: each goes to its own page, if that page is older.
+        const len = payload.length >= 2 ? p.getUint16(0, true) : -1;
+        if (len < 0 || payload.length < 9 + len + 8) throw corruption(this.#file.path, 0, `malformed TUPLE_INSERT_ENTRY WAL record at LSN ${lsn}`);
+        const tuple = payload.subarray(2, 9 + len);
+        this.#redoTupleChange(RecordType.tupleInsert, tuple, new DataView(tuple.buffer, tuple.byteOffset, tuple.byteLength), lsn);
+        redoIndexRecord(this, RecordType.indexInsert, payload.subarray(9 + len), lsn);
+        return true;
+      }
       case RecordType.blockImage:
         this.#redoImage(payload, p, lsn);
         return true;

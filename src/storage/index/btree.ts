@@ -409,6 +409,33 @@ export class BTree {
   }
 
   /**
+   * Insert `key` as part of the heap's insert of the tuple its value names,
+   * both in ONE WAL record (TUPLE_INSERT_ENTRY, Heap.insert's `entry`):
+   * possible when the find that just missed `key` left its leaf unchanged
+   * (the remembered miss, as insert() uses it) and the entry fits there.
+   * Returns the staged insert with its leaf pinned; null otherwise, with
+   * nothing pinned. `valueOf` writes the value (`valueLength` bytes) for the
+   * tuple's id. After Heap.insert, `done` says whether the entry went in;
+   * if not, release() it and insert() as usual.
+   */
+  stageInsert(key: Uint8Array, valueLength: number, valueOf: (tid: number, view: DataView, at: number) => void): StagedInsert | null {
+    checkKey(key);
+    if (valueLength > MAX_BTREE_VALUE_SIZE) return null;
+    if (!this.#lastMiss(key)) return null;
+    const s = this.#s;
+    const { leafId, frame, node, r } = this.#found;
+    if (!this.#fits(node, leafId, 2 + key.length + valueLength)) {
+      s.unpin(frame);
+      this.#missLeaf = leafId; // still valid: insert() takes it, and splits
+      return null;
+    }
+    this.#staged.stage(s, leafId, frame, node, r >>> 1, key, valueLength, valueOf);
+    return this.#staged;
+  }
+
+  readonly #staged = new StagedInsert();
+
+  /**
    * Insert many entries, best given in ascending key order (the deferred
    * secondary entries of src/txn/deferred-entries.ts); keys already there
    * are skipped. Consecutive entries that belong to the leaf of the first
@@ -1054,5 +1081,104 @@ function checkKey(key: Uint8Array): void {
 function checkValue(value: Uint8Array): void {
   if (value.length > MAX_BTREE_VALUE_SIZE) {
     throw new FlintError(SqlState.programLimitExceeded, `index value is too long: ${value.length} bytes, the maximum is ${MAX_BTREE_VALUE_SIZE}`);
+  }
+}
+
+/**
+ * A leaf insert staged by BTree.stageInsert, for Heap.insert to log in its
+ * TUPLE_INSERT_ENTRY record (Heap's LoggedEntry): guard() before the heap
+ * changes anything (the leaf's torn-page guard may log its image), write()
+ * once the tuple id is known (the entry goes into the leaf and its
+ * INDEX_INSERT payload into the record), then logged(lsn) stamps the leaf
+ * and unpins it, or undo() takes the entry out again if the record could not
+ * be appended. release() unpins a staged insert the heap did not take.
+ */
+export class StagedInsert {
+  #s: TreeState | null = null;
+  #leafId = 0;
+  #frame = 0;
+  #node = 0;
+  #pos = 0;
+  #key: Uint8Array = new Uint8Array(0);
+  #valueLength = 0;
+  #valueOf: (tid: number, view: DataView, at: number) => void = () => {};
+  /** 0 idle, 1 staged (leaf pinned), 2 written (entry in the leaf, not logged), 3 done. */
+  #state = 0;
+
+  stage(s: TreeState, leafId: number, frame: number, node: number, pos: number, key: Uint8Array, valueLength: number, valueOf: (tid: number, view: DataView, at: number) => void): void {
+    assert(this.#state === 0 || this.#state === 3, 'one staged insert per tree at a time');
+    this.#s = s;
+    this.#leafId = leafId;
+    this.#frame = frame;
+    this.#node = node;
+    this.#pos = pos;
+    this.#key = key;
+    this.#valueLength = valueLength;
+    this.#valueOf = valueOf;
+    this.#state = 1;
+  }
+
+  /** The INDEX_INSERT payload write() produces. */
+  get bytes(): number {
+    return 8 + this.#key.length + this.#valueLength;
+  }
+
+  /** Whether the entry is in the tree, logged. */
+  get done(): boolean {
+    return this.#state === 3;
+  }
+
+  guard(): void {
+    assert(this.#state === 1, 'a staged insert is guarded once, before it is written');
+    this.#s!.heap.guardPage(this.#frame, pageBlock(this.#leafId), pageInBlock(this.#leafId));
+  }
+
+  /** Put the entry for `tid` into the leaf and its INDEX_INSERT payload at record[at]; returns the payload's length. */
+  write(tid: number, record: Uint8Array, view: DataView, at: number): number {
+    assert(this.#state === 1, 'a staged insert is written once');
+    const s = this.#s!;
+    const key = this.#key;
+    const keyLen = key.length;
+    view.setUint32(at, this.#leafId, true);
+    view.setUint16(at + 4, this.#pos, true);
+    view.setUint16(at + 6, keyLen, true);
+    for (let b = 0; b < keyLen; b++) record[at + 8 + b] = key[b]!;
+    const valueAt = at + 8 + keyLen;
+    this.#valueOf(tid, view, valueAt);
+    // The heap used the kernels' scratch area for its tuple: stage key and value again.
+    const u8 = s.u8;
+    const keyPtr = s.keyPtr;
+    const valuePtr = s.valuePtr;
+    for (let b = 0; b < keyLen; b++) u8[keyPtr + b] = key[b]!;
+    for (let b = 0; b < this.#valueLength; b++) u8[valuePtr + b] = record[valueAt + b]!;
+    assert(s.kernels.nodeInsert(this.#node, this.#pos, keyPtr, keyLen, valuePtr, this.#valueLength) === 1, 'a staged leaf insert that fits succeeds');
+    this.#state = 2;
+    return 8 + keyLen + this.#valueLength;
+  }
+
+  logged(lsn: number): void {
+    assert(this.#state === 2, 'a staged insert is logged after it is written');
+    const s = this.#s!;
+    s.heap.pageChanged(this.#frame, pageInBlock(this.#leafId), lsn);
+    this.#state = 3;
+    s.unpin(this.#frame);
+  }
+
+  /** The record was not appended: take the entry out of the leaf again (it was the last change there) and unpin. */
+  undo(): void {
+    const s = this.#s!;
+    if (this.#state === 2) s.kernels.nodeDelete(this.#node, this.#pos);
+    if (this.#state === 1 || this.#state === 2) {
+      this.#state = 0;
+      s.unpin(this.#frame);
+    }
+  }
+
+  /** Unpin a staged insert the heap did not take (nothing to undo). */
+  release(): void {
+    if (this.#state === 1) {
+      this.#state = 0;
+      this.#s!.unpin(this.#frame);
+    }
   }
 }
