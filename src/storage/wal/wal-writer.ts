@@ -42,7 +42,9 @@
 //     above), so unequal groups even out, and a macrotask (setImmediate)
 //     starts it anyway after their burst. If their burst was shorter, the
 //     fdatasync outlasts the statements: one round after both groups' bursts
-//     costs less than two, and the groups merge the same way.
+//     costs less than two, and the groups merge the same way. While a
+//     group is under EARLY_ROUND_MIN commits (a few sessions), the next
+//     round starts at once, as before pacing.
 //
 // Failures. Any failed write, fdatasync, create, rename or directory sync
 // stops the writer: retrying an fdatasync after a failure is unsafe (the
@@ -566,8 +568,10 @@ export class WalWriter {
       else if (next > 0 && this.#failure === undefined) {
         const now = this.#now();
         this.#firstWaitAt = now;
-        if (next >= this.#groupSize && this.#burstMs(this.#waiting) >= this.#roundMs / 2) {
-          // A group arrived during this round: its round starts now, before the sessions this one woke run again.
+        const few = this.#groupSize < EARLY_ROUND_MIN;
+        if (few || (next >= this.#groupSize && this.#burstMs(this.#waiting) >= this.#roundMs / 2)) {
+          // A group arrived during this round (or only a few commits come at a time, which gain
+          // nothing from waiting): its round starts now, before the sessions this one woke run again.
           void this.#runSync();
         } else {
           // Too few for a group, or they came in a burst shorter than half a round (then one round

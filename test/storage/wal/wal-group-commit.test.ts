@@ -342,6 +342,22 @@ describe('WAL group commit', () => {
       p.w.close();
     });
 
+    it('starts the next round at once, as before, when only a few commits come at a time', async () => {
+      const p = paced();
+      await firstRound(p, 2, 10);
+      // A round for 2, and 1 arriving while it runs (3 seen): no group worth holding for.
+      const first = [p.commit(10), p.commit(11)];
+      await microtasks();
+      expect(p.vfs.pending.length).toBe(1);
+      const late = p.commit(20);
+      await p.finish();
+      await Promise.all(first);
+      expect(p.vfs.pending.length).toBe(1);
+      await p.finish();
+      await late;
+      p.w.close();
+    });
+
     it('starts a held round in a macrotask when no more commits come', async () => {
       const p = paced();
       await firstRound(p, 8, 10);
