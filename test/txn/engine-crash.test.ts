@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import type { KernelKind } from '../../src/kernels/index.ts';
 import { createFaultVfs, type FaultCrashOptions, type FaultVfs } from '../../src/storage/vfs/index.ts';
 import { Engine } from '../../src/txn/engine.ts';
-import { KINDS, LONG_MS, Prng, ROW_COLUMNS, check, committedRows, diffRows, smallOptions } from './engine-helpers.ts';
+import { KINDS, LONG_MS, Prng, VERY_LONG_MS, ROW_COLUMNS, check, committedRows, diffRows, smallOptions } from './engine-helpers.ts';
 import { Journal, TABLES, actualContent, checkRecovered, recoverAndContinue, runWorkload, workloadOptions, type WorkloadOptions } from './crash-workload.ts';
 
 interface Totals {
@@ -96,7 +96,7 @@ for (const kind of KINDS) {
       }
       expect(withAcked).toBeGreaterThan(syncs / 2);
       expect(withInflight).toBeGreaterThan(15);
-    }, LONG_MS);
+    }, VERY_LONG_MS);
 
     it('survives a clean power loss (unsynced writes lost whole) at a sample of syncs of another workload', async () => {
       const o = workload(kind, 12);

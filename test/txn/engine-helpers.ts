@@ -15,6 +15,8 @@ export const KINDS: readonly KernelKind[] = ['wasm', 'ts'];
 export const DIR = '/db';
 /** Explicit per-test timeout: bun's default is 5 s, and the crash suites run longer. */
 export const LONG_MS = 120_000;
+/** For the crash loops that recover at every sync of a workload (~300 recoveries): ~80 s alone, far more on a loaded machine or under Deno. A guard against a hang, not a measure. */
+export const VERY_LONG_MS = 360_000;
 
 /** A row of the test table: key, number of the workload transaction that wrote it, payload. */
 export interface Row {
