@@ -271,17 +271,8 @@ export function encodeTupleTwoPass(
   const size = encodedRowSize(types, values, rowId); // validates, and fills textBytes
   if (size > out.length - offset) return -size;
   const view = viewOf(out);
-  writeU53(view, offset + TUPLE_OFF_XMIN, xmin);
-  view.setUint32(offset + TUPLE_OFF_XMAX, 0, true);
-  view.setUint32(offset + TUPLE_OFF_XMAX + 4, 0, true);
-  view.setUint32(offset + TUPLE_OFF_PREV, 0, true);
-  view.setUint32(offset + TUPLE_OFF_PREV + 4, 0, true);
-  view.setUint16(offset + TUPLE_OFF_FLAGS, rowId < 0 ? 0 : TUPLE_HAS_ROWID, true);
-  view.setUint16(offset + TUPLE_OFF_COLUMN_COUNT, types.length, true);
-  if (rowId >= 0) writeU53(view, offset + TUPLE_HEADER_SIZE, rowId);
-  const bitmap = offset + TUPLE_HEADER_SIZE + (rowId < 0 ? 0 : TUPLE_ROWID_SIZE);
+  const bitmap = writeTupleHead(out, view, offset, xmin, rowId, types.length);
   let p = bitmap + ((types.length + 7) >>> 3);
-  for (let b = bitmap; b < p; b++) out[b] = 0; // a loop: fill() costs more than a few bytes
   for (let i = 0; i < types.length; i++) {
     const value = values[i]!;
     if (value === null) {
@@ -292,6 +283,27 @@ export function encodeTupleTwoPass(
   }
   if (p - offset !== size) failAssert(`encodeTuple wrote ${p - offset} bytes, sized ${size}`);
   return size;
+}
+
+/**
+ * A new tuple's header at out[offset] (xmin; xmax, prev and flags zero but
+ * TUPLE_HAS_ROWID when rowId >= 0; the column count), its row id if any, and
+ * a zeroed null bitmap for `columns`. Returns where the bitmap starts. Both
+ * encoders' first step.
+ */
+function writeTupleHead(out: Uint8Array, view: DataView, offset: number, xmin: number, rowId: number, columns: number): number {
+  writeU53(view, offset + TUPLE_OFF_XMIN, xmin);
+  view.setUint32(offset + TUPLE_OFF_XMAX, 0, true);
+  view.setUint32(offset + TUPLE_OFF_XMAX + 4, 0, true);
+  view.setUint32(offset + TUPLE_OFF_PREV, 0, true);
+  view.setUint32(offset + TUPLE_OFF_PREV + 4, 0, true);
+  view.setUint16(offset + TUPLE_OFF_FLAGS, rowId < 0 ? 0 : TUPLE_HAS_ROWID, true);
+  view.setUint16(offset + TUPLE_OFF_COLUMN_COUNT, columns, true);
+  if (rowId >= 0) writeU53(view, offset + TUPLE_HEADER_SIZE, rowId);
+  const bitmap = offset + TUPLE_HEADER_SIZE + (rowId < 0 ? 0 : TUPLE_ROWID_SIZE);
+  const end = bitmap + ((columns + 7) >>> 3);
+  for (let b = bitmap; b < end; b++) out[b] = 0; // a loop: fill() costs more than a few bytes
+  return bitmap;
 }
 
 /**
@@ -346,17 +358,8 @@ function encodeShortAscii(types: readonly StorageType[], values: readonly Storag
   }
   if (bound > out.length - offset) return -1;
   const view = viewOf(out);
-  writeU53(view, offset + TUPLE_OFF_XMIN, xmin);
-  view.setUint32(offset + TUPLE_OFF_XMAX, 0, true);
-  view.setUint32(offset + TUPLE_OFF_XMAX + 4, 0, true);
-  view.setUint32(offset + TUPLE_OFF_PREV, 0, true);
-  view.setUint32(offset + TUPLE_OFF_PREV + 4, 0, true);
-  view.setUint16(offset + TUPLE_OFF_FLAGS, rowId < 0 ? 0 : TUPLE_HAS_ROWID, true);
-  view.setUint16(offset + TUPLE_OFF_COLUMN_COUNT, n, true);
-  if (rowId >= 0) writeU53(view, offset + TUPLE_HEADER_SIZE, rowId);
-  const bitmap = offset + head;
+  const bitmap = writeTupleHead(out, view, offset, xmin, rowId, n);
   let p = bitmap + ((n + 7) >>> 3);
-  for (let b = bitmap; b < p; b++) out[b] = 0;
   for (let i = 0; i < n; i++) {
     const value = values[i]!;
     if (value === null) {

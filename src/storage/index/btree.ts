@@ -197,20 +197,8 @@ export class BTree {
   /** Read the value of `key` in place; undefined if absent. The bytes are valid only during the call. */
   find<T>(key: Uint8Array, reader: ValueReader<T>): T | undefined {
     if (key.length < 1 || key.length > MAX_KEY_SIZE) return undefined;
-    const s = this.#s;
     this.#searchLeaf(key);
-    const { leafId, frame, node, r } = this.#found;
-    try {
-      if ((r & 1) === 0) {
-        this.#rememberMiss(key, leafId, node, r >>> 1);
-        return undefined;
-      }
-      const packed = s.kernels.nodeValue(node, r >>> 1);
-      if (packed < 0) throw s.corrupt(leafId, 'bad leaf entry');
-      return reader(s.u8, s.view, node + (packed >>> 16), packed & 0xffff);
-    } finally {
-      s.unpin(frame);
-    }
+    return this.#readFound(reader, key, 0, key.length);
   }
 
   /**
@@ -225,10 +213,20 @@ export class BTree {
     const keyPtr = s.keyPtr;
     for (let i = 0; i < length; i++) u8[keyPtr + i] = bytes[offset + i]!;
     this.#searchCopied(length);
+    return this.#readFound(reader, bytes, offset, length);
+  }
+
+  /**
+   * find()'s and findAt()'s end: the value of the entry the search just
+   * found (this.#found), read by `reader`, or undefined after remembering
+   * the miss of the key bytes[offset, offset + length). Unpins the leaf.
+   */
+  #readFound<T>(reader: ValueReader<T>, bytes: Uint8Array, offset: number, length: number): T | undefined {
+    const s = this.#s;
     const { leafId, frame, node, r } = this.#found;
     try {
       if ((r & 1) === 0) {
-        this.#rememberMiss(bytes.subarray(offset, offset + length), leafId, node, r >>> 1);
+        this.#rememberMiss(offset === 0 && length === bytes.length ? bytes : bytes.subarray(offset, offset + length), leafId, node, r >>> 1);
         return undefined;
       }
       const packed = s.kernels.nodeValue(node, r >>> 1);
