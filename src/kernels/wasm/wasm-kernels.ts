@@ -70,17 +70,26 @@ export function createWasmKernels(memoryBytes: number): Kernels {
   assert(staticEnd <= KERNEL_STATIC_BYTES, `kernel static data (${staticEnd} bytes) fits KERNEL_STATIC_BYTES`);
   (exports['kernelInit'] as () => void)();
 
-  const kernels: Record<string, unknown> = {
+  const functions: Record<string, unknown> = {};
+  for (const name of KERNEL_FUNCTIONS) {
+    const fn = exports[name];
+    assert(typeof fn === 'function', `WASM module exports ${name}`);
+    functions[name] = fn;
+  }
+  // Spread into a literal, not filled in place: an object given more than a
+  // dozen properties by computed-key stores (kernels[name] = fn) becomes a
+  // V8 dictionary, and every kernel call then paid a hash lookup of its
+  // name (the TS twin's object, built by spreads, stayed fast). That was one
+  // reason the WASM build ran the bulk load slower than the TS one. The
+  // spread copies into an object with fast properties;
+  // test/kernels/wasm-binding.test.ts holds both kinds to that.
+  const kernels = {
     kind: 'wasm',
     buffer: memory.buffer,
     scratchOffset: KERNEL_STATIC_BYTES,
     arenaOffset: KERNEL_STATIC_BYTES + KERNEL_SCRATCH_BYTES,
     memoryBytes,
+    ...functions,
   };
-  for (const name of KERNEL_FUNCTIONS) {
-    const fn = exports[name];
-    assert(typeof fn === 'function', `WASM module exports ${name}`);
-    kernels[name] = fn;
-  }
   return kernels as unknown as Kernels;
 }
