@@ -22,6 +22,11 @@
 //                   form 0 (after-image): u16 lower, u16 upper, the page's bytes
 //                     [0, lower) then [upper, 4096); the bytes between are zero
 //                   form 1 (patch): u16 offset, u16 length, the bytes at offset
+//                   form 2 (split): u16 pos, u16 4, i32 right page id: the
+//                     left half of nodeSplit at pos (the right half is an image)
+//                   form 3 (insert): u16 pos, u16 length n, n bytes: u16 key
+//                     length, key, value: nodeInsert at pos
+//                   (consecutive entries of one page: one change, in order)
 //                   One structural change of a B+-tree (split, merge, root
 //                   change, page allocation or freeing, meta) whole: every page
 //                   it touched. A page id is heap block * 16 + page in block.

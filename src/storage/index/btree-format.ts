@@ -74,6 +74,8 @@ export const UNDERFULL_BYTES = 1012;
 export const SCRATCH_KEY = 0;
 export const SCRATCH_VALUE = MAX_KEY_SIZE;
 export const SCRATCH_SEP = 2 * MAX_KEY_SIZE;
+/** A page's room: where redo of a split (INDEX_PAGES FORM_SPLIT) lets nodeSplit build the right half it does not need. */
+export const SCRATCH_SPLIT_RIGHT = 3 * MAX_KEY_SIZE;
 
 export function makePageId(blockNo: number, page: number): number {
   return blockNo * PAGES_PER_BLOCK + page;

@@ -13,8 +13,8 @@ import { PAGE_HEADER_SIZE, PAGE_KIND_BTREE_INTERNAL, PAGE_KIND_BTREE_LEAF, PAGE_
 import { MAX_BTREE_VALUE_SIZE, MAX_KEY_SIZE, PAGE_SIZE } from '../../limits.ts';
 import type { Heap } from '../heap/heap.ts';
 import { RecordType } from '../record-types.ts';
-import { SCRATCH_KEY, SCRATCH_VALUE, pageBlock, pageInBlock } from './btree-format.ts';
-import { FORM_IMAGE, FORM_PATCH } from './page-batch.ts';
+import { SCRATCH_KEY, SCRATCH_SEP, SCRATCH_SPLIT_RIGHT, SCRATCH_VALUE, pageBlock, pageInBlock } from './btree-format.ts';
+import { FORM_IMAGE, FORM_INSERT, FORM_PATCH, FORM_SPLIT } from './page-batch.ts';
 
 /** Apply one index record; false if `type` is not an index record. */
 export function redoIndexRecord(heap: Heap, type: number, payload: Uint8Array, lsn: number): boolean {
@@ -149,7 +149,12 @@ function notANode(heap: Heap, pageId: number, name: string, lsn: number): FlintE
   });
 }
 
-/** INDEX_PAGES: check every entry first, then apply each page whose LSN is older. */
+/**
+ * INDEX_PAGES: check every entry first, then apply each page whose LSN is
+ * older. Consecutive entries of one page (its operations: FORM_SPLIT,
+ * FORM_INSERT, FORM_PATCH, in the order they were made) are one change of
+ * that page: applied all or, if the page has the record already, none.
+ */
 function redoPages(heap: Heap, payload: Uint8Array, lsn: number): void {
   const p = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   if (payload.length < 2) throw malformed('INDEX_PAGES', lsn);
@@ -167,6 +172,14 @@ function redoPages(heap: Heap, payload: Uint8Array, lsn: number): void {
     } else if (form === FORM_PATCH) {
       if (a < PAGE_HEADER_SIZE || a + b > PAGE_SIZE) throw malformed('INDEX_PAGES', lsn);
       bytes = b;
+    } else if (form === FORM_SPLIT) {
+      if (b !== 4) throw malformed('INDEX_PAGES', lsn);
+      bytes = b;
+    } else if (form === FORM_INSERT) {
+      if (b < 3 || at + 9 + 2 > payload.length) throw malformed('INDEX_PAGES', lsn);
+      const keyLen = p.getUint16(at + 9, true);
+      if (keyLen < 1 || keyLen > MAX_KEY_SIZE || b - 2 - keyLen < 0 || b - 2 - keyLen > MAX_BTREE_VALUE_SIZE) throw malformed('INDEX_PAGES', lsn);
+      bytes = b;
     } else {
       throw malformed('INDEX_PAGES', lsn);
     }
@@ -174,31 +187,75 @@ function redoPages(heap: Heap, payload: Uint8Array, lsn: number): void {
   }
   if (at !== payload.length) throw malformed('INDEX_PAGES', lsn);
   const u8 = new Uint8Array(heap.kernels.buffer);
-  at = 2;
-  for (let i = 0; i < n; i++) {
-    const pageId = p.getUint32(at, true);
-    const form = p.getUint8(at + 4);
-    const a = p.getUint16(at + 5, true);
-    const b = p.getUint16(at + 7, true);
-    at += 9;
-    const blockNo = pageBlock(pageId);
-    const page = pageInBlock(pageId);
-    const frame = heap.redoPagePin(blockNo, page, lsn, form === FORM_IMAGE);
-    if (form === FORM_IMAGE) {
-      if (frame >= 0) {
-        const node = heap.frameOffset(frame) + page * PAGE_SIZE;
-        u8.set(payload.subarray(at, at + a), node);
+  // The page of the previous entry while it is being changed (pinned: `frame`), or -1.
+  let openPage = -1;
+  let frame = -1;
+  let skipPage = -1;
+  const close = (): void => {
+    if (frame >= 0) heap.redoPageDone(frame, pageBlock(openPage), pageInBlock(openPage), lsn);
+    frame = -1;
+    openPage = -1;
+  };
+  try {
+    at = 2;
+    for (let i = 0; i < n; i++) {
+      const pageId = p.getUint32(at, true);
+      const form = p.getUint8(at + 4);
+      const a = p.getUint16(at + 5, true);
+      const b = p.getUint16(at + 7, true);
+      at += 9;
+      const bytes = form === FORM_IMAGE ? a + PAGE_SIZE - b : b;
+      const body = at;
+      at += bytes;
+      const blockNo = pageBlock(pageId);
+      const page = pageInBlock(pageId);
+      if (pageId !== openPage) {
+        close();
+        if (pageId === skipPage) continue;
+        if (page === 0 && form !== FORM_IMAGE && form !== FORM_PATCH) throw malformed('INDEX_PAGES', lsn);
+        frame = heap.redoPagePin(blockNo, page, lsn, form === FORM_IMAGE);
+        if (frame < 0) {
+          // The page has this record already: so do its next entries.
+          skipPage = pageId;
+          continue;
+        }
+        skipPage = -1;
+        openPage = pageId;
+      }
+      const node = heap.frameOffset(frame) + page * PAGE_SIZE;
+      if (form === FORM_IMAGE) {
+        u8.set(payload.subarray(body, body + a), node);
         u8.fill(0, node + a, node + b);
-        u8.set(payload.subarray(at + a, at + a + PAGE_SIZE - b), node + b);
-        heap.redoPageDone(frame, blockNo, page, lsn);
+        u8.set(payload.subarray(body + a, body + a + PAGE_SIZE - b), node + b);
+      } else if (form === FORM_PATCH) {
+        u8.set(payload.subarray(body, body + b), node + a);
+      } else {
+        redoNodeOp(heap, u8, node, pageId, form, a, payload, p, body, b, lsn);
       }
-      at += a + PAGE_SIZE - b;
-    } else {
-      if (frame >= 0) {
-        u8.set(payload.subarray(at, at + b), heap.frameOffset(frame) + page * PAGE_SIZE + a);
-        heap.redoPageDone(frame, blockNo, page, lsn);
-      }
-      at += b;
     }
+    close();
+  } catch (error) {
+    if (frame >= 0) heap.unpinBlock(frame);
+    throw error;
   }
+}
+
+/** A FORM_SPLIT or FORM_INSERT entry of INDEX_PAGES replayed on its node: the kernel call the primary made. */
+function redoNodeOp(heap: Heap, u8: Uint8Array, node: number, pageId: number, form: number, pos: number, payload: Uint8Array, p: DataView, body: number, bytes: number, lsn: number): void {
+  const k = heap.kernels;
+  const kind = u8[node + PAGE_OFF_KIND];
+  if (kind !== PAGE_KIND_BTREE_LEAF && kind !== PAGE_KIND_BTREE_INTERNAL) throw notANode(heap, pageId, 'INDEX_PAGES', lsn);
+  const count = k.nodeCount(node);
+  if (form === FORM_SPLIT) {
+    // The left half, exactly as nodeSplit leaves it; the right half it builds in scratch is not needed (its image is in the record).
+    if (kind === PAGE_KIND_BTREE_LEAF ? pos > count : pos >= count) throw malformed('INDEX_PAGES', lsn);
+    k.nodeSplit(node, pageId, k.scratchOffset + SCRATCH_SPLIT_RIGHT, p.getInt32(body, true), pos, k.scratchOffset + SCRATCH_SEP);
+    return;
+  }
+  const keyLen = p.getUint16(body, true);
+  const valLen = bytes - 2 - keyLen;
+  if (pos > count || (kind === PAGE_KIND_BTREE_INTERNAL && valLen !== 4)) throw malformed('INDEX_PAGES', lsn);
+  u8.set(payload.subarray(body + 2, body + 2 + keyLen), k.scratchOffset + SCRATCH_KEY);
+  u8.set(payload.subarray(body + 2 + keyLen, body + bytes), k.scratchOffset + SCRATCH_VALUE);
+  insertStaged(k, node, pos, keyLen, valLen, 'INDEX_PAGES', lsn);
 }

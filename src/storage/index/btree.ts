@@ -30,8 +30,11 @@
 //   - anything structural (a split, a merge, a new or collapsed root, pages
 //     taken from or returned to the free list, the meta tuple) is done in a
 //     PageBatch (page-batch.ts): every page it touched stays pinned and goes
-//     into ONE INDEX_PAGES record of after-images, so a crash never leaves
-//     half a split.
+//     into ONE INDEX_PAGES record, so a crash never leaves half a split: the
+//     nodes a split and its insert change in place (the split node, the
+//     parent taking the separator) as the kernel calls made on them, the
+//     rest as after-images (the new right half, a new root, the meta page,
+//     everything a merge touches).
 //
 // Structure. An insert into a full node splits it at nodeSplitPoint and
 // inserts the separator into the parent, splitting parents as needed and
@@ -871,7 +874,8 @@ export class BTree {
     for (let attempt = 0; ; attempt++) {
       assert(attempt < 8, 'an insert fits after a few splits');
       const nodeId = s.nodeAtLevel(key, keyLen, level);
-      const node = this.#batch.touch(nodeId);
+      // Logged as the insert (and the split) made on it, not as its image: page-batch.ts.
+      const node = this.#batch.touchOps(nodeId);
       s.checkNode(node, nodeId, level);
       let valueLen = 4;
       if (level === 0) {
@@ -882,7 +886,10 @@ export class BTree {
       }
       const r = k.nodeSearch(node, s.keyPtr, keyLen);
       if ((r & 1) !== 0) throw s.corrupt(nodeId, 'a separator is already in its parent');
-      if (k.nodeInsert(node, r >>> 1, s.keyPtr, keyLen, s.valuePtr, valueLen) === 1) return;
+      if (k.nodeInsert(node, r >>> 1, s.keyPtr, keyLen, s.valuePtr, valueLen) === 1) {
+        this.#batch.opInsert(nodeId, r >>> 1, s.keyPtr, keyLen, s.valuePtr, valueLen);
+        return;
+      }
       this.#split(level, nodeId, node, r >>> 1);
     }
   }
@@ -904,8 +911,10 @@ export class BTree {
     const rightId = this.#allocPage();
     const right = b.touch(rightId);
     const sepPtr = k.scratchOffset + SCRATCH_SEP;
-    const sepLen = k.nodeSplit(node, nodeId, right, rightId, rightmost ? count - 1 : k.nodeSplitPoint(node), sepPtr);
+    const splitPos = rightmost ? count - 1 : k.nodeSplitPoint(node);
+    const sepLen = k.nodeSplit(node, nodeId, right, rightId, splitPos, sepPtr);
     if (sepLen < 1) throw s.corrupt(nodeId, 'node split without a separator');
+    b.opSplit(nodeId, splitPos, rightId);
     const next = s.view.getInt32(right + NODE_OFF_RIGHT, true);
     if (next !== NO_PAGE) b.patchInt32(next, NODE_OFF_LEFT, rightId);
     const sep = (this.#seps[level] ??= new Uint8Array(MAX_KEY_SIZE));

@@ -5,6 +5,9 @@
 //   batch.begin()
 //   const node = batch.touch(pageId)       pin, keep a before-image; after-image logged
 //   batch.patchInt32(pageId, offset, v)    a 4-byte change logged as a patch
+//   batch.touchOps(pageId)                 pin for changes logged as node operations:
+//   batch.opInsert(pageId, pos, ...)         a nodeInsert it made
+//   batch.opSplit(pageId, pos, rightId)      a nodeSplit it made (the left half)
 //   batch.commit()                         one record, page LSNs, dirty marks, unpin
 //   batch.abort()                          put every page back as it was, unpin
 //
@@ -18,6 +21,22 @@
 // bytes, not two. A touched page needs no torn-page guard: its after-image
 // rebuilds it whole. A patched page (a sibling's left link) does: its patch
 // applies only to the page as it was.
+//
+// Node operations. A split's left half and the parent that takes the
+// separator would each cost a page image, though what happened to them is
+// one kernel call each on bytes that redo has in hand (the page as it was
+// before the record: redo is physiological). So a page touched with
+// touchOps() is logged as the operations made on it, in order (FORM_SPLIT,
+// FORM_INSERT; a patch of it as FORM_PATCH), and redo replays the same
+// kernel calls, which leave the same bytes (nodeSplit's left half is
+// compacted, so its bytes depend only on its entries). Such a page needs
+// the torn-page guard, as a patched page does. A page that is also
+// touched() (any other change: a merge, a delete) is logged as an
+// after-image instead, and its operations are dropped. The new right half
+// of a split is an after-image: its entries are not on any page redo has.
+// A leaf split of a secondary index then logs about half a page (the right
+// half) instead of a page and a half, an ascending primary key's split a
+// few dozen bytes.
 //
 // If anything fails before the record is appended (the pool is exhausted,
 // the record exceeds the WAL's largest payload, a corrupt page is found),
@@ -35,10 +54,18 @@ import { pageBlock, pageInBlock } from './btree-format.ts';
 
 /** Record header bytes: u16 page count. */
 const RECORD_HEADER = 2;
-/** Per page: u32 id, u8 form, u16 lower/offset, u16 upper/length. */
+/** Per page: u32 id, u8 form, u16 lower/offset/position, u16 upper/length. */
 const ENTRY_HEADER = 9;
+/** The page's bytes but its free gap. */
 export const FORM_IMAGE = 0;
+/** Bytes at an offset. */
 export const FORM_PATCH = 1;
+/** nodeSplit's left half: the first `position` entries stay, the right link becomes the i32 right page id (the 4 bytes). */
+export const FORM_SPLIT = 2;
+/** nodeInsert at `position` of u16 key length, key, value (the bytes). */
+export const FORM_INSERT = 3;
+/** A touched page logged as the operations made on it (not a form in the record: each operation is an entry). */
+const FORM_OPS = -1;
 /** Most pages one structural change may touch (bounds the arrays; far above any real change). */
 const MAX_TOUCHED = 4096;
 
@@ -60,6 +87,13 @@ export class PageBatch {
   readonly #patchOffset: number[] = [];
   #patches = 0;
   #record = new Uint8Array(64 * 1024);
+  // Operations of FORM_OPS pages, as record entries (header and bytes), one after another; per entry its page index, start and end.
+  #ops = new Uint8Array(4096);
+  #opsView = new DataView(this.#ops.buffer);
+  #opsUsed = 0;
+  readonly #opPage: number[] = [];
+  readonly #opStart: number[] = [];
+  #opCount = 0;
 
   constructor(heap: Heap) {
     this.#heap = heap;
@@ -77,6 +111,8 @@ export class PageBatch {
     this.#active = true;
     this.#count = 0;
     this.#patches = 0;
+    this.#opsUsed = 0;
+    this.#opCount = 0;
   }
 
   /** Pin a page for a change logged as an after-image; returns its offset in the kernels' memory. */
@@ -89,12 +125,78 @@ export class PageBatch {
     return this.#nodes[this.#add(pageId, FORM_IMAGE)]!;
   }
 
+  /**
+   * Pin a node page for changes logged as the operations made on it
+   * (opInsert, opSplit; patchInt32 too); returns its offset in the kernels'
+   * memory. A page already touched keeps its form.
+   */
+  touchOps(pageId: number): number {
+    const i = this.#find(pageId);
+    if (i >= 0) {
+      // A patched page's patches are not operations in order with the new ones: log its image.
+      if (this.#forms[i] === FORM_PATCH) this.#forms[i] = FORM_IMAGE;
+      return this.#nodes[i]!;
+    }
+    return this.#nodes[this.#add(pageId, FORM_OPS)]!;
+  }
+
+  /** Log nodeInsert(node, pos, keyPtr, keyLen, valPtr, valLen) just made on a page (nothing if its after-image is logged). */
+  opInsert(pageId: number, pos: number, keyPtr: number, keyLen: number, valPtr: number, valLen: number): void {
+    const i = this.#find(pageId);
+    assert(i >= 0, 'an operation on a touched page');
+    if (this.#forms[i] !== FORM_OPS) return;
+    const at = this.#opEntry(i, pageId, FORM_INSERT, pos, 2 + keyLen + valLen);
+    const out = this.#ops;
+    const u8 = this.#u8;
+    out[at] = keyLen & 0xff;
+    out[at + 1] = keyLen >>> 8;
+    for (let b = 0; b < keyLen; b++) out[at + 2 + b] = u8[keyPtr + b]!;
+    for (let b = 0; b < valLen; b++) out[at + 2 + keyLen + b] = u8[valPtr + b]!;
+  }
+
+  /** Log nodeSplit(node, pageId, right, rightId, pos, ...) just made on a page: its left half (nothing if its after-image is logged). */
+  opSplit(pageId: number, pos: number, rightId: number): void {
+    const i = this.#find(pageId);
+    assert(i >= 0, 'an operation on a touched page');
+    if (this.#forms[i] !== FORM_OPS) return;
+    const at = this.#opEntry(i, pageId, FORM_SPLIT, pos, 4);
+    this.#opsView.setInt32(at, rightId, true);
+  }
+
+  /** Room for one operation entry of page index i with `bytes` after its header; returns where those bytes go. */
+  #opEntry(i: number, pageId: number, form: number, a: number, bytes: number): number {
+    const size = ENTRY_HEADER + bytes;
+    if (this.#opsUsed + size > this.#ops.length) {
+      const grown = new Uint8Array(Math.max(this.#opsUsed + size, this.#ops.length * 2));
+      grown.set(this.#ops.subarray(0, this.#opsUsed));
+      this.#ops = grown;
+      this.#opsView = new DataView(grown.buffer);
+    }
+    const at = this.#opsUsed;
+    const v = this.#opsView;
+    v.setUint32(at, pageId, true);
+    v.setUint8(at + 4, form);
+    v.setUint16(at + 5, a, true);
+    v.setUint16(at + 7, bytes, true);
+    this.#opPage[this.#opCount] = i;
+    this.#opStart[this.#opCount] = at;
+    this.#opCount++;
+    this.#opsUsed = at + size;
+    return at + ENTRY_HEADER;
+  }
+
   /** Write a little-endian i32 into a page, logged as a patch (unless the page's after-image is logged anyway). */
   patchInt32(pageId: number, offset: number, value: number): void {
     assert(offset >= PAGE_HEADER_SIZE && offset + 4 <= PAGE_SIZE, 'a patch leaves the page header alone');
     let i = this.#find(pageId);
     if (i < 0) i = this.#add(pageId, FORM_PATCH);
     this.#view.setInt32(this.#nodes[i]! + offset, value, true);
+    if (this.#forms[i] === FORM_OPS) {
+      // In order with the page's other operations.
+      const at = this.#opEntry(i, pageId, FORM_PATCH, offset, 4);
+      this.#opsView.setInt32(at, value, true);
+      return;
+    }
     if (this.#forms[i] !== FORM_PATCH) return;
     for (let p = 0; p < this.#patches; p++) if (this.#patchPage[p] === i && this.#patchOffset[p] === offset) return;
     this.#patchPage[this.#patches] = i;
@@ -158,7 +260,7 @@ export class PageBatch {
     const node = this.#heap.frameOffset(frame) + page * PAGE_SIZE;
     const i = this.#count;
     try {
-      if (form === FORM_PATCH) this.#heap.guardPage(frame, blockNo, page);
+      if (form !== FORM_IMAGE) this.#heap.guardPage(frame, blockNo, page);
     } catch (error) {
       this.#heap.unpinBlock(frame);
       throw error;
@@ -182,6 +284,7 @@ export class PageBatch {
       size += ENTRY_HEADER + lower + (PAGE_SIZE - upper);
     }
     for (let p = 0; p < this.#patches; p++) if (this.#forms[this.#patchPage[p]!] === FORM_PATCH) size += ENTRY_HEADER + 4;
+    for (let o = 0; o < this.#opCount; o++) if (this.#forms[this.#opPage[o]!] === FORM_OPS) size += this.#opEnd(o) - this.#opStart[o]!;
     if (size > this.#record.length) this.#record = new Uint8Array(Math.max(size, this.#record.length * 2));
     const out = this.#record;
     const v = new DataView(out.buffer);
@@ -216,9 +319,26 @@ export class PageBatch {
       at += 4;
       entries++;
     }
+    // Each page's operations in the order they were made (redo replays a page's consecutive entries as one change).
+    for (let i = 0; i < this.#count; i++) {
+      if (this.#forms[i] !== FORM_OPS) continue;
+      for (let o = 0; o < this.#opCount; o++) {
+        if (this.#opPage[o] !== i) continue;
+        const start = this.#opStart[o]!;
+        const end = this.#opEnd(o);
+        out.set(this.#ops.subarray(start, end), at);
+        at += end - start;
+        entries++;
+      }
+    }
     v.setUint16(0, entries, true);
     assert(at === size, 'INDEX_PAGES record size');
     return size;
+  }
+
+  /** End of operation entry o in #ops. */
+  #opEnd(o: number): number {
+    return o + 1 < this.#opCount ? this.#opStart[o + 1]! : this.#opsUsed;
   }
 
   /** The free gap [lower, upper) of a slotted page; empty if the header is not sane. */
