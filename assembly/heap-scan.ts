@@ -13,6 +13,8 @@ import { PAGE_SIZE } from '../src/limits';
 import {
   MATCH_OFF_COLUMN, MATCH_OFF_COLUMNS, MATCH_OFF_COUNT_AT, MATCH_OFF_FLAGS_AT, MATCH_OFF_HEADER_SIZE,
   MATCH_OFF_ROWID_FLAG, MATCH_OFF_ROWID_SIZE, MATCH_OFF_U53_A, MATCH_OFF_U53_B, MATCH_OFF_WIDTHS, MATCH_U53_HIGH_MAX,
+  EXTRACT_ABSENT, EXTRACT_KIND_BOOL, EXTRACT_KIND_FLOAT32, EXTRACT_KIND_FLOAT64, EXTRACT_KIND_INT16, EXTRACT_KIND_INT32,
+  EXTRACT_NULL, EXTRACT_OFF_COUNT, EXTRACT_OUT_FLAGS, EXTRACT_OUT_OFFSETS, EXTRACT_STRIDE, EXTRACT_VALUE,
   PAGE_HEADER_SIZE, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER, PAGE_OFF_FREE_UPPER, PAGE_OFF_LIVE_COUNT,
   PAGE_OFF_SLOT_COUNT, PAGE_OFF_SLOT_DIR, SLOT_SIZE,
 } from '../src/kernels/layout';
@@ -122,6 +124,120 @@ export function pageMatchColumn(page: usize, desc: usize, needle: usize, needleL
     if (needleLen > len - p) return -1;
     if (!bytesEqual(t + <usize>p, needle, needleLen)) continue;
     store<u16>(out + <usize>(found << 1), <u16>s);
+    found++;
+  }
+  return found;
+}
+
+/**
+ * The chosen columns of every live tuple of heap page `page`, as float64
+ * values and flags (layout.ts, "Column extraction"): a full scan that
+ * aggregates numeric columns reads them from these arrays instead of
+ * decoding each tuple. The tuples are checked as pageMatchColumn checks
+ * them, up to the last chosen column. Returns the number of live tuples; 0
+ * for a page that fails the page sanity check; -1 if a slot or a walked
+ * tuple is corrupt, or the page has more live tuples than EXTRACT_STRIDE
+ * (the caller then walks the page itself).
+ */
+export function pageExtractColumns(page: usize, desc: usize, out: usize): i32 {
+  const dirStart = get16(page, PAGE_OFF_SLOT_DIR);
+  const count = get16(page, PAGE_OFF_SLOT_COUNT);
+  const lower = get16(page, PAGE_OFF_FREE_LOWER);
+  const upper = get16(page, PAGE_OFF_FREE_UPPER);
+  if (
+    !(dirStart >= PAGE_HEADER_SIZE && lower == dirStart + count * SLOT_SIZE && lower <= upper && upper <= PAGE_SIZE &&
+      get16(page, PAGE_OFF_LIVE_COUNT) <= count && get16(page, PAGE_OFF_FRAG_BYTES) <= PAGE_SIZE - upper)
+  ) return 0;
+  const headerSize = get16(desc, MATCH_OFF_HEADER_SIZE);
+  const flagsAt = <usize>get16(desc, MATCH_OFF_FLAGS_AT);
+  const countAt = <usize>get16(desc, MATCH_OFF_COUNT_AT);
+  const rowIdFlag = get16(desc, MATCH_OFF_ROWID_FLAG);
+  const rowIdSize = get16(desc, MATCH_OFF_ROWID_SIZE);
+  const u53a = <usize>get16(desc, MATCH_OFF_U53_A) + 4;
+  const u53b = <usize>get16(desc, MATCH_OFF_U53_B) + 4;
+  const k = get16(desc, EXTRACT_OFF_COUNT);
+  const columns = get16(desc, MATCH_OFF_COLUMNS);
+  const widths = desc + <usize>MATCH_OFF_WIDTHS;
+  const wanted = widths + <usize>columns;
+  const flagsOut = out + <usize>EXTRACT_OUT_FLAGS;
+  const valuesOut = flagsOut + <usize>(EXTRACT_STRIDE * k);
+  let found = 0;
+  let a = page + <usize>dirStart;
+  for (let s = 0; s < count; s++, a += SLOT_SIZE) {
+    const off = <i32>load<u16>(a);
+    if (off == 0) continue;
+    const len = <i32>load<u16>(a, 2);
+    if (len == 0 || off < upper || off + len > PAGE_SIZE) return -1;
+    if (found == EXTRACT_STRIDE) return -1;
+    const t = page + <usize>off;
+    if (len < headerSize) return -1;
+    if (load<u32>(t + u53a) > <u32>MATCH_U53_HIGH_MAX || load<u32>(t + u53b) > <u32>MATCH_U53_HIGH_MAX) return -1;
+    const stored = <i32>load<u16>(t + countAt);
+    if (stored > columns) return -1;
+    const bitmap = headerSize + ((<i32>load<u16>(t + flagsAt) & rowIdFlag) != 0 ? rowIdSize : 0);
+    const bitmapBytes = (stored + 7) >>> 3;
+    if (bitmap + bitmapBytes > len) return -1;
+    if ((stored & 7) != 0 && (<i32>load<u8>(t + <usize>(bitmap + bitmapBytes - 1)) >>> (stored & 7)) != 0) return -1;
+    store<u16>(out + <usize>(found << 1), <u16>s);
+    store<u16>(out + <usize>(EXTRACT_OUT_OFFSETS + (found << 1)), <u16>off);
+    let p = bitmap + bitmapBytes;
+    let i = 0;
+    for (let j = 0; j < k; j++) {
+      const column = <i32>load<u16>(wanted + <usize>(j << 2));
+      const kind = <i32>load<u8>(wanted + <usize>((j << 2) + 2));
+      const flagAt = flagsOut + <usize>(j * EXTRACT_STRIDE + found);
+      const valueAt = valuesOut + <usize>((j * EXTRACT_STRIDE + found) << 3);
+      store<f64>(valueAt, 0);
+      if (column >= stored) {
+        store<u8>(flagAt, <u8>EXTRACT_ABSENT);
+        continue;
+      }
+      // Skip the columns before this one.
+      for (; i < column; i++) {
+        if ((<i32>load<u8>(t + <usize>(bitmap + (i >>> 3))) & (1 << (i & 7))) != 0) continue;
+        let n = <i32>load<u8>(widths + <usize>i);
+        if (n == 0) {
+          const m = readVarint(t, p, len);
+          if (m < 0) return -1;
+          p = varintEnd;
+          if (m > <i64>(len - p)) return -1;
+          n = <i32>m;
+        } else if (n > len - p) {
+          return -1;
+        }
+        p += n;
+      }
+      if ((<i32>load<u8>(t + <usize>(bitmap + (i >>> 3))) & (1 << (i & 7))) != 0) {
+        store<u8>(flagAt, <u8>EXTRACT_NULL);
+        continue;
+      }
+      // The column itself: read (or only stepped over, for PRESENCE), and i moves past it.
+      let n = <i32>load<u8>(widths + <usize>i);
+      if (n == 0) {
+        const m = readVarint(t, p, len);
+        if (m < 0) return -1;
+        p = varintEnd;
+        if (m > <i64>(len - p)) return -1;
+        n = <i32>m;
+      } else if (n > len - p) {
+        return -1;
+      }
+      const v = t + <usize>p;
+      let value: f64 = 0;
+      if (kind == EXTRACT_KIND_FLOAT64) value = load<f64>(v);
+      else if (kind == EXTRACT_KIND_INT32) value = <f64>load<i32>(v);
+      else if (kind == EXTRACT_KIND_FLOAT32) value = <f64>load<f32>(v);
+      else if (kind == EXTRACT_KIND_INT16) value = <f64>load<i16>(v);
+      else if (kind == EXTRACT_KIND_BOOL) {
+        const b = <i32>load<u8>(v);
+        if (b > 1) return -1; // as tuple.ts reports a bool byte other than 0 or 1
+        value = <f64>b;
+      }
+      store<f64>(valueAt, value);
+      store<u8>(flagAt, <u8>EXTRACT_VALUE);
+      p += n;
+      i++;
+    }
     found++;
   }
   return found;

@@ -8,7 +8,7 @@
 import { createKernels, type KernelKind, type Kernels } from '../src/kernels/index.ts';
 import { PAGE_KIND_HEAP, PAGE_HEADER_SIZE } from '../src/kernels/layout.ts';
 import { BLOCK_SIZE, PAGE_SIZE } from '../src/limits.ts';
-import { columnMatchDescriptor, encodeTuple, type StorageType } from '../src/storage/tuple.ts';
+import { columnExtractDescriptor, columnMatchDescriptor, encodeTuple, type StorageType } from '../src/storage/tuple.ts';
 import { formatNumber, measure, printTable, seededRandom, writeResults } from './harness.ts';
 
 const quick = process.argv.includes('--quick');
@@ -152,6 +152,39 @@ const pageMatch: Workload = {
 };
 
 /**
+ * One op: pageExtractColumns over a heap page of bench:peers' t rows (id,
+ * name, email, amount, cat), reading amount and cat: the full scan of its
+ * GROUP BY cat.
+ */
+const pageExtract: Workload = {
+  name: 'heap page column read (~45 tuples)',
+  unit: 'pages/s',
+  scale: 1,
+  run(k) {
+    const types: StorageType[] = ['int32', 'text', 'text', 'float64', 'int32'];
+    const page = k.arenaOffset;
+    const u8 = new Uint8Array(k.buffer);
+    k.pageInit(page, PAGE_KIND_HEAP, PAGE_HEADER_SIZE);
+    const tuple = new Uint8Array(PAGE_SIZE);
+    let rows = 0;
+    for (let i = 0; ; i++, rows++) {
+      const name = `kaloru${i % 10}`;
+      const n = encodeTuple(types, [i, name, `${name}.${i}@example.com`, i * 1.25, i % 10_000], 1, tuple, 0);
+      u8.set(tuple.subarray(0, n), k.scratchOffset);
+      if (k.pageInsert(page, k.scratchOffset, n) < 0) break;
+    }
+    const out = k.scratchOffset;
+    const desc = out + 32768;
+    u8.set(columnExtractDescriptor(types, [3, 4], [false, false])!, desc);
+    return (n) => {
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc += k.pageExtractColumns(page, desc, out);
+      if (acc !== n * rows) throw new Error(`pageExtractColumns read ${acc} tuples in ${n} calls of ${rows}`);
+    };
+  },
+};
+
+/**
  * One op: nodeCollect of 20 consecutive entries of a leaf of 9-byte keys
  * (bench:peers' lookup by category: a secondary key and a primary key) with
  * 8-byte values, up to an upper bound.
@@ -205,7 +238,7 @@ const callCost: Workload = {
   },
 };
 
-const workloads = [crcWorkload(PAGE_SIZE), crcWorkload(BLOCK_SIZE), pageInsertCompact, nodeSearchWorkload(8), nodeSearchWorkload(100), nodeCollectWorkload, pageMatch, callCost];
+const workloads = [crcWorkload(PAGE_SIZE), crcWorkload(BLOCK_SIZE), pageInsertCompact, nodeSearchWorkload(8), nodeSearchWorkload(100), nodeCollectWorkload, pageMatch, pageExtract, callCost];
 
 const rows: string[][] = [];
 const results: Record<string, unknown>[] = [];

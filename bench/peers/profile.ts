@@ -2,7 +2,7 @@
 // the starting point for making them faster (issue 8, item 3).
 //
 //   node scripts/run-ts.mjs bench/peers/profile.ts [--rows N] [--kernels wasm|ts]
-//                                                  [--only bulk,select,insert,bycat,join]
+//                                                  [--only bulk,select,insert,bycat,join,groupby,update]
 //
 // Profiles, each on its own: the bulk insert that loads t (one transaction),
 // the random point selects by id, and durable autocommit inserts from one
@@ -141,6 +141,19 @@ try {
       for (let i = 0; i < cats.length; i++) found += (db.join(catLabel(cats[i]!)) as unknown[]).length;
     });
     if (found === 0) throw new Error('the joins found no rows');
+  }
+  if (only.has('groupby')) {
+    let groups = 0;
+    await profiled(`group-by-${kernels}`, () => {
+      for (let i = 0; i < 20; i++) groups = (db.groupBy() as unknown[]).length;
+    });
+    if (groups !== data.cats) throw new Error(`GROUP BY gave ${groups} groups, not ${data.cats}`);
+  }
+  if (only.has('update')) {
+    const ids = randomInts(5_000, rows, 13);
+    await profiled(`update-${kernels}`, () => {
+      for (let i = 0; i < ids.length; i++) void db.updateById(ids[i]! + 1);
+    });
   }
   if (only.has('insert')) {
     const inserts = makeRows(INSERTS, data.cats, 31);

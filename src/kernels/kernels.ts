@@ -156,6 +156,18 @@ export interface Kernels {
    * walks that page itself and reports the corruption.
    */
   pageMatchColumn(page: number, desc: number, needle: number, needleLen: number, out: number): number;
+  /**
+   * The chosen columns of every live tuple of heap page `page`, in slot
+   * order: each tuple's slot and offset, and per column a flag (a value,
+   * NULL, or not stored) and the value as a float64 (layout.ts, "Column
+   * extraction"; `desc` is the column filter's descriptor with the columns
+   * to extract after it). Tuples are checked as pageMatchColumn checks them,
+   * up to the last chosen column. Returns how many tuples; 0 for a page that
+   * fails the page sanity check; -1 if a live slot points outside the page,
+   * a tuple it walks is malformed (a bool byte above 1 included), or the page
+   * has more than EXTRACT_STRIDE live tuples: the caller walks that page itself.
+   */
+  pageExtractColumns(page: number, desc: number, out: number): number;
 }
 
 /** Names of every kernel entry point, for the twin-agreement tests and the WASM binding. */
@@ -167,7 +179,7 @@ export const KERNEL_FUNCTIONS = [
   'nodeInit', 'nodeCount', 'nodeSearch', 'nodeChildFor', 'nodeInsert', 'nodeDelete',
   'nodeKey', 'nodeValue', 'nodeChildAt', 'nodeSplitPoint', 'nodeSplit', 'nodeMerge', 'nodeCollect',
   'lz4Compress', 'lz4Decompress',
-  'pageMatchColumn',
+  'pageMatchColumn', 'pageExtractColumns',
 ] as const;
 
 export type KernelFunctionName = (typeof KERNEL_FUNCTIONS)[number];

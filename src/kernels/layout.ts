@@ -132,3 +132,37 @@ export const MATCH_OFF_COLUMNS = 16;
 export const MATCH_OFF_WIDTHS = 18;
 /** A u64 header field is below 2^53 when its high u32 word is at most this. */
 export const MATCH_U53_HIGH_MAX = 0x1fffff;
+
+// Column extraction from a heap page (pageExtractColumns): the column
+// filter's descriptor, with field 14 holding k, the number of columns to
+// extract, and after the n width bytes k entries of 4 bytes each, in
+// ascending column order:
+//
+// OFFSET    SIZE DESCRIPTION
+// 18 + n + 4j  2 the column
+// 20 + n + 4j  1 its kind (EXTRACT_KIND_*): how to read it as a float64
+// 21 + n + 4j  1 unused (0)
+//
+// The result, at `out`, is per live tuple i < EXTRACT_STRIDE (structure of
+// arrays, so each array is read in one pass):
+//
+// OFFSET                        SIZE DESCRIPTION
+// 2i                               2 the tuple's slot
+// 256 + 2i                         2 the tuple's offset in the page
+// 512 + 128j + i                   1 column j's flag (EXTRACT_VALUE, _NULL, _ABSENT)
+// 512 + 128k + 1024j + 8i          8 column j's value as a float64 (0 unless flagged VALUE)
+export const EXTRACT_OFF_COUNT = 14;
+export const EXTRACT_STRIDE = 128;
+export const EXTRACT_OUT_OFFSETS = 256;
+export const EXTRACT_OUT_FLAGS = 512;
+/** Only whether the value is NULL: any column type. */
+export const EXTRACT_KIND_PRESENCE = 0;
+export const EXTRACT_KIND_BOOL = 1;
+export const EXTRACT_KIND_INT16 = 2;
+export const EXTRACT_KIND_INT32 = 3;
+export const EXTRACT_KIND_FLOAT32 = 4;
+export const EXTRACT_KIND_FLOAT64 = 5;
+export const EXTRACT_VALUE = 0;
+export const EXTRACT_NULL = 1;
+/** The tuple stores fewer columns (it was written before the column was added): the caller's missing value. */
+export const EXTRACT_ABSENT = 2;

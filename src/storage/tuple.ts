@@ -61,6 +61,7 @@
 // for the last buffer seen (in the engine: the view over the kernels' memory).
 
 import { assert, FlintError, SqlState } from '../errors.ts';
+import { EXTRACT_KIND_BOOL, EXTRACT_KIND_FLOAT32, EXTRACT_KIND_FLOAT64, EXTRACT_KIND_INT16, EXTRACT_KIND_INT32, EXTRACT_KIND_PRESENCE } from '../kernels/layout.ts';
 
 export type StorageType = 'bool' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64' | 'text' | 'bytes';
 export type StorageValue = null | boolean | number | bigint | string | Uint8Array;
@@ -778,7 +779,12 @@ export function columnMatchDescriptor(types: readonly StorageType[], column: num
   const type = types[column];
   if (type !== 'text' && type !== 'bytes') failAssert(`columnMatchDescriptor: column ${column} is ${String(type)}, not text or bytes`);
   if (types.length > 0xffff) return undefined;
-  const desc = new Uint8Array(18 + types.length);
+  return layoutDescriptor(types, column, 0);
+}
+
+/** The column filter's descriptor (layout.ts): the tuple header's fields, `field14`, the widths, then `extra` bytes of zeros. */
+function layoutDescriptor(types: readonly StorageType[], field14: number, extra: number): Uint8Array {
+  const desc = new Uint8Array(18 + types.length + extra);
   const v = new DataView(desc.buffer);
   v.setUint16(0, TUPLE_HEADER_SIZE, true);
   v.setUint16(2, TUPLE_OFF_FLAGS, true);
@@ -788,9 +794,42 @@ export function columnMatchDescriptor(types: readonly StorageType[], column: num
   // The u64 fields a scan reads from every tuple before it tests the column (tupleXmin, tupleXmax).
   v.setUint16(10, TUPLE_OFF_XMIN, true);
   v.setUint16(12, TUPLE_OFF_XMAX, true);
-  v.setUint16(14, column, true);
+  v.setUint16(14, field14, true);
   v.setUint16(16, types.length, true);
   for (let i = 0; i < types.length; i++) desc[18 + i] = MATCH_WIDTHS[types[i]!];
+  return desc;
+}
+
+/** How pageExtractColumns reads each storage type as a float64 (int64, text and bytes: only whether they are NULL). */
+const EXTRACT_KINDS: Partial<Record<StorageType, number>> = {
+  bool: EXTRACT_KIND_BOOL, int16: EXTRACT_KIND_INT16, int32: EXTRACT_KIND_INT32, float32: EXTRACT_KIND_FLOAT32, float64: EXTRACT_KIND_FLOAT64,
+};
+
+/**
+ * The pageExtractColumns kernel's descriptor (src/kernels/layout.ts,
+ * "Column extraction") for `columns` of `types`, ascending and distinct;
+ * `presence[j]`: only whether column j is NULL is wanted (the kernel then
+ * steps over its value; the bytes of a text value are not checked as UTF-8).
+ * Returns undefined if a column's value cannot be read as a float64 exactly
+ * (int64, text, bytes) and its presence alone is not enough, or the
+ * descriptor would not hold the table.
+ */
+export function columnExtractDescriptor(types: readonly StorageType[], columns: readonly number[], presence: readonly boolean[]): Uint8Array | undefined {
+  if (types.length > 0xffff || columns.length === 0) return undefined;
+  const desc = layoutDescriptor(types, columns.length, 4 * columns.length);
+  const v = new DataView(desc.buffer);
+  for (let j = 0; j < columns.length; j++) {
+    const column = columns[j]!;
+    if (!(Number.isInteger(column) && column >= 0 && column < types.length) || (j > 0 && column <= columns[j - 1]!)) {
+      failAssert(`columnExtractDescriptor: columns ${columns.join(', ')} are not ascending columns of ${types.length}`);
+    }
+    // A bool is read (and its byte checked, as decoding checks it) even when only its presence is wanted.
+    const kind = EXTRACT_KINDS[types[column]!] ?? (presence[j] === true ? EXTRACT_KIND_PRESENCE : undefined);
+    if (kind === undefined) return undefined;
+    const at = 18 + types.length + 4 * j;
+    v.setUint16(at, column, true);
+    desc[at + 2] = kind;
+  }
   return desc;
 }
 

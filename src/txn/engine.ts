@@ -52,6 +52,7 @@ import { CatalogState, type CatalogChange } from './catalog-state.ts';
 import { type IndexDef, type IndexSpec } from './index-keys.ts';
 import { IndexManager, type IndexRange, type IndexVisitor } from './index-manager.ts';
 import { committedBefore, isVisible, type Snapshot } from './snapshot.ts';
+import { scanColumns, type ColumnBatchVisitor } from './column-scan.ts';
 import { WriteConflict } from './write-conflict.ts';
 import { LiveTransactions } from './live-transactions.ts';
 import { Transaction } from './transaction.ts';
@@ -1382,6 +1383,18 @@ export class Engine {
       decodeTupleInto(types, u8, at, len, false, plan, shared);
       return visitor(tid, shared, tupleColumnCount(v, at));
     }, filter);
+  }
+
+  /**
+   * The rows visible to txn as numeric columns, a batch per heap page
+   * (column-scan.ts): for a query that only aggregates them. `columns` are
+   * stored positions, ascending; `presence[j]`: only whether column j is
+   * NULL is read. Returns false, having visited nothing, if the columns
+   * cannot be read this way (then Engine.scan reads them).
+   */
+  scanColumns(txn: Transaction, tableId: number, columns: readonly number[], presence: readonly boolean[], visitor: ColumnBatchVisitor): boolean {
+    const table = this.#tableById(tableId, txn);
+    return scanColumns(this.#heap, table.id, table.columns.map((c) => c.type), txn.snapshot, this.#txns, columns, presence, visitor);
   }
 
   // ---- maintenance --------------------------------------------------------------------

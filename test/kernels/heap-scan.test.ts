@@ -6,11 +6,15 @@
 // matching slots, or -1 exactly where that scan would report corruption.
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PAGE_KIND_HEAP, PAGE_HEADER_SIZE, PAGE_OFF_FREE_UPPER, PAGE_OFF_SLOT_COUNT, PAGE_OFF_SLOT_DIR, SLOT_SIZE } from '../../src/kernels/layout.ts';
+import {
+  EXTRACT_ABSENT, EXTRACT_NULL, EXTRACT_OUT_FLAGS, EXTRACT_OUT_OFFSETS, EXTRACT_STRIDE, EXTRACT_VALUE,
+  PAGE_KIND_HEAP, PAGE_HEADER_SIZE, PAGE_OFF_FREE_UPPER, PAGE_OFF_SLOT_COUNT, PAGE_OFF_SLOT_DIR, SLOT_SIZE,
+} from '../../src/kernels/layout.ts';
 import type { Kernels } from '../../src/kernels/index.ts';
 import { PAGE_SIZE } from '../../src/limits.ts';
 import {
-  columnMatchDescriptor, encodedRowSize, encodeTuple, tupleBytesEqual, tupleXmax, tupleXmin, type StorageType, type StorageValue,
+  columnExtractDescriptor, columnMatchDescriptor, decodeColumn, encodedRowSize, encodeTuple, tupleBytesEqual, tupleColumnCount, tupleXmax, tupleXmin,
+  TUPLE_HEADER_SIZE, TUPLE_ROWID_SIZE, type StorageType, type StorageValue,
 } from '../../src/storage/tuple.ts';
 import { makeKernels } from './harness.ts';
 
@@ -181,6 +185,135 @@ describe('pageMatchColumn', () => {
       expect(run(k, page, c.types, 0, needle)).toEqual({ n: 1, slots: [0] });
       new DataView(k.buffer).setUint16(page + PAGE_OFF_FREE_UPPER, 10, true); // below the slot directory: insane
       expect(run(k, page, c.types, 0, needle).n).toBe(0);
+    }
+  });
+});
+
+// pageExtractColumns, the column reader of aggregating full scans: on the same
+// random pages, both twins return the same tuples, flags and values, and
+// they are what decoding each live tuple's chosen columns gives, or -1
+// exactly where that decoding would report corruption.
+interface Extracted {
+  n: number;
+  slots: number[];
+  offsets: number[];
+  flags: number[][];
+  values: number[][];
+}
+
+function extract(k: Kernels, page: number, types: StorageType[], columns: number[], presence: boolean[]): Extracted {
+  const u8 = new Uint8Array(k.buffer);
+  const view = new DataView(k.buffer);
+  const desc = columnExtractDescriptor(types, columns, presence)!;
+  const descAt = k.scratchOffset + 40960;
+  const out = k.scratchOffset;
+  u8.set(desc, descAt);
+  const n = k.pageExtractColumns(page, descAt, out);
+  const m = Math.max(0, n);
+  const kk = columns.length;
+  const flagsAt = out + EXTRACT_OUT_FLAGS;
+  const valuesAt = flagsAt + EXTRACT_STRIDE * kk;
+  return {
+    n,
+    slots: Array.from({ length: m }, (_, i) => view.getUint16(out + 2 * i, true)),
+    offsets: Array.from({ length: m }, (_, i) => view.getUint16(out + EXTRACT_OUT_OFFSETS + 2 * i, true)),
+    flags: columns.map((_, j) => Array.from({ length: m }, (_, i) => u8[flagsAt + j * EXTRACT_STRIDE + i]!)),
+    values: columns.map((_, j) => Array.from({ length: m }, (_, i) => view.getFloat64(valuesAt + 8 * (j * EXTRACT_STRIDE + i), true))),
+  };
+}
+
+/** What decoding each live tuple's chosen columns gives (see above), or 'corrupt'. */
+function extractModel(k: Kernels, page: number, types: StorageType[], columns: number[], presence: boolean[]): Omit<Extracted, 'n'> | 'corrupt' {
+  const view = new DataView(k.buffer);
+  const u8 = new Uint8Array(k.buffer);
+  const dir = page + view.getUint16(page + PAGE_OFF_SLOT_DIR, true);
+  const upper = view.getUint16(page + PAGE_OFF_FREE_UPPER, true);
+  const r: Omit<Extracted, 'n'> = { slots: [], offsets: [], flags: columns.map(() => []), values: columns.map(() => []) };
+  const asBytes = types.map((t) => (t === 'text' ? 'bytes' : t));
+  for (let s = 0; s < view.getUint16(page + PAGE_OFF_SLOT_COUNT, true); s++) {
+    const off = view.getUint16(dir + s * SLOT_SIZE, true);
+    if (off === 0) continue;
+    const len = view.getUint16(dir + s * SLOT_SIZE + 2, true);
+    if (len === 0 || off < upper || off + len > PAGE_SIZE) return 'corrupt';
+    try {
+      tupleXmin(view, page + off);
+      tupleXmax(view, page + off);
+      const stored = tupleColumnCount(view, page + off);
+      const flags: number[] = [];
+      const values: number[] = [];
+      for (let j = 0; j < columns.length; j++) {
+        const c = columns[j]!;
+        const type = types[c]!;
+        // Text is stepped over, not decoded (its bytes are not checked as UTF-8): read it as bytes, the same layout.
+        const v = decodeColumn(asBytes, u8, page + off, len, c);
+        flags.push(c >= stored ? EXTRACT_ABSENT : v === null ? EXTRACT_NULL : EXTRACT_VALUE);
+        values.push(presence[j] === true && !(type === 'bool' || type === 'int16' || type === 'int32' || type === 'float32' || type === 'float64') ? 0 : typeof v === 'number' ? v : v === true ? 1 : 0);
+      }
+      r.slots.push(s);
+      r.offsets.push(off);
+      flags.forEach((f, j) => r.flags[j]!.push(f));
+      values.forEach((v, j) => r.values[j]!.push(v));
+    } catch {
+      return 'corrupt';
+    }
+  }
+  return r;
+}
+
+describe('pageExtractColumns', () => {
+  const wasm = makeKernels('wasm');
+  const ts = makeKernels('ts');
+  const numeric = (t: StorageType) => t === 'bool' || t === 'int16' || t === 'int32' || t === 'float32' || t === 'float64';
+
+  it('the twins agree with each other and with decoding each tuple, on clean and corrupt pages (property)', () => {
+    let clean = 0;
+    let corrupt = 0;
+    fc.assert(
+      fc.property(pageCaseArb, fc.array(fc.boolean(), { minLength: 11, maxLength: 11 }), fc.array(fc.boolean(), { minLength: 11, maxLength: 11 }), (c, pick, presenceOnly) => {
+        let columns = c.types.flatMap((_, i) => (pick[i] === true ? [i] : []));
+        if (columns.length === 0) columns = [c.types.length - 1];
+        const presence = columns.map((col) => !numeric(c.types[col]!) || presenceOnly[col] === true);
+        const results = [wasm, ts].map((k) => {
+          const page = k.arenaOffset;
+          buildPage(k, page, c);
+          return { got: extract(k, page, c.types, columns, presence), expected: extractModel(k, page, c.types, columns, presence) };
+        });
+        const [w, t] = results as [(typeof results)[0], (typeof results)[0]];
+        expect(w.got).toEqual(t.got);
+        if (t.expected === 'corrupt') {
+          corrupt++;
+          expect(t.got.n).toBe(-1);
+        } else {
+          clean++;
+          expect(t.got.n).toBe(t.expected.slots.length);
+          expect({ ...t.got, n: undefined }).toEqual({ ...t.expected, n: undefined });
+        }
+      }),
+      { seed: 777, numRuns: 1500 },
+    );
+    expect(clean).toBeGreaterThan(300);
+    expect(corrupt).toBeGreaterThan(100);
+  });
+
+  it('reads float32, int16 and bool exactly, reports a bool byte above 1 as corrupt, and skips an insane page', () => {
+    for (const k of [wasm, ts]) {
+      const page = k.arenaOffset;
+      const types: StorageType[] = ['bool', 'int16', 'float32', 'text', 'float64'];
+      const c: PageCase = { types, rows: [{ stored: 5, seeds: [2, 3, 5, 8, 9], rowId: true, xmin: 3 }, { stored: 2, seeds: [1, 7, 0, 0, 0], rowId: false, xmin: 4 }], deletes: [], column: 3, needle: 0, flips: [] };
+      buildPage(k, page, c);
+      const got = extract(k, page, types, [0, 1, 2, 4], [false, false, false, false]);
+      expect(got.n).toBe(2);
+      expect(got.values.map((v) => v[0])).toEqual([1, 3 - 30000, Math.fround(5 / 3), 9 / 7]);
+      // The second row stores two columns, its int16 is NULL (seed 7).
+      expect(got.flags.map((f) => f[1])).toEqual([EXTRACT_VALUE, EXTRACT_NULL, EXTRACT_ABSENT, EXTRACT_ABSENT]);
+      const view = new DataView(k.buffer);
+      const u8 = new Uint8Array(k.buffer);
+      const boolAt = page + got.offsets[0]! + TUPLE_HEADER_SIZE + TUPLE_ROWID_SIZE + 1; // after the header, the row id and the one-byte bitmap
+      u8[boolAt] = 2;
+      expect(extract(k, page, types, [0], [true]).n).toBe(-1);
+      u8[boolAt] = 1;
+      view.setUint16(page + PAGE_OFF_FREE_UPPER, 10, true);
+      expect(extract(k, page, types, [0], [false]).n).toBe(0);
     }
   });
 });

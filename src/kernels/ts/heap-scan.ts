@@ -5,6 +5,8 @@ import { PAGE_SIZE } from '../../limits.ts';
 import {
   MATCH_OFF_COLUMN, MATCH_OFF_COLUMNS, MATCH_OFF_COUNT_AT, MATCH_OFF_FLAGS_AT, MATCH_OFF_HEADER_SIZE,
   MATCH_OFF_ROWID_FLAG, MATCH_OFF_ROWID_SIZE, MATCH_OFF_U53_A, MATCH_OFF_U53_B, MATCH_OFF_WIDTHS, MATCH_U53_HIGH_MAX,
+  EXTRACT_ABSENT, EXTRACT_KIND_BOOL, EXTRACT_KIND_FLOAT32, EXTRACT_KIND_FLOAT64, EXTRACT_KIND_INT16, EXTRACT_KIND_INT32,
+  EXTRACT_NULL, EXTRACT_OFF_COUNT, EXTRACT_OUT_FLAGS, EXTRACT_OUT_OFFSETS, EXTRACT_STRIDE, EXTRACT_VALUE,
   PAGE_HEADER_SIZE, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER, PAGE_OFF_FREE_UPPER, PAGE_OFF_LIVE_COUNT,
   PAGE_OFF_SLOT_COUNT, PAGE_OFF_SLOT_DIR, SLOT_SIZE,
 } from '../layout.ts';
@@ -102,5 +104,102 @@ export function createHeapScanKernels(mem: TsMemory): HeapScanKernels {
     return found;
   }
 
-  return { pageMatchColumn };
+  /** Step over the value of column i at tuple-relative p (width from the descriptor); the new p, or -1 if malformed. */
+  function skip(t: number, p: number, len: number, widths: number, i: number): number {
+    const n = u8[widths + i]!;
+    if (n === 0) {
+      const m = readVarint(t, p, len);
+      if (m < 0) return -1;
+      const q = varintEnd;
+      return m > len - q ? -1 : q + m;
+    }
+    return n > len - p ? -1 : p + n;
+  }
+
+  function pageExtractColumns(page: number, desc: number, out: number): number {
+    const dirStart = get16(page, PAGE_OFF_SLOT_DIR);
+    const count = get16(page, PAGE_OFF_SLOT_COUNT);
+    const lower = get16(page, PAGE_OFF_FREE_LOWER);
+    const upper = get16(page, PAGE_OFF_FREE_UPPER);
+    if (
+      !(dirStart >= PAGE_HEADER_SIZE && lower === dirStart + count * SLOT_SIZE && lower <= upper && upper <= PAGE_SIZE &&
+        get16(page, PAGE_OFF_LIVE_COUNT) <= count && get16(page, PAGE_OFF_FRAG_BYTES) <= PAGE_SIZE - upper)
+    ) return 0;
+    const headerSize = get16(desc, MATCH_OFF_HEADER_SIZE);
+    const flagsAt = get16(desc, MATCH_OFF_FLAGS_AT);
+    const countAt = get16(desc, MATCH_OFF_COUNT_AT);
+    const rowIdFlag = get16(desc, MATCH_OFF_ROWID_FLAG);
+    const rowIdSize = get16(desc, MATCH_OFF_ROWID_SIZE);
+    const u53a = get16(desc, MATCH_OFF_U53_A) + 4;
+    const u53b = get16(desc, MATCH_OFF_U53_B) + 4;
+    const k = get16(desc, EXTRACT_OFF_COUNT);
+    const columns = get16(desc, MATCH_OFF_COLUMNS);
+    const widths = desc + MATCH_OFF_WIDTHS;
+    const wanted = widths + columns;
+    const flagsOut = out + EXTRACT_OUT_FLAGS;
+    const valuesOut = flagsOut + EXTRACT_STRIDE * k;
+    let found = 0;
+    let a = page + dirStart;
+    for (let s = 0; s < count; s++, a += SLOT_SIZE) {
+      const off = view.getUint16(a, true);
+      if (off === 0) continue;
+      const len = view.getUint16(a + 2, true);
+      if (len === 0 || off < upper || off + len > PAGE_SIZE) return -1;
+      if (found === EXTRACT_STRIDE) return -1;
+      const t = page + off;
+      if (len < headerSize) return -1;
+      if (view.getUint32(t + u53a, true) > MATCH_U53_HIGH_MAX || view.getUint32(t + u53b, true) > MATCH_U53_HIGH_MAX) return -1;
+      const stored = view.getUint16(t + countAt, true);
+      if (stored > columns) return -1;
+      const bitmap = headerSize + ((view.getUint16(t + flagsAt, true) & rowIdFlag) !== 0 ? rowIdSize : 0);
+      const bitmapBytes = (stored + 7) >>> 3;
+      if (bitmap + bitmapBytes > len) return -1;
+      if ((stored & 7) !== 0 && u8[t + bitmap + bitmapBytes - 1]! >>> (stored & 7) !== 0) return -1;
+      view.setUint16(out + (found << 1), s, true);
+      view.setUint16(out + EXTRACT_OUT_OFFSETS + (found << 1), off, true);
+      let p = bitmap + bitmapBytes;
+      let i = 0;
+      for (let j = 0; j < k; j++) {
+        const column = view.getUint16(wanted + (j << 2), true);
+        const kind = u8[wanted + (j << 2) + 2]!;
+        const flagAt = flagsOut + j * EXTRACT_STRIDE + found;
+        const valueAt = valuesOut + ((j * EXTRACT_STRIDE + found) << 3);
+        view.setFloat64(valueAt, 0, true);
+        if (column >= stored) {
+          u8[flagAt] = EXTRACT_ABSENT;
+          continue;
+        }
+        for (; i < column; i++) {
+          if ((u8[t + bitmap + (i >>> 3)]! & (1 << (i & 7))) !== 0) continue;
+          p = skip(t, p, len, widths, i);
+          if (p < 0) return -1;
+        }
+        if ((u8[t + bitmap + (i >>> 3)]! & (1 << (i & 7))) !== 0) {
+          u8[flagAt] = EXTRACT_NULL;
+          continue;
+        }
+        const at = p;
+        p = skip(t, p, len, widths, i);
+        if (p < 0) return -1;
+        const v = t + at;
+        let value = 0;
+        if (kind === EXTRACT_KIND_FLOAT64) value = view.getFloat64(v, true);
+        else if (kind === EXTRACT_KIND_INT32) value = view.getInt32(v, true);
+        else if (kind === EXTRACT_KIND_FLOAT32) value = view.getFloat32(v, true);
+        else if (kind === EXTRACT_KIND_INT16) value = view.getInt16(v, true);
+        else if (kind === EXTRACT_KIND_BOOL) {
+          const b = u8[v]!;
+          if (b > 1) return -1;
+          value = b;
+        }
+        view.setFloat64(valueAt, value, true);
+        u8[flagAt] = EXTRACT_VALUE;
+        i++;
+      }
+      found++;
+    }
+    return found;
+  }
+
+  return { pageMatchColumn, pageExtractColumns };
 }

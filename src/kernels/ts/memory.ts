@@ -26,4 +26,4 @@ export type NodeKernels = Pick<
   | 'nodeKey' | 'nodeValue' | 'nodeChildAt' | 'nodeSplitPoint' | 'nodeSplit' | 'nodeMerge' | 'nodeCollect'
 >;
 export type Lz4Kernels = Pick<Kernels, 'lz4Compress' | 'lz4Decompress'>;
-export type HeapScanKernels = Pick<Kernels, 'pageMatchColumn'>;
+export type HeapScanKernels = Pick<Kernels, 'pageMatchColumn' | 'pageExtractColumns'>;

@@ -24,7 +24,7 @@ import { compareValues, compositeHashKey, hashKey } from '../types/compare.ts';
 import type { SqlType } from '../types/sql-type.ts';
 import type { RuntimeValue, Value } from '../types/type-info.ts';
 import { compileExpr, type Compiled } from './compile-expr.ts';
-import type { FastAggregate } from '../functions/aggregates.ts';
+import { columnarAggregateRunner, emitFastGroups, FAST_KIND, FAST_SLOTS, INTERRUPT_CHECK_ROWS } from './columnar-aggregate.ts';
 import { floatAdd } from '../types/arith.ts';
 import type { ExecContext, Row } from './context.ts';
 
@@ -77,7 +77,6 @@ export function compilePlan(plan: Plan): Runner {
   return runner;
 }
 
-const INTERRUPT_CHECK_ROWS = 4096;
 
 /**
  * The engine ranges of an index scan, computed when the scan starts: probe
@@ -351,7 +350,7 @@ function buildRunner(plan: Plan): Runner {
     case 'join':
       return joinRunner(plan);
     case 'aggregate':
-      return aggregateRunner(plan.input, plan.groupBy.map(compileExpr), plan.groupBy.map((g) => g.type), plan.aggregates);
+      return aggregateRunner(plan.input, plan.groupBy, plan.aggregates);
     case 'sort': {
       const input = buildRunner(plan.input);
       const compare = rowComparator(plan.keys);
@@ -774,8 +773,6 @@ interface GroupState {
 /** The group of NULL in a one-column GROUP BY (hashKey never returns an object). */
 const NULL_GROUP = {};
 
-const FAST_SLOTS: Record<FastAggregate, number> = { countStar: 1, count: 1, sumFloat4: 2, sumFloat8: 2, avgFloat: 2 };
-const FAST_KIND: Record<FastAggregate, number> = { countStar: 0, count: 1, sumFloat4: 2, sumFloat8: 3, avgFloat: 4 };
 
 /**
  * GROUP BY whose aggregates all have a numeric fast path (count, sum and
@@ -848,25 +845,18 @@ function fastAggregateRunner(input: Runner, groupBy: Compiled[], groupTypes: rea
       }
       return true;
     });
-    for (let g = 0; g < groups; g++) {
-      const out: Row = keys[g]!.slice();
-      const base = g * width;
-      for (let a = 0; a < nAgg; a++) {
-        const at = base + offsets[a]!;
-        const kind = kinds[a]!;
-        const n = slots[at]!;
-        out.push(kind <= 1 ? BigInt(n) : n === 0 ? null : kind === 4 ? slots[at + 1]! / n : slots[at + 1]!);
-      }
-      if (!sink(out)) return false;
-    }
-    return true;
+    return emitFastGroups(keys, slots, width, kinds, offsets, sink);
   };
 }
 
-function aggregateRunner(inputPlan: Plan, groupBy: Compiled[], groupTypes: readonly SqlType[], aggregates: readonly AggregateCall[]): Runner {
+function aggregateRunner(inputPlan: Plan, groupByExprs: readonly BoundExpr[], aggregates: readonly AggregateCall[]): Runner {
   const input = buildRunner(inputPlan);
+  const groupBy = groupByExprs.map(compileExpr);
+  const groupTypes = groupByExprs.map((g) => g.type);
   if (aggregates.every((a) => a.def.fast !== undefined && a.filter === null && !a.distinct && a.orderBy.length === 0)) {
-    return fastAggregateRunner(input, groupBy, groupTypes, aggregates);
+    const fast = fastAggregateRunner(input, groupBy, groupTypes, aggregates);
+    // A whole table's numeric columns, grouped: read as columns, a heap page at a time (columnar-aggregate.ts).
+    return (inputPlan.kind === 'scan' ? columnarAggregateRunner(inputPlan, groupByExprs, aggregates, fast) : null) ?? fast;
   }
   const args = aggregates.map((a) => a.args.map(compileExpr));
   const argTypes = aggregates.map((a) => a.args.map((e) => e.type));

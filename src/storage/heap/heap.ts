@@ -140,6 +140,15 @@ const MATCH_NEEDLE_AT = MATCH_DESC_AT + MATCH_DESC_MAX;
 const MATCH_NEEDLE_MAX = PAGE_SIZE;
 
 export type TupleVisitor = (tid: number, u8: Uint8Array, view: DataView, offset: number, length: number) => boolean | void;
+/** A page of a scan: its offset in the kernels' memory, its block and logical page. Returns false to stop. */
+export type PageVisitor = (page: number, blockNo: number, logicalPage: number) => boolean;
+
+// Where extractColumns puts pageExtractColumns' result, relative to the
+// scratch area (below MATCH_OUT_AT: the result of EXTRACT_COLUMNS_MAX columns
+// takes 512 + 1152 bytes a column), and its descriptor (where #matchPage puts its own).
+const EXTRACT_OUT_AT = 0;
+/** Columns pageExtractColumns takes in one call. */
+export const EXTRACT_COLUMNS_MAX = 24;
 
 interface Memtable {
   activeBlock: number;
@@ -787,8 +796,6 @@ export class Heap {
   #scanFrame(frame: number, blockNo: number, firstPage: number, visitor: TupleVisitor, match?: ColumnMatch): boolean {
     try {
       const base = this.#pool.frameOffset(frame);
-      const view = this.#view;
-      const u8 = this.#u8;
       for (let page = 0; page < PAGES_PER_BLOCK; page++) {
         const p = base + page * PAGE_SIZE;
         if (match !== undefined) {
@@ -800,24 +807,92 @@ export class Heap {
           }
           // -1: a corrupt slot or tuple; the loop below walks the page and reports it.
         }
-        if (!pageSane(view, p)) continue;
-        const dir = p + view.getUint16(p + PAGE_OFF_SLOT_DIR, true);
-        const tidBase = makeTid(blockNo, firstPage + page, 0);
-        for (let slot = 0; slot < view.getUint16(p + PAGE_OFF_SLOT_COUNT, true); slot++) {
-          const a = dir + slot * SLOT_SIZE;
-          const off = view.getUint16(a, true);
-          if (off === 0) continue;
-          const len = view.getUint16(a + 2, true);
-          if (len === 0 || off < view.getUint16(p + PAGE_OFF_FREE_UPPER, true) || off + len > PAGE_SIZE) {
-            throw corruption(this.#file.path, blockNo * BLOCK_SIZE + ((firstPage + page) & 15) * PAGE_SIZE, `slot ${slot} of page ${firstPage + page} of block ${blockNo} points outside the page`);
-          }
-          if (visitor(tidBase + slot, u8, view, p + off, len) === false) return false;
-        }
+        if (!this.visitPage(p, blockNo, firstPage + page, visitor)) return false;
       }
       return true;
     } finally {
       this.#pool.unpin(frame);
     }
+  }
+
+  /**
+   * Visit the tuples of one page of a pinned frame (at `p` in the kernels'
+   * memory; logical page `page` of block `blockNo`) as scan does: a page that
+   * fails pageSane is skipped, a live slot outside the page is XX001.
+   * Returns false if the visitor stopped.
+   */
+  visitPage(p: number, blockNo: number, page: number, visitor: TupleVisitor): boolean {
+    const view = this.#view;
+    const u8 = this.#u8;
+    if (!pageSane(view, p)) return true;
+    const dir = p + view.getUint16(p + PAGE_OFF_SLOT_DIR, true);
+    const tidBase = makeTid(blockNo, page, 0);
+    for (let slot = 0; slot < view.getUint16(p + PAGE_OFF_SLOT_COUNT, true); slot++) {
+      const a = dir + slot * SLOT_SIZE;
+      const off = view.getUint16(a, true);
+      if (off === 0) continue;
+      const len = view.getUint16(a + 2, true);
+      if (len === 0 || off < view.getUint16(p + PAGE_OFF_FREE_UPPER, true) || off + len > PAGE_SIZE) {
+        throw corruption(this.#file.path, blockNo * BLOCK_SIZE + (page & 15) * PAGE_SIZE, `slot ${slot} of page ${page} of block ${blockNo} points outside the page`);
+      }
+      if (visitor(tidBase + slot, u8, view, p + off, len) === false) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Visit every page of an owner with its frame pinned, in scan's order (so
+   * the same tuples in the same sequence as scan). For work a page at a time
+   * (extractColumns); visitPage walks one page's tuples.
+   */
+  scanPages(owner: number, visitor: PageVisitor): void {
+    for (const segment of [...this.#space.segmentsOf(owner)]) {
+      for (let b = 0; b < BLOCKS_PER_SEGMENT; b++) {
+        const blockNo = segment * BLOCKS_PER_SEGMENT + b;
+        if (this.#space.freeBytes(blockNo) === UNFORMATTED || this.#space.kind(blockNo) === BLOCK_KIND_CONTINUATION) continue;
+        if (this.#isCompressed(blockNo)) {
+          const cs = this.#cs();
+          for (let sub = 0; sub < cs.subsOf(blockNo); sub++) {
+            if (!this.#pagesOfFrame(cs.pinSub(blockNo, sub), blockNo, sub * PAGES_PER_BLOCK, visitor)) return;
+          }
+        } else if (!this.#pagesOfFrame(this.#pool.pin(this.#fileId, blockNo), blockNo, 0, visitor)) {
+          return;
+        }
+      }
+    }
+  }
+
+  #pagesOfFrame(frame: number, blockNo: number, firstPage: number, visitor: PageVisitor): boolean {
+    try {
+      const base = this.#pool.frameOffset(frame);
+      for (let page = 0; page < PAGES_PER_BLOCK; page++) if (!visitor(base + page * PAGE_SIZE, blockNo, firstPage + page)) return false;
+      return true;
+    } finally {
+      this.#pool.unpin(frame);
+    }
+  }
+
+  /**
+   * pageExtractColumns over the page at `p` (a page scanPages handed over)
+   * with descriptor `desc` (columnExtractDescriptor in tuple.ts, at most
+   * EXTRACT_COLUMNS_MAX columns). Returns the kernel's result; the tuples'
+   * slots, offsets, flags and values are then at extractOut in the kernels'
+   * memory until the next kernel call.
+   */
+  extractColumns(p: number, desc: Uint8Array): number {
+    const scratch = this.#kernels.scratchOffset;
+    this.#u8.set(desc, scratch + MATCH_DESC_AT);
+    return this.#kernels.pageExtractColumns(p, scratch + MATCH_DESC_AT, scratch + EXTRACT_OUT_AT);
+  }
+
+  /** Where extractColumns leaves its result in the kernels' memory. */
+  get extractOut(): number {
+    return this.#kernels.scratchOffset + EXTRACT_OUT_AT;
+  }
+
+  /** The kernels' memory, as the visitors see it. */
+  get memory(): { readonly u8: Uint8Array; readonly view: DataView } {
+    return { u8: this.#u8, view: this.#view };
   }
 
   /**
