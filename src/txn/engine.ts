@@ -32,7 +32,7 @@
 // the commit record; a checkpoint keeps those of open transactions.
 
 import { FlintError, SqlState, assert } from '../errors.ts';
-import { createKernels, type KernelKind, type Kernels } from '../kernels/index.ts';
+import { createKernels, MAX_ARENA_BYTES, MIN_ARENA_BYTES, type KernelKind, type Kernels } from '../kernels/index.ts';
 import { BLOCK_SIZE } from '../limits.ts';
 import { BufferPool } from '../storage/buffer-pool/index.ts';
 import { readCatalog, removeOldCatalogs, writeCatalog } from '../storage/catalog-file.ts';
@@ -47,7 +47,7 @@ import {
 } from '../storage/tuple.ts';
 import { formatTid, tidSegment } from '../storage/tuple-id.ts';
 import type { Vfs, VfsLock } from '../storage/vfs/index.ts';
-import { WalReader, WalWriter } from '../storage/wal/index.ts';
+import { WalReader, WalWriter, WAL_BUFFER_BYTES_MAX, type WalBuffer, type WalOptions } from '../storage/wal/index.ts';
 import { CatalogState, type CatalogChange } from './catalog-state.ts';
 import { type IndexDef, type IndexSpec } from './index-keys.ts';
 import { IndexManager, type IndexRange, type IndexVisitor } from './index-manager.ts';
@@ -173,6 +173,20 @@ export interface ScanOptions {
 
 const EMPTY_BYTES = new Uint8Array(0);
 
+/** Bytes of the kernels' memory the WAL writer buffers records in (whole blocks, after the buffer pool's). */
+const WAL_ARENA_BYTES = Math.ceil(WAL_BUFFER_BYTES_MAX / BLOCK_SIZE) * BLOCK_SIZE;
+
+/** EngineOptions.poolBytes rounded up to whole blocks; 22023 outside the bounds the kernels' memory allows. */
+function checkPoolBytes(bytes: number): number {
+  if (!Number.isInteger(bytes) || bytes < MIN_ARENA_BYTES || bytes > MAX_ARENA_BYTES - WAL_ARENA_BYTES) {
+    throw new FlintError(
+      SqlState.invalidParameterValue,
+      `buffer pool size must be between ${MIN_ARENA_BYTES} and ${MAX_ARENA_BYTES - WAL_ARENA_BYTES} bytes, got ${bytes}`,
+    );
+  }
+  return Math.ceil(bytes / BLOCK_SIZE) * BLOCK_SIZE;
+}
+
 export class Engine {
   readonly kernels: Kernels;
   readonly pool: BufferPool;
@@ -194,6 +208,8 @@ export class Engine {
   readonly #lock: VfsLock | undefined;
   #heap!: Heap;
   #wal: WalWriter | undefined;
+  /** The WAL writer's buffer: WAL_ARENA_BYTES of the kernels' memory after the buffer pool. */
+  readonly #walBuffer: WalBuffer;
   #txns!: TxnStatusLog;
   #control!: ControlData;
   /** The committed catalog. A transaction with DDL sees its own copy (txn.catalog.view). */
@@ -244,8 +260,14 @@ export class Engine {
     if (options.compression !== undefined) this.#compression = checkCodec(options.compression);
     this.#checkpointWalBytes = options.checkpointWalBytes ?? 64 * 1024 * 1024;
     this.#now = options.now ?? Date.now;
-    this.kernels = createKernels({ kind: options.kernels, arenaBytes: options.poolBytes ?? 64 * 1024 * 1024 });
+    // The kernels' memory holds the buffer pool and, after it, the WAL's write buffer (its records are checksummed there, by the WASM kernel in a WASM build).
+    const poolBytes = checkPoolBytes(options.poolBytes ?? 64 * 1024 * 1024);
+    this.kernels = createKernels({ kind: options.kernels, arenaBytes: poolBytes + WAL_ARENA_BYTES });
+    const k = this.kernels;
+    const walAt = k.arenaOffset + poolBytes;
+    this.#walBuffer = { bytes: new Uint8Array(k.buffer, walAt, WAL_ARENA_BYTES), crc32c: (_u8, offset, length) => k.crc32c(walAt + offset, length, 0) };
     this.pool = new BufferPool(this.kernels, {
+      bytes: poolBytes,
       // Undefined only while the heap file itself is being created (no WAL yet).
       beforeWriteBack: (file, _block, frameOffset) => this.#heap?.beforeWriteBack(frameOffset, file),
     });
@@ -306,8 +328,9 @@ export class Engine {
     this.checkpoint();
   }
 
-  #walOptions() {
+  #walOptions(): WalOptions {
     return {
+      buffer: this.#walBuffer,
       spareFilesMax: this.#walSpareFiles,
       ...(this.#walFileBytes === undefined ? {} : { fileBytes: this.#walFileBytes }),
       ...(this.#clock === undefined ? {} : { now: this.#clock }),

@@ -188,16 +188,21 @@ export function unsupportedVersion(path: string, version: number): FlintError {
   );
 }
 
+/** A CRC32C of u8[offset, offset + length), as crc32c() computes it (a signed result is taken modulo 2^32). */
+export type Crc32c = (u8: Uint8Array, offset: number, length: number) => number;
+
 /**
  * Write a record header for a payload already at u8[at + RECORD_HEADER_SIZE,
- * ... + length), and its CRC over header and payload.
+ * ... + length), and its CRC over header and payload (by `crc`: the
+ * writer's buffer may live in the kernels' memory, where the WASM kernel
+ * computes it).
  */
-export function sealRecord(u8: Uint8Array, view: DataView, at: number, lsn: number, type: number, length: number): void {
+export function sealRecord(u8: Uint8Array, view: DataView, at: number, lsn: number, type: number, length: number, crc: Crc32c = crc32c): void {
   view.setUint32(at + RECORD_OFF_LENGTH, length, true);
   setU64(view, at + RECORD_OFF_LSN, lsn);
   u8[at + RECORD_OFF_TYPE] = type;
   u8[at + RECORD_OFF_RESERVED] = 0;
   u8[at + RECORD_OFF_RESERVED + 1] = 0;
   u8[at + RECORD_OFF_RESERVED + 2] = 0;
-  view.setUint32(at + RECORD_OFF_CRC, crc32c(u8, at + RECORD_OFF_LENGTH, RECORD_HEADER_SIZE - RECORD_OFF_LENGTH + length), true);
+  view.setUint32(at + RECORD_OFF_CRC, crc(u8, at + RECORD_OFF_LENGTH, RECORD_HEADER_SIZE - RECORD_OFF_LENGTH + length), true);
 }

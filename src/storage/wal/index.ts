@@ -7,7 +7,7 @@
 //   WalReader.open(vfs, dir, fromLsn)             next() until null, then
 //   readWal(vfs, dir, fromLsn)                    endLsn and stopReason
 
-export { WalWriter, WAL_WRITE_BUFFER_BYTES, type WalOptions, type WalWriterStats } from './wal-writer.ts';
+export { WalWriter, WAL_BUFFER_BYTES_MAX, WAL_WRITE_BUFFER_BYTES, type WalBuffer, type WalOptions, type WalWriterStats } from './wal-writer.ts';
 export { WalReader, readWal, type WalReadResult, type WalRecordView, type WalStopReason } from './wal-reader.ts';
 export {
   END_RECORD_SIZE,

@@ -70,6 +70,9 @@ import {
   sealRecord,
   setU64,
   WAL_FILE_BYTES_DEFAULT,
+  WAL_RECORD_PAYLOAD_MAX,
+  crc32c,
+  type Crc32c,
 } from './format.ts';
 import { createPreallocated, fileSize, listWalFiles, walFile, walFilePath, type WalFile } from './wal-files.ts';
 import { openLog, type OpenedLog } from './wal-open.ts';
@@ -81,6 +84,20 @@ export interface WalOptions {
   spareFilesMax?: number;
   /** Monotonic clock in milliseconds, for group commit's pacing only (never for correctness); default performance.now. */
   now?: () => number;
+  /**
+   * Where the writer buffers records, instead of a buffer of its own: at
+   * least WAL_BUFFER_BYTES_MAX bytes (it never grows), with the CRC32C that
+   * works on them. The engine puts it in the kernels' memory, so that the
+   * WASM kernel checksums each record where it lies.
+   */
+  buffer?: WalBuffer;
+}
+
+/** A write buffer the caller provides (WalOptions.buffer). */
+export interface WalBuffer {
+  readonly bytes: Uint8Array;
+  /** CRC32C of bytes[offset, offset + length). */
+  readonly crc32c: Crc32c;
 }
 
 export interface WalWriterStats {
@@ -100,6 +117,8 @@ export interface WalWriterStats {
 
 /** A write is issued once this many bytes are buffered. */
 export const WAL_WRITE_BUFFER_BYTES = 1048576;
+/** Most bytes the write buffer ever holds: a full buffer's worth, a file header, the largest record and an end record. */
+export const WAL_BUFFER_BYTES_MAX = WAL_WRITE_BUFFER_BYTES + FILE_HEADER_SIZE + RECORD_HEADER_SIZE + WAL_RECORD_PAYLOAD_MAX + END_RECORD_SIZE;
 /** First allocation of the write buffer; it doubles up to what one flush needs. */
 const WRITE_BUFFER_INITIAL_BYTES = 65536;
 const SPARE_FILES_DEFAULT = 4;
@@ -157,8 +176,11 @@ export class WalWriter {
   /** Files before the current one with writes not yet known durable. */
   #retired: WalFile[] = [];
   /** Bytes for the current file from file offset #bufOffset; #bufLen of them are used. */
-  #buf: Uint8Array = new Uint8Array(WRITE_BUFFER_INITIAL_BYTES);
-  #view: DataView = new DataView(this.#buf.buffer);
+  #buf: Uint8Array;
+  #view: DataView;
+  /** The buffer is the caller's (WalOptions.buffer): fixed, never grown. */
+  readonly #fixed: boolean;
+  readonly #crc: Crc32c;
   #bufLen = 0;
   #bufOffset: number;
   #writtenLsn: number;
@@ -186,8 +208,12 @@ export class WalWriter {
   #failure: { readonly what: string; readonly cause: unknown } | undefined;
   #closed = false;
 
-  private constructor(vfs: Vfs, dir: string, fileBytes: number, spareFilesMax: number, opened: OpenedLog, now: () => number) {
+  private constructor(vfs: Vfs, dir: string, fileBytes: number, spareFilesMax: number, opened: OpenedLog, now: () => number, buffer: WalBuffer | undefined) {
     this.#vfs = vfs;
+    this.#buf = buffer?.bytes ?? new Uint8Array(WRITE_BUFFER_INITIAL_BYTES);
+    this.#view = new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
+    this.#fixed = buffer !== undefined;
+    this.#crc = buffer?.crc32c ?? crc32c;
     this.#now = now;
     this.dir = dir;
     this.fileBytes = fileBytes;
@@ -214,7 +240,9 @@ export class WalWriter {
     assert(Number.isSafeInteger(spareFilesMax) && spareFilesMax >= 0, `spareFilesMax must be a non-negative integer, got ${spareFilesMax}`);
     assert(Number.isSafeInteger(startLsn) && startLsn >= 0, `startLsn must be a non-negative integer, got ${startLsn}`);
     const now = options.now ?? (() => performance.now());
-    return new WalWriter(vfs, dir, fileBytes, spareFilesMax, openLog(vfs, dir, startLsn, fileBytes, spareFilesMax), now);
+    const buffer = options.buffer;
+    if (buffer !== undefined) assert(buffer.bytes.length >= WAL_BUFFER_BYTES_MAX, `a WAL buffer holds at least ${WAL_BUFFER_BYTES_MAX} bytes, got ${buffer.bytes.length}`);
+    return new WalWriter(vfs, dir, fileBytes, spareFilesMax, openLog(vfs, dir, startLsn, fileBytes, spareFilesMax), now, buffer);
   }
 
   /** The LSN the next record gets if it fits in the current file (else the first one in the next file); every record so far is below it. */
@@ -254,7 +282,7 @@ export class WalWriter {
     const lsn = this.nextLsn;
     const at = this.#reserve(size);
     this.#buf.set(payload, at + RECORD_HEADER_SIZE);
-    sealRecord(this.#buf, this.#view, at, lsn, type, length);
+    sealRecord(this.#buf, this.#view, at, lsn, type, length, this.#crc);
     this.#bufLen += size;
     this.stats.appends++;
     this.stats.bytes += size;
@@ -407,6 +435,7 @@ export class WalWriter {
   #reserve(n: number): number {
     const need = this.#bufLen + n;
     if (need > this.#buf.length) {
+      assert(!this.#fixed, `WAL write buffer of ${this.#buf.length} bytes cannot take ${need}`);
       const capacityMax = WAL_WRITE_BUFFER_BYTES + FILE_HEADER_SIZE + RECORD_HEADER_SIZE + this.maxPayloadBytes + END_RECORD_SIZE;
       assert(need <= capacityMax, `WAL write buffer would grow to ${need} bytes, past its bound ${capacityMax}`);
       const grown = new Uint8Array(Math.min(capacityMax, Math.max(need, this.#buf.length * 2)));
@@ -446,7 +475,7 @@ export class WalWriter {
     }
     const at = this.#reserve(END_RECORD_SIZE);
     setU64(this.#view, at + RECORD_HEADER_SIZE, nextStart);
-    sealRecord(this.#buf, this.#view, at, this.nextLsn, RECORD_TYPE_END, END_RECORD_PAYLOAD_SIZE);
+    sealRecord(this.#buf, this.#view, at, this.nextLsn, RECORD_TYPE_END, END_RECORD_PAYLOAD_SIZE, this.#crc);
     this.#bufLen += END_RECORD_SIZE;
     this.#flushBuffer();
     this.#retired.push(from);

@@ -1,0 +1,98 @@
+// WalOptions.buffer: the writer buffers records in memory the caller gives
+// it (the engine: the kernels' memory after the buffer pool) and checksums
+// them with the caller's CRC32C (the WASM kernel in a WASM build). The files
+// must be the same bytes as with the writer's own buffer and CRC.
+import { describe, expect, it } from 'vitest';
+import { createKernels } from '../../../src/kernels/index.ts';
+import { createMemoryVfs, type Vfs } from '../../../src/storage/vfs/index.ts';
+import { WAL_BUFFER_BYTES_MAX, WalWriter, type WalBuffer } from '../../../src/storage/wal/index.ts';
+import { DIR, SMALL_FILE, expectRecords, payload, readAll, walFiles, type Rec } from './wal-helpers.ts';
+
+/** A WalBuffer in a kernels' memory, at a block past its arena start, with the kernel's CRC32C. */
+function kernelBuffer(kind: 'wasm' | 'ts'): WalBuffer {
+  const k = createKernels({ kind, arenaBytes: WAL_BUFFER_BYTES_MAX + (1 << 17) });
+  const at = k.arenaOffset + 65536;
+  return { bytes: new Uint8Array(k.buffer, at, WAL_BUFFER_BYTES_MAX), crc32c: (_u8, offset, length) => k.crc32c(at + offset, length, 0) };
+}
+
+function fileBytes(vfs: Vfs, name: string): Uint8Array {
+  const f = vfs.open(`${DIR}/${name}`);
+  const out = new Uint8Array(f.size());
+  f.read(out, 0);
+  f.close();
+  return out;
+}
+
+/** Index of the first byte where a and b differ (a length counts), or -1. */
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}
+
+/** Appends a mix of sizes: file switches (small files), buffer flushes, records of a page and more. */
+function workload(w: WalWriter): Rec[] {
+  const out: Rec[] = [];
+  for (let i = 0; i < 700; i++) {
+    const size = i % 97 === 0 ? 30000 : i % 13 === 0 ? 4101 : (i * 37) % 300;
+    const p = payload(i, size);
+    const type = 1 + (i % 255);
+    out.push({ lsn: w.append(type, p), type, payload: p });
+    if (i % 50 === 0) w.flush();
+    if (i % 120 === 0) w.sync();
+  }
+  w.sync();
+  return out;
+}
+
+describe('WAL writer with a caller-provided buffer', () => {
+  for (const kind of ['wasm', 'ts'] as const) {
+    it(`writes the same files as with its own buffer (${kind} kernel memory and CRC32C)`, () => {
+      const own = createMemoryVfs();
+      const wOwn = WalWriter.open(own, DIR, 0, { fileBytes: SMALL_FILE });
+      const recs = workload(wOwn);
+      wOwn.close();
+      const given = createMemoryVfs();
+      const wGiven = WalWriter.open(given, DIR, 0, { fileBytes: SMALL_FILE, buffer: kernelBuffer(kind) });
+      expectRecords(workload(wGiven), recs);
+      wGiven.close();
+      const names = walFiles(own);
+      expect(names.length).toBeGreaterThan(5);
+      expect(walFiles(given)).toEqual(names);
+      for (const name of names) expect(firstDifference(fileBytes(given, name), fileBytes(own, name)), name).toBe(-1);
+      const back = readAll(given, 0);
+      expectRecords(back.records, recs);
+    });
+  }
+
+  it("checksums records with the buffer's CRC32C", () => {
+    const vfs = createMemoryVfs();
+    const good = kernelBuffer('wasm');
+    // A CRC off by one: the reader must reject the first record, so the writer used it.
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE, buffer: { bytes: good.bytes, crc32c: (u8, offset, length) => good.crc32c(u8, offset, length) + 1 } });
+    w.append(5, payload(1, 40));
+    w.sync();
+    w.close();
+    const back = readAll(vfs, 0);
+    expect(back.records).toEqual([]);
+    expect(back.stopReason).not.toBe('end');
+  });
+
+  it('takes the largest record a buffer of WAL_BUFFER_BYTES_MAX holds, and refuses a smaller buffer', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { buffer: kernelBuffer('ts') });
+    const recs: Rec[] = [];
+    // Fill the buffer to just under its flush point, then the largest record: the buffer holds both.
+    for (let i = 0; i < 15; i++) {
+      const p = payload(i, 65000);
+      recs.push({ lsn: w.append(7, p), type: 7, payload: p });
+    }
+    const big = payload(99, w.maxPayloadBytes);
+    recs.push({ lsn: w.append(8, big), type: 8, payload: big });
+    w.sync();
+    w.close();
+    expectRecords(readAll(vfs, 0).records, recs);
+    const small = kernelBuffer('ts');
+    expect(() => WalWriter.open(createMemoryVfs(), DIR, 0, { buffer: { bytes: small.bytes.subarray(1), crc32c: small.crc32c } })).toThrow(/a WAL buffer holds at least/);
+  });
+});
