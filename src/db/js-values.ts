@@ -95,7 +95,17 @@ export function rowShaper(columns: readonly { readonly name: string; readonly ty
 export function fromJs(value: JsValue, type: SqlType | undefined, ctx: EvalContext): RuntimeValue {
   if (value === null || value === undefined) return null;
   const target = type === undefined || type.id === 'unknown' || type.id === 'null' ? T.text : type;
-  if (typeof value === 'string') return parseText(value, target, ctx);
+  // The common cases first, each the value itself: what the general path
+  // below gives for them too (text input of text, a cast to the same type,
+  // any number as float8), without its calls.
+  if (typeof value === 'string') {
+    if (target.id === 'text' && target.length === undefined) return value;
+    return parseText(value, target, ctx);
+  }
+  if (typeof value === 'number' && target.length === undefined) {
+    if (target.id === 'float8') return value;
+    if (target.id === 'int4' && Number.isInteger(value) && Math.abs(value) <= 2147483647) return value;
+  }
   if (typeof value === 'boolean') return castValue(value, T.bool, target, true, ctx);
   if (typeof value === 'bigint') return castValue(value, T.int8, target, true, ctx);
   if (typeof value === 'number') {

@@ -161,12 +161,12 @@ export class RecordingCatalog implements CatalogReader {
   }
 }
 
-/** What a bound statement was bound against; it is reused only while all of it holds. */
-export interface PlanKey {
-  readonly catalog: { readonly version: number };
+/** The settings a lookup is made under: what the binder read of them, and their version (SessionSettings). */
+export interface PlanSettings {
+  /** Bumped by every change of the session's settings. */
+  readonly version: number;
   readonly indexScans: boolean;
   readonly timeZone: string;
-  readonly declared: readonly (SqlType | undefined)[];
 }
 
 export interface CachedPlan {
@@ -176,6 +176,12 @@ export interface CachedPlan {
   readonly catalogVersion: number;
   readonly indexScans: boolean;
   readonly timeZone: string;
+  /**
+   * The settings version the plan's settings were last found to hold under
+   * (-1: not yet): while the session's settings stay at it, enable_indexscan,
+   * TimeZone and the settings binding read are not compared again.
+   */
+  settingsVersion: number;
   /** The parameter types given when it was bound. */
   readonly declared: readonly (SqlType | undefined)[];
   /** The parameter types after binding (declared, or inferred): what parameter values are converted to. */
@@ -187,14 +193,31 @@ export interface CachedPlan {
 export class PlanCache {
   readonly #plans = new WeakMap<ast.Statement, CachedPlan>();
 
-  /** The cached binding of `stmt` if it is still valid under `key`. */
-  get(stmt: ast.Statement, key: PlanKey, setting: (name: string) => string | undefined, rowEstimate: (tableId: number) => number): CachedPlan | undefined {
+  /**
+   * The cached binding of `stmt` if it is still valid: bound against
+   * `catalog` at its version now, under these settings and declared
+   * parameter types, and with the row estimates it read still about right.
+   */
+  get(
+    stmt: ast.Statement,
+    catalog: { readonly version: number },
+    settings: PlanSettings,
+    declared: readonly (SqlType | undefined)[],
+    setting: (name: string) => string | undefined,
+    rowEstimate: (tableId: number) => number,
+  ): CachedPlan | undefined {
     const plan = this.#plans.get(stmt);
     if (plan === undefined) return undefined;
-    if (plan.catalog !== key.catalog || plan.catalogVersion !== key.catalog.version || plan.indexScans !== key.indexScans || plan.timeZone !== key.timeZone) return undefined;
-    if (!sameDeclared(plan, key.declared)) return undefined;
-    for (const [name, value] of plan.settings) if (setting(name) !== value) return undefined;
-    for (const [tableId, n] of plan.estimates) {
+    if (plan.catalog !== catalog || plan.catalogVersion !== catalog.version) return undefined;
+    if (plan.settingsVersion !== settings.version) {
+      if (plan.indexScans !== settings.indexScans || plan.timeZone !== settings.timeZone) return undefined;
+      for (const [name, value] of plan.settings) if (setting(name) !== value) return undefined;
+      plan.settingsVersion = settings.version;
+    }
+    if (!sameDeclared(plan, declared)) return undefined;
+    const estimates = plan.estimates;
+    for (let i = 0; i < estimates.length; i++) {
+      const [tableId, n] = estimates[i]!;
       const now = rowEstimate(tableId);
       if (now > 2 * n + 16 || n > 2 * now + 16) return undefined;
     }

@@ -13,7 +13,7 @@ import type * as ast from '../sql/ast.ts';
 import { parseScript } from '../sql/parser.ts';
 import {
   bindStatement, databaseSequences, isBindable, newSessionState, planQuery, runStatement,
-  type BindOptions, type BoundStatement, type SqlDatabaseState, type StatementResult,
+  type BindOptions, type BoundStatement, type SqlDatabaseState, type SqlSessionState, type StatementResult,
 } from '../sql/exec/statements.ts';
 import { EngineCatalog } from '../sql/exec/engine-catalog.ts';
 import type { Notice, RunOptions } from '../sql/exec/statement-context.ts';
@@ -97,8 +97,44 @@ export interface ParsedStatementText {
   readonly text: string;
 }
 
+/**
+ * The session's settings: a Map whose every change bumps `version`, so
+ * what a statement derives from them (enable_indexscan, TimeZone,
+ * statement_timeout, a cached plan's settings check) is worked out again
+ * only after a change, not for every statement.
+ */
+export class SessionSettings extends Map<string, string> {
+  version = 0;
+
+  override set(name: string, value: string): this {
+    this.version++;
+    return super.set(name, value);
+  }
+
+  override delete(name: string): boolean {
+    this.version++;
+    return super.delete(name);
+  }
+
+  override clear(): void {
+    this.version++;
+    super.clear();
+  }
+}
+
+/** What statements read of the settings, worked out once per settings version. */
+interface DerivedSettings {
+  readonly version: number;
+  /** enable_indexscan is not off. */
+  readonly indexScans: boolean;
+  /** The TimeZone setting as written. */
+  readonly timeZone: string;
+  /** statement_timeout in milliseconds (0: none; -1, a value SET would refuse: every statement times out at once). */
+  readonly timeoutMs: number;
+}
+
 export class Session {
-  readonly settings = new Map<string, string>(Object.entries(DEFAULT_SETTINGS));
+  readonly settings: SessionSettings = newSettings();
   /**
    * The engine transaction, begun by the block's first statement that needs
    * one (PostgreSQL takes a REPEATABLE READ snapshot at the first statement,
@@ -129,6 +165,18 @@ export class Session {
   constructor(services: SessionServices) {
     this.#services = services;
     this.#sequenceFunctions = databaseSequences(services.engine, services.state, this.#sequences);
+    this.#evalShared = {
+      clock: services.clock,
+      random: services.random,
+      randomBytes: (n: number): Uint8Array => {
+        const random = services.random;
+        const bytes = new Uint8Array(n);
+        for (let i = 0; i < n; i++) bytes[i] = Math.floor(random() * 256);
+        return bytes;
+      },
+      sequences: this.#sequenceFunctions,
+      system: () => new StatementSystem(this.#systemSource),
+    };
   }
 
   /**
@@ -251,8 +299,12 @@ export class Session {
   /** Run one parsed statement with parameters. A commit waits for fdatasync here, blocking. */
   run(stmt: ast.Statement, params: readonly JsValue[] = [], paramTypes: (SqlType | undefined)[] = []): StatementResult {
     this.#cancelRequested = false;
-    const { result, commit } = this.#run(stmt, params, paramTypes, false);
-    if (commit !== null) this.#services.engine.commit(commit);
+    const result = this.#runStatement(stmt, params, paramTypes, false, this.#statementDeadline());
+    const commit = this.#toCommit;
+    if (commit !== null) {
+      this.#toCommit = null;
+      this.#services.engine.commit(commit);
+    }
     return result;
   }
 
@@ -423,34 +475,48 @@ export class Session {
    * caller to wait and run it again; otherwise it is an ordinary 40001.
    */
   #run(stmt: ast.Statement, params: readonly JsValue[], paramTypes: (SqlType | undefined)[], wait: boolean, deadline = this.#statementDeadline()): { result: StatementResult; commit: Transaction | null } {
+    const result = this.#runStatement(stmt, params, paramTypes, wait, deadline);
+    const commit = this.#toCommit;
+    this.#toCommit = null;
+    return { result, commit };
+  }
+
+  /**
+   * An autocommit statement's transaction, left by #runStatement for its
+   * caller to commit (and clear) before anything else runs.
+   */
+  #toCommit: Transaction | null = null;
+
+  /** #run without the pair: the transaction to commit is left in #toCommit. */
+  #runStatement(stmt: ast.Statement, params: readonly JsValue[], paramTypes: (SqlType | undefined)[], wait: boolean, deadline: number): StatementResult {
     switch (stmt.kind) {
       case 'begin':
-        return done(this.#begin(stmt.start === true ? 'START TRANSACTION' : 'BEGIN', stmt.isolationLevel));
+        return this.#begin(stmt.start === true ? 'START TRANSACTION' : 'BEGIN', stmt.isolationLevel);
       case 'commit':
-        return done(this.#commit());
+        return this.#commit();
       case 'rollback':
-        return done(this.#rollback());
+        return this.#rollback();
       case 'set':
-        return done(this.#set(stmt));
+        return this.#set(stmt);
       case 'setTransaction':
-        return done(this.#setTransaction(stmt));
+        return this.#setTransaction(stmt);
       case 'show':
-        return done(this.#show(stmt));
+        return this.#show(stmt);
       case 'reset':
         if (stmt.name === 'all') for (const [k, v] of Object.entries(DEFAULT_SETTINGS)) this.settings.set(k, v);
         else this.settings.set(stmt.name, DEFAULT_SETTINGS[stmt.name] ?? '');
-        return done({ command: 'RESET', columns: [], rows: [], rowCount: 0 });
+        return { command: 'RESET', columns: [], rows: [], rowCount: 0 };
       case 'savepoint':
-        return done(this.#savepoint(stmt));
+        return this.#savepoint(stmt);
       case 'releaseSavepoint':
-        return done(this.#release(stmt));
+        return this.#release(stmt);
       case 'rollbackToSavepoint':
-        return done(this.#rollbackTo(stmt));
+        return this.#rollbackTo(stmt);
     }
     if (this.#failed) {
       throw new FlintError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
     }
-    if (isRoleStatement(stmt)) return done(this.#roleStatement(stmt));
+    if (isRoleStatement(stmt)) return this.#roleStatement(stmt);
     const autocommit = !this.#explicit;
     if (autocommit) this.#startTxn();
     const engine = this.#services.engine;
@@ -460,36 +526,37 @@ export class Session {
     if (begun && this.#isolation === 'read committed') engine.refreshSnapshot(txn);
     // Inside a block, a statement that may have to wait is undone alone (autocommit: its whole transaction).
     const marker = wait && !autocommit ? engine.savepoint(txn) : -1;
-    const evalContext = this.#evalContext(autocommit ? this.#transactionStart : undefined);
-    let notices: Notice[] | undefined;
+    const derived = this.#derived();
+    // An autocommit statement's transaction starts with it: both timestamps are the statement's.
+    const evalContext = this.#evalContext(derived, autocommit ? undefined : this.#transactionStart);
     // DDL joins the transaction, and the catalog shows its own uncommitted DDL (transactional DDL).
     const outerCatalogTxn = engine.catalogTxn;
     engine.catalogTxn = txn;
     try {
-      const indexScans = this.settings.get('enable_indexscan') !== 'off';
+      const indexScans = derived.indexScans;
       const bindable = isBindable(stmt);
-      let cached = bindable ? this.#cachedPlan(stmt, paramTypes, indexScans) : undefined;
+      let cached = bindable ? this.#cachedPlan(stmt, paramTypes, derived) : undefined;
       // A statement that differs from one run before only in literals runs that one's plan (plan-cache.ts).
       let literals: LiteralShape | undefined;
       if (cached === undefined && bindable && params.length === 0 && paramTypes.length === 0) {
         literals = this.#lastShape?.statement === stmt ? this.#lastShape.shape : undefined;
-        if (literals !== undefined) cached = this.#templatePlan(stmt, literals, indexScans, evalContext);
+        if (literals !== undefined) cached = this.#templatePlan(stmt, literals, derived, evalContext);
         if (cached === undefined) literals = undefined;
       }
       // The binder fills in the types it infers; a cached plan has them already.
       const types = cached?.paramTypes ?? [...paramTypes];
-      const options: RunOptions = {
+      const options = new StatementRun(
         engine,
         txn,
-        paramTypes: types,
-        params: literals !== undefined ? new LiteralValues(literals.values) : params.length === 0 ? NO_PARAMS : new ParamValues(params, types, evalContext),
-        eval: evalContext,
-        state: this.#services.state,
-        session: this.#sequences,
+        types,
+        literals !== undefined ? new LiteralValues(literals.values) : params.length === 0 ? NO_PARAMS : null,
+        params,
+        evalContext,
+        this.#services.state,
+        this.#sequences,
         indexScans,
-        checkInterrupt: this.#interruptCheck(deadline),
-        notice: (n) => (notices ??= []).push(n),
-      };
+        this.#interruptCheck(deadline),
+      );
       let result: StatementResult;
       if (cached !== undefined) {
         cached.eval.target = evalContext;
@@ -499,15 +566,15 @@ export class Session {
       } else {
         result = runStatement(stmt, options);
       }
-      if (notices !== undefined) result.notices = notices;
+      if (options.notices !== undefined) result.notices = options.notices;
       engine.catalogTxn = outerCatalogTxn;
       if (marker >= 0) engine.releaseSavepoint(txn, marker);
-      if (!autocommit) return { result, commit: null };
+      if (!autocommit) return result;
       // The statement's own transaction: the caller commits it (run: now; runAsync: with group commit).
-      const commit = this.#txn;
+      this.#toCommit = this.#txn;
       this.#txn = null;
       this.#open = false;
-      return { result, commit };
+      return result;
     } catch (error) {
       engine.catalogTxn = outerCatalogTxn;
       const retry = wait && error instanceof WriteConflict && (error.waitFor !== 0 || this.#isolation === 'read committed');
@@ -522,9 +589,8 @@ export class Session {
   }
 
   /** The plan cache's binding of `stmt`, if it is still valid for the catalog and settings as they are now. */
-  #cachedPlan(stmt: ast.Statement, declared: readonly (SqlType | undefined)[], indexScans: boolean): CachedPlan | undefined {
-    const engine = this.#services.engine;
-    return this.#plans.get(stmt, { catalog: engine.catalogView(), indexScans, timeZone: this.settings.get('timezone') ?? 'UTC', declared }, this.#settingOf, this.#rowEstimate);
+  #cachedPlan(stmt: ast.Statement, declared: readonly (SqlType | undefined)[], derived: DerivedSettings): CachedPlan | undefined {
+    return this.#plans.get(stmt, this.#services.engine.catalogView(), derived, declared, this.#settingOf, this.#rowEstimate);
   }
 
   readonly #settingOf = (name: string): string | undefined => this.settings.get(name.toLowerCase());
@@ -561,6 +627,7 @@ export class Session {
         catalogVersion,
         indexScans: options.indexScans !== false,
         timeZone: this.settings.get('timezone') ?? 'UTC',
+        settingsVersion: -1,
         declared: [...declared],
         paramTypes: options.paramTypes,
         settings: bindingEval.settings,
@@ -592,7 +659,8 @@ export class Session {
    * need be; undefined when the template is not used (plan-cache.ts): then
    * the statement is bound as written.
    */
-  #templatePlan(stmt: ast.Statement, shape: LiteralShape, indexScans: boolean, evalContext: EvalContext): CachedPlan | undefined {
+  #templatePlan(stmt: ast.Statement, shape: LiteralShape, derived: DerivedSettings, evalContext: EvalContext): CachedPlan | undefined {
+    const indexScans = derived.indexScans;
     let template = this.#templates.get(shape.key);
     if (template === undefined) {
       if (this.#templates.size >= MAX_TEMPLATES) this.#templates.clear();
@@ -602,7 +670,7 @@ export class Session {
     const catalog = this.#services.engine.catalogView();
     // It failed under this catalog: it would again.
     if (template.failed !== null && template.failed.catalog === catalog && template.failed.version === catalog.version) return undefined;
-    const cached = this.#cachedPlan(template.statement, template.declared, indexScans);
+    const cached = this.#cachedPlan(template.statement, template.declared, derived);
     if (cached !== undefined) return cached;
     const options: BindOptions = {
       engine: this.#services.engine, paramTypes: [...template.declared], eval: evalContext, state: this.#services.state, session: this.#sequences, indexScans,
@@ -612,7 +680,7 @@ export class Session {
     } catch {
       // The statement as written gives its own error.
     }
-    const bound = this.#cachedPlan(template.statement, template.declared, indexScans);
+    const bound = this.#cachedPlan(template.statement, template.declared, derived);
     template.failed = bound === undefined ? { catalog, version: catalog.version } : null;
     return bound;
   }
@@ -662,10 +730,11 @@ export class Session {
     if (this.#txn !== null) engine.catalogTxn = this.#txn;
     try {
       // Bound as it will run (the plan cache keeps it for the first run); the inferred types go back into paramTypes.
-      const indexScans = this.settings.get('enable_indexscan') !== 'off';
+      const derived = this.#derived();
+      const indexScans = derived.indexScans;
       const types = [...paramTypes];
-      const options = { engine, paramTypes: types, eval: this.#evalContext(), state: this.#services.state, session: this.#sequences, indexScans };
-      const bound = this.#cachedPlan(stmt, paramTypes, indexScans)?.bound ?? this.#bind(stmt, options, paramTypes, 'prepared');
+      const options = { engine, paramTypes: types, eval: this.#evalContext(derived, this.#explicit ? this.#transactionStart : undefined), state: this.#services.state, session: this.#sequences, indexScans };
+      const bound = this.#cachedPlan(stmt, paramTypes, derived)?.bound ?? this.#bind(stmt, options, paramTypes, 'prepared');
       types.forEach((t, i) => (paramTypes[i] ??= t));
       return bound.columns ?? [];
     } finally {
@@ -697,14 +766,24 @@ export class Session {
 
   /** When the statement starting now must end (statement_timeout, milliseconds, 0 = never), on performance.now()'s clock. */
   #statementDeadline(): number {
-    const setting = this.settings.get('statement_timeout') ?? '0';
-    if (setting !== this.#timeout.setting) this.#timeout = { setting, ms: parseTimeout(setting) };
-    const timeout = this.#timeout.ms;
+    const timeout = this.#derived().timeoutMs;
     return timeout === 0 ? Infinity : performance.now() + timeout;
   }
 
-  /** statement_timeout parsed, for the last setting seen. */
-  #timeout = { setting: '0', ms: 0 };
+  /** What statements read of the settings, for the settings' version now. */
+  #derived(): DerivedSettings {
+    const settings = this.settings;
+    if (this.#derivedSettings.version === settings.version) return this.#derivedSettings;
+    this.#derivedSettings = {
+      version: settings.version,
+      indexScans: settings.get('enable_indexscan') !== 'off',
+      timeZone: settings.get('timezone') ?? 'UTC',
+      timeoutMs: parseTimeout(settings.get('statement_timeout') ?? '0'),
+    };
+    return this.#derivedSettings;
+  }
+
+  #derivedSettings: DerivedSettings = { version: -1, indexScans: true, timeZone: 'UTC', timeoutMs: 0 };
   /** default_transaction_isolation parsed, for the last setting seen. */
   #defaultIsolation: { setting: string | undefined; level: ast.IsolationLevel } = { setting: 'read committed', level: 'read committed' };
 
@@ -721,28 +800,17 @@ export class Session {
     return this.#zone.zone;
   }
 
-  /** The context statements evaluate in; `now` is the statement's start (an autocommit statement's is its transaction's). */
-  #evalContext(now = this.#services.clock.nowMicros()): EvalContext {
-    return {
-      timeZone: this.#zoneFor(this.settings.get('timezone') ?? 'UTC'),
-      transactionTimestamp: this.#open ? this.#transactionStart : now,
-      statementTimestamp: now,
-      clockTimestamp: this.#clockTimestamp,
-      random: this.#services.random,
-      randomBytes: this.#randomBytes,
-      sequences: this.#sequenceFunctions,
-      system: new StatementSystem(this.#systemSource),
-    };
+  /**
+   * The context a statement evaluates in. `transactionStart`: the open
+   * block's transaction timestamp; undefined for an autocommit statement,
+   * whose transaction timestamp is its statement's.
+   */
+  #evalContext(derived: DerivedSettings = this.#derived(), transactionStart?: bigint): EvalContext {
+    return new StatementEval(this.#zoneFor(derived.timeZone), this.#evalShared, transactionStart);
   }
 
-  // The parts of every statement's EvalContext that are the same for all of them, made once.
-  readonly #clockTimestamp = (): bigint => this.#services.clock.nowMicros();
-  readonly #randomBytes = (n: number): Uint8Array => {
-    const random = this.#services.random;
-    const bytes = new Uint8Array(n);
-    for (let i = 0; i < n; i++) bytes[i] = Math.floor(random() * 256);
-    return bytes;
-  };
+  /** The parts of every statement's EvalContext that are the same for all of them (made in the constructor). */
+  readonly #evalShared: EvalShared;
 
   /**
    * Set by the server for each connection: the database the client named
@@ -782,7 +850,6 @@ export class Session {
     this.#isolationLevel = this.#defaultIsolation.level;
     this.#txn = null;
     this.#open = true;
-    this.#transactionStart = this.#services.clock.nowMicros();
     this.#savepoints = [];
   }
 
@@ -855,6 +922,8 @@ export class Session {
       return { command, columns: [], rows: [], rowCount: 0, notices: [{ severity: 'WARNING', code: SqlState.activeSqlTransaction, message: 'there is already a transaction in progress' }] };
     }
     this.#startTxn();
+    // A block's transaction timestamp is BEGIN's time (an autocommit statement's is its own, read when first asked for).
+    this.#transactionStart = this.#services.clock.nowMicros();
     if (level !== null) this.#isolationLevel = level;
     this.#explicit = true;
     this.#failed = false;
@@ -959,9 +1028,10 @@ export class Session {
   }
 }
 
-/** A statement's result with no transaction to commit. */
-function done(result: StatementResult): { result: StatementResult; commit: Transaction | null } {
-  return { result, commit: null };
+function newSettings(): SessionSettings {
+  const settings = new SessionSettings();
+  for (const [name, value] of Object.entries(DEFAULT_SETTINGS)) settings.set(name, value);
+  return settings;
 }
 
 /** PostgreSQL's WARNING for COMMIT or ROLLBACK outside a transaction block. */
@@ -1063,25 +1133,119 @@ class StatementSystem implements SystemContext {
   }
 }
 
-/** A statement's parameter values, each converted to its parameter's type on first use. */
-class ParamValues {
-  readonly #params: readonly JsValue[];
-  readonly #types: readonly (SqlType | undefined)[];
-  readonly #eval: EvalContext;
-  readonly #values: (RuntimeValue | undefined)[];
+/** What every statement's StatementEval shares with the session's others. */
+interface EvalShared {
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly randomBytes: (length: number) => Uint8Array;
+  readonly sequences: SequenceFunctions;
+  readonly system: () => StatementSystem;
+}
 
-  constructor(params: readonly JsValue[], types: readonly (SqlType | undefined)[], evalContext: EvalContext) {
-    this.#params = params;
-    this.#types = types;
-    this.#eval = evalContext;
-    this.#values = new Array<RuntimeValue | undefined>(params.length);
+/**
+ * A statement's EvalContext. The clock is read when the statement first
+ * asks for a timestamp, not when it starts: most statements never do (a
+ * prepared INSERT run many times). Its statement timestamp is that first
+ * reading, fixed for the rest of the statement; clock_timestamp() read
+ * before it also fixes it, so statement_timestamp() is never later than a
+ * clock_timestamp() of the same statement, as in PostgreSQL. An autocommit
+ * statement's transaction timestamp is its statement timestamp; a block's
+ * was read at BEGIN.
+ */
+class StatementEval implements EvalContext {
+  readonly timeZone: TimeZone;
+  readonly #shared: EvalShared;
+  readonly #transactionStart: bigint | undefined;
+  #statementStart: bigint | undefined = undefined;
+  #system: StatementSystem | undefined = undefined;
+
+  constructor(timeZone: TimeZone, shared: EvalShared, transactionStart: bigint | undefined) {
+    this.timeZone = timeZone;
+    this.#shared = shared;
+    this.#transactionStart = transactionStart;
   }
 
+  get transactionTimestamp(): bigint {
+    return this.#transactionStart ?? this.statementTimestamp;
+  }
+
+  get statementTimestamp(): bigint {
+    this.#statementStart ??= this.#shared.clock.nowMicros();
+    return this.#statementStart;
+  }
+
+  clockTimestamp(): bigint {
+    const now = this.#shared.clock.nowMicros();
+    this.#statementStart ??= now;
+    return now;
+  }
+
+  random(): number {
+    return this.#shared.random();
+  }
+
+  randomBytes(length: number): Uint8Array {
+    return this.#shared.randomBytes(length);
+  }
+
+  get sequences(): SequenceFunctions {
+    return this.#shared.sequences;
+  }
+
+  get system(): SystemContext {
+    this.#system ??= this.#shared.system();
+    return this.#system;
+  }
+}
+
+/**
+ * The options one statement runs with (RunOptions), as one object: the
+ * notices it raises are collected on it, and it is its own `params` when
+ * it has JS parameter values (converted to each parameter's type on first
+ * use).
+ */
+class StatementRun implements RunOptions {
+  readonly engine: Engine;
+  readonly txn: Transaction;
+  readonly paramTypes: (SqlType | undefined)[];
+  readonly params: RunOptions['params'];
+  readonly eval: EvalContext;
+  readonly state: SqlDatabaseState;
+  readonly session: SqlSessionState;
+  readonly indexScans: boolean;
+  readonly checkInterrupt: () => void;
+  notices: Notice[] | undefined = undefined;
+  readonly #js: readonly JsValue[];
+  #values: (RuntimeValue | undefined)[] | null = null;
+
+  /** `params` null: the parameters are `js`, converted on first use. */
+  constructor(
+    engine: Engine, txn: Transaction, paramTypes: (SqlType | undefined)[], params: RunOptions['params'] | null, js: readonly JsValue[],
+    evalContext: EvalContext, state: SqlDatabaseState, session: SqlSessionState, indexScans: boolean, checkInterrupt: () => void,
+  ) {
+    this.engine = engine;
+    this.txn = txn;
+    this.paramTypes = paramTypes;
+    this.params = params ?? this;
+    this.#js = js;
+    this.eval = evalContext;
+    this.state = state;
+    this.session = session;
+    this.indexScans = indexScans;
+    this.checkInterrupt = checkInterrupt;
+  }
+
+  notice(notice: Notice): void {
+    (this.notices ??= []).push(notice);
+  }
+
+  /** Parameter $i+1 as a value of its type (the JS parameters' `params`). */
   get(i: number): RuntimeValue {
-    let value = this.#values[i];
+    const values = (this.#values ??= new Array<RuntimeValue | undefined>(this.#js.length));
+    let value = values[i];
     if (value === undefined) {
-      if (i >= this.#params.length) throw new FlintError('08P01', `there is no parameter $${i + 1}`);
-      value = this.#values[i] = fromJs(this.#params[i] as JsValue, this.#types[i], this.#eval);
+      if (i >= this.#js.length) throw new FlintError('08P01', `there is no parameter $${i + 1}`);
+      value = values[i] = fromJs(this.#js[i] as JsValue, this.paramTypes[i], this.eval);
     }
     return value;
   }

@@ -145,6 +145,29 @@ export class RowCheckPlan {
     this.uniques = uniqueKeys(table).filter((u) => !indexed.has(u.constraint.name));
     this.notNull = table.columns.flatMap((c, i) => (c.notNull ? [i] : []));
   }
+
+  /** NOT NULL, then the CHECK constraints by name: throw PostgreSQL's error for the first `row` fails. */
+  checkNotNullAndChecks(row: Row, ctx: ExecContext): void {
+    const { table } = this;
+    const notNull = this.notNull;
+    for (let k = 0; k < notNull.length; k++) {
+      const i = notNull[k]!;
+      if (row[i] === null) {
+        throw new FlintError(SqlState.notNullViolation, `null value in column "${table.columns[i]!.name}" of relation "${table.name}" violates not-null constraint`, {
+          detail: failingRow(table, row),
+        });
+      }
+    }
+    const checks = this.checks;
+    for (let k = 0; k < checks.length; k++) {
+      const check = checks[k]!;
+      if (check.test(row, ctx) === false) {
+        throw new FlintError(SqlState.checkViolation, `new row for relation "${table.name}" violates check constraint "${check.name}"`, {
+          detail: failingRow(table, row),
+        });
+      }
+    }
+  }
 }
 
 /**
@@ -155,9 +178,8 @@ export class RowCheckPlan {
  */
 export class RowChecks {
   readonly table: SqlTable;
-  readonly #checks: readonly { name: string; test: Compiled }[];
+  readonly #plan: RowCheckPlan;
   readonly #uniques: readonly UniqueKey[];
-  readonly #notNull: readonly number[];
   readonly #options: RunOptions;
   readonly #ctx: ExecContext;
 
@@ -166,9 +188,8 @@ export class RowChecks {
     this.table = table;
     this.#options = options;
     this.#ctx = ctx;
-    this.#checks = p.checks;
+    this.#plan = p;
     this.#uniques = p.uniques;
-    this.#notNull = p.notNull;
   }
 
   /**
@@ -204,24 +225,7 @@ export class RowChecks {
   }
 
   checkNotNullAndChecks(row: Row): void {
-    const { table } = this;
-    const notNull = this.#notNull;
-    for (let k = 0; k < notNull.length; k++) {
-      const i = notNull[k]!;
-      const col = table.columns[i]!;
-      if (row[i] === null) {
-        throw new FlintError(SqlState.notNullViolation, `null value in column "${col.name}" of relation "${table.name}" violates not-null constraint`, {
-          detail: failingRow(table, row),
-        });
-      }
-    }
-    for (const check of this.#checks) {
-      if (check.test(row, this.#ctx) === false) {
-        throw new FlintError(SqlState.checkViolation, `new row for relation "${table.name}" violates check constraint "${check.name}"`, {
-          detail: failingRow(table, row),
-        });
-      }
-    }
+    this.#plan.checkNotNullAndChecks(row, this.#ctx);
   }
 
   checkUnique(u: UniqueKey, row: Row, skipTid?: number): void {

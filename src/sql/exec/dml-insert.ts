@@ -24,7 +24,7 @@ import { findByKey, tableScope, uniqueKeys, type UniqueKey } from './constraints
 import type { ExecContext, Row } from './context.ts';
 import { bindAssignments, DEFAULT, identityAlways, returningOf } from './dml-common.ts';
 import { runPlanRows } from './run.ts';
-import { binderOf, contextOf, tableFor, type BindOptions, type RunOptions, type StatementResult } from './statement-context.ts';
+import { binderOf, tableFor, type BindOptions, type RunOptions, type StatementResult } from './statement-context.ts';
 import { DmlContext, WriterPlan } from './table-writer.ts';
 
 export function runInsert(stmt: ast.Insert, options: RunOptions): StatementResult {
@@ -33,7 +33,7 @@ export function runInsert(stmt: ast.Insert, options: RunOptions): StatementResul
   return binder.withClause(stmt.with, () => {
     const plan = new WriterPlan(table, binder, options.engine);
     const insert = bindInsertBody(stmt, table, binder, plan);
-    return insert(new DmlContext(options, binder, contextOf(options), new Map([[table.def.id, plan]])));
+    return insert(new DmlContext(options, binder, null, new Map([[table.def.id, plan]])));
   });
 }
 
@@ -50,7 +50,7 @@ export function bindInsert(stmt: ast.Insert, options: BindOptions): { run(option
   void plan.defaults;
   const insert = bindInsertBody(stmt, table, binder, plan);
   const plans = new Map([[table.def.id, plan]]);
-  return { run: (o) => insert(new DmlContext(o, null, contextOf(o), plans)) };
+  return { run: (o) => insert(new DmlContext(o, null, null, plans)) };
 }
 
 /** Bind an INSERT's target columns, source, RETURNING and ON CONFLICT; the result runs it. */
@@ -87,7 +87,7 @@ function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, 
       }
       writer.insert(row);
       dml.finish();
-      return { command: 'INSERT 0 1', columns: NO_COLUMNS, rows: [], rowCount: 1 };
+      return { command: 'INSERT 0 1', columns: NO_COLUMNS, rows: NO_ROWS, rowCount: 1 };
     };
   }
   return (dml) => {
@@ -170,6 +170,8 @@ interface BoundSource {
 const NO_ROW: Row = [];
 /** The result columns of an INSERT without RETURNING (never changed). */
 const NO_COLUMNS: StatementResult['columns'] = Object.freeze([]);
+/** The result rows of an INSERT without RETURNING (frozen: shared by every such result). */
+const NO_ROWS: Row[] = Object.freeze([]) as unknown as Row[];
 
 function bindSource(stmt: ast.Insert, table: SqlTable, targetIndexes: number[], binder: QueryBinder): BoundSource {
   // GENERATED ALWAYS identity columns take a value only with OVERRIDING SYSTEM VALUE.

@@ -14,7 +14,7 @@ import type { QueryBinder } from '../plan/bind-query.ts';
 import type { Row } from './context.ts';
 import { bindAssignments, returningOf } from './dml-common.ts';
 import { runPlanUntil } from './run.ts';
-import { binderOf, contextOf, tableFor, type BindOptions, type RunOptions, type StatementResult } from './statement-context.ts';
+import { binderOf, tableFor, type BindOptions, type RunOptions, type StatementResult } from './statement-context.ts';
 import { DmlContext, WriterPlan } from './table-writer.ts';
 
 /** The target rows: tuple id → the first joined row that matched. */
@@ -34,7 +34,7 @@ export function runUpdate(stmt: ast.Update, options: RunOptions): StatementResul
   return binder.withClause(stmt.with, () => {
     const plan = new WriterPlan(table, binder, options.engine);
     const update = bindUpdateBody(stmt, table, binder, plan);
-    return update(new DmlContext(options, binder, contextOf(options), new Map([[table.def.id, plan]])));
+    return update(new DmlContext(options, binder, null, new Map([[table.def.id, plan]])));
   });
 }
 
@@ -44,7 +44,7 @@ export function runDelete(stmt: ast.Delete, options: RunOptions): StatementResul
   return binder.withClause(stmt.with, () => {
     const plan = new WriterPlan(table, binder, options.engine);
     const del = bindDeleteBody(stmt, table, binder);
-    return del(new DmlContext(options, binder, contextOf(options), new Map([[table.def.id, plan]])));
+    return del(new DmlContext(options, binder, null, new Map([[table.def.id, plan]])));
   });
 }
 
@@ -58,7 +58,7 @@ export function bindUpdateOrDelete(stmt: ast.Update | ast.Delete, options: BindO
   void plan.defaults;
   const body = stmt.kind === 'update' ? bindUpdateBody(stmt, table, binder, plan) : bindDeleteBody(stmt, table, binder);
   const plans = new Map([[table.def.id, plan]]);
-  return { run: (o) => body(new DmlContext(o, null, contextOf(o), plans)) };
+  return { run: (o) => body(new DmlContext(o, null, null, plans)) };
 }
 
 function bindUpdateBody(stmt: ast.Update, table: SqlTable, binder: QueryBinder, writerPlan: WriterPlan): (dml: DmlContext) => StatementResult {
@@ -80,7 +80,7 @@ function bindUpdateBody(stmt: ast.Update, table: SqlTable, binder: QueryBinder, 
       if (returning !== null) out.push(returning.project([...next, newTid, ...joined.slice(width + 1)], dml.ctx));
     }
     dml.finish();
-    return { command: `UPDATE ${count}`, columns: returning?.columns ?? [], rows: out, rowCount: count };
+    return { command: count === 1 ? 'UPDATE 1' : `UPDATE ${count}`, columns: returning?.columns ?? [], rows: out, rowCount: count };
   };
 }
 

@@ -81,14 +81,18 @@ export function contextOf(options: RunOptions): ExecContext {
   return new StatementExecContext(options);
 }
 
-/** A statement's ExecContext: its subquery cache is made on first use (most statements have no subquery). */
-class StatementExecContext implements ExecContext {
+/**
+ * A statement's ExecContext: its subquery cache and outer rows are made on
+ * first use (most statements have no subquery). A DML statement's
+ * DmlContext is one too (table-writer.ts).
+ */
+export class StatementExecContext implements ExecContext {
   readonly engine: Engine;
   readonly txn: Transaction;
   readonly params: RunOptions['params'];
   readonly eval: EvalContext;
-  readonly outer: Row[] = [];
   readonly checkInterrupt: () => void;
+  #outer: Row[] | null = null;
   #cache: Map<object, unknown> | null = null;
 
   constructor(options: RunOptions) {
@@ -97,6 +101,12 @@ class StatementExecContext implements ExecContext {
     this.params = options.params;
     this.eval = options.eval;
     this.checkInterrupt = options.checkInterrupt;
+  }
+
+  /** Made on first use too: only correlated subqueries and joins by lookup read it. */
+  get outer(): Row[] {
+    this.#outer ??= [];
+    return this.#outer;
   }
 
   get cache(): Map<object, unknown> {

@@ -129,7 +129,7 @@ export function bindStatement(stmt: ast.Statement, options: BindOptions): BoundS
         run(o) {
           runner ??= planRows(plan);
           const rows = runner(contextOf(o));
-          return { command: `SELECT ${rows.length}`, columns: plan.columns, rows, rowCount: rows.length };
+          return { command: rows.length === 1 ? 'SELECT 1' : `SELECT ${rows.length}`, columns: plan.columns, rows, rowCount: rows.length };
         },
       };
     }

@@ -22,13 +22,14 @@ import { defaultsOf, type CompiledDefault } from './dml-common.ts';
 import {
   checkKeysUnreferenced, checkParentKeys, childKey, incomingKeys, keyForChild, outgoingKeys, referencingRows, stillReferenced, type ForeignKey,
 } from './foreign-keys.ts';
-import { binderOf, type RunOptions } from './statement-context.ts';
+import { binderOf, StatementExecContext, type RunOptions } from './statement-context.ts';
 
 /** Cascades deeper than this are a cycle or a runaway chain: an error, not a stack overflow. */
 const MAX_CASCADE_DEPTH = 1000;
 
-export class DmlContext {
+export class DmlContext extends StatementExecContext {
   readonly options: RunOptions;
+  /** The context the statement's expressions evaluate in: this one, unless the caller gave its own. */
   readonly ctx: ExecContext;
   #binder: QueryBinder | null;
   /** Writer plans bound ahead (a cached statement binding's), by table id; others are bound when first needed. */
@@ -48,12 +49,15 @@ export class DmlContext {
   /**
    * `binder` binds what the statement needs as it runs (the writers of
    * tables a foreign key action reaches); null: one is made from `options`
-   * if needed. `plans` are writer plans bound ahead.
+   * if needed. `ctx`: the statement's execution context, null for this
+   * DmlContext itself (one object less per statement). `plans` are writer
+   * plans bound ahead.
    */
-  constructor(options: RunOptions, binder: QueryBinder | null, ctx: ExecContext, plans: ReadonlyMap<number, WriterPlan> | null = null) {
+  constructor(options: RunOptions, binder: QueryBinder | null, ctx: ExecContext | null, plans: ReadonlyMap<number, WriterPlan> | null = null) {
+    super(options);
     this.options = options;
     this.#binder = binder;
-    this.ctx = ctx;
+    this.ctx = ctx ?? this;
     this.#plans = plans;
   }
 
@@ -67,6 +71,11 @@ export class DmlContext {
   get replaced(): Set<number> {
     this.#replaced ??= new Set();
     return this.#replaced;
+  }
+
+  /** Did this statement replace or delete the version `tid` (without making the set before the first)? */
+  hasReplaced(tid: number): boolean {
+    return this.#replaced !== null && this.#replaced.has(tid);
   }
 
   writer(table: SqlTable): TableWriter {
@@ -155,7 +164,7 @@ export class TableWriter {
   readonly table: SqlTable;
   readonly plan: WriterPlan;
   readonly #dml: DmlContext;
-  readonly #checks: RowChecks;
+  #checks: RowChecks | null = null;
   readonly #encode: (row: readonly RuntimeValue[]) => StorageValue[];
   readonly #outgoing: ForeignKey[];
 
@@ -163,12 +172,13 @@ export class TableWriter {
     this.table = plan.table;
     this.plan = plan;
     this.#dml = dml;
-    this.#checks = new RowChecks(plan.table, null, dml.options, dml.ctx, plan.checks);
     this.#encode = plan.encode;
     this.#outgoing = plan.outgoing;
   }
 
+  /** The table's constraint checks in this statement (made on first use: an insert into a table whose keys all have an index needs none). */
   get checks(): RowChecks {
+    this.#checks ??= new RowChecks(this.plan.table, null, this.#dml.options, this.#dml.ctx, this.plan.checks);
     return this.#checks;
   }
 
@@ -182,13 +192,16 @@ export class TableWriter {
   }
 
   insert(row: Row): number {
-    this.#checks.check(row);
+    const plan = this.plan.checks;
+    // NOT NULL and CHECK need only the plan; UNIQUE without an index needs the statement's RowChecks.
+    if (plan.uniques.length === 0) plan.checkNotNullAndChecks(row, this.#dml.ctx);
+    else this.checks.check(row);
     const { engine, txn } = this.#dml.options;
     let tid: number;
     try {
       tid = engine.insert(txn, this.table.def.id, this.#encode(row));
     } catch (error) {
-      throw this.#checks.explain(error, row);
+      throw this.checks.explain(error, row);
     }
     const outgoing = this.#outgoing;
     if (outgoing.length === 0) return tid;
@@ -205,14 +218,16 @@ export class TableWriter {
    * deleted that version (the row is then left alone).
    */
   update(tid: number, old: Row, next: Row): number | undefined {
-    if (this.#dml.replaced.has(tid)) return undefined;
-    this.#checks.check(next, tid, old);
+    if (this.#dml.hasReplaced(tid)) return undefined;
+    const plan = this.plan.checks;
+    if (plan.uniques.length === 0) plan.checkNotNullAndChecks(next, this.#dml.ctx);
+    else this.checks.check(next, tid, old);
     const { engine, txn } = this.#dml.options;
     let newTid: number;
     try {
       newTid = engine.update(txn, this.table.def.id, tid, this.#encode(next));
     } catch (error) {
-      throw this.#checks.explain(error, next);
+      throw this.checks.explain(error, next);
     }
     this.#dml.replaced.add(tid);
     for (const fk of this.#outgoing) {
@@ -232,7 +247,7 @@ export class TableWriter {
 
   /** Delete the version `tid` (holding `old`); false if this statement already replaced or deleted it. */
   delete(tid: number, old: Row): boolean {
-    if (this.#dml.replaced.has(tid)) return false;
+    if (this.#dml.hasReplaced(tid)) return false;
     const { engine, txn } = this.#dml.options;
     if (!engine.delete(txn, this.table.def.id, tid)) return false;
     this.#dml.replaced.add(tid);

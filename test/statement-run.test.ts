@@ -1,0 +1,243 @@
+// What every statement run does, kept true by the per-statement fast path
+// (Session #run, StatementRun, StatementEval, DmlContext, fromJs): the
+// clock read lazily but with PostgreSQL's timestamp semantics, settings
+// derived once per change (also changes made straight to the settings map,
+// as the server's startup parameters are), constraint checks, defaults and
+// errors of a prepared INSERT run many times, and a failed statement
+// failing its transaction block.
+
+import { describe, expect, it } from 'vitest';
+import { Database } from '../src/db/database.ts';
+import { fromJs } from '../src/db/js-values.ts';
+import { Session, type Clock } from '../src/db/session.ts';
+import { FlintError } from '../src/errors.ts';
+import { T } from '../src/sql/types/type-info.ts';
+import { fixedContext } from '../src/sql/types/eval-context.ts';
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof FlintError) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+/** A clock that moves on by one millisecond at every reading, and counts them. */
+function steppingClock(): Clock & { reads: number } {
+  const clock = {
+    reads: 0,
+    nowMicros(): bigint {
+      clock.reads++;
+      return 1_700_000_000_000_000n + BigInt(clock.reads) * 1000n;
+    },
+  };
+  return clock;
+}
+
+function sessionWith(db: Database, clock: Clock): Session {
+  return new Session({ engine: db.engine, state: db.sqlState, clock, random: Math.random, parseCache: new Map() });
+}
+
+const micros = (v: unknown): bigint => BigInt((v as Date).getTime()) * 1000n;
+
+describe('the statement clock', () => {
+  it('is not read by a statement that asks for no timestamp', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, v text)');
+    const clock = steppingClock();
+    const s = sessionWith(db, clock);
+    const insert = s.parse('INSERT INTO t VALUES ($1, $2)')[0]!.statement;
+    for (let i = 0; i < 5; i++) s.run(insert, [i, `v${i}`]);
+    s.run(s.parse('SELECT * FROM t WHERE id = 3')[0]!.statement);
+    expect(clock.reads).toBe(0);
+    db.close();
+  });
+
+  it('gives an autocommit statement one timestamp for the statement and its transaction, never later than clock_timestamp()', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    const clock = steppingClock();
+    const s = sessionWith(db, clock);
+    // clock_timestamp() first: the statement's timestamp is that reading, not a later one.
+    const [row] = s.run(s.parse('SELECT clock_timestamp() AS c1, statement_timestamp() AS st, now() AS tx, clock_timestamp() AS c2')[0]!.statement).rows;
+    const [c1, st, tx, c2] = row as bigint[];
+    expect(st).toBe(c1);
+    expect(tx).toBe(st);
+    expect(c2! > st!).toBe(true);
+    // The statement's timestamp first: fixed for the statement, clock readings after it are later.
+    const [again] = s.run(s.parse('SELECT statement_timestamp() AS a, clock_timestamp() AS c, statement_timestamp() AS b')[0]!.statement).rows;
+    const [a, c, b] = again as bigint[];
+    expect(b).toBe(a);
+    expect(c! > a!).toBe(true);
+    expect(a! > c2!).toBe(true);
+    db.close();
+  });
+
+  it("keeps a block's transaction timestamp at BEGIN, and gives each statement its own", () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    const clock = steppingClock();
+    const s = sessionWith(db, clock);
+    const run = (sql: string) => s.run(s.parse(sql)[0]!.statement).rows[0] as bigint[];
+    s.run(s.parse('BEGIN')[0]!.statement);
+    const begun = clock.reads;
+    expect(begun).toBe(1);
+    const [tx1, st1] = run('SELECT now(), statement_timestamp()');
+    const [tx2, st2] = run('SELECT transaction_timestamp(), statement_timestamp()');
+    expect(tx1).toBe(tx2);
+    expect(tx1! < st1!).toBe(true);
+    expect(st1! < st2!).toBe(true);
+    s.run(s.parse('COMMIT')[0]!.statement);
+    const [tx3, st3] = run('SELECT now(), statement_timestamp()');
+    expect(tx3).toBe(st3);
+    expect(tx3! > st2!).toBe(true);
+    db.close();
+  });
+
+  it('gives a column default now() the statement timestamp, the same for every row of the statement', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE e (id int PRIMARY KEY, at timestamptz DEFAULT now(), st timestamptz DEFAULT statement_timestamp())');
+    const clock = steppingClock();
+    const s = sessionWith(db, clock);
+    s.run(s.parse('INSERT INTO e (id) VALUES (1), (2), (3)')[0]!.statement);
+    const insert = s.parse('INSERT INTO e (id) VALUES ($1)')[0]!.statement;
+    s.run(insert, [4]);
+    s.run(insert, [5]);
+    const rows = db.prepare('SELECT id, at, st FROM e ORDER BY id').raw().all() as unknown[][];
+    expect(new Set(rows.slice(0, 3).map((r) => micros(r[1])))).toHaveLength(1);
+    expect(rows.map((r) => micros(r[1]))).toEqual(rows.map((r) => micros(r[2])));
+    expect(micros(rows[3]![1]) > micros(rows[0]![1])).toBe(true);
+    expect(micros(rows[4]![1]) > micros(rows[3]![1])).toBe(true);
+    db.close();
+  });
+});
+
+describe('settings a statement reads', () => {
+  it('follows changes made straight to the settings map, as the server makes them', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY)');
+    const s = db.session();
+    const select = s.parse("SELECT '2024-01-01 00:00'::timestamptz AS at")[0]!.statement;
+    const utc = s.run(select).rows[0]![0] as bigint;
+    s.settings.set('timezone', 'America/New_York');
+    const ny = s.run(select).rows[0]![0] as bigint;
+    expect(ny - utc).toBe(5n * 3600n * 1_000_000n);
+    s.settings.delete('timezone');
+    expect(s.run(select).rows[0]![0]).toBe(utc);
+    // statement_timeout set straight in the map: a 1 ms limit is always exceeded by a hundred million rows.
+    const count = s.parse('SELECT count(*) FROM generate_series(1, $1::int)')[0]!.statement;
+    expect(s.run(count, [1000]).rows[0]![0]).toBe(1000n);
+    s.settings.set('statement_timeout', '1');
+    expect(codeOf(() => s.run(count, [100_000_000]))).toBe('57014');
+    s.settings.set('statement_timeout', '0');
+    expect(s.run(count, [100_000]).rows[0]![0]).toBe(100_000n);
+    db.close();
+  });
+});
+
+describe('a prepared INSERT run many times', () => {
+  it('checks NOT NULL and CHECK on every run, with the SQLSTATE and the failing row', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL, n int CHECK (n > 0))');
+    const insert = db.prepare('INSERT INTO t (id, name, n) VALUES ($1, $2, $3)');
+    expect(insert.run(1, 'a', 1).changes).toBe(1);
+    let error: unknown;
+    try {
+      insert.run(2, null, 1);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FlintError);
+    expect((error as FlintError).code).toBe('23502');
+    expect((error as FlintError).message).toBe('null value in column "name" of relation "t" violates not-null constraint');
+    expect((error as FlintError).detail).toBe('Failing row contains (2, null, 1).');
+    expect(codeOf(() => insert.run(2, 'b', 0))).toBe('23514');
+    expect(codeOf(() => insert.run(1, 'dup', 1))).toBe('23505');
+    expect(insert.run(2, 'b', 2).changes).toBe(1);
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 2 });
+    db.close();
+  });
+
+  it('takes a default set after it was prepared, and a scalar subquery sees the rows before each run', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, tag text, seen bigint)');
+    const insert = db.prepare('INSERT INTO t (id, seen) VALUES ($1, (SELECT count(*) FROM t))');
+    insert.run(1);
+    db.exec("ALTER TABLE t ALTER COLUMN tag SET DEFAULT 'later'");
+    insert.run(2);
+    insert.run(3);
+    expect(db.prepare('SELECT id, tag, seen FROM t ORDER BY id').raw().all()).toEqual([[1, null, 0], [2, 'later', 1], [3, 'later', 2]]);
+    db.close();
+  });
+
+  it('fails the transaction block on an error, and undoes only that statement when run through runAsync', async () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY)');
+    const insert = db.prepare('INSERT INTO t VALUES ($1)');
+    expect(() =>
+      db.transaction(() => {
+        insert.run(1);
+        insert.run(1);
+      })(),
+    ).toThrow(/duplicate key/);
+    expect(db.inTransaction).toBe(false);
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 0 });
+    // Inside a block: the failed statement fails the block (25P02) until ROLLBACK.
+    db.exec('BEGIN');
+    insert.run(1);
+    expect(codeOf(() => insert.run(1))).toBe('23505');
+    expect(codeOf(() => insert.run(2))).toBe('25P02');
+    db.exec('ROLLBACK');
+    const s = db.session();
+    const stmt = s.parse('INSERT INTO t VALUES ($1)')[0]!.statement;
+    await s.query('BEGIN');
+    await s.runAsync(stmt, [1]);
+    await expect(s.runAsync(stmt, [1])).rejects.toMatchObject({ code: '23505' });
+    expect(s.status).toBe('E');
+    await s.query('ROLLBACK TO SAVEPOINT nonexistent').catch(() => undefined);
+    await s.query('ROLLBACK');
+    expect((await s.query('SELECT count(*) AS n FROM t')).rows).toEqual([{ n: 0 }]);
+    db.close();
+  });
+
+  it('returns no rows for INSERT without RETURNING, and the rows for INSERT ... RETURNING', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, v text)');
+    const plain = db.prepare('INSERT INTO t VALUES ($1, $2)');
+    expect(plain.all(1, 'a')).toEqual([]);
+    expect(plain.all(2, 'b')).toEqual([]);
+    const returning = db.prepare('INSERT INTO t VALUES ($1, $2) RETURNING id, v');
+    expect(returning.all(3, 'c')).toEqual([{ id: 3, v: 'c' }]);
+    db.close();
+  });
+});
+
+describe('JS parameters', () => {
+  const ctx = fixedContext({ now: 0n });
+  it('convert to text, int4 and float8 as the general path does', () => {
+    expect(fromJs('abc', T.text, ctx)).toBe('abc');
+    expect(fromJs('abc', undefined, ctx)).toBe('abc');
+    expect(fromJs(7, T.int4, ctx)).toBe(7);
+    expect(Object.is(fromJs(-0, T.int4, ctx), -0)).toBe(true);
+    expect(fromJs(1.5, T.float8, ctx)).toBe(1.5);
+    expect(fromJs(2 ** 40, T.float8, ctx)).toBe(2 ** 40);
+    expect(fromJs(2 ** 60, T.float8, ctx)).toBe(2 ** 60);
+    expect(Number.isNaN(fromJs(Number.NaN, T.float8, ctx))).toBe(true);
+    expect(fromJs(Infinity, T.float8, ctx)).toBe(Infinity);
+    expect(fromJs('12', T.int4, ctx)).toBe(12);
+    expect(fromJs(2 ** 40, T.int8, ctx)).toBe(2n ** 40n);
+  });
+
+  it('keep their errors: out of range, not an integer, too long for the column', () => {
+    expect(codeOf(() => fromJs(2 ** 31, T.int4, ctx))).toBe('22003');
+    expect(codeOf(() => fromJs(1.5, T.int4, ctx))).toBe(undefined);
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, code varchar(3), n int)');
+    const insert = db.prepare('INSERT INTO t VALUES ($1, $2, $3)');
+    expect(codeOf(() => insert.run(1, 'abcd', 1))).toBe('22001');
+    expect(codeOf(() => insert.run(1, 'abc', 2 ** 31))).toBe('22003');
+    expect(insert.run(1, 'abc', 1.4).changes).toBe(1);
+    expect(db.prepare('SELECT n FROM t').get()).toEqual({ n: 1 });
+    db.close();
+  });
+});
