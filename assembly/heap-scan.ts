@@ -54,6 +54,82 @@ let varintEnd: i32 = 0;
   return true;
 }
 
+/** The page's free-space upper bound if it passes the sanity check a scan applies (a scan skips a page that fails it), else -1. */
+// @ts-ignore: decorator
+@inline function saneUpper(page: usize): i32 {
+  const dirStart = get16(page, PAGE_OFF_SLOT_DIR);
+  const count = get16(page, PAGE_OFF_SLOT_COUNT);
+  const lower = get16(page, PAGE_OFF_FREE_LOWER);
+  const upper = get16(page, PAGE_OFF_FREE_UPPER);
+  const sane = dirStart >= PAGE_HEADER_SIZE && lower == dirStart + count * SLOT_SIZE && lower <= upper && upper <= PAGE_SIZE &&
+    get16(page, PAGE_OFF_LIVE_COUNT) <= count && get16(page, PAGE_OFF_FRAG_BYTES) <= PAGE_SIZE - upper;
+  return sane ? upper : -1;
+}
+
+// The tuple layout of the descriptor being followed (readLayout; layout.ts, "Column filter").
+let headerSize: i32 = 0;
+let flagsAt: usize = 0;
+let countAt: usize = 0;
+let rowIdFlag: i32 = 0;
+let rowIdSize: i32 = 0;
+let u53a: usize = 0;
+let u53b: usize = 0;
+let columns: i32 = 0;
+let widths: usize = 0;
+
+// @ts-ignore: decorator
+@inline function readLayout(desc: usize): void {
+  headerSize = get16(desc, MATCH_OFF_HEADER_SIZE);
+  flagsAt = <usize>get16(desc, MATCH_OFF_FLAGS_AT);
+  countAt = <usize>get16(desc, MATCH_OFF_COUNT_AT);
+  rowIdFlag = get16(desc, MATCH_OFF_ROWID_FLAG);
+  rowIdSize = get16(desc, MATCH_OFF_ROWID_SIZE);
+  u53a = <usize>get16(desc, MATCH_OFF_U53_A) + 4;
+  u53b = <usize>get16(desc, MATCH_OFF_U53_B) + 4;
+  columns = get16(desc, MATCH_OFF_COLUMNS);
+  widths = desc + <usize>MATCH_OFF_WIDTHS;
+}
+
+/** Columns the tuple last checked by tupleBitmap stores. */
+let storedColumns: i32 = 0;
+
+/**
+ * Checks the header of the len-byte tuple at t as tuple.ts does (header
+ * fields below 2^53, not more columns than the table, the null bitmap inside
+ * the tuple without stray bits); returns the offset of its null bitmap and
+ * sets storedColumns, or -1 if it is malformed.
+ */
+// @ts-ignore: decorator
+@inline function tupleBitmap(t: usize, len: i32): i32 {
+  if (len < headerSize) return -1;
+  if (load<u32>(t + u53a) > <u32>MATCH_U53_HIGH_MAX || load<u32>(t + u53b) > <u32>MATCH_U53_HIGH_MAX) return -1;
+  const stored = <i32>load<u16>(t + countAt);
+  if (stored > columns) return -1;
+  const bitmap = headerSize + ((<i32>load<u16>(t + flagsAt) & rowIdFlag) != 0 ? rowIdSize : 0);
+  const bitmapBytes = (stored + 7) >>> 3;
+  if (bitmap + bitmapBytes > len) return -1;
+  if ((stored & 7) != 0 && (<i32>load<u8>(t + <usize>(bitmap + bitmapBytes - 1)) >>> (stored & 7)) != 0) return -1;
+  storedColumns = stored;
+  return bitmap;
+}
+
+/** Is column i NULL in the tuple at t whose bitmap is at `bitmap`? */
+// @ts-ignore: decorator
+@inline function isNull(t: usize, bitmap: i32, i: i32): bool {
+  return (<i32>load<u8>(t + <usize>(bitmap + (i >>> 3))) & (1 << (i & 7))) != 0;
+}
+
+/** Past the value of column i at tuple offset p (a varint length and bytes, or the column's width), or -1 if it runs past len. */
+// @ts-ignore: decorator
+@inline function skipValue(t: usize, p: i32, len: i32, i: i32): i32 {
+  const n = <i32>load<u8>(widths + <usize>i);
+  if (n != 0) return n > len - p ? -1 : p + n;
+  const m = readVarint(t, p, len);
+  if (m < 0) return -1;
+  const q = varintEnd;
+  return m > <i64>(len - q) ? -1 : q + <i32>m;
+}
+
 /**
  * The live slots of heap page `page` whose tuple's column holds exactly the
  * needleLen bytes at `needle` (or stores too few columns: the column reads
@@ -62,60 +138,33 @@ let varintEnd: i32 = 0;
  * sanity check (a scan skips it); -1 if a slot or a walked tuple is corrupt.
  */
 export function pageMatchColumn(page: usize, desc: usize, needle: usize, needleLen: i32, out: usize): i32 {
-  const dirStart = get16(page, PAGE_OFF_SLOT_DIR);
+  const upper = saneUpper(page);
+  if (upper < 0) return 0;
+  readLayout(desc);
   const count = get16(page, PAGE_OFF_SLOT_COUNT);
-  const lower = get16(page, PAGE_OFF_FREE_LOWER);
-  const upper = get16(page, PAGE_OFF_FREE_UPPER);
-  if (
-    !(dirStart >= PAGE_HEADER_SIZE && lower == dirStart + count * SLOT_SIZE && lower <= upper && upper <= PAGE_SIZE &&
-      get16(page, PAGE_OFF_LIVE_COUNT) <= count && get16(page, PAGE_OFF_FRAG_BYTES) <= PAGE_SIZE - upper)
-  ) return 0;
-  const headerSize = get16(desc, MATCH_OFF_HEADER_SIZE);
-  const flagsAt = <usize>get16(desc, MATCH_OFF_FLAGS_AT);
-  const countAt = <usize>get16(desc, MATCH_OFF_COUNT_AT);
-  const rowIdFlag = get16(desc, MATCH_OFF_ROWID_FLAG);
-  const rowIdSize = get16(desc, MATCH_OFF_ROWID_SIZE);
-  const u53a = <usize>get16(desc, MATCH_OFF_U53_A) + 4;
-  const u53b = <usize>get16(desc, MATCH_OFF_U53_B) + 4;
   const column = get16(desc, MATCH_OFF_COLUMN);
-  const columns = get16(desc, MATCH_OFF_COLUMNS);
-  const widths = desc + <usize>MATCH_OFF_WIDTHS;
   let found = 0;
-  let a = page + <usize>dirStart;
+  let a = page + <usize>get16(page, PAGE_OFF_SLOT_DIR);
   for (let s = 0; s < count; s++, a += SLOT_SIZE) {
     const off = <i32>load<u16>(a);
     if (off == 0) continue;
     const len = <i32>load<u16>(a, 2);
     if (len == 0 || off < upper || off + len > PAGE_SIZE) return -1;
     const t = page + <usize>off;
-    if (len < headerSize) return -1;
-    if (load<u32>(t + u53a) > <u32>MATCH_U53_HIGH_MAX || load<u32>(t + u53b) > <u32>MATCH_U53_HIGH_MAX) return -1;
-    const stored = <i32>load<u16>(t + countAt);
-    if (stored > columns) return -1;
-    const bitmap = headerSize + ((<i32>load<u16>(t + flagsAt) & rowIdFlag) != 0 ? rowIdSize : 0);
-    const bitmapBytes = (stored + 7) >>> 3;
-    if (bitmap + bitmapBytes > len) return -1;
-    if ((stored & 7) != 0 && (<i32>load<u8>(t + <usize>(bitmap + bitmapBytes - 1)) >>> (stored & 7)) != 0) return -1;
+    const bitmap = tupleBitmap(t, len);
+    if (bitmap < 0) return -1;
+    const stored = storedColumns;
     if (column >= stored) {
       store<u16>(out + <usize>(found << 1), <u16>s);
       found++;
       continue;
     }
-    if ((<i32>load<u8>(t + <usize>(bitmap + (column >>> 3))) & (1 << (column & 7))) != 0) continue;
-    let p = bitmap + bitmapBytes;
+    if (isNull(t, bitmap, column)) continue;
+    let p = bitmap + ((stored + 7) >>> 3);
     for (let i = 0; i < column; i++) {
-      if ((<i32>load<u8>(t + <usize>(bitmap + (i >>> 3))) & (1 << (i & 7))) != 0) continue;
-      let n = <i32>load<u8>(widths + <usize>i);
-      if (n == 0) {
-        const m = readVarint(t, p, len);
-        if (m < 0) return -1;
-        p = varintEnd;
-        if (m > <i64>(len - p)) return -1;
-        n = <i32>m;
-      } else if (n > len - p) {
-        return -1;
-      }
-      p += n;
+      if (isNull(t, bitmap, i)) continue;
+      p = skipValue(t, p, len, i);
+      if (p < 0) return -1;
     }
     const m = readVarint(t, p, len);
     if (m < 0) return -1;
@@ -140,29 +189,16 @@ export function pageMatchColumn(page: usize, desc: usize, needle: usize, needleL
  * (the caller then walks the page itself).
  */
 export function pageExtractColumns(page: usize, desc: usize, out: usize): i32 {
-  const dirStart = get16(page, PAGE_OFF_SLOT_DIR);
+  const upper = saneUpper(page);
+  if (upper < 0) return 0;
+  readLayout(desc);
   const count = get16(page, PAGE_OFF_SLOT_COUNT);
-  const lower = get16(page, PAGE_OFF_FREE_LOWER);
-  const upper = get16(page, PAGE_OFF_FREE_UPPER);
-  if (
-    !(dirStart >= PAGE_HEADER_SIZE && lower == dirStart + count * SLOT_SIZE && lower <= upper && upper <= PAGE_SIZE &&
-      get16(page, PAGE_OFF_LIVE_COUNT) <= count && get16(page, PAGE_OFF_FRAG_BYTES) <= PAGE_SIZE - upper)
-  ) return 0;
-  const headerSize = get16(desc, MATCH_OFF_HEADER_SIZE);
-  const flagsAt = <usize>get16(desc, MATCH_OFF_FLAGS_AT);
-  const countAt = <usize>get16(desc, MATCH_OFF_COUNT_AT);
-  const rowIdFlag = get16(desc, MATCH_OFF_ROWID_FLAG);
-  const rowIdSize = get16(desc, MATCH_OFF_ROWID_SIZE);
-  const u53a = <usize>get16(desc, MATCH_OFF_U53_A) + 4;
-  const u53b = <usize>get16(desc, MATCH_OFF_U53_B) + 4;
   const k = get16(desc, EXTRACT_OFF_COUNT);
-  const columns = get16(desc, MATCH_OFF_COLUMNS);
-  const widths = desc + <usize>MATCH_OFF_WIDTHS;
   const wanted = widths + <usize>columns;
   const flagsOut = out + <usize>EXTRACT_OUT_FLAGS;
   const valuesOut = flagsOut + <usize>(EXTRACT_STRIDE * k);
   let found = 0;
-  let a = page + <usize>dirStart;
+  let a = page + <usize>get16(page, PAGE_OFF_SLOT_DIR);
   for (let s = 0; s < count; s++, a += SLOT_SIZE) {
     const off = <i32>load<u16>(a);
     if (off == 0) continue;
@@ -170,17 +206,12 @@ export function pageExtractColumns(page: usize, desc: usize, out: usize): i32 {
     if (len == 0 || off < upper || off + len > PAGE_SIZE) return -1;
     if (found == EXTRACT_STRIDE) return -1;
     const t = page + <usize>off;
-    if (len < headerSize) return -1;
-    if (load<u32>(t + u53a) > <u32>MATCH_U53_HIGH_MAX || load<u32>(t + u53b) > <u32>MATCH_U53_HIGH_MAX) return -1;
-    const stored = <i32>load<u16>(t + countAt);
-    if (stored > columns) return -1;
-    const bitmap = headerSize + ((<i32>load<u16>(t + flagsAt) & rowIdFlag) != 0 ? rowIdSize : 0);
-    const bitmapBytes = (stored + 7) >>> 3;
-    if (bitmap + bitmapBytes > len) return -1;
-    if ((stored & 7) != 0 && (<i32>load<u8>(t + <usize>(bitmap + bitmapBytes - 1)) >>> (stored & 7)) != 0) return -1;
+    const bitmap = tupleBitmap(t, len);
+    if (bitmap < 0) return -1;
+    const stored = storedColumns;
     store<u16>(out + <usize>(found << 1), <u16>s);
     store<u16>(out + <usize>(EXTRACT_OUT_OFFSETS + (found << 1)), <u16>off);
-    let p = bitmap + bitmapBytes;
+    let p = bitmap + ((stored + 7) >>> 3);
     let i = 0;
     for (let j = 0; j < k; j++) {
       const column = <i32>load<u16>(wanted + <usize>(j << 2));
@@ -192,37 +223,20 @@ export function pageExtractColumns(page: usize, desc: usize, out: usize): i32 {
         store<u8>(flagAt, <u8>EXTRACT_ABSENT);
         continue;
       }
-      // Skip the columns before this one.
+      // Step over the columns before this one.
       for (; i < column; i++) {
-        if ((<i32>load<u8>(t + <usize>(bitmap + (i >>> 3))) & (1 << (i & 7))) != 0) continue;
-        let n = <i32>load<u8>(widths + <usize>i);
-        if (n == 0) {
-          const m = readVarint(t, p, len);
-          if (m < 0) return -1;
-          p = varintEnd;
-          if (m > <i64>(len - p)) return -1;
-          n = <i32>m;
-        } else if (n > len - p) {
-          return -1;
-        }
-        p += n;
+        if (isNull(t, bitmap, i)) continue;
+        p = skipValue(t, p, len, i);
+        if (p < 0) return -1;
       }
-      if ((<i32>load<u8>(t + <usize>(bitmap + (i >>> 3))) & (1 << (i & 7))) != 0) {
+      if (isNull(t, bitmap, i)) {
         store<u8>(flagAt, <u8>EXTRACT_NULL);
         continue;
       }
       // The column itself: read (or only stepped over, for PRESENCE), and i moves past it.
-      let n = <i32>load<u8>(widths + <usize>i);
-      if (n == 0) {
-        const m = readVarint(t, p, len);
-        if (m < 0) return -1;
-        p = varintEnd;
-        if (m > <i64>(len - p)) return -1;
-        n = <i32>m;
-      } else if (n > len - p) {
-        return -1;
-      }
       const v = t + <usize>p;
+      p = skipValue(t, p, len, i);
+      if (p < 0) return -1;
       let value: f64 = 0;
       if (kind == EXTRACT_KIND_FLOAT64) value = load<f64>(v);
       else if (kind == EXTRACT_KIND_INT32) value = <f64>load<i32>(v);
@@ -235,7 +249,6 @@ export function pageExtractColumns(page: usize, desc: usize, out: usize): i32 {
       }
       store<f64>(valueAt, value);
       store<u8>(flagAt, <u8>EXTRACT_VALUE);
-      p += n;
       i++;
     }
     found++;

@@ -36,61 +36,97 @@ export function createHeapScanKernels(mem: TsMemory): HeapScanKernels {
     return -1;
   }
 
-  function pageMatchColumn(page: number, desc: number, needle: number, needleLen: number, out: number): number {
+  /** The page's free-space upper bound if it passes the sanity check a scan applies, else -1. */
+  function saneUpper(page: number): number {
     const dirStart = get16(page, PAGE_OFF_SLOT_DIR);
     const count = get16(page, PAGE_OFF_SLOT_COUNT);
     const lower = get16(page, PAGE_OFF_FREE_LOWER);
     const upper = get16(page, PAGE_OFF_FREE_UPPER);
-    if (
-      !(dirStart >= PAGE_HEADER_SIZE && lower === dirStart + count * SLOT_SIZE && lower <= upper && upper <= PAGE_SIZE &&
-        get16(page, PAGE_OFF_LIVE_COUNT) <= count && get16(page, PAGE_OFF_FRAG_BYTES) <= PAGE_SIZE - upper)
-    ) return 0;
-    const headerSize = get16(desc, MATCH_OFF_HEADER_SIZE);
-    const flagsAt = get16(desc, MATCH_OFF_FLAGS_AT);
-    const countAt = get16(desc, MATCH_OFF_COUNT_AT);
-    const rowIdFlag = get16(desc, MATCH_OFF_ROWID_FLAG);
-    const rowIdSize = get16(desc, MATCH_OFF_ROWID_SIZE);
-    const u53a = get16(desc, MATCH_OFF_U53_A) + 4;
-    const u53b = get16(desc, MATCH_OFF_U53_B) + 4;
+    const sane = dirStart >= PAGE_HEADER_SIZE && lower === dirStart + count * SLOT_SIZE && lower <= upper && upper <= PAGE_SIZE &&
+      get16(page, PAGE_OFF_LIVE_COUNT) <= count && get16(page, PAGE_OFF_FRAG_BYTES) <= PAGE_SIZE - upper;
+    return sane ? upper : -1;
+  }
+
+  // The tuple layout of the descriptor being followed (readLayout).
+  let headerSize = 0;
+  let flagsAt = 0;
+  let countAt = 0;
+  let rowIdFlag = 0;
+  let rowIdSize = 0;
+  let u53a = 0;
+  let u53b = 0;
+  let columns = 0;
+  let widths = 0;
+
+  function readLayout(desc: number): void {
+    headerSize = get16(desc, MATCH_OFF_HEADER_SIZE);
+    flagsAt = get16(desc, MATCH_OFF_FLAGS_AT);
+    countAt = get16(desc, MATCH_OFF_COUNT_AT);
+    rowIdFlag = get16(desc, MATCH_OFF_ROWID_FLAG);
+    rowIdSize = get16(desc, MATCH_OFF_ROWID_SIZE);
+    u53a = get16(desc, MATCH_OFF_U53_A) + 4;
+    u53b = get16(desc, MATCH_OFF_U53_B) + 4;
+    columns = get16(desc, MATCH_OFF_COLUMNS);
+    widths = desc + MATCH_OFF_WIDTHS;
+  }
+
+  /** Columns the tuple last checked by tupleBitmap stores. */
+  let storedColumns = 0;
+
+  /** The offset of the null bitmap of the len-byte tuple at t after checking its header (sets storedColumns), or -1. */
+  function tupleBitmap(t: number, len: number): number {
+    if (len < headerSize) return -1;
+    if (view.getUint32(t + u53a, true) > MATCH_U53_HIGH_MAX || view.getUint32(t + u53b, true) > MATCH_U53_HIGH_MAX) return -1;
+    const stored = view.getUint16(t + countAt, true);
+    if (stored > columns) return -1;
+    const bitmap = headerSize + ((view.getUint16(t + flagsAt, true) & rowIdFlag) !== 0 ? rowIdSize : 0);
+    const bitmapBytes = (stored + 7) >>> 3;
+    if (bitmap + bitmapBytes > len) return -1;
+    if ((stored & 7) !== 0 && u8[t + bitmap + bitmapBytes - 1]! >>> (stored & 7) !== 0) return -1;
+    storedColumns = stored;
+    return bitmap;
+  }
+
+  const isNull = (t: number, bitmap: number, i: number): boolean => (u8[t + bitmap + (i >>> 3)]! & (1 << (i & 7))) !== 0;
+
+  /** Past the value of column i at tuple offset p, or -1 if it runs past len. */
+  function skipValue(t: number, p: number, len: number, i: number): number {
+    const n = u8[widths + i]!;
+    if (n !== 0) return n > len - p ? -1 : p + n;
+    const m = readVarint(t, p, len);
+    if (m < 0) return -1;
+    const q = varintEnd;
+    return m > len - q ? -1 : q + m;
+  }
+
+  function pageMatchColumn(page: number, desc: number, needle: number, needleLen: number, out: number): number {
+    const upper = saneUpper(page);
+    if (upper < 0) return 0;
+    readLayout(desc);
+    const count = get16(page, PAGE_OFF_SLOT_COUNT);
     const column = get16(desc, MATCH_OFF_COLUMN);
-    const columns = get16(desc, MATCH_OFF_COLUMNS);
-    const widths = desc + MATCH_OFF_WIDTHS;
     let found = 0;
-    let a = page + dirStart;
+    let a = page + get16(page, PAGE_OFF_SLOT_DIR);
     outer: for (let s = 0; s < count; s++, a += SLOT_SIZE) {
       const off = view.getUint16(a, true);
       if (off === 0) continue;
       const len = view.getUint16(a + 2, true);
       if (len === 0 || off < upper || off + len > PAGE_SIZE) return -1;
       const t = page + off;
-      if (len < headerSize) return -1;
-      if (view.getUint32(t + u53a, true) > MATCH_U53_HIGH_MAX || view.getUint32(t + u53b, true) > MATCH_U53_HIGH_MAX) return -1;
-      const stored = view.getUint16(t + countAt, true);
-      if (stored > columns) return -1;
-      const bitmap = headerSize + ((view.getUint16(t + flagsAt, true) & rowIdFlag) !== 0 ? rowIdSize : 0);
-      const bitmapBytes = (stored + 7) >>> 3;
-      if (bitmap + bitmapBytes > len) return -1;
-      if ((stored & 7) !== 0 && u8[t + bitmap + bitmapBytes - 1]! >>> (stored & 7) !== 0) return -1;
+      const bitmap = tupleBitmap(t, len);
+      if (bitmap < 0) return -1;
+      const stored = storedColumns;
       if (column >= stored) {
         view.setUint16(out + (found << 1), s, true);
         found++;
         continue;
       }
-      if ((u8[t + bitmap + (column >>> 3)]! & (1 << (column & 7))) !== 0) continue;
-      let p = bitmap + bitmapBytes;
+      if (isNull(t, bitmap, column)) continue;
+      let p = bitmap + ((stored + 7) >>> 3);
       for (let i = 0; i < column; i++) {
-        if ((u8[t + bitmap + (i >>> 3)]! & (1 << (i & 7))) !== 0) continue;
-        let n = u8[widths + i]!;
-        if (n === 0) {
-          const m = readVarint(t, p, len);
-          if (m < 0) return -1;
-          p = varintEnd;
-          if (m > len - p) return -1;
-          n = m;
-        } else if (n > len - p) {
-          return -1;
-        }
-        p += n;
+        if (isNull(t, bitmap, i)) continue;
+        p = skipValue(t, p, len, i);
+        if (p < 0) return -1;
       }
       const m = readVarint(t, p, len);
       if (m < 0) return -1;
@@ -104,42 +140,17 @@ export function createHeapScanKernels(mem: TsMemory): HeapScanKernels {
     return found;
   }
 
-  /** Step over the value of column i at tuple-relative p (width from the descriptor); the new p, or -1 if malformed. */
-  function skip(t: number, p: number, len: number, widths: number, i: number): number {
-    const n = u8[widths + i]!;
-    if (n === 0) {
-      const m = readVarint(t, p, len);
-      if (m < 0) return -1;
-      const q = varintEnd;
-      return m > len - q ? -1 : q + m;
-    }
-    return n > len - p ? -1 : p + n;
-  }
-
   function pageExtractColumns(page: number, desc: number, out: number): number {
-    const dirStart = get16(page, PAGE_OFF_SLOT_DIR);
+    const upper = saneUpper(page);
+    if (upper < 0) return 0;
+    readLayout(desc);
     const count = get16(page, PAGE_OFF_SLOT_COUNT);
-    const lower = get16(page, PAGE_OFF_FREE_LOWER);
-    const upper = get16(page, PAGE_OFF_FREE_UPPER);
-    if (
-      !(dirStart >= PAGE_HEADER_SIZE && lower === dirStart + count * SLOT_SIZE && lower <= upper && upper <= PAGE_SIZE &&
-        get16(page, PAGE_OFF_LIVE_COUNT) <= count && get16(page, PAGE_OFF_FRAG_BYTES) <= PAGE_SIZE - upper)
-    ) return 0;
-    const headerSize = get16(desc, MATCH_OFF_HEADER_SIZE);
-    const flagsAt = get16(desc, MATCH_OFF_FLAGS_AT);
-    const countAt = get16(desc, MATCH_OFF_COUNT_AT);
-    const rowIdFlag = get16(desc, MATCH_OFF_ROWID_FLAG);
-    const rowIdSize = get16(desc, MATCH_OFF_ROWID_SIZE);
-    const u53a = get16(desc, MATCH_OFF_U53_A) + 4;
-    const u53b = get16(desc, MATCH_OFF_U53_B) + 4;
     const k = get16(desc, EXTRACT_OFF_COUNT);
-    const columns = get16(desc, MATCH_OFF_COLUMNS);
-    const widths = desc + MATCH_OFF_WIDTHS;
     const wanted = widths + columns;
     const flagsOut = out + EXTRACT_OUT_FLAGS;
     const valuesOut = flagsOut + EXTRACT_STRIDE * k;
     let found = 0;
-    let a = page + dirStart;
+    let a = page + get16(page, PAGE_OFF_SLOT_DIR);
     for (let s = 0; s < count; s++, a += SLOT_SIZE) {
       const off = view.getUint16(a, true);
       if (off === 0) continue;
@@ -147,17 +158,12 @@ export function createHeapScanKernels(mem: TsMemory): HeapScanKernels {
       if (len === 0 || off < upper || off + len > PAGE_SIZE) return -1;
       if (found === EXTRACT_STRIDE) return -1;
       const t = page + off;
-      if (len < headerSize) return -1;
-      if (view.getUint32(t + u53a, true) > MATCH_U53_HIGH_MAX || view.getUint32(t + u53b, true) > MATCH_U53_HIGH_MAX) return -1;
-      const stored = view.getUint16(t + countAt, true);
-      if (stored > columns) return -1;
-      const bitmap = headerSize + ((view.getUint16(t + flagsAt, true) & rowIdFlag) !== 0 ? rowIdSize : 0);
-      const bitmapBytes = (stored + 7) >>> 3;
-      if (bitmap + bitmapBytes > len) return -1;
-      if ((stored & 7) !== 0 && u8[t + bitmap + bitmapBytes - 1]! >>> (stored & 7) !== 0) return -1;
+      const bitmap = tupleBitmap(t, len);
+      if (bitmap < 0) return -1;
+      const stored = storedColumns;
       view.setUint16(out + (found << 1), s, true);
       view.setUint16(out + EXTRACT_OUT_OFFSETS + (found << 1), off, true);
-      let p = bitmap + bitmapBytes;
+      let p = bitmap + ((stored + 7) >>> 3);
       let i = 0;
       for (let j = 0; j < k; j++) {
         const column = view.getUint16(wanted + (j << 2), true);
@@ -170,18 +176,17 @@ export function createHeapScanKernels(mem: TsMemory): HeapScanKernels {
           continue;
         }
         for (; i < column; i++) {
-          if ((u8[t + bitmap + (i >>> 3)]! & (1 << (i & 7))) !== 0) continue;
-          p = skip(t, p, len, widths, i);
+          if (isNull(t, bitmap, i)) continue;
+          p = skipValue(t, p, len, i);
           if (p < 0) return -1;
         }
-        if ((u8[t + bitmap + (i >>> 3)]! & (1 << (i & 7))) !== 0) {
+        if (isNull(t, bitmap, i)) {
           u8[flagAt] = EXTRACT_NULL;
           continue;
         }
-        const at = p;
-        p = skip(t, p, len, widths, i);
+        const v = t + p;
+        p = skipValue(t, p, len, i);
         if (p < 0) return -1;
-        const v = t + at;
         let value = 0;
         if (kind === EXTRACT_KIND_FLOAT64) value = view.getFloat64(v, true);
         else if (kind === EXTRACT_KIND_INT32) value = view.getInt32(v, true);

@@ -825,19 +825,29 @@ export class Heap {
     const view = this.#view;
     const u8 = this.#u8;
     if (!pageSane(view, p)) return true;
-    const dir = p + view.getUint16(p + PAGE_OFF_SLOT_DIR, true);
     const tidBase = makeTid(blockNo, page, 0);
     for (let slot = 0; slot < view.getUint16(p + PAGE_OFF_SLOT_COUNT, true); slot++) {
-      const a = dir + slot * SLOT_SIZE;
-      const off = view.getUint16(a, true);
-      if (off === 0) continue;
-      const len = view.getUint16(a + 2, true);
-      if (len === 0 || off < view.getUint16(p + PAGE_OFF_FREE_UPPER, true) || off + len > PAGE_SIZE) {
-        throw corruption(this.#file.path, blockNo * BLOCK_SIZE + (page & 15) * PAGE_SIZE, `slot ${slot} of page ${page} of block ${blockNo} points outside the page`);
-      }
-      if (visitor(tidBase + slot, u8, view, p + off, len) === false) return false;
+      const packed = this.#liveSlot(p, blockNo, page, slot);
+      if (packed !== 0 && visitor(tidBase + slot, u8, view, p + (packed >>> 16), packed & 0xffff) === false) return false;
     }
     return true;
+  }
+
+  /**
+   * Slot `slot` of the sane page at `p` (logical page `page` of block
+   * `blockNo`): 0 if it is free, else its tuple's offset << 16 | length. A
+   * live slot whose tuple lies outside the page is corruption (XX001).
+   */
+  #liveSlot(p: number, blockNo: number, page: number, slot: number): number {
+    const view = this.#view;
+    const a = p + view.getUint16(p + PAGE_OFF_SLOT_DIR, true) + slot * SLOT_SIZE;
+    const off = view.getUint16(a, true);
+    if (off === 0) return 0;
+    const len = view.getUint16(a + 2, true);
+    if (len === 0 || off < view.getUint16(p + PAGE_OFF_FREE_UPPER, true) || off + len > PAGE_SIZE) {
+      throw corruption(this.#file.path, blockNo * BLOCK_SIZE + (page & 15) * PAGE_SIZE, `slot ${slot} of page ${page} of block ${blockNo} points outside the page`);
+    }
+    return (off << 16) | len;
   }
 
   /**
@@ -933,14 +943,8 @@ export class Heap {
     for (let i = 0; i < matched; i++) {
       const slot = slots[i]!;
       if (!pageSane(view, p) || slot >= view.getUint16(p + PAGE_OFF_SLOT_COUNT, true)) return true;
-      const a = p + view.getUint16(p + PAGE_OFF_SLOT_DIR, true) + slot * SLOT_SIZE;
-      const off = view.getUint16(a, true);
-      if (off === 0) continue;
-      const len = view.getUint16(a + 2, true);
-      if (len === 0 || off < view.getUint16(p + PAGE_OFF_FREE_UPPER, true) || off + len > PAGE_SIZE) {
-        throw corruption(this.#file.path, blockNo * BLOCK_SIZE + (page & 15) * PAGE_SIZE, `slot ${slot} of page ${page} of block ${blockNo} points outside the page`);
-      }
-      if (visitor(tidBase + slot, u8, view, p + off, len) === false) return false;
+      const packed = this.#liveSlot(p, blockNo, page, slot);
+      if (packed !== 0 && visitor(tidBase + slot, u8, view, p + (packed >>> 16), packed & 0xffff) === false) return false;
     }
     return true;
   }

@@ -12,20 +12,9 @@ import type { Session } from '../../../src/db/session.ts';
 import type { KernelKind } from '../../../src/kernels/index.ts';
 import { setColumnarAggregates } from '../../../src/sql/exec/columnar-aggregate.ts';
 import { Heap } from '../../../src/storage/heap/heap.ts';
+import { Prng } from '../../../src/storage/vfs/index.ts';
 import { Engine } from '../../../src/txn/engine.ts';
 import { rows } from './helpers.ts';
-
-/** A seeded generator (mulberry32), so a failure replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const QUERIES = [
   'SELECT k4, count(*), sum(f8), avg(f8) FROM t GROUP BY k4',
@@ -51,7 +40,9 @@ for (const kernels of ['wasm', 'ts'] as KernelKind[]) {
     beforeAll(() => {
       db = Database.open(':memory:', { kernels, backgroundIntervalMs: 0, poolBytes: 8 << 20 });
       rows(db, `CREATE TABLE t (id int PRIMARY KEY, k4 int, k2 smallint, kf8 double precision, kf4 real, name text, f8 double precision, f4 real, big bigint)`);
-      const random = prng(kernels === 'wasm' ? 1 : 2);
+      // Seeded, so a failure replays.
+      const prng = new Prng(kernels === 'wasm' ? 1 : 2);
+      const random = () => prng.float();
       const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
       const insert = db.prepare('INSERT INTO t VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)');
       const row = (id: number) => [
