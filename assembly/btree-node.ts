@@ -428,3 +428,47 @@ export function nodeCollect(node: usize, pos: i32, upperPtr: usize, upperLen: i3
   }
   return copied;
 }
+
+/**
+ * A sorted run of entries into one leaf (BTree's deferred secondary entries):
+ * `inCount` entries at inPtr, one after another, each u16 key length, u16
+ * value length, key, value. Inserts them in order while each is not in the
+ * leaf yet, the leaf's own contents prove its key belongs there (strictly
+ * inside its span, or past an end that has no sibling; entry 0 is taken on
+ * trust if trustFirst is 1: the caller's descent found this leaf for it), it
+ * fits, and its INDEX_INSERTS entry (u16 pos, u16 key length, u16 value
+ * length, key, value) fits in outCap bytes at `out`. Stops at the first that
+ * does not (or has a bad length). Returns the number inserted | the bytes
+ * written to out << 16.
+ */
+export function nodeInsertRun(node: usize, inPtr: usize, inCount: i32, trustFirst: i32, out: usize, outCap: i32): i32 {
+  assert(inCount >= 0 && outCap >= 0 && outCap < 0x8000, 'nodeInsertRun: inCount >= 0, outCap 0..32767');
+  assert(isLeaf(node), 'nodeInsertRun: a leaf');
+  const leftmost = load<i32>(node, NODE_OFF_LEFT) == NO_PAGE;
+  const rightmost = load<i32>(node, NODE_OFF_RIGHT) == NO_PAGE;
+  let p = inPtr;
+  let used: u32 = 0;
+  let done: i32 = 0;
+  for (; done < inCount; done++) {
+    const keyLen = <u32>load<u16>(p);
+    const valLen = <u32>load<u16>(p, 2);
+    if ((keyLen < 1) | (keyLen > <u32>MAX_KEY_SIZE) | (valLen > <u32>MAX_INDEX_VALUE_SIZE)) break;
+    const need = 6 + keyLen + valLen;
+    if (used + need > <u32>outCap) break;
+    const key = p + 4;
+    const r = <u32>nodeSearch(node, key, <i32>keyLen);
+    if ((r & 1) != 0) break;
+    const pos = r >>> 1;
+    const count = countOf(node);
+    if (!((done == 0) & (trustFirst != 0)) && !(((pos > 0) & (pos < count)) | ((pos == 0) & leftmost) | ((pos == count) & rightmost))) break;
+    if (nodeInsert(node, <i32>pos, key, <i32>keyLen, key + keyLen, <i32>valLen) != 1) break;
+    const at = out + used;
+    store<u16>(at, <u16>pos);
+    store<u16>(at, <u16>keyLen, 2);
+    store<u16>(at, <u16>valLen, 4);
+    copyShort(at + 6, key, keyLen + valLen);
+    used += need;
+    p = key + keyLen + valLen;
+  }
+  return done | <i32>(used << 16);
+}

@@ -12,7 +12,7 @@ export {
 export { blockInit, blockFindPage, blockRefreshPage, blockSeal, blockVerify } from './block';
 export {
   nodeInit, nodeCount, nodeSearch, nodeChildFor, nodeInsert, nodeDelete,
-  nodeKey, nodeValue, nodeChildAt, nodeSplitPoint, nodeSplit, nodeMerge, nodeCollect,
+  nodeKey, nodeValue, nodeChildAt, nodeSplitPoint, nodeSplit, nodeMerge, nodeCollect, nodeInsertRun,
 } from './btree-node';
 export { lz4Compress, lz4Decompress } from './lz4';
 export { pageMatchColumn, pageExtractColumns } from './heap-scan';

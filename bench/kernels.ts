@@ -222,6 +222,72 @@ const nodeCollectWorkload: Workload = {
   },
 };
 
+/**
+ * One op: 20 new entries of 18-byte keys (bench:peers' secondary entries: a
+ * category, then a primary key) with 8-byte values into a leaf of 80, in key
+ * order, as the deferred secondary entries go in; the leaf is restored from
+ * a copy after each op. `perEntry`: nodeSearch and nodeInsert per entry (and
+ * the JS loop that copies each key and value in, as BTree.insertMany does),
+ * else one nodeInsertRun call (BTree.insertPacked), which also writes the
+ * INDEX_INSERTS entries.
+ */
+function leafRunWorkload(perEntry: boolean): Workload {
+  return {
+    name: perEntry ? 'leaf run of 20 inserts, per entry' : 'leaf run of 20 inserts, nodeInsertRun',
+    unit: 'ops/s',
+    scale: 1,
+    run(k) {
+      const node = k.arenaOffset;
+      const saved = node + PAGE_SIZE;
+      const u8 = new Uint8Array(k.buffer);
+      const keyAt = (i: number, at: number) => {
+        u8[at] = 0x80;
+        for (let b = 1; b < 18; b++) u8[at + b] = b === 7 ? (i >> 8) & 0xff : b === 8 ? i & 0xff : b === 9 ? 0x80 : b === 17 ? i & 0xff : 0;
+      };
+      k.nodeInit(node, 0);
+      const keyPtr = k.scratchOffset;
+      const valPtr = keyPtr + 64;
+      for (let i = 0; i < 80; i++) {
+        keyAt(i * 4, keyPtr);
+        if (k.nodeInsert(node, i, keyPtr, 18, valPtr, 8) !== 1) throw new Error('leaf setup');
+      }
+      k.memCopy(saved, node, PAGE_SIZE);
+      // The run: keys between those of the leaf, packed as nodeInsertRun takes them (u16 key length, u16 value length, key, value).
+      const inPtr = k.scratchOffset + 8192;
+      const out = k.scratchOffset + 24576;
+      const js = new Uint8Array(20 * 30);
+      for (let j = 0; j < 20; j++) {
+        const at = inPtr + j * 30;
+        u8[at] = 18;
+        u8[at + 1] = 0;
+        u8[at + 2] = 8;
+        u8[at + 3] = 0;
+        keyAt(40 + j * 4 + 1, at + 4);
+        for (let b = 0; b < 8; b++) u8[at + 22 + b] = j + b;
+      }
+      js.set(u8.subarray(inPtr, inPtr + 20 * 30));
+      return (n) => {
+        let acc = 0;
+        for (let i = 0; i < n; i++) {
+          k.memCopy(node, saved, PAGE_SIZE);
+          if (perEntry) {
+            for (let j = 0; j < 20; j++) {
+              const at = j * 30;
+              for (let b = 0; b < 18; b++) u8[keyPtr + b] = js[at + 4 + b]!;
+              for (let b = 0; b < 8; b++) u8[valPtr + b] = js[at + 22 + b]!;
+              const r = k.nodeSearch(node, keyPtr, 18);
+              acc += k.nodeInsert(node, r >>> 1, keyPtr, 18, valPtr, 8);
+            }
+          } else {
+            acc += k.nodeInsertRun(node, inPtr, 20, 1, out, 16000) & 0xffff;
+          }
+        }
+        if (acc !== n * 20) throw new Error(`leaf run inserted ${acc} entries in ${n} runs`);
+      };
+    },
+  };
+}
+
 /** The price of one JS->kernel call that does almost nothing: nodeCount of a page. */
 const callCost: Workload = {
   name: 'one JS->kernel call',
@@ -238,7 +304,7 @@ const callCost: Workload = {
   },
 };
 
-const workloads = [crcWorkload(PAGE_SIZE), crcWorkload(BLOCK_SIZE), pageInsertCompact, nodeSearchWorkload(8), nodeSearchWorkload(100), nodeCollectWorkload, pageMatch, pageExtract, callCost];
+const workloads = [crcWorkload(PAGE_SIZE), crcWorkload(BLOCK_SIZE), pageInsertCompact, nodeSearchWorkload(8), nodeSearchWorkload(100), nodeCollectWorkload, leafRunWorkload(true), leafRunWorkload(false), pageMatch, pageExtract, callCost];
 
 const rows: string[][] = [];
 const results: Record<string, unknown>[] = [];

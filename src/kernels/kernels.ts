@@ -127,6 +127,15 @@ export interface Kernels {
    * the node is invalid.
    */
   nodeCollect(node: number, pos: number, upperPtr: number, upperLen: number, upperInclusive: number, out: number, outCap: number): number;
+  /**
+   * A sorted run of entries into one leaf (BTree.insertPacked): the inCount
+   * entries at inPtr (each u16 key length, u16 value length, key, value), in
+   * order, while each is new, provably in the leaf's range (entry 0 on trust
+   * if trustFirst is 1), fits, and its INDEX_INSERTS entry (u16 pos, u16 key
+   * length, u16 value length, key, value) fits in outCap (< 32768) bytes at
+   * out. Returns the number inserted | (bytes written to out) << 16.
+   */
+  nodeInsertRun(node: number, inPtr: number, inCount: number, trustFirst: number, out: number, outCap: number): number;
 
   // ---- LZ4 block format (assembly/lz4.ts; codes LZ4_ERR_* in ./lz4-codes.ts) ----
   /**
@@ -177,7 +186,7 @@ export const KERNEL_FUNCTIONS = [
   'pageFreeSpace', 'pageNextSlot', 'pageLiveCount', 'pageSeal', 'pageVerify',
   'blockInit', 'blockFindPage', 'blockRefreshPage', 'blockSeal', 'blockVerify',
   'nodeInit', 'nodeCount', 'nodeSearch', 'nodeChildFor', 'nodeInsert', 'nodeDelete',
-  'nodeKey', 'nodeValue', 'nodeChildAt', 'nodeSplitPoint', 'nodeSplit', 'nodeMerge', 'nodeCollect',
+  'nodeKey', 'nodeValue', 'nodeChildAt', 'nodeSplitPoint', 'nodeSplit', 'nodeMerge', 'nodeCollect', 'nodeInsertRun',
   'lz4Compress', 'lz4Decompress',
   'pageMatchColumn', 'pageExtractColumns',
 ] as const;

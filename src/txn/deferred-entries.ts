@@ -27,21 +27,24 @@
 // nothing), so a flush that fails part way keeps every entry and the next
 // one inserts them all again.
 
-import type { SortedEntries } from '../storage/index/btree.ts';
-
-/** Where deferred entries go: a B+-tree (BTree.insertMany, which skips keys already there). */
+/**
+ * Where deferred entries go: a B+-tree (BTree.insertPacked, which skips keys
+ * already there). Entry j of the `count` is at src[order[j]]: u16 key
+ * length, u16 value length, key, value.
+ */
 export interface SortedInserts {
-  insertMany(entries: SortedEntries): number;
+  insertPacked(src: Uint8Array, order: ArrayLike<number>, count: number): number;
 }
 
 /** Bytes of entries held before they are flushed: about 40,000 entries of a small key, 1 MiB of memory. */
 const DEFERRED_BYTES_MAX = 1 << 20;
 /** Entries held before they are flushed. */
 const DEFERRED_ENTRIES_MAX = 1 << 16;
-/** Before each entry in the arena: u16 its length, u16 its secondary key's length, u48 its location hint (0: none). */
-const ENTRY_HEADER = 10;
-/** An entry's value with a location hint: u16 secondary key length, u48 tid (index-manager.ts, hintValue). */
+/** Before each entry in the arena: u16 its length, u16 its value's length (BTree.insertPacked's layout). */
+const ENTRY_HEADER = 4;
+/** An entry's value with a location hint: u16 secondary key length, u48 tid (index-manager.ts, hintValue); without one, the u16 alone. */
 const HINT_VALUE_BYTES = 8;
+const PLAIN_VALUE_BYTES = 2;
 /** An entry's arena offset in a sort key: the low 21 bits; the key's 4-byte prefix above them (32 + 21 < 53 bits). */
 const OFFSET_SPAN = 1 << 21;
 
@@ -53,28 +56,24 @@ interface Group {
 
 export class DeferredEntries {
   /**
-   * Every entry, one after another: its header, then its bytes. A flush reads
-   * them in key order, so what it needs of an entry is in one place (separate
-   * arrays of lengths read in that order cost a cache miss each).
+   * Every entry, one after another, as the tree takes it: its header, its
+   * bytes, then its value (u16 secondary key length, then the u48 location
+   * hint if it has one). A flush reads them in key order, so what it needs
+   * of an entry is in one place (separate arrays of lengths read in that
+   * order cost a cache miss each).
    */
   #arena = new Uint8Array(64 * 1024);
   #used = 0;
   #count = 0;
   readonly #groups = new Map<number, Group>();
-  /** Where an entry is copied for its insert, a view of it for each length, the entry values without a hint by secondary key length, and where a value with one is built (the tree copies them all). */
-  readonly #entry: Uint8Array;
-  readonly #entryViews: (Uint8Array | undefined)[] = [];
-  readonly #values: (Uint8Array | undefined)[] = [];
-  readonly #hintValue = new Uint8Array(HINT_VALUE_BYTES);
 
   readonly #bytesMax: number;
   readonly #entriesMax: number;
 
   /** `maxEntryBytes`: the longest entry; `bounds` (tests): what is held before a flush. */
   constructor(maxEntryBytes: number, bounds: { bytes?: number; entries?: number } = {}) {
-    this.#entry = new Uint8Array(maxEntryBytes);
     // An arena offset must fit the sort key's 21 bits.
-    this.#bytesMax = Math.min(bounds.bytes ?? DEFERRED_BYTES_MAX, OFFSET_SPAN - ENTRY_HEADER - maxEntryBytes);
+    this.#bytesMax = Math.min(bounds.bytes ?? DEFERRED_BYTES_MAX, OFFSET_SPAN - ENTRY_HEADER - maxEntryBytes - HINT_VALUE_BYTES);
     this.#entriesMax = bounds.entries ?? DEFERRED_ENTRIES_MAX;
   }
 
@@ -96,7 +95,8 @@ export class DeferredEntries {
    * reached.
    */
   add(indexId: number, tree: SortedInserts, entry: Uint8Array, length: number, skeyLength: number, tid = 0): void {
-    const size = ENTRY_HEADER + length;
+    const valueLength = tid === 0 ? PLAIN_VALUE_BYTES : HINT_VALUE_BYTES;
+    const size = ENTRY_HEADER + length + valueLength;
     if (this.#used + size > this.#bytesMax || this.#count >= this.#entriesMax) this.flush();
     let group = this.#groups.get(indexId);
     if (group === undefined) {
@@ -112,14 +112,24 @@ export class DeferredEntries {
     const at = this.#used;
     arena[at] = length & 0xff;
     arena[at + 1] = length >>> 8;
-    arena[at + 2] = skeyLength & 0xff;
-    arena[at + 3] = skeyLength >>> 8;
-    let t = tid;
-    for (let i = 4; i < ENTRY_HEADER; i++) {
-      arena[at + i] = t % 256;
-      t = Math.floor(t / 256);
+    arena[at + 2] = valueLength;
+    arena[at + 3] = 0;
+    const from = at + ENTRY_HEADER;
+    for (let i = 0; i < length; i++) arena[from + i] = entry[i]!;
+    const value = from + length;
+    arena[value] = skeyLength & 0xff;
+    arena[value + 1] = skeyLength >>> 8;
+    if (tid !== 0) {
+      // u48 little-endian: the low 32 bits, then the high 16.
+      const low = tid >>> 0;
+      const high = (tid - low) / 4294967296;
+      arena[value + 2] = low & 0xff;
+      arena[value + 3] = (low >>> 8) & 0xff;
+      arena[value + 4] = (low >>> 16) & 0xff;
+      arena[value + 5] = low >>> 24;
+      arena[value + 6] = high & 0xff;
+      arena[value + 7] = (high >>> 8) & 0xff;
     }
-    for (let i = 0; i < length; i++) arena[at + ENTRY_HEADER + i] = entry[i]!;
     group.offsets.push(at);
     this.#used = at + size;
     this.#count++;
@@ -149,39 +159,8 @@ export class DeferredEntries {
   }
 
   #insertAll(group: Group): void {
-    const arena = this.#arena;
     const order = this.#keyOrder(group);
-    const entry = this.#entry;
-    const entryViews = this.#entryViews;
-    const values = this.#values;
-    const hinted = this.#hintValue;
-    group.tree.insertMany({
-      count: order.length,
-      // The j-th entry in key order, copied to the reused entry buffer (valid until the next call).
-      key(j: number): Uint8Array {
-        const at = order[j]!;
-        const length = arena[at]! | (arena[at + 1]! << 8);
-        const from = at + ENTRY_HEADER;
-        for (let k = 0; k < length; k++) entry[k] = arena[from + k]!;
-        let view = entryViews[length];
-        if (view === undefined) entryViews[length] = view = entry.subarray(0, length);
-        return view;
-      },
-      // The j-th value: with its location hint in the reused buffer (valid until the next call), else one per secondary key length.
-      value(j: number): Uint8Array {
-        const at = order[j]!;
-        const skeyLength = arena[at + 2]! | (arena[at + 3]! << 8);
-        let hint = 0;
-        for (let i = 4; i < ENTRY_HEADER; i++) hint |= arena[at + i]!;
-        if (hint !== 0) {
-          for (let i = 0; i < HINT_VALUE_BYTES; i++) hinted[i] = arena[at + 2 + i]!;
-          return hinted;
-        }
-        let value = values[skeyLength];
-        if (value === undefined) values[skeyLength] = value = Uint8Array.of(skeyLength & 0xff, skeyLength >>> 8);
-        return value;
-      },
-    });
+    group.tree.insertPacked(this.#arena, order, order.length);
   }
 
   /**

@@ -5,7 +5,6 @@
 // rollback, savepoints, DROP INDEX, vacuum, a crash before and after commit
 // and a reopen all leave indexes that verify. Both kernels.
 import { describe, expect, it } from 'vitest';
-import type { SortedEntries } from '../../src/storage/index/btree.ts';
 import { DeferredEntries, type SortedInserts } from '../../src/txn/deferred-entries.ts';
 import type { StorageValue } from '../../src/storage/tuple.ts';
 import { createMemoryVfs } from '../../src/storage/vfs/index.ts';
@@ -20,15 +19,18 @@ class RecordingTree implements SortedInserts {
   readonly values: number[] = [];
   failAt = -1;
   #calls = 0;
-  insertMany(entries: SortedEntries): number {
+  insertPacked(src: Uint8Array, order: ArrayLike<number>, count: number): number {
     let inserted = 0;
-    for (let i = 0; i < entries.count; i++) {
+    for (let i = 0; i < count; i++) {
       if (this.#calls++ === this.failAt) {
         this.failAt = -1;
         throw new Error('disk on fire');
       }
-      const hex = Buffer.from(entries.key(i)).toString('hex');
-      const value = entries.value(i);
+      const at = order[i]!;
+      const keyLen = src[at]! | (src[at + 1]! << 8);
+      const valueLen = src[at + 2]! | (src[at + 3]! << 8);
+      const hex = Buffer.from(src.subarray(at + 4, at + 4 + keyLen)).toString('hex');
+      const value = src.subarray(at + 4 + keyLen, at + 4 + keyLen + valueLen);
       if (this.keys.includes(hex)) continue;
       this.keys.push(hex);
       this.values.push(value[0]! | (value[1]! << 8));

@@ -385,8 +385,41 @@ export function createNodeKernels(mem: TsMemory, _bytes: ByteKernels, page: Page
     return copied;
   }
 
+  function nodeInsertRun(node: number, inPtr: number, inCount: number, trustFirst: number, out: number, outCap: number): number {
+    assert(inCount >= 0 && outCap >= 0 && outCap < 0x8000, 'nodeInsertRun: inCount >= 0, outCap 0..32767');
+    assert(isLeaf(node), 'nodeInsertRun: a leaf');
+    const leftmost = view.getInt32(node + NODE_OFF_LEFT, true) === NO_PAGE;
+    const rightmost = view.getInt32(node + NODE_OFF_RIGHT, true) === NO_PAGE;
+    let p = inPtr;
+    let used = 0;
+    let done = 0;
+    for (; done < inCount; done++) {
+      const keyLen = view.getUint16(p, true);
+      const valLen = view.getUint16(p + 2, true);
+      if (keyLen < 1 || keyLen > MAX_KEY_SIZE || valLen > MAX_INDEX_VALUE_SIZE) break;
+      const need = 6 + keyLen + valLen;
+      if (used + need > outCap) break;
+      const key = p + 4;
+      const r = nodeSearch(node, key, keyLen);
+      if ((r & 1) !== 0) break;
+      const pos = r >>> 1;
+      const count = countOf(node);
+      if (!(done === 0 && trustFirst !== 0) && !((pos > 0 && pos < count) || (pos === 0 && leftmost) || (pos === count && rightmost))) break;
+      if (nodeInsert(node, pos, key, keyLen, key + keyLen, valLen) !== 1) break;
+      const at = out + used;
+      view.setUint16(at, pos, true);
+      view.setUint16(at + 2, keyLen, true);
+      view.setUint16(at + 4, valLen, true);
+      const n = keyLen + valLen;
+      for (let b = 0; b < n; b++) u8[at + 6 + b] = u8[key + b]!;
+      used += need;
+      p = key + n;
+    }
+    return done | (used << 16);
+  }
+
   return {
     nodeInit, nodeCount, nodeSearch, nodeChildFor, nodeInsert, nodeDelete,
-    nodeKey, nodeValue, nodeChildAt, nodeSplitPoint, nodeSplit, nodeMerge, nodeCollect,
+    nodeKey, nodeValue, nodeChildAt, nodeSplitPoint, nodeSplit, nodeMerge, nodeCollect, nodeInsertRun,
   };
 }

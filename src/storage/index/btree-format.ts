@@ -76,6 +76,10 @@ export const SCRATCH_VALUE = MAX_KEY_SIZE;
 export const SCRATCH_SEP = 2 * MAX_KEY_SIZE;
 /** A page's room: where redo of a split (INDEX_PAGES FORM_SPLIT) lets nodeSplit build the right half it does not need. */
 export const SCRATCH_SPLIT_RIGHT = 3 * MAX_KEY_SIZE;
+/** BTree.insertPacked: the entries staged for one nodeInsertRun call, and the INDEX_INSERTS record it writes. */
+export const SCRATCH_RUN_IN = 8 * 1024;
+export const SCRATCH_RUN_IN_BYTES = 16 * 1024;
+export const SCRATCH_RUN_OUT = SCRATCH_RUN_IN + SCRATCH_RUN_IN_BYTES;
 
 export function makePageId(blockNo: number, page: number): number {
   return blockNo * PAGES_PER_BLOCK + page;
