@@ -241,3 +241,42 @@ describe('JS parameters', () => {
     db.close();
   });
 });
+
+describe('READ COMMITTED snapshots per statement', () => {
+  it("keep a writing block's snapshot while nothing commits, and see another session's commit at the next statement", () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, v int)');
+    db.exec('INSERT INTO t VALUES (1, 1)');
+    const engine = db.engine;
+    const a = db.session();
+    const b = db.session();
+    const run = (s: Session, sql: string) => s.run(s.parse(sql)[0]!.statement).rows;
+    run(a, 'BEGIN');
+    run(a, 'INSERT INTO t VALUES (2, 2)');
+    // The block's transaction has a txid now; spy on the snapshots its statements get.
+    const snapshots: unknown[] = [];
+    const refresh = engine.refreshSnapshot.bind(engine);
+    engine.refreshSnapshot = (t) => {
+      refresh(t);
+      snapshots.push(t.snapshot);
+    };
+    run(a, 'INSERT INTO t VALUES (3, 3)');
+    run(a, 'INSERT INTO t VALUES (4, 4)');
+    expect(snapshots).toHaveLength(2);
+    expect(snapshots[1]).toBe(snapshots[0]);
+    // Another session commits: the block's next statement sees it (READ COMMITTED), with a new snapshot.
+    run(b, 'UPDATE t SET v = 10 WHERE id = 1');
+    expect(run(a, 'SELECT v FROM t WHERE id = 1')).toEqual([[10]]);
+    expect(snapshots[2]).not.toBe(snapshots[1]);
+    // Another session's rolled-back write is never seen, and its end also gives a new snapshot.
+    run(b, 'BEGIN');
+    run(b, 'UPDATE t SET v = 20 WHERE id = 1');
+    expect(run(a, 'SELECT v FROM t WHERE id = 1')).toEqual([[10]]);
+    run(b, 'ROLLBACK');
+    expect(run(a, 'SELECT v FROM t WHERE id = 1')).toEqual([[10]]);
+    expect(run(a, 'SELECT count(*) FROM t')).toEqual([[4n]]);
+    run(a, 'COMMIT');
+    expect(run(b, 'SELECT count(*) FROM t')).toEqual([[4n]]);
+    db.close();
+  });
+});

@@ -1317,7 +1317,19 @@ export class Engine {
    */
   refreshSnapshot(txn: Transaction): void {
     if (!txn.isActive) return;
-    txn.snapshot = txn.txid === 0 ? this.#sharedSnapshot() : this.#takeSnapshot(txn.txid);
+    if (txn.txid === 0) {
+      txn.snapshot = this.#sharedSnapshot();
+      return;
+    }
+    // Nothing committed or aborted since this transaction's snapshot was
+    // taken here: a new one would see the same (#sharedSnapshot's rule; a
+    // txid handed out since is at or past the old snapshot's xmax, so
+    // invisible to both). Most statements of a block take none then.
+    const txns = this.#txns;
+    if (txn.snapshotVersion === txns.version && txn.snapshotLogActive === this.#logActiveChanges) return;
+    txn.snapshot = this.#takeSnapshot(txn.txid);
+    txn.snapshotVersion = txns.version;
+    txn.snapshotLogActive = this.#logActiveChanges;
   }
 
   /** Forget the newest savepoint (a statement's own, once the statement succeeded). */

@@ -10,6 +10,13 @@ export class Transaction {
   txid = 0;
   state: TransactionState = 'active';
   snapshot: Snapshot;
+  /**
+   * The status log version and follower change count when refreshSnapshot
+   * last took this transaction's own snapshot (-1: it has not): while both
+   * are the same, a new snapshot would see what this one does.
+   */
+  snapshotVersion = -1;
+  snapshotLogActive = -1;
   /** Tuple versions this transaction created (for statistics and vacuum hints). */
   inserted = 0;
   /** Versions this transaction deleted or replaced. */
