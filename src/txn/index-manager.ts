@@ -38,7 +38,7 @@
 // transaction: the engine never waits, a caller that can waits for it and
 // runs the statement again (write-conflict.ts). NULLs never conflict.
 
-import { encodedKeySize, encodeKeyInto, type KeyValue } from '../encoding/index.ts';
+import { keyEquals, type KeyColumn, type KeyValue } from '../encoding/index.ts';
 import { FlintError, SqlState } from '../errors.ts';
 import type { Heap } from '../storage/heap/heap.ts';
 import { MAX_KEY_SIZE } from '../limits.ts';
@@ -591,7 +591,7 @@ export class IndexManager {
     }
     const bounds = probe === null ? treeBounds(def, range) : hashBounds(def, range.lower!.values as KeyValue[]);
     if (!def.primary && probe === null) {
-      this.#scanSecondary(table, primary, def, index, bounds, snapshot, visit, wanted, reuseRow);
+      this.#scanSecondary(table, primary, def, index, bounds, snapshot, visit, wanted, reuseRow, columns);
       return;
     }
     // Collect first: the visitor may write to this table (an UPDATE through
@@ -634,46 +634,52 @@ export class IndexManager {
    * each entry's primary key is looked up in the primary index and the
    * version the snapshot sees is decoded, by one column plan for the whole
    * scan, and re-checked against the entry's secondary key (a stale entry
-   * leads to a version with another key) by encoding its key into a reused
-   * buffer. The same rows, in the same order, as the general path.
+   * leads to a version with another key) by comparing its key, as it would
+   * encode, with the entry's bytes in place (keyEquals: no encoding, an
+   * int64 column's 9 bytes computed on the way). The same rows, in the same
+   * order, as the general path.
    */
-  #scanSecondary(table: TableDef, primary: OpenIndex, def: IndexDef, index: OpenIndex, bounds: BTreeScanOptions, snapshot: Snapshot, visit: IndexVisitor, wanted: readonly boolean[] | undefined, reuseRow: boolean): void {
+  #scanSecondary(table: TableDef, primary: OpenIndex, def: IndexDef, index: OpenIndex, bounds: BTreeScanOptions, snapshot: Snapshot, visit: IndexVisitor, wanted: readonly boolean[] | undefined, reuseRow: boolean, callerColumns: readonly boolean[] | undefined): void {
+    // A visitor may scan again (a nested query): each depth has its own collector.
+    const depth = this.#scanDepth++;
+    try {
+      const collector = (this.#collectors[depth] ??= new EntryCollector());
+      collector.reset();
+      this.#scanCollected(table, primary, def, index, bounds, snapshot, visit, wanted, reuseRow, callerColumns, collector);
+    } finally {
+      this.#scanDepth--;
+    }
+  }
+
+  /** Secondary scans running (visitors may nest them), and the entry collector of each depth, reused from scan to scan. */
+  #scanDepth = 0;
+  readonly #collectors: EntryCollector[] = [];
+
+  #scanCollected(table: TableDef, primary: OpenIndex, def: IndexDef, index: OpenIndex, bounds: BTreeScanOptions, snapshot: Snapshot, visit: IndexVisitor, wanted: readonly boolean[] | undefined, reuseRow: boolean, callerColumns: readonly boolean[] | undefined, collector: EntryCollector): void {
     // Collect first: the visitor may write to this table (an UPDATE through
     // the index), and entries it adds must not be visited again.
-    let bytes = EMPTY_ENTRIES;
-    let used = 0;
-    const ends: number[] = [];
-    const pkStarts: number[] = [];
-    const hints: number[] = [];
-    index.tree.collect(bounds, (u8, keyAt, keyLen, valueAt, valueLen) => {
-      if (used + keyLen > bytes.length) {
-        const grown = new Uint8Array(Math.max(256, 2 * (used + keyLen)));
-        grown.set(bytes.subarray(0, used));
-        bytes = grown;
-      }
-      for (let i = 0; i < keyLen; i++) bytes[used + i] = u8[keyAt + i]!;
-      pkStarts.push(used + (u8[valueAt]! | (u8[valueAt + 1]! << 8)));
-      hints.push(hintOf(u8, valueAt, valueLen));
-      used += keyLen;
-      ends.push(used);
-    });
-    if (ends.length === 0) return;
+    index.tree.collect(bounds, collector.visit);
+    const count = collector.count;
+    if (count === 0) return;
+    const bytes = collector.bytes;
+    const ends = collector.ends;
+    const pkStarts = collector.pkStarts;
+    const hints = collector.hints;
     const types = storageTypesOf(table);
-    // A hinted version is checked against the entry's primary key: decode its columns too.
-    const plan = columnPlan(types, wanted === undefined ? undefined : withKeyColumns(wanted, primary.def));
+    const setup = this.#scanSetup(types, primary.def, def, wanted, callerColumns);
+    const plan = setup.plan;
     const columns = def.columns;
     const keyColumns = keyColumnsOf(def);
-    const values: KeyValue[] = new Array(columns.length);
-    // A hinted version is checked against the whole entry (secondary key, then primary key) by one encoding of both.
+    const values = setup.values;
+    // A hinted version is checked against the whole entry (secondary key, then primary key) at once.
     const pkColumns = primary.def.columns;
-    const entryColumns = pkColumns.length === 0 ? null : [...keyColumns, ...keyColumnsOf(primary.def)];
-    const entryValues: KeyValue[] = new Array(columns.length + pkColumns.length);
-    const recheck = this.#recheckBuf;
+    const entryColumns = setup.entryColumns;
+    const entryValues = setup.entryValues;
     const tree = primary.tree;
     // With reuseRow every version is decoded into one array (the visitor reads it during the call only).
     const shared = reuseRow ? new Array<StorageValue>(types.length).fill(null) : null;
     let start = 0;
-    for (let e = 0; e < ends.length; e++) {
+    for (let e = 0; e < count; e++) {
       this.#vShared = shared;
       const end = ends[e]!;
       const pkStart = pkStarts[e]!;
@@ -693,17 +699,7 @@ export class IndexManager {
           const c = pkColumns[i]!;
           entryValues[columns.length + i] = (c.column < stored ? row[c.column] ?? null : c.missing ?? null) as KeyValue;
         }
-        const size = encodedKeySize(entryColumns, entryValues);
-        if (size === end - entryStart && size <= MAX_KEY_SIZE) {
-          encodeKeyInto(entryColumns, entryValues, recheck, 0);
-          verified = true;
-          for (let i = 0; i < size; i++) {
-            if (recheck[i] !== bytes[entryStart + i]) {
-              verified = false;
-              break;
-            }
-          }
-        }
+        verified = keyEquals(entryColumns, entryValues, bytes, entryStart, end);
         // Another row's version, or this row's with another secondary key: the primary index decides.
         if (!verified) row = undefined;
       }
@@ -724,27 +720,41 @@ export class IndexManager {
         const c = columns[i]!;
         values[i] = (c.column < stored ? row[c.column] ?? null : c.missing ?? null) as KeyValue;
       }
-      const size = encodedKeySize(keyColumns, values);
-      if (size > MAX_KEY_SIZE) {
-        if (!sameKey(this.#secondaryKey(def, { row, stored }), bytes.subarray(entryStart, pkStart))) continue;
-      } else {
-        if (size !== pkStart - entryStart) continue;
-        encodeKeyInto(keyColumns, values, recheck, 0);
-        let same = true;
-        for (let i = 0; i < size; i++) {
-          if (recheck[i] !== bytes[entryStart + i]) {
-            same = false;
-            break;
-          }
-        }
-        if (!same) continue;
-      }
+      if (!keyEquals(keyColumns, values, bytes, entryStart, pkStart)) continue;
       if (visit(tid, row, stored) === false) return;
     }
   }
 
-  /** Where #scanSecondary encodes a version's secondary key to compare it with the entry's. */
-  readonly #recheckBuf = new Uint8Array(MAX_KEY_SIZE);
+  /**
+   * What a secondary scan needs besides its entries, kept for the last
+   * (table types, primary index, index, caller's columns) it ran with, so a
+   * prepared statement's lookups build it once: the column plan (the
+   * wanted columns and both indexes' key columns), the whole entry's key
+   * columns (secondary, then primary; null for hidden row ids) and arrays
+   * for the values compared. The arrays are filled and read within one
+   * entry's check, so nested scans may share them.
+   */
+  #scanSetup(types: StorageType[], primaryDef: IndexDef, def: IndexDef, wanted: readonly boolean[] | undefined, callerColumns: readonly boolean[] | undefined): ScanSetup {
+    const last = this.#lastSetup;
+    if (last !== null && last.types === types && last.primary === primaryDef && last.def === def && sameFlags(last.callerColumns, callerColumns)) return last;
+    const pkColumns = primaryDef.columns;
+    const setup: ScanSetup = {
+      types,
+      primary: primaryDef,
+      def,
+      // A copy: the caller may refill its array.
+      callerColumns: callerColumns === undefined ? undefined : callerColumns.slice(),
+      // A hinted version is checked against the entry's primary key: decode its columns too.
+      plan: columnPlan(types, wanted === undefined ? undefined : withKeyColumns(wanted, primaryDef)),
+      entryColumns: pkColumns.length === 0 ? null : [...keyColumnsOf(def), ...keyColumnsOf(primaryDef)],
+      values: new Array<KeyValue>(def.columns.length),
+      entryValues: new Array<KeyValue>(def.columns.length + pkColumns.length),
+    };
+    this.#lastSetup = setup;
+    return setup;
+  }
+
+  #lastSetup: ScanSetup | null = null;
 
   /**
    * The row at a secondary entry's location hint `tid`, if that is the
@@ -788,17 +798,11 @@ export class IndexManager {
       const c = columns[i]!;
       values[i] = (c.column < stored ? row[c.column] ?? null : c.missing ?? null) as KeyValue;
     }
-    const keyColumns = keyColumnsOf(primaryDef);
-    if (encodedKeySize(keyColumns, values) !== pkLength) return undefined;
-    const buf = this.#pkBuf;
-    encodeKeyInto(keyColumns, values, buf, 0);
-    for (let i = 0; i < pkLength; i++) if (buf[i] !== bytes[pkStart + i]) return undefined;
-    return row;
+    return keyEquals(keyColumnsOf(primaryDef), values, bytes, pkStart, pkEnd) ? row : undefined;
   }
 
-  /** Where #hintedRow puts a version's primary key values and encodes them. */
+  /** Where #hintedRow puts a version's primary key values. */
   readonly #pkValues: KeyValue[] = [];
-  readonly #pkBuf = new Uint8Array(MAX_KEY_SIZE);
 
   // What #visibleRow found besides the row (it runs to completion without calling out, so fields are safe).
   #rowTid = 0;
@@ -1113,8 +1117,66 @@ function withKeyColumns(columns: readonly boolean[], def: IndexDef): readonly bo
 
 const readTidAt = (_u8: Uint8Array, view: DataView, at: number): number => readTid(view, at);
 
-/** An empty entry buffer: #scanSecondary allocates one only when a scan finds entries. */
-const EMPTY_ENTRIES = new Uint8Array(0);
+/** #scanSecondary's setup for one (table types, primary index, index, caller's columns): see IndexManager.#scanSetup. */
+interface ScanSetup {
+  readonly types: StorageType[];
+  readonly primary: IndexDef;
+  readonly def: IndexDef;
+  readonly callerColumns: readonly boolean[] | undefined;
+  readonly plan: ColumnPlan;
+  readonly entryColumns: KeyColumn[] | null;
+  readonly values: KeyValue[];
+  readonly entryValues: KeyValue[];
+}
+
+/** Whether two column selections are the same (undefined: all columns). */
+function sameFlags(a: readonly boolean[] | undefined, b: readonly boolean[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Bytes of collected entries a collector keeps between scans; a larger buffer is dropped after its scan. */
+const COLLECTOR_KEEP_BYTES = 1 << 20;
+
+/**
+ * A secondary scan's entries, collected before any is visited: their bytes
+ * one after another, and per entry where it ends, where its primary key
+ * starts and its location hint (0: none). Reused from scan to scan.
+ */
+class EntryCollector {
+  bytes = new Uint8Array(256);
+  used = 0;
+  count = 0;
+  readonly ends: number[] = [];
+  readonly pkStarts: number[] = [];
+  readonly hints: number[] = [];
+
+  reset(): void {
+    if (this.bytes.length > COLLECTOR_KEEP_BYTES) this.bytes = new Uint8Array(256);
+    this.used = 0;
+    this.count = 0;
+  }
+
+  /** BTree.collect's visitor: one entry (key at keyAt, value at valueAt in u8). */
+  readonly visit = (u8: Uint8Array, keyAt: number, keyLen: number, valueAt: number, valueLen: number): void => {
+    const used = this.used;
+    let bytes = this.bytes;
+    if (used + keyLen > bytes.length) {
+      const grown = new Uint8Array(Math.max(256, 2 * (used + keyLen)));
+      grown.set(bytes.subarray(0, used));
+      this.bytes = bytes = grown;
+    }
+    for (let i = 0; i < keyLen; i++) bytes[used + i] = u8[keyAt + i]!;
+    const n = this.count;
+    this.pkStarts[n] = used + (u8[valueAt]! | (u8[valueAt + 1]! << 8));
+    this.hints[n] = hintOf(u8, valueAt, valueLen);
+    this.used = used + keyLen;
+    this.ends[n] = used + keyLen;
+    this.count = n + 1;
+  };
+}
 
 function treeBounds(def: IndexDef, range: IndexRange) {
   const bounds: { lower?: Uint8Array; lowerInclusive?: boolean; upper?: Uint8Array; upperInclusive?: boolean; reverse?: boolean } = {};

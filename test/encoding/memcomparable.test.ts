@@ -9,6 +9,7 @@ import {
   encodeKey,
   encodeKeyInto,
   encodedKeySize,
+  keyEquals,
   type KeyColumn,
   type KeyType,
   type KeyValue,
@@ -787,3 +788,57 @@ function normalizeDecimal(t: string): string {
   if (int === '' && frac === '') return '0';
   return (negative ? '-' : '') + (int === '' ? '0' : int) + (frac === '' ? '' : `.${frac}`);
 }
+
+describe('keyEquals', () => {
+  const columnArb = fc.record({
+    type: fc.constantFrom('int64', 'float64', 'text', 'bytes', 'bool') as fc.Arbitrary<KeyColumn['type']>,
+    descending: fc.boolean(),
+  });
+  const valueFor = (type: KeyColumn['type']): fc.Arbitrary<KeyValue> => {
+    const v: fc.Arbitrary<KeyValue> =
+      type === 'int64' ? fc.oneof(fc.integer({ min: -5, max: 5 }), fc.maxSafeInteger(), fc.constantFrom(Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, -1, 0, 2 ** 32, -(2 ** 32)), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }))
+      : type === 'float64' ? fc.double()
+      : type === 'text' ? fc.string({ maxLength: 6 })
+      : type === 'bytes' ? fc.uint8Array({ maxLength: 6 })
+      : fc.boolean();
+    return fc.oneof({ arbitrary: v, weight: 5 }, { arbitrary: fc.constant(null), weight: 1 });
+  };
+  const keyArb = fc.array(columnArb, { minLength: 1, maxLength: 4 }).chain((columns) =>
+    fc.tuple(fc.constant(columns), fc.tuple(...columns.map((c) => valueFor(c.type))), fc.tuple(...columns.map((c) => valueFor(c.type)))),
+  );
+
+  it('says whether the values encode to exactly the given bytes (property)', () => {
+    fc.assert(
+      fc.property(keyArb, fc.nat({ max: 3 }), ([columns, a, b], pad) => {
+        const key = encodeKey(columns, a);
+        const other = encodeKey(columns, b);
+        // Inside a larger buffer, at an offset.
+        const buf = new Uint8Array(pad + other.length + 2).fill(0xaa);
+        buf.set(other, pad);
+        expect(keyEquals(columns, a, buf, pad, pad + other.length)).toBe(Buffer.from(key).equals(Buffer.from(other)));
+        buf.set(key.length <= other.length ? key : key.subarray(0, other.length), pad);
+        expect(keyEquals(columns, a, key, 0, key.length)).toBe(true);
+        // A prefix or a longer range is never equal.
+        if (key.length > 1) expect(keyEquals(columns, a, key, 0, key.length - 1)).toBe(false);
+        const longer = new Uint8Array(key.length + 1);
+        longer.set(key);
+        expect(keyEquals(columns, a, longer, 0, longer.length)).toBe(false);
+      }),
+      { seed: 42, numRuns: 2000 },
+    );
+  });
+
+  it('compares an int64 number byte by byte, and validates values as encodedKeySize does', () => {
+    const columns: KeyColumn[] = [{ type: 'int64' }, { type: 'int64', descending: true }];
+    const key = encodeKey(columns, [7, -3]);
+    expect(keyEquals(columns, [7, -3], key, 0, key.length)).toBe(true);
+    expect(keyEquals(columns, [7n, -3n], key, 0, key.length)).toBe(true);
+    for (let i = 0; i < key.length; i++) {
+      const bad = key.slice();
+      bad[i] = bad[i]! ^ 1;
+      expect(keyEquals(columns, [7, -3], bad, 0, bad.length)).toBe(false);
+    }
+    expect(() => keyEquals(columns, [7.5, 1], key, 0, key.length)).toThrow(FlintError);
+    expect(() => keyEquals(columns, [7], key, 0, key.length)).toThrow(FlintError);
+  });
+});
