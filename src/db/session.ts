@@ -131,6 +131,8 @@ interface DerivedSettings {
   readonly timeZone: string;
   /** statement_timeout in milliseconds (0: none; -1, a value SET would refuse: every statement times out at once). */
   readonly timeoutMs: number;
+  /** default_transaction_isolation: the level a transaction starts with. */
+  readonly isolation: ast.IsolationLevel;
 }
 
 export class Session {
@@ -779,13 +781,12 @@ export class Session {
       indexScans: settings.get('enable_indexscan') !== 'off',
       timeZone: settings.get('timezone') ?? 'UTC',
       timeoutMs: parseTimeout(settings.get('statement_timeout') ?? '0'),
+      isolation: isolationLevel(settings.get('default_transaction_isolation')) ?? 'read committed',
     };
     return this.#derivedSettings;
   }
 
-  #derivedSettings: DerivedSettings = { version: -1, indexScans: true, timeZone: 'UTC', timeoutMs: 0 };
-  /** default_transaction_isolation parsed, for the last setting seen. */
-  #defaultIsolation: { setting: string | undefined; level: ast.IsolationLevel } = { setting: 'read committed', level: 'read committed' };
+  #derivedSettings: DerivedSettings = { version: -1, indexScans: true, timeZone: 'UTC', timeoutMs: 0, isolation: 'read committed' };
 
   #zone: { setting: string; zone: TimeZone } = { setting: 'UTC', zone: UTC };
 
@@ -845,12 +846,10 @@ export class Session {
   };
 
   #startTxn(): void {
-    const setting = this.settings.get('default_transaction_isolation');
-    if (setting !== this.#defaultIsolation.setting) this.#defaultIsolation = { setting, level: isolationLevel(setting) ?? 'read committed' };
-    this.#isolationLevel = this.#defaultIsolation.level;
+    this.#isolationLevel = this.#derived().isolation;
     this.#txn = null;
     this.#open = true;
-    this.#savepoints = [];
+    if (this.#savepoints.length > 0) this.#savepoints = [];
   }
 
   /** The open transaction's engine transaction, begun (its snapshot taken) now if not yet. */

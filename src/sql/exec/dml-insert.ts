@@ -71,15 +71,17 @@ function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, 
   if (single !== undefined && conflict === null && returning === null && identities.length === 0) {
     // VALUES may be shorter than an INSERT without a column list: the rest take their defaults.
     const n = single.length;
+    // Every column DEFAULT until a value is given: each run copies it (a packed array, without a fill loop).
+    const template: Row = new Array<Row[number]>(width).fill(DEFAULT);
     return (dml) => {
       const { ctx } = dml;
       const writer = dml.writer(table);
-      const row: Row = new Array(width);
-      for (let i = 0; i < width; i++) row[i] = DEFAULT;
+      const row = template.slice();
       for (let i = 0; i < n; i++) {
         const e = single[i]!;
-        const v = e === null ? DEFAULT : e(NO_ROW, ctx);
-        row[targets[i]!] = v === undefined ? DEFAULT : v;
+        if (e === null) continue;
+        const v = e(NO_ROW, ctx);
+        if (v !== undefined) row[targets[i]!] = v;
       }
       const defaults = writer.defaults;
       for (let i = 0; i < width; i++) {
