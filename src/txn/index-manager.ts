@@ -678,6 +678,8 @@ export class IndexManager {
     const tree = primary.tree;
     // With reuseRow every version is decoded into one array (the visitor reads it during the call only).
     const shared = reuseRow ? new Array<StorageValue>(types.length).fill(null) : null;
+    // The hinted tuples' cache misses, all at once rather than one per row.
+    if (count > 1) this.#heap().prefetch(hints, 0, count);
     let start = 0;
     for (let e = 0; e < count; e++) {
       this.#vShared = shared;

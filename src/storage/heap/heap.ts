@@ -721,6 +721,42 @@ export class Heap {
   }
 
   /**
+   * Touch the page header, slot and first tuple bytes of tids[from, to)
+   * whose blocks are cached, in two tight loops, so that their cache misses
+   * overlap instead of stalling one visit() after another (a
+   * secondary-index lookup reads ~20 rows on as many pages). Changes
+   * nothing, pins nothing and trusts nothing (a compressed or corrupt block
+   * only makes it touch other bytes of its frame): visit() reads and checks.
+   * Returns a value of the bytes read only so that the reads are kept.
+   */
+  prefetch(tids: readonly number[], from: number, to: number): number {
+    const u8 = this.#u8;
+    const pages = this.#prefetchPages;
+    let acc = 0;
+    for (let i = from; i < to; i++) {
+      const tid = tids[i]!;
+      let at = -1;
+      if (tid > 0) {
+        const frame = this.#pool.cachedFrame(this.#fileId, tidBlock(tid));
+        if (frame >= 0) {
+          at = this.#pool.frameOffset(frame) + (tidPage(tid) & 15) * PAGE_SIZE;
+          acc += u8[at]! + u8[at + ((PAGE_HEADER_SIZE + tidSlot(tid) * SLOT_SIZE) & (PAGE_SIZE - 1))]!;
+        }
+      }
+      pages[i - from] = at;
+    }
+    for (let i = from; i < to; i++) {
+      const at = pages[i - from]!;
+      if (at < 0) continue;
+      const slot = at + ((this.#view.getUint16(at + PAGE_OFF_SLOT_DIR, true) + tidSlot(tids[i]!) * SLOT_SIZE) & (PAGE_SIZE - 4));
+      acc += u8[at + (this.#view.getUint16(slot, true) & (PAGE_SIZE - 1))]!;
+    }
+    return acc;
+  }
+
+  readonly #prefetchPages: number[] = [];
+
+  /**
    * Visit one tuple in place. Returns what the visitor returns, or undefined
    * if the slot holds no tuple. The bytes are valid only during the call.
    */
