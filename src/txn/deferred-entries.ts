@@ -48,10 +48,11 @@ const PLAIN_VALUE_BYTES = 2;
 /** An entry's arena offset in a sort key: the low 21 bits; the key's 4-byte prefix above them (32 + 21 < 53 bits). */
 const OFFSET_SPAN = 1 << 21;
 
-/** The deferred entries of one index: their arena offsets, in arrival order. */
+/** The deferred entries of one index: their arena offsets, in arrival order (offsets[0, count)). */
 interface Group {
   readonly tree: SortedInserts;
-  readonly offsets: number[];
+  offsets: Int32Array;
+  count: number;
 }
 
 export class DeferredEntries {
@@ -100,7 +101,7 @@ export class DeferredEntries {
     if (this.#used + size > this.#bytesMax || this.#count >= this.#entriesMax) this.flush();
     let group = this.#groups.get(indexId);
     if (group === undefined) {
-      group = { tree, offsets: [] };
+      group = { tree, offsets: new Int32Array(1024), count: 0 };
       this.#groups.set(indexId, group);
     }
     if (this.#used + size > this.#arena.length) {
@@ -130,7 +131,12 @@ export class DeferredEntries {
       arena[value + 6] = high & 0xff;
       arena[value + 7] = (high >>> 8) & 0xff;
     }
-    group.offsets.push(at);
+    if (group.count === group.offsets.length) {
+      const grown = new Int32Array(2 * group.count);
+      grown.set(group.offsets);
+      group.offsets = grown;
+    }
+    group.offsets[group.count++] = at;
     this.#used = at + size;
     this.#count++;
   }
@@ -140,7 +146,7 @@ export class DeferredEntries {
     const group = this.#groups.get(indexId);
     if (group === undefined) return;
     this.#groups.delete(indexId);
-    this.#count -= group.offsets.length;
+    this.#count -= group.count;
     if (this.#groups.size === 0) this.#used = 0;
   }
 
@@ -173,7 +179,7 @@ export class DeferredEntries {
   #keyOrder(group: Group): Int32Array {
     const { offsets } = group;
     const arena = this.#arena;
-    const n = offsets.length;
+    const n = group.count;
     const first = offsets[0]! + ENTRY_HEADER;
     let common = arena[offsets[0]!]! | (arena[offsets[0]! + 1]! << 8);
     for (let i = 1; i < n && common > 0; i++) {

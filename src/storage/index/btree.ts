@@ -757,7 +757,10 @@ export class BTree {
   #searchLeaf(key: Uint8Array): void {
     const s = this.#s;
     s.refresh();
-    s.u8.set(key, s.keyPtr);
+    // Keys are short: a byte loop costs less than TypedArray.set's call.
+    const u8 = s.u8;
+    const keyPtr = s.keyPtr;
+    for (let i = 0; i < key.length; i++) u8[keyPtr + i] = key[i]!;
     this.#searchCopied(key.length);
   }
 
