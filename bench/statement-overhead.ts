@@ -12,7 +12,11 @@
 //     Session.parse + Session.run, the text never seen before;
 //   - pgbench's select-only statement on a pgbench_accounts-shaped table,
 //     fresh literals;
-//   - SELECT 1 (fresh text each time: SELECT <n>).
+//   - SELECT 1 (fresh text each time: SELECT <n>);
+//   - a prepared INSERT of a bench:peers row (bench:peers' bulk insert
+//     statement) and a prepared UPDATE by id, each inside one open
+//     transaction per round (BEGIN before, COMMIT after, untimed), so that
+//     the statement's own cost shows rather than a commit's fdatasync.
 // Every workload checks its answers. Rates are per second of this process's
 // CPU time (the machine's other load skews them less than wall time); they
 // are printed, never asserted. To profile, bundle it and run it under
@@ -78,7 +82,19 @@ interface Workload {
   name: string;
   flint: (id: number) => number;
   sqlite: (id: number) => number;
+  /** Run around each timed round (untimed): a transaction the round's statements run in. */
+  around?: { flint: (round: () => number) => number; sqlite: (round: () => number) => number };
 }
+
+/** BEGIN, the round, COMMIT: `exec` runs a statement of the engine. */
+const inBlock = (exec: (sql: string) => void) => (round: () => number): number => {
+  exec('BEGIN');
+  try {
+    return round();
+  } finally {
+    exec('COMMIT');
+  }
+};
 
 load();
 const fPoint = flint.prepare('SELECT id, name, email, amount, cat FROM t WHERE id = $1');
@@ -86,6 +102,22 @@ const sPointStmt = sqlite.prepare('SELECT id, name, email, amount, cat FROM t WH
 const session = flint.session();
 // A different text each time, as the server's simple query protocol gets it; the parse cache is a Map keyed by text.
 const fresh = (sql: string): unknown[][] => session.run(session.parse(sql)[0]!.statement).rows as unknown[][];
+
+// INSERT: new rows into a table shaped as t (with its index on cat), ids counting up past every earlier round's.
+flint.exec('CREATE TABLE ins (id INTEGER PRIMARY KEY, name TEXT, email TEXT, amount DOUBLE PRECISION, cat INTEGER)');
+flint.exec('CREATE INDEX ins_cat ON ins (cat)');
+sqlite.exec('CREATE TABLE ins (id INTEGER PRIMARY KEY, name TEXT, email TEXT, amount REAL, cat INTEGER)');
+sqlite.exec('CREATE INDEX ins_cat ON ins (cat)');
+const fInsert = flint.prepare('INSERT INTO ins (id, name, email, amount, cat) VALUES ($1, $2, $3, $4, $5)');
+const sInsert = sqlite.prepare('INSERT INTO ins (id, name, email, amount, cat) VALUES (?, ?, ?, ?, ?)');
+let fNext = 1;
+let sNext = 1;
+const insertRow = (run: (...p: unknown[]) => unknown, id: number, n: number): number => {
+  run(n, `name ${id}`, `user${id}@example.com`, id / 100, id % 10_000);
+  return id;
+};
+const fUpdate = flint.prepare('UPDATE t SET amount = amount + 1 WHERE id = $1');
+const sUpdate = sqlite.prepare('UPDATE t SET amount = amount + 1 WHERE id = ?');
 
 const workloads: Workload[] = [
   {
@@ -107,6 +139,18 @@ const workloads: Workload[] = [
     name: 'SELECT <n>, fresh literal (parse + run)',
     flint: (id) => fresh(`SELECT ${id}`)[0]![0] as number,
     sqlite: (id) => (sqlite.prepare(`SELECT ${id} AS x`).get() as { x: number }).x,
+  },
+  {
+    name: 'prepared INSERT of a row, in a transaction',
+    flint: (id) => insertRow((...p) => fInsert.run(...p), id, fNext++),
+    sqlite: (id) => insertRow((...p) => sInsert.run(...p), id, sNext++),
+    around: { flint: inBlock((sql) => flint.exec(sql)), sqlite: inBlock((sql) => sqlite.exec(sql)) },
+  },
+  {
+    name: 'prepared UPDATE by id, in a transaction',
+    flint: (id) => (fUpdate.run(id).changes === 1 ? id : -1),
+    sqlite: (id) => ((sUpdate.run(id) as { changes: number }).changes === 1 ? id : -1),
+    around: { flint: inBlock((sql) => flint.exec(sql)), sqlite: inBlock((sql) => sqlite.exec(sql)) },
   },
 ];
 
@@ -132,13 +176,15 @@ function time(fn: (id: number) => number, seconds: number, seed: number): number
 const fmt = (n: number): string => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0));
 for (const w of workloads) {
   if (!w.name.includes(only)) continue;
-  time(w.flint, 0.3, 1);
-  time(w.sqlite, 0.3, 1);
+  const fRound = (seconds: number, seed: number): number => (w.around?.flint ?? ((r) => r()))(() => time(w.flint, seconds, seed));
+  const sRound = (seconds: number, seed: number): number => (w.around?.sqlite ?? ((r) => r()))(() => time(w.sqlite, seconds, seed));
+  fRound(0.3, 1);
+  sRound(0.3, 1);
   let f = 0;
   let s = 0;
   for (let round = 0; round < ROUNDS; round++) {
-    f = Math.max(f, time(w.flint, SECONDS, 2 + round));
-    s = Math.max(s, time(w.sqlite, SECONDS, 2 + round));
+    f = Math.max(f, fRound(SECONDS, 2 + round));
+    s = Math.max(s, sRound(SECONDS, 2 + round));
   }
   console.log(`${w.name.padEnd(52)} flint ${fmt(f).padStart(7)}/s  (${(1e6 / f).toFixed(1)} µs)   better-sqlite3 ${fmt(s).padStart(7)}/s   ratio ${(f / s).toFixed(2)}x`);
 }
