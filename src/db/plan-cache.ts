@@ -192,6 +192,9 @@ export interface CachedPlan {
 
 export class PlanCache {
   readonly #plans = new WeakMap<ast.Statement, CachedPlan>();
+  /** The statement looked up last and its plan (undefined: none): a prepared statement run again and again skips the WeakMap. */
+  #lastStatement: ast.Statement | null = null;
+  #lastPlan: CachedPlan | undefined = undefined;
 
   /**
    * The cached binding of `stmt` if it is still valid: bound against
@@ -206,7 +209,13 @@ export class PlanCache {
     setting: (name: string) => string | undefined,
     rowEstimate: (tableId: number) => number,
   ): CachedPlan | undefined {
-    const plan = this.#plans.get(stmt);
+    let plan: CachedPlan | undefined;
+    if (stmt === this.#lastStatement) plan = this.#lastPlan;
+    else {
+      plan = this.#plans.get(stmt);
+      this.#lastStatement = stmt;
+      this.#lastPlan = plan;
+    }
     if (plan === undefined) return undefined;
     if (plan.catalog !== catalog || plan.catalogVersion !== catalog.version) return undefined;
     if (plan.settingsVersion !== settings.version) {
@@ -226,10 +235,12 @@ export class PlanCache {
 
   set(stmt: ast.Statement, plan: CachedPlan): void {
     this.#plans.set(stmt, plan);
+    if (stmt === this.#lastStatement) this.#lastPlan = plan;
   }
 
   delete(stmt: ast.Statement): void {
     this.#plans.delete(stmt);
+    if (stmt === this.#lastStatement) this.#lastPlan = undefined;
   }
 }
 
