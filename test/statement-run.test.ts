@@ -158,6 +158,29 @@ describe('a prepared INSERT run many times', () => {
     db.close();
   });
 
+  it('checks foreign keys at the end of each run, and explains a duplicate key with its DETAIL', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE p (id int PRIMARY KEY)');
+    db.exec('CREATE TABLE c (id int PRIMARY KEY, p int REFERENCES p)');
+    db.exec('INSERT INTO p VALUES (1)');
+    const insert = db.prepare('INSERT INTO c VALUES ($1, $2)');
+    expect(insert.run(1, 1).changes).toBe(1);
+    expect(insert.run(2, null).changes).toBe(1);
+    expect(codeOf(() => insert.run(3, 2))).toBe('23503');
+    db.exec('INSERT INTO p VALUES (2)');
+    expect(insert.run(3, 2).changes).toBe(1);
+    let error: unknown;
+    try {
+      insert.run(3, 1);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as FlintError).code).toBe('23505');
+    expect((error as FlintError).detail).toBe('Key (id)=(3) already exists.');
+    expect(db.prepare('SELECT id, p FROM c ORDER BY id').raw().all()).toEqual([[1, 1], [2, null], [3, 2]]);
+    db.close();
+  });
+
   it('takes a default set after it was prepared, and a scalar subquery sees the rows before each run', () => {
     const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
     db.exec('CREATE TABLE t (id int PRIMARY KEY, tag text, seen bigint)');

@@ -77,7 +77,6 @@ function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, 
     for (let i = 0; i < width; i++) template.push(DEFAULT);
     return (dml) => {
       const { ctx } = dml;
-      const writer = dml.writer(table);
       const row = template.slice();
       for (let i = 0; i < n; i++) {
         const e = single[i]!;
@@ -85,11 +84,12 @@ function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, 
         const v = e(NO_ROW, ctx);
         if (v !== undefined) row[targets[i]!] = v;
       }
-      const defaults = writer.defaults;
+      const defaults = plan.defaults;
       for (let i = 0; i < width; i++) {
         if (row[i] === DEFAULT) row[i] = defaults[i]?.(ctx) ?? null;
       }
-      writer.insert(row);
+      // Straight through the plan: no TableWriter for one row (the statement's writer of the table is this plan's).
+      plan.insert(dml, row, null);
       dml.finish();
       return { command: 'INSERT 0 1', columns: NO_COLUMNS, rows: NO_ROWS, rowCount: 1 };
     };

@@ -158,6 +158,34 @@ export class WriterPlan {
     this.#incoming ??= incomingKeys(this.#engine, this.table);
     return this.#incoming;
   }
+
+  /**
+   * Insert `row` in `dml`'s statement: NOT NULL and CHECK, the write (its
+   * unique indexes), and this row's foreign keys queued for the end of the
+   * statement. TableWriter.insert is this; a prepared single-row INSERT
+   * calls it without making a writer. `writer`: the statement's writer of
+   * this table if it has one (it checks UNIQUE constraints without an index).
+   */
+  insert(dml: DmlContext, row: Row, writer: TableWriter | null): number {
+    const checks = this.checks;
+    // NOT NULL and CHECK need only the plan; UNIQUE without an index needs the statement's RowChecks.
+    if (checks.uniques.length === 0) checks.checkNotNullAndChecks(row, dml.ctx);
+    else (writer ?? dml.writer(this.table)).checks.check(row);
+    const { engine, txn } = dml.options;
+    let tid: number;
+    try {
+      tid = engine.insert(txn, this.table.def.id, this.encode(row));
+    } catch (error) {
+      throw (writer ?? dml.writer(this.table)).checks.explain(error, row);
+    }
+    const outgoing = this.outgoing;
+    if (outgoing.length === 0) return tid;
+    for (const fk of outgoing) {
+      const key = childKey(fk, row);
+      if (key !== null) dml.expectParentKey(fk, key);
+    }
+    return tid;
+  }
 }
 
 export class TableWriter {
@@ -192,24 +220,7 @@ export class TableWriter {
   }
 
   insert(row: Row): number {
-    const plan = this.plan.checks;
-    // NOT NULL and CHECK need only the plan; UNIQUE without an index needs the statement's RowChecks.
-    if (plan.uniques.length === 0) plan.checkNotNullAndChecks(row, this.#dml.ctx);
-    else this.checks.check(row);
-    const { engine, txn } = this.#dml.options;
-    let tid: number;
-    try {
-      tid = engine.insert(txn, this.table.def.id, this.#encode(row));
-    } catch (error) {
-      throw this.checks.explain(error, row);
-    }
-    const outgoing = this.#outgoing;
-    if (outgoing.length === 0) return tid;
-    for (const fk of outgoing) {
-      const key = childKey(fk, row);
-      if (key !== null) this.#dml.expectParentKey(fk, key);
-    }
-    return tid;
+    return this.plan.insert(this.#dml, row, this);
   }
 
   /**
