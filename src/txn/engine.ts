@@ -173,6 +173,9 @@ export interface ScanOptions {
 
 const EMPTY_BYTES = new Uint8Array(0);
 
+/** Tuple lengths below this get a cached view of the engine's row buffer. */
+const ROW_VIEWS = 4096;
+
 /** Bytes of the kernels' memory the WAL writer buffers records in (whole blocks, after the buffer pool's). */
 const WAL_ARENA_BYTES = Math.ceil(WAL_BUFFER_BYTES_MAX / BLOCK_SIZE) * BLOCK_SIZE;
 
@@ -245,6 +248,11 @@ export class Engine {
   #closed = false;
   /** Reused encode buffer for rows. */
   #rowBuffer = new Uint8Array(8192);
+  /** #rowBuffer.subarray(0, n) by n (#encode). */
+  #rowViews = new Array<Uint8Array | undefined>(ROW_VIEWS);
+  /** The table #encode saw last and its column types. */
+  #typesOf: TableDef | undefined;
+  #types: StorageType[] = [];
 
   private constructor(options: EngineOptions, lock: VfsLock | undefined) {
     this.#vfs = options.vfs;
@@ -1085,14 +1093,25 @@ export class Engine {
 
   // ---- rows -----------------------------------------------------------------------
 
+  /** The row's tuple in #rowBuffer (a view valid until the next call). */
   #encode(table: TableDef, values: readonly StorageValue[], xmin: number, rowId: number): Uint8Array {
-    const types = columnTypes(table);
+    // The table written last keeps its column types at hand (a load writes one table row after row).
+    if (table !== this.#typesOf) {
+      this.#types = columnTypes(table);
+      this.#typesOf = table;
+    }
+    const types = this.#types;
     let n = encodeTupleOrSize(types, values, xmin, this.#rowBuffer, 0, rowId);
     if (n < 0) {
       this.#rowBuffer = new Uint8Array(Math.max(-n, this.#rowBuffer.length * 2));
+      this.#rowViews = new Array<Uint8Array | undefined>(ROW_VIEWS);
       n = encodeTuple(types, values, xmin, this.#rowBuffer, 0, rowId);
     }
-    return this.#rowBuffer.subarray(0, n);
+    // Views by length, made once each: no allocation per row (a tuple that fits a page; longer ones are rare).
+    if (n >= ROW_VIEWS) return this.#rowBuffer.subarray(0, n);
+    let view = this.#rowViews[n];
+    if (view === undefined) this.#rowViews[n] = view = this.#rowBuffer.subarray(0, n);
+    return view;
   }
 
   /** The database's default compression (Engine.open's `compression`, saved in the catalog). */

@@ -90,7 +90,19 @@ export interface HeapWal {
   sync(): void;
   /** Largest record payload append() takes (WAL_RECORD_PAYLOAD_MAX if absent). */
   readonly maxPayloadBytes?: number;
+  /**
+   * A WAL that builds records in place (WalWriter.reserve/commit): a tuple
+   * insert writes its record straight into `bytes` instead of a copy of its
+   * own that append() copies again. Optional: without them, append().
+   */
+  reserve?(maxLength: number): number;
+  commit?(type: number, length: number): number;
+  readonly bytes?: Uint8Array;
+  readonly view?: DataView;
 }
+
+/** A HeapWal with reserve/commit. */
+type ReservingWal = HeapWal & Required<Pick<HeapWal, 'reserve' | 'commit' | 'bytes' | 'view'>>;
 
 export interface HeapOptions {
   /** Tuple bytes a table's memtable takes before it is frozen and queued for flush. */
@@ -391,6 +403,8 @@ export class Heap {
     // Both torn-page guards (each may log its page's image) before either page changes.
     this.#beforeChange(frame, blockNo, page);
     if (withEntry) entry.guard();
+    const wal = this.#wal;
+    if (wal !== undefined && wal.reserve !== undefined) return this.#insertLogged(wal as ReservingWal, frame, base, blockNo, page, tuple, withEntry ? entry : null);
     const src = this.#kernels.scratchOffset;
     this.#u8.set(tuple, src);
     const slot = this.#kernels.pageInsert(pageOffset, src, len);
@@ -418,6 +432,56 @@ export class Heap {
       p.setUint16(5, slot, true);
       this.#record.set(tuple, 7);
       lsn = this.#log(RecordType.tupleInsert, 7 + len);
+    }
+    this.#afterChange(frame, base, blockNo, page, lsn);
+    return tid;
+  }
+
+  /**
+   * #insertAt's page change and record, the record built in the WAL's buffer
+   * (reserve, then commit): the tuple is copied once, into the record, and
+   * the page takes it from there when that buffer is in the kernels' memory
+   * (the engine's is), else from the scratch area. The reservation comes
+   * before the page changes: its I/O (a full buffer's write, a file switch)
+   * may fail with nothing changed.
+   */
+  #insertLogged(wal: ReservingWal, frame: number, base: number, blockNo: number, page: number, tuple: Uint8Array, entry: LoggedEntry | null): number {
+    const len = tuple.length;
+    const head = entry === null ? 7 : 9;
+    const at = wal.reserve(head + len + (entry === null ? 0 : entry.bytes));
+    const record = wal.bytes;
+    const view = wal.view;
+    const tupleAt = at + head;
+    record.set(tuple, tupleAt);
+    let src: number;
+    if (record.buffer === this.#u8.buffer) {
+      src = record.byteOffset + tupleAt;
+    } else {
+      src = this.#kernels.scratchOffset;
+      this.#u8.set(tuple, src);
+    }
+    const slot = this.#kernels.pageInsert(base + (page & 15) * PAGE_SIZE, src, len);
+    assert(slot >= 0, 'blockFindPage promised room');
+    const tid = makeTid(blockNo, page, slot);
+    let lsn: number;
+    if (entry !== null) {
+      view.setUint16(at, len, true);
+      view.setUint32(at + 2, blockNo, true);
+      view.setUint8(at + 6, page);
+      view.setUint16(at + 7, slot, true);
+      const n = entry.write(tid, record, view, tupleAt + len);
+      try {
+        lsn = wal.commit(RecordType.tupleInsertEntry, head + len + n);
+      } catch (error) {
+        entry.undo();
+        throw error;
+      }
+      entry.logged(lsn);
+    } else {
+      view.setUint32(at, blockNo, true);
+      view.setUint8(at + 4, page);
+      view.setUint16(at + 5, slot, true);
+      lsn = wal.commit(RecordType.tupleInsert, head + len);
     }
     this.#afterChange(frame, base, blockNo, page, lsn);
     return tid;

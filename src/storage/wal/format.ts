@@ -138,7 +138,8 @@ export function getU64(view: DataView, offset: number): number {
 }
 
 export function setU64(view: DataView, offset: number, value: number): void {
-  view.setUint32(offset, value % TWO_POW_32, true);
+  // >>> 0 is value mod 2^32 for an integer below 2^53, without a floating-point remainder.
+  view.setUint32(offset, value >>> 0, true);
   view.setUint32(offset + 4, Math.floor(value / TWO_POW_32), true);
 }
 

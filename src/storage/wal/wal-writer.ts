@@ -182,6 +182,8 @@ export class WalWriter {
   readonly #fixed: boolean;
   readonly #crc: Crc32c;
   #bufLen = 0;
+  /** Payload bytes reserve() made room for at #bufLen, until commit(); -1: no reservation. */
+  #reservedLength = -1;
   #bufOffset: number;
   #writtenLsn: number;
   #durableLsn: number;
@@ -279,10 +281,68 @@ export class WalWriter {
     const size = RECORD_HEADER_SIZE + length;
     if (this.#bufOffset + this.#bufLen + size + END_RECORD_SIZE > this.#current.size) this.#switchFile();
     if (this.#bufLen > 0 && this.#bufLen + size > WAL_WRITE_BUFFER_BYTES) this.#flushBuffer();
+    this.#reservedLength = -1;
     const lsn = this.nextLsn;
     const at = this.#reserve(size);
     this.#buf.set(payload, at + RECORD_HEADER_SIZE);
     sealRecord(this.#buf, this.#view, at, lsn, type, length, this.#crc);
+    this.#bufLen += size;
+    this.stats.appends++;
+    this.stats.bytes += size;
+    return lsn;
+  }
+
+  /**
+   * The buffer records are built in (reserve() returns offsets into it) and
+   * a DataView over the same bytes: WalOptions.buffer's bytes, or the
+   * writer's own buffer, which a reserve() or append() may replace when it
+   * grows. Read them after reserve().
+   */
+  get bytes(): Uint8Array {
+    return this.#buf;
+  }
+
+  get view(): DataView {
+    return this.#view;
+  }
+
+  /**
+   * Room for one record of at most `maxLength` payload bytes, for a caller
+   * that builds the payload in place instead of copying it in: returns the
+   * payload's offset in `bytes`. Does the I/O append() would (a full
+   * buffer's write, a file switch) now; commit() then seals the record. A
+   * record too long is 54000 as in append(). Nothing else may touch the
+   * writer between the two: an append() or flush in between voids the
+   * reservation, and commit() then fails its assertion.
+   */
+  reserve(maxLength: number): number {
+    this.#checkUsable('append');
+    if (!(Number.isInteger(maxLength) && maxLength >= 0)) assert(false, `WAL reserve: length must be a non-negative integer, got ${maxLength}`);
+    if (maxLength > this.maxPayloadBytes) {
+      throw new FlintError(
+        SqlState.programLimitExceeded,
+        `WAL record of ${maxLength} bytes exceeds the maximum record payload of ${this.maxPayloadBytes} bytes (WAL fileBytes ${this.fileBytes})`,
+      );
+    }
+    const size = RECORD_HEADER_SIZE + maxLength;
+    if (this.#bufOffset + this.#bufLen + size + END_RECORD_SIZE > this.#current.size) this.#switchFile();
+    if (this.#bufLen > 0 && this.#bufLen + size > WAL_WRITE_BUFFER_BYTES) this.#flushBuffer();
+    const at = this.#reserve(size);
+    this.#reservedLength = maxLength;
+    return at + RECORD_HEADER_SIZE;
+  }
+
+  /** Seal the record reserve() made room for, with its first `length` payload bytes; returns its LSN as append() does. */
+  commit(type: number, length: number): number {
+    this.#checkUsable('append');
+    if (!(Number.isInteger(type) && type >= RECORD_TYPE_MIN && type <= RECORD_TYPE_MAX)) assert(false, `WAL record type must be in [${RECORD_TYPE_MIN}, ${RECORD_TYPE_MAX}], got ${type}`);
+    if (!(Number.isInteger(length) && length >= 0 && length <= this.#reservedLength)) {
+      assert(false, `WAL commit of ${length} bytes: ${this.#reservedLength < 0 ? 'no reservation (none made, or voided by an append or flush)' : `${this.#reservedLength} reserved`}`);
+    }
+    this.#reservedLength = -1;
+    const lsn = this.nextLsn;
+    const size = RECORD_HEADER_SIZE + length;
+    sealRecord(this.#buf, this.#view, this.#bufLen, lsn, type, length, this.#crc);
     this.#bufLen += size;
     this.stats.appends++;
     this.stats.bytes += size;
@@ -447,6 +507,7 @@ export class WalWriter {
   }
 
   #flushBuffer(): void {
+    this.#reservedLength = -1;
     if (this.#bufLen === 0) return;
     const cur = this.#current;
     try {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createKernels } from '../../../src/kernels/index.ts';
 import { createMemoryVfs, type Vfs } from '../../../src/storage/vfs/index.ts';
-import { WAL_BUFFER_BYTES_MAX, WalWriter, type WalBuffer } from '../../../src/storage/wal/index.ts';
+import { RECORD_HEADER_SIZE, WAL_BUFFER_BYTES_MAX, WalWriter, type WalBuffer } from '../../../src/storage/wal/index.ts';
 import { DIR, SMALL_FILE, expectRecords, payload, readAll, walFiles, type Rec } from './wal-helpers.ts';
 
 /** A WalBuffer in a kernels' memory, at a block past its arena start, with the kernel's CRC32C. */
@@ -94,5 +94,68 @@ describe('WAL writer with a caller-provided buffer', () => {
     expectRecords(readAll(vfs, 0).records, recs);
     const small = kernelBuffer('ts');
     expect(() => WalWriter.open(createMemoryVfs(), DIR, 0, { buffer: { bytes: small.bytes.subarray(1), crc32c: small.crc32c } })).toThrow(/a WAL buffer holds at least/);
+  });
+});
+
+describe('WAL writer: reserve and commit (a record built in place)', () => {
+  for (const own of [true, false]) {
+    it(`writes the same log as append() (${own ? "the writer's own buffer" : 'a buffer in kernel memory'})`, () => {
+      const viaAppend = createMemoryVfs();
+      const a = WalWriter.open(viaAppend, DIR, 0, { fileBytes: SMALL_FILE });
+      const inPlace = createMemoryVfs();
+      const b = WalWriter.open(inPlace, DIR, 0, { fileBytes: SMALL_FILE, ...(own ? {} : { buffer: kernelBuffer('wasm') }) });
+      const recs: Rec[] = [];
+      for (let i = 0; i < 400; i++) {
+        const size = i % 37 === 0 ? 20000 : (i * 53) % 700;
+        const p = payload(i, size);
+        const type = 1 + (i % 255);
+        const lsn = a.append(type, p);
+        // Reserve the exact length (so file switches fall where append's do), fill, commit.
+        const at = b.reserve(size);
+        b.bytes.set(p, at);
+        expect(b.commit(type, size)).toBe(lsn);
+        recs.push({ lsn, type, payload: p });
+      }
+      a.sync();
+      b.sync();
+      a.close();
+      b.close();
+      for (const name of walFiles(viaAppend)) expect(firstDifference(fileBytes(inPlace, name), fileBytes(viaAppend, name)), name).toBe(-1);
+      expectRecords(readAll(inPlace, 0).records, recs);
+    });
+  }
+
+  it('commits fewer bytes than reserved; the view writes the same bytes', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE, buffer: kernelBuffer('ts') });
+    const at = w.reserve(100);
+    w.view.setUint32(at, 0xdeadbeef, true);
+    w.bytes[at + 4] = 7;
+    const lsn = w.commit(3, 5);
+    const next = w.append(4, payload(2, 9));
+    expect(next).toBe(lsn + RECORD_HEADER_SIZE + 5);
+    w.sync();
+    w.close();
+    expectRecords(readAll(vfs, 0).records, [
+      { lsn, type: 3, payload: new Uint8Array([0xef, 0xbe, 0xad, 0xde, 7]) },
+      { lsn: next, type: 4, payload: payload(2, 9) },
+    ]);
+  });
+
+  it('refuses a commit without a live reservation, or longer than reserved; a reservation too long is 54000', () => {
+    const w = WalWriter.open(createMemoryVfs(), DIR, 0, { fileBytes: SMALL_FILE });
+    expect(() => w.commit(1, 0)).toThrow(/no reservation/);
+    w.reserve(10);
+    expect(() => w.commit(1, 11)).toThrow(/10 reserved/);
+    w.reserve(10);
+    w.append(1, payload(1, 3)); // voids the reservation
+    expect(() => w.commit(1, 4)).toThrow(/no reservation/);
+    w.reserve(10);
+    w.flush(); // so does a flush
+    expect(() => w.commit(1, 4)).toThrow(/no reservation/);
+    const before = w.nextLsn;
+    expect(() => w.reserve(w.maxPayloadBytes + 1)).toThrow(expect.objectContaining({ code: '54000' }));
+    expect(w.nextLsn).toBe(before);
+    w.close();
   });
 });
