@@ -81,12 +81,8 @@ export function contextOf(options: RunOptions): ExecContext {
   return new StatementExecContext(options);
 }
 
-/**
- * A statement's ExecContext: its subquery cache and outer rows are made on
- * first use (most statements have no subquery). A DML statement's
- * DmlContext is one too (table-writer.ts).
- */
-export class StatementExecContext implements ExecContext {
+/** A statement's ExecContext: its subquery cache and outer rows are made on first use (most statements have no subquery). */
+class StatementExecContext implements ExecContext {
   readonly engine: Engine;
   readonly txn: Transaction;
   readonly params: RunOptions['params'];

@@ -22,14 +22,14 @@ import { defaultsOf, type CompiledDefault } from './dml-common.ts';
 import {
   checkKeysUnreferenced, checkParentKeys, childKey, incomingKeys, keyForChild, outgoingKeys, referencingRows, stillReferenced, type ForeignKey,
 } from './foreign-keys.ts';
-import { binderOf, StatementExecContext, type RunOptions } from './statement-context.ts';
+import { binderOf, contextOf, type RunOptions } from './statement-context.ts';
 
 /** Cascades deeper than this are a cycle or a runaway chain: an error, not a stack overflow. */
 const MAX_CASCADE_DEPTH = 1000;
 
-export class DmlContext extends StatementExecContext {
+export class DmlContext {
   readonly options: RunOptions;
-  /** The context the statement's expressions evaluate in: this one, unless the caller gave its own. */
+  /** The context the statement's expressions evaluate in. */
   readonly ctx: ExecContext;
   #binder: QueryBinder | null;
   /** Writer plans bound ahead (a cached statement binding's), by table id; others are bound when first needed. */
@@ -49,15 +49,15 @@ export class DmlContext extends StatementExecContext {
   /**
    * `binder` binds what the statement needs as it runs (the writers of
    * tables a foreign key action reaches); null: one is made from `options`
-   * if needed. `ctx`: the statement's execution context, null for this
-   * DmlContext itself (one object less per statement). `plans` are writer
+   * if needed. `ctx`: the statement's execution context, null for a new
+   * one (contextOf: every statement's context is the same kind of object,
+   * so the executor's property reads stay monomorphic). `plans` are writer
    * plans bound ahead.
    */
   constructor(options: RunOptions, binder: QueryBinder | null, ctx: ExecContext | null, plans: ReadonlyMap<number, WriterPlan> | null = null) {
-    super(options);
     this.options = options;
     this.#binder = binder;
-    this.ctx = ctx ?? this;
+    this.ctx = ctx ?? contextOf(options);
     this.#plans = plans;
   }
 
