@@ -10,12 +10,17 @@ import { describe, expect, it } from 'vitest';
 import { KERNEL_FUNCTIONS } from '../../src/kernels/index.ts';
 import { KERNEL_KINDS, makeKernels } from './harness.ts';
 
-/** V8's %HasFastProperties, where the runtime is V8 (Node); undefined elsewhere. */
+/** V8's %HasFastProperties, where the runtime is V8 and lets a script call natives (Node); undefined elsewhere. */
 function fastPropertiesProbe(): ((o: object) => boolean) | undefined {
   if (typeof (process.versions as { bun?: string }).bun === 'string' || typeof process.versions.v8 !== 'string') return undefined;
   setFlagsFromString('--allow-natives-syntax');
-  // Compiled after the flag is set, so the parser accepts the native call.
-  return new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
+  // Compiled after the flag is set, so the parser accepts the native call. Deno runs V8 too but ignores the
+  // flag (its parser then rejects the `%`): no probe there.
+  try {
+    return new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
+  } catch {
+    return undefined;
+  }
 }
 
 const probe = fastPropertiesProbe();
