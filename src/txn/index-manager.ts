@@ -658,10 +658,11 @@ export class IndexManager {
   #scanCollected(table: TableDef, primary: OpenIndex, def: IndexDef, index: OpenIndex, bounds: BTreeScanOptions, snapshot: Snapshot, visit: IndexVisitor, wanted: readonly boolean[] | undefined, reuseRow: boolean, callerColumns: readonly boolean[] | undefined, collector: EntryCollector): void {
     // Collect first: the visitor may write to this table (an UPDATE through
     // the index), and entries it adds must not be visited again.
-    index.tree.collect(bounds, collector.visit);
+    index.tree.collectBlocks(bounds, collector.block, collector.visit);
     const count = collector.count;
     if (count === 0) return;
     const bytes = collector.bytes;
+    const starts = collector.starts;
     const ends = collector.ends;
     const pkStarts = collector.pkStarts;
     const hints = collector.hints;
@@ -680,13 +681,11 @@ export class IndexManager {
     const shared = reuseRow ? new Array<StorageValue>(types.length).fill(null) : null;
     // The hinted tuples' cache misses, all at once rather than one per row.
     if (count > 1) this.#heap().prefetch(hints, 0, count);
-    let start = 0;
     for (let e = 0; e < count; e++) {
       this.#vShared = shared;
       const end = ends[e]!;
       const pkStart = pkStarts[e]!;
-      const entryStart = start;
-      start = end;
+      const entryStart = starts[e]!;
       // The version the entry's location hint names, if it is still the row's visible version; else the primary index's way.
       const hint = hints[e]!;
       let row = hint === 0 ? undefined : this.#hintedRow(table.id, primary.def, hint, snapshot, types, plan, bytes, pkStart, end, entryColumns === null);
@@ -1144,13 +1143,15 @@ const COLLECTOR_KEEP_BYTES = 1 << 20;
 
 /**
  * A secondary scan's entries, collected before any is visited: their bytes
- * one after another, and per entry where it ends, where its primary key
- * starts and its location hint (0: none). Reused from scan to scan.
+ * in one buffer, and per entry where its key starts and ends, where its
+ * primary key starts and its location hint (0: none). Reused from scan to
+ * scan.
  */
 class EntryCollector {
   bytes = new Uint8Array(256);
   used = 0;
   count = 0;
+  readonly starts: number[] = [];
   readonly ends: number[] = [];
   readonly pkStarts: number[] = [];
   readonly hints: number[] = [];
@@ -1172,11 +1173,44 @@ class EntryCollector {
     }
     for (let i = 0; i < keyLen; i++) bytes[used + i] = u8[keyAt + i]!;
     const n = this.count;
+    this.starts[n] = used;
     this.pkStarts[n] = used + (u8[valueAt]! | (u8[valueAt + 1]! << 8));
     this.hints[n] = hintOf(u8, valueAt, valueLen);
     this.used = used + keyLen;
     this.ends[n] = used + keyLen;
     this.count = n + 1;
+  };
+
+  /**
+   * BTree.collectBlocks' visitor: a leaf's `count` entries packed in
+   * u8[at, at + length) (u16 key length, key, u16 value length, value),
+   * copied in one go; each entry's key is then read where it lies in the
+   * copy.
+   */
+  readonly block = (u8: Uint8Array, at: number, length: number, count: number): void => {
+    const used = this.used;
+    let bytes = this.bytes;
+    if (used + length > bytes.length) {
+      const grown = new Uint8Array(Math.max(256, 2 * (used + length)));
+      grown.set(bytes.subarray(0, used));
+      this.bytes = bytes = grown;
+    }
+    bytes.set(u8.subarray(at, at + length), used);
+    let p = used;
+    let n = this.count;
+    for (let i = 0; i < count; i++, n++) {
+      const keyLen = bytes[p]! | (bytes[p + 1]! << 8);
+      const key = p + 2;
+      const valueAt = key + keyLen + 2;
+      const valueLen = bytes[key + keyLen]! | (bytes[key + keyLen + 1]! << 8);
+      this.starts[n] = key;
+      this.ends[n] = key + keyLen;
+      this.pkStarts[n] = key + (bytes[valueAt]! | (bytes[valueAt + 1]! << 8));
+      this.hints[n] = hintOf(bytes, valueAt, valueLen);
+      p = valueAt + valueLen;
+    }
+    this.count = n;
+    this.used = used + length;
   };
 }
 

@@ -291,6 +291,22 @@ export class BTree {
    * are in `u8` at the offsets given, valid only during the call.
    */
   collect(options: BTreeScanOptions, visit: (u8: Uint8Array, keyAt: number, keyLen: number, valueAt: number, valueLen: number) => void): void {
+    this.collectBlocks(options, null, visit);
+  }
+
+  /**
+   * collect() a leaf at a time: `block` gets each leaf's entries in range as
+   * nodeCollect packs them (count entries in u8[at, at + bytes), each u16
+   * key length, key, u16 value length, value; valid only during the call),
+   * so a caller that keeps them copies them in one go instead of one
+   * callback per entry. With `block` null, `visit` gets them one by one (a
+   * reverse scan, or a bound over the key limit, always goes that way).
+   */
+  collectBlocks(
+    options: BTreeScanOptions,
+    block: ((u8: Uint8Array, at: number, bytes: number, count: number) => void) | null,
+    visit: (u8: Uint8Array, keyAt: number, keyLen: number, valueAt: number, valueLen: number) => void,
+  ): void {
     if (options.reverse === true) {
       this.scanRaw(options, visit);
       return;
@@ -333,12 +349,20 @@ export class BTree {
         if (r < 0) throw s.corrupt(leafId, 'bad leaf entry');
         const n = r & 0xffff;
         let at = out;
-        for (let i = 0; i < n; i++) {
-          const keyLen = u8[at]! | (u8[at + 1]! << 8);
-          const valueAt = at + 4 + keyLen;
-          const valueLen = u8[at + 2 + keyLen]! | (u8[at + 3 + keyLen]! << 8);
-          visit(u8, at + 2, keyLen, valueAt, valueLen);
-          at = valueAt + valueLen;
+        if (block !== null) {
+          for (let i = 0; i < n; i++) {
+            const keyLen = u8[at]! | (u8[at + 1]! << 8);
+            at += 4 + keyLen + (u8[at + 2 + keyLen]! | (u8[at + 3 + keyLen]! << 8));
+          }
+          if (n > 0) block(u8, out, at - out, n);
+        } else {
+          for (let i = 0; i < n; i++) {
+            const keyLen = u8[at]! | (u8[at + 1]! << 8);
+            const valueAt = at + 4 + keyLen;
+            const valueLen = u8[at + 2 + keyLen]! | (u8[at + 3 + keyLen]! << 8);
+            visit(u8, at + 2, keyLen, valueAt, valueLen);
+            at = valueAt + valueLen;
+          }
         }
         pos += n;
         if ((r & NODE_COLLECT_DONE) !== 0) return;
