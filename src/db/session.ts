@@ -1142,41 +1142,38 @@ interface EvalShared {
 }
 
 /**
- * A statement's EvalContext. The clock is read when the statement first
- * asks for a timestamp, not when it starts: most statements never do (a
- * prepared INSERT run many times). Its statement timestamp is that first
- * reading, fixed for the rest of the statement; clock_timestamp() read
- * before it also fixes it, so statement_timestamp() is never later than a
- * clock_timestamp() of the same statement, as in PostgreSQL. An autocommit
- * statement's transaction timestamp is its statement timestamp; a block's
- * was read at BEGIN.
+ * A statement's EvalContext. Its statement timestamp is read when the
+ * statement starts, as PostgreSQL's statement_timestamp() is (a statement
+ * that computes for a while before it asks still gets its start time);
+ * the clock is a Date.now() reading cached per millisecond, so this costs a
+ * prepared INSERT run many times next to nothing. An autocommit statement's
+ * transaction timestamp is its statement timestamp; a block's was read at
+ * BEGIN.
  */
 class StatementEval implements EvalContext {
   readonly timeZone: TimeZone;
   readonly #shared: EvalShared;
   readonly #transactionStart: bigint | undefined;
-  #statementStart: bigint | undefined = undefined;
+  readonly #statementStart: bigint;
   #system: StatementSystem | undefined = undefined;
 
   constructor(timeZone: TimeZone, shared: EvalShared, transactionStart: bigint | undefined) {
     this.timeZone = timeZone;
     this.#shared = shared;
     this.#transactionStart = transactionStart;
+    this.#statementStart = shared.clock.nowMicros();
   }
 
   get transactionTimestamp(): bigint {
-    return this.#transactionStart ?? this.statementTimestamp;
+    return this.#transactionStart ?? this.#statementStart;
   }
 
   get statementTimestamp(): bigint {
-    this.#statementStart ??= this.#shared.clock.nowMicros();
     return this.#statementStart;
   }
 
   clockTimestamp(): bigint {
-    const now = this.#shared.clock.nowMicros();
-    this.#statementStart ??= now;
-    return now;
+    return this.#shared.clock.nowMicros();
   }
 
   random(): number {
