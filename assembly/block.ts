@@ -21,7 +21,7 @@ import {
   BLOCK_OFF_PAGE_FREE, BLOCK_OFF_VERSION, PAGE_HEADER_SIZE, PAGE_KIND_HEAP, PAGE_OFF_LSN,
 } from '../src/kernels/layout';
 import { crc32c } from './crc32c';
-import { pageFreeSpace, pageInit, pageSeal, pageVerify } from './page';
+import { pageFreeSpace, pageInit, pageInsert, pageSeal, pageVerify } from './page';
 
 /** Four zero bytes: stand-in for the header CRC field while verifying. */
 const ZERO4: usize = memory.data(4, 4);
@@ -53,6 +53,42 @@ export function blockFindPage(block: usize, len: i32): i32 {
     if (<i32>load<u16>(block + <usize>(BLOCK_OFF_PAGE_FREE + i * 2)) >= len) return i;
   }
   return -1;
+}
+
+/**
+ * A page with room for len bytes, checked on the page itself: a summary
+ * figure that overstates its page's free space (stale: page 0, which holds
+ * the summary, is not written with the other pages' changes, so a block
+ * read back after eviction can have old figures) is refreshed and the
+ * search goes on. Lowest such page index, or -1.
+ */
+export function blockFindRoom(block: usize, len: i32): i32 {
+  for (let round = 0; round <= PAGES_PER_BLOCK; round++) {
+    const page = blockFindPage(block, len);
+    if (page < 0 || pageFreeSpace(pageAt(block, page)) >= len) return page;
+    blockRefreshPage(block, page);
+  }
+  return -1;
+}
+
+/**
+ * pageInsert into page pageIndex of the block, then that page's summary
+ * figure refreshed (not the block's highest LSN: the caller stamps the page
+ * once the change is logged, then raises it). Returns the slot, | the
+ * largest summary figure of the block << 16; -1 if the page cannot hold it.
+ */
+export function blockInsert(block: usize, pageIndex: i32, src: usize, len: i32): i32 {
+  assert(<u32>pageIndex < <u32>PAGES_PER_BLOCK, 'blockInsert: page index out of range');
+  const page = pageAt(block, pageIndex);
+  const slot = pageInsert(page, src, len);
+  if (slot < 0) return -1;
+  store<u16>(block + <usize>(BLOCK_OFF_PAGE_FREE + pageIndex * 2), <u16>pageFreeSpace(page));
+  let largest: i32 = 0;
+  for (let i = 0; i < PAGES_PER_BLOCK; i++) {
+    const free = <i32>load<u16>(block + <usize>(BLOCK_OFF_PAGE_FREE + i * 2));
+    if (free > largest) largest = free;
+  }
+  return slot | (largest << 16);
 }
 
 /** Re-read one page's free space (and LSN) into the header after it changed. */

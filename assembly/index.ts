@@ -9,7 +9,7 @@ export {
   pageInit, pageInsert, pageRead, pageDelete, pageUpdate, pageCompact,
   pageFreeSpace, pageNextSlot, pageLiveCount, pageSeal, pageVerify,
 } from './page';
-export { blockInit, blockFindPage, blockRefreshPage, blockSeal, blockVerify } from './block';
+export { blockInit, blockFindPage, blockFindRoom, blockInsert, blockRefreshPage, blockSeal, blockVerify } from './block';
 export {
   nodeInit, nodeCount, nodeSearch, nodeChildFor, nodeInsert, nodeDelete,
   nodeKey, nodeValue, nodeChildAt, nodeSplitPoint, nodeSplit, nodeMerge, nodeCollect, nodeInsertRun,

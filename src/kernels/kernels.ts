@@ -74,6 +74,19 @@ export interface Kernels {
   blockInit(block: number, ownerId: number, blockNo: number): void;
   /** Index of a page with room for a tuple of len bytes (from the header summary), or -1. */
   blockFindPage(block: number, len: number): number;
+  /**
+   * blockFindPage checked on the page itself: a summary figure that
+   * overstates its page's free space (stale after the block was evicted and
+   * read back) is refreshed and the search goes on. A page with room, or -1.
+   */
+  blockFindRoom(block: number, len: number): number;
+  /**
+   * pageInsert into page pageIndex, then that page's summary figure
+   * refreshed (not the block's highest LSN: the caller stamps the page once
+   * the change is logged). Returns slot | (largest summary figure of the
+   * block << 16), or -1 if the page cannot hold it.
+   */
+  blockInsert(block: number, pageIndex: number, src: number, len: number): number;
   /** Re-read one page's free space into the header summary after it changed. */
   blockRefreshPage(block: number, pageIndex: number): void;
   /** Seal the header CRC and all 16 page CRCs. */
@@ -184,7 +197,7 @@ export const KERNEL_FUNCTIONS = [
   'crc32c', 'memCompare', 'memCopy', 'memFill',
   'pageInit', 'pageInsert', 'pageRead', 'pageDelete', 'pageUpdate', 'pageCompact',
   'pageFreeSpace', 'pageNextSlot', 'pageLiveCount', 'pageSeal', 'pageVerify',
-  'blockInit', 'blockFindPage', 'blockRefreshPage', 'blockSeal', 'blockVerify',
+  'blockInit', 'blockFindPage', 'blockFindRoom', 'blockInsert', 'blockRefreshPage', 'blockSeal', 'blockVerify',
   'nodeInit', 'nodeCount', 'nodeSearch', 'nodeChildFor', 'nodeInsert', 'nodeDelete',
   'nodeKey', 'nodeValue', 'nodeChildAt', 'nodeSplitPoint', 'nodeSplit', 'nodeMerge', 'nodeCollect', 'nodeInsertRun',
   'lz4Compress', 'lz4Decompress',

@@ -313,6 +313,7 @@ describe('page kernels: wasm and ts agree with each other and with a model', () 
 
 type BlockOp =
   | { readonly op: 'insert'; readonly len: number; readonly seed: number }
+  | { readonly op: 'blockInsert'; readonly len: number; readonly seed: number }
   | { readonly op: 'delete'; readonly page: number; readonly pick: number }
   | { readonly op: 'update'; readonly page: number; readonly pick: number; readonly len: Len; readonly seed: number }
   | { readonly op: 'compact'; readonly page: number }
@@ -324,6 +325,7 @@ type BlockOp =
 const pageIndexArb = fc.integer({ min: 0, max: PAGES_PER_BLOCK - 1 });
 const blockOpArb: fc.Arbitrary<BlockOp> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant('insert' as const), len: fc.oneof(fc.integer({ min: 1, max: 300 }), fc.integer({ min: -1, max: 4100 })), seed: seedArb }), weight: 8 },
+  { arbitrary: fc.record({ op: fc.constant('blockInsert' as const), len: fc.oneof(fc.integer({ min: 1, max: 300 }), fc.integer({ min: -1, max: 4100 })), seed: seedArb }), weight: 6 },
   { arbitrary: fc.record({ op: fc.constant('delete' as const), page: pageIndexArb, pick: pickArb }), weight: 3 },
   { arbitrary: fc.record({ op: fc.constant('update' as const), page: pageIndexArb, pick: pickArb, len: lenArb, seed: seedArb }), weight: 3 },
   { arbitrary: fc.record({ op: fc.constant('compact' as const), page: pageIndexArb }), weight: 1 },
@@ -366,6 +368,34 @@ describe('block kernels: wasm and ts agree with each other and with a model', ()
               wasm.blockRefreshPage(wBlock, found);
               ts.blockRefreshPage(tBlock, found);
               summary[found] = pages[found]!.freeSpace();
+              sealedSinceChange = false;
+              break;
+            }
+            case 'blockInsert': {
+              // The heap's path: blockFindRoom (stale summary figures refreshed on the way), then blockInsert.
+              let want = -1;
+              for (let round = 0; round <= PAGES_PER_BLOCK; round++) {
+                const i = op.len <= 0 ? -1 : summary.findIndex((f) => f >= op.len);
+                if (i < 0 || pages[i]!.freeSpace() >= op.len) {
+                  want = i;
+                  break;
+                }
+                summary[i] = pages[i]!.freeSpace();
+              }
+              const found = wasm.blockFindRoom(wBlock, op.len);
+              expect(ts.blockFindRoom(tBlock, op.len)).toBe(found);
+              expect(found).toBe(want);
+              expect(sameBytes(wasm, ts, wBlock, tBlock, BLOCK_SIZE)).toBe(true);
+              if (found < 0) continue;
+              const bytes = tupleBytes(op.len, op.seed);
+              new Uint8Array(wasm.buffer).set(bytes, wasm.scratchOffset);
+              new Uint8Array(ts.buffer).set(bytes, ts.scratchOffset);
+              w = wasm.blockInsert(wBlock, found, wasm.scratchOffset, op.len);
+              t = ts.blockInsert(tBlock, found, ts.scratchOffset, op.len);
+              const slot = modelPageOp(pages[found]!, { op: 'insert', len: op.len, seed: op.seed }, 0)!;
+              expect(slot).toBeGreaterThanOrEqual(0);
+              summary[found] = pages[found]!.freeSpace();
+              m = slot | (Math.max(...summary) << 16);
               sealedSinceChange = false;
               break;
             }

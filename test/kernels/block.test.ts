@@ -66,6 +66,46 @@ for (const kind of KERNEL_KINDS) {
       expect(k.blockFindPage(block, -4)).toBe(-1);
     });
 
+    it('finds room checked on the page itself, refreshing a stale summary figure on the way', () => {
+      fresh();
+      u8.fill(9, src, src + 3000);
+      for (const p of [0, 1]) expect(k.pageInsert(block + p * PAGE_SIZE, src, 3000)).toBe(0);
+      // Pages 0 and 1 are nearly full but their figures say empty: blockFindPage trusts them, blockFindRoom does not.
+      expect(k.blockFindPage(block, 2000)).toBe(0);
+      expect(k.blockFindRoom(block, 2000)).toBe(2);
+      expect(summary(0)).toBe(page0Free - 3000 - SLOT_SIZE);
+      expect(summary(1)).toBe(pageFree - 3000 - SLOT_SIZE);
+      expect(k.blockFindRoom(block, 500)).toBe(0);
+      expect(k.blockFindRoom(block, pageFree + 1)).toBe(-1);
+      expect(k.blockFindRoom(block, 0)).toBe(-1);
+    });
+
+    it('inserts into a page, refreshes its figure and reports the largest of the block', () => {
+      fresh();
+      u8.fill(7, src, src + 4000);
+      // Fill pages 1..15 down to 100 bytes of room, in order.
+      for (let p = 1; p < PAGES_PER_BLOCK; p++) {
+        const r = k.blockInsert(block, p, src, pageFree - 100 - SLOT_SIZE);
+        expect(r & 0xffff).toBe(0);
+        expect(summary(p)).toBe(100);
+        // The largest figure: an empty page after p while there is one, then page 0 (its header takes room).
+        expect(r >>> 16).toBe(p < PAGES_PER_BLOCK - 1 ? pageFree : page0Free);
+      }
+      const r = k.blockInsert(block, 0, src, 1000);
+      expect(r & 0xffff).toBe(0);
+      expect(summary(0)).toBe(page0Free - 1000 - SLOT_SIZE);
+      expect(r >>> 16).toBe(page0Free - 1000 - SLOT_SIZE);
+      expect(k.pageRead(block, 0) & 0xffff).toBe(1000);
+      // No room: nothing changes.
+      const before = u8.slice(block, block + BLOCK_SIZE);
+      expect(k.blockInsert(block, 3, src, 101)).toBe(-1);
+      expect(u8.slice(block, block + BLOCK_SIZE)).toEqual(before);
+      // The highest LSN is the caller's to raise.
+      view.setBigUint64(block + 5 * PAGE_SIZE + PAGE_OFF_LSN, 77n, true);
+      expect(k.blockInsert(block, 5, src, 10) & 0xffff).toBe(1);
+      expect(view.getBigUint64(block + BLOCK_OFF_MAX_LSN, true)).toBe(0n);
+    });
+
     it('refreshes one page summary and the highest LSN', () => {
       fresh();
       u8.fill(9, src, src + 3000);

@@ -15,7 +15,7 @@ const ZERO4 = new Uint8Array(4);
 
 export function createBlockKernels(mem: TsMemory, bytes: ByteKernels, page: PageKernels): BlockKernels {
   const { u8, view } = mem;
-  const { pageFreeSpace, pageInit, pageSeal, pageVerify } = page;
+  const { pageFreeSpace, pageInit, pageInsert, pageSeal, pageVerify } = page;
   void bytes;
 
   function blockInit(block: number, ownerId: number, blockNo: number): void {
@@ -38,6 +38,29 @@ export function createBlockKernels(mem: TsMemory, bytes: ByteKernels, page: Page
       if (view.getUint16(block + BLOCK_OFF_PAGE_FREE + i * 2, true) >= len) return i;
     }
     return -1;
+  }
+
+  function blockFindRoom(block: number, len: number): number {
+    for (let round = 0; round <= PAGES_PER_BLOCK; round++) {
+      const page = blockFindPage(block, len);
+      if (page < 0 || pageFreeSpace(block + page * PAGE_SIZE) >= len) return page;
+      blockRefreshPage(block, page);
+    }
+    return -1;
+  }
+
+  function blockInsert(block: number, pageIndex: number, src: number, len: number): number {
+    assert(pageIndex >= 0 && pageIndex < PAGES_PER_BLOCK, 'blockInsert: page index out of range');
+    const p = block + pageIndex * PAGE_SIZE;
+    const slot = pageInsert(p, src, len);
+    if (slot < 0) return -1;
+    view.setUint16(block + BLOCK_OFF_PAGE_FREE + pageIndex * 2, pageFreeSpace(p), true);
+    let largest = 0;
+    for (let i = 0; i < PAGES_PER_BLOCK; i++) {
+      const free = view.getUint16(block + BLOCK_OFF_PAGE_FREE + i * 2, true);
+      if (free > largest) largest = free;
+    }
+    return slot | (largest << 16);
   }
 
   function blockRefreshPage(block: number, pageIndex: number): void {
@@ -81,5 +104,5 @@ export function createBlockKernels(mem: TsMemory, bytes: ByteKernels, page: Page
     return -1;
   }
 
-  return { blockInit, blockFindPage, blockRefreshPage, blockSeal, blockVerify };
+  return { blockInit, blockFindPage, blockFindRoom, blockInsert, blockRefreshPage, blockSeal, blockVerify };
 }

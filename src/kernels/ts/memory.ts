@@ -19,7 +19,7 @@ export type PageKernels = Pick<
   | 'pageInit' | 'pageInsert' | 'pageRead' | 'pageDelete' | 'pageUpdate' | 'pageCompact'
   | 'pageFreeSpace' | 'pageNextSlot' | 'pageLiveCount' | 'pageSeal' | 'pageVerify'
 >;
-export type BlockKernels = Pick<Kernels, 'blockInit' | 'blockFindPage' | 'blockRefreshPage' | 'blockSeal' | 'blockVerify'>;
+export type BlockKernels = Pick<Kernels, 'blockInit' | 'blockFindPage' | 'blockFindRoom' | 'blockInsert' | 'blockRefreshPage' | 'blockSeal' | 'blockVerify'>;
 export type NodeKernels = Pick<
   Kernels,
   | 'nodeInit' | 'nodeCount' | 'nodeSearch' | 'nodeChildFor' | 'nodeInsert' | 'nodeDelete'

@@ -50,6 +50,7 @@
 import { FlintError, SqlState, assert, corruption } from '../../errors.ts';
 import type { Kernels } from '../../kernels/index.ts';
 import {
+  BLOCK_OFF_MAX_LSN,
   BLOCK_OFF_PAGE_FREE,
   PAGE_HEADER_SIZE,
   PAGE_OFF_FRAG_BYTES,
@@ -94,6 +95,8 @@ export interface HeapWal {
    * A WAL that builds records in place (WalWriter.reserve/commit): a tuple
    * insert writes its record straight into `bytes` instead of a copy of its
    * own that append() copies again. Optional: without them, append().
+   * A `bytes` in the kernels' memory must stay the same array (attachWal
+   * notes where it is once), as WalOptions.buffer does.
    */
   reserve?(maxLength: number): number;
   commit?(type: number, length: number): number;
@@ -202,6 +205,8 @@ export class Heap {
   readonly #view: DataView;
   readonly #options: HeapOptions;
   #wal: HeapWal | undefined;
+  /** The WAL buffer's offset in the kernels' memory (attachWal), or -1 if it is elsewhere. */
+  #walInKernels = -1;
   #space: SpaceMap;
   readonly #memtables = new Map<number, Memtable>();
   readonly #flushQueue: number[][] = [];
@@ -278,6 +283,10 @@ export class Heap {
   /** Attach the WAL writer (after recovery has replayed the log). */
   attachWal(wal: HeapWal): void {
     this.#wal = wal;
+    // Where the WAL's buffer sits in the kernels' memory, if it does (the engine's: fixed, never replaced), else -1.
+    // Found once: a typed array's .buffer is a call into the runtime (a C++ builtin) that V8 does not inline.
+    const bytes = wal.reserve !== undefined ? wal.bytes : undefined;
+    this.#walInKernels = bytes !== undefined && bytes.buffer === this.#u8.buffer ? bytes.byteOffset : -1;
   }
 
   /** The pool's write-back hook: the WAL must be durable past every page LSN before the page is written. */
@@ -407,8 +416,9 @@ export class Heap {
     if (wal !== undefined && wal.reserve !== undefined) return this.#insertLogged(wal as ReservingWal, frame, base, blockNo, page, tuple, withEntry ? entry : null);
     const src = this.#kernels.scratchOffset;
     this.#u8.set(tuple, src);
-    const slot = this.#kernels.pageInsert(pageOffset, src, len);
-    assert(slot >= 0, 'blockFindPage promised room');
+    const inserted = this.#kernels.blockInsert(base, page & 15, src, len);
+    assert(inserted >= 0, 'blockFindPage promised room');
+    const slot = inserted & 0xffff;
     const tid = makeTid(blockNo, page, slot);
     const p = this.#recordView;
     let lsn: number;
@@ -433,7 +443,7 @@ export class Heap {
       this.#record.set(tuple, 7);
       lsn = this.#log(RecordType.tupleInsert, 7 + len);
     }
-    this.#afterChange(frame, base, blockNo, page, lsn);
+    this.#afterInsert(frame, base, blockNo, page, lsn, inserted >>> 16);
     return tid;
   }
 
@@ -454,14 +464,15 @@ export class Heap {
     const tupleAt = at + head;
     record.set(tuple, tupleAt);
     let src: number;
-    if (record.buffer === this.#u8.buffer) {
-      src = record.byteOffset + tupleAt;
+    if (this.#walInKernels >= 0) {
+      src = this.#walInKernels + tupleAt;
     } else {
       src = this.#kernels.scratchOffset;
       this.#u8.set(tuple, src);
     }
-    const slot = this.#kernels.pageInsert(base + (page & 15) * PAGE_SIZE, src, len);
-    assert(slot >= 0, 'blockFindPage promised room');
+    const inserted = this.#kernels.blockInsert(base, page & 15, src, len);
+    assert(inserted >= 0, 'blockFindPage promised room');
+    const slot = inserted & 0xffff;
     const tid = makeTid(blockNo, page, slot);
     let lsn: number;
     if (entry !== null) {
@@ -483,7 +494,7 @@ export class Heap {
       view.setUint16(at + 5, slot, true);
       lsn = wal.commit(RecordType.tupleInsert, head + len);
     }
-    this.#afterChange(frame, base, blockNo, page, lsn);
+    this.#afterInsert(frame, base, blockNo, page, lsn, inserted >>> 16);
     return tid;
   }
 
@@ -675,18 +686,13 @@ export class Heap {
    * per-page free figures are only a hint: they live in page 0, which is not
    * marked dirty (nor WAL-protected) when another page changes, so after the
    * block is evicted and read back they can be stale. (Trusting them failed
-   * the "blockFindPage promised room" assertion after eviction.) So check the
-   * page itself and correct a stale figure; each correction excludes that
-   * page, so this ends within PAGES_PER_BLOCK rounds.
+   * the "blockFindPage promised room" assertion after eviction.) So the
+   * kernel (blockFindRoom) checks the page itself and corrects a stale
+   * figure; each correction excludes that page, so it ends within
+   * PAGES_PER_BLOCK rounds. One kernel call (it was up to three a round).
    */
   #findPage(base: number, len: number): number {
-    const k = this.#kernels;
-    for (let round = 0; round <= PAGES_PER_BLOCK; round++) {
-      const page = k.blockFindPage(base, len);
-      if (page < 0 || k.pageFreeSpace(base + page * PAGE_SIZE) >= len) return page;
-      k.blockRefreshPage(base, page);
-    }
-    return -1;
+    return this.#kernels.blockFindRoom(base, len);
   }
 
   /** Pick the next block to fill: reuse older space unless flushes are backed up, else format a new one. The frame is -1 (nothing pinned) for a compressed block. */
@@ -1407,6 +1413,19 @@ export class Heap {
     const lsn = this.#log(RecordType.pageImage, 5 + PAGE_SIZE);
     this.#setPageLsn(pageOffset, lsn);
     this.stats.pageImagesLogged++;
+  }
+
+  /**
+   * #afterChange after blockInsert, which refreshed the page's summary figure
+   * and found the block's largest: the page stamped, the block's highest LSN
+   * raised (what blockRefreshPage would add), the page dirty, the space map told.
+   */
+  #afterInsert(frame: number, base: number, blockNo: number, page: number, lsn: number, largest: number): void {
+    const local = page & 15;
+    this.#setPageLsn(base + local * PAGE_SIZE, lsn);
+    if (lsn > getU48(this.#view, base + BLOCK_OFF_MAX_LSN)) setU48(this.#view, base + BLOCK_OFF_MAX_LSN, lsn);
+    this.#pool.markPageDirty(frame, local);
+    this.#space.setFreeBytes(blockNo, largest, lsn);
   }
 
   #afterChange(frame: number, base: number, blockNo: number, page: number, lsn: number): void {
