@@ -6,17 +6,7 @@
 
 import { describe, expect, it, vi } from 'vitest';
 import { Database } from '../src/db/database.ts';
-import { FlintError } from '../src/errors.ts';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FlintError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
+import { codeOf } from './helpers/flint-errors.ts';
 
 function open(): Database {
   const db = Database.open(':memory:', { backgroundIntervalMs: 0 });

@@ -13,16 +13,7 @@ import { Session, type Clock } from '../src/db/session.ts';
 import { FlintError } from '../src/errors.ts';
 import { T } from '../src/sql/types/type-info.ts';
 import { fixedContext } from '../src/sql/types/eval-context.ts';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FlintError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
+import { codeOf } from './helpers/flint-errors.ts';
 
 /** A clock that moves on by one millisecond at every reading, and counts them. */
 function steppingClock(): Clock & { reads: number } {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Database } from '../../../src/db/database.ts';
-import { FlintError } from '../../../src/errors.ts';
-
-function error(fn: () => unknown): FlintError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FlintError) return e;
-    throw e;
-  }
-  throw new Error('expected a FlintError');
-}
+import { flintError as error } from '../../helpers/flint-errors.ts';
 
 describe('INSERT without a column list and FROM entry names', () => {
   it('fills the first columns and defaults the rest, as PostgreSQL does', () => {

@@ -4,20 +4,10 @@
 // (DmlContext's collections, the ExecContext's subquery cache).
 import { describe, expect, it } from 'vitest';
 import { Database } from '../../../src/db/database.ts';
-import { FlintError } from '../../../src/errors.ts';
 import type { SqlTable } from '../../../src/sql/catalog.ts';
 import { rowEncoder } from '../../../src/sql/row-codec.ts';
 import { T } from '../../../src/sql/types/type-info.ts';
-
-function error(fn: () => unknown): FlintError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FlintError) return e;
-    throw e;
-  }
-  throw new Error('expected a FlintError');
-}
+import { flintError as error } from '../../helpers/flint-errors.ts';
 
 describe('prepared single-row INSERT', () => {
   it('runs many times with parameters, DEFAULT, column defaults and a shorter VALUES list', () => {
