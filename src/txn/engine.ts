@@ -60,6 +60,19 @@ import { TxnState, TxnStatusLog } from './txn-status.ts';
 
 export type Synchronous = 'full' | 'normal' | 'off';
 
+/**
+ * The memtable size when EngineOptions.memtableBytes is not given: 4 MiB, or
+ * a sixteenth of the buffer pool if that is more. The frozen memtables a
+ * writer lets wait before it flushes one itself (maxFrozenMemtables, 2) then
+ * hold up to about a fifth of the pool whatever its size: with a fixed 4 MiB
+ * a bulk load into a large pool stalled every 4 MiB past the first 12 to
+ * write a memtable back, and to fdatasync the WAL first (the write-ahead
+ * rule), while the pool had room for all of it.
+ */
+export function defaultMemtableBytes(poolBytes: number): number {
+  return Math.max(4 * 1024 * 1024, Math.floor(poolBytes / 16));
+}
+
 export interface EngineOptions {
   vfs: Vfs;
   /** Data directory; created if missing. */
@@ -67,7 +80,7 @@ export interface EngineOptions {
   kernels?: KernelKind;
   /** Buffer pool bytes (default 64 MiB). */
   poolBytes?: number;
-  /** Tuple bytes per table before its memtable is frozen and queued for flush (default 4 MiB). */
+  /** Tuple bytes per table before its memtable is frozen and queued for flush (default: defaultMemtableBytes of the pool, 4 MiB for the default pool). */
   memtableBytes?: number;
   /** Frozen memtables that may wait before writers flush them themselves (default 2). */
   maxFrozenMemtables?: number;
@@ -313,7 +326,7 @@ export class Engine {
   }
 
   #heapOptions(options: EngineOptions) {
-    return { memtableBytes: options.memtableBytes ?? 4 * 1024 * 1024, maxFrozenMemtables: options.maxFrozenMemtables ?? 2 };
+    return { memtableBytes: options.memtableBytes ?? defaultMemtableBytes(this.pool.frameCount * BLOCK_SIZE), maxFrozenMemtables: options.maxFrozenMemtables ?? 2 };
   }
 
   // ---- creation and recovery ----------------------------------------------------

@@ -4,7 +4,7 @@
 // backpressure. Runs with both kernel implementations.
 import { describe, expect, it } from 'vitest';
 import { createFaultVfs, createMemoryVfs, type Vfs } from '../../src/storage/vfs/index.ts';
-import { Engine, type ColumnDef } from '../../src/txn/engine.ts';
+import { defaultMemtableBytes, Engine, type ColumnDef } from '../../src/txn/engine.ts';
 import {
   DIR, KINDS, LONG_MS, Prng, ROW_COLUMNS, committedRows, flintError, payload, readTable, rowValues, smallOptions, type Row,
 } from './engine-helpers.ts';
@@ -343,6 +343,28 @@ for (const kind of KINDS) {
       expect(db.flushStep()).toBe(false);
       expect(committedRows(db, 't').size).toBe(6000);
       db.close();
+    }, LONG_MS);
+
+    it('sizes the default memtable by the buffer pool: a load the pool holds does not stall on write-backs', () => {
+      expect(defaultMemtableBytes(1 << 20)).toBe(4 << 20);
+      expect(defaultMemtableBytes(64 << 20)).toBe(4 << 20);
+      expect(defaultMemtableBytes(256 << 20)).toBe(16 << 20);
+      // ~6 MiB of tuples: past a 4 MiB memtable (the default pool's), within a 128 MiB pool's 8 MiB.
+      const frozen = (poolBytes: number | undefined) => {
+        const { memtableBytes: _m, poolBytes: _p, ...rest } = smallOptions(kind, createMemoryVfs());
+        const db = Engine.open({ ...rest, ...(poolBytes === undefined ? {} : { poolBytes }), walFileBytes: 16 << 20, checkpointWalBytes: 64 << 20 });
+        const t = db.createTable('t', ROW_COLUMNS);
+        const prng = new Prng(5);
+        const txn = db.begin();
+        for (let i = 0; i < 3000; i++) db.insert(txn, t.id, [BigInt(i), 1, payload(prng, 2000)]);
+        db.commit(txn);
+        const n = db.heapStats.memtablesFrozen;
+        expect(committedRows(db, 't').size).toBe(3000);
+        db.close();
+        return n;
+      };
+      expect(frozen(undefined)).toBeGreaterThan(0);
+      expect(frozen(128 << 20)).toBe(0);
     }, LONG_MS);
 
     it('drop table gives its segments back for the next table, durably', () => {
