@@ -52,10 +52,14 @@ function wrap(items: readonly string[], width: number): string[] {
   return lines;
 }
 
-const FULL: Sizes = { rows: 200_000, pointSelects: 200_000, byCatLookups: 2_000, groupBys: 20, joins: 2_000, durableInserts: 10_000, updates: 50_000, budgetMs: 15_000, durableBudgetMs: 45_000 };
-const QUICK: Sizes = { rows: 20_000, pointSelects: 20_000, byCatLookups: 500, groupBys: 3, joins: 100, durableInserts: 1_000, updates: 1_000, budgetMs: 5_000, durableBudgetMs: 20_000 };
-const WARM_UP: Sizes = { rows: 2_000, pointSelects: 2_000, byCatLookups: 200, groupBys: 2, joins: 20, durableInserts: 50, updates: 50, budgetMs: 2_000, durableBudgetMs: 2_000 };
+const FULL: Sizes = { rows: 200_000, pointSelects: 200_000, byCatLookups: 2_000, groupBys: 20, joins: 2_000, durableInserts: 10_000, updates: 50_000, budgetMs: 15_000, durableBudgetMs: 45_000, rounds: 3 };
+const QUICK: Sizes = { rows: 20_000, pointSelects: 20_000, byCatLookups: 500, groupBys: 3, joins: 100, durableInserts: 1_000, updates: 1_000, budgetMs: 5_000, durableBudgetMs: 20_000, rounds: 2 };
+const WARM_UP: Sizes = { rows: 2_000, pointSelects: 2_000, byCatLookups: 200, groupBys: 2, joins: 20, durableInserts: 50, updates: 50, budgetMs: 2_000, durableBudgetMs: 2_000, rounds: 1 };
 const SIZES = quick ? QUICK : FULL;
+const ROUNDS_NOTE =
+  `rounds: the reads (point selects, lookups, GROUP BY, join) run ${SIZES.rounds} times each, and the figure is the median run's; ` +
+  `the durable inserts and the updates run in ${SIZES.rounds} rounds of a share of their operations each (the budget split alike), reported as one run. ` +
+  'Every round runs on every engine before the next, so the load of a shared machine drifting weighs on all of them alike.';
 
 function flintCommit(): string {
   const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
@@ -81,6 +85,7 @@ console.log(`  temp dir: ${tmpdir()} (every database and the fdatasync loop on t
 for (const e of infos) console.log(`  ${e.label} ${e.version}: ${e.note}`);
 console.log('  NOTE: PGlite runs with fsync off (its defaults), so its commits are not durable; sql.js keeps everything in memory.');
 console.log(`  budgets: ${SIZES.budgetMs / 1000} s per read workload, ${SIZES.durableBudgetMs / 1000} s per durable workload, per engine ('*': stopped by the budget, the figure is over the operations done)`);
+console.log(`  ${ROUNDS_NOTE}`);
 
 const log = (line: string) => console.log(line);
 if (!quick) {
@@ -107,7 +112,7 @@ const name = quick ? 'peers-quick' : 'peers';
 // Per-operation latencies stay out of the JSON (their quantiles are among the metrics).
 const stripped = workloads.map((w) => ({
   ...w,
-  outcomes: Object.fromEntries(Object.entries(w.outcomes).map(([k, o]) => [k, { metrics: o.metrics, timed: o.timed === undefined ? undefined : { ...o.timed, latenciesMs: undefined } }])),
+  outcomes: Object.fromEntries(Object.entries(w.outcomes).map(([k, o]) => [k, { metrics: o.metrics, rounds: o.rounds, timed: o.timed === undefined ? undefined : { ...o.timed, latenciesMs: undefined } }])),
 }));
 const file = writeResults(name, { quick, sizes: SIZES, engines: infos, workloads: stripped, failures });
 const md = [
@@ -117,6 +122,8 @@ const md = [
   '',
   'Each cell: the figure, then (Flint WASM / peer). For a rate above 1 means Flint is faster; for a time or a size, below 1 means Flint is better.',
   "`*` stopped by the time budget (the figure is over the operations done); `†` the engine's commits are not durable (PGlite: fsync off by default; SQLite: synchronous=NORMAL; sql.js: in memory).",
+  '',
+  `${ROUNDS_NOTE[0]!.toUpperCase()}${ROUNDS_NOTE.slice(1)}`,
   '',
   'The headline figure of each workload (the one the chart shows):',
   '',

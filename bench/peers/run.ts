@@ -3,6 +3,8 @@
 // one temp directory (the same file system); each workload runs on every
 // engine before the next one starts, and the engine order rotates from
 // workload to workload, so a machine whose load drifts skews them alike.
+// Workloads with rounds (Workload.rounds) run round by round: each round on
+// every engine, the order rotating again, before the next round.
 // Before any of it every engine warms up on a scratch database (warmUp).
 // An engine that fails a workload (wrong answer or error) is closed and
 // skips the rest; the run then fails.
@@ -13,7 +15,7 @@ import { join } from 'node:path';
 import { makeDataset, WrongAnswer } from './data.ts';
 import { FSYNC_FLOOR_KEY } from './fsync-floor.ts';
 import type { PeerDb, PeerEngine } from './types.ts';
-import { DURABLE_TABLES, durableRowsFor, WORKLOADS, type Context, type Outcome, type Sizes } from './workloads.ts';
+import { DURABLE_TABLES, durableRowsFor, mergeRounds, WORKLOADS, type Context, type Outcome, type Sizes } from './workloads.ts';
 
 export interface WorkloadResult {
   key: string;
@@ -67,20 +69,30 @@ export async function runAll(engines: readonly PeerEngine[], sizes: Sizes, log: 
       const result: WorkloadResult = { key: workload.key, title: workload.title(sizes), durable: workload.durable === true, outcomes: {}, errors: {} };
       workloads.push(result);
       const t0 = performance.now();
-      for (let j = 0; j < engines.length; j++) {
-        const e = (j + k) % engines.length;
-        const engine = engines[e]!;
-        const db = dbs[e];
-        if (db === null || db === undefined) continue;
-        if (engine.info.key === FSYNC_FLOOR_KEY && workload.floor !== true) continue;
-        // What the engine before left dirty in the OS cache (SQLite NORMAL's and PGlite's unsynced
-        // writes, a checkpoint's pages) is written back first, so it does not slow this engine's fdatasyncs.
-        if (workload.durable === true) flushOsCache();
-        try {
-          result.outcomes[engine.info.key] = await workload.run(db, ctx);
-        } catch (error) {
-          result.errors[engine.info.key] = await fail(e, workload.key, error);
+      const rounds = workload.rounds === undefined ? 1 : sizes.rounds;
+      const done: Outcome[][] = engines.map(() => []);
+      for (let r = 0; r < rounds; r++) {
+        for (let j = 0; j < engines.length; j++) {
+          const e = (j + k + r) % engines.length;
+          const engine = engines[e]!;
+          const db = dbs[e];
+          if (db === null || db === undefined) continue;
+          if (engine.info.key === FSYNC_FLOOR_KEY && workload.floor !== true) continue;
+          // What the engine before left dirty in the OS cache (SQLite NORMAL's and PGlite's unsynced
+          // writes, a checkpoint's pages) is written back first, so it does not slow this engine's fdatasyncs.
+          if (workload.durable === true) flushOsCache();
+          const before = done[e]!.reduce((n, o) => n + (o.timed?.ops ?? 0), 0);
+          try {
+            done[e]!.push(await workload.run(db, ctx, { index: r, count: rounds, done: before }));
+          } catch (error) {
+            result.errors[engine.info.key] = await fail(e, workload.key, error);
+          }
         }
+      }
+      for (let e = 0; e < engines.length; e++) {
+        const outcomes = done[e]!;
+        if (outcomes.length === 0 || result.errors[engines[e]!.info.key] !== undefined) continue;
+        result.outcomes[engines[e]!.info.key] = workload.rounds === undefined ? outcomes[0]! : mergeRounds(workload.rounds, outcomes);
       }
       log(`  ${workload.key}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }

@@ -16,8 +16,14 @@ export interface Sizes {
   updates: number;
   /** Time budget per workload per engine, ms (reads). */
   budgetMs: number;
-  /** Time budget per durable-commit workload per engine, ms. */
+  /** Time budget per durable-commit workload per engine, ms (split over its rounds). */
   durableBudgetMs: number;
+  /**
+   * Rounds of the workloads that have them (Workload.rounds): each round
+   * runs on every engine before the next starts, so a machine whose load
+   * drifts over the minutes of a run weighs on every engine alike.
+   */
+  rounds: number;
 }
 
 export interface Metric {
@@ -30,6 +36,8 @@ export interface Metric {
 export interface Outcome {
   metrics: Metric[];
   timed?: Timed;
+  /** A workload run in rounds: the headline figure of each round, in order. */
+  rounds?: number[];
 }
 
 export interface Context {
@@ -46,7 +54,31 @@ export interface Workload {
   durable?: boolean;
   /** The raw fdatasync loop takes part (durable inserts only). */
   floor?: boolean;
-  run(db: PeerDb, ctx: Context): Promise<Outcome>;
+  /**
+   * How the workload runs in Sizes.rounds rounds (once without this):
+   * 'repeat' runs all of it each round and reports the round with the
+   * median headline figure (reads: one round of 2,000 lookups lasts a
+   * tenth of a second, which one stall can skew); 'split' runs a share of
+   * its operations each round, continuing where the engine's last round
+   * stopped, and reports them as one run (merge: inserts and updates, which
+   * change the tables and cannot be run twice).
+   */
+  rounds?: 'repeat' | 'split';
+  run(db: PeerDb, ctx: Context, round: Round): Promise<Outcome>;
+}
+
+/** Which round of a workload this is, and for 'split', where its share starts. */
+export interface Round {
+  index: number;
+  count: number;
+  /** 'split': operations the engine's earlier rounds of this workload did. */
+  done: number;
+}
+
+/** A 'split' round's share: how many operations, and its time budget. */
+function share(total: number, budgetMs: number, round: Round): { wanted: number; budgetMs: number } {
+  const end = Math.round((total * (round.index + 1)) / round.count);
+  return { wanted: Math.max(0, end - round.done), budgetMs: budgetMs / round.count };
 }
 
 export const DURABLE_TABLES = ['d1', 'd8', 'd64'] as const;
@@ -61,6 +93,35 @@ function latencyMetrics(t: Timed): Metric[] {
   ];
 }
 
+/**
+ * One engine's rounds of a workload as one outcome. 'repeat': the round
+ * whose headline figure is the median (the lower middle one of an even
+ * count); 'split': the rounds' operations as one run (their counts and
+ * times added, their latencies pooled).
+ */
+export function mergeRounds(how: 'repeat' | 'split', outcomes: readonly Outcome[]): Outcome {
+  const rounds = outcomes.map((o) => o.metrics[0]!.value);
+  if (how === 'repeat') {
+    const order = outcomes.map((_, i) => i).sort((a, b) => rounds[a]! - rounds[b]!);
+    return { ...outcomes[order[(order.length - 1) >> 1]!]!, rounds };
+  }
+  const timeds = outcomes.map((o) => o.timed!);
+  const latencies = new Float64Array(timeds.reduce((n, t) => n + t.latenciesMs!.length, 0));
+  let at = 0;
+  for (const t of timeds) {
+    latencies.set(t.latenciesMs!, at);
+    at += t.latenciesMs!.length;
+  }
+  const t: Timed = {
+    ops: timeds.reduce((n, x) => n + x.ops, 0),
+    wanted: timeds.reduce((n, x) => n + x.wanted, 0),
+    complete: timeds.every((x) => x.complete),
+    elapsedMs: timeds.reduce((n, x) => n + x.elapsedMs, 0),
+    latenciesMs: latencies.sort(),
+  };
+  return { metrics: latencyMetrics(t), timed: t, rounds };
+}
+
 async function checkTotals(db: PeerDb, table: string, count: number, idSum: number, amountSum: number): Promise<void> {
   const [n, ids, amounts] = await db.totals(table);
   check(n === count && ids === idSum && near(amounts, amountSum), () => `${table} holds count ${n}, sum(id) ${ids}, sum(amount) ${amounts}; expected ${count}, ${idSum}, ${amountSum}`);
@@ -72,15 +133,18 @@ function durableInserts(table: string, sessions: number): Workload {
     title: (z) => `${z.durableInserts} durable autocommit inserts, ${sessions} session${sessions === 1 ? '' : 's'}`,
     durable: true,
     floor: true,
-    async run(db, { sizes, durableRows }) {
+    rounds: 'split',
+    async run(db, { sizes, durableRows }, round) {
       const conns = sessions > 1 ? db.sessions?.(sessions) : undefined;
+      const { wanted, budgetMs } = share(sizes.durableInserts, sizes.durableBudgetMs, round);
+      const from = round.done;
       try {
-        const t = await timedConcurrent(sizes.durableInserts, sizes.durableBudgetMs, sessions, (w, i) =>
-          conns === undefined ? db.insertAutocommit(table, durableRows[i]!) : conns[w]!.insertAutocommit(table, durableRows[i]!),
+        const t = await timedConcurrent(wanted, budgetMs, sessions, (w, i) =>
+          conns === undefined ? db.insertAutocommit(table, durableRows[from + i]!) : conns[w]!.insertAutocommit(table, durableRows[from + i]!),
         );
-        // Every insert started has finished: the table holds exactly rows 0 .. ops-1.
-        const done = durableRows.slice(0, t.ops);
-        await checkTotals(db, table, t.ops, done.reduce((s, r) => s + r[0], 0), done.reduce((s, r) => s + r[3], 0));
+        // Every insert started has finished: the table holds exactly the rows before from + ops.
+        const done = durableRows.slice(0, from + t.ops);
+        await checkTotals(db, table, done.length, done.reduce((s, r) => s + r[0], 0), done.reduce((s, r) => s + r[3], 0));
         return { metrics: latencyMetrics(t), timed: t };
       } finally {
         for (const c of conns ?? []) c.close();
@@ -113,15 +177,16 @@ export const WORKLOADS: Workload[] = [
   },
   {
     key: 'point-select',
+    rounds: 'repeat',
     title: (z) => `${z.pointSelects} random point selects by id`,
-    async run(db, { sizes, data }) {
+    async run(db, { sizes, data }, round) {
       const ids = randomInts(sizes.pointSelects, data.count, 11);
       let checksum = 0;
       const add = (r: readonly unknown[] | undefined) => {
         check(r !== undefined, () => 'a point select found no row');
         checksum += (r![0] as number) + (r![4] as number) + (r![3] as number) + (r![1] as string).length + (r![2] as string).length;
       };
-      const t = await timed(sizes.pointSelects, sizes.budgetMs, (i) => then(db.pointSelect(ids[i]! + 1), add));
+      const t = await timed(sizes.pointSelects, sizes.budgetMs / round.count, (i) => then(db.pointSelect(ids[i]! + 1), add));
       let expected = 0;
       for (let i = 0; i < t.ops; i++) {
         const [id, name, email, amount, cat] = data.rows[ids[i]!]!;
@@ -133,10 +198,11 @@ export const WORKLOADS: Workload[] = [
   },
   {
     key: 'by-cat',
+    rounds: 'repeat',
     title: (z) => `${z.byCatLookups} secondary-index lookups (WHERE cat = $1, ~20 rows each)`,
-    async run(db, { sizes, data }) {
+    async run(db, { sizes, data }, round) {
       const cats = randomInts(sizes.byCatLookups, data.cats, 12);
-      const t = await timed(sizes.byCatLookups, sizes.budgetMs, (i) =>
+      const t = await timed(sizes.byCatLookups, sizes.budgetMs / round.count, (i) =>
         then(db.byCat(cats[i]!), (rows) => {
           const cat = cats[i]!;
           let ids = 0;
@@ -149,10 +215,11 @@ export const WORKLOADS: Workload[] = [
   },
   {
     key: 'group-by',
+    rounds: 'repeat',
     title: (z) => `GROUP BY cat over ${z.rows} rows: count, sum (up to ${z.groupBys} runs)`,
-    async run(db, { sizes, data }) {
+    async run(db, { sizes, data }, round) {
       const groups = data.catCount.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
-      const t = await timed(sizes.groupBys, sizes.budgetMs, () =>
+      const t = await timed(sizes.groupBys, sizes.budgetMs / round.count, () =>
         then(db.groupBy(), (rows) => {
           check(rows.length === groups, () => `GROUP BY returned ${rows.length} groups, expected ${groups}`);
           for (const r of rows) {
@@ -166,10 +233,11 @@ export const WORKLOADS: Workload[] = [
   },
   {
     key: 'join',
+    rounds: 'repeat',
     title: (z) => `join t with c on cat, WHERE c.label = $1 (~20 rows; up to ${z.joins} queries)`,
-    async run(db, { sizes, data }) {
+    async run(db, { sizes, data }, round) {
       const cats = randomInts(sizes.joins, data.cats, 13);
-      const t = await timed(sizes.joins, sizes.budgetMs, (i) => {
+      const t = await timed(sizes.joins, sizes.budgetMs / round.count, (i) => {
         const cat = cats[i]!;
         return then(db.join(catLabel(cat)), (rows) => {
           let ids = 0;
@@ -190,11 +258,14 @@ export const WORKLOADS: Workload[] = [
     key: 'update',
     title: (z) => `${z.updates} autocommit updates by id (durable)`,
     durable: true,
-    async run(db, { sizes, data }) {
+    rounds: 'split',
+    async run(db, { sizes, data }, round) {
       const ids = randomInts(sizes.updates, data.count, 14);
+      const { wanted, budgetMs } = share(sizes.updates, sizes.durableBudgetMs, round);
+      const from = round.done;
       const [, , before] = await db.totals('t');
       const changed = (n: number) => check(n === 1, () => `an update by id changed ${n} rows`);
-      const t = await timedConcurrent(sizes.updates, sizes.durableBudgetMs, 1, (_w, i) => then(db.updateById(ids[i]! + 1), changed));
+      const t = await timedConcurrent(wanted, budgetMs, 1, (_w, i) => then(db.updateById(ids[from + i]! + 1), changed));
       await checkTotals(db, 't', data.count, data.idSum, before + t.ops);
       return { metrics: latencyMetrics(t), timed: t };
     },
