@@ -191,13 +191,15 @@ export function keyColumnsOf(def: IndexDef): readonly KeyColumn[] {
  * over the limit, returns -1: the caller takes the allocating path (which
  * throws 54000 for the latter).
  */
-export function encodeSecondaryEntryInto(def: IndexDef, values: readonly KeyValue[], primaryKey: Uint8Array, out: Uint8Array): number {
+export function encodeSecondaryEntryInto(def: IndexDef, values: readonly KeyValue[], primaryKey: Uint8Array, out: Uint8Array, offset = 0): number {
   if (def.method === 'hash') return -1;
   const columns = keyColumnsOf(def);
   const size = encodedKeySize(columns, values);
   if (size + primaryKey.length > MAX_KEY_SIZE) return -1;
-  encodeKeyInto(columns, values, out, 0);
-  out.set(primaryKey, size);
+  encodeKeyInto(columns, values, out, offset);
+  // Primary keys are short: a byte loop costs less than TypedArray.set's call.
+  const at = offset + size;
+  for (let i = 0; i < primaryKey.length; i++) out[at + i] = primaryKey[i]!;
   return size;
 }
 

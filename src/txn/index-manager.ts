@@ -256,8 +256,7 @@ export class IndexManager {
   }
 
   #headOf(primary: OpenIndex, pk: Uint8Array): number {
-    const tid = primary.tree.find(pk, (_u8, view, at) => readTid(view, at));
-    return tid ?? 0;
+    return primary.tree.find(pk, readTidValue) ?? 0;
   }
 
   #setHead(primary: OpenIndex, pk: Uint8Array, tid: number, exists: boolean): void {
@@ -335,9 +334,13 @@ export class IndexManager {
     return new FlintError(SqlState.uniqueViolation, `duplicate key value violates unique constraint "${def.name}"`, { constraint: def.name });
   }
 
-  /** Check a new primary key is free; returns the key's current chain head (0 if none) to link to. */
-  #checkPrimary(snapshot: Snapshot, table: TableDef, primary: OpenIndex, pk: Uint8Array): number {
-    const head = this.#headOf(primary, pk);
+  /**
+   * Check a new primary key is free; returns the key's current chain head (0
+   * if none) to link to. With `probe` (an INSERT), a key not in the index
+   * leaves its leaf pinned for the insert of its entry (BTree.probe).
+   */
+  #checkPrimary(snapshot: Snapshot, table: TableDef, primary: OpenIndex, pk: Uint8Array, probe = false): number {
+    const head = probe ? (primary.tree.probe(pk, readTidValue) ?? 0) : this.#headOf(primary, pk);
     if (head === 0) return 0;
     const holder = this.#holder(snapshot, head, table, null);
     if (holder !== 'free') throw this.#uniqueError(primary.def, holder);
@@ -385,13 +388,18 @@ export class IndexManager {
   beforeInsert(snapshot: Snapshot, table: TableDef, row: readonly StorageValue[], rowId: number): { pk: Uint8Array; prev: number } {
     const primary = this.#primary(table);
     const pk = primaryKeyOf(primary.def, row, row.length, rowId);
-    const prev = this.#checkPrimary(snapshot, table, primary, pk);
-    for (const index of this.#secondaries(table)) {
-      const values = keyValues(index.def, row, row.length);
-      checkSecondaryEntrySize(index.def, values, pk);
-      if (!index.def.unique) continue;
-      if (hasNull(values as KeyValue[])) continue;
-      this.#checkUnique(snapshot, table, primary, index, indexedKey(index.def, values), pk);
+    const prev = this.#checkPrimary(snapshot, table, primary, pk, true);
+    try {
+      for (const index of this.#secondaries(table)) {
+        const values = keyValues(index.def, row, row.length);
+        checkSecondaryEntrySize(index.def, values, pk);
+        if (!index.def.unique) continue;
+        if (hasNull(values as KeyValue[])) continue;
+        this.#checkUnique(snapshot, table, primary, index, indexedKey(index.def, values), pk);
+      }
+    } catch (error) {
+      primary.tree.releaseProbe();
+      throw error;
     }
     return { pk, prev };
   }
@@ -436,14 +444,20 @@ export class IndexManager {
 
   /** Hold a row's entry of a non-unique secondary index in #deferred (with its version's tid as a B-tree entry's location hint). */
   #deferSecondary(index: OpenIndex, values: readonly KeyValue[], pk: Uint8Array, tid: number): void {
-    const skeyLen = encodeSecondaryEntryInto(index.def, values, pk, this.#entryBuf);
-    if (skeyLen < 0) {
-      const skey = indexedKey(index.def, values);
-      const entry = secondaryEntry(index.def, skey, pk);
-      this.#deferred.add(index.def.id, index.tree, entry, entry.length, skey.length, index.def.method === 'hash' ? 0 : tid);
-      return;
+    const deferred = this.#deferred;
+    if (index.def.method !== 'hash') {
+      // Encoded straight into the holder's arena (room for MAX_KEY_SIZE bytes is reserved).
+      const arena = deferred.reserve(index.def.id, index.tree);
+      const skeyLen = encodeSecondaryEntryInto(index.def, values, pk, arena, deferred.keyAt);
+      if (skeyLen >= 0) {
+        deferred.commit(skeyLen + pk.length, skeyLen, tid);
+        return;
+      }
+      deferred.cancel();
     }
-    this.#deferred.add(index.def.id, index.tree, this.#entryBuf, skeyLen + pk.length, skeyLen, tid);
+    const skey = indexedKey(index.def, values);
+    const entry = secondaryEntry(index.def, skey, pk);
+    deferred.add(index.def.id, index.tree, entry, entry.length, skey.length, index.def.method === 'hash' ? 0 : tid);
   }
 
   /** Add a row's entry to a secondary index: encoded in a reused buffer (the tree copies it), without allocating; a B-tree entry's value carries `tid`, its version's location hint. */
@@ -1260,6 +1274,9 @@ function writeTid(view: DataView, at: number, tid: number): void {
   view.setUint32(at, tid >>> 0, true);
   view.setUint32(at + 4, Math.floor(tid / 0x1_0000_0000), true);
 }
+
+/** A primary entry's tid, as BTree.find reads it (one function, not a closure per call). */
+const readTidValue = (_u8: Uint8Array, view: DataView, at: number): number => readTid(view, at);
 
 /** A primary entry's value for a staged insert (BTree.stageInsert's valueOf). */
 const writeTidValue = (tid: number, view: DataView, at: number): void => writeTid(view, at, tid);

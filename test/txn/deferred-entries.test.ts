@@ -19,18 +19,19 @@ class RecordingTree implements SortedInserts {
   readonly values: number[] = [];
   failAt = -1;
   #calls = 0;
-  insertPacked(src: Uint8Array, order: ArrayLike<number>, count: number): number {
+  insertPacked(src: Uint8Array, from: number, to: number): number {
     let inserted = 0;
-    for (let i = 0; i < count; i++) {
+    for (let at = from; at < to; ) {
       if (this.#calls++ === this.failAt) {
         this.failAt = -1;
         throw new Error('disk on fire');
       }
-      const at = order[i]!;
       const keyLen = src[at]! | (src[at + 1]! << 8);
       const valueLen = src[at + 2]! | (src[at + 3]! << 8);
-      const hex = Buffer.from(src.subarray(at + 4, at + 4 + keyLen)).toString('hex');
-      const value = src.subarray(at + 4 + keyLen, at + 4 + keyLen + valueLen);
+      const entryAt = at;
+      at += 4 + keyLen + valueLen;
+      const hex = Buffer.from(src.subarray(entryAt + 4, entryAt + 4 + keyLen)).toString('hex');
+      const value = src.subarray(entryAt + 4 + keyLen, entryAt + 4 + keyLen + valueLen);
       if (this.keys.includes(hex)) continue;
       this.keys.push(hex);
       this.values.push(value[0]! | (value[1]! << 8));
@@ -85,6 +86,51 @@ describe('DeferredEntries', () => {
     for (let i = 0; i < 9; i++) small.add(1, t, bytes(2, i, 0, 0), 4, 1);
     expect(small.size).toBe(1);
     expect(t.keys.length).toBe(28);
+  });
+
+  it('reserve/commit writes an entry in place as add does; cancel holds nothing', () => {
+    const viaAdd = new DeferredEntries(32);
+    const inPlace = new DeferredEntries(32);
+    const a = new RecordingTree();
+    const b = new RecordingTree();
+    const prng = new Prng(11);
+    for (let i = 0; i < 300; i++) {
+      const key = bytes(1, prng.int(256), prng.int(256), prng.int(256), prng.int(256), prng.int(256), i >> 8, i & 255);
+      const tid = prng.int(3) === 0 ? 0 : 1 + prng.int(1 << 30) * 4096;
+      viaAdd.add(1, a, key, key.length, 5, tid);
+      if (i % 7 === 0) {
+        inPlace.reserve(1, b).set(bytes(9, 9, 9), inPlace.keyAt);
+        inPlace.cancel();
+      }
+      const arena = inPlace.reserve(1, b);
+      arena.set(key, inPlace.keyAt);
+      inPlace.commit(key.length, 5, tid);
+    }
+    expect(inPlace.size).toBe(300);
+    expect(() => inPlace.commit(1, 1)).toThrow(/without reserve/);
+    viaAdd.flush();
+    inPlace.flush();
+    expect(b.keys).toEqual(a.keys);
+    expect(b.values).toEqual(a.values);
+    expect(b.keys.length).toBe(300);
+  });
+
+  it('sorts by both halves of the 4-byte prefix, keeping arrival order among equal prefixes', () => {
+    const d = new DeferredEntries(16);
+    const t = new RecordingTree();
+    const prng = new Prng(23);
+    const want: { prefix: number; arrival: number; hex: string }[] = [];
+    for (let i = 0; i < 3000; i++) {
+      // A shared first byte, then 4 bytes from a few values in each half, then the arrival.
+      const hi = prng.int(3) * 0x1234;
+      const lo = prng.int(3) * 0x0f0f;
+      const key = bytes(4, hi >> 8, hi & 255, lo >> 8, lo & 255, i >> 8, i & 255);
+      want.push({ prefix: hi * 65536 + lo, arrival: i, hex: Buffer.from(key).toString('hex') });
+      d.add(1, t, key, key.length, 1);
+    }
+    d.flush();
+    want.sort((x, y) => x.prefix - y.prefix || x.arrival - y.arrival);
+    expect(t.keys).toEqual(want.map((w) => w.hex));
   });
 
   it('a flush that fails part way keeps every entry; the next one inserts them all', () => {

@@ -6,16 +6,19 @@
 import { FlintError, SqlState } from '../../errors.ts';
 import type { Kernels } from '../../kernels/index.ts';
 import {
-  BLOCK_OFF_OWNER, NODE_OFF_LEVEL, NO_PAGE, PAGE_KIND_BTREE_INTERNAL, PAGE_KIND_BTREE_LEAF, PAGE_OFF_KIND, PAGE_OFF_LSN,
+  BLOCK_OFF_OWNER, NODE_OFF_LEVEL, NO_PAGE, PAGE_KIND_BTREE_INTERNAL, PAGE_KIND_BTREE_LEAF, PAGE_OFF_KIND, PAGE_OFF_LSN, PAGE_OFF_SLOT_COUNT, SLOT_SIZE,
 } from '../../kernels/layout.ts';
 import { BLOCKS_PER_SEGMENT, MAX_BTREE_HEIGHT, PAGE_SIZE, PAGES_PER_BLOCK } from '../../limits.ts';
 import type { Heap } from '../heap/heap.ts';
 import {
   BTREE_FORMAT_VERSION, BTREE_MAGIC, META_OFF_FREE_COUNT, META_OFF_FREE_HEAD, META_OFF_HEIGHT, META_OFF_MAGIC,
   META_OFF_NEXT_UNUSED, META_OFF_OWNER, META_OFF_ROOT, META_OFF_VERSION, META_SIZE, MAX_TREE_BLOCK, SCRATCH_KEY, SCRATCH_VALUE,
-  formatPageId, makePageId, pageBlock, pageInBlock,
+  NODE_DIR, formatPageId, makePageId, pageBlock, pageInBlock,
 } from './btree-format.ts';
 import type { PageBatch } from './page-batch.ts';
+
+/** Slots a node can have at most: the kernels' nodeCount reads no more (assembly/btree-node.ts, MAX_SLOTS). */
+const MAX_NODE_SLOTS = (PAGE_SIZE - NODE_DIR) / SLOT_SIZE;
 
 export class TreeState {
   readonly heap: Heap;
@@ -131,6 +134,12 @@ export class TreeState {
   /** Offset of a page of a pinned frame in the kernels' memory. */
   node(frame: number, pageId: number): number {
     return this.heap.frameOffset(frame) + pageInBlock(pageId) * PAGE_SIZE;
+  }
+
+  /** The node's entry count, as the kernels' nodeCount reads it (without a call into the kernels). */
+  count(node: number): number {
+    const n = this.view.getUint16(node + PAGE_OFF_SLOT_COUNT, true);
+    return n < MAX_NODE_SLOTS ? n : MAX_NODE_SLOTS;
   }
 
   pageLsn(node: number): number {

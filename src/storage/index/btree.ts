@@ -202,9 +202,29 @@ export class BTree {
 
   /** Read the value of `key` in place; undefined if absent. The bytes are valid only during the call. */
   find<T>(key: Uint8Array, reader: ValueReader<T>): T | undefined {
+    if (this.#heldFrame >= 0) this.#dropHeld();
     if (key.length < 1 || key.length > MAX_KEY_SIZE) return undefined;
     this.#searchLeaf(key);
-    return this.#readFound(reader, key, 0, key.length);
+    return this.#readFound(reader, key, 0, key.length, false);
+  }
+
+  /**
+   * find() ahead of an insert of the key if it is absent (a uniqueness
+   * probe): a miss keeps its leaf pinned, so that insert() or stageInsert()
+   * of the same key next goes straight there (one search and one pin for
+   * both; the leaf's page LSN still proves it unchanged). Any other call on
+   * the tree releases the leaf first; so does releaseProbe().
+   */
+  probe<T>(key: Uint8Array, reader: ValueReader<T>): T | undefined {
+    if (this.#heldFrame >= 0) this.#dropHeld();
+    if (key.length < 1 || key.length > MAX_KEY_SIZE) return undefined;
+    this.#searchLeaf(key);
+    return this.#readFound(reader, key, 0, key.length, true);
+  }
+
+  /** Unpin the leaf a probe() that missed holds, if it still does. */
+  releaseProbe(): void {
+    if (this.#heldFrame >= 0) this.#dropHeld();
   }
 
   /**
@@ -212,6 +232,7 @@ export class BTree {
    * larger buffer, without a view of it).
    */
   findAt<T>(bytes: Uint8Array, offset: number, length: number, reader: ValueReader<T>): T | undefined {
+    if (this.#heldFrame >= 0) this.#dropHeld();
     if (length < 1 || length > MAX_KEY_SIZE) return undefined;
     const s = this.#s;
     s.refresh();
@@ -219,28 +240,45 @@ export class BTree {
     const keyPtr = s.keyPtr;
     for (let i = 0; i < length; i++) u8[keyPtr + i] = bytes[offset + i]!;
     this.#searchCopied(length);
-    return this.#readFound(reader, bytes, offset, length);
+    return this.#readFound(reader, bytes, offset, length, false);
   }
 
   /**
    * find()'s and findAt()'s end: the value of the entry the search just
    * found (this.#found), read by `reader`, or undefined after remembering
-   * the miss of the key bytes[offset, offset + length). Unpins the leaf.
+   * the miss of the key bytes[offset, offset + length). Unpins the leaf,
+   * but for a miss with `hold` (probe()), which keeps it pinned.
    */
-  #readFound<T>(reader: ValueReader<T>, bytes: Uint8Array, offset: number, length: number): T | undefined {
+  #readFound<T>(reader: ValueReader<T>, bytes: Uint8Array, offset: number, length: number, hold: boolean): T | undefined {
     const s = this.#s;
     const { leafId, frame, node, r } = this.#found;
+    let keep = false;
     try {
       if ((r & 1) === 0) {
         this.#rememberMiss(offset === 0 && length === bytes.length ? bytes : bytes.subarray(offset, offset + length), leafId, node, r >>> 1);
+        if (hold) {
+          this.#heldFrame = frame;
+          this.#heldNode = node;
+          keep = true;
+        }
         return undefined;
       }
       const packed = s.kernels.nodeValue(node, r >>> 1);
       if (packed < 0) throw s.corrupt(leafId, 'bad leaf entry');
       return reader(s.u8, s.view, node + (packed >>> 16), packed & 0xffff);
     } finally {
-      s.unpin(frame);
+      if (!keep) s.unpin(frame);
     }
+  }
+
+  /** The frame and node of the remembered miss's leaf while a probe() keeps it pinned; -1 when none is. */
+  #heldFrame = -1;
+  #heldNode = 0;
+
+  #dropHeld(): void {
+    const frame = this.#heldFrame;
+    this.#heldFrame = -1;
+    this.#s.unpin(frame);
   }
 
   /** A copy of the value of `key`, or undefined. */
@@ -255,6 +293,7 @@ export class BTree {
    * after the last key it visited.
    */
   scan(options: BTreeScanOptions, visit: (key: Uint8Array, value: Uint8Array) => boolean | void): void {
+    if (this.#heldFrame >= 0) this.#dropHeld();
     const it = new TreeIterator(this.#s, options);
     try {
       while (it.advance()) {
@@ -274,6 +313,7 @@ export class BTree {
    * valueAt (valueLen bytes), valid only during the call.
    */
   scanRaw(options: BTreeScanOptions, visit: (u8: Uint8Array, keyAt: number, keyLen: number, valueAt: number, valueLen: number) => boolean | void): void {
+    if (this.#heldFrame >= 0) this.#dropHeld();
     const it = new TreeIterator(this.#s, options);
     try {
       while (it.advance()) {
@@ -307,6 +347,7 @@ export class BTree {
     block: ((u8: Uint8Array, at: number, bytes: number, count: number) => void) | null,
     visit: (u8: Uint8Array, keyAt: number, keyLen: number, valueAt: number, valueLen: number) => void,
   ): void {
+    if (this.#heldFrame >= 0) this.#dropHeld();
     if (options.reverse === true) {
       this.scanRaw(options, visit);
       return;
@@ -366,7 +407,7 @@ export class BTree {
         }
         pos += n;
         if ((r & NODE_COLLECT_DONE) !== 0) return;
-        if (pos < k.nodeCount(node)) continue;
+        if (pos < s.count(node)) continue;
         // The leaf's end: on to its right sibling.
         const next = s.view.getInt32(node + NODE_OFF_RIGHT, true);
         if (next === NO_PAGE) return;
@@ -387,6 +428,7 @@ export class BTree {
 
   /** A pull cursor over the same range a scan with these options visits. */
   cursor(options: BTreeScanOptions = {}): BTreeCursor {
+    if (this.#heldFrame >= 0) this.#dropHeld();
     const it = new TreeIterator(this.#s, options);
     const u8 = this.#s.u8;
     return {
@@ -404,6 +446,7 @@ export class BTree {
 
   /** Verify every invariant of the tree and its pages; throws on the first violation. For tests. */
   check(): BTreeCheck {
+    if (this.#heldFrame >= 0) this.#dropHeld();
     this.#s.refresh();
     return checkTree(this.#s);
   }
@@ -475,6 +518,7 @@ export class BTree {
    * does). Returns the number of entries inserted.
    */
   insertMany(entries: SortedEntries): number {
+    if (this.#heldFrame >= 0) this.#dropHeld();
     const n = entries.count;
     const s = this.#s;
     let inserted = 0;
@@ -565,7 +609,7 @@ export class BTree {
         const r = k.nodeSearch(node, keyPtr, key.length);
         if ((r & 1) !== 0) break;
         pos = r >>> 1;
-        const total = k.nodeCount(node);
+        const total = s.count(node);
         if (!((pos > 0 && pos < total) || (pos === 0 && leftmost) || (pos === total && rightmost))) break;
         if (!this.#fits(node, leafId, 2 + key.length + value.length)) break;
       }
@@ -582,21 +626,21 @@ export class BTree {
   }
 
   /**
-   * insertMany() for entries packed one after another in `src` (the arena
-   * of src/txn/deferred-entries.ts): entry j of the `count` is at
-   * src[order[j]], as u16 key length, u16 value length, key, value. The
-   * entries a leaf takes go in by one kernel call per chunk of them
-   * (nodeInsertRun, which also writes their INDEX_INSERTS record) instead of
-   * two callbacks, three byte copies and four kernel calls each. The same
-   * entries in the same leaves, the same records as insertMany.
+   * insertMany() for entries packed back to back in src[from, to) (a flush
+   * of src/txn/deferred-entries.ts, in key order), each u16 key length, u16
+   * value length, key, value. The entries a leaf takes go in by one kernel
+   * call per chunk of them (nodeInsertRun, which also writes their
+   * INDEX_INSERTS record) instead of two callbacks, three byte copies and
+   * four kernel calls each. The same entries in the same leaves, the same
+   * records as insertMany. Returns the number of entries inserted.
    */
-  insertPacked(src: Uint8Array, order: ArrayLike<number>, count: number): number {
+  insertPacked(src: Uint8Array, from: number, to: number): number {
+    if (this.#heldFrame >= 0) this.#dropHeld();
     const s = this.#s;
     let inserted = 0;
     this.#sorted = true;
     try {
-      for (let i = 0; i < count; ) {
-        const at = order[i]!;
+      for (let at = from; at < to; ) {
         const keyLen = src[at]! | (src[at + 1]! << 8);
         const valueLen = src[at + 2]! | (src[at + 3]! << 8);
         checkKeyLength(keyLen);
@@ -609,12 +653,12 @@ export class BTree {
         const { leafId, frame, node, r } = this.#found;
         let split = false;
         try {
-          if ((r & 1) !== 0) i++;
+          if ((r & 1) !== 0) at += 4 + keyLen + valueLen;
           else if (!this.#fits(node, leafId, 2 + keyLen + valueLen)) split = true;
           else {
-            const next = this.#packedRun(src, order, count, i, leafId, frame, node);
-            inserted += next - i;
-            i = next;
+            const run = this.#packedRun(src, at, to, leafId, frame, node);
+            inserted += this.#runCount;
+            at = run;
           }
         } finally {
           s.unpin(frame);
@@ -627,7 +671,7 @@ export class BTree {
           this.#valueLen = valueLen;
           this.#structural(() => this.#insertAt(0, key, keyLen, NO_PAGE));
           inserted++;
-          i++;
+          at += 4 + keyLen + valueLen;
         }
       }
     } finally {
@@ -636,16 +680,20 @@ export class BTree {
     return inserted;
   }
 
+  /** Entries the last #packedRun inserted. */
+  #runCount = 0;
+
   /**
    * insertPacked's run in one pinned leaf, #leafRun's work done by the
-   * nodeInsertRun kernel: entries from i on are staged in the scratch area a
-   * chunk at a time, and the kernel inserts them while they belong to the
-   * leaf (entry i on trust: it was searched, goes in and fits) and writes
-   * their INDEX_INSERTS entries; then ONE record logs the run and the page
-   * gets its LSN. If the log refuses the record, the inserts are undone,
-   * newest first. Returns the index of the first entry not inserted.
+   * nodeInsertRun kernel: entries from src[at] on are staged in the scratch
+   * area a chunk at a time (one copy: they lie back to back), and the kernel
+   * inserts them while they belong to the leaf (the first on trust: it was
+   * searched, goes in and fits) and writes their INDEX_INSERTS entries; then
+   * ONE record logs the run and the page gets its LSN. If the log refuses
+   * the record, the inserts are undone, newest first. Returns the offset of
+   * the first entry not inserted (#runCount: how many were).
    */
-  #packedRun(src: Uint8Array, order: ArrayLike<number>, count: number, i: number, leafId: number, frame: number, node: number): number {
+  #packedRun(src: Uint8Array, at: number, to: number, leafId: number, frame: number, node: number): number {
     const s = this.#s;
     const k = s.kernels;
     const u8 = s.u8;
@@ -658,23 +706,25 @@ export class BTree {
     let lsn: number;
     try {
       for (let trust = 1; ; trust = 0, chunk = Math.min(2 * chunk, RUN_CHUNK_MAX)) {
-        let p = inPtr;
+        // The next `chunk` entries (fewer at the end or when they would pass the staging area).
+        let end = at;
         let staged = 0;
-        while (i + staged < count && staged < chunk) {
-          const at = order[i + staged]!;
-          const size = 4 + (src[at]! | (src[at + 1]! << 8)) + (src[at + 2]! | (src[at + 3]! << 8));
-          if (p + size > inPtr + SCRATCH_RUN_IN_BYTES) break;
-          for (let b = 0; b < size; b++) u8[p + b] = src[at + b]!;
-          p += size;
+        while (end < to && staged < chunk) {
+          const size = 4 + (src[end]! | (src[end + 1]! << 8)) + (src[end + 2]! | (src[end + 3]! << 8));
+          if (end + size - at > SCRATCH_RUN_IN_BYTES) break;
+          end += size;
           staged++;
         }
+        u8.set(src.subarray(at, end), inPtr);
         const r = k.nodeInsertRun(node, inPtr, staged, trust, out + used, RUN_RECORD_BYTES - used);
         const done = r & 0xffff;
         if (trust === 1 && done === 0) throw s.corrupt(leafId, 'a leaf refused an entry that fits');
-        used += r >>> 16;
+        const bytes = r >>> 16;
+        used += bytes;
         total += done;
-        i += done;
-        if (done < staged || i >= count) break;
+        // Each INDEX_INSERTS entry is its staged entry with a u16 position in front.
+        at += bytes - 2 * done;
+        if (done < staged || at >= to) break;
       }
       this.#runGuess = Math.max(RUN_CHUNK_MIN, Math.min(total + 1, RUN_CHUNK_MAX));
       const v = s.view;
@@ -684,15 +734,16 @@ export class BTree {
     } catch (error) {
       // Undo, newest first: deleting at the position an insert used restores the node as it was before it.
       const positions: number[] = [];
-      for (let j = 0, at = out + RUN_HEADER; j < total; j++) {
-        positions.push(u8[at]! | (u8[at + 1]! << 8));
-        at += RUN_ENTRY_HEADER + (u8[at + 2]! | (u8[at + 3]! << 8)) + (u8[at + 4]! | (u8[at + 5]! << 8));
+      for (let j = 0, p = out + RUN_HEADER; j < total; j++) {
+        positions.push(u8[p]! | (u8[p + 1]! << 8));
+        p += RUN_ENTRY_HEADER + (u8[p + 2]! | (u8[p + 3]! << 8)) + (u8[p + 4]! | (u8[p + 5]! << 8));
       }
       for (let j = positions.length - 1; j >= 0; j--) k.nodeDelete(node, positions[j]!);
       throw error;
     }
     s.heap.pageChanged(frame, pageInBlock(leafId), lsn);
-    return i;
+    this.#runCount = total;
+    return at;
   }
 
   /** Entries #packedRun stages first: one more than the last run took. */
@@ -704,6 +755,7 @@ export class BTree {
 
   /** Replace the value of `key` (in place when it has the same length); false if absent. */
   update(key: Uint8Array, value: Uint8Array): boolean {
+    if (this.#heldFrame >= 0) this.#dropHeld();
     checkKey(key);
     checkValue(value);
     const s = this.#s;
@@ -739,6 +791,7 @@ export class BTree {
 
   /** Delete `key`; false if absent. */
   delete(key: Uint8Array): boolean {
+    if (this.#heldFrame >= 0) this.#dropHeld();
     if (key.length < 1 || key.length > MAX_KEY_SIZE) return false;
     const s = this.#s;
     const k = s.kernels;
@@ -832,42 +885,57 @@ export class BTree {
   /** Inside insertMany: a hint miss leaves #hintSkip alone. */
   #sorted = false;
 
-  /** #searchLeaf through the hinted leaf (the key already at keyPtr): true and #found set if it is the key's leaf. */
+  /**
+   * #searchLeaf through the hinted leaf (the key already at keyPtr): true and
+   * #found set if it is the key's leaf. In a sorted insert (insertMany,
+   * insertPacked) a key past the hinted leaf's last entry is tried in its
+   * right sibling too: the next run of sorted keys most often starts there.
+   */
   #searchHint(keyLen: number): boolean {
     const s = this.#s;
-    const leafId = this.#hintLeaf;
+    let leafId = this.#hintLeaf;
     this.#hintLeaf = NO_PAGE;
-    if (!s.validNodeId(leafId)) return false;
-    const frame = s.pin(leafId);
-    try {
-      const node = s.node(frame, leafId);
-      const v = s.view;
-      if (s.u8[node + PAGE_OFF_KIND] !== PAGE_KIND_BTREE_LEAF || v.getUint16(node + NODE_OFF_LEVEL, true) !== 0) return false;
-      const k = s.kernels;
-      const count = k.nodeCount(node);
-      const leftmost = v.getInt32(node + NODE_OFF_LEFT, true) === NO_PAGE;
-      const rightmost = v.getInt32(node + NODE_OFF_RIGHT, true) === NO_PAGE;
-      let ok: boolean;
-      let r = 0;
-      if (count === 0) {
-        // An empty leaf holds the key only as the tree's one leaf.
-        ok = leftmost && rightmost;
-      } else {
-        r = k.nodeSearch(node, s.keyPtr, keyLen);
-        const pos = r >>> 1;
-        ok = (r & 1) !== 0 || (pos > 0 && pos < count) || (pos === 0 && leftmost) || (pos === count && rightmost);
+    for (let tries = this.#sorted ? 2 : 1; tries > 0; tries--) {
+      if (!s.validNodeId(leafId)) return false;
+      const frame = s.pin(leafId);
+      let next = NO_PAGE;
+      try {
+        const node = s.node(frame, leafId);
+        const v = s.view;
+        if (s.u8[node + PAGE_OFF_KIND] !== PAGE_KIND_BTREE_LEAF || v.getUint16(node + NODE_OFF_LEVEL, true) !== 0) return false;
+        const k = s.kernels;
+        const count = s.count(node);
+        const leftmost = v.getInt32(node + NODE_OFF_LEFT, true) === NO_PAGE;
+        const right = v.getInt32(node + NODE_OFF_RIGHT, true);
+        const rightmost = right === NO_PAGE;
+        let ok: boolean;
+        let r = 0;
+        if (count === 0) {
+          // An empty leaf holds the key only as the tree's one leaf.
+          ok = leftmost && rightmost;
+        } else {
+          r = k.nodeSearch(node, s.keyPtr, keyLen);
+          const pos = r >>> 1;
+          ok = (r & 1) !== 0 || (pos > 0 && pos < count) || (pos === 0 && leftmost) || (pos === count && rightmost);
+          // Past this leaf's last key: perhaps in the next leaf (proven there by its own contents, as here).
+          if (!ok && pos === count && count > 0) next = right;
+        }
+        if (ok) {
+          const found = this.#found;
+          found.leafId = leafId;
+          found.frame = frame;
+          found.node = node;
+          found.r = r;
+          this.#hintLeaf = leafId;
+          return true;
+        }
+      } finally {
+        if (this.#hintLeaf === NO_PAGE) s.unpin(frame);
       }
-      if (!ok) return false;
-      const found = this.#found;
-      found.leafId = leafId;
-      found.frame = frame;
-      found.node = node;
-      found.r = r;
-      this.#hintLeaf = leafId;
-      return true;
-    } finally {
-      if (this.#hintLeaf === NO_PAGE) s.unpin(frame);
+      if (next === NO_PAGE) return false;
+      leafId = next;
     }
+    return false;
   }
 
   /** What #searchLeaf found, in one reused object: point lookups allocate nothing. */
@@ -887,6 +955,13 @@ export class BTree {
   #missLen = 0;
   readonly #missKey = new Uint8Array(MAX_KEY_SIZE);
 
+  #isMissKey(key: Uint8Array): boolean {
+    if (key.length !== this.#missLen) return false;
+    const copy = this.#missKey;
+    for (let i = 0; i < key.length; i++) if (copy[i] !== key[i]) return false;
+    return true;
+  }
+
   #rememberMiss(key: Uint8Array, leafId: number, node: number, pos: number): void {
     this.#missLeaf = leafId;
     this.#missPos = pos;
@@ -896,19 +971,29 @@ export class BTree {
     for (let i = 0; i < key.length; i++) copy[i] = key[i]!;
   }
 
-  /** #searchLeaf's result from the remembered miss (the key copied to keyPtr), if it is this key's and still holds; false otherwise (nothing pinned). */
+  /**
+   * #searchLeaf's result from the remembered miss (the key copied to keyPtr),
+   * if it is this key's and still holds (through the leaf a probe() kept
+   * pinned, if it did); false otherwise (nothing pinned).
+   */
   #lastMiss(key: Uint8Array): boolean {
     const leafId = this.#missLeaf;
-    if (leafId === NO_PAGE) return false;
+    const held = this.#heldFrame;
+    this.#heldFrame = -1;
     this.#missLeaf = NO_PAGE;
-    if (key.length !== this.#missLen) return false;
-    const copy = this.#missKey;
-    for (let i = 0; i < key.length; i++) if (copy[i] !== key[i]) return false;
     const s = this.#s;
+    if (leafId === NO_PAGE || !this.#isMissKey(key)) {
+      if (held >= 0) s.unpin(held);
+      return false;
+    }
     s.refresh();
-    if (!s.validNodeId(leafId)) return false;
-    const frame = s.pin(leafId);
-    const node = s.node(frame, leafId);
+    let frame = held;
+    let node = this.#heldNode;
+    if (held < 0) {
+      if (!s.validNodeId(leafId)) return false;
+      frame = s.pin(leafId);
+      node = s.node(frame, leafId);
+    }
     if (s.pageLsn(node) !== this.#missLsn || s.u8[node + PAGE_OFF_KIND] !== PAGE_KIND_BTREE_LEAF) {
       s.unpin(frame);
       return false;
@@ -957,7 +1042,7 @@ export class BTree {
     const v = this.#s.view;
     const lower = v.getUint16(node + PAGE_OFF_FREE_LOWER, true);
     const upper = v.getUint16(node + PAGE_OFF_FREE_UPPER, true);
-    if (lower !== NODE_DIR + this.#s.kernels.nodeCount(node) * SLOT_SIZE || upper < lower || upper > PAGE_SIZE) {
+    if (lower !== NODE_DIR + this.#s.count(node) * SLOT_SIZE || upper < lower || upper > PAGE_SIZE) {
       throw this.#s.corrupt(pageId, 'bad node free-space pointers');
     }
     return upper - lower + v.getUint16(node + PAGE_OFF_FRAG_BYTES, true) >= entryBytes + SLOT_SIZE;
