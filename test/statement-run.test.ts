@@ -13,6 +13,8 @@ import { Session, type Clock } from '../src/db/session.ts';
 import { FlintError } from '../src/errors.ts';
 import { T } from '../src/sql/types/type-info.ts';
 import { fixedContext } from '../src/sql/types/eval-context.ts';
+import { bindStatement } from '../src/sql/exec/statements.ts';
+import { parseScript } from '../src/sql/parser.ts';
 import { codeOf } from './helpers/flint-errors.ts';
 
 /** A clock that moves on by one millisecond at every reading, and counts them. */
@@ -36,16 +38,121 @@ const micros = (v: unknown): bigint => BigInt((v as Date).getTime()) * 1000n;
 describe('the statement clock', () => {
   it('is read once per statement, when it starts, not per row', () => {
     const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
-    db.exec('CREATE TABLE t (id int PRIMARY KEY, v text)');
+    // The DEFAULT now() makes the INSERT read its clock (a statement that never reads it does not: below).
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, v text, at timestamptz DEFAULT now())');
     const clock = steppingClock();
     const s = sessionWith(db, clock);
-    const insert = s.parse('INSERT INTO t VALUES ($1, $2)')[0]!.statement;
+    const insert = s.parse('INSERT INTO t (id, v) VALUES ($1, $2)')[0]!.statement;
     for (let i = 0; i < 5; i++) s.run(insert, [i, `v${i}`]);
     s.run(s.parse('SELECT * FROM t WHERE id = 3')[0]!.statement);
     expect(clock.reads).toBe(6);
     s.run(s.parse('INSERT INTO t SELECT g, now()::text FROM generate_series(10, 99) g')[0]!.statement);
     expect(clock.reads).toBe(7);
     expect(s.run(s.parse('SELECT count(DISTINCT v) FROM t WHERE id >= 10')[0]!.statement).rows).toEqual([[1n]]);
+    // Each of the five INSERTs its own reading.
+    expect(s.run(s.parse('SELECT count(DISTINCT at) FROM t WHERE id < 5')[0]!.statement).rows).toEqual([[5n]]);
+    db.close();
+  });
+
+  it('is not read by a cached single-row INSERT that never asks for it, and is again once it may', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, v text, n float8)');
+    const clock = steppingClock();
+    const s = sessionWith(db, clock);
+    const insert = s.parse('INSERT INTO t (id, v, n) VALUES ($1, $2, $3)')[0]!.statement;
+    // Bound by its first two runs (the plan is kept from the second), cached after.
+    for (let i = 0; i < 3; i++) s.run(insert, [i, `v${i}`, i / 2]);
+    const before = clock.reads;
+    for (let i = 3; i < 10; i++) s.run(insert, [i, `v${i}`, i / 2]);
+    expect(clock.reads).toBe(before);
+    // A column added after prepare, whose DEFAULT reads the statement's time: every run reads the clock, at its start.
+    s.run(s.parse('ALTER TABLE t ADD COLUMN at timestamptz DEFAULT statement_timestamp()')[0]!.statement);
+    let reads = clock.reads;
+    for (let i = 10; i < 14; i++) {
+      s.run(insert, [i, `v${i}`, i / 2]);
+      expect(clock.reads).toBe(reads + 1);
+      reads = clock.reads;
+      const [at] = s.run(s.parse(`SELECT at FROM t WHERE id = ${i}`)[0]!.statement).rows[0] as bigint[];
+      // The reading the INSERT took, not the SELECT's (one later).
+      expect(at).toBe(1_700_000_000_000_000n + BigInt(reads) * 1000n);
+      reads = clock.reads;
+    }
+    db.close();
+  });
+
+  it('is skipped only for single-row INSERTs whose parameters, DEFAULTs and constraints cannot read it', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, v text, n float8, b bool, d numeric)');
+    db.exec('CREATE TABLE td (id int PRIMARY KEY, v text, at timestamptz DEFAULT now(), k int DEFAULT 7)');
+    db.exec('CREATE TABLE tc (id int PRIMARY KEY, n int CHECK (n > 0))');
+    db.exec('CREATE TABLE tf (id int PRIMARY KEY, p int REFERENCES t)');
+    db.exec('CREATE TABLE ts (id int PRIMARY KEY, at timestamptz, day date)');
+    const clockFree = (sql: string): boolean | undefined => {
+      const stmt = parseScript(sql)[0]!.statement;
+      return bindStatement(stmt, { engine: db.engine, paramTypes: [], eval: fixedContext({ now: 0n }), state: db.sqlState })!.clockFree;
+    };
+    expect(clockFree('INSERT INTO t VALUES ($1, $2, $3, $4, $5)')).toBe(true);
+    expect(clockFree('INSERT INTO t (id, v) VALUES ($1, $2)')).toBe(true);
+    expect(clockFree("INSERT INTO t VALUES ($1, 'x', 1.5, true, DEFAULT)")).toBe(true);
+    expect(clockFree('INSERT INTO td (id, v, at, k) VALUES ($1, $2, NULL, 1)')).toBe(true);
+    // A DEFAULT evaluated (left out, or DEFAULT), whatever it is.
+    expect(clockFree('INSERT INTO td (id, v) VALUES ($1, $2)')).toBe(false);
+    expect(clockFree('INSERT INTO td (id, v, at, k) VALUES ($1, $2, NULL, DEFAULT)')).toBe(false);
+    // Date and time input reads the clock ('now', 'today').
+    expect(clockFree('INSERT INTO ts VALUES ($1, $2, NULL)')).toBe(false);
+    expect(clockFree('INSERT INTO ts VALUES ($1, NULL, $2)')).toBe(false);
+    // Anything but a bare parameter or a constant.
+    expect(clockFree("INSERT INTO t (id, v) VALUES ($1, $2 || 'x')")).toBe(false);
+    expect(clockFree('INSERT INTO t (id, v) VALUES ($1, $2::text)')).toBe(true);
+    expect(clockFree('INSERT INTO t (id, n) VALUES ($1, $2::int)')).toBe(false);
+    // CHECK, foreign keys; more than one row, a query, RETURNING, ON CONFLICT.
+    expect(clockFree('INSERT INTO tc VALUES ($1, $2)')).toBe(false);
+    expect(clockFree('INSERT INTO tf VALUES ($1, $2)')).toBe(false);
+    expect(clockFree('INSERT INTO t (id) VALUES ($1), ($2)')).toBe(false);
+    expect(clockFree('INSERT INTO t (id) SELECT $1::int')).toBe(false);
+    expect(clockFree('INSERT INTO t (id) VALUES ($1) RETURNING id')).toBe(false);
+    expect(clockFree('INSERT INTO t (id) VALUES ($1) ON CONFLICT DO NOTHING')).toBe(false);
+    db.close();
+  });
+
+  it('gives a statement expected never to read the clock the first reading it asks for after all', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, v text)');
+    const clock = steppingClock();
+    const s = sessionWith(db, clock);
+    const insert = s.parse('INSERT INTO t VALUES ($1, $2)')[0]!.statement;
+    for (let i = 0; i < 3; i++) s.run(insert, [i, 'x']);
+    // DEFAULTs evaluated in column order: the clock_timestamp() first, then the statement's timestamp, which is
+    // read as the statement starts, so earlier. (Were the INSERT still taken to read no clock, both would be one reading.)
+    s.run(s.parse('ALTER TABLE t ADD COLUMN c timestamptz DEFAULT clock_timestamp(), ADD COLUMN st timestamptz DEFAULT statement_timestamp()')[0]!.statement);
+    s.run(insert, [3, 'y']);
+    const [c, st] = s.run(s.parse('SELECT c, st FROM t WHERE id = 3')[0]!.statement).rows[0] as bigint[];
+    expect(st! < c!).toBe(true);
+    db.close();
+  });
+
+  it("is read as a statement starts when a parameter's text input may read it ('now'), or a CHECK may", () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, ts timestamptz)');
+    db.exec('CREATE TABLE c (id int PRIMARY KEY, n int)');
+    const clock = steppingClock();
+    const s = sessionWith(db, clock);
+    const insert = s.parse('INSERT INTO t VALUES ($1, $2)')[0]!.statement;
+    for (let i = 0; i < 4; i++) {
+      const reads = clock.reads;
+      s.run(insert, [i, 'now']);
+      expect(clock.reads).toBe(reads + 1);
+      const [ts] = s.run(s.parse(`SELECT ts FROM t WHERE id = ${i}`)[0]!.statement).rows[0] as bigint[];
+      expect(ts).toBe(1_700_000_000_000_000n + BigInt(reads + 1) * 1000n);
+    }
+    const insertC = s.parse('INSERT INTO c VALUES ($1, $2)')[0]!.statement;
+    for (let i = 0; i < 3; i++) s.run(insertC, [i, i]);
+    s.run(s.parse("ALTER TABLE c ADD CONSTRAINT recent CHECK (now() > '2000-01-01'::timestamptz)")[0]!.statement);
+    for (let i = 3; i < 6; i++) {
+      const reads = clock.reads;
+      s.run(insertC, [i, i]);
+      expect(clock.reads).toBe(reads + 1);
+    }
     db.close();
   });
 
@@ -102,6 +209,19 @@ describe('the statement clock', () => {
     expect(rows.map((r) => micros(r[1]))).toEqual(rows.map((r) => micros(r[2])));
     expect(micros(rows[3]![1]) > micros(rows[0]![1])).toBe(true);
     expect(micros(rows[4]![1]) > micros(rows[3]![1])).toBe(true);
+    db.close();
+  });
+});
+
+describe("a session's statements, one after another", () => {
+  it('each build their own view of the system catalogs', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    const count = db.prepare("SELECT count(*) AS n FROM pg_catalog.pg_class WHERE relname LIKE 'stmt_run_%'");
+    expect(count.get()).toEqual({ n: 0 });
+    db.exec('CREATE TABLE stmt_run_a (id int)');
+    expect(count.get()).toEqual({ n: 1 });
+    db.exec('CREATE TABLE stmt_run_b (id int)');
+    expect(count.get()).toEqual({ n: 2 });
     db.close();
   });
 });
@@ -214,6 +334,27 @@ describe('a prepared INSERT run many times', () => {
     await s.query('ROLLBACK TO SAVEPOINT nonexistent').catch(() => undefined);
     await s.query('ROLLBACK');
     expect((await s.query('SELECT count(*) AS n FROM t')).rows).toEqual([{ n: 0 }]);
+    db.close();
+  });
+
+  it('goes on after an error inside a block once ROLLBACK TO SAVEPOINT undid it, and fills a column added after it was prepared', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)');
+    const insert = db.prepare('INSERT INTO t (id, v) VALUES ($1, $2)');
+    db.exec('BEGIN');
+    insert.run(1, 'a');
+    db.exec('SAVEPOINT s');
+    insert.run(2, 'b');
+    expect(codeOf(() => insert.run(3, null))).toBe('23502');
+    expect(codeOf(() => insert.run(3, 'c'))).toBe('25P02');
+    db.exec('ROLLBACK TO SAVEPOINT s');
+    insert.run(2, 'b2');
+    expect(codeOf(() => insert.run(1, 'dup'))).toBe('23505');
+    db.exec('ROLLBACK TO SAVEPOINT s');
+    db.exec("ALTER TABLE t ADD COLUMN tag text DEFAULT 'x'");
+    insert.run(3, 'c');
+    db.exec('COMMIT');
+    expect(db.prepare('SELECT id, v, tag FROM t ORDER BY id').raw().all()).toEqual([[1, 'a', 'x'], [3, 'c', 'x']]);
     db.close();
   });
 

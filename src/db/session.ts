@@ -529,8 +529,9 @@ export class Session {
     // Inside a block, a statement that may have to wait is undone alone (autocommit: its whole transaction).
     const marker = wait && !autocommit ? engine.savepoint(txn) : -1;
     const derived = this.#derived();
-    // An autocommit statement's transaction starts with it: both timestamps are the statement's.
-    const evalContext = this.#evalContext(derived, autocommit ? undefined : this.#transactionStart);
+    // The session's spare StatementRun and its StatementEval, taken over for this statement (null while one runs).
+    let run = this.#spareRun;
+    this.#spareRun = null;
     // DDL joins the transaction, and the catalog shows its own uncommitted DDL (transactional DDL).
     const outerCatalogTxn = engine.catalogTxn;
     engine.catalogTxn = txn;
@@ -538,6 +539,16 @@ export class Session {
       const indexScans = derived.indexScans;
       const bindable = isBindable(stmt);
       let cached = bindable ? this.#cachedPlan(stmt, paramTypes, derived) : undefined;
+      // An autocommit statement's transaction starts with it: both timestamps are the statement's. The clock
+      // is read now, as the statement starts, unless its binding never reads it (BoundStatement.clockFree).
+      const transactionStart = autocommit ? undefined : this.#transactionStart;
+      const readClock = cached === undefined || cached.bound.clockFree !== true;
+      let evalContext: StatementEval;
+      if (run === null) evalContext = new StatementEval(this.#zoneFor(derived.timeZone), this.#evalShared, transactionStart, readClock);
+      else {
+        evalContext = run.eval;
+        evalContext.restart(this.#zoneFor(derived.timeZone), transactionStart, readClock);
+      }
       // A statement that differs from one run before only in literals runs that one's plan (plan-cache.ts).
       let literals: LiteralShape | undefined;
       if (cached === undefined && bindable && params.length === 0 && paramTypes.length === 0) {
@@ -547,18 +558,11 @@ export class Session {
       }
       // The binder fills in the types it infers; a cached plan has them already.
       const types = cached?.paramTypes ?? [...paramTypes];
-      const options = new StatementRun(
-        engine,
-        txn,
-        types,
-        literals !== undefined ? new LiteralValues(literals.values) : params.length === 0 ? NO_PARAMS : null,
-        params,
-        evalContext,
-        this.#services.state,
-        this.#sequences,
-        indexScans,
-        this.#interruptCheck(deadline),
-      );
+      const values = literals !== undefined ? new LiteralValues(literals.values) : params.length === 0 ? NO_PARAMS : null;
+      if (run === null) {
+        run = new StatementRun(engine, txn, types, values, params, evalContext, this.#services.state, this.#sequences, indexScans, this.#interruptCheck(deadline));
+      } else run.start(engine, txn, types, values, params, indexScans, this.#interruptCheck(deadline));
+      const options = run;
       let result: StatementResult;
       if (cached !== undefined) {
         cached.eval.target = evalContext;
@@ -568,7 +572,9 @@ export class Session {
       } else {
         result = runStatement(stmt, options);
       }
-      if (options.notices !== undefined) result.notices = options.notices;
+      // A result may be shared (a prepared single-row INSERT's): one with notices is a copy.
+      if (options.notices !== undefined) result = { ...result, notices: options.notices };
+      this.#spareRun = run;
       engine.catalogTxn = outerCatalogTxn;
       if (marker >= 0) engine.releaseSavepoint(txn, marker);
       if (!autocommit) return result;
@@ -578,6 +584,7 @@ export class Session {
       this.#open = false;
       return result;
     } catch (error) {
+      if (run !== null) this.#spareRun = run;
       engine.catalogTxn = outerCatalogTxn;
       const retry = wait && error instanceof WriteConflict && (error.waitFor !== 0 || this.#isolation === 'read committed');
       if (autocommit) this.#abort();
@@ -589,6 +596,12 @@ export class Session {
       throw fromRuntimeError(error);
     }
   }
+
+  /**
+   * A StatementRun (with its StatementEval) for the next statement to take
+   * over instead of making new ones: null while a statement has it.
+   */
+  #spareRun: StatementRun | null = null;
 
   /** The plan cache's binding of `stmt`, if it is still valid for the catalog and settings as they are now. */
   #cachedPlan(stmt: ast.Statement, declared: readonly (SqlType | undefined)[], derived: DerivedSettings): CachedPlan | undefined {
@@ -1040,7 +1053,19 @@ const NOT_IN_BLOCK: Notice = { severity: 'WARNING', code: '25P01', message: 'SET
 /** An isolation level's name as SET takes it ('repeatable read', 'REPEATABLE READ', 'repeatable_read'), or null. */
 function isolationLevel(value: string | undefined): ast.IsolationLevel | null {
   const v = (value ?? '').trim().toLowerCase().replace(/[\s_]+/g, ' ');
-  return v === 'serializable' || v === 'repeatable read' || v === 'read committed' || v === 'read uncommitted' ? v : null;
+  // The literals, not v: a string built at run time compares with them character by character, every statement (#isolation).
+  switch (v) {
+    case 'serializable':
+      return 'serializable';
+    case 'repeatable read':
+      return 'repeatable read';
+    case 'read committed':
+      return 'read committed';
+    case 'read uncommitted':
+      return 'read uncommitted';
+    default:
+      return null;
+  }
 }
 
 /**
@@ -1151,29 +1176,52 @@ interface EvalShared {
  * BEGIN.
  */
 class StatementEval implements EvalContext {
-  readonly timeZone: TimeZone;
+  timeZone: TimeZone;
   readonly #shared: EvalShared;
-  readonly #transactionStart: bigint | undefined;
-  readonly #statementStart: bigint;
+  #transactionStart: bigint | undefined;
+  #statementStart = 0n;
+  /** #statementStart holds the statement's timestamp (false: not read, the statement was expected never to ask). */
+  #started = false;
   #system: StatementSystem | undefined = undefined;
 
-  constructor(timeZone: TimeZone, shared: EvalShared, transactionStart: bigint | undefined) {
+  /** `readClock` false: the statement is known never to read its timestamps (BoundStatement.clockFree); the clock is not read now. */
+  constructor(timeZone: TimeZone, shared: EvalShared, transactionStart: bigint | undefined, readClock = true) {
     this.timeZone = timeZone;
     this.#shared = shared;
     this.#transactionStart = transactionStart;
-    this.#statementStart = shared.clock.nowMicros();
+    if (readClock) this.#start();
   }
 
-  get transactionTimestamp(): bigint {
-    return this.#transactionStart ?? this.#statementStart;
+  /** The context of a new statement, in this object (a session's spare: see Session.#spareRun); as the constructor. */
+  restart(timeZone: TimeZone, transactionStart: bigint | undefined, readClock: boolean): void {
+    this.timeZone = timeZone;
+    this.#transactionStart = transactionStart;
+    this.#system = undefined;
+    this.#started = false;
+    if (readClock) this.#start();
   }
 
-  get statementTimestamp(): bigint {
+  #start(): bigint {
+    this.#started = true;
+    this.#statementStart = this.#shared.clock.nowMicros();
     return this.#statementStart;
   }
 
+  get transactionTimestamp(): bigint {
+    return this.#transactionStart ?? this.statementTimestamp;
+  }
+
+  /**
+   * When the statement started: read as it started, or, for a statement
+   * expected never to ask (which asked after all), when it first asks.
+   */
+  get statementTimestamp(): bigint {
+    return this.#started ? this.#statementStart : this.#start();
+  }
+
   clockTimestamp(): bigint {
-    return this.#shared.clock.nowMicros();
+    // A statement whose start was not read: its timestamp is no later than this reading.
+    return this.#started ? this.#shared.clock.nowMicros() : this.#start();
   }
 
   random(): number {
@@ -1198,26 +1246,35 @@ class StatementEval implements EvalContext {
  * The options one statement runs with (RunOptions), as one object: the
  * notices it raises are collected on it, and it is its own `params` when
  * it has JS parameter values (converted to each parameter's type on first
- * use).
+ * use). It carries its statement's EvalContext.
+ *
+ * A session reuses one StatementRun (and its StatementEval) for statement
+ * after statement (Session.#spareRun): a statement runs synchronously from
+ * start to end inside #runStatement, and nothing it leaves behind (its
+ * result, a cached binding) keeps the run's options or context to read
+ * later, so the next statement can take the object over. start() sets
+ * every field a statement reads, as a new object would have them.
  */
 class StatementRun implements RunOptions {
-  readonly engine: Engine;
-  readonly txn: Transaction;
-  readonly paramTypes: (SqlType | undefined)[];
-  readonly params: RunOptions['params'];
-  readonly eval: EvalContext;
+  engine: Engine;
+  txn: Transaction;
+  paramTypes: (SqlType | undefined)[];
+  params: RunOptions['params'];
+  readonly eval: StatementEval;
   readonly state: SqlDatabaseState;
   readonly session: SqlSessionState;
-  readonly indexScans: boolean;
-  readonly checkInterrupt: () => void;
+  indexScans: boolean;
+  checkInterrupt: () => void;
   notices: Notice[] | undefined = undefined;
-  readonly #js: readonly JsValue[];
+  #js: readonly JsValue[];
+  /** Converted parameters (undefined: not yet); #used of them belong to the running statement. */
   #values: (RuntimeValue | undefined)[] | null = null;
+  #fresh = true;
 
   /** `params` null: the parameters are `js`, converted on first use. */
   constructor(
     engine: Engine, txn: Transaction, paramTypes: (SqlType | undefined)[], params: RunOptions['params'] | null, js: readonly JsValue[],
-    evalContext: EvalContext, state: SqlDatabaseState, session: SqlSessionState, indexScans: boolean, checkInterrupt: () => void,
+    evalContext: StatementEval, state: SqlDatabaseState, session: SqlSessionState, indexScans: boolean, checkInterrupt: () => void,
   ) {
     this.engine = engine;
     this.txn = txn;
@@ -1231,17 +1288,40 @@ class StatementRun implements RunOptions {
     this.checkInterrupt = checkInterrupt;
   }
 
+  /** Set up for a new statement (eval restarted by the caller), as the constructor would. */
+  start(
+    engine: Engine, txn: Transaction, paramTypes: (SqlType | undefined)[], params: RunOptions['params'] | null, js: readonly JsValue[],
+    indexScans: boolean, checkInterrupt: () => void,
+  ): void {
+    this.engine = engine;
+    this.txn = txn;
+    this.paramTypes = paramTypes;
+    this.params = params ?? this;
+    this.#js = js;
+    this.indexScans = indexScans;
+    this.checkInterrupt = checkInterrupt;
+    this.notices = undefined;
+    this.#fresh = true;
+  }
+
   notice(notice: Notice): void {
     (this.notices ??= []).push(notice);
   }
 
   /** Parameter $i+1 as a value of its type (the JS parameters' `params`). */
   get(i: number): RuntimeValue {
-    const values = (this.#values ??= new Array<RuntimeValue | undefined>(this.#js.length));
-    let value = values[i];
+    const js = this.#js;
+    let values = this.#values;
+    if (this.#fresh) {
+      // The statement's first parameter read: forget the previous statement's values (the array is reused while its length fits).
+      this.#fresh = false;
+      if (values === null || values.length !== js.length) values = this.#values = new Array<RuntimeValue | undefined>(js.length);
+      else for (let k = 0; k < values.length; k++) values[k] = undefined;
+    }
+    let value = values![i];
     if (value === undefined) {
-      if (i >= this.#js.length) throw new FlintError('08P01', `there is no parameter $${i + 1}`);
-      value = values[i] = fromJs(this.#js[i] as JsValue, this.paramTypes[i], this.eval);
+      if (i >= js.length) throw new FlintError('08P01', `there is no parameter $${i + 1}`);
+      value = values![i] = fromJs(js[i] as JsValue, this.paramTypes[i], this.eval);
     }
     return value;
   }

@@ -41,20 +41,43 @@ export function runInsert(stmt: ast.Insert, options: RunOptions): StatementResul
  * INSERT bound once for many runs (a prepared statement's cached binding).
  * With a WITH clause it binds on every run.
  */
-export function bindInsert(stmt: ast.Insert, options: BindOptions): { run(options: RunOptions): StatementResult } {
-  if (stmt.with !== null) return { run: (o) => runInsert(stmt, o) };
+export function bindInsert(stmt: ast.Insert, options: BindOptions): { run(options: RunOptions): StatementResult; readonly clockFree: boolean } {
+  if (stmt.with !== null) return { run: (o) => runInsert(stmt, o), clockFree: false };
   const table = tableFor(stmt.table, options);
   const binder = binderOf(options);
   const plan = new WriterPlan(table, binder, options.engine);
   // Compiled now, while binding: what they read of the context decides whether the binding is kept.
   void plan.defaults;
-  const insert = bindInsertBody(stmt, table, binder, plan);
+  const body = { clockFree: false };
+  const insert = bindInsertBody(stmt, table, binder, plan, body);
   const plans = new Map([[table.def.id, plan]]);
-  return { run: (o) => insert(new DmlContext(o, null, null, plans)) };
+  // One DmlContext (and its ExecContext) serves run after run: a run takes it, restarts it and gives it back
+  // when it ends (a run that starts while another has it, which nothing does now, makes its own).
+  let spare: DmlContext | null = null;
+  return {
+    clockFree: body.clockFree,
+    run: (o) => {
+      let dml = spare;
+      if (dml === null) dml = new DmlContext(o, null, null, plans);
+      else {
+        spare = null;
+        dml.restart(o);
+      }
+      try {
+        return insert(dml);
+      } finally {
+        spare = dml;
+      }
+    },
+  };
 }
 
-/** Bind an INSERT's target columns, source, RETURNING and ON CONFLICT; the result runs it. */
-function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, plan: WriterPlan): (dml: DmlContext) => StatementResult {
+/**
+ * Bind an INSERT's target columns, source, RETURNING and ON CONFLICT; the
+ * result runs it. `out.clockFree` is set when running it never reads the
+ * statement's clock (see BoundStatement.clockFree).
+ */
+function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, plan: WriterPlan, out?: { clockFree: boolean }): (dml: DmlContext) => StatementResult {
   const targetIndexes = targetColumns(stmt, table);
   const source = bindSource(stmt, table, targetIndexes, binder);
   const alias = stmt.alias ?? table.name;
@@ -71,27 +94,45 @@ function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, 
   if (single !== undefined && conflict === null && returning === null && identities.length === 0) {
     // VALUES may be shorter than an INSERT without a column list: the rest take their defaults.
     const n = single.length;
-    // Every column DEFAULT until a value is given: each run copies it. Built by push, so that it and
+    // The columns given no value (left out, or DEFAULT): each run evaluates their DEFAULTs, in column order.
+    const given: boolean[] = [];
+    for (let c = 0; c < width; c++) given.push(false);
+    for (let i = 0; i < n; i++) if (single[i] !== null) given[targets[i]!] = true;
+    const defaulted: number[] = [];
+    for (let c = 0; c < width; c++) if (!given[c]) defaulted.push(c);
+    // Each run copies it: DEFAULT where no value is given, null where one is. Built by push, so that it and
     // its copies are packed arrays (new Array(n).fill() stays holey, and slower to write and read).
     const template: Row = [];
-    for (let i = 0; i < width; i++) template.push(DEFAULT);
+    for (let c = 0; c < width; c++) template.push(given[c] ? null : DEFAULT);
+    if (out !== undefined) out.clockFree = singleClockFree(source, plan, width);
     return (dml) => {
-      const { ctx } = dml;
+      const ctx = dml.ctx;
       const row = template.slice();
+      // A value undefined (none of them is) takes its column's DEFAULT: then every DEFAULT is evaluated in column order as below.
+      let late = false;
       for (let i = 0; i < n; i++) {
         const e = single[i]!;
         if (e === null) continue;
         const v = e(NO_ROW, ctx);
         if (v !== undefined) row[targets[i]!] = v;
+        else {
+          row[targets[i]!] = DEFAULT;
+          late = true;
+        }
       }
       const defaults = plan.defaults;
-      for (let i = 0; i < width; i++) {
-        if (row[i] === DEFAULT) row[i] = defaults[i]?.(ctx) ?? null;
+      if (!late) {
+        for (let k = 0; k < defaulted.length; k++) {
+          const c = defaulted[k]!;
+          row[c] = defaults[c]?.(ctx) ?? null;
+        }
+      } else {
+        for (let c = 0; c < width; c++) if (row[c] === DEFAULT) row[c] = defaults[c]?.(ctx) ?? null;
       }
       // Straight through the plan: no TableWriter for one row (the statement's writer of the table is this plan's).
       plan.insert(dml, row, null);
       dml.finish();
-      return { command: 'INSERT 0 1', columns: NO_COLUMNS, rows: NO_ROWS, rowCount: 1 };
+      return INSERTED_ONE;
     };
   }
   return (dml) => {
@@ -145,6 +186,35 @@ function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, 
   };
 }
 
+/**
+ * Does a single-row INSERT (the path above) never read the statement's
+ * clock? Its values are read only by converting parameters (the text input
+ * of date and time types reads it: 'now', 'today'), by the column DEFAULTs
+ * it evaluates, by CHECK constraints, and by the checks of keys without an
+ * index and of foreign keys. So: every value a parameter of a type whose
+ * input never reads the clock, or a constant; no column left to a DEFAULT
+ * that has one; no CHECK, no UNIQUE without an index, no foreign key. Any
+ * doubt is a no: the clock is then read when the statement starts.
+ */
+function singleClockFree(source: BoundSource, plan: WriterPlan, width: number): boolean {
+  const kinds = source.singleKinds;
+  if (kinds === undefined) return false;
+  const given = new Array<boolean>(width).fill(false);
+  for (let i = 0; i < kinds.length; i++) {
+    const kind = kinds[i]!;
+    if (kind === null) continue;
+    if (kind !== 'const' && !CLOCK_FREE_INPUT.has(kind)) return false;
+    given[source.targets[i]!] = true;
+  }
+  const defaults = plan.defaults;
+  for (let i = 0; i < width; i++) if (!given[i] && defaults[i] !== null && defaults[i] !== undefined) return false;
+  const checks = plan.checks;
+  return checks.checks.length === 0 && checks.uniques.length === 0 && plan.outgoing.length === 0;
+}
+
+/** Types whose parameter conversion (fromJs: text input, casts of JS values) never reads the clock, unlike date and time input ('now'). */
+const CLOCK_FREE_INPUT = new Set(['bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'varchar', 'bpchar', 'name', 'bytea', 'uuid', 'json', 'jsonb', 'oid']);
+
 /** The columns INSERT names (all, in order, without a list). */
 function targetColumns(stmt: ast.Insert, table: SqlTable): number[] {
   if (stmt.columns === null) return table.columns.map((_, i) => i);
@@ -168,6 +238,11 @@ interface BoundSource {
   rows(ctx: ExecContext): Row[];
   /** A VALUES list of one row: its compiled values (null: DEFAULT), which `rows` computes as its only row. */
   readonly single?: readonly (Compiled | null)[];
+  /**
+   * What each of `single`'s values is: 'const' a constant, a type id a bare
+   * parameter of that type, '' anything else; null DEFAULT.
+   */
+  readonly singleKinds?: readonly (string | null)[];
 }
 
 /** The row a VALUES expression is evaluated against: none. */
@@ -176,6 +251,8 @@ const NO_ROW: Row = [];
 const NO_COLUMNS: StatementResult['columns'] = Object.freeze([]);
 /** The result rows of an INSERT without RETURNING (frozen: shared by every such result). */
 const NO_ROWS: Row[] = Object.freeze([]) as unknown as Row[];
+/** The result of a single-row INSERT without RETURNING (frozen: shared by all of them; Session copies one it adds notices to). */
+const INSERTED_ONE: StatementResult = Object.freeze({ command: 'INSERT 0 1', columns: NO_COLUMNS, rows: NO_ROWS, rowCount: 1 });
 
 function bindSource(stmt: ast.Insert, table: SqlTable, targetIndexes: number[], binder: QueryBinder): BoundSource {
   // GENERATED ALWAYS identity columns take a value only with OVERRIDING SYSTEM VALUE.
@@ -188,7 +265,10 @@ function bindSource(stmt: ast.Insert, table: SqlTable, targetIndexes: number[], 
   if (source.body.kind === 'values' && source.orderBy.length === 0 && source.limit === null && source.with === null) {
     const scope = new Scope([], null);
     const rows = source.body.rows;
+    const kinds: (string | null)[][] = [];
     const compiled = rows.map((r) => {
+      const rowKinds: (string | null)[] = [];
+      kinds.push(rowKinds);
       if (r.length > targetIndexes.length) throw new FlintError(SqlState.syntaxError, 'INSERT has more expressions than target columns', { position: r[targetIndexes.length]!.pos + 1 });
       // Without a column list, PostgreSQL fills the first columns and defaults the rest.
       if (r.length < targetIndexes.length && stmt.columns !== null) {
@@ -197,16 +277,21 @@ function bindSource(stmt: ast.Insert, table: SqlTable, targetIndexes: number[], 
       }
       if (r.length !== rows[0]!.length) throw new FlintError(SqlState.syntaxError, 'VALUES lists must all be the same length', { position: (r[0]?.pos ?? stmt.pos) + 1 });
       return r.map((e, i): Compiled | null => {
-        if (e.kind === 'default') return null;
+        if (e.kind === 'default') {
+          rowKinds.push(null);
+          return null;
+        }
         const col = table.columns[targetIndexes[i]!]!;
         if (col === always) refuse();
-        return compileExpr(binder.exprs.coerce(binder.exprs.bind(e, scope, null, col.type), col.type, 'assignment', e.pos, col.name));
+        const bound = binder.exprs.coerce(binder.exprs.bind(e, scope, null, col.type), col.type, 'assignment', e.pos, col.name);
+        rowKinds.push(bound.kind === 'const' ? 'const' : bound.kind === 'param' ? bound.type.id : '');
+        return compileExpr(bound);
       });
     });
     const noRow: Row = [];
     return {
       targets: targetIndexes,
-      ...(compiled.length === 1 ? { single: compiled[0]! } : {}),
+      ...(compiled.length === 1 ? { single: compiled[0]!, singleKinds: kinds[0]! } : {}),
       rows: (ctx) =>
         compiled.map((exprs) => {
           const values: Row = new Array(exprs.length);

@@ -81,13 +81,24 @@ export function contextOf(options: RunOptions): ExecContext {
   return new StatementExecContext(options);
 }
 
+/**
+ * `ctx` (made by contextOf) as a new statement's context for `options`, as
+ * contextOf would make it: for a runner that keeps its context from run to
+ * run (a prepared INSERT's), once the run that had it is over.
+ */
+export function restartContext(ctx: ExecContext, options: RunOptions): ExecContext {
+  if (!(ctx instanceof StatementExecContext)) return contextOf(options);
+  ctx.restart(options);
+  return ctx;
+}
+
 /** A statement's ExecContext: its subquery cache and outer rows are made on first use (most statements have no subquery). */
 class StatementExecContext implements ExecContext {
-  readonly engine: Engine;
-  readonly txn: Transaction;
-  readonly params: RunOptions['params'];
-  readonly eval: EvalContext;
-  readonly checkInterrupt: () => void;
+  engine: Engine;
+  txn: Transaction;
+  params: RunOptions['params'];
+  eval: EvalContext;
+  checkInterrupt: () => void;
   #outer: Row[] | null = null;
   #cache: Map<object, unknown> | null = null;
 
@@ -97,6 +108,16 @@ class StatementExecContext implements ExecContext {
     this.params = options.params;
     this.eval = options.eval;
     this.checkInterrupt = options.checkInterrupt;
+  }
+
+  restart(options: RunOptions): void {
+    this.engine = options.engine;
+    this.txn = options.txn;
+    this.params = options.params;
+    this.eval = options.eval;
+    this.checkInterrupt = options.checkInterrupt;
+    this.#outer = null;
+    this.#cache = null;
   }
 
   /** Made on first use too: only correlated subqueries and joins by lookup read it. */

@@ -109,6 +109,13 @@ export function runStatement(stmt: ast.Statement, given: RunOptions): StatementR
 export interface BoundStatement {
   /** A query's result columns. */
   readonly columns?: readonly OutputColumn[];
+  /**
+   * True when running it never reads the statement's clock (statement and
+   * transaction timestamps, now(), 'now' as date/time input): the session
+   * then need not read the clock as the statement starts (and reads it
+   * after all if it is asked). Absent: it may.
+   */
+  readonly clockFree?: boolean;
   run(options: RunOptions): StatementResult;
 }
 

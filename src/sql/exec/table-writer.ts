@@ -22,15 +22,16 @@ import { defaultsOf, type CompiledDefault } from './dml-common.ts';
 import {
   checkKeysUnreferenced, checkParentKeys, childKey, incomingKeys, keyForChild, outgoingKeys, referencingRows, stillReferenced, type ForeignKey,
 } from './foreign-keys.ts';
-import { binderOf, contextOf, type RunOptions } from './statement-context.ts';
+import { binderOf, contextOf, restartContext, type RunOptions } from './statement-context.ts';
 
 /** Cascades deeper than this are a cycle or a runaway chain: an error, not a stack overflow. */
 const MAX_CASCADE_DEPTH = 1000;
 
 export class DmlContext {
-  readonly options: RunOptions;
+  // Not readonly for restart() only.
+  options: RunOptions;
   /** The context the statement's expressions evaluate in. */
-  readonly ctx: ExecContext;
+  ctx: ExecContext;
   #binder: QueryBinder | null;
   /** Writer plans bound ahead (a cached statement binding's), by table id; others are bound when first needed. */
   readonly #plans: ReadonlyMap<number, WriterPlan> | null;
@@ -59,6 +60,23 @@ export class DmlContext {
     this.#binder = binder;
     this.ctx = ctx ?? contextOf(options);
     this.#plans = plans;
+  }
+
+  /**
+   * This context as a new one for another run of the same statement (its
+   * binder made from `options`, the same writer plans), once the run that
+   * had it is over: a prepared INSERT keeps one from run to run.
+   */
+  restart(options: RunOptions): void {
+    this.options = options;
+    this.ctx = restartContext(this.ctx, options);
+    this.#binder = null;
+    this.#writer = null;
+    this.#writers = null;
+    this.#pendingKeys = null;
+    this.#goneKeys = null;
+    this.#replaced = null;
+    this.depth = 0;
   }
 
   /** A binder in the running statement's context. */
