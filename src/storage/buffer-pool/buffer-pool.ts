@@ -164,6 +164,20 @@ export class BufferPool {
   }
 
   /**
+   * Pin `frame` if it still caches block `blockNo` of `fileId` (a frame its
+   * caller pinned before and remembered): true and pinned, else false and
+   * nothing changes. The page table is not consulted: a frame's file and
+   * block change only when it is installed or released.
+   */
+  pinIfCached(frame: number, fileId: number, blockNo: number): boolean {
+    if (!(frame >= 0 && frame < this.frameCount) || this.#frameFile[frame] !== fileId || this.#frameBlock[frame] !== blockNo) return false;
+    this.stats.hits++;
+    this.#pinCount[frame]!++;
+    this.#referenced[frame] = 1;
+    return true;
+  }
+
+  /**
    * Pin a block that is new (beyond what the file holds): the frame is zeroed
    * and fully dirty, and nothing is read. The caller formats it.
    */

@@ -167,7 +167,11 @@ export const EXTRACT_COLUMNS_MAX = 24;
 
 interface Memtable {
   activeBlock: number;
+  /** The frame that held activeBlock when it was last pinned (BufferPool.pinIfCached checks it still does), or -1. */
+  activeFrame: number;
   blocks: Set<number>;
+  /** The block #inserted added to `blocks` last (a run of inserts into one block adds it once). */
+  lastAdded: number;
   bytes: number;
 }
 
@@ -209,6 +213,9 @@ export class Heap {
   #walInKernels = -1;
   #space: SpaceMap;
   readonly #memtables = new Map<number, Memtable>();
+  /** The owner #memtable looked up last and its memtable (a load inserts into one table row after row). */
+  #lastOwner = -1;
+  #lastMemtable: Memtable | undefined;
   readonly #flushQueue: number[][] = [];
   /** Scratch payload buffer for WAL records: header fields + one page image or tuple. */
   readonly #record = new Uint8Array(16 + PAGE_SIZE + 64);
@@ -349,11 +356,12 @@ export class Heap {
     if (len > MAX_TUPLE_SIZE) {
       throw new FlintError(SqlState.programLimitExceeded, `row is too big: ${len} bytes, the maximum is ${MAX_TUPLE_SIZE}`);
     }
-    const memtable = this.#memtable(owner);
+    const memtable = owner === this.#lastOwner ? this.#lastMemtable! : this.#memtable(owner);
     // Each failed attempt marks the block full in the space map, so this ends.
     for (let attempt = 0; attempt < 16; attempt++) {
       let blockNo = memtable.activeBlock;
-      if (blockNo >= 0 && this.#isCompressed(blockNo)) {
+      const compressed = blockNo >= 0 && this.#isCompressed(blockNo);
+      if (compressed) {
         const tid = this.#insertCompressed(owner, blockNo, tuple);
         if (tid < 0) {
           this.#space.setFreeBytes(blockNo, 0, 0);
@@ -364,10 +372,13 @@ export class Heap {
       }
       let frame: number;
       if (blockNo >= 0) {
-        frame = this.#pool.pin(this.#fileId, blockNo);
+        // The active block's frame as pinned last time, if the pool still has it there (no page table lookup).
+        frame = memtable.activeFrame;
+        if (!this.#pool.pinIfCached(frame, this.#fileId, blockNo)) frame = memtable.activeFrame = this.#pool.pin(this.#fileId, blockNo);
       } else {
         [blockNo, frame] = this.#chooseBlock(owner, len);
         memtable.activeBlock = blockNo;
+        memtable.activeFrame = frame;
         if (frame < 0) continue; // a compressed block with room: taken on the next round
       }
       const base = this.#pool.frameOffset(frame);
@@ -382,7 +393,8 @@ export class Heap {
       }
       let tid: number;
       try {
-        tid = this.#insertAt(frame, base, blockNo, page, tuple, entry);
+        // The block is plain here (not compressed): #insertAt need not look it up again.
+        tid = this.#insertAt(frame, base, blockNo, page, tuple, entry, false);
       } finally {
         this.#pool.unpin(frame);
       }
@@ -393,7 +405,10 @@ export class Heap {
 
   #inserted(memtable: Memtable, blockNo: number, len: number, tid: number): number {
     this.stats.tuplesInserted++;
-    memtable.blocks.add(blockNo);
+    if (blockNo !== memtable.lastAdded) {
+      memtable.blocks.add(blockNo);
+      memtable.lastAdded = blockNo;
+    }
     memtable.bytes += len;
     if (memtable.bytes >= this.#options.memtableBytes) this.#freeze(memtable);
     return tid;
@@ -405,12 +420,12 @@ export class Heap {
    * it in the record: TUPLE_INSERT_ENTRY, the entry written once the tuple
    * id is known and stamped with the same LSN.
    */
-  #insertAt(frame: number, base: number, blockNo: number, page: number, tuple: Uint8Array, entry: LoggedEntry | null = null): number {
+  #insertAt(frame: number, base: number, blockNo: number, page: number, tuple: Uint8Array, entry: LoggedEntry | null = null, compressed = this.#isCompressed(blockNo)): number {
     const len = tuple.length;
     const pageOffset = base + (page & 15) * PAGE_SIZE;
-    const withEntry = entry !== null && 9 + len + entry.bytes <= this.#record.length && !this.#isCompressed(blockNo);
+    const withEntry = entry !== null && !compressed && 9 + len + entry.bytes <= this.#record.length;
     // Both torn-page guards (each may log its page's image) before either page changes.
-    this.#beforeChange(frame, blockNo, page);
+    this.#beforeChange(frame, blockNo, page, compressed);
     if (withEntry) entry.guard();
     const wal = this.#wal;
     if (wal !== undefined && wal.reserve !== undefined) return this.#insertLogged(wal as ReservingWal, frame, base, blockNo, page, tuple, withEntry ? entry : null);
@@ -767,6 +782,10 @@ export class Heap {
 
   #applyOwnerRelease(owner: number): void {
     this.#memtables.delete(owner);
+    if (owner === this.#lastOwner) {
+      this.#lastOwner = -1;
+      this.#lastMemtable = undefined;
+    }
     if (this.#store !== undefined) {
       for (const segment of this.#space.segmentsOf(owner)) {
         for (let b = 0; b < BLOCKS_PER_SEGMENT; b++) {
@@ -1060,15 +1079,18 @@ export class Heap {
   #memtable(owner: number): Memtable {
     let memtable = this.#memtables.get(owner);
     if (memtable === undefined) {
-      memtable = { activeBlock: -1, blocks: new Set(), bytes: 0 };
+      memtable = { activeBlock: -1, activeFrame: -1, blocks: new Set(), lastAdded: -1, bytes: 0 };
       this.#memtables.set(owner, memtable);
     }
+    this.#lastOwner = owner;
+    this.#lastMemtable = memtable;
     return memtable;
   }
 
   #freeze(memtable: Memtable): void {
     this.#flushQueue.push([...memtable.blocks]);
     memtable.blocks = new Set(memtable.activeBlock >= 0 ? [memtable.activeBlock] : []);
+    memtable.lastAdded = memtable.activeBlock;
     memtable.bytes = 0;
     this.stats.memtablesFrozen++;
     if (this.#flushQueue.length > this.#options.maxFrozenMemtables) {
@@ -1399,8 +1421,8 @@ export class Heap {
   readonly #recordViews = new Array<Uint8Array | undefined>(this.#record.length + 1);
 
   /** Before the first change to a page after a checkpoint, log its image: the torn-page guard. */
-  #beforeChange(frame: number, blockNo: number, page: number): void {
-    if (this.#isCompressed(blockNo)) {
+  #beforeChange(frame: number, blockNo: number, page: number, compressed = this.#isCompressed(blockNo)): void {
+    if (compressed) {
       this.#guardCompressed(blockNo);
       return;
     }

@@ -150,6 +150,42 @@ for (const kind of KINDS) {
       }
     });
 
+    it('pins a remembered frame only while it still caches that block (pinIfCached)', () => {
+      const { kernels, pool } = setup(kind);
+      const file = new RecordingFile('t.heap');
+      const id = pool.registerFile(file);
+      const other = pool.registerFile(new RecordingFile('u.heap'));
+      const frame = pool.pinNew(id, 0);
+      formatBlock(kernels, pool, frame, 1);
+      pool.unpin(frame);
+      const hits = pool.stats.hits;
+      expect(pool.pinIfCached(frame, id, 0)).toBe(true);
+      expect(pool.stats.hits).toBe(hits + 1);
+      expect(pool.pinnedFrames()).toBe(1);
+      pool.unpin(frame);
+      // Another block, another file, or no frame at all: nothing is pinned.
+      expect(pool.pinIfCached(frame, id, 1)).toBe(false);
+      expect(pool.pinIfCached(frame, other, 0)).toBe(false);
+      expect(pool.pinIfCached(-1, id, 0)).toBe(false);
+      expect(pool.pinIfCached(FRAMES, id, 0)).toBe(false);
+      expect(pool.pinnedFrames()).toBe(0);
+      // Evicted (every frame taken by other blocks), then discarded: the frame no longer holds block 0.
+      for (let block = 1; block <= FRAMES; block++) {
+        const f = pool.pinNew(id, block);
+        formatBlock(kernels, pool, f, block + 1);
+        pool.unpin(f);
+      }
+      expect(pool.cachedFrame(id, 0)).toBe(-1);
+      for (let f = 0; f < FRAMES; f++) expect(pool.pinIfCached(f, id, 0)).toBe(false);
+      const again = pool.pin(id, 0);
+      pool.unpin(again);
+      expect(pool.pinIfCached(again, id, 0)).toBe(true);
+      pool.unpin(again);
+      pool.discardBlock(id, 0);
+      expect(pool.pinIfCached(again, id, 0)).toBe(false);
+      expect(pool.pinnedFrames()).toBe(0);
+    });
+
     it('fails clearly, without growing, when every frame is pinned', () => {
       const { pool } = setup(kind);
       const id = pool.registerFile(new RecordingFile('t.heap'));
