@@ -358,6 +358,28 @@ describe('a prepared INSERT run many times', () => {
     db.close();
   });
 
+  it('puts each parameter in its column: out of order, one parameter twice, left-out columns and DEFAULT', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec("CREATE TABLE t (id int PRIMARY KEY, v text, n int, tag text DEFAULT 'd')");
+    const swapped = db.prepare('INSERT INTO t (v, id) VALUES ($2, $1)');
+    const twice = db.prepare('INSERT INTO t (id, n) VALUES ($1, $1)');
+    const withDefault = db.prepare('INSERT INTO t VALUES ($1, $2, $3, DEFAULT)');
+    const mixed = db.prepare("INSERT INTO t VALUES ($1, 'c', $2)");
+    for (let i = 0; i < 3; i++) {
+      swapped.run(10 + i, `s${i}`);
+      twice.run(20 + i);
+      withDefault.run(30 + i, `w${i}`, i);
+      mixed.run(40 + i, i);
+    }
+    expect(db.prepare('SELECT id, v, n, tag FROM t WHERE id % 10 = 2 ORDER BY id').raw().all()).toEqual([
+      [12, 's2', null, 'd'],
+      [22, null, 22, 'd'],
+      [32, 'w2', 2, 'd'],
+      [42, 'c', 2, 'd'],
+    ]);
+    db.close();
+  });
+
   it('returns no rows for INSERT without RETURNING, and the rows for INSERT ... RETURNING', () => {
     const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
     db.exec('CREATE TABLE t (id int PRIMARY KEY, v text)');

@@ -105,6 +105,25 @@ function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, 
     const template: Row = [];
     for (let c = 0; c < width; c++) template.push(given[c] ? null : DEFAULT);
     if (out !== undefined) out.clockFree = singleClockFree(source, plan, width);
+    // Every value a bare parameter ($k of the column's type: the common prepared INSERT): read them straight from the
+    // parameters, without calling each value's compiled expression.
+    const paramIndexes = source.singleParams;
+    if (paramIndexes !== undefined) {
+      return (dml) => {
+        const ctx = dml.ctx;
+        const params = ctx.params;
+        const row = template.slice();
+        for (let i = 0; i < n; i++) row[targets[i]!] = params.get(paramIndexes[i]!);
+        const defaults = plan.defaults;
+        for (let k = 0; k < defaulted.length; k++) {
+          const c = defaulted[k]!;
+          row[c] = defaults[c]?.(ctx) ?? null;
+        }
+        plan.insert(dml, row, null);
+        dml.finish();
+        return INSERTED_ONE;
+      };
+    }
     return (dml) => {
       const ctx = dml.ctx;
       const row = template.slice();
@@ -243,6 +262,8 @@ interface BoundSource {
    * parameter of that type, '' anything else; null DEFAULT.
    */
   readonly singleKinds?: readonly (string | null)[];
+  /** When every one of `single`'s values is a bare parameter: each one's index ($1 is 0). */
+  readonly singleParams?: readonly number[];
 }
 
 /** The row a VALUES expression is evaluated against: none. */
@@ -266,9 +287,12 @@ function bindSource(stmt: ast.Insert, table: SqlTable, targetIndexes: number[], 
     const scope = new Scope([], null);
     const rows = source.body.rows;
     const kinds: (string | null)[][] = [];
+    // Per row: the index of each value's parameter, or null once a value is not a bare parameter.
+    const params: (number[] | null)[] = [];
     const compiled = rows.map((r) => {
       const rowKinds: (string | null)[] = [];
       kinds.push(rowKinds);
+      let rowParams: number[] | null = [];
       if (r.length > targetIndexes.length) throw new FlintError(SqlState.syntaxError, 'INSERT has more expressions than target columns', { position: r[targetIndexes.length]!.pos + 1 });
       // Without a column list, PostgreSQL fills the first columns and defaults the rest.
       if (r.length < targetIndexes.length && stmt.columns !== null) {
@@ -276,22 +300,27 @@ function bindSource(stmt: ast.Insert, table: SqlTable, targetIndexes: number[], 
         throw new FlintError(SqlState.syntaxError, 'INSERT has more target columns than expressions', { position: stmt.columns[r.length]!.pos + 1 });
       }
       if (r.length !== rows[0]!.length) throw new FlintError(SqlState.syntaxError, 'VALUES lists must all be the same length', { position: (r[0]?.pos ?? stmt.pos) + 1 });
-      return r.map((e, i): Compiled | null => {
+      const values = r.map((e, i): Compiled | null => {
         if (e.kind === 'default') {
           rowKinds.push(null);
+          rowParams = null;
           return null;
         }
         const col = table.columns[targetIndexes[i]!]!;
         if (col === always) refuse();
         const bound = binder.exprs.coerce(binder.exprs.bind(e, scope, null, col.type), col.type, 'assignment', e.pos, col.name);
         rowKinds.push(bound.kind === 'const' ? 'const' : bound.kind === 'param' ? bound.type.id : '');
+        if (bound.kind === 'param') rowParams?.push(bound.index);
+        else rowParams = null;
         return compileExpr(bound);
       });
+      params.push(rowParams);
+      return values;
     });
     const noRow: Row = [];
     return {
       targets: targetIndexes,
-      ...(compiled.length === 1 ? { single: compiled[0]!, singleKinds: kinds[0]! } : {}),
+      ...(compiled.length === 1 ? { single: compiled[0]!, singleKinds: kinds[0]!, ...(params[0] !== null ? { singleParams: params[0] } : {}) } : {}),
       rows: (ctx) =>
         compiled.map((exprs) => {
           const values: Row = new Array(exprs.length);
