@@ -193,6 +193,21 @@ export function encodeKeyInto(
 }
 
 /**
+ * encodeKeyInto for a key of one int64 column holding a safe-integer number
+ * (the usual integer key: a serial id, a category): its 9 bytes at
+ * out[offset], without the general path's size pass and per-type dispatch.
+ * Returns false, writing nothing, for any other column or value (the caller
+ * takes encodeKeyInto); `out` must have room for the 9 bytes.
+ */
+export function encodeInt64KeyInto(column: KeyColumn, value: KeyValue, out: Uint8Array, offset: number): boolean {
+  if (column.type !== 'int64' || typeof value !== 'number' || !Number.isSafeInteger(value)) return false;
+  out[offset] = valueTag(column, 0);
+  const high = Math.floor(value / TWO_POW_32);
+  write64(out, offset + 1, ((high >>> 0) ^ SIGN_BIT_32) >>> 0, value - high * TWO_POW_32, column.descending === true ? 0xff : 0x00);
+  return true;
+}
+
+/**
  * Whether encodeKey(columns, values) is exactly bytes[start, end), without
  * building it (a reader re-checking that a row still has an index entry's
  * key). An int64 column holding a safe integer is compared as it is

@@ -218,29 +218,23 @@ export class DeferredEntries {
   }
 
   #insertAll(group: Group): void {
-    const order = this.#keyOrder(group);
-    // The entries in that order, back to back: the tree reads them front to back.
-    const arena = this.#arena;
     if (this.#sorted.length < this.#used) this.#sorted = new Uint8Array(Math.max(this.#used, 2 * this.#sorted.length));
-    const sorted = this.#sorted;
-    let p = 0;
-    for (let j = 0, n = group.count; j < n; j++) {
-      const at = order[j]!;
-      const end = at + ENTRY_HEADER + (arena[at]! | (arena[at + 1]! << 8)) + (arena[at + 2]! | (arena[at + 3]! << 8));
-      for (let b = at; b < end; b++) sorted[p++] = arena[b]!;
-    }
-    group.tree.insertPacked(sorted, 0, p);
+    const end = this.#sortInto(group, this.#sorted);
+    group.tree.insertPacked(this.#sorted, 0, end);
   }
 
   /**
-   * The arena offsets of the group's entries in (nearly) key order: sorted by
-   * the 4 bytes after the prefix every entry shares, then by arrival. The
-   * order only buys locality (every order inserts the same entries), so
-   * entries that agree on those 4 bytes may stay out of order. A stable
-   * radix sort of the 4 bytes as two 16-bit halves (low, then high; a half
-   * every entry agrees on is skipped).
+   * Copy the group's entries into `out`, back to back, in (nearly) key
+   * order: sorted by the 4 bytes after the prefix every entry shares, then
+   * by arrival. The order only buys locality (every order inserts the same
+   * entries), so entries that agree on those 4 bytes may stay out of order.
+   * A stable radix sort of the 4 bytes as two 16-bit halves, a half every
+   * entry agrees on skipped. With one half to sort by (small integer keys:
+   * the usual case), the entries are read in arrival order, front to back,
+   * and each is written where its bucket goes; with two, the sorted order
+   * is computed first and the entries read in it. Returns the bytes written.
    */
-  #keyOrder(group: Group): Int32Array {
+  #sortInto(group: Group, out: Uint8Array): number {
     const { offsets } = group;
     const arena = this.#arena;
     const n = group.count;
@@ -280,9 +274,32 @@ export class DeferredEntries {
       or |= prefix;
     }
     const differ = (and ^ or) >>> 0;
+    const counts = (this.#counts ??= new Int32Array(RADIX));
+    if ((differ & 0xffff) === 0 || (differ >>> 16) === 0) {
+      // One half (or none) to sort by: scatter. Each bucket's bytes, then where each bucket starts, then every entry to its place.
+      const shift = (differ & 0xffff) === 0 ? 16 : 0;
+      counts.fill(0);
+      for (let i = 0; i < n; i++) {
+        const at = order[i]!;
+        counts[(keys[i]! >>> shift) & 0xffff]! += ENTRY_HEADER + (arena[at]! | (arena[at + 1]! << 8)) + (arena[at + 2]! | (arena[at + 3]! << 8));
+      }
+      let total = 0;
+      for (let b = 0; b < RADIX; b++) {
+        const c = counts[b]!;
+        counts[b] = total;
+        total += c;
+      }
+      for (let i = 0; i < n; i++) {
+        const at = order[i]!;
+        const end = at + ENTRY_HEADER + (arena[at]! | (arena[at + 1]! << 8)) + (arena[at + 2]! | (arena[at + 3]! << 8));
+        const bucket = (keys[i]! >>> shift) & 0xffff;
+        let p = counts[bucket]!;
+        for (let b = at; b < end; b++) out[p++] = arena[b]!;
+        counts[bucket] = p;
+      }
+      return total;
+    }
     for (let shift = 0; shift < 32; shift += 16) {
-      if (((differ >>> shift) & 0xffff) === 0) continue;
-      const counts = (this.#counts ??= new Int32Array(RADIX));
       counts.fill(0);
       for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & 0xffff]!++;
       for (let b = 0, sum = 0; b < RADIX; b++) {
@@ -301,6 +318,13 @@ export class DeferredEntries {
       keys = toKeys;
       order = toOrder;
     }
-    return order;
+    // The entries in that order, back to back.
+    let p = 0;
+    for (let j = 0; j < n; j++) {
+      const at = order[j]!;
+      const end = at + ENTRY_HEADER + (arena[at]! | (arena[at + 1]! << 8)) + (arena[at + 2]! | (arena[at + 3]! << 8));
+      for (let b = at; b < end; b++) out[p++] = arena[b]!;
+    }
+    return p;
   }
 }

@@ -25,7 +25,7 @@
 // changes no secondary key leaves the secondary indexes alone (the MySQL
 // style indirection of DESIGN.md).
 
-import { encodedKeySize, encodeKey, encodeKeyInto, type KeyColumn, type KeyType, type KeyValue } from '../encoding/index.ts';
+import { encodedKeySize, encodeInt64KeyInto, encodeKey, encodeKeyInto, type KeyColumn, type KeyType, type KeyValue } from '../encoding/index.ts';
 import { FlintError, SqlState } from '../errors.ts';
 import { MAX_KEY_SIZE } from '../limits.ts';
 import type { StorageType, StorageValue } from '../storage/tuple.ts';
@@ -101,6 +101,17 @@ export function keyValues(def: IndexDef, row: readonly StorageValue[], stored: n
   return values;
 }
 
+/** keyValues into `out` (its length set to the index's columns): for a caller that uses the values at once and keeps none. */
+export function keyValuesInto(def: IndexDef, row: readonly StorageValue[], stored: number, out: KeyValue[]): KeyValue[] {
+  const columns = def.columns;
+  out.length = columns.length;
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i]!;
+    out[i] = (c.column < stored ? row[c.column] ?? null : c.missing ?? null) as KeyValue;
+  }
+  return out;
+}
+
 /** Encode key values of the first values.length columns of the index (a prefix for range bounds). */
 export function encodeIndexKey(def: IndexDef, values: readonly KeyValue[]): Uint8Array {
   const keyColumns = values.length === def.columns.length ? keyColumnsOf(def) : def.columns.slice(0, values.length).map((c) => c.key);
@@ -144,7 +155,14 @@ export function indexHash(bytes: Uint8Array): number {
 
 /** The primary key of a row: its key columns, or its hidden row id. */
 export function primaryKeyOf(def: IndexDef, row: readonly StorageValue[], stored: number, rowId: number): Uint8Array {
-  if (def.columns.length === 0) return rowIdKey(rowId);
+  const columns = def.columns;
+  if (columns.length === 0) return rowIdKey(rowId);
+  if (columns.length === 1) {
+    // One integer column (the usual primary key): its 9 bytes without the general encoder.
+    const c = columns[0]!;
+    const key = new Uint8Array(9);
+    if (encodeInt64KeyInto(c.key, (c.column < stored ? row[c.column] ?? null : c.missing ?? null) as KeyValue, key, 0)) return key;
+  }
   return encodeIndexKey(def, keyValues(def, row, stored));
 }
 
@@ -194,11 +212,16 @@ export function keyColumnsOf(def: IndexDef): readonly KeyColumn[] {
 export function encodeSecondaryEntryInto(def: IndexDef, values: readonly KeyValue[], primaryKey: Uint8Array, out: Uint8Array, offset = 0): number {
   if (def.method === 'hash') return -1;
   const columns = keyColumnsOf(def);
-  const size = encodedKeySize(columns, values);
-  if (size + primaryKey.length > MAX_KEY_SIZE) return -1;
-  encodeKeyInto(columns, values, out, offset);
+  let size = 9;
+  // One integer column (the usual secondary key): its 9 bytes without the general encoder.
+  if (columns.length !== 1 || 9 + primaryKey.length > MAX_KEY_SIZE || out.length - offset < 9 + primaryKey.length || !encodeInt64KeyInto(columns[0]!, values[0]!, out, offset)) {
+    size = encodedKeySize(columns, values);
+    if (size + primaryKey.length > MAX_KEY_SIZE) return -1;
+    encodeKeyInto(columns, values, out, offset);
+  }
   // Primary keys are short: a byte loop costs less than TypedArray.set's call.
   const at = offset + size;
+  if (at + primaryKey.length > out.length) throw new RangeError('encodeSecondaryEntryInto: no room for the entry');
   for (let i = 0; i < primaryKey.length; i++) out[at + i] = primaryKey[i]!;
   return size;
 }
@@ -220,6 +243,11 @@ export function secondaryEntry(def: IndexDef, secondaryKey: Uint8Array, primaryK
  * the heap never holds a version its indexes cannot take.
  */
 export function checkSecondaryEntrySize(def: IndexDef, values: readonly KeyValue[], primaryKey: Uint8Array): void {
+  if (values.length === 1 && primaryKey.length <= MAX_KEY_SIZE - 9 && def.columns.length === 1 && def.columns[0]!.key.type === 'int64') {
+    // One integer column: 9 bytes (1 for NULL) if the value is a safe-integer number; anything else is measured (and checked) below.
+    const value = values[0];
+    if (value === null || (typeof value === 'number' && Number.isSafeInteger(value))) return;
+  }
   const key = def.method === 'hash' ? 4 : encodedKeySize(keyColumnsOf(def), values);
   if (key > MAX_KEY_SIZE) throw keyTooLong(def, key);
   if (key + primaryKey.length > MAX_KEY_SIZE) throw keyTooLong(def, key + primaryKey.length);

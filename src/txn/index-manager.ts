@@ -47,7 +47,7 @@ import type { BTreeScanOptions } from '../storage/index/btree-scan.ts';
 import { formatTid } from '../storage/tuple-id.ts';
 import { columnPlan, decodeTuple, decodeTupleInto, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type ColumnPlan, type StorageType, type StorageValue } from '../storage/tuple.ts';
 import {
-  afterPrefix, checkSecondaryEntrySize, encodeIndexKey, encodeSecondaryEntryInto, fullKey, hasNull, indexedKey, keyColumnsOf, keyValues, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
+  afterPrefix, checkSecondaryEntrySize, encodeIndexKey, encodeSecondaryEntryInto, fullKey, hasNull, indexedKey, keyColumnsOf, keyValues, keyValuesInto, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
   type IndexDef,
 } from './index-keys.ts';
 import { WriteConflict } from './write-conflict.ts';
@@ -391,7 +391,7 @@ export class IndexManager {
     const prev = this.#checkPrimary(snapshot, table, primary, pk, true);
     try {
       for (const index of this.#secondaries(table)) {
-        const values = keyValues(index.def, row, row.length);
+        const values = keyValuesInto(index.def, row, row.length, this.#keyScratch);
         checkSecondaryEntrySize(index.def, values, pk);
         if (!index.def.unique) continue;
         if (hasNull(values as KeyValue[])) continue;
@@ -425,7 +425,7 @@ export class IndexManager {
   afterInsert(table: TableDef, row: readonly StorageValue[], pk: Uint8Array, prev: number, tid: number, defer: boolean, headDone = false): void {
     if (!headDone) this.#setHead(this.#primary(table), pk, tid, prev !== 0);
     for (const index of this.#secondaries(table)) {
-      const values = keyValues(index.def, row, row.length);
+      const values = keyValuesInto(index.def, row, row.length, this.#keyScratch);
       if (index.def.unique || !defer) this.#insertSecondary(index, values, pk, tid);
       else this.#deferSecondary(index, values, pk, tid);
     }
@@ -438,6 +438,9 @@ export class IndexManager {
   flushDeferred(): void {
     if (this.#deferred.size > 0) this.#deferred.flush();
   }
+
+  /** A row's key values of one index at a time, as beforeInsert and afterInsert compute and use them (never kept). */
+  readonly #keyScratch: KeyValue[] = [];
 
   /** Secondary entries of a non-unique index held for a sorted insert. */
   readonly #deferred = new DeferredEntries(MAX_KEY_SIZE);

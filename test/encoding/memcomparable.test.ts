@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   compareKeys,
   decodeKey,
+  encodeInt64KeyInto,
   encodeKey,
   encodeKeyInto,
   encodedKeySize,
@@ -233,6 +234,34 @@ describe('int64', () => {
     for (const n of [...numbers, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]) {
       expect(enc(col, n)).toEqual(enc(col, BigInt(n)));
     }
+  });
+
+  it('encodeInt64KeyInto writes what encodeKeyInto writes, and takes only safe-integer numbers of an int64 column (property)', () => {
+    const columns: KeyColumn[] = [col, { type: 'int64', descending: true }, { type: 'int64', nulls: 'first' }, { type: 'int64', descending: true, nulls: 'last' }];
+    const edges = [0, -0, 1, -1, 2 ** 31, -(2 ** 31), 2 ** 32, -(2 ** 32) - 1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+    fc.assert(
+      fc.property(fc.constantFrom(...columns), fc.oneof(fc.constantFrom(...edges), fc.maxSafeInteger(), fc.integer()), fc.nat(20), (column, value, offset) => {
+        const fast = new Uint8Array(offset + 12).fill(0xaa);
+        const slow = new Uint8Array(offset + 12).fill(0xaa);
+        expect(encodeInt64KeyInto(column, value, fast, offset)).toBe(true);
+        expect(encodeKeyInto([column], [value], slow, offset)).toBe(9);
+        expect(fast).toEqual(slow);
+      }),
+      { seed: 8, numRuns: 2000 },
+    );
+    const out = new Uint8Array(12).fill(0xaa);
+    for (const [column, value] of [
+      [col, 2 ** 53],
+      [col, 1.5],
+      [col, 5n],
+      [col, null],
+      [col, Number.NaN],
+      [{ type: 'float64' }, 1],
+      [{ type: 'text' }, 'x'],
+    ] as [KeyColumn, KeyValue][]) {
+      expect(encodeInt64KeyInto(column, value, out, 0)).toBe(false);
+    }
+    expect(out.every((b) => b === 0xaa)).toBe(true);
   });
 
   it('decodes to bigint', () => {

@@ -115,18 +115,23 @@ describe('DeferredEntries', () => {
     expect(b.keys.length).toBe(300);
   });
 
-  it('sorts by both halves of the 4-byte prefix, keeping arrival order among equal prefixes', () => {
+  it.each([
+    ['both halves', 3, 3],
+    ['the high half (entries copied to their buckets in arrival order)', 7, 1],
+    ['the low half (entries copied to their buckets in arrival order)', 1, 7],
+    ['neither half', 1, 1],
+  ])('sorts by %s of the 4-byte prefix, keeping arrival order among equal prefixes', (_what, his, los) => {
     const d = new DeferredEntries(16);
     const t = new RecordingTree();
     const prng = new Prng(23);
     const want: { prefix: number; arrival: number; hex: string }[] = [];
     for (let i = 0; i < 3000; i++) {
-      // A shared first byte, then 4 bytes from a few values in each half, then the arrival.
-      const hi = prng.int(3) * 0x1234;
-      const lo = prng.int(3) * 0x0f0f;
+      // A shared first byte, then 4 bytes from a few values in each half, then the arrival; values of 2 and 8 bytes.
+      const hi = 0x0102 + prng.int(his) * 0x1234;
+      const lo = 0x0304 + prng.int(los) * 0x0f0f;
       const key = bytes(4, hi >> 8, hi & 255, lo >> 8, lo & 255, i >> 8, i & 255);
       want.push({ prefix: hi * 65536 + lo, arrival: i, hex: Buffer.from(key).toString('hex') });
-      d.add(1, t, key, key.length, 1);
+      d.add(1, t, key, key.length, 1, i % 3 === 0 ? 0 : 4096 * i + 1);
     }
     d.flush();
     want.sort((x, y) => x.prefix - y.prefix || x.arrival - y.arrival);
