@@ -15,7 +15,7 @@ import { T } from '../src/sql/types/type-info.ts';
 import { fixedContext } from '../src/sql/types/eval-context.ts';
 import { bindStatement } from '../src/sql/exec/statements.ts';
 import { parseScript } from '../src/sql/parser.ts';
-import { codeOf } from './helpers/flint-errors.ts';
+import { codeOf, flintError } from './helpers/flint-errors.ts';
 
 /** A clock that moves on by one millisecond at every reading, and counts them. */
 function steppingClock(): Clock & { reads: number } {
@@ -377,6 +377,38 @@ describe('a prepared INSERT run many times', () => {
       [32, 'w2', 2, 'd'],
       [42, 'c', 2, 'd'],
     ]);
+    db.close();
+  });
+
+  it('with nothing but parameters and NOT NULL to check keeps every check when a DEFAULT, CHECK or foreign key comes after prepare', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE p (id int PRIMARY KEY)');
+    db.exec('INSERT INTO p VALUES (1), (2), (3), (4), (5)');
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL, n int, tag text)');
+    const insert = db.prepare('INSERT INTO t (id, v, n) VALUES ($1, $2, $3)');
+    for (let i = 1; i <= 3; i++) insert.run(i, `v${i}`, i);
+    const notNull = flintError(() => insert.run(4, null, 4));
+    expect([notNull.code, notNull.detail]).toEqual(['23502', 'Failing row contains (4, null, 4, null).']);
+    const duplicate = flintError(() => insert.run(3, 'again', 3));
+    expect([duplicate.code, duplicate.detail]).toEqual(['23505', 'Key (id)=(3) already exists.']);
+    insert.run(4, 'v4', 4);
+    db.exec("ALTER TABLE t ALTER COLUMN tag SET DEFAULT 'later'");
+    insert.run(5, 'v5', 5);
+    db.exec('ALTER TABLE t ADD CONSTRAINT positive CHECK (n > 0)');
+    expect(codeOf(() => insert.run(6, 'v6', -6))).toBe('23514');
+    db.exec('ALTER TABLE t ADD CONSTRAINT to_p FOREIGN KEY (n) REFERENCES p');
+    expect(codeOf(() => insert.run(6, 'v6', 6))).toBe('23503');
+    insert.run(6, 'v6', 1);
+    expect(db.prepare('SELECT id, v, n, tag FROM t ORDER BY id').raw().all()).toEqual([
+      [1, 'v1', 1, null], [2, 'v2', 2, null], [3, 'v3', 3, null], [4, 'v4', 4, null], [5, 'v5', 5, 'later'], [6, 'v6', 1, 'later'],
+    ]);
+    // Inside a block: an error fails it, as on every path.
+    db.exec('BEGIN');
+    insert.run(7, 'v7', 1);
+    expect(codeOf(() => insert.run(7, 'v7', 1))).toBe('23505');
+    expect(codeOf(() => insert.run(8, 'v8', 1))).toBe('25P02');
+    db.exec('ROLLBACK');
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 6 });
     db.close();
   });
 

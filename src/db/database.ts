@@ -247,6 +247,11 @@ export class Statement {
 
   /** Run a statement that returns no rows (or ignore them). */
   run(...params: unknown[]): RunResult {
+    // Small enough to be inlined where it is called, where the parameter array is then made without a builtin call.
+    return this.#run(params);
+  }
+
+  #run(params: unknown[]): RunResult {
     const state = this.#db.sqlState;
     state.lastInsertId = undefined;
     const result = this.#execute(params);
@@ -258,6 +263,10 @@ export class Statement {
 
   /** The first row, or undefined. */
   get(...params: unknown[]): Row | JsValue[] | undefined {
+    return this.#get(params);
+  }
+
+  #get(params: unknown[]): Row | JsValue[] | undefined {
     const result = this.#execute(params);
     const first = result.rows[0];
     return first === undefined ? undefined : this.#shaper(result)(first);

@@ -148,21 +148,27 @@ export class RowCheckPlan {
 
   /** NOT NULL, then the CHECK constraints by name: throw PostgreSQL's error for the first `row` fails. */
   checkNotNullAndChecks(row: Row, ctx: ExecContext): void {
+    this.checkNotNull(row);
+    const { table } = this;
+    const checks = this.checks;
+    for (let k = 0; k < checks.length; k++) {
+      const check = checks[k]!;
+      if (check.test(row, ctx) === false) {
+        throw new FlintError(SqlState.checkViolation, `new row for relation "${table.name}" violates check constraint "${check.name}"`, {
+          detail: failingRow(table, row),
+        });
+      }
+    }
+  }
+
+  /** NOT NULL only: PostgreSQL's error for the first column of `row` that breaks it. */
+  checkNotNull(row: Row): void {
     const { table } = this;
     const notNull = this.notNull;
     for (let k = 0; k < notNull.length; k++) {
       const i = notNull[k]!;
       if (row[i] === null) {
         throw new FlintError(SqlState.notNullViolation, `null value in column "${table.columns[i]!.name}" of relation "${table.name}" violates not-null constraint`, {
-          detail: failingRow(table, row),
-        });
-      }
-    }
-    const checks = this.checks;
-    for (let k = 0; k < checks.length; k++) {
-      const check = checks[k]!;
-      if (check.test(row, ctx) === false) {
-        throw new FlintError(SqlState.checkViolation, `new row for relation "${table.name}" violates check constraint "${check.name}"`, {
           detail: failingRow(table, row),
         });
       }

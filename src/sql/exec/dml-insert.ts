@@ -48,8 +48,9 @@ export function bindInsert(stmt: ast.Insert, options: BindOptions): { run(option
   const plan = new WriterPlan(table, binder, options.engine);
   // Compiled now, while binding: what they read of the context decides whether the binding is kept.
   void plan.defaults;
-  const body = { clockFree: false };
+  const body: InsertBindingInfo = { clockFree: false };
   const insert = bindInsertBody(stmt, table, binder, plan, body);
+  if (body.lean !== undefined) return { clockFree: body.clockFree, run: body.lean };
   const plans = new Map([[table.def.id, plan]]);
   // One DmlContext (and its ExecContext) serves run after run: a run takes it, restarts it and gives it back
   // when it ends (a run that starts while another has it, which nothing does now, makes its own).
@@ -72,12 +73,19 @@ export function bindInsert(stmt: ast.Insert, options: BindOptions): { run(option
   };
 }
 
+/** What binding an INSERT found out, besides the function that runs it. */
+interface InsertBindingInfo {
+  /** Running it never reads the statement's clock (see BoundStatement.clockFree). */
+  clockFree: boolean;
+  /** A run that needs no DmlContext (a single row of bare parameters, nothing but NOT NULL to check): runs it instead. */
+  lean?: (options: RunOptions) => StatementResult;
+}
+
 /**
  * Bind an INSERT's target columns, source, RETURNING and ON CONFLICT; the
- * result runs it. `out.clockFree` is set when running it never reads the
- * statement's clock (see BoundStatement.clockFree).
+ * result runs it. `out` receives what else binding found out.
  */
-function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, plan: WriterPlan, out?: { clockFree: boolean }): (dml: DmlContext) => StatementResult {
+function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, plan: WriterPlan, out?: InsertBindingInfo): (dml: DmlContext) => StatementResult {
   const targetIndexes = targetColumns(stmt, table);
   const source = bindSource(stmt, table, targetIndexes, binder);
   const alias = stmt.alias ?? table.name;
@@ -109,6 +117,29 @@ function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, 
     // parameters, without calling each value's compiled expression.
     const paramIndexes = source.singleParams;
     if (paramIndexes !== undefined) {
+      const checks = plan.checks;
+      const defaults = plan.defaults;
+      if (out !== undefined && checks.checks.length === 0 && checks.uniques.length === 0 && plan.outgoing.length === 0 && defaulted.every((c) => defaults[c] === null || defaults[c] === undefined)) {
+        // Nothing to evaluate but the parameters, nothing to check but NOT NULL (the engine enforces the keys), nothing
+        // to do when the statement ends: no DmlContext (one is made for an error's explanation), no ExecContext.
+        // The columns given no value have no DEFAULT: null, as the path below would give them.
+        const nulls: Row = [];
+        for (let c = 0; c < width; c++) nulls.push(null);
+        const tableId = table.def.id;
+        const encode = plan.encode;
+        out.lean = (o) => {
+          const params = o.params;
+          const row = nulls.slice();
+          for (let i = 0; i < n; i++) row[targets[i]!] = params.get(paramIndexes[i]!);
+          checks.checkNotNull(row);
+          try {
+            o.engine.insert(o.txn, tableId, encode(row));
+          } catch (error) {
+            throw new DmlContext(o, null, null, new Map([[tableId, plan]])).writer(table).checks.explain(error, row);
+          }
+          return INSERTED_ONE;
+        };
+      }
       return (dml) => {
         const ctx = dml.ctx;
         const params = ctx.params;
