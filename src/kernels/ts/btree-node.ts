@@ -183,6 +183,43 @@ export function createNodeKernels(mem: TsMemory, _bytes: ByteKernels, page: Page
     return (lo << 1) | found;
   }
 
+  /** compareKey of the key of entry `i` (empty if the entry is invalid) with the search key, as nodeSearch compares. */
+  function compareAt(node: number, i: number, keyPtr: number, keyLen: number): number {
+    const slot = slotAt(node, i);
+    let entryKeyLen = keyLenOf(view, node, slot);
+    if (entryKeyLen < 0) entryKeyLen = 0;
+    return compareKey(node + (slot & 0xffff) + ENTRY_HEADER, entryKeyLen, keyPtr, keyLen);
+  }
+
+  /** nodeSearch's result for a key after every entry before `from` (assembly/btree-node.ts, searchFrom): probes from + 2^k - 1, then halves. */
+  function searchFrom(node: number, from: number, keyPtr: number, keyLen: number): number {
+    let lo = from;
+    let hi = countOf(node);
+    let found = 0;
+    for (let step = 1; lo + step - 1 < hi; step *= 2) {
+      const probe = lo + step - 1;
+      const cmp = compareAt(node, probe, keyPtr, keyLen);
+      if (cmp < 0) {
+        lo = probe + 1;
+      } else {
+        hi = probe;
+        if (cmp === 0) found = 1;
+        break;
+      }
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const cmp = compareAt(node, mid, keyPtr, keyLen);
+      if (cmp < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+        if (cmp === 0) found = 1;
+      }
+    }
+    return (lo << 1) | found;
+  }
+
   function nodeChildFor(node: number, keyPtr: number, keyLen: number): number {
     assert(keyLen >= 0, 'search key length is >= 0');
     if (isLeaf(node)) return NO_PAGE;
@@ -393,6 +430,8 @@ export function createNodeKernels(mem: TsMemory, _bytes: ByteKernels, page: Page
     let p = inPtr;
     let used = 0;
     let done = 0;
+    // Where the previous entry went: a run in key order searches on from there.
+    let prev = -1;
     for (; done < inCount; done++) {
       const keyLen = view.getUint16(p, true);
       const valLen = view.getUint16(p + 2, true);
@@ -400,12 +439,13 @@ export function createNodeKernels(mem: TsMemory, _bytes: ByteKernels, page: Page
       const need = 6 + keyLen + valLen;
       if (used + need > outCap) break;
       const key = p + 4;
-      const r = nodeSearch(node, key, keyLen);
+      const r = prev >= 0 && compareAt(node, prev, key, keyLen) < 0 ? searchFrom(node, prev + 1, key, keyLen) : nodeSearch(node, key, keyLen);
       if ((r & 1) !== 0) break;
       const pos = r >>> 1;
       const count = countOf(node);
       if (!(done === 0 && trustFirst !== 0) && !((pos > 0 && pos < count) || (pos === 0 && leftmost) || (pos === count && rightmost))) break;
       if (nodeInsert(node, pos, key, keyLen, key + keyLen, valLen) !== 1) break;
+      prev = pos;
       const at = out + used;
       view.setUint16(at, pos, true);
       view.setUint16(at + 2, keyLen, true);
