@@ -104,9 +104,11 @@ export interface WalFile {
   syncedWrites: number;
   /** syncAsync() calls running on the file: it must not be closed before they end. */
   syncsInFlight: number;
+  /** The second handle background fdatasyncs run on (WalWriter), while any runs; closed after the last. */
+  background: { readonly handle: VfsFile; running: number } | null;
 }
 
 /** A file whose content so far is durable. */
 export function walFile(file: VfsFile, start: number, size: number): WalFile {
-  return { file, start, size, writes: 0, syncedWrites: 0, syncsInFlight: 0 };
+  return { file, start, size, writes: 0, syncedWrites: 0, syncsInFlight: 0, background: null };
 }

@@ -46,6 +46,22 @@
 //     group is under EARLY_ROUND_MIN commits (a few sessions), the next
 //     round starts at once, as before pacing.
 //
+// Background fdatasync. A transaction that writes a lot of WAL before it
+// commits (a bulk load) would leave all of it to its commit's fdatasync: the
+// disk writes tens of MB then, while the thread waits. Once
+// backgroundSyncBytes (default 4 MiB) have been written to the OS since the
+// last fdatasync, the writer starts one on a second handle of the file
+// (Vfs.open, then syncAsync) and does not wait for it: the disk writes the
+// log while the thread goes on appending, and the commit's own fdatasync
+// finds little left (PostgreSQL's WAL writer does the same:
+// wal_writer_flush_after). It changes no LSN and makes nothing durable as far
+// as the writer knows: durableLsn moves only with sync() and group-commit
+// rounds, which fdatasync every file with writes as before. Those of one
+// file share a second handle, closed after the last; at most
+// BACKGROUND_SYNCS_MAX are in flight (a synchronous loop never lets their
+// callbacks run). One that fails stops the writer, as any failed fdatasync
+// does (below).
+//
 // Failures. Any failed write, fdatasync, create, rename or directory sync
 // stops the writer: retrying an fdatasync after a failure is unsafe (the
 // kernel may have dropped the dirty pages and reports success the next time),
@@ -54,7 +70,7 @@
 // original error.
 
 import { FlintError, SqlState, assert } from '../../errors.ts';
-import type { Vfs } from '../vfs/index.ts';
+import type { Vfs, VfsFile } from '../vfs/index.ts';
 import {
   checkFileBytes,
   encodeFileHeader,
@@ -80,6 +96,12 @@ import { openLog, type OpenedLog } from './wal-open.ts';
 export interface WalOptions {
   /** Size of each WAL file in bytes: a multiple of 4 KiB in [64 KiB, 1 GiB]; default 16 MiB. Applies to files created from now on. */
   fileBytes?: number;
+  /**
+   * Bytes written to the OS since the last fdatasync after which the writer
+   * starts one in the background, not waited for (see the header). Default
+   * BACKGROUND_SYNC_BYTES_DEFAULT (4 MiB); 0 never does.
+   */
+  backgroundSyncBytes?: number;
   /** Recycled files kept as spares for future file switches; more are removed. Default 4. Writer only. */
   spareFilesMax?: number;
   /** Monotonic clock in milliseconds, for group commit's pacing only (never for correctness); default performance.now. */
@@ -113,6 +135,8 @@ export interface WalWriterStats {
   filesRecycled: number;
   /** Group-commit rounds started early, from waitDurable, rather than at the end of a burst (see the header). */
   earlyRounds: number;
+  /** Background fdatasyncs started (backgroundSyncBytes; not counted in syncs). */
+  backgroundSyncs: number;
 }
 
 /** A write is issued once this many bytes are buffered. */
@@ -122,6 +146,16 @@ export const WAL_BUFFER_BYTES_MAX = WAL_WRITE_BUFFER_BYTES + FILE_HEADER_SIZE + 
 /** First allocation of the write buffer; it doubles up to what one flush needs. */
 const WRITE_BUFFER_INITIAL_BYTES = 65536;
 const SPARE_FILES_DEFAULT = 4;
+/** WalOptions.backgroundSyncBytes' default. */
+export const BACKGROUND_SYNC_BYTES_DEFAULT = 4 * 1024 * 1024;
+/**
+ * Background fdatasyncs in flight at most, as the writer counts them: until
+ * its callback runs, which a synchronous loop never lets happen, so this
+ * bounds how many one long transaction queues (one every
+ * backgroundSyncBytes) on the runtime's thread pool, 256 MiB of log at the
+ * default.
+ */
+const BACKGROUND_SYNCS_MAX = 64;
 /**
  * Fewest commits a round started early (from waitDurable) covers: a burst of
  * a few commits is far shorter than an fdatasync, so splitting it only costs
@@ -209,9 +243,16 @@ export class WalWriter {
   #firstWaitAt = 0;
   #failure: { readonly what: string; readonly cause: unknown } | undefined;
   #closed = false;
+  /** WalOptions.backgroundSyncBytes (0: none). */
+  readonly #backgroundSyncBytes: number;
+  /** Bytes written to the OS since the last fdatasync (or background fdatasync) started. */
+  #unsyncedBytes = 0;
+  /** Background fdatasyncs whose callback has not run yet. */
+  #backgroundSyncsRunning = 0;
 
-  private constructor(vfs: Vfs, dir: string, fileBytes: number, spareFilesMax: number, opened: OpenedLog, now: () => number, buffer: WalBuffer | undefined) {
+  private constructor(vfs: Vfs, dir: string, fileBytes: number, spareFilesMax: number, opened: OpenedLog, now: () => number, buffer: WalBuffer | undefined, backgroundSyncBytes: number) {
     this.#vfs = vfs;
+    this.#backgroundSyncBytes = backgroundSyncBytes;
     this.#buf = buffer?.bytes ?? new Uint8Array(WRITE_BUFFER_INITIAL_BYTES);
     this.#view = new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
     this.#fixed = buffer !== undefined;
@@ -226,7 +267,7 @@ export class WalWriter {
     this.#writtenLsn = this.nextLsn;
     this.#durableLsn = this.nextLsn;
     this.#frontier = opened.frontier;
-    this.stats = { appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled, earlyRounds: 0 };
+    this.stats = { appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled, earlyRounds: 0, backgroundSyncs: 0 };
   }
 
   /**
@@ -244,7 +285,9 @@ export class WalWriter {
     const now = options.now ?? (() => performance.now());
     const buffer = options.buffer;
     if (buffer !== undefined) assert(buffer.bytes.length >= WAL_BUFFER_BYTES_MAX, `a WAL buffer holds at least ${WAL_BUFFER_BYTES_MAX} bytes, got ${buffer.bytes.length}`);
-    return new WalWriter(vfs, dir, fileBytes, spareFilesMax, openLog(vfs, dir, startLsn, fileBytes, spareFilesMax), now, buffer);
+    const backgroundSyncBytes = options.backgroundSyncBytes ?? BACKGROUND_SYNC_BYTES_DEFAULT;
+    assert(Number.isSafeInteger(backgroundSyncBytes) && backgroundSyncBytes >= 0, `backgroundSyncBytes must be a non-negative integer, got ${backgroundSyncBytes}`);
+    return new WalWriter(vfs, dir, fileBytes, spareFilesMax, openLog(vfs, dir, startLsn, fileBytes, spareFilesMax), now, buffer, backgroundSyncBytes);
   }
 
   /** The LSN the next record gets if it fits in the current file (else the first one in the next file); every record so far is below it. */
@@ -360,7 +403,8 @@ export class WalWriter {
     this.#checkUsable('sync');
     const target = this.nextLsn;
     if (target <= this.#durableLsn) return;
-    this.#flushBuffer();
+    this.#flushBuffer(false);
+    this.#unsyncedBytes = 0;
     const files = this.#filesToSync();
     for (const f of files) {
       const seen = f.writes;
@@ -506,7 +550,8 @@ export class WalWriter {
     return this.#bufLen;
   }
 
-  #flushBuffer(): void {
+  /** Write the buffered records to the current file; `background`: and start a background fdatasync if enough is unsynced (not when an fdatasync follows at once). */
+  #flushBuffer(background = true): void {
     this.#reservedLength = -1;
     if (this.#bufLen === 0) return;
     const cur = this.#current;
@@ -516,9 +561,64 @@ export class WalWriter {
       throw this.#fail(err, `write to "${cur.file.path}"`);
     }
     cur.writes++;
+    this.#unsyncedBytes += this.#bufLen;
     this.#bufOffset += this.#bufLen;
     this.#bufLen = 0;
     this.#writtenLsn = this.nextLsn;
+    if (background && this.#backgroundSyncBytes > 0 && this.#unsyncedBytes >= this.#backgroundSyncBytes) this.#backgroundSync(cur);
+  }
+
+  /**
+   * Start an fdatasync of `f` that nobody waits for, on a second handle of
+   * the file (see the header), shared by the background fdatasyncs running
+   * on it and closed after the last: the writer's own handle may be closed,
+   * or the file renamed, while they run. Not while a group-commit round's
+   * fdatasync runs (it covers these writes), after close(), or with
+   * BACKGROUND_SYNCS_MAX in flight.
+   */
+  #backgroundSync(f: WalFile): void {
+    if (this.#closed || this.#syncRunning || this.#failure !== undefined || this.#backgroundSyncsRunning >= BACKGROUND_SYNCS_MAX) return;
+    this.#unsyncedBytes = 0;
+    const path = f.file.path;
+    let bg = f.background;
+    if (bg === null) {
+      try {
+        // Read-write, though nothing is written through it: some systems (Windows) flush only handles open for writing.
+        bg = { handle: this.#vfs.open(path), running: 0 };
+      } catch {
+        return; // no handle (e.g. out of descriptors): the commit's fdatasync does it all, as without this
+      }
+      f.background = bg;
+    }
+    const running = bg;
+    running.running++;
+    this.#backgroundSyncsRunning++;
+    this.stats.backgroundSyncs++;
+    let syncing: Promise<void>;
+    try {
+      syncing = running.handle.syncAsync();
+    } catch (err) {
+      syncing = Promise.reject(err);
+    }
+    syncing.then(
+      () => this.#backgroundSyncDone(f, running),
+      (err: unknown) => {
+        this.#backgroundSyncDone(f, running);
+        // As any failed fdatasync: the kernel may have dropped the pages it could not write.
+        this.#fail(err, `background fdatasync of "${path}"`);
+      },
+    );
+  }
+
+  #backgroundSyncDone(f: WalFile, bg: { readonly handle: VfsFile; running: number }): void {
+    this.#backgroundSyncsRunning--;
+    if (--bg.running > 0) return;
+    if (f.background === bg) f.background = null;
+    try {
+      bg.handle.close();
+    } catch {
+      // Nothing was written through it: nothing of the log depends on its close.
+    }
   }
 
   /** End the current file with an end record and continue in the next one. */
@@ -624,7 +724,8 @@ export class WalWriter {
     let files: WalFile[] = [];
     let ok = false;
     try {
-      this.#flushBuffer();
+      this.#flushBuffer(false);
+      this.#unsyncedBytes = 0;
       files = this.#filesToSync();
       for (const f of files) f.syncsInFlight++;
       for (const f of files) {

@@ -8,6 +8,41 @@ import { WalWriter } from '../../../src/storage/wal/index.ts';
 import { SMALL_FILE, expectRecords, payload, readAll, type Rec } from './wal-helpers.ts';
 
 describe('WAL on the node vfs', () => {
+  it('background fdatasyncs on real files: the writer closes before they end, their handle after', async () => {
+    const root = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'flint-wal-'));
+    /** Descriptors this process holds open on files under root (Linux: /proc/self/fd). */
+    const openUnderRoot = () => {
+      if (!fs.existsSync('/proc/self/fd')) return 0;
+      let n = 0;
+      for (const fd of fs.readdirSync('/proc/self/fd')) {
+        try {
+          if (fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(root)) n++;
+        } catch {
+          // the directory's own descriptor, gone by now
+        }
+      }
+      return n;
+    };
+    try {
+      const vfs = createNodeVfs();
+      const dir = joinPath(root, 'wal');
+      const w = WalWriter.open(vfs, dir, 0, { fileBytes: 16 * 1048576, backgroundSyncBytes: 1048576 });
+      const recs: Rec[] = [];
+      for (let i = 0; i < 5000; i++) {
+        const p = payload(i, 1000);
+        recs.push({ lsn: w.append(3, p), type: 3, payload: p });
+      }
+      expect(w.stats.backgroundSyncs).toBeGreaterThanOrEqual(2);
+      w.sync();
+      w.close(); // with background fdatasyncs still running on their own handle
+      for (let i = 0; i < 200 && openUnderRoot() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(openUnderRoot()).toBe(0);
+      expectRecords(readAll(vfs, 0, dir).records, recs);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('appends with group commit across files, recycles, reopens and reads back', async () => {
     const root = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'flint-wal-'));
     try {

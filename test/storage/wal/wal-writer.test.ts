@@ -333,6 +333,95 @@ describe('WAL recycling', () => {
   });
 });
 
+describe('WAL writer background fdatasync', () => {
+  const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+  it('starts one each backgroundSyncBytes written, on a handle of its own; durableLsn does not move, but the disk has the log', async () => {
+    const vfs = createFaultVfs({ seed: 11 });
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: 16 * 1048576, backgroundSyncBytes: 1.5 * 1048576 });
+    const opens = vfs.counters.open;
+    const syncs = vfs.counters.sync;
+    // ~6 MiB in 1000-byte records: written in five writes of just under 1 MiB (the rest stays buffered), a background fdatasync after the second and the fourth.
+    const recs = appendMany(w, 6000, () => 1000);
+    expect(w.stats.backgroundSyncs).toBe(2);
+    expect(vfs.counters.sync - syncs).toBe(2);
+    expect(vfs.counters.open - opens).toBe(1); // one handle for both: its first fdatasync has not ended when the second starts
+    expect(w.stats.syncs).toBe(0);
+    expect(w.durableLsn).toBe(FILE_HEADER_SIZE);
+    await tick();
+    // Their handles are closed once they end; a crash now keeps what the last one saw written.
+    const after = vfs.crash({ tear: false });
+    const kept = readAll(after, 0).records;
+    expect(kept.length).toBeGreaterThan(3000);
+    expect(kept.length).toBeLessThan(6000);
+    expectRecords(kept, recs.slice(0, kept.length));
+  });
+
+  it('none with backgroundSyncBytes 0, none from a sync()\'s own write, none after close', async () => {
+    const vfs = createFaultVfs({ seed: 12 });
+    const off = WalWriter.open(vfs, DIR, 0, { fileBytes: 16 * 1048576, backgroundSyncBytes: 0 });
+    appendMany(off, 6000, () => 1000);
+    expect(off.stats.backgroundSyncs).toBe(0);
+    off.sync();
+    off.close();
+    const vfs2 = createMemoryVfs();
+    // The threshold at one buffer: sync()'s and close()'s writes would each pass it.
+    const w = WalWriter.open(vfs2, DIR, 0, { fileBytes: 16 * 1048576, backgroundSyncBytes: 1000 });
+    appendMany(w, 500, () => 1000);
+    expect(w.stats.backgroundSyncs).toBe(0); // nothing written yet: the buffer holds it all
+    w.sync();
+    appendMany(w, 500, () => 1000, 500);
+    w.close();
+    expect(w.stats.backgroundSyncs).toBe(0);
+    await tick();
+  });
+
+  it('at most 64 in flight: a synchronous loop starts 64, and more once their callbacks ran; each file\'s handle is closed after its last', async () => {
+    const vfs = createFaultVfs({ seed: 14 });
+    // Files of 256 KiB: a write at every switch, each past the threshold.
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE * 4, backgroundSyncBytes: 1, spareFilesMax: 0 });
+    const opens = vfs.counters.open;
+    appendMany(w, 20_000, () => 1000); // ~80 files
+    expect(w.stats.backgroundSyncs).toBe(64);
+    expect(vfs.counters.open - opens).toBeGreaterThan(64); // the files themselves, and one second handle for each of 64
+    await tick();
+    appendMany(w, 3000, () => 1000, 20_000);
+    expect(w.stats.backgroundSyncs).toBeGreaterThan(70);
+    w.sync();
+    w.close();
+    await tick();
+  });
+
+  it('a background fdatasync that fails stops the writer (58030), as any failed fdatasync', async () => {
+    const vfs = createFaultVfs({ seed: 13 });
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: 16 * 1048576, backgroundSyncBytes: 1.5 * 1048576 });
+    vfs.failAt('sync', 1, 'eio');
+    appendMany(w, 3000, () => 1000);
+    expect(w.stats.backgroundSyncs).toBe(1);
+    await tick();
+    const refused = flintErrorOf(() => w.append(1, payload(1, 1)));
+    expect(refused.code).toBe(SqlState.ioError);
+    expect(refused.message).toMatch(/refuses append.*background fdatasync/);
+    expect(flintErrorOf(() => w.sync()).code).toBe(SqlState.ioError);
+    w.close();
+  });
+
+  it('the records read back the same with background fdatasyncs as without (one every write)', () => {
+    const logs = [0, 1].map((bytes) => {
+      const vfs = createMemoryVfs();
+      const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE * 4, backgroundSyncBytes: bytes });
+      appendMany(w, 3000, (i) => (i * 37) % 700);
+      // ~1.1 MB in files of 256 KiB: a write at every file switch.
+      if (bytes > 0) expect(w.stats.backgroundSyncs).toBeGreaterThanOrEqual(4);
+      w.sync();
+      w.close();
+      return readAll(vfs, 0).records;
+    });
+    expect(logs[1]!.length).toBe(3000);
+    expectRecords(logs[1]!, logs[0]!.map((r) => ({ lsn: r.lsn, type: r.type, payload: r.payload })));
+  });
+});
+
 describe('WAL writer failures', () => {
   it('refuses further appends after a failed fdatasync (58030)', async () => {
     const vfs = createFaultVfs({ seed: 3 });
