@@ -104,7 +104,8 @@ export function keyValues(def: IndexDef, row: readonly StorageValue[], stored: n
 /** keyValues into `out` (its length set to the index's columns): for a caller that uses the values at once and keeps none. */
 export function keyValuesInto(def: IndexDef, row: readonly StorageValue[], stored: number, out: KeyValue[]): KeyValue[] {
   const columns = def.columns;
-  out.length = columns.length;
+  // Setting an array's length is a runtime call: only when it changes.
+  if (out.length !== columns.length) out.length = columns.length;
   for (let i = 0; i < columns.length; i++) {
     const c = columns[i]!;
     out[i] = (c.column < stored ? row[c.column] ?? null : c.missing ?? null) as KeyValue;
