@@ -130,6 +130,7 @@ export class IndexManager {
   }
 
   unregister(id: number): void {
+    this.#releaseProbe();
     this.#deferred.discard(id);
     this.#defs.delete(id);
     this.#trees.delete(id);
@@ -389,6 +390,7 @@ export class IndexManager {
     const primary = this.#primary(table);
     const pk = primaryKeyOf(primary.def, row, row.length, rowId);
     const prev = this.#checkPrimary(snapshot, table, primary, pk, true);
+    if (prev === 0) this.#probed = primary.tree;
     try {
       for (const index of this.#secondaries(table)) {
         const values = keyValuesInto(index.def, row, row.length, this.#keyScratch);
@@ -413,6 +415,7 @@ export class IndexManager {
    * releases it and afterInsert inserts the entry as usual.
    */
   stagePrimary(table: TableDef, pk: Uint8Array): StagedInsert | null {
+    this.#probed = null;
     return this.#primary(table).tree.stageInsert(pk, TID_BYTES, writeTidValue);
   }
 
@@ -423,6 +426,7 @@ export class IndexManager {
    * those of non-unique indexes wait in #deferred (deferred-entries.ts).
    */
   afterInsert(table: TableDef, row: readonly StorageValue[], pk: Uint8Array, prev: number, tid: number, defer: boolean, headDone = false): void {
+    this.#probed = null;
     if (!headDone) this.#setHead(this.#primary(table), pk, tid, prev !== 0);
     for (const index of this.#secondaries(table)) {
       const values = keyValuesInto(index.def, row, row.length, this.#keyScratch);
@@ -436,7 +440,24 @@ export class IndexManager {
    * before a commit record: a committed version has all its entries.
    */
   flushDeferred(): void {
+    this.#releaseProbe();
     if (this.#deferred.size > 0) this.#deferred.flush();
+  }
+
+  /**
+   * The primary tree whose probe (beforeInsert) may still hold a leaf: the
+   * insert that follows takes it over (stagePrimary, afterInsert); if that
+   * never came (the row failed in between), a commit or a dropped index
+   * gives the leaf back here rather than at the tree's next use.
+   */
+  #probed: BTree | null = null;
+
+  #releaseProbe(): void {
+    const tree = this.#probed;
+    if (tree !== null) {
+      this.#probed = null;
+      tree.releaseProbe();
+    }
   }
 
   /** A row's key values of one index at a time, as beforeInsert and afterInsert compute and use them (never kept). */
