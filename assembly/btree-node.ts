@@ -163,9 +163,16 @@ export function nodeCount(node: usize): i32 {
 export function nodeSearch(node: usize, keyPtr: usize, keyLen: i32): i32 {
   assert(keyLen >= 0, 'search key length is >= 0');
   const keyHead = keyLen >= 8 ? bswap<u64>(load<u64>(keyPtr)) : 0;
-  let lo: u32 = 0;
-  let hi = countOf(node);
-  let found: u32 = 0;
+  return halve(node, 0, countOf(node), 0, keyPtr, keyLen, keyHead);
+}
+
+/**
+ * Binary search of entries [lo, hi) for the first whose key is not below
+ * the search key: (its index << 1) | found, where found says an equal key
+ * was met (or `found` already was). nodeSearch's whole node, searchFrom's
+ * span after its probes.
+ */
+@inline function halve(node: usize, lo: u32, hi: u32, found: u32, keyPtr: usize, keyLen: i32, keyHead: u64): i32 {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const cmp = compareEntryKey(node, slotAt(node, mid), keyPtr, keyLen, keyHead);
@@ -202,17 +209,7 @@ function searchFrom(node: usize, from: u32, keyPtr: usize, keyLen: i32, keyHead:
       break;
     }
   }
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const cmp = compareEntryKey(node, slotAt(node, mid), keyPtr, keyLen, keyHead);
-    if (cmp < 0) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-      found |= <u32>(cmp == 0);
-    }
-  }
-  return <i32>((lo << 1) | found);
+  return halve(node, lo, hi, found, keyPtr, keyLen, keyHead);
 }
 
 export function nodeChildFor(node: usize, keyPtr: usize, keyLen: i32): i32 {

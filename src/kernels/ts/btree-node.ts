@@ -164,15 +164,14 @@ export function createNodeKernels(mem: TsMemory, _bytes: ByteKernels, page: Page
 
   function nodeSearch(node: number, keyPtr: number, keyLen: number): number {
     assert(keyLen >= 0, 'search key length is >= 0');
-    let lo = 0;
-    let hi = countOf(node);
-    let found = 0;
+    return halve(node, 0, countOf(node), 0, keyPtr, keyLen);
+  }
+
+  /** Binary search of entries [lo, hi): (the first not below the key << 1) | found (assembly/btree-node.ts, halve). */
+  function halve(node: number, lo: number, hi: number, found: number, keyPtr: number, keyLen: number): number {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const slot = slotAt(node, mid);
-      let entryKeyLen = keyLenOf(view, node, slot);
-      if (entryKeyLen < 0) entryKeyLen = 0;
-      const cmp = compareKey(node + (slot & 0xffff) + ENTRY_HEADER, entryKeyLen, keyPtr, keyLen);
+      const cmp = compareAt(node, mid, keyPtr, keyLen);
       if (cmp < 0) {
         lo = mid + 1;
       } else {
@@ -207,17 +206,7 @@ export function createNodeKernels(mem: TsMemory, _bytes: ByteKernels, page: Page
         break;
       }
     }
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const cmp = compareAt(node, mid, keyPtr, keyLen);
-      if (cmp < 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-        if (cmp === 0) found = 1;
-      }
-    }
-    return (lo << 1) | found;
+    return halve(node, lo, hi, found, keyPtr, keyLen);
   }
 
   function nodeChildFor(node: number, keyPtr: number, keyLen: number): number {
