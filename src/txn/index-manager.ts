@@ -718,7 +718,9 @@ export class IndexManager {
     // With reuseRow every version is decoded into one array (the visitor reads it during the call only).
     const shared = reuseRow ? new Array<StorageValue>(types.length).fill(null) : null;
     // The hinted tuples' cache misses, all at once rather than one per row.
-    if (count > 1) this.#heap().prefetch(hints, 0, count);
+    // Their frames too: a row's visit pins its frame without the page table when the frame still caches its block.
+    const frames = this.#hintFrames;
+    if (count > 1) this.#heap().prefetch(hints, 0, count, frames);
     for (let e = 0; e < count; e++) {
       this.#vShared = shared;
       const end = ends[e]!;
@@ -726,7 +728,7 @@ export class IndexManager {
       const entryStart = starts[e]!;
       // The version the entry's location hint names, if it is still the row's visible version; else the primary index's way.
       const hint = hints[e]!;
-      let row = hint === 0 ? undefined : this.#hintedRow(table.id, primary.def, hint, snapshot, types, plan, bytes, pkStart, end, entryColumns === null);
+      let row = hint === 0 ? undefined : this.#hintedRow(table.id, primary.def, hint, count > 1 ? frames[e]! : -1, snapshot, types, plan, bytes, pkStart, end, entryColumns === null);
       let verified = false;
       if (row !== undefined && entryColumns !== null) {
         const stored = this.#rowStored;
@@ -810,15 +812,14 @@ export class IndexManager {
    * before its snapshot). The caller re-checks the secondary key as for any
    * entry.
    */
-  #hintedRow(owner: number, primaryDef: IndexDef, tid: number, snapshot: Snapshot, types: readonly StorageType[], plan: ColumnPlan, bytes: Uint8Array, pkStart: number, pkEnd: number, checkPk = true): StorageValue[] | undefined {
-    const heap = this.#heap();
-    if (!heap.holds(owner, tid)) return undefined;
+  #hintedRow(owner: number, primaryDef: IndexDef, tid: number, frameHint: number, snapshot: Snapshot, types: readonly StorageType[], plan: ColumnPlan, bytes: Uint8Array, pkStart: number, pkEnd: number, checkPk = true): StorageValue[] | undefined {
     this.#vSnapshot = snapshot;
     this.#vTypes = types;
     this.#vPlan = plan;
     this.#vTid = tid;
     this.#vStop = false;
-    const row = heap.visit(tid, this.#readVisible);
+    // Only a tuple of this table (Heap.holds): a hint may name a slot of a segment another table took since.
+    const row = this.#heap().visitOwned(owner, tid, this.#readVisible, frameHint);
     if (row === undefined || row === null) return undefined;
     // Unchecked: the caller compares the version's whole entry with the entry's bytes.
     if (!checkPk) return row;
@@ -839,6 +840,14 @@ export class IndexManager {
     }
     return keyEquals(keyColumnsOf(primaryDef), values, bytes, pkStart, pkEnd) ? row : undefined;
   }
+
+  /**
+   * The frames Heap.prefetch found for a secondary scan's hinted tuples
+   * (#scanCollected). A nested scan (run by a visitor) may overwrite them:
+   * harmless, since Heap.visitOwned takes a hint only if its frame still
+   * caches the tuple's block, and otherwise looks the block up.
+   */
+  readonly #hintFrames: number[] = [];
 
   /** Where #hintedRow puts a version's primary key values. */
   readonly #pkValues: KeyValue[] = [];

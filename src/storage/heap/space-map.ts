@@ -105,6 +105,15 @@ export class SpaceMap {
     return info.freeBytes[i] !== UNFORMATTED && info.kinds[i] !== BLOCK_KIND_CONTINUATION;
   }
 
+  /** holdsBlock and kind in one lookup: the block's kind if `owner` holds it (holdsBlock), else -1. */
+  ownedKind(owner: number, blockNo: number): number {
+    const info = this.#segments.get(Math.floor(blockNo / BLOCKS_PER_SEGMENT));
+    if (info === undefined || info.owner !== owner) return -1;
+    const i = blockNo % BLOCKS_PER_SEGMENT;
+    const kind = info.kinds[i]!;
+    return info.freeBytes[i] !== UNFORMATTED && kind !== BLOCK_KIND_CONTINUATION ? kind : -1;
+  }
+
   /** Free bytes of a block, or UNFORMATTED. */
   freeBytes(blockNo: number): number {
     const info = this.#segments.get(Math.floor(blockNo / BLOCKS_PER_SEGMENT));

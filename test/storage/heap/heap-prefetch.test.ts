@@ -2,7 +2,10 @@
 // of tuple ids whose blocks are cached, so a secondary-index lookup's cache
 // misses overlap. It must change nothing and pin nothing, whatever the ids
 // (none, out of range, of uncached blocks, of a page made corrupt), with
-// both kernels; visit() still reads every tuple after it.
+// both kernels; visit() still reads every tuple after it. Heap.visitOwned,
+// which a lookup calls with the frames prefetch found: the tuple visit()
+// reads, of the owner's blocks only, whatever the frame hint (right, stale,
+// another block's, out of range), and no pin left behind.
 import { describe, expect, it } from 'vitest';
 import { createKernels, type KernelKind } from '../../../src/kernels/index.ts';
 import { PAGE_OFF_SLOT_DIR } from '../../../src/kernels/layout.ts';
@@ -14,6 +17,19 @@ import { WalWriter } from '../../../src/storage/wal/index.ts';
 
 const KINDS: readonly KernelKind[] = ['wasm', 'ts'];
 const POOL_BYTES = 1 << 20;
+
+function openHeap(kind: KernelKind, poolBytes = POOL_BYTES) {
+  const vfs = createMemoryVfs();
+  vfs.mkdir('/db');
+  const kernels = createKernels({ kind, arenaBytes: poolBytes });
+  let heap: Heap | undefined;
+  const pool = new BufferPool(kernels, { bytes: poolBytes, beforeWriteBack: (_f, _b, at) => heap?.beforeWriteBack(at) });
+  heap = Heap.create(vfs, '/db', kernels, pool, { memtableBytes: 256 << 10, maxFrozenMemtables: 2 });
+  const wal = WalWriter.open(vfs, '/db/wal', 0, { fileBytes: 1 << 20 });
+  heap.attachWal(wal);
+  heap.redoLsn = wal.nextLsn;
+  return { heap, pool, kernels };
+}
 
 for (const kind of KINDS) {
   describe(`Heap.prefetch (${kind} kernels)`, () => {
@@ -50,6 +66,61 @@ for (const kind of KINDS) {
       memory.set(saved, page);
       pool.unpin(frame);
       expect(tids.map(read)).toEqual(before);
+    });
+  });
+
+  describe(`Heap.visitOwned (${kind} kernels)`, () => {
+    it("reads what visit() reads, only for the owner's tuples, whatever the frame hint, and leaves no pin", () => {
+      const { heap, pool } = openHeap(kind);
+      const tids: number[] = [];
+      for (let i = 0; i < 3000; i++) tids.push(heap.insert(i % 3 === 0 ? 2 : 1, Uint8Array.from({ length: 20 + (i % 90) }, (_, b) => (i + b) & 0xff)));
+      const bytes = (u8: Uint8Array, _v: DataView, at: number, len: number) => Array.from(u8.subarray(at, at + len)).join();
+      const frames: number[] = [];
+      heap.prefetch(tids, 0, tids.length, frames);
+      expect(frames.length).toBe(tids.length);
+      const framesInUse = new Set(frames.filter((f) => f >= 0));
+      expect(framesInUse.size).toBeGreaterThan(1);
+      const hits = pool.stats.hits;
+      for (let i = 0; i < tids.length; i++) {
+        const tid = tids[i]!;
+        const owner = i % 3 === 0 ? 2 : 1;
+        const expected = heap.visit(tid, bytes);
+        expect(expected).toBeDefined();
+        // The frame prefetch found, another block's frame, one out of range, none.
+        for (const hint of [frames[i]!, frames[(i + 500) % frames.length]!, pool.frameCount + 3, -1]) {
+          expect(heap.visitOwned(owner, tid, bytes, hint)).toBe(expected);
+          expect(heap.visitOwned(owner === 1 ? 2 : 1, tid, bytes, hint)).toBeUndefined();
+        }
+      }
+      expect(pool.stats.hits).toBeGreaterThan(hits);
+      for (const id of [0, -5, 1.5, Number.MAX_SAFE_INTEGER, makeTid(999, 3, 7), makeTid(0, 0, 0)]) expect(heap.visitOwned(1, id, bytes, 0)).toBeUndefined();
+      // An unformatted block of the owner's segment, and a slot past the page's last.
+      const [blockNo] = heap.blocksOf(1);
+      expect(heap.visitOwned(1, makeTid(blockNo! + 31, 0, 0), bytes)).toBeUndefined();
+      expect(heap.visitOwned(1, makeTid(blockNo!, 1, 1000), bytes)).toBeUndefined();
+      // No pin is left: every frame can be taken for another block.
+      for (const f of framesInUse) expect(pool.pinCount(f)).toBe(0);
+      heap.releaseOwner(1);
+      expect(heap.visitOwned(1, tids[1]!, bytes, frames[1]!)).toBeUndefined();
+    });
+
+    it('takes a stale hint for what it is: after eviction the frame caches another block, and the tuple is read from its own', () => {
+      // A pool of 4 frames for a heap of many blocks: reading them all evicts every earlier one.
+      const { heap, pool } = openHeap(kind, 4 * 65536);
+      const tids: number[] = [];
+      for (let i = 0; i < 12000; i++) tids.push(heap.insert(1, Uint8Array.from({ length: 60 }, (_, b) => (i * 7 + b) & 0xff)));
+      heap.flushAll();
+      const bytes = (u8: Uint8Array, _v: DataView, at: number, len: number) => Array.from(u8.subarray(at, at + len)).join();
+      const firstFrames: number[] = [];
+      heap.prefetch(tids, 0, tids.length, firstFrames);
+      const expected = tids.map((tid) => heap.visit(tid, bytes));
+      let stale = 0;
+      for (let i = 0; i < tids.length; i += 97) {
+        const hint = firstFrames[i]!;
+        if (hint >= 0 && pool.frameBlock(hint) !== Math.floor(tids[i]! / 2 ** 18)) stale++;
+        expect(heap.visitOwned(1, tids[i]!, bytes, hint)).toBe(expected[i]);
+      }
+      expect(stale).toBeGreaterThan(0);
     });
   });
 }
