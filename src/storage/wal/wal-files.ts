@@ -106,9 +106,18 @@ export interface WalFile {
   syncsInFlight: number;
   /** The second handle background fdatasyncs run on (WalWriter), while any runs; closed after the last. */
   background: { readonly handle: VfsFile; running: number } | null;
+  /**
+   * Bytes from the file's start known to have disk blocks: written before
+   * (a recycled file) or zero-filled by the writer ahead of its records. A
+   * file made by createPreallocated is sparse past its header: an
+   * fdatasync after a write into a hole must also commit the block's
+   * allocation, which doubled a group commit's fdatasync (WalWriter,
+   * "Zero-filling").
+   */
+  allocatedTo: number;
 }
 
-/** A file whose content so far is durable. */
-export function walFile(file: VfsFile, start: number, size: number): WalFile {
-  return { file, start, size, writes: 0, syncedWrites: 0, syncsInFlight: 0, background: null };
+/** A file whose content so far is durable; `allocatedTo` (WalFile.allocatedTo) defaults to all of it. */
+export function walFile(file: VfsFile, start: number, size: number, allocatedTo = size): WalFile {
+  return { file, start, size, writes: 0, syncedWrites: 0, syncsInFlight: 0, background: null, allocatedTo };
 }

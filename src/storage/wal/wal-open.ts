@@ -74,7 +74,7 @@ function openFresh(vfs: Vfs, dir: string, startLsn: number, fileBytes: number): 
     file.close();
     throw err;
   }
-  return { current: walFile(file, startLsn, fileBytes), frontier: startLsn + fileBytes, created: 1, recycled: 0 };
+  return { current: walFile(file, startLsn, fileBytes, FILE_HEADER_SIZE), frontier: startLsn + fileBytes, created: 1, recycled: 0 };
 }
 
 /** A directory with WAL files: continue after startLsn in a new file past every position used before (see the top of this file). */
@@ -159,7 +159,8 @@ function openAfter(vfs: Vfs, dir: string, files: WalFileEntry[], startLsn: numbe
     }
     writeEndRecord(eFile, endAt - e.start, endAt, start);
     for (const f of older) f.sync();
-    const next = walFile(current, start, fileBytes);
+    // A renamed spare was written through before; a new file is sparse past its header.
+    const next = walFile(current, start, fileBytes, spares.length > 0 ? fileBytes : FILE_HEADER_SIZE);
     current = undefined;
     return {
       current: next,

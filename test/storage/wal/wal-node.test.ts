@@ -78,4 +78,28 @@ describe('WAL on the node vfs', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('a new file has disk blocks ahead of its records after the first commit (zero-filled, not a hole), and reads back the same', () => {
+    const root = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'flint-wal-'));
+    try {
+      const vfs = createNodeVfs();
+      const dir = joinPath(root, 'wal');
+      const w = WalWriter.open(vfs, dir, 0, { fileBytes: 16 * 1048576 });
+      const [name] = fs.readdirSync(dir);
+      const allocated = () => fs.statSync(nodePath.join(dir, name!)).blocks * 512;
+      // Truncated to 16 MiB, sparse: only the header's block (a file system may round up a little).
+      expect(allocated()).toBeLessThan(1048576);
+      const recs: Rec[] = [];
+      const p = payload(1, 200);
+      recs.push({ lsn: w.append(3, p), type: 3, payload: p });
+      w.sync();
+      // The first MiB exists on disk: the next commits' fdatasyncs write into allocated blocks.
+      expect(allocated()).toBeGreaterThanOrEqual(1048576);
+      expect(allocated()).toBeLessThan(16 * 1048576);
+      w.close();
+      expectRecords(readAll(vfs, 0, dir).records, recs);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

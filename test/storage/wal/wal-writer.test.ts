@@ -333,6 +333,82 @@ describe('WAL recycling', () => {
   });
 });
 
+// Zero-filling (wal-writer.ts header): a new WAL file is sparse, and an
+// fdatasync after a write into a hole also commits the block's allocation;
+// the writer writes zeros ahead of its records, 1 MiB at a time, into new
+// files only, never over a record.
+describe('WAL writer zero-filling', () => {
+  const MIB = 1 << 20;
+  /** The bytes of file `name`. */
+  const fileBytesOf = (vfs: ReturnType<typeof createMemoryVfs>, name: string) => {
+    const f = vfs.open(`${DIR}/${name}`, { readOnly: true });
+    try {
+      const u8 = new Uint8Array(f.size());
+      f.read(u8, 0);
+      return u8;
+    } finally {
+      f.close();
+    }
+  };
+
+  it('zero-fills a new file ahead of its records, 1 MiB at a time, and the log reads back the same', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: 4 * MIB });
+    expect(w.stats.zeroFilledBytes).toBe(0);
+    const first = appendMany(w, 1, () => 100);
+    w.sync();
+    // The first write: zeros from the header's end to 1 MiB, then the record.
+    expect(w.stats.zeroFilledBytes).toBe(MIB - FILE_HEADER_SIZE);
+    const recs = [...first, ...appendMany(w, 3000, (i) => 200 + ((i * 37) % 900), 1)];
+    w.sync();
+    const end = w.nextLsn;
+    // Allocated up to the MiB past the last record, never further.
+    expect(w.stats.zeroFilledBytes).toBe(Math.ceil(end / MIB) * MIB - FILE_HEADER_SIZE);
+    expect(end).toBeLessThan(4 * MIB);
+    const bytes = fileBytesOf(vfs, walFileName(0));
+    for (let at = end; at < Math.ceil(end / MIB) * MIB; at++) if (bytes[at] !== 0) throw new Error(`byte ${at} past the log is ${bytes[at]}`);
+    w.close();
+    expectRecords(readAll(vfs, 0).records, recs);
+  });
+
+  it('zero-fills each new file of a long log, never over a record: every record reads back across switches', () => {
+    const vfs = createMemoryVfs();
+    // Files of 1.5 MiB: a second zero-fill stops at the file's end.
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: 1536 * 1024 });
+    const recs: Rec[] = [];
+    for (let round = 0; round < 40; round++) {
+      recs.push(...appendMany(w, 150, (i) => 100 + ((i * 7919 + round) % 2500), round * 1000));
+      if (round % 3 === 0) w.flush();
+      else w.sync();
+    }
+    w.sync();
+    const files = walFiles(vfs);
+    expect(files.length).toBeGreaterThan(3);
+    // Every file but the current one was zero-filled to its end: 1.5 MiB each, less the first file's header.
+    expect(w.stats.zeroFilledBytes).toBeGreaterThanOrEqual((files.length - 1) * 1536 * 1024 - FILE_HEADER_SIZE);
+    w.close();
+    expectRecords(readAll(vfs, 0).records, recs);
+  });
+
+  it('does not zero-fill a recycled file: it was written through before', () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    const recs = appendMany(w, 600, (i) => 300 + (i % 200));
+    w.sync();
+    const checkpoint = recs.find((r) => r.lsn >= 3 * SMALL_FILE + 5000)!;
+    w.recycle(checkpoint.lsn);
+    const zeroed = w.stats.zeroFilledBytes;
+    const created = w.stats.filesCreated;
+    recs.push(...appendMany(w, 300, (i) => 300 + (i % 200), 5000));
+    w.sync();
+    // The switches went into spares: no file created, no zeros written.
+    expect(w.stats.filesCreated).toBe(created);
+    expect(w.stats.zeroFilledBytes).toBe(zeroed);
+    w.close();
+    expectRecords(readAll(vfs, checkpoint.lsn).records, recs.filter((r) => r.lsn >= checkpoint.lsn));
+  });
+});
+
 describe('WAL writer background fdatasync', () => {
   const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
