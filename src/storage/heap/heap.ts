@@ -869,6 +869,11 @@ export class Heap {
       if (page >= PAGES_PER_BLOCK) return undefined;
       frame = frameHint >= 0 && this.#pool.pinIfCached(frameHint, this.#fileId, blockNo) ? frameHint : this.#pool.pin(this.#fileId, blockNo);
     }
+    return this.#visitPinned(frame, page, tid, visitor);
+  }
+
+  /** visit()'s read of the tuple `tid` (page `page` of its block) from the frame pinned for it; unpins the frame. */
+  #visitPinned<T>(frame: number, page: number, tid: number, visitor: (u8: Uint8Array, view: DataView, offset: number, length: number) => T): T | undefined {
     try {
       const pageOffset = this.#pool.frameOffset(frame) + (page & 15) * PAGE_SIZE;
       const packed = this.#kernels.pageRead(pageOffset, tidSlot(tid));
@@ -887,15 +892,7 @@ export class Heap {
     const blockNo = tidBlock(tid);
     const page = tidPage(tid);
     if (this.#isCompressed(blockNo) ? (page >> 4) >= this.#cs().subsOf(blockNo) : page >= PAGES_PER_BLOCK) return undefined;
-    const frame = this.#pinFor(blockNo, page, tid);
-    try {
-      const pageOffset = this.#pool.frameOffset(frame) + (page & 15) * PAGE_SIZE;
-      const packed = this.#kernels.pageRead(pageOffset, tidSlot(tid));
-      if (packed < 0) return undefined;
-      return visitor(this.#u8, this.#view, pageOffset + (packed >>> 16), packed & 0xffff);
-    } finally {
-      this.#pool.unpin(frame);
-    }
+    return this.#visitPinned(this.#pinFor(blockNo, page, tid), page, tid, visitor);
   }
 
   /**

@@ -34,18 +34,10 @@ function openHeap(kind: KernelKind, poolBytes = POOL_BYTES) {
 for (const kind of KINDS) {
   describe(`Heap.prefetch (${kind} kernels)`, () => {
     it('changes no byte and pins nothing, for any ids; visit() reads the same tuples after it', () => {
-      const vfs = createMemoryVfs();
-      vfs.mkdir('/db');
-      const kernels = createKernels({ kind, arenaBytes: POOL_BYTES });
-      let heap: Heap | undefined;
-      const pool = new BufferPool(kernels, { bytes: POOL_BYTES, beforeWriteBack: (_f, _b, at) => heap?.beforeWriteBack(at) });
-      heap = Heap.create(vfs, '/db', kernels, pool, { memtableBytes: 256 << 10, maxFrozenMemtables: 2 });
-      const wal = WalWriter.open(vfs, '/db/wal', 0, { fileBytes: 1 << 20 });
-      heap.attachWal(wal);
-      heap.redoLsn = wal.nextLsn;
+      const { heap, pool, kernels } = openHeap(kind);
       const tids: number[] = [];
       for (let i = 0; i < 3000; i++) tids.push(heap.insert(1, Uint8Array.from({ length: 20 + (i % 90) }, (_, b) => (i + b) & 0xff)));
-      const read = (tid: number) => heap!.visit(tid, (u8, _v, at, len) => Array.from(u8.subarray(at, at + len)).join());
+      const read = (tid: number) => heap.visit(tid, (u8, _v, at, len) => Array.from(u8.subarray(at, at + len)).join());
       const before = tids.map(read);
       const ids = [...tids, 0, -5, 1.5, Number.MAX_SAFE_INTEGER, makeTid(999, 3, 7), makeTid(tids.length, 15, 1023), makeTid(0, 0, 0)];
       // A page whose slot directory and tuple offsets point anywhere.
