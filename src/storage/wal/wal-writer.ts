@@ -332,15 +332,7 @@ export class WalWriter {
     // The messages only when the check fails: append runs for every row, and a template literal is built before assert is called.
     if (!(Number.isInteger(type) && type >= RECORD_TYPE_MIN && type <= RECORD_TYPE_MAX)) assert(false, `WAL record type must be in [${RECORD_TYPE_MIN}, ${RECORD_TYPE_MAX}], got ${type}`);
     const length = payload.length;
-    if (length > this.maxPayloadBytes) {
-      throw new FlintError(
-        SqlState.programLimitExceeded,
-        `WAL record of ${length} bytes exceeds the maximum record payload of ${this.maxPayloadBytes} bytes (WAL fileBytes ${this.fileBytes})`,
-      );
-    }
-    const size = RECORD_HEADER_SIZE + length;
-    if (this.#bufOffset + this.#bufLen + size + END_RECORD_SIZE > this.#current.size) this.#switchFile();
-    if (this.#bufLen > 0 && this.#bufLen + size > WAL_WRITE_BUFFER_BYTES) this.#flushBuffer();
+    const size = this.#makeRoom(length);
     this.#reservedLength = -1;
     const lsn = this.nextLsn;
     const at = this.#reserve(size);
@@ -350,6 +342,25 @@ export class WalWriter {
     this.stats.appends++;
     this.stats.bytes += size;
     return lsn;
+  }
+
+  /**
+   * The I/O a record of `length` payload bytes needs before it is buffered
+   * (append() and reserve() alike): 54000 if it is too long, a file switch
+   * if it and an end record do not fit the current file, a write of the
+   * buffer if it does not fit that. Returns the record's size.
+   */
+  #makeRoom(length: number): number {
+    if (length > this.maxPayloadBytes) {
+      throw new FlintError(
+        SqlState.programLimitExceeded,
+        `WAL record of ${length} bytes exceeds the maximum record payload of ${this.maxPayloadBytes} bytes (WAL fileBytes ${this.fileBytes})`,
+      );
+    }
+    const size = RECORD_HEADER_SIZE + length;
+    if (this.#bufOffset + this.#bufLen + size + END_RECORD_SIZE > this.#current.size) this.#switchFile();
+    if (this.#bufLen > 0 && this.#bufLen + size > WAL_WRITE_BUFFER_BYTES) this.#flushBuffer();
+    return size;
   }
 
   /**
@@ -378,16 +389,7 @@ export class WalWriter {
   reserve(maxLength: number): number {
     this.#checkUsable('append');
     if (!(Number.isInteger(maxLength) && maxLength >= 0)) assert(false, `WAL reserve: length must be a non-negative integer, got ${maxLength}`);
-    if (maxLength > this.maxPayloadBytes) {
-      throw new FlintError(
-        SqlState.programLimitExceeded,
-        `WAL record of ${maxLength} bytes exceeds the maximum record payload of ${this.maxPayloadBytes} bytes (WAL fileBytes ${this.fileBytes})`,
-      );
-    }
-    const size = RECORD_HEADER_SIZE + maxLength;
-    if (this.#bufOffset + this.#bufLen + size + END_RECORD_SIZE > this.#current.size) this.#switchFile();
-    if (this.#bufLen > 0 && this.#bufLen + size > WAL_WRITE_BUFFER_BYTES) this.#flushBuffer();
-    const at = this.#reserve(size);
+    const at = this.#reserve(this.#makeRoom(maxLength));
     this.#reservedLength = maxLength;
     return at + RECORD_HEADER_SIZE;
   }
