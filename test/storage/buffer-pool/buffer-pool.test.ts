@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createKernels, type KernelKind, type Kernels } from '../../../src/kernels/index.ts';
 import { BufferPool, type PoolFile } from '../../../src/storage/buffer-pool/index.ts';
+import { hintSlot } from '../../../src/storage/buffer-pool/buffer-pool.ts';
 import { BLOCK_SIZE, PAGE_SIZE, PAGES_PER_BLOCK } from '../../../src/limits.ts';
 import { PAGE_KIND_HEAP, PAGE_HEADER_SIZE } from '../../../src/kernels/layout.ts';
 import { FlintError } from '../../../src/errors.ts';
@@ -26,6 +27,23 @@ class RecordingFile implements PoolFile {
       this.bytes = grown;
     }
     this.bytes.set(from, position);
+  }
+}
+
+/** A file of whole blocks kept by position: far blocks cost nothing. */
+class SparseFile implements PoolFile {
+  readonly blocks = new Map<number, Uint8Array>();
+  constructor(readonly path: string) {}
+  read(into: Uint8Array, position: number): number {
+    const block = this.blocks.get(position);
+    if (block === undefined) return 0;
+    into.set(block);
+    return block.length;
+  }
+  write(from: Uint8Array, position: number): void {
+    const block = this.blocks.get(position - (position % BLOCK_SIZE)) ?? new Uint8Array(BLOCK_SIZE);
+    block.set(from, position % BLOCK_SIZE);
+    this.blocks.set(position - (position % BLOCK_SIZE), block);
   }
 }
 
@@ -281,6 +299,72 @@ for (const kind of KINDS) {
           },
         ),
         { seed: 20261121, numRuns: 150 },
+      );
+    });
+
+    it("pin and cachedFrame give each block its own frame whatever evictions, discards and a file id's reuse did to the frames they found before", () => {
+      // Every block carries a stamp of its own (file generation and block). pin and cachedFrame go through
+      // a table of hinted frames: a hint left by a block since evicted, discarded, or of a file since
+      // unregistered (its id then reused) must not be taken for another block's frame. Blocks 5..9 of
+      // each file stand for blocks whose hint slot is that of blocks 0..4 (a 4-frame pool has 1024 slots).
+      const shift = 32 - 10;
+      const blockNumbers = [0, 1, 2].map((id) => {
+        const numbers = [0, 1, 2, 3, 4];
+        for (let b = 0; b < 5; b++) {
+          let partner = 5;
+          while (hintSlot(id, partner, shift) !== hintSlot(id, b, shift)) partner++;
+          numbers.push(partner);
+        }
+        return numbers;
+      });
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({ op: fc.constantFrom('pin', 'pin', 'pin', 'cached', 'discardBlock', 'discardFile', 'reregister'), file: fc.integer({ min: 0, max: 2 }), index: fc.integer({ min: 0, max: 9 }) }), { minLength: 1, maxLength: 80 }),
+          (ops) => {
+            const { pool } = setup(kind);
+            let generation = 1;
+            const files = [0, 1, 2].map(() => ({ id: -1, generation: 0, created: new Set<number>() }));
+            const register = (f: number) => {
+              files[f] = { id: pool.registerFile(new SparseFile(`f${f}.heap`), { checksums: false }), generation: generation++, created: new Set() };
+            };
+            for (let f = 0; f < 3; f++) register(f);
+            const stampOf = (f: number, block: number) => files[f]!.generation * 1_000_000 + block;
+            const stampAt = (frame: number) => new DataView(pool.frameView(frame).buffer, pool.frameView(frame).byteOffset).getUint32(100, true);
+            for (const { op, file: f, index } of ops) {
+              const file = files[f]!;
+              expect(file.id).toBe(f);
+              const block = blockNumbers[f]![index]!;
+              if (op === 'pin') {
+                let frame: number;
+                if (!file.created.has(block)) {
+                  frame = pool.pinNew(file.id, block);
+                  new DataView(pool.frameView(frame).buffer, pool.frameView(frame).byteOffset).setUint32(100, stampOf(f, block), true);
+                  file.created.add(block);
+                } else frame = pool.pin(file.id, block);
+                expect(stampAt(frame)).toBe(stampOf(f, block));
+                pool.unpin(frame);
+              } else if (op === 'cached') {
+                const frame = pool.cachedFrame(file.id, block);
+                if (frame >= 0) expect(stampAt(frame)).toBe(stampOf(f, block));
+                else if (!file.created.has(block)) expect(frame).toBe(-1);
+              } else if (op === 'discardBlock') {
+                pool.flushAll();
+                pool.discardBlock(file.id, block);
+                expect(pool.cachedFrame(file.id, block)).toBe(-1);
+              } else if (op === 'discardFile') {
+                pool.flushAll();
+                pool.discardFile(file.id);
+                for (const b of blockNumbers[f]!) expect(pool.cachedFrame(file.id, b)).toBe(-1);
+              } else {
+                // A new file under (most likely) the same id: none of the old file's blocks may be found.
+                pool.unregisterFile(file.id);
+                register(f);
+              }
+            }
+            expect(pool.pinnedFrames()).toBe(0);
+          },
+        ),
+        { seed: 20261122, numRuns: 200 },
       );
     });
   });
