@@ -59,6 +59,24 @@ for (const kind of KINDS) {
       pool.unpin(frame);
       expect(tids.map(read)).toEqual(before);
     });
+
+    it('gives each id of [from, to) the frame caching its block (or -1), at its own index, and leaves the rest of frames alone', () => {
+      const { heap, pool } = openHeap(kind);
+      const tids: number[] = [];
+      for (let i = 0; i < 3000; i++) tids.push(heap.insert(1, Uint8Array.from({ length: 20 + (i % 90) }, (_, b) => (i + b) & 0xff)));
+      const ids = [0, ...tids.filter((_, i) => i % 97 === 0), -1, makeTid(999, 3, 7), tids[5]!];
+      const blockOf = (tid: number) => Math.floor(tid / 2 ** 18);
+      for (const [from, to] of [[0, ids.length], [3, 17], [ids.length - 4, ids.length], [7, 7]] as const) {
+        const frames: number[] = ids.map(() => -7);
+        heap.prefetch(ids, from, to, frames);
+        for (let i = 0; i < ids.length; i++) {
+          const tid = ids[i]!;
+          const expected = i < from || i >= to ? -7 : tid > 0 ? pool.cachedFrame(0, blockOf(tid)) : -1;
+          expect(frames[i]).toBe(expected);
+        }
+      }
+      expect(pool.pinnedFrames()).toBe(0);
+    });
   });
 
   describe(`Heap.visitOwned (${kind} kernels)`, () => {
