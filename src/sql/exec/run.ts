@@ -180,14 +180,16 @@ function keyEncoderFor(type: SqlType): (v: RuntimeValue) => StorageValue {
 
 /**
  * Reads a table scan's rows, the whole table (range null) or one range of
- * its index (plan.index names which), decoded and filtered, into the sink.
+ * its index (plan.index names which), decoded and filtered by `filterExpr`
+ * (the scan's filter, or what residualFilter leaves of it), into the sink.
  * Returns false if the sink stopped it.
  */
 type ScanReader = (ctx: ExecContext, range: IndexRange | null, sink: Sink, indexId?: number) => boolean;
 
-function scanReader(plan: ScanPlan): ScanReader {
+function scanReader(plan: ScanPlan, filterExpr: BoundExpr | null = plan.filter, project?: readonly number[]): ScanReader {
+  if (project !== undefined) return projectingScanReader(plan, project);
   const { table, decoders, positions, missing } = plan;
-  const filter = plan.filter === null ? null : compileExpr(plan.filter);
+  const filter = filterExpr === null ? null : compileExpr(filterExpr);
   const n = decoders.length;
   const withTid = plan.tid === true;
   // The usual table: every stored slot is a live column and a short
@@ -256,6 +258,70 @@ function scanReader(plan: ScanPlan): ScanReader {
   };
 }
 
+/**
+ * scanReader for a projection of the scan's columns and nothing else (no
+ * filter, no tid): each row is built with the projected columns only (the
+ * scan's column `project[k]` as column k), instead of a row of the scan's
+ * columns and then another of the projection's. Only those columns are
+ * decoded.
+ */
+function projectingScanReader(plan: ScanPlan, project: readonly number[]): ScanReader {
+  const { table, decoders, positions, missing } = plan;
+  const m = project.length;
+  const storedWanted = new Array<boolean>(table.columns.length).fill(false);
+  const outDecoders = project.map((i) => decoders[i]!);
+  const outPositions = project.map((i) => positions[i]!);
+  const outMissing = project.map((i) => missing[i] as RuntimeValue);
+  for (const p of outPositions) storedWanted[p] = true;
+  const planIndex = plan.index?.indexId;
+  return (ctx, range, sink, indexId = planIndex) => {
+    let completed = true;
+    let seen = 0;
+    const visit = (_tid: number, stored: StorageValue[], storedCount: number): boolean => {
+      if (++seen % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
+      const row: Row = new Array(m);
+      for (let k = 0; k < m; k++) {
+        const p = outPositions[k]!;
+        row[k] = (p < storedCount ? outDecoders[k]!(stored[p] ?? null) : outMissing[k]) as RuntimeValue;
+      }
+      if (!sink(row)) {
+        completed = false;
+        return false;
+      }
+      return true;
+    };
+    if (range === null) ctx.engine.scan(ctx.txn, table.id, visit, storedWanted, { reuseRow: true });
+    else ctx.engine.indexScan(ctx.txn, table.id, indexId!, range, visit, storedWanted, true);
+    return completed;
+  };
+}
+
+/**
+ * What a scan's filter leaves to test on each row read through its own
+ * index access (the ranges of plan.index: not a join's lookups): its
+ * conjuncts but those the index answers exactly (IndexAccess.exact); null
+ * for none.
+ */
+function residualFilter(plan: ScanPlan): BoundExpr | null {
+  const exact = plan.index?.exact;
+  if (plan.filter === null || exact === undefined || exact.length === 0) return plan.filter;
+  const conjuncts = (e: BoundExpr): BoundExpr[] => (e.kind === 'and' ? e.args.flatMap(conjuncts) : [e]);
+  const rest = conjuncts(plan.filter).filter((c) => !exact.includes(c));
+  return rest.length === 0 ? null : rest.length === 1 ? rest[0]! : { kind: 'and', type: plan.filter.type, args: rest };
+}
+
+/** The scan columns a projection reads, when it is nothing but scan columns of a scan with no filter left to test (residualFilter) and no tid column; else undefined. */
+function projectedScanColumns(plan: Extract<Plan, { kind: 'project' }>): number[] | undefined {
+  const input = plan.input;
+  if (input.kind !== 'scan' || residualFilter(input) !== null || input.tid === true) return undefined;
+  const out: number[] = [];
+  for (const e of plan.exprs) {
+    if (e.kind !== 'column' || !(e.index >= 0 && e.index < input.decoders.length)) return undefined;
+    out.push(e.index);
+  }
+  return out;
+}
+
 const utf8 = new TextEncoder();
 
 /**
@@ -281,21 +347,29 @@ function textEquality(plan: ScanPlan): { column: number; value: Compiled } | nul
   return null;
 }
 
+/**
+ * A scan's runner: the whole table, or each range of its index, whose rows
+ * need not be tested again for what the index answers exactly
+ * (residualFilter); `project`: see projectingScanReader.
+ */
+function scanRunner(plan: ScanPlan, project?: readonly number[]): Runner {
+  const read = scanReader(plan, residualFilter(plan), project);
+  const probe = plan.index === undefined ? null : indexProbe(plan.index);
+  return (ctx, sink) => {
+    if (probe === null) return read(ctx, null, sink);
+    for (const range of probe(ctx)) if (!read(ctx, range, sink)) return false;
+    return true;
+  };
+}
+
 function buildRunner(plan: Plan): Runner {
   switch (plan.kind) {
     case 'one': {
       const rows = plan.rows;
       return (_ctx, sink) => (rows === 0 ? true : sink([]));
     }
-    case 'scan': {
-      const read = scanReader(plan);
-      const probe = plan.index === undefined ? null : indexProbe(plan.index);
-      return (ctx, sink) => {
-        if (probe === null) return read(ctx, null, sink);
-        for (const range of probe(ctx)) if (!read(ctx, range, sink)) return false;
-        return true;
-      };
-    }
+    case 'scan':
+      return scanRunner(plan);
     case 'values': {
       const rows = plan.rows.map((r) => r.map(compileExpr));
       return (ctx, sink) => {
@@ -335,9 +409,12 @@ function buildRunner(plan: Plan): Runner {
       return (ctx, sink) => input(ctx, (row) => (predicate(row, ctx) === true ? sink(row) : true));
     }
     case 'project': {
-      const input = buildRunner(plan.input);
       // Every column of a scan, in order (SELECT a, b, c over t(a, b, c)): the scan's rows are new arrays already.
-      if (plan.input.kind === 'scan' && plan.exprs.length === plan.input.columns.length && plan.exprs.every((e, i) => e.kind === 'column' && e.index === i)) return input;
+      if (plan.input.kind === 'scan' && plan.exprs.length === plan.input.columns.length && plan.exprs.every((e, i) => e.kind === 'column' && e.index === i)) return buildRunner(plan.input);
+      // Some of a scan's columns (SELECT id, amount FROM t WHERE cat = $1): the scan builds the projected rows itself.
+      const projected = projectedScanColumns(plan);
+      if (projected !== undefined) return scanRunner(plan.input as ScanPlan, projected);
+      const input = buildRunner(plan.input);
       const exprs = plan.exprs.map(compileExpr);
       const n = exprs.length;
       return (ctx, sink) =>

@@ -14,7 +14,10 @@
 // equality answered by one probe per value. Every condition stays in the
 // scan's filter and is re-checked on each row the index returns, so the
 // index only has to return a superset; that keeps cross-type comparisons
-// (an int4 column against an int8 parameter) exact.
+// (an int4 column against an int8 parameter) exact. The one exception is
+// IndexAccess.exact: integer equalities a B-tree secondary index answers
+// exactly, which the executor leaves out of the filter it tests for the
+// rows of that index access (EXPLAIN still shows them).
 
 import type { IndexDef } from '../../txn/index-keys.ts';
 import type { SqlType, TypeId } from '../types/sql-type.ts';
@@ -88,6 +91,7 @@ function accessFor(def: IndexDef, scan: ScanPlan, bounds: readonly Bound[]): Ind
   const eq: BoundExpr[] = [];
   const keyTypes: SqlType[] = [];
   const cond: BoundExpr[] = [];
+  const exact: BoundExpr[] = [];
   let inAt: number | null = null;
   let inList: readonly BoundExpr[] = [];
   let lower: IndexAccess['lower'] = null;
@@ -101,6 +105,7 @@ function accessFor(def: IndexDef, scan: ScanPlan, bounds: readonly Bound[]): Ind
       eq.push(equal.value);
       keyTypes.push(type);
       cond.push(equal.conjunct);
+      if (exactEquality(def, equal.conjunct)) exact.push(equal.conjunct);
       continue;
     }
     const inBound = inAt === null ? bounds.find((b) => b.column === column && b.op === 'in') : undefined;
@@ -132,7 +137,28 @@ function accessFor(def: IndexDef, scan: ScanPlan, bounds: readonly Bound[]): Ind
   }
   if (eq.length === 0 && lower === null && upper === null) return undefined;
   if (def.method === 'hash' && (eq.length !== def.columns.length || lower !== null || upper !== null)) return undefined;
-  return { indexId: def.id, name: def.name, eq, inAt, inList, lower, upper, keyTypes, reverse: false, cond };
+  return { indexId: def.id, name: def.name, eq, inAt, inList, lower, upper, keyTypes, reverse: false, cond, ...(exact.length > 0 ? { exact } : {}) };
+}
+
+/**
+ * Does every row a scan of `def` returns for the equality `conjunct` (one of
+ * its eq bounds) satisfy it? Yes for `integer column = parameter or
+ * constant` of one and the same integer type through a B-tree secondary
+ * index: the scan reads the entries whose key starts with the value's
+ * encoding and returns a row only if its own key, as it encodes, is its
+ * entry's (IndexManager.#scanCollected), and an integer encodes as one value
+ * only. A NULL value probes nothing, and the comparison would hold for no
+ * row either. Anything else (other types, casts, the primary index, whose
+ * point lookup does not re-check the key, hash indexes) stays in the
+ * filter.
+ */
+function exactEquality(def: IndexDef, conjunct: BoundExpr): boolean {
+  if (def.primary || def.method === 'hash' || conjunct.kind !== 'binary' || conjunct.op !== '=') return false;
+  const { left, right } = conjunct;
+  const [column, value] = left.kind === 'column' ? [left, right] : [right, left];
+  if (column.kind !== 'column' || (value.kind !== 'param' && value.kind !== 'const')) return false;
+  const t = column.type.id;
+  return (t === 'int2' || t === 'int4' || t === 'int8') && value.type.id === t;
 }
 
 /**

@@ -78,6 +78,13 @@ export interface IndexAccess {
   readonly reverse: boolean;
   /** The conjuncts the index answers, for EXPLAIN ("Index Cond"). */
   readonly cond: readonly BoundExpr[];
+  /**
+   * Conjuncts of the filter (the same objects) that every row the index
+   * returns satisfies, so the executor need not test them again: equality of
+   * an integer column of a B-tree secondary index with a parameter or
+   * constant of the same type (index-select.ts, exactEquality). Absent: none.
+   */
+  readonly exact?: readonly BoundExpr[];
 }
 
 export interface ValuesPlan {
