@@ -37,6 +37,10 @@ function countingVfs(inner: Vfs): { vfs: Vfs; written: () => number } {
     size: () => file.size(),
     truncate: (size) => file.truncate(size),
     sync: () => file.sync(),
+    writeDurable: (from, position) => {
+      bytes += from.length;
+      file.writeDurable(from, position);
+    },
     syncAsync: () => file.syncAsync(),
     close: () => file.close(),
   });

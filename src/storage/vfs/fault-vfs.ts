@@ -335,6 +335,12 @@ class FaultFile implements VfsFile {
     this.#inner.sync();
   }
 
+  /** A write and then a sync, each a fault point (a crash between them may tear the write). */
+  writeDurable(from: Uint8Array, position: number): void {
+    this.write(from, position);
+    this.sync();
+  }
+
   syncAsync(): Promise<void> {
     try {
       this.sync();

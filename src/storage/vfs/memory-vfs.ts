@@ -487,6 +487,11 @@ class MemoryFile implements VfsFile {
     return Promise.resolve();
   }
 
+  writeDurable(from: Uint8Array, position: number): void {
+    this.write(from, position);
+    this.sync();
+  }
+
   close(): void {
     assert(!this.#closed, `close of ${this.path}: already closed`);
     this.#closed = true;

@@ -73,6 +73,16 @@ export interface VfsFile {
   truncate(size: number): void;
   /** fdatasync: every write before this call is durable when it returns. */
   sync(): void;
+  /**
+   * write() and sync() in one: writes all of `from` at `position`, and when
+   * it returns this write and every write before it are durable. The node
+   * vfs makes it a single write on a second descriptor of the file opened
+   * with O_DSYNC when nothing else written through this handle is unsynced
+   * (one system call instead of two, and the kernel writes back only the
+   * range written); otherwise, and where O_DSYNC is missing, a write and an
+   * fdatasync.
+   */
+  writeDurable(from: Uint8Array, position: number): void;
   /** sync() that does not block the event loop. Do not close() while it runs. */
   syncAsync(): Promise<void>;
   /** Release the handle. Further calls on it fail an assertion. */

@@ -164,6 +164,32 @@ describe('fault vfs', () => {
       expect(readFile(done, '/wal').length).toBe(RECORDS * RECORD_BYTES);
     });
 
+    it('counts writeDurable as a write and a sync, each a crash point, and keeps it once it returns', () => {
+      const workload = (vfs: Vfs): void => {
+        const f = vfs.open('/wal', { create: true, exclusive: true });
+        vfs.syncDir('/');
+        for (let i = 0; i < RECORDS; i++) f.writeDurable(pattern(RECORD_BYTES, i + 1), i * RECORD_BYTES);
+        f.close();
+      };
+      const probe = createFaultVfs({ seed: 0 });
+      workload(probe);
+      expect(probe.counters.write).toBe(RECORDS);
+      expect(probe.counters.sync).toBe(1 + RECORDS);
+      for (let n = 2; n <= 1 + RECORDS; n++) {
+        const vfs = createFaultVfs({ seed: 2000 + n });
+        vfs.crashAtSync(n);
+        expect(crashOf(() => workload(vfs)).op).toBe('sync');
+        const wal = readFile(vfs.crash(), '/wal');
+        const committed = n - 2;
+        for (let i = 0; i < committed; i++) {
+          expect(firstDifference(wal.subarray(i * RECORD_BYTES, (i + 1) * RECORD_BYTES), pattern(RECORD_BYTES, i + 1))).toBe(-1);
+        }
+        // The write whose sync crashed reached the page cache: it may be there in part, never anything else.
+        const partial = pattern(RECORD_BYTES, committed + 1);
+        for (let i = committed * RECORD_BYTES; i < wal.length; i++) expect(wal[i] === partial[i - committed * RECORD_BYTES] || wal[i] === 0).toBe(true);
+      }
+    });
+
     it('crashes after a write reached the page cache, so the write may be torn', () => {
       const vfs = createFaultVfs({ seed: 5 });
       durableFile(vfs, '/f', pattern(100, 1));

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { SqlState } from '../../../src/errors.ts';
-import { createMemoryVfs, joinPath } from '../../../src/storage/vfs/index.ts';
+import { createMemoryVfs, joinPath, Prng } from '../../../src/storage/vfs/index.ts';
 import { bytes, flintErrorOf, pattern, readFile, vfsContract, writeFile } from './vfs-contract.ts';
 
 vfsContract('memory', () => {
@@ -74,6 +74,20 @@ describe('memory vfs', () => {
       f.write(pattern(10, 3), 200); // lost, with the size it added
       const after = vfs.crash();
       expect(readFile(after, '/f')).toEqual(pattern(100, 1));
+      f.close();
+    });
+
+    it('keeps what writeDurable wrote and every write before it', () => {
+      const vfs = createMemoryVfs();
+      const f = vfs.open('/f', { create: true });
+      vfs.syncDir('/');
+      f.write(pattern(100, 1), 0);
+      f.writeDurable(pattern(50, 2), 100);
+      f.write(pattern(10, 3), 150); // lost
+      const expected = new Uint8Array(150);
+      expected.set(pattern(100, 1), 0);
+      expected.set(pattern(50, 2), 100);
+      expect(readFile(vfs.crash({ tear: new Prng(1) }), '/f')).toEqual(expected);
       f.close();
     });
 

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { SqlState } from '../../../src/errors.ts';
 import { createNodeVfs, joinPath } from '../../../src/storage/vfs/index.ts';
-import { flintErrorOf, vfsContract, withFixture, type VfsFixture } from './vfs-contract.ts';
+import { flintErrorOf, pattern, vfsContract, withFixture, type VfsFixture } from './vfs-contract.ts';
 
 function makeNodeFixture(): VfsFixture {
   const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'flint-vfs-'));
@@ -22,6 +22,28 @@ const DEAD_PID = 2147483646;
 
 describe('node vfs', () => {
   const run = (fn: (fx: VfsFixture) => void | Promise<void>) => () => withFixture(makeNodeFixture, fn);
+
+  it('writeDurable reaches the file it was opened on, even after a rename, with O_DSYNC or without', run(({ vfs, dir }) => {
+    const from = joinPath(dir, 'a');
+    const to = joinPath(dir, 'b');
+    const f = vfs.open(from, { create: true });
+    f.write(pattern(100), 0);
+    f.sync();
+    vfs.rename(from, to);
+    f.writeDurable(pattern(50, 2), 100); // nothing unsynced: the O_DSYNC descriptor (Linux), opened now, after the rename
+    f.write(pattern(10, 3), 0);
+    f.writeDurable(pattern(50, 4), 150); // a write unsynced before it: a write and an fdatasync
+    f.writeDurable(pattern(50, 5), 200); // the O_DSYNC descriptor again
+    f.close();
+    const expected = new Uint8Array(250);
+    expected.set(pattern(100), 0);
+    expected.set(pattern(10, 3), 0);
+    expected.set(pattern(50, 2), 100);
+    expected.set(pattern(50, 4), 150);
+    expected.set(pattern(50, 5), 200);
+    expect(new Uint8Array(fs.readFileSync(to))).toEqual(expected);
+    expect(fs.existsSync(from)).toBe(false);
+  }));
 
   it('writes the lock owner pid into the lock file', run(({ vfs, dir }) => {
     const path = joinPath(dir, 'flint.lock');

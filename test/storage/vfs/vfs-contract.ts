@@ -326,6 +326,29 @@ export function vfsContract(name: string, make: () => VfsFixture): void {
         f.close();
       }));
 
+      it('writeDurable writes like write, after synced and unsynced writes alike, from a view at an offset', run(({ vfs, dir }) => {
+        const path = joinPath(dir, 'w');
+        const f = vfs.open(path, { create: true });
+        f.write(pattern(5000), 0);
+        f.sync();
+        const big = pattern(300, 3);
+        f.writeDurable(big.subarray(100, 250), 4096); // nothing unsynced before it
+        f.write(pattern(10, 4), 10); // unsynced, then another durable write
+        f.writeDurable(pattern(20, 5), 6000); // past the end: the gap reads as zeros
+        f.writeDurable(new Uint8Array(0), 0);
+        const expected = new Uint8Array(6020);
+        expected.set(pattern(5000), 0);
+        expected.set(big.subarray(100, 250), 4096);
+        expected.set(pattern(10, 4), 10);
+        expected.set(pattern(20, 5), 6000);
+        expect(firstDifference(readAll(f), expected)).toBe(-1);
+        f.close();
+        expect(firstDifference(readFile(vfs, path), expected)).toBe(-1);
+        const ro = vfs.open(path, { readOnly: true });
+        expect(flintErrorOf(() => ro.writeDurable(bytes(1), 0)).code).toBe(SqlState.ioError);
+        ro.close();
+      }));
+
       it('syncDir of a missing directory fails with 58P01', run(({ vfs, dir }) => {
         expect(flintErrorOf(() => vfs.syncDir(joinPath(dir, 'nodir'))).code).toBe(SqlState.undefinedFile);
       }));

@@ -128,6 +128,7 @@ export class GatedVfs implements Vfs {
       size: () => inner.size(),
       truncate: (size) => inner.truncate(size),
       sync: () => inner.sync(),
+      writeDurable: (from, position) => inner.writeDurable(from, position),
       syncAsync(): Promise<void> {
         gated.syncAsyncCalls++;
         // An fdatasync covers the writes issued before it: take them now, report later.

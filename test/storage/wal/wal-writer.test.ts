@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { FlintError, SqlState } from '../../../src/errors.ts';
-import { createFaultVfs, createMemoryVfs } from '../../../src/storage/vfs/index.ts';
+import { createFaultVfs, createMemoryVfs, type Vfs } from '../../../src/storage/vfs/index.ts';
 import {
   END_RECORD_SIZE,
   FILE_HEADER_SIZE,
@@ -12,7 +12,7 @@ import {
   walFileName,
 } from '../../../src/storage/wal/index.ts';
 import { crc32c, encodeFileHeader } from '../../../src/storage/wal/format.ts';
-import { DIR, SMALL_FILE, expectRecords, flintErrorOf, locate, overwrite, payload, readAll, rejectionOf, walFiles, type Rec } from './wal-helpers.ts';
+import { DIR, GatedVfs, SMALL_FILE, expectRecords, flintErrorOf, locate, overwrite, payload, readAll, rejectionOf, settle, walFiles, type Rec } from './wal-helpers.ts';
 
 /** Append `count` records of sizes drawn from `sizeOf(i)`; returns them. */
 function appendMany(w: WalWriter, count: number, sizeOf: (i: number) => number, seedBase = 0): Rec[] {
@@ -406,6 +406,131 @@ describe('WAL writer zero-filling', () => {
     expect(w.stats.zeroFilledBytes).toBe(zeroed);
     w.close();
     expectRecords(readAll(vfs, checkpoint.lsn).records, recs.filter((r) => r.lsn >= checkpoint.lsn));
+  });
+});
+
+describe('WAL writer: one durable write per synchronous commit', () => {
+  /** A memory vfs (or the one given) counting each file's write, sync and writeDurable calls, in order. */
+  const counting = (inner: Vfs = createMemoryVfs()) => {
+    const calls: string[] = [];
+    const vfs: Vfs = {
+      name: 'counting',
+      open: (path, opts) => {
+        const f = inner.open(path, opts);
+        return {
+          path: f.path,
+          read: (into, position) => f.read(into, position),
+          write: (from, position) => {
+            calls.push('write');
+            f.write(from, position);
+          },
+          writeDurable: (from, position) => {
+            calls.push('writeDurable');
+            f.writeDurable(from, position);
+          },
+          size: () => f.size(),
+          truncate: (size) => f.truncate(size),
+          sync: () => {
+            calls.push('sync');
+            f.sync();
+          },
+          syncAsync: () => {
+            calls.push('syncAsync');
+            return f.syncAsync();
+          },
+          close: () => f.close(),
+        };
+      },
+      exists: (path) => inner.exists(path),
+      remove: (path) => inner.remove(path),
+      rename: (from, to) => inner.rename(from, to),
+      list: (dir) => inner.list(dir),
+      mkdir: (path) => inner.mkdir(path),
+      syncDir: (dir) => inner.syncDir(dir),
+      lock: (path) => inner.lock(path),
+    };
+    return { vfs, calls, take: () => calls.splice(0) };
+  };
+
+  it('sync() with nothing else unsynced is one writeDurable; after an unsynced write, a zero-fill or a switch, a write and an fdatasync', () => {
+    const { vfs, take } = counting();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE, backgroundSyncBytes: 0 });
+    take();
+    const recs: Rec[] = [];
+    recs.push(...appendMany(w, 2, () => 100));
+    w.sync(); // the file's first records: the zero-fill's writes, then the records', then an fdatasync
+    expect(take().slice(-2)).toEqual(['write', 'sync']);
+    expect(w.stats.durableWrites).toBe(0);
+    for (let i = 0; i < 5; i++) {
+      recs.push(...appendMany(w, 3, (j) => 50 + j * 40, 10 + i * 3));
+      const syncs = w.stats.syncs;
+      w.sync();
+      expect(take()).toEqual(['writeDurable']);
+      expect(w.stats.syncs).toBe(syncs + 1);
+      expect(w.durableLsn).toBe(w.nextLsn);
+    }
+    expect(w.stats.durableWrites).toBe(5);
+    recs.push(...appendMany(w, 2, () => 80, 100));
+    w.flush(); // written, not synced: the next sync() must fdatasync it too
+    recs.push(...appendMany(w, 2, () => 80, 110));
+    w.sync();
+    expect(take()).toEqual(['write', 'write', 'sync']);
+    w.sync(); // nothing new: nothing
+    expect(take()).toEqual([]);
+    // A switch leaves the old file's end record unsynced: a write and an fdatasync of each file.
+    const lsn = w.nextLsn;
+    while (w.nextLsn < lsn + SMALL_FILE) recs.push(...appendMany(w, 1, () => 1000, 200 + recs.length));
+    w.sync();
+    expect(take()).not.toContain('writeDurable');
+    recs.push(...appendMany(w, 1, () => 10, 900));
+    w.sync();
+    expect(take()).toEqual(['writeDurable']);
+    expect(w.stats.durableWrites).toBe(6);
+    w.close();
+    expectRecords(readAll(vfs, 0).records, recs);
+  });
+
+  it('not while a group-commit round\'s fdatasync runs: that one covers earlier writes only when it ends', async () => {
+    const gated = new GatedVfs();
+    const w = WalWriter.open(gated, DIR, 0, { fileBytes: SMALL_FILE });
+    appendMany(w, 1, () => 100);
+    w.sync();
+    const [r] = appendMany(w, 1, () => 100, 1);
+    const waiting = w.waitDurable(r!.lsn);
+    await settle(); // the round wrote and started its fdatasync
+    expect(gated.pending.length).toBe(1);
+    appendMany(w, 1, () => 100, 2);
+    const durableWrites = w.stats.durableWrites;
+    w.sync(); // the round's write is not known durable yet: write and fdatasync
+    expect(w.stats.durableWrites).toBe(durableWrites);
+    await gated.release();
+    await waiting;
+    appendMany(w, 1, () => 100, 3);
+    w.sync();
+    expect(w.stats.durableWrites).toBe(durableWrites + 1);
+    w.close();
+  });
+
+  it('what sync() returned for survives a crash, torn last writes and all', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const fault = createFaultVfs({ seed });
+      const w = WalWriter.open(fault, DIR, 0, { fileBytes: SMALL_FILE });
+      const all: Rec[] = [];
+      for (let i = 0; i < 30; i++) {
+        all.push(...appendMany(w, 1 + (i % 3), (j) => 20 + ((i * 131 + j * 17) % 700), i * 10));
+        if ((i * seed) % 7 === 3) w.flush();
+        else w.sync();
+      }
+      expect(w.stats.durableWrites).toBeGreaterThan(0);
+      const durableLsn = w.durableLsn;
+      const after = fault.crash();
+      w.close();
+      const got = readAll(after, 0).records;
+      // Every record sync() made durable, exactly; past them at most a prefix of the rest.
+      const durable = all.filter((r) => r.lsn < durableLsn);
+      expectRecords(got.slice(0, durable.length), durable);
+      expectRecords(got, all.slice(0, got.length));
+    }
   });
 });
 
