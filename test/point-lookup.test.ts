@@ -158,4 +158,34 @@ describe('point lookups and index scans', () => {
     expect(both(db, 'SELECT id FROM q WHERE cat = $1', 3)).toEqual([]);
     db.close();
   });
+
+  it('give each lookup by primary key its own columns, alternating tables and column lists, before and after ADD COLUMN', () => {
+    // The engine keeps the column plan of the last point lookup (table types, columns read): statements that
+    // alternate must each get theirs.
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE a (id int PRIMARY KEY, name text, cat int, f double precision)');
+    db.exec('CREATE TABLE b (id bigint PRIMARY KEY, f double precision, name text)');
+    db.exec("INSERT INTO a VALUES (1, 'a1', 10, 1.5), (2, 'a2', 20, 2.5)");
+    db.exec("INSERT INTO b VALUES (1, 9.5, 'b1'), (4294967296, 8.5, 'big')");
+    const names = db.prepare('SELECT name FROM a WHERE id = $1').raw();
+    const cats = db.prepare('SELECT cat, f FROM a WHERE id = $1').raw();
+    const all = db.prepare('SELECT * FROM a WHERE id = $1').raw();
+    const bs = db.prepare('SELECT name, f FROM b WHERE id = $1').raw();
+    for (let round = 0; round < 3; round++) {
+      expect(names.get(1)).toEqual(['a1']);
+      expect(cats.get(2)).toEqual([20, 2.5]);
+      expect(bs.get(1)).toEqual(['b1', 9.5]);
+      expect(all.get(2)).toEqual([2, 'a2', 20, 2.5]);
+      expect(bs.get(4294967296)).toEqual(['big', 8.5]);
+      expect(names.get(3)).toBeUndefined();
+    }
+    db.exec("ALTER TABLE a ADD COLUMN note text DEFAULT 'n'");
+    db.exec("INSERT INTO a VALUES (3, 'a3', 30, 3.5, 'x')");
+    const notes = db.prepare('SELECT note, name FROM a WHERE id = $1').raw();
+    expect(notes.get(1)).toEqual(['n', 'a1']);
+    expect(notes.get(3)).toEqual(['x', 'a3']);
+    expect(names.get(3)).toEqual(['a3']);
+    expect(db.prepare('SELECT * FROM a WHERE id = $1').raw().get(3)).toEqual([3, 'a3', 30, 3.5, 'x']);
+    db.close();
+  });
 });

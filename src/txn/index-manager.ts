@@ -38,7 +38,7 @@
 // transaction: the engine never waits, a caller that can waits for it and
 // runs the statement again (write-conflict.ts). NULLs never conflict.
 
-import { keyEquals, type KeyColumn, type KeyValue } from '../encoding/index.ts';
+import { encodeInt64KeyInto, keyEquals, type KeyColumn, type KeyValue } from '../encoding/index.ts';
 import { FlintError, SqlState } from '../errors.ts';
 import type { Heap } from '../storage/heap/heap.ts';
 import { MAX_KEY_SIZE } from '../limits.ts';
@@ -423,14 +423,19 @@ export class IndexManager {
    * After the new version is in the heap: point the primary key at it and
    * add its secondary entries. With `defer` (the engine passes it from a
    * transaction's second row on: a lone row gains nothing from waiting),
-   * those of non-unique indexes wait in #deferred (deferred-entries.ts).
+   * those of non-unique indexes wait in #deferred (deferred-entries.ts); so
+   * does a first row's entry in an index with no entry yet. In a tree that
+   * holds one entry, every entry of a load sorting below it went in before
+   * that entry, into a leaf that was not the last: those leaves were split
+   * in the middle and stayed half full, where a load into an empty tree
+   * appends and splits the last leaf leaving full ones behind (BTree.#split).
    */
   afterInsert(table: TableDef, row: readonly StorageValue[], pk: Uint8Array, prev: number, tid: number, defer: boolean, headDone = false): void {
     this.#probed = null;
     if (!headDone) this.#setHead(this.#primary(table), pk, tid, prev !== 0);
     for (const index of this.#secondaries(table)) {
       const values = keyValuesInto(index.def, row, row.length, this.#keyScratch);
-      if (index.def.unique || !defer) this.#insertSecondary(index, values, pk, tid);
+      if (index.def.unique || !(defer || index.tree.isEmpty())) this.#insertSecondary(index, values, pk, tid);
       else this.#deferSecondary(index, values, pk, tid);
     }
   }
@@ -620,8 +625,21 @@ export class IndexManager {
     if (def.primary && probe === null) {
       const values = equalityValues(def, range);
       if (values !== null) {
-        const head = index.tree.find(encodeIndexKey(def, values), readTidAt);
+        // One integer column (the usual key): its 9 bytes into a buffer kept for it, not a new array per lookup.
+        const keyColumns = keyColumnsOf(def);
+        const head = keyColumns.length === 1 && encodeInt64KeyInto(keyColumns[0]!, values[0]!, this.#pointKey, 0)
+          ? index.tree.findAt(this.#pointKey, 0, INT64_KEY_BYTES, readTidAt)
+          : index.tree.find(encodeIndexKey(def, values), readTidAt);
         if (head === undefined) return;
+        if (reuseRow) {
+          // The walk of #visibleRow (the same versions as visibleVersion's), by a column plan kept for the last
+          // table and columns: no Version object, closure or plan per lookup.
+          const types = storageTypesOf(table);
+          this.#vShared = null;
+          const row = this.#visibleRow(head, snapshot, types, this.#pointPlan(types, wanted));
+          if (row !== undefined) visit(this.#rowTid, row, this.#rowStored);
+          return;
+        }
         const v = this.visibleVersion(table, head, snapshot, wanted);
         if (v !== undefined) visit(v.tid, v.row, v.stored);
         return;
@@ -848,6 +866,20 @@ export class IndexManager {
    * caches the tuple's block, and otherwise looks the block up.
    */
   readonly #hintFrames: number[] = [];
+
+  /** A point lookup's one-integer primary key (scan). */
+  readonly #pointKey = new Uint8Array(INT64_KEY_BYTES);
+
+  /** The column plan of the last point lookup's table types and wanted columns (a copy), reused while they stay the same. */
+  #pointPlan(types: readonly StorageType[], wanted: readonly boolean[] | undefined): ColumnPlan {
+    const last = this.#lastPointPlan;
+    if (last !== null && last.types === types && sameFlags(last.wanted, wanted)) return last.plan;
+    const plan = columnPlan(types, wanted);
+    this.#lastPointPlan = { types, wanted: wanted?.slice(), plan };
+    return plan;
+  }
+
+  #lastPointPlan: { types: readonly StorageType[]; wanted: readonly boolean[] | undefined; plan: ColumnPlan } | null = null;
 
   /** Where #hintedRow puts a version's primary key values. */
   readonly #pkValues: KeyValue[] = [];
@@ -1164,6 +1196,9 @@ function withKeyColumns(columns: readonly boolean[], def: IndexDef): readonly bo
 }
 
 const readTidAt = (_u8: Uint8Array, view: DataView, at: number): number => readTid(view, at);
+
+/** Bytes of a one-column int64 key (encodeInt64KeyInto). */
+const INT64_KEY_BYTES = 9;
 
 /** #scanSecondary's setup for one (table types, primary index, index, caller's columns): see IndexManager.#scanSetup. */
 interface ScanSetup {
