@@ -113,6 +113,30 @@ describe('tuple encoding round-trips', () => {
     roundTrip(['text'], ['\u07FF\u0800\uFFFF\u{10000}\u{10FFFF}']);
   });
 
+  it('text of every length to 80 bytes (the JS decoders for ASCII up to 10 and 64 bytes, TextDecoder past them): ASCII, a non-ASCII character first, in the middle or last, twice in a row', () => {
+    for (let n = 0; n <= 80; n++) {
+      const ascii = Array.from({ length: n }, (_, i) => String.fromCharCode(i === 1 ? 0 : i === 2 ? 0x7f : 33 + ((i * 7) % 90))).join('');
+      const other = 'q'.repeat(n);
+      // Two columns of one length one after the other: the second is not the first's array.
+      roundTrip(['text', 'text', 'text'], [ascii, other, ascii]);
+      if (n === 0) continue;
+      for (const at of [0, n >> 1, n - 1]) {
+        roundTrip(['text'], [ascii.slice(0, at) + 'é' + ascii.slice(at + 1)]);
+        roundTrip(['text'], [ascii.slice(0, at) + '€' + ascii.slice(at + 1)]);
+      }
+    }
+  });
+
+  it('text of 11 to 64 bytes that is not UTF-8 is corruption, wherever the bad byte is', () => {
+    for (const n of [11, 20, 33, 64]) {
+      for (const at of [0, n >> 1, n - 1]) {
+        const bytes = encoded(['text'], ['a'.repeat(n)]);
+        bytes[bytes.length - n + at] = 0xff;
+        expect(codeOf(() => decodeTuple(['text'], bytes, 0, bytes.length))).toBe(SqlState.dataCorrupted);
+      }
+    }
+  });
+
   it('text and bytes of up to 4000 bytes (multi-byte varint lengths)', () => {
     const ascii = 'abcdefghij'.repeat(400);
     const { bytes } = roundTrip(['text'], [ascii]);
