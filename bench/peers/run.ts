@@ -9,7 +9,7 @@
 // An engine that fails a workload (wrong answer or error) is closed and
 // skips the rest; the run then fails.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeDataset, WrongAnswer } from './data.ts';
@@ -80,7 +80,11 @@ export async function runAll(engines: readonly PeerEngine[], sizes: Sizes, log: 
           if (engine.info.key === FSYNC_FLOOR_KEY && workload.floor !== true) continue;
           // What the engine before left dirty in the OS cache (SQLite NORMAL's and PGlite's unsynced
           // writes, a checkpoint's pages) is written back first, so it does not slow this engine's fdatasyncs.
-          if (workload.durable === true) flushOsCache();
+          if (workload.durable === true) {
+            flushOsCache();
+            const waited = settleDisk(root);
+            if (waited > SETTLE_LOG_MS) log(`    (${engine.info.label}: waited ${(waited / 1000).toFixed(1)} s for the disk to keep up before round ${r + 1})`);
+          }
           const before = done[e]!.reduce((n, o) => n + (o.timed?.ops ?? 0), 0);
           try {
             done[e]!.push(await workload.run(db, ctx, { index: r, count: rounds, done: before }));
@@ -111,6 +115,8 @@ export async function runAll(engines: readonly PeerEngine[], sizes: Sizes, log: 
 
 /** Rows each engine loads in its warm-up (warmUp). */
 const WARM_UP_ROWS = 2000;
+/** Durable autocommit inserts of each durable-insert workload (1, 8 and 64 sessions) in the warm-up. */
+const WARM_UP_DURABLE_INSERTS = 300;
 
 /**
  * Before anything is timed, every engine loads a few rows into a scratch
@@ -120,7 +126,13 @@ const WARM_UP_ROWS = 2000;
  * that ran bulk insert first (the rotating order puts Flint (WASM) first
  * there, the first workload of the run) paid the JIT warm-up of the whole
  * SQL-to-storage path for both, and the other ran on warm code (in
- * bench:peers --quick, 20k rows: 9.3k rows/s against 21.1k). A warm-up
+ * bench:peers --quick, 20k rows: 9.3k rows/s against 21.1k). The durable-
+ * insert workloads run too, a few hundred inserts each, through the same
+ * code as the timed ones: Flint's sessions (Session.runAsync, group commit)
+ * run code nothing else here does, and the first engine to run the
+ * 8-session workload (Flint (WASM), in its first round) paid its compiling
+ * inside a timed round (with no I/O, the first 1,500 inserts of 8 sessions
+ * took 145-256 µs of CPU each against 7-50 µs later). A warm-up
  * that fails is logged; the run itself then reports the engine's failure.
  */
 async function warmUp(engines: readonly PeerEngine[], ctx: Context, root: string, log: (line: string) => void): Promise<void> {
@@ -135,6 +147,8 @@ async function warmUp(engines: readonly PeerEngine[], ctx: Context, root: string
       await db.createSchema(DURABLE_TABLES, ctx.data.catRows);
       await db.bulkInsert(rows);
       for (let i = 0; i < rows.length; i++) await db.pointSelect(rows[i]![0]);
+      const durable: Context = { ...ctx, sizes: { ...ctx.sizes, durableInserts: WARM_UP_DURABLE_INSERTS, durableBudgetMs: 5_000 } };
+      for (const workload of WORKLOADS) if (workload.floor === true) await workload.run(db, durable, { index: 0, count: 1, done: 0 });
     } catch (error) {
       log(`  ${engine.info.label}: warm-up failed: ${(error as Error).message}`);
     } finally {
@@ -146,6 +160,47 @@ async function warmUp(engines: readonly PeerEngine[], ctx: Context, root: string
       rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+/** A wait for the disk (settleDisk) longer than this is logged. */
+const SETTLE_LOG_MS = 500;
+/** settleDisk: probes in a row that must each take under SETTLE_FAST_MS. */
+const SETTLE_PROBES = 8;
+const SETTLE_FAST_MS = 1.5;
+/** settleDisk gives up after this long (the round then runs on the disk as it is). */
+const SETTLE_MAX_MS = 15_000;
+
+/**
+ * Wait until a 4 KiB write + fdatasync is fast again, SETTLE_PROBES in a
+ * row, before a durable workload's round; returns the ms waited. The disk
+ * of the machines this runs on may be rate-limited (a virtual machine's
+ * block device): once a burst of writes has used up its budget, every
+ * fdatasync waits for the limiter's next tick, ~4 ms each, until the budget
+ * refills. Measured on the machine of session 9: after 200-240 MB written
+ * (a bulk load's worth, or the dirty pages flushOsCache writes back), 4 KiB
+ * + fdatasync took 3.98-4.00 ms each (against 0.13-0.25 ms rested) for
+ * about 1-3 s. Without this, whichever engine ran right after the writes of
+ * the engines before it (or the sync(1) of their unsynced pages) had its
+ * round timed against a throttled disk.
+ */
+function settleDisk(root: string): number {
+  const t0 = performance.now();
+  const path = join(root, 'settle-probe.bin');
+  const fd = openSync(path, 'w');
+  const page = new Uint8Array(4096);
+  try {
+    let fast = 0;
+    for (let i = 0; fast < SETTLE_PROBES && performance.now() - t0 < SETTLE_MAX_MS; i++) {
+      const t = performance.now();
+      writeSync(fd, page, 0, page.length, (i % 16) * page.length);
+      fdatasyncSync(fd);
+      fast = performance.now() - t < SETTLE_FAST_MS ? fast + 1 : 0;
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(path, { force: true });
+  }
+  return performance.now() - t0;
 }
 
 /**
