@@ -37,17 +37,19 @@ export interface SortedInserts {
 }
 
 /**
- * Bytes of entries held before they are flushed: about 140,000 entries of a
- * small key (4 MiB, and as much again for the sorted copy while a flush
+ * Bytes of entries held before they are flushed: about 280,000 entries of a
+ * small key (8 MiB, and as much again for the sorted copy while a flush
  * runs). A flush costs about one run (a search, a kernel call, a WAL record)
  * per leaf it touches, however few entries go there, so fewer, larger
  * flushes put more entries in each run: bench:peers' 200k-row load in 2
- * flushes instead of 6 took ~15% less time in the index (a bound of 8 MiB,
- * one flush, ~20% less).
+ * flushes instead of 6 took ~15% less time in the index. One flush into an
+ * empty index appends: full leaves (~1,600 for bench:peers' index on cat);
+ * a second flush's entries fall between the first's, and every leaf they
+ * reach splits in the middle (~2,100 leaves at 4 MiB, two flushes).
  */
-const DEFERRED_BYTES_MAX = 4 << 20;
+const DEFERRED_BYTES_MAX = 8 << 20;
 /** Entries held before they are flushed. */
-const DEFERRED_ENTRIES_MAX = 1 << 17;
+const DEFERRED_ENTRIES_MAX = 1 << 18;
 /** Before each entry in the arena: u16 its length, u16 its value's length (BTree.insertPacked's layout). */
 const ENTRY_HEADER = 4;
 /** An entry's value with a location hint: u16 secondary key length, u48 tid (index-manager.ts, hintValue); without one, the u16 alone. */

@@ -423,14 +423,19 @@ export class IndexManager {
    * After the new version is in the heap: point the primary key at it and
    * add its secondary entries. With `defer` (the engine passes it from a
    * transaction's second row on: a lone row gains nothing from waiting),
-   * those of non-unique indexes wait in #deferred (deferred-entries.ts).
+   * those of non-unique indexes wait in #deferred (deferred-entries.ts); so
+   * does a first row's entry in an index with no entry yet. In a tree that
+   * holds one entry, every entry of a load sorting below it went in before
+   * that entry, into a leaf that was not the last: those leaves were split
+   * in the middle and stayed half full, where a load into an empty tree
+   * appends and splits the last leaf leaving full ones behind (BTree.#split).
    */
   afterInsert(table: TableDef, row: readonly StorageValue[], pk: Uint8Array, prev: number, tid: number, defer: boolean, headDone = false): void {
     this.#probed = null;
     if (!headDone) this.#setHead(this.#primary(table), pk, tid, prev !== 0);
     for (const index of this.#secondaries(table)) {
       const values = keyValuesInto(index.def, row, row.length, this.#keyScratch);
-      if (index.def.unique || !defer) this.#insertSecondary(index, values, pk, tid);
+      if (index.def.unique || !(defer || index.tree.isEmpty())) this.#insertSecondary(index, values, pk, tid);
       else this.#deferSecondary(index, values, pk, tid);
     }
   }

@@ -5,6 +5,7 @@
 // rollback, savepoints, DROP INDEX, vacuum, a crash before and after commit
 // and a reopen all leave indexes that verify. Both kernels.
 import { describe, expect, it } from 'vitest';
+import { PAGES_PER_BLOCK } from '../../src/limits.ts';
 import { DeferredEntries, type SortedInserts } from '../../src/txn/deferred-entries.ts';
 import type { StorageValue } from '../../src/storage/tuple.ts';
 import { createMemoryVfs } from '../../src/storage/vfs/index.ts';
@@ -205,6 +206,32 @@ for (const kind of KINDS) {
       db.commit(later);
       db.verifyIndexes(t.id);
       db.close();
+    });
+
+    it('a load into an empty index leaves full leaves, whatever key its first row has', () => {
+      // The first row's cat sorts after all the others. Its entry used to go into the tree at once (a transaction's
+      // first row is not deferred), so that every entry of the load's flush went in before it, into leaves that were
+      // not the last: each was split in the middle and stayed half full. Deferred too, the flush appends.
+      const N = 30_000;
+      const load = (withIndex: boolean): number => {
+        const db = Engine.open(smallOptions(kind, createMemoryVfs(), { poolBytes: 32 << 20, memtableBytes: 4 << 20, walFileBytes: 4 << 20, checkpointWalBytes: 64 << 20 }));
+        const t = db.createTable('t', COLUMNS, undefined, PK);
+        if (withIndex) db.createIndex(t.id, BY_CAT);
+        const before = db.heapStats.blocksFormatted;
+        const prng = new Prng(11);
+        const txn = db.begin();
+        for (let i = 0; i < N; i++) db.insert(txn, t.id, [BigInt(i), i === 0 ? 1_000 : prng.int(1_000), null]);
+        db.commit(txn);
+        if (withIndex) db.verifyIndexes(t.id);
+        const blocks = db.heapStats.blocksFormatted - before;
+        db.close();
+        return blocks;
+      };
+      const indexPages = (load(true) - load(false)) * PAGES_PER_BLOCK;
+      // An entry: a 2-byte length, 9 bytes of cat and 9 of id, an 8-byte value and a 4-byte slot: ~126 to a 4 KiB leaf.
+      const fullLeaves = Math.ceil(N / 126);
+      expect(indexPages).toBeGreaterThanOrEqual(fullLeaves);
+      expect(indexPages).toBeLessThan(fullLeaves * 1.15 + 2 * PAGES_PER_BLOCK);
     });
 
     it('a commit with entries still deferred: every committed row is in the index, after a crash too', () => {

@@ -201,6 +201,19 @@ export class BTree {
     return this.#s.height;
   }
 
+  /** Whether the tree holds no entry (its root a leaf without entries). */
+  isEmpty(): boolean {
+    const s = this.#s;
+    s.refresh();
+    if (s.height !== 1) return false;
+    const frame = s.pin(s.root);
+    try {
+      return s.count(s.node(frame, s.root)) === 0;
+    } finally {
+      s.unpin(frame);
+    }
+  }
+
   // ---- reads ----------------------------------------------------------------------
 
   /** Read the value of `key` in place; undefined if absent. The bytes are valid only during the call. */
