@@ -153,6 +153,12 @@ export interface WalWriterStats {
   filesCreated: number;
   /** WAL files renamed to become future files, by recycle() or open(). */
   filesRecycled: number;
+  /** Group-commit rounds completed (each one flush and an fdatasync per file written since the last). */
+  rounds: number;
+  /** Commits those rounds covered. */
+  roundCommits: number;
+  /** Their duration summed, ms: from each round's start to the moment the thread saw its end (#now). */
+  roundMs: number;
   /** Group-commit rounds started early, from waitDurable, rather than at the end of a burst (see the header). */
   earlyRounds: number;
   /** Background fdatasyncs started (backgroundSyncBytes; not counted in syncs). */
@@ -293,7 +299,7 @@ export class WalWriter {
     this.#writtenLsn = this.nextLsn;
     this.#durableLsn = this.nextLsn;
     this.#frontier = opened.frontier;
-    this.stats = { appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled, earlyRounds: 0, backgroundSyncs: 0, zeroFilledBytes: 0, durableWrites: 0 };
+    this.stats = { appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled, rounds: 0, roundCommits: 0, roundMs: 0, earlyRounds: 0, backgroundSyncs: 0, zeroFilledBytes: 0, durableWrites: 0 };
   }
 
   /**
@@ -836,6 +842,9 @@ export class WalWriter {
       if (ok) {
         const ms = this.#now() - startedAt;
         this.#roundMs = this.#syncRounds++ === 0 ? ms : this.#roundMs + (ms - this.#roundMs) / 8;
+        this.stats.rounds++;
+        this.stats.roundCommits += this.#waitingCount(this.#covered);
+        this.stats.roundMs += ms;
         // The commits this round saw: those it covered and those that arrived while it ran.
         this.#groupSize = Math.max(2, Math.ceil((this.#waitingCount(this.#covered) + this.#waitingCount(this.#waiting)) / 2));
         this.#madeDurable(target, false);

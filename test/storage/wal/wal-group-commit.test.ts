@@ -49,7 +49,33 @@ describe('WAL group commit', () => {
     expect(done.length).toBe(41);
     expect(w.stats.syncs).toBe(2);
     expect(vfs.syncAsyncCalls).toBe(2);
+    // Two rounds, covering 1 and 40 commits; their time is counted from start to end.
+    expect(w.stats.rounds).toBe(2);
+    expect(w.stats.roundCommits).toBe(41);
+    expect(w.stats.roundMs).toBeGreaterThanOrEqual(0);
     expect(w.durableLsn).toBe(w.nextLsn);
+    w.close();
+  });
+
+  it('counts each round\'s time, from its start to the moment its end is seen, by the writer\'s clock', async () => {
+    const vfs = new GatedVfs();
+    let clock = 100;
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE, now: () => clock });
+    const first = w.waitDurable(w.append(1, payload(0, 10)));
+    await settle();
+    clock += 3;
+    await vfs.release();
+    await first;
+    const second = w.waitDurable(w.append(1, payload(1, 10)));
+    await settle();
+    clock += 5;
+    await vfs.release();
+    await second;
+    expect(w.stats.rounds).toBe(2);
+    expect(w.stats.roundCommits).toBe(2);
+    expect(w.stats.roundMs).toBe(8);
+    w.sync(); // a synchronous sync is no round
+    expect(w.stats.rounds).toBe(2);
     w.close();
   });
 
