@@ -16,7 +16,7 @@ import type * as ast from '../sql/ast.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
 import { createMemoryVfs, createNodeVfs, type Vfs } from '../storage/vfs/index.ts';
 import { Engine, type Synchronous } from '../txn/engine.ts';
-import { rowShaper, type JsValue, type Row, type ValueOptions } from './js-values.ts';
+import { rowShaper, valuesAsIs, type JsValue, type Row, type ValueOptions } from './js-values.ts';
 import { Session, type SessionServices } from './session.ts';
 
 export interface DatabaseOptions {
@@ -269,13 +269,18 @@ export class Statement {
   #get(params: unknown[]): Row | JsValue[] | undefined {
     const result = this.#execute(params);
     const first = result.rows[0];
-    return first === undefined ? undefined : this.#shaper(result)(first);
+    if (first === undefined) return undefined;
+    const shape = this.#shaper(result);
+    return result.ownRows === true && this.#shape!.asIs ? (first as JsValue[]) : shape(first);
   }
 
   /** Every row. */
   all(...params: unknown[]): (Row | JsValue[])[] {
     const result = this.#execute(params);
-    return result.rows.map(this.#shaper(result));
+    const shape = this.#shaper(result);
+    // Arrays of values that need no conversion, made for this result alone: the caller's as they are.
+    if (result.ownRows === true && this.#shape!.asIs) return result.rows as JsValue[][];
+    return result.rows.map(shape);
   }
 
   /** Rows one at a time. */
@@ -315,11 +320,12 @@ export class Statement {
     const cached = this.#shape;
     if (cached !== null && cached.columns === result.columns && cached.raw === this.#raw) return cached.fn;
     const fn = rowShaper(result.columns, this.#values, this.#raw) as (row: readonly unknown[]) => Row | JsValue[];
-    this.#shape = { columns: result.columns, raw: this.#raw, fn };
+    this.#shape = { columns: result.columns, raw: this.#raw, fn, asIs: this.#raw && valuesAsIs(result.columns) };
     return fn;
   }
 
-  #shape: { columns: StatementResult['columns']; raw: boolean; fn: (row: readonly unknown[]) => Row | JsValue[] } | null = null;
+  /** The last shaper; `asIs`: raw arrays of values that need no conversion (the shaper only copies). */
+  #shape: { columns: StatementResult['columns']; raw: boolean; fn: (row: readonly unknown[]) => Row | JsValue[]; asIs: boolean } | null = null;
   /** The result columns #lastColumns describes. */
   #columnsOf: StatementResult['columns'] | null = null;
 }

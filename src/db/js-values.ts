@@ -61,6 +61,11 @@ export type Row = Record<string, JsValue>;
 /** Types whose runtime value is already the JS value (no conversion per row). */
 const AS_IS = new Set(['bool', 'int2', 'int4', 'float4', 'float8', 'text', 'varchar', 'bpchar', 'name', 'bytea', 'jsonb', 'json', 'oid']);
 
+/** Are the runtime values of every column the JS values themselves (rowShaper's arrays then only copy)? */
+export function valuesAsIs(columns: readonly { readonly type: SqlType }[]): boolean {
+  return columns.every((c) => AS_IS.has(c.type.id));
+}
+
 /**
  * Rows of a result as JS values: objects keyed by column name, or arrays
  * with `raw`. Built once per result so each row pays only for the columns

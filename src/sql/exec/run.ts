@@ -50,6 +50,27 @@ export function runPlanRows(plan: Plan, ctx: ExecContext): Row[] {
   return rows;
 }
 
+/**
+ * Does the plan's runner push every row as an array made for that push
+ * alone (a scan's and a projection's rows are new arrays per row; a filter,
+ * a LIMIT and a sort pass their input's rows on, each once)? Then a result
+ * of its rows shares them with nothing (StatementResult.ownRows). Anything
+ * else: false.
+ */
+export function pushesOwnRows(plan: Plan): boolean {
+  switch (plan.kind) {
+    case 'scan':
+    case 'project':
+      return true;
+    case 'filter':
+    case 'limit':
+    case 'sort':
+      return pushesOwnRows(plan.input);
+    default:
+      return false;
+  }
+}
+
 /** The plan compiled to a function that runs it to completion, not kept in compilePlan's cache (a statement's own plan). */
 export function planRows(plan: Plan): (ctx: ExecContext) => Row[] {
   const runner = buildRunner(plan);

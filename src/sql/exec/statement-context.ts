@@ -24,6 +24,13 @@ export interface StatementResult {
   readonly rows: Row[];
   /** Rows returned or affected. */
   readonly rowCount: number;
+  /**
+   * true: `rows` and every row in it were made for this result alone, each
+   * row pushed once, and nothing else refers to them (a query whose plan
+   * pushes rows it makes per row: run.ts, pushesOwnRows), so an API may hand
+   * them out as they are instead of copies.
+   */
+  readonly ownRows?: boolean;
   /** NOTICEs and WARNINGs the statement raised (PostgreSQL's NoticeResponse), in order. */
   notices?: Notice[];
 }

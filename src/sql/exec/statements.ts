@@ -31,7 +31,7 @@ import { bindInsert, runInsert } from './dml-insert.ts';
 import { bindUpdateOrDelete, runDelete, runUpdate } from './dml-update-delete.ts';
 import { EngineCatalog } from './engine-catalog.ts';
 import { explainPlan } from './explain.ts';
-import { planRows } from './run.ts';
+import { planRows, pushesOwnRows } from './run.ts';
 import type { ExecContext, Row } from './context.ts';
 import { newSessionState, sequenceFunctions, type SqlSessionState } from './sequences.ts';
 import { binderOf, contextOf, done, type BindOptions, type RunOptions, type SqlDatabaseState, type StatementResult } from './statement-context.ts';
@@ -131,12 +131,13 @@ export function bindStatement(stmt: ast.Statement, options: BindOptions): BoundS
       const plan = binderOf(options).bindQuery(stmt, null);
       // Compiled on the first run, and kept here (not in compilePlan's cache: most statements run once).
       let runner: ((ctx: ExecContext) => Row[]) | undefined;
+      const ownRows = pushesOwnRows(plan);
       return {
         columns: plan.columns,
         run(o) {
           runner ??= planRows(plan);
           const rows = runner(contextOf(o));
-          return { command: rows.length === 1 ? 'SELECT 1' : `SELECT ${rows.length}`, columns: plan.columns, rows, rowCount: rows.length };
+          return { command: rows.length === 1 ? 'SELECT 1' : `SELECT ${rows.length}`, columns: plan.columns, rows, rowCount: rows.length, ownRows };
         },
       };
     }
