@@ -41,6 +41,10 @@ function countingVfs(inner: Vfs): { vfs: Vfs; written: () => number } {
       bytes += from.length;
       file.writeDurable(from, position);
     },
+    writeDurableAsync: (from, position) => {
+      bytes += from.length;
+      return file.writeDurableAsync(from, position);
+    },
     syncAsync: () => file.syncAsync(),
     close: () => file.close(),
   });

@@ -341,6 +341,15 @@ class FaultFile implements VfsFile {
     this.sync();
   }
 
+  writeDurableAsync(from: Uint8Array, position: number): Promise<void> {
+    try {
+      this.writeDurable(from, position);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return Promise.resolve();
+  }
+
   syncAsync(): Promise<void> {
     try {
       this.sync();

@@ -492,6 +492,15 @@ class MemoryFile implements VfsFile {
     this.sync();
   }
 
+  writeDurableAsync(from: Uint8Array, position: number): Promise<void> {
+    try {
+      this.writeDurable(from, position);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return Promise.resolve();
+  }
+
   close(): void {
     assert(!this.#closed, `close of ${this.path}: already closed`);
     this.#closed = true;

@@ -205,6 +205,39 @@ class NodeFile implements VfsFile {
     this.#syncedWrites = Math.max(this.#syncedWrites, seen);
   }
 
+  writeDurableAsync(from: Uint8Array, position: number): Promise<void> {
+    this.#check(position);
+    const dsync = this.#syncedWrites === this.#writes && !this.#readOnly && from.length > 0 ? this.#dsync() : null;
+    if (dsync === null) {
+      try {
+        this.write(from, position);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return this.syncAsync();
+    }
+    const seen = ++this.#writes;
+    this.#syncsPending++;
+    return new Promise((resolvePromise, reject) => {
+      const step = (done: number): void => {
+        fs.write(dsync, from, done, from.length - done, position + done, (err, n) => {
+          const failed = err ?? (n <= 0 ? simulatedOsError('EIO', 'the write made no progress') : undefined);
+          if (failed !== undefined) {
+            this.#syncsPending--;
+            reject(vfsError(failed, { op: 'write', path: this.path, offset: position + done, length: from.length - done }));
+          } else if (done + n < from.length) {
+            step(done + n);
+          } else {
+            this.#syncsPending--;
+            this.#syncedWrites = Math.max(this.#syncedWrites, seen);
+            resolvePromise();
+          }
+        });
+      };
+      step(0);
+    });
+  }
+
   /**
    * The file opened again with O_DSYNC, through /proc/self/fd (the same
    * file, even if renamed since): Linux only; elsewhere, or if that open

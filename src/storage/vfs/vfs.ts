@@ -83,6 +83,14 @@ export interface VfsFile {
    * fdatasync.
    */
   writeDurable(from: Uint8Array, position: number): void;
+  /**
+   * writeDurable that does not block the event loop: resolves once this
+   * write and every write before it are durable. `from` must not change
+   * until the promise settles. The node vfs makes it one asynchronous write
+   * on the O_DSYNC descriptor (writeDurable's conditions), else a write now
+   * and syncAsync(). Do not close() while it runs.
+   */
+  writeDurableAsync(from: Uint8Array, position: number): Promise<void>;
   /** sync() that does not block the event loop. Do not close() while it runs. */
   syncAsync(): Promise<void>;
   /** Release the handle. Further calls on it fail an assertion. */

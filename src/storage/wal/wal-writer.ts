@@ -80,7 +80,14 @@
 // vfs: one pwrite on an O_DSYNC descriptor, instead of a pwrite and an
 // fdatasync), and falls back to write + fdatasync when anything else is
 // unsynced (an earlier write, a switch's end record, a round's fdatasync in
-// flight) or the records reach blocks not zero-filled yet.
+// flight) or the records reach blocks not zero-filled yet. A group-commit
+// round does the same off the thread when it can (same conditions): it
+// copies its records aside and waits for VfsFile.writeDurableAsync of the
+// copy (one asynchronous O_DSYNC write: the thread no longer makes the write
+// system call, and the runtime's pool thread makes one call instead of an
+// fdatasync after the thread's write). Until it ends, the records may not
+// have reached the OS: a sync() meanwhile writes the copy again (the same
+// bytes at the same place) before its fdatasync.
 //
 // Failures. Any failed write, fdatasync, create, rename or directory sync
 // stops the writer: retrying an fdatasync after a failure is unsafe (the
@@ -441,6 +448,15 @@ export class WalWriter {
       this.#madeDurable(target, true);
       return;
     }
+    const inFlight = this.#inFlight;
+    if (inFlight !== null) {
+      // A round's durable write may not have reached the OS yet: its bytes again (the same bytes at the same place), then the fdatasync covers them.
+      try {
+        inFlight.file.file.write(inFlight.bytes, inFlight.offset);
+      } catch (err) {
+        throw this.#fail(err, `write to "${inFlight.file.file.path}"`);
+      }
+    }
     this.#flushBuffer(false);
     this.#unsyncedBytes = 0;
     const files = this.#filesToSync();
@@ -638,6 +654,46 @@ export class WalWriter {
   }
 
   /**
+   * A round's usual case, its commits' records and nothing else unsynced
+   * (#writeDurable's conditions): copies them to #stage and starts
+   * VfsFile.writeDurableAsync of the copy, which leaves the thread the
+   * write as well as the fdatasync (see "Group commit" in the header).
+   * Returns null, having done nothing, otherwise. The bytes count as
+   * written (writtenLsn) from here, though on the node vfs they reach the
+   * OS only as the write runs; sync() writes them again before its
+   * fdatasync while it runs (#inFlight).
+   */
+  #stageRound(): { file: WalFile; seen: number; written: Promise<void> } | null {
+    const cur = this.#current;
+    const len = this.#bufLen;
+    if (len === 0 || cur.syncedWrites < cur.writes || cur.syncsInFlight > 0 || this.#bufOffset + len > cur.allocatedTo) return null;
+    for (const f of this.#retired) if (f.syncedWrites < f.writes) return null;
+    if (this.#stage.length < len) this.#stage = new Uint8Array(Math.max(len, this.#stage.length * 2));
+    const bytes = this.#stage.subarray(0, len);
+    bytes.set(this.#buf.subarray(0, len));
+    this.#reservedLength = -1;
+    const seen = ++cur.writes;
+    const offset = this.#bufOffset;
+    this.#inFlight = { file: cur, offset, bytes };
+    this.#unsyncedBytes = 0;
+    this.#bufOffset += len;
+    this.#bufLen = 0;
+    this.#writtenLsn = this.nextLsn;
+    let written: Promise<void>;
+    try {
+      written = cur.file.writeDurableAsync(bytes, offset);
+    } catch (err) {
+      written = Promise.reject(err);
+    }
+    return { file: cur, seen, written };
+  }
+
+  /** Where #stageRound copies a round's records (grown as needed, never shrunk). */
+  #stage = new Uint8Array(16384);
+  /** A round's durable write in flight (#stageRound): sync() writes its bytes again before its fdatasync. */
+  #inFlight: { readonly file: WalFile; readonly offset: number; readonly bytes: Uint8Array } | null = null;
+
+  /**
    * Write zeros from `f.allocatedTo` past `end` (to the next multiple of
    * ZERO_FILL_BYTES, or the file's end), so that the blocks the log is
    * about to use exist on disk before fdatasyncs that must make them
@@ -816,19 +872,37 @@ export class WalWriter {
     let files: WalFile[] = [];
     let ok = false;
     try {
-      this.#flushBuffer(false);
-      this.#unsyncedBytes = 0;
-      files = this.#filesToSync();
-      for (const f of files) f.syncsInFlight++;
-      for (const f of files) {
-        const seen = f.writes;
+      const staged = this.#stageRound();
+      if (staged !== null) {
+        // The round's records alone are unsynced: one durable write off the thread (see the header).
+        const cur = staged.file;
+        files = [cur];
+        cur.syncsInFlight++;
         try {
-          await f.file.syncAsync();
+          await staged.written;
         } catch (err) {
-          throw this.#fail(err, `fdatasync of "${f.file.path}"`);
+          throw this.#fail(err, `fdatasync (a durable write) of "${cur.file.path}"`);
+        } finally {
+          this.#inFlight = null;
         }
         this.stats.syncs++;
-        f.syncedWrites = Math.max(f.syncedWrites, seen);
+        this.stats.durableWrites++;
+        cur.syncedWrites = Math.max(cur.syncedWrites, staged.seen);
+      } else {
+        this.#flushBuffer(false);
+        this.#unsyncedBytes = 0;
+        files = this.#filesToSync();
+        for (const f of files) f.syncsInFlight++;
+        for (const f of files) {
+          const seen = f.writes;
+          try {
+            await f.file.syncAsync();
+          } catch (err) {
+            throw this.#fail(err, `fdatasync of "${f.file.path}"`);
+          }
+          this.stats.syncs++;
+          f.syncedWrites = Math.max(f.syncedWrites, seen);
+        }
       }
       ok = true;
     } catch {

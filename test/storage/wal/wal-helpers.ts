@@ -115,8 +115,12 @@ export async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
 export class GatedVfs implements Vfs {
   readonly name = 'gated';
   readonly base: MemoryVfs = createMemoryVfs();
-  readonly pending: Array<{ resolve: () => void; reject: (err: unknown) => void; path: string }> = [];
+  readonly pending: Array<{ resolve: () => void; reject: (err: unknown) => void; path: string; late?: () => void }> = [];
+  /** writeDurableAsync's bytes reach the file only when the test releases it (a write still on its way to the OS). */
+  lateWrites = false;
   syncAsyncCalls = 0;
+  /** Of those, the ones writeDurableAsync made. */
+  durableWritesAsync = 0;
 
   open(path: string, opts?: OpenOptions): VfsFile {
     const inner = this.base.open(path, opts);
@@ -137,6 +141,23 @@ export class GatedVfs implements Vfs {
           gated.pending.push({ path: inner.path, resolve, reject });
         });
       },
+      // A write, then an fdatasync the test completes (counted with syncAsync's).
+      writeDurableAsync(from, position): Promise<void> {
+        gated.durableWritesAsync++;
+        if (!gated.lateWrites) {
+          inner.write(from, position);
+          return this.syncAsync();
+        }
+        gated.syncAsyncCalls++;
+        const bytes = from.slice();
+        const late = () => {
+          inner.write(bytes, position);
+          inner.sync();
+        };
+        return new Promise<void>((resolve, reject) => {
+          gated.pending.push({ path: inner.path, resolve, reject, late });
+        });
+      },
       close: () => inner.close(),
     };
   }
@@ -145,6 +166,7 @@ export class GatedVfs implements Vfs {
   async release(error?: unknown): Promise<void> {
     const p = this.pending.shift();
     if (p === undefined) throw new Error('no syncAsync() pending');
+    if (error === undefined) p.late?.();
     if (error === undefined) p.resolve();
     else p.reject(error);
     await settle();

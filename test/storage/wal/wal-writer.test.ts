@@ -438,6 +438,10 @@ describe('WAL writer: one durable write per synchronous commit', () => {
             calls.push('syncAsync');
             return f.syncAsync();
           },
+          writeDurableAsync: (from, position) => {
+            calls.push('writeDurableAsync');
+            return f.writeDurableAsync(from, position);
+          },
           close: () => f.close(),
         };
       },
@@ -490,24 +494,54 @@ describe('WAL writer: one durable write per synchronous commit', () => {
     expectRecords(readAll(vfs, 0).records, recs);
   });
 
-  it('not while a group-commit round\'s fdatasync runs: that one covers earlier writes only when it ends', async () => {
+  it('a round with nothing else unsynced is one writeDurableAsync; sync() during it writes the round\'s bytes again before its fdatasync', async () => {
+    const gated = new GatedVfs();
+    gated.lateWrites = true; // the round's bytes reach the file only when its write completes
+    const w = WalWriter.open(gated, DIR, 0, { fileBytes: SMALL_FILE });
+    const recs = appendMany(w, 1, () => 100);
+    w.sync(); // the first records: zero-fill, write and fdatasync
+    recs.push(...appendMany(w, 3, () => 100, 1));
+    const waiting = w.waitDurable(recs[3]!.lsn);
+    await settle(); // the round started its durable write
+    expect(gated.pending.length).toBe(1);
+    expect(gated.durableWritesAsync).toBe(1);
+    recs.push(...appendMany(w, 2, () => 100, 10));
+    const durableWrites = w.stats.durableWrites;
+    w.sync(); // not a durable write of its own: the round's bytes again, its own, an fdatasync
+    expect(w.stats.durableWrites).toBe(durableWrites);
+    expect(w.durableLsn).toBe(w.nextLsn);
+    // Power loss now, the round's write still on its way: what sync() acknowledged is on disk, the round's records too.
+    expectRecords(readAll(gated.base.crash(), 0).records, recs);
+    await gated.release();
+    await waiting;
+    expect(w.stats.rounds).toBe(1);
+    recs.push(...appendMany(w, 1, () => 100, 20));
+    w.sync();
+    expect(w.stats.durableWrites).toBe(durableWrites + 2); // the round's, counted as it ended, and this one
+    w.close();
+    expectRecords(readAll(gated.base, 0).records, recs);
+  });
+
+  it('a round falls back to a write and an fdatasync when an earlier write is unsynced', async () => {
     const gated = new GatedVfs();
     const w = WalWriter.open(gated, DIR, 0, { fileBytes: SMALL_FILE });
     appendMany(w, 1, () => 100);
     w.sync();
-    const [r] = appendMany(w, 1, () => 100, 1);
+    appendMany(w, 2, () => 100, 1);
+    w.flush(); // written, not synced
+    const [r] = appendMany(w, 1, () => 100, 5);
     const waiting = w.waitDurable(r!.lsn);
-    await settle(); // the round wrote and started its fdatasync
-    expect(gated.pending.length).toBe(1);
-    appendMany(w, 1, () => 100, 2);
-    const durableWrites = w.stats.durableWrites;
-    w.sync(); // the round's write is not known durable yet: write and fdatasync
-    expect(w.stats.durableWrites).toBe(durableWrites);
+    await settle();
+    expect(gated.durableWritesAsync).toBe(0);
+    expect(gated.syncAsyncCalls).toBe(1);
     await gated.release();
     await waiting;
-    appendMany(w, 1, () => 100, 3);
-    w.sync();
-    expect(w.stats.durableWrites).toBe(durableWrites + 1);
+    const [s] = appendMany(w, 1, () => 100, 6);
+    const next = w.waitDurable(s!.lsn);
+    await settle();
+    expect(gated.durableWritesAsync).toBe(1);
+    await gated.release();
+    await next;
     w.close();
   });
 
