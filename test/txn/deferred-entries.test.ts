@@ -89,6 +89,32 @@ describe('DeferredEntries', () => {
     expect(t.keys.length).toBe(28);
   });
 
+  it('its arena grows once past its first 64 KiB, to the bound, and keeps every entry', () => {
+    // Growing by doubling wrote every generation whole: twice the bound in fresh pages, each a page fault.
+    const bound = 1 << 20;
+    const d = new DeferredEntries(16, { bytes: bound, entries: 1 << 20 });
+    const t = new RecordingTree();
+    const arenas = new Set<Uint8Array>();
+    const n = 6_000; // entries of 4 + 4 + 8 bytes: ~94 KiB
+    for (let i = 0; i < n; i++) {
+      const arena = d.reserve(1, t);
+      arenas.add(arena);
+      const at = d.keyAt;
+      arena[at] = 5;
+      arena[at + 1] = (i >>> 16) & 0xff;
+      arena[at + 2] = (i >>> 8) & 0xff;
+      arena[at + 3] = i & 0xff;
+      d.commit(4, 1, i + 1);
+    }
+    expect(d.size).toBe(n);
+    const sizes = [...arenas].map((a) => a.length);
+    expect(sizes).toEqual([64 * 1024, bound]);
+    d.flush();
+    expect(t.keys.length).toBe(n);
+    expect(t.keys[0]).toBe('05000000');
+    expect(t.keys[n - 1]).toBe(`05${(n - 1).toString(16).padStart(6, '0')}`);
+  });
+
   it('reserve/commit writes an entry in place as add does; cancel holds nothing', () => {
     const viaAdd = new DeferredEntries(32);
     const inPlace = new DeferredEntries(32);
