@@ -17,6 +17,7 @@ import {
   EXTRACT_NULL, EXTRACT_OFF_COUNT, EXTRACT_OUT_FLAGS, EXTRACT_OUT_OFFSETS, EXTRACT_STRIDE, EXTRACT_VALUE,
   PAGE_HEADER_SIZE, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER, PAGE_OFF_FREE_UPPER, PAGE_OFF_LIVE_COUNT,
   PAGE_OFF_SLOT_COUNT, PAGE_OFF_SLOT_DIR, SLOT_SIZE,
+  TUPLES_OK, TUPLES_OUT_FLAGS, TUPLES_OUT_PACKED, TUPLES_OUT_STORED, TUPLES_SKIPPED, TUPLES_STRIDE,
 } from '../src/kernels/layout';
 
 // @ts-ignore: decorator
@@ -254,4 +255,125 @@ export function pageExtractColumns(page: usize, desc: usize, out: usize): i32 {
     found++;
   }
   return found;
+}
+
+/**
+ * The chosen columns, stored column count, xmin and xmax of the listed
+ * tuples (layout.ts, "Extraction of the chosen tuples of a list"), each on
+ * its own page: a secondary index lookup reads its ~20 hinted rows in one
+ * call. First the page header and slot of every entry are touched, then
+ * each tuple's first and last byte, so that their cache misses overlap;
+ * then each tuple is checked as pageRead and decodeTupleInto check it and
+ * its columns read. Returns how many entries are TUPLES_OK.
+ */
+export function tuplesExtract(list: usize, n: i32, desc: usize, out: usize): i32 {
+  readLayout(desc);
+  const k = get16(desc, EXTRACT_OFF_COUNT);
+  const wanted = widths + <usize>columns;
+  const flagsOut = out + <usize>TUPLES_OUT_FLAGS;
+  const valuesOut = flagsOut + <usize>(TUPLES_STRIDE * k);
+  const packedOut = out + <usize>TUPLES_OUT_PACKED;
+  // Whole rows (the last chosen column is the table's last) must end where their values end.
+  const whole = k > 0 && <i32>load<u16>(wanted + <usize>((k - 1) << 2)) == columns - 1;
+  let acc: i32 = 0;
+  // The page header and the slot, where a heap page's directory starts (right after the header).
+  for (let e = 0; e < n; e++) {
+    const page = load<i32>(list + <usize>(e << 3));
+    if (page < 0) continue;
+    const slot = load<i32>(list + <usize>(e << 3), 4);
+    acc += <i32>load<u8>(<usize>page) + <i32>load<u8>(<usize>page + <usize>((PAGE_HEADER_SIZE + slot * SLOT_SIZE) & (PAGE_SIZE - 1)));
+  }
+  // Each slot checked as pageRead checks it, and its tuple's first and last bytes touched.
+  for (let e = 0; e < n; e++) {
+    const page = load<i32>(list + <usize>(e << 3));
+    const slot = load<i32>(list + <usize>(e << 3), 4);
+    let packed: i32 = -1;
+    if (page >= 0) {
+      const p = <usize>page;
+      const upper = saneUpper(p);
+      if (upper >= 0 && <u32>slot < <u32>get16(p, PAGE_OFF_SLOT_COUNT)) {
+        const a = p + <usize>(get16(p, PAGE_OFF_SLOT_DIR) + slot * SLOT_SIZE);
+        const off = <i32>load<u16>(a);
+        const len = <i32>load<u16>(a, 2);
+        if (off != 0 && len > 0 && off >= upper && off + len <= PAGE_SIZE) {
+          packed = (off << 16) | len;
+          acc += <i32>load<u8>(p + <usize>off) + <i32>load<u8>(p + <usize>(off + len - 1));
+        }
+      }
+    }
+    store<i32>(packedOut + <usize>(e << 2), packed);
+  }
+  store<i32>(valuesOut + <usize>((TUPLES_STRIDE * (k + 2)) << 3), acc);
+  let ok = 0;
+  for (let e = 0; e < n; e++) {
+    const packed = load<i32>(packedOut + <usize>(e << 2));
+    if (extractOne(load<i32>(list + <usize>(e << 3)), packed, e, k, wanted, whole, out, flagsOut, valuesOut)) {
+      store<u8>(out + <usize>e, <u8>TUPLES_OK);
+      ok++;
+    } else {
+      store<u8>(out + <usize>e, <u8>TUPLES_SKIPPED);
+    }
+  }
+  return ok;
+}
+
+/** tuplesExtract's reading of entry e's tuple (packed in its page at `page`, or -1): false if it is skipped. */
+function extractOne(page: i32, packed: i32, e: i32, k: i32, wanted: usize, whole: bool, out: usize, flagsOut: usize, valuesOut: usize): bool {
+  if (packed < 0) return false;
+  const len = packed & 0xffff;
+  const t = <usize>page + <usize>(packed >>> 16);
+  const bitmap = tupleBitmap(t, len);
+  if (bitmap < 0) return false;
+  const stored = storedColumns;
+  store<u16>(out + <usize>(TUPLES_OUT_STORED + (e << 1)), <u16>stored);
+  let p = bitmap + ((stored + 7) >>> 3);
+  let i = 0;
+  for (let j = 0; j < k; j++) {
+    const column = <i32>load<u16>(wanted + <usize>(j << 2));
+    const kind = <i32>load<u8>(wanted + <usize>((j << 2) + 2));
+    const flagAt = flagsOut + <usize>(j * TUPLES_STRIDE + e);
+    const valueAt = valuesOut + <usize>((j * TUPLES_STRIDE + e) << 3);
+    store<f64>(valueAt, 0);
+    if (column >= stored) {
+      store<u8>(flagAt, <u8>EXTRACT_ABSENT);
+      continue;
+    }
+    for (; i < column; i++) {
+      if (isNull(t, bitmap, i)) continue;
+      p = skipValue(t, p, len, i);
+      if (p < 0) return false;
+    }
+    if (isNull(t, bitmap, i)) {
+      store<u8>(flagAt, <u8>EXTRACT_NULL);
+      continue;
+    }
+    const v = t + <usize>p;
+    p = skipValue(t, p, len, i);
+    if (p < 0) return false;
+    let value: f64 = 0;
+    if (kind == EXTRACT_KIND_FLOAT64) value = load<f64>(v);
+    else if (kind == EXTRACT_KIND_INT32) value = <f64>load<i32>(v);
+    else if (kind == EXTRACT_KIND_FLOAT32) value = <f64>load<f32>(v);
+    else if (kind == EXTRACT_KIND_INT16) value = <f64>load<i16>(v);
+    else if (kind == EXTRACT_KIND_BOOL) {
+      const b = <i32>load<u8>(v);
+      if (b > 1) return false;
+      value = <f64>b;
+    } else return false;
+    store<f64>(valueAt, value);
+    store<u8>(flagAt, <u8>EXTRACT_VALUE);
+    i++;
+  }
+  if (whole) {
+    for (; i < stored; i++) {
+      if (isNull(t, bitmap, i)) continue;
+      p = skipValue(t, p, len, i);
+      if (p < 0) return false;
+    }
+    if (p != len) return false;
+  }
+  // xmin and xmax (tupleBitmap checked both are below 2^53).
+  store<f64>(valuesOut + <usize>((k * TUPLES_STRIDE + e) << 3), <f64>load<u32>(t + u53a) * 4294967296.0 + <f64>load<u32>(t + u53a - 4));
+  store<f64>(valuesOut + <usize>(((k + 1) * TUPLES_STRIDE + e) << 3), <f64>load<u32>(t + u53b) * 4294967296.0 + <f64>load<u32>(t + u53b - 4));
+  return true;
 }

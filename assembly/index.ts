@@ -15,7 +15,7 @@ export {
   nodeKey, nodeValue, nodeChildAt, nodeSplitPoint, nodeSplit, nodeMerge, nodeCollect, nodeInsertRun,
 } from './btree-node';
 export { lz4Compress, lz4Decompress } from './lz4';
-export { pageMatchColumn, pageExtractColumns } from './heap-scan';
+export { pageMatchColumn, pageExtractColumns, tuplesExtract } from './heap-scan';
 
 import { crc32cInit } from './crc32c';
 

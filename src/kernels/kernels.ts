@@ -190,6 +190,16 @@ export interface Kernels {
    * has more than EXTRACT_STRIDE live tuples: the caller walks that page itself.
    */
   pageExtractColumns(page: number, desc: number, out: number): number;
+  /**
+   * The chosen columns, stored column count, xmin and xmax of up to
+   * TUPLES_STRIDE listed tuples (page address and slot each; layout.ts,
+   * "Extraction of the chosen tuples of a list"), touching all their pages
+   * before reading any so that the cache misses overlap. An entry whose slot
+   * pageRead would not return, or whose tuple decodeTupleInto would reject
+   * (or a column of which is not read exactly as a float64), is
+   * TUPLES_SKIPPED: the caller reads it itself. Returns how many are TUPLES_OK.
+   */
+  tuplesExtract(list: number, n: number, desc: number, out: number): number;
 }
 
 /** Names of every kernel entry point, for the twin-agreement tests and the WASM binding. */
@@ -201,7 +211,7 @@ export const KERNEL_FUNCTIONS = [
   'nodeInit', 'nodeCount', 'nodeSearch', 'nodeChildFor', 'nodeInsert', 'nodeDelete',
   'nodeKey', 'nodeValue', 'nodeChildAt', 'nodeSplitPoint', 'nodeSplit', 'nodeMerge', 'nodeCollect', 'nodeInsertRun',
   'lz4Compress', 'lz4Decompress',
-  'pageMatchColumn', 'pageExtractColumns',
+  'pageMatchColumn', 'pageExtractColumns', 'tuplesExtract',
 ] as const;
 
 export type KernelFunctionName = (typeof KERNEL_FUNCTIONS)[number];

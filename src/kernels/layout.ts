@@ -166,3 +166,33 @@ export const EXTRACT_VALUE = 0;
 export const EXTRACT_NULL = 1;
 /** The tuple stores fewer columns (it was written before the column was added): the caller's missing value. */
 export const EXTRACT_ABSENT = 2;
+
+// Extraction of the chosen tuples of a list (tuplesExtract: a secondary
+// index lookup's hinted tuples, on as many pages). The list holds n <=
+// TUPLES_STRIDE entries of 8 bytes: the page's address in the kernels'
+// memory as an i32 (-1: skip the entry) and the slot (i32). The descriptor
+// is pageExtractColumns' (k columns). The result, at `out`, per entry i
+// (structure of arrays):
+//
+// OFFSET                          SIZE DESCRIPTION
+// i                                  1 TUPLES_OK, or TUPLES_SKIPPED: no
+//                                      page, a free or out-of-range slot, a
+//                                      page failing the sanity check, or a
+//                                      tuple that decoding would reject
+//                                      (the caller reads that one itself)
+// 32 + 2i                            2 the tuple's stored column count
+// 96 + 4i                            4 the tuple's packed (offset << 16 | length)
+// 224 + 32j + i                      1 column j's flag (EXTRACT_VALUE, _NULL, _ABSENT)
+// 224 + 32k + 256j + 8i              8 column j's value as a float64 (0 unless
+//                                      flagged VALUE); j = k: the tuple's xmin,
+//                                      j = k + 1: its xmax (both below 2^53)
+// 224 + 32k + 256(k + 2)             4 unused (the touches' sum)
+//
+// When the last chosen column is the table's last, the tuple's values must
+// end exactly at its end (as decodeTupleInto requires of a whole row).
+export const TUPLES_STRIDE = 32;
+export const TUPLES_OUT_STORED = 32;
+export const TUPLES_OUT_PACKED = 96;
+export const TUPLES_OUT_FLAGS = 224;
+export const TUPLES_OK = 0;
+export const TUPLES_SKIPPED = 1;

@@ -40,12 +40,13 @@
 
 import { encodeInt64KeyInto, keyEquals, type KeyColumn, type KeyValue } from '../encoding/index.ts';
 import { FlintError, SqlState } from '../errors.ts';
-import type { Heap } from '../storage/heap/heap.ts';
+import { EXTRACT_COLUMNS_MAX, tuplesOutBytes, type Heap } from '../storage/heap/heap.ts';
+import { EXTRACT_VALUE, TUPLES_OK, TUPLES_OUT_FLAGS, TUPLES_OUT_STORED, TUPLES_STRIDE } from '../kernels/layout.ts';
 import { MAX_KEY_SIZE } from '../limits.ts';
 import { BTree, type StagedInsert } from '../storage/index/btree.ts';
 import type { BTreeScanOptions } from '../storage/index/btree-scan.ts';
 import { formatTid } from '../storage/tuple-id.ts';
-import { columnPlan, decodeTuple, decodeTupleInto, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type ColumnPlan, type StorageType, type StorageValue } from '../storage/tuple.ts';
+import { columnExtractDescriptor, columnPlan, decodeTuple, decodeTupleInto, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type ColumnPlan, type StorageType, type StorageValue } from '../storage/tuple.ts';
 import {
   afterPrefix, checkSecondaryEntrySize, encodeIndexKey, encodeSecondaryEntryInto, fullKey, hasNull, indexedKey, keyColumnsOf, keyValues, keyValuesInto, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
   type IndexDef,
@@ -738,7 +739,12 @@ export class IndexManager {
     // The hinted tuples' cache misses, all at once rather than one per row.
     // Their frames too: a row's visit pins its frame without the page table when the frame still caches its block.
     const frames = this.#hintFrames;
-    if (count > 1) this.#heap().prefetch(hints, 0, count, frames);
+    // With every column read a number or boolean (and rows read during the visit only), the hinted tuples are read by
+    // the tuplesExtract kernel, TUPLES_STRIDE a call (it touches them all first, as prefetch does): their
+    // columns, xmin and xmax, before the visits of that stretch of entries (see #extractedRow).
+    const extract = shared !== null && count > 1 ? setup.extract : null;
+    const heap = this.#heap();
+    if (count > 1 && extract === null) heap.prefetch(hints, 0, count, frames);
     for (let e = 0; e < count; e++) {
       this.#vShared = shared;
       const end = ends[e]!;
@@ -746,7 +752,15 @@ export class IndexManager {
       const entryStart = starts[e]!;
       // The version the entry's location hint names, if it is still the row's visible version; else the primary index's way.
       const hint = hints[e]!;
-      let row = hint === 0 ? undefined : this.#hintedRow(table.id, primary.def, hint, count > 1 ? frames[e]! : -1, snapshot, types, plan, bytes, pkStart, end, entryColumns === null);
+      let row: StorageValue[] | undefined | null;
+      if (extract !== null) {
+        if (e % TUPLES_STRIDE === 0) heap.extractTuples(table.id, hints, e, Math.min(e + TUPLES_STRIDE, count), extract.desc, collector.tuples());
+        row = hint === 0 ? undefined : this.#extractedRow(collector, e % TUPLES_STRIDE, hint, extract, snapshot, shared!);
+        // Skipped by the kernel (not cached, not a plain block of the table, a tuple it leaves to decoding): as below.
+        if (row === null) row = this.#hintedRow(table.id, primary.def, hint, -1, snapshot, types, plan, bytes, pkStart, end, false);
+      } else {
+        row = hint === 0 ? undefined : this.#hintedRow(table.id, primary.def, hint, count > 1 ? frames[e]! : -1, snapshot, types, plan, bytes, pkStart, end, entryColumns === null);
+      }
       let verified = false;
       if (row !== undefined && entryColumns !== null) {
         const stored = this.#rowStored;
@@ -808,12 +822,59 @@ export class IndexManager {
       entryColumns: pkColumns.length === 0 ? null : [...keyColumnsOf(def), ...keyColumnsOf(primaryDef)],
       values: new Array<KeyValue>(def.columns.length),
       entryValues: new Array<KeyValue>(def.columns.length + pkColumns.length),
+      extract: pkColumns.length === 0 ? null : extractSetup(types, wanted === undefined ? undefined : withKeyColumns(wanted, primaryDef)),
     };
     this.#lastSetup = setup;
     return setup;
   }
 
   #lastSetup: ScanSetup | null = null;
+
+  /**
+   * The row at a secondary entry's location hint `tid` from the
+   * tuplesExtract kernel's result (entry i of the collector's last call),
+   * as #hintedRow(..., checkPk false) finds it: the row, decoded into
+   * `row`, if the snapshot sees the tuple; undefined if it does not (the
+   * caller takes the primary index); null if the kernel skipped it (the
+   * caller reads it with #hintedRow). The tuple was read when the kernel
+   * ran, before the visits of the entries before it in its stretch: a
+   * visitor of this scan does not write to the table (reuseRow scans are
+   * the executor's reads; an UPDATE or DELETE collects its rows first).
+   */
+  #extractedRow(collector: EntryCollector, i: number, tid: number, extract: ExtractSetup, snapshot: Snapshot, row: StorageValue[]): StorageValue[] | undefined | null {
+    const out = collector.tuples();
+    if (out[i] !== TUPLES_OK) return null;
+    const columns = extract.columns;
+    const k = columns.length;
+    const values = collector.tupleValues;
+    const base = (TUPLES_OUT_FLAGS + TUPLES_STRIDE * k) >>> 3;
+    const xmin = values[base + k * TUPLES_STRIDE + i]!;
+    const xmax = values[base + (k + 1) * TUPLES_STRIDE + i]!;
+    let visible: boolean;
+    if (xmax === 0) {
+      if (xmin !== this.#vLastXmin || snapshot !== this.#vVisibleSnapshot) {
+        this.#vLastXmin = xmin;
+        this.#vVisibleSnapshot = snapshot;
+        this.#vLastVisible = isVisible(xmin, 0, snapshot, this.#txns());
+      }
+      visible = this.#vLastVisible;
+    } else {
+      visible = isVisible(xmin, xmax, snapshot, this.#txns());
+    }
+    if (!visible) return undefined;
+    const bools = extract.bools;
+    for (let j = 0; j < k; j++) {
+      if (out[TUPLES_OUT_FLAGS + j * TUPLES_STRIDE + i] !== EXTRACT_VALUE) row[columns[j]!] = null;
+      else {
+        const v = values[base + j * TUPLES_STRIDE + i]!;
+        row[columns[j]!] = bools[j] ? v !== 0 : v;
+      }
+    }
+    this.#rowTid = tid;
+    this.#rowStored = collector.tupleStored[(TUPLES_OUT_STORED >>> 1) + i]!;
+    this.#rowRowId = -1;
+    return row;
+  }
 
   /**
    * The row at a secondary entry's location hint `tid`, if that is the
@@ -1210,6 +1271,26 @@ interface ScanSetup {
   readonly entryColumns: KeyColumn[] | null;
   readonly values: KeyValue[];
   readonly entryValues: KeyValue[];
+  /** The tuplesExtract kernel's reading of the plan's columns, or null if one of them is not a number or boolean (or the table has no declared primary key). */
+  readonly extract: ExtractSetup | null;
+}
+
+/** How a secondary scan reads its hinted tuples through the tuplesExtract kernel (#extractedRow). */
+interface ExtractSetup {
+  readonly desc: Uint8Array;
+  /** The columns read, ascending, and whether each is a bool. */
+  readonly columns: readonly number[];
+  readonly bools: readonly boolean[];
+}
+
+/** The ExtractSetup for reading `wanted` (all when undefined) of `types`, or null if the kernel cannot read them all exactly. */
+function extractSetup(types: readonly StorageType[], wanted: readonly boolean[] | undefined): ExtractSetup | null {
+  const columns: number[] = [];
+  for (let i = 0; i < types.length; i++) if (wanted === undefined || wanted[i] === true) columns.push(i);
+  if (columns.length === 0 || columns.length > EXTRACT_COLUMNS_MAX) return null;
+  const desc = columnExtractDescriptor(types, columns, []);
+  if (desc === undefined) return null;
+  return { desc, columns, bools: columns.map((c) => types[c] === 'bool') };
 }
 
 /** Whether two column selections are the same (undefined: all columns). */
@@ -1237,6 +1318,20 @@ class EntryCollector {
   readonly ends: number[] = [];
   readonly pkStarts: number[] = [];
   readonly hints: number[] = [];
+  /** Where Heap.extractTuples copies the tuplesExtract kernel's result, and views of it (made on first use). */
+  #tuples: Uint8Array | null = null;
+  tupleValues: Float64Array = new Float64Array(0);
+  tupleStored: Uint16Array = new Uint16Array(0);
+
+  tuples(): Uint8Array {
+    if (this.#tuples === null) {
+      const buffer = new ArrayBuffer(tuplesOutBytes(EXTRACT_COLUMNS_MAX) + 8);
+      this.#tuples = new Uint8Array(buffer);
+      this.tupleValues = new Float64Array(buffer, 0, buffer.byteLength >>> 3);
+      this.tupleStored = new Uint16Array(buffer, 0, buffer.byteLength >>> 1);
+    }
+    return this.#tuples;
+  }
 
   reset(): void {
     if (this.bytes.length > COLLECTOR_KEEP_BYTES) this.bytes = new Uint8Array(256);

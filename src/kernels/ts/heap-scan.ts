@@ -9,6 +9,7 @@ import {
   EXTRACT_NULL, EXTRACT_OFF_COUNT, EXTRACT_OUT_FLAGS, EXTRACT_OUT_OFFSETS, EXTRACT_STRIDE, EXTRACT_VALUE,
   PAGE_HEADER_SIZE, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER, PAGE_OFF_FREE_UPPER, PAGE_OFF_LIVE_COUNT,
   PAGE_OFF_SLOT_COUNT, PAGE_OFF_SLOT_DIR, SLOT_SIZE,
+  TUPLES_OK, TUPLES_OUT_FLAGS, TUPLES_OUT_PACKED, TUPLES_OUT_STORED, TUPLES_SKIPPED, TUPLES_STRIDE,
 } from '../layout.ts';
 import type { HeapScanKernels, TsMemory } from './memory.ts';
 
@@ -206,5 +207,111 @@ export function createHeapScanKernels(mem: TsMemory): HeapScanKernels {
     return found;
   }
 
-  return { pageMatchColumn, pageExtractColumns };
+  function tuplesExtract(list: number, n: number, desc: number, out: number): number {
+    readLayout(desc);
+    const k = get16(desc, EXTRACT_OFF_COUNT);
+    const wanted = widths + columns;
+    const flagsOut = out + TUPLES_OUT_FLAGS;
+    const valuesOut = flagsOut + TUPLES_STRIDE * k;
+    const packedOut = out + TUPLES_OUT_PACKED;
+    const whole = k > 0 && view.getUint16(wanted + ((k - 1) << 2), true) === columns - 1;
+    let acc = 0;
+    for (let e = 0; e < n; e++) {
+      const page = view.getInt32(list + (e << 3), true);
+      if (page < 0) continue;
+      const slot = view.getInt32(list + (e << 3) + 4, true);
+      acc = (acc + u8[page]! + u8[page + ((PAGE_HEADER_SIZE + Math.imul(slot, SLOT_SIZE)) & (PAGE_SIZE - 1))]!) | 0;
+    }
+    for (let e = 0; e < n; e++) {
+      const page = view.getInt32(list + (e << 3), true);
+      const slot = view.getInt32(list + (e << 3) + 4, true);
+      let packed = -1;
+      if (page >= 0) {
+        const upper = saneUpper(page);
+        if (upper >= 0 && slot >>> 0 < get16(page, PAGE_OFF_SLOT_COUNT)) {
+          const a = page + get16(page, PAGE_OFF_SLOT_DIR) + slot * SLOT_SIZE;
+          const off = view.getUint16(a, true);
+          const len = view.getUint16(a + 2, true);
+          if (off !== 0 && len > 0 && off >= upper && off + len <= PAGE_SIZE) {
+            packed = (off << 16) | len;
+            acc = (acc + u8[page + off]! + u8[page + off + len - 1]!) | 0;
+          }
+        }
+      }
+      view.setInt32(packedOut + (e << 2), packed, true);
+    }
+    view.setInt32(valuesOut + ((TUPLES_STRIDE * (k + 2)) << 3), acc, true);
+    let ok = 0;
+    for (let e = 0; e < n; e++) {
+      const packed = view.getInt32(packedOut + (e << 2), true);
+      if (extractOne(view.getInt32(list + (e << 3), true), packed, e, k, wanted, whole, out, flagsOut, valuesOut)) {
+        u8[out + e] = TUPLES_OK;
+        ok++;
+      } else {
+        u8[out + e] = TUPLES_SKIPPED;
+      }
+    }
+    return ok;
+  }
+
+  function extractOne(page: number, packed: number, e: number, k: number, wanted: number, whole: boolean, out: number, flagsOut: number, valuesOut: number): boolean {
+    if (packed < 0) return false;
+    const len = packed & 0xffff;
+    const t = page + (packed >>> 16);
+    const bitmap = tupleBitmap(t, len);
+    if (bitmap < 0) return false;
+    const stored = storedColumns;
+    view.setUint16(out + TUPLES_OUT_STORED + (e << 1), stored, true);
+    let p = bitmap + ((stored + 7) >>> 3);
+    let i = 0;
+    for (let j = 0; j < k; j++) {
+      const column = view.getUint16(wanted + (j << 2), true);
+      const kind = u8[wanted + (j << 2) + 2]!;
+      const flagAt = flagsOut + j * TUPLES_STRIDE + e;
+      const valueAt = valuesOut + ((j * TUPLES_STRIDE + e) << 3);
+      view.setFloat64(valueAt, 0, true);
+      if (column >= stored) {
+        u8[flagAt] = EXTRACT_ABSENT;
+        continue;
+      }
+      for (; i < column; i++) {
+        if (isNull(t, bitmap, i)) continue;
+        p = skipValue(t, p, len, i);
+        if (p < 0) return false;
+      }
+      if (isNull(t, bitmap, i)) {
+        u8[flagAt] = EXTRACT_NULL;
+        continue;
+      }
+      const v = t + p;
+      p = skipValue(t, p, len, i);
+      if (p < 0) return false;
+      let value = 0;
+      if (kind === EXTRACT_KIND_FLOAT64) value = view.getFloat64(v, true);
+      else if (kind === EXTRACT_KIND_INT32) value = view.getInt32(v, true);
+      else if (kind === EXTRACT_KIND_FLOAT32) value = view.getFloat32(v, true);
+      else if (kind === EXTRACT_KIND_INT16) value = view.getInt16(v, true);
+      else if (kind === EXTRACT_KIND_BOOL) {
+        const b = u8[v]!;
+        if (b > 1) return false;
+        value = b;
+      } else return false;
+      view.setFloat64(valueAt, value, true);
+      u8[flagAt] = EXTRACT_VALUE;
+      i++;
+    }
+    if (whole) {
+      for (; i < stored; i++) {
+        if (isNull(t, bitmap, i)) continue;
+        p = skipValue(t, p, len, i);
+        if (p < 0) return false;
+      }
+      if (p !== len) return false;
+    }
+    view.setFloat64(valuesOut + ((k * TUPLES_STRIDE + e) << 3), view.getUint32(t + u53a, true) * 4294967296 + view.getUint32(t + u53a - 4, true), true);
+    view.setFloat64(valuesOut + (((k + 1) * TUPLES_STRIDE + e) << 3), view.getUint32(t + u53b, true) * 4294967296 + view.getUint32(t + u53b - 4, true), true);
+    return true;
+  }
+
+  return { pageMatchColumn, pageExtractColumns, tuplesExtract };
 }

@@ -26,4 +26,4 @@ export type NodeKernels = Pick<
   | 'nodeKey' | 'nodeValue' | 'nodeChildAt' | 'nodeSplitPoint' | 'nodeSplit' | 'nodeMerge' | 'nodeCollect' | 'nodeInsertRun'
 >;
 export type Lz4Kernels = Pick<Kernels, 'lz4Compress' | 'lz4Decompress'>;
-export type HeapScanKernels = Pick<Kernels, 'pageMatchColumn' | 'pageExtractColumns'>;
+export type HeapScanKernels = Pick<Kernels, 'pageMatchColumn' | 'pageExtractColumns' | 'tuplesExtract'>;

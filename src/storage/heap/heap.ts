@@ -61,6 +61,9 @@ import {
   PAGE_OFF_SLOT_COUNT,
   PAGE_OFF_SLOT_DIR,
   SLOT_SIZE,
+  EXTRACT_OFF_COUNT,
+  TUPLES_OUT_FLAGS,
+  TUPLES_STRIDE,
 } from '../../kernels/layout.ts';
 import { BLOCK_SIZE, BLOCKS_PER_SEGMENT, PAGE_SIZE, PAGES_PER_BLOCK } from '../../limits.ts';
 import type { BufferPool } from '../buffer-pool/index.ts';
@@ -164,6 +167,11 @@ export type PageVisitor = (page: number, blockNo: number, logicalPage: number) =
 const EXTRACT_OUT_AT = 0;
 /** Columns pageExtractColumns takes in one call. */
 export const EXTRACT_COLUMNS_MAX = 24;
+
+/** Bytes of tuplesExtract's result for k columns (layout.ts): flags, values, xmin and xmax, and the touches' sum. */
+export function tuplesOutBytes(k: number): number {
+  return TUPLES_OUT_FLAGS + TUPLES_STRIDE * k + 8 * TUPLES_STRIDE * (k + 2) + 4;
+}
 
 interface Memtable {
   activeBlock: number;
@@ -1061,6 +1069,42 @@ export class Heap {
     const scratch = this.#kernels.scratchOffset;
     this.#u8.set(desc, scratch + MATCH_DESC_AT);
     return this.#kernels.pageExtractColumns(p, scratch + MATCH_DESC_AT, scratch + EXTRACT_OUT_AT);
+  }
+
+  /**
+   * The tuplesExtract kernel over tids[from, to) (at most TUPLES_STRIDE) with
+   * descriptor `desc` (columnExtractDescriptor, at most EXTRACT_COLUMNS_MAX
+   * columns), its result copied into `into` (tuplesOutBytes(k) bytes; the
+   * kernels' scratch area is the next call's). A tid is listed only if it
+   * lies in a plain block of `owner` (as visitOwned checks) that the pool
+   * caches: the rest are TUPLES_SKIPPED and read by visitOwned. Nothing is
+   * pinned (the call reads the cached frames and returns). Returns how many
+   * are TUPLES_OK.
+   */
+  extractTuples(owner: number, tids: readonly number[], from: number, to: number, desc: Uint8Array, into: Uint8Array): number {
+    const scratch = this.#kernels.scratchOffset;
+    const view = this.#view;
+    const list = scratch + MATCH_OUT_AT;
+    for (let i = from; i < to; i++) {
+      const tid = tids[i]!;
+      let at = -1;
+      if (Number.isSafeInteger(tid) && tid > 0) {
+        const blockNo = tidBlock(tid);
+        const page = tidPage(tid);
+        if (page < PAGES_PER_BLOCK && this.#space.ownedKind(owner, blockNo) === BLOCK_KIND_PLAIN) {
+          const frame = this.#pool.cachedFrame(this.#fileId, blockNo);
+          if (frame >= 0) at = this.#pool.frameOffset(frame) + page * PAGE_SIZE;
+        }
+      }
+      view.setInt32(list + 8 * (i - from), at, true);
+      view.setInt32(list + 8 * (i - from) + 4, tidSlot(tid), true);
+    }
+    this.#u8.set(desc, scratch + MATCH_DESC_AT);
+    const ok = this.#kernels.tuplesExtract(list, to - from, scratch + MATCH_DESC_AT, scratch + EXTRACT_OUT_AT);
+    const k = desc[EXTRACT_OFF_COUNT]! | (desc[EXTRACT_OFF_COUNT + 1]! << 8);
+    const at = scratch + EXTRACT_OUT_AT;
+    into.set(this.#u8.subarray(at, at + tuplesOutBytes(k)));
+    return ok;
   }
 
   /** Where extractColumns leaves its result in the kernels' memory. */
