@@ -218,6 +218,16 @@ export class BufferPool {
     return cached;
   }
 
+  /**
+   * A read of a frame cachedFrame found, made without pinning it (a kernel
+   * reading it at once): counted as a hit and marked referenced, as pin
+   * marks it, so that the clock keeps blocks read this way.
+   */
+  reference(frame: number): void {
+    this.stats.hits++;
+    this.#referenced[frame] = 1;
+  }
+
   /** The frame caching a block, or -1; pins nothing. */
   cachedFrame(fileId: number, blockNo: number): number {
     return this.#lookup(fileId, blockNo);

@@ -1078,8 +1078,9 @@ export class Heap {
    * kernels' scratch area is the next call's). A tid is listed only if it
    * lies in a plain block of `owner` (as visitOwned checks) that the pool
    * caches: the rest are TUPLES_SKIPPED and read by visitOwned. Nothing is
-   * pinned (the call reads the cached frames and returns). Returns how many
-   * are TUPLES_OK.
+   * pinned (the call reads the cached frames and returns); each frame listed
+   * is marked referenced (BufferPool.reference), as a pin would mark it.
+   * Returns how many are TUPLES_OK.
    */
   extractTuples(owner: number, tids: readonly number[], from: number, to: number, desc: Uint8Array, into: Uint8Array): number {
     const scratch = this.#kernels.scratchOffset;
@@ -1093,7 +1094,10 @@ export class Heap {
         const page = tidPage(tid);
         if (page < PAGES_PER_BLOCK && this.#space.ownedKind(owner, blockNo) === BLOCK_KIND_PLAIN) {
           const frame = this.#pool.cachedFrame(this.#fileId, blockNo);
-          if (frame >= 0) at = this.#pool.frameOffset(frame) + page * PAGE_SIZE;
+          if (frame >= 0) {
+            at = this.#pool.frameOffset(frame) + page * PAGE_SIZE;
+            this.#pool.reference(frame);
+          }
         }
       }
       view.setInt32(list + 8 * (i - from), at, true);

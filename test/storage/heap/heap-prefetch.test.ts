@@ -11,6 +11,7 @@ import { createKernels, type KernelKind } from '../../../src/kernels/index.ts';
 import { PAGE_OFF_SLOT_DIR } from '../../../src/kernels/layout.ts';
 import { BufferPool } from '../../../src/storage/buffer-pool/index.ts';
 import { Heap } from '../../../src/storage/heap/heap.ts';
+import { columnExtractDescriptor } from '../../../src/storage/tuple.ts';
 import { makeTid } from '../../../src/storage/tuple-id.ts';
 import { createMemoryVfs } from '../../../src/storage/vfs/index.ts';
 import { WalWriter } from '../../../src/storage/wal/index.ts';
@@ -131,6 +132,31 @@ for (const kind of KINDS) {
         expect(heap.visitOwned(1, tids[i]!, bytes, hint)).toBe(expected[i]);
       }
       expect(stale).toBeGreaterThan(0);
+    });
+
+    it('extractTuples lists only cached plain blocks of the owner, marks each frame read as a pin would, and pins nothing', () => {
+      // A pool of 4 frames: after many blocks are written, only the last few are cached.
+      const { heap, pool } = openHeap(kind, 4 * 65536);
+      const tids: number[] = [];
+      // Raw bytes, not tuples: the kernel skips what is not a valid tuple, which is all this test needs.
+      for (let i = 0; i < 12000; i++) tids.push(heap.insert(1, Uint8Array.from({ length: 60 }, (_, b) => (i * 7 + b) & 0xff)));
+      heap.flushAll();
+      const desc = columnExtractDescriptor(['int32'], [0], [])!;
+      const into = new Uint8Array(8192);
+      const pick = [tids[0]!, tids[11999]!, tids[11998]!, 0, tids[6000]!, tids[11990]!];
+      const cached = pick.filter((tid) => tid > 0 && pool.cachedFrame(0, Math.floor(tid / 2 ** 18)) >= 0).length;
+      expect(cached).toBeGreaterThan(0);
+      expect(cached).toBeLessThan(pick.length - 1);
+      const hits = pool.stats.hits;
+      const misses = pool.stats.misses;
+      heap.extractTuples(1, pick, 0, pick.length, desc, into);
+      // Each cached block is counted as a hit (and marked referenced); nothing is read, nothing pinned.
+      expect(pool.stats.hits - hits).toBe(cached);
+      expect(pool.stats.misses).toBe(misses);
+      for (let f = 0; f < 4; f++) expect(pool.pinCount(f)).toBe(0);
+      // Another owner's tids are not listed.
+      heap.extractTuples(2, pick, 0, pick.length, desc, into);
+      expect(pool.stats.hits - hits).toBe(cached);
     });
   });
 }
