@@ -58,6 +58,7 @@ const WARM_UP: Sizes = { rows: 2_000, pointSelects: 2_000, byCatLookups: 200, gr
 const SIZES = quick ? QUICK : FULL;
 const ROUNDS_NOTE =
   `rounds: the reads (point selects, lookups, GROUP BY, join) run ${SIZES.rounds} times each, and the figure is the median run's; ` +
+  `so does the bulk load (its later runs each load a fresh database; a load that took over 10 s runs once: PGlite); ` +
   `the durable inserts and the updates run in ${SIZES.rounds} rounds of a share of their operations each (the budget split alike), reported as one run. ` +
   'Every round runs on every engine before the next, so the load of a shared machine drifting weighs on all of them alike.';
 

@@ -86,10 +86,22 @@ export async function runAll(engines: readonly PeerEngine[], sizes: Sizes, log: 
             if (waited > SETTLE_LOG_MS) log(`    (${engine.info.label}: waited ${(waited / 1000).toFixed(1)} s for the disk to keep up before round ${r + 1})`);
           }
           const before = done[e]!.reduce((n, o) => n + (o.timed?.ops ?? 0), 0);
+          const scratchDirs: string[] = [];
+          const fresh = async (): Promise<PeerDb> => {
+            const scratch = join(root, `${engine.info.key}-${workload.key}-${r}-${scratchDirs.length}`);
+            mkdirSync(scratch);
+            scratchDirs.push(scratch);
+            const other = await engine.open(scratch);
+            await other.createSchema(DURABLE_TABLES, data.catRows);
+            return other;
+          };
           try {
-            done[e]!.push(await workload.run(db, ctx, { index: r, count: rounds, done: before }));
+            const outcome = await workload.run(db, ctx, { index: r, count: rounds, done: before, earlier: done[e]!, fresh });
+            if (outcome !== undefined) done[e]!.push(outcome);
           } catch (error) {
             result.errors[engine.info.key] = await fail(e, workload.key, error);
+          } finally {
+            for (const scratch of scratchDirs) rmSync(scratch, { recursive: true, force: true });
           }
         }
       }
@@ -135,6 +147,9 @@ const WARM_UP_DURABLE_INSERTS = 300;
  * took 145-256 µs of CPU each against 7-50 µs later). A warm-up
  * that fails is logged; the run itself then reports the engine's failure.
  */
+/** The warm-up's durable inserts never ask for a fresh database. */
+const noFresh = (): Promise<PeerDb> => Promise.reject(new Error('the warm-up opens no fresh database'));
+
 async function warmUp(engines: readonly PeerEngine[], ctx: Context, root: string, log: (line: string) => void): Promise<void> {
   const rows = ctx.data.rows.slice(0, WARM_UP_ROWS);
   for (const engine of engines) {
@@ -148,7 +163,7 @@ async function warmUp(engines: readonly PeerEngine[], ctx: Context, root: string
       await db.bulkInsert(rows);
       for (let i = 0; i < rows.length; i++) await db.pointSelect(rows[i]![0]);
       const durable: Context = { ...ctx, sizes: { ...ctx.sizes, durableInserts: WARM_UP_DURABLE_INSERTS, durableBudgetMs: 5_000 } };
-      for (const workload of WORKLOADS) if (workload.floor === true) await workload.run(db, durable, { index: 0, count: 1, done: 0 });
+      for (const workload of WORKLOADS) if (workload.floor === true) await workload.run(db, durable, { index: 0, count: 1, done: 0, earlier: [], fresh: noFresh });
     } catch (error) {
       log(`  ${engine.info.label}: warm-up failed: ${(error as Error).message}`);
     } finally {
