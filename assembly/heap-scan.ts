@@ -179,6 +179,64 @@ export function pageMatchColumn(page: usize, desc: usize, needle: usize, needleL
   return found;
 }
 
+/** readChosen's column after the last one it walked (a second result). */
+let chosenEnd: i32 = 0;
+
+/**
+ * The chosen columns of tuple `t` (len bytes, null bitmap at `bitmap`,
+ * `stored` columns) into entry `e` of the flags and float64 values laid out
+ * `stride` entries a column (both pageExtractColumns and tuplesExtract).
+ * Returns the offset past the last chosen column (and chosenEnd the column
+ * after it), or -1 if a walked value is corrupt, a bool byte is not 0 or 1,
+ * or, when `strict`, a chosen column's kind is not a value kind (PRESENCE is
+ * only stepped over otherwise).
+ */
+@inline
+function readChosen(t: usize, len: i32, bitmap: i32, stored: i32, k: i32, wanted: usize, flagsOut: usize, valuesOut: usize, stride: i32, e: i32, strict: bool): i32 {
+  let p = bitmap + ((stored + 7) >>> 3);
+  let i = 0;
+  for (let j = 0; j < k; j++) {
+    const column = <i32>load<u16>(wanted + <usize>(j << 2));
+    const kind = <i32>load<u8>(wanted + <usize>((j << 2) + 2));
+    const flagAt = flagsOut + <usize>(j * stride + e);
+    const valueAt = valuesOut + <usize>((j * stride + e) << 3);
+    store<f64>(valueAt, 0);
+    if (column >= stored) {
+      store<u8>(flagAt, <u8>EXTRACT_ABSENT);
+      continue;
+    }
+    // Step over the columns before this one.
+    for (; i < column; i++) {
+      if (isNull(t, bitmap, i)) continue;
+      p = skipValue(t, p, len, i);
+      if (p < 0) return -1;
+    }
+    if (isNull(t, bitmap, i)) {
+      store<u8>(flagAt, <u8>EXTRACT_NULL);
+      continue;
+    }
+    // The column itself: read (or only stepped over, for PRESENCE), and i moves past it.
+    const v = t + <usize>p;
+    p = skipValue(t, p, len, i);
+    if (p < 0) return -1;
+    let value: f64 = 0;
+    if (kind == EXTRACT_KIND_FLOAT64) value = load<f64>(v);
+    else if (kind == EXTRACT_KIND_INT32) value = <f64>load<i32>(v);
+    else if (kind == EXTRACT_KIND_FLOAT32) value = <f64>load<f32>(v);
+    else if (kind == EXTRACT_KIND_INT16) value = <f64>load<i16>(v);
+    else if (kind == EXTRACT_KIND_BOOL) {
+      const b = <i32>load<u8>(v);
+      if (b > 1) return -1; // as tuple.ts reports a bool byte other than 0 or 1
+      value = <f64>b;
+    } else if (strict) return -1;
+    store<f64>(valueAt, value);
+    store<u8>(flagAt, <u8>EXTRACT_VALUE);
+    i++;
+  }
+  chosenEnd = i;
+  return p;
+}
+
 /**
  * The chosen columns of every live tuple of heap page `page`, as float64
  * values and flags (layout.ts, "Column extraction"): a full scan that
@@ -212,46 +270,7 @@ export function pageExtractColumns(page: usize, desc: usize, out: usize): i32 {
     const stored = storedColumns;
     store<u16>(out + <usize>(found << 1), <u16>s);
     store<u16>(out + <usize>(EXTRACT_OUT_OFFSETS + (found << 1)), <u16>off);
-    let p = bitmap + ((stored + 7) >>> 3);
-    let i = 0;
-    for (let j = 0; j < k; j++) {
-      const column = <i32>load<u16>(wanted + <usize>(j << 2));
-      const kind = <i32>load<u8>(wanted + <usize>((j << 2) + 2));
-      const flagAt = flagsOut + <usize>(j * EXTRACT_STRIDE + found);
-      const valueAt = valuesOut + <usize>((j * EXTRACT_STRIDE + found) << 3);
-      store<f64>(valueAt, 0);
-      if (column >= stored) {
-        store<u8>(flagAt, <u8>EXTRACT_ABSENT);
-        continue;
-      }
-      // Step over the columns before this one.
-      for (; i < column; i++) {
-        if (isNull(t, bitmap, i)) continue;
-        p = skipValue(t, p, len, i);
-        if (p < 0) return -1;
-      }
-      if (isNull(t, bitmap, i)) {
-        store<u8>(flagAt, <u8>EXTRACT_NULL);
-        continue;
-      }
-      // The column itself: read (or only stepped over, for PRESENCE), and i moves past it.
-      const v = t + <usize>p;
-      p = skipValue(t, p, len, i);
-      if (p < 0) return -1;
-      let value: f64 = 0;
-      if (kind == EXTRACT_KIND_FLOAT64) value = load<f64>(v);
-      else if (kind == EXTRACT_KIND_INT32) value = <f64>load<i32>(v);
-      else if (kind == EXTRACT_KIND_FLOAT32) value = <f64>load<f32>(v);
-      else if (kind == EXTRACT_KIND_INT16) value = <f64>load<i16>(v);
-      else if (kind == EXTRACT_KIND_BOOL) {
-        const b = <i32>load<u8>(v);
-        if (b > 1) return -1; // as tuple.ts reports a bool byte other than 0 or 1
-        value = <f64>b;
-      }
-      store<f64>(valueAt, value);
-      store<u8>(flagAt, <u8>EXTRACT_VALUE);
-      i++;
-    }
+    if (readChosen(t, len, bitmap, stored, k, wanted, flagsOut, valuesOut, EXTRACT_STRIDE, found, false) < 0) return -1;
     found++;
   }
   return found;
@@ -326,46 +345,10 @@ function extractOne(page: i32, packed: i32, e: i32, k: i32, wanted: usize, whole
   if (bitmap < 0) return false;
   const stored = storedColumns;
   store<u16>(out + <usize>(TUPLES_OUT_STORED + (e << 1)), <u16>stored);
-  let p = bitmap + ((stored + 7) >>> 3);
-  let i = 0;
-  for (let j = 0; j < k; j++) {
-    const column = <i32>load<u16>(wanted + <usize>(j << 2));
-    const kind = <i32>load<u8>(wanted + <usize>((j << 2) + 2));
-    const flagAt = flagsOut + <usize>(j * TUPLES_STRIDE + e);
-    const valueAt = valuesOut + <usize>((j * TUPLES_STRIDE + e) << 3);
-    store<f64>(valueAt, 0);
-    if (column >= stored) {
-      store<u8>(flagAt, <u8>EXTRACT_ABSENT);
-      continue;
-    }
-    for (; i < column; i++) {
-      if (isNull(t, bitmap, i)) continue;
-      p = skipValue(t, p, len, i);
-      if (p < 0) return false;
-    }
-    if (isNull(t, bitmap, i)) {
-      store<u8>(flagAt, <u8>EXTRACT_NULL);
-      continue;
-    }
-    const v = t + <usize>p;
-    p = skipValue(t, p, len, i);
-    if (p < 0) return false;
-    let value: f64 = 0;
-    if (kind == EXTRACT_KIND_FLOAT64) value = load<f64>(v);
-    else if (kind == EXTRACT_KIND_INT32) value = <f64>load<i32>(v);
-    else if (kind == EXTRACT_KIND_FLOAT32) value = <f64>load<f32>(v);
-    else if (kind == EXTRACT_KIND_INT16) value = <f64>load<i16>(v);
-    else if (kind == EXTRACT_KIND_BOOL) {
-      const b = <i32>load<u8>(v);
-      if (b > 1) return false;
-      value = <f64>b;
-    } else return false;
-    store<f64>(valueAt, value);
-    store<u8>(flagAt, <u8>EXTRACT_VALUE);
-    i++;
-  }
+  let p = readChosen(t, len, bitmap, stored, k, wanted, flagsOut, valuesOut, TUPLES_STRIDE, e, true);
+  if (p < 0) return false;
   if (whole) {
-    for (; i < stored; i++) {
+    for (let i = chosenEnd; i < stored; i++) {
       if (isNull(t, bitmap, i)) continue;
       p = skipValue(t, p, len, i);
       if (p < 0) return false;

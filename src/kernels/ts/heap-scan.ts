@@ -141,6 +141,53 @@ export function createHeapScanKernels(mem: TsMemory): HeapScanKernels {
     return found;
   }
 
+  /** readChosen's column after the last one it walked (a second result). */
+  let chosenEnd = 0;
+
+  /** The twin of assembly/heap-scan.ts readChosen: the chosen columns of one tuple into entry e; the offset past them, or -1. */
+  function readChosen(t: number, len: number, bitmap: number, stored: number, k: number, wanted: number, flagsOut: number, valuesOut: number, stride: number, e: number, strict: boolean): number {
+    let p = bitmap + ((stored + 7) >>> 3);
+    let i = 0;
+    for (let j = 0; j < k; j++) {
+      const column = view.getUint16(wanted + (j << 2), true);
+      const kind = u8[wanted + (j << 2) + 2]!;
+      const flagAt = flagsOut + j * stride + e;
+      const valueAt = valuesOut + ((j * stride + e) << 3);
+      view.setFloat64(valueAt, 0, true);
+      if (column >= stored) {
+        u8[flagAt] = EXTRACT_ABSENT;
+        continue;
+      }
+      for (; i < column; i++) {
+        if (isNull(t, bitmap, i)) continue;
+        p = skipValue(t, p, len, i);
+        if (p < 0) return -1;
+      }
+      if (isNull(t, bitmap, i)) {
+        u8[flagAt] = EXTRACT_NULL;
+        continue;
+      }
+      const v = t + p;
+      p = skipValue(t, p, len, i);
+      if (p < 0) return -1;
+      let value = 0;
+      if (kind === EXTRACT_KIND_FLOAT64) value = view.getFloat64(v, true);
+      else if (kind === EXTRACT_KIND_INT32) value = view.getInt32(v, true);
+      else if (kind === EXTRACT_KIND_FLOAT32) value = view.getFloat32(v, true);
+      else if (kind === EXTRACT_KIND_INT16) value = view.getInt16(v, true);
+      else if (kind === EXTRACT_KIND_BOOL) {
+        const b = u8[v]!;
+        if (b > 1) return -1;
+        value = b;
+      } else if (strict) return -1;
+      view.setFloat64(valueAt, value, true);
+      u8[flagAt] = EXTRACT_VALUE;
+      i++;
+    }
+    chosenEnd = i;
+    return p;
+  }
+
   function pageExtractColumns(page: number, desc: number, out: number): number {
     const upper = saneUpper(page);
     if (upper < 0) return 0;
@@ -164,44 +211,7 @@ export function createHeapScanKernels(mem: TsMemory): HeapScanKernels {
       const stored = storedColumns;
       view.setUint16(out + (found << 1), s, true);
       view.setUint16(out + EXTRACT_OUT_OFFSETS + (found << 1), off, true);
-      let p = bitmap + ((stored + 7) >>> 3);
-      let i = 0;
-      for (let j = 0; j < k; j++) {
-        const column = view.getUint16(wanted + (j << 2), true);
-        const kind = u8[wanted + (j << 2) + 2]!;
-        const flagAt = flagsOut + j * EXTRACT_STRIDE + found;
-        const valueAt = valuesOut + ((j * EXTRACT_STRIDE + found) << 3);
-        view.setFloat64(valueAt, 0, true);
-        if (column >= stored) {
-          u8[flagAt] = EXTRACT_ABSENT;
-          continue;
-        }
-        for (; i < column; i++) {
-          if (isNull(t, bitmap, i)) continue;
-          p = skipValue(t, p, len, i);
-          if (p < 0) return -1;
-        }
-        if (isNull(t, bitmap, i)) {
-          u8[flagAt] = EXTRACT_NULL;
-          continue;
-        }
-        const v = t + p;
-        p = skipValue(t, p, len, i);
-        if (p < 0) return -1;
-        let value = 0;
-        if (kind === EXTRACT_KIND_FLOAT64) value = view.getFloat64(v, true);
-        else if (kind === EXTRACT_KIND_INT32) value = view.getInt32(v, true);
-        else if (kind === EXTRACT_KIND_FLOAT32) value = view.getFloat32(v, true);
-        else if (kind === EXTRACT_KIND_INT16) value = view.getInt16(v, true);
-        else if (kind === EXTRACT_KIND_BOOL) {
-          const b = u8[v]!;
-          if (b > 1) return -1;
-          value = b;
-        }
-        view.setFloat64(valueAt, value, true);
-        u8[flagAt] = EXTRACT_VALUE;
-        i++;
-      }
+      if (readChosen(t, len, bitmap, stored, k, wanted, flagsOut, valuesOut, EXTRACT_STRIDE, found, false) < 0) return -1;
       found++;
     }
     return found;
@@ -262,46 +272,10 @@ export function createHeapScanKernels(mem: TsMemory): HeapScanKernels {
     if (bitmap < 0) return false;
     const stored = storedColumns;
     view.setUint16(out + TUPLES_OUT_STORED + (e << 1), stored, true);
-    let p = bitmap + ((stored + 7) >>> 3);
-    let i = 0;
-    for (let j = 0; j < k; j++) {
-      const column = view.getUint16(wanted + (j << 2), true);
-      const kind = u8[wanted + (j << 2) + 2]!;
-      const flagAt = flagsOut + j * TUPLES_STRIDE + e;
-      const valueAt = valuesOut + ((j * TUPLES_STRIDE + e) << 3);
-      view.setFloat64(valueAt, 0, true);
-      if (column >= stored) {
-        u8[flagAt] = EXTRACT_ABSENT;
-        continue;
-      }
-      for (; i < column; i++) {
-        if (isNull(t, bitmap, i)) continue;
-        p = skipValue(t, p, len, i);
-        if (p < 0) return false;
-      }
-      if (isNull(t, bitmap, i)) {
-        u8[flagAt] = EXTRACT_NULL;
-        continue;
-      }
-      const v = t + p;
-      p = skipValue(t, p, len, i);
-      if (p < 0) return false;
-      let value = 0;
-      if (kind === EXTRACT_KIND_FLOAT64) value = view.getFloat64(v, true);
-      else if (kind === EXTRACT_KIND_INT32) value = view.getInt32(v, true);
-      else if (kind === EXTRACT_KIND_FLOAT32) value = view.getFloat32(v, true);
-      else if (kind === EXTRACT_KIND_INT16) value = view.getInt16(v, true);
-      else if (kind === EXTRACT_KIND_BOOL) {
-        const b = u8[v]!;
-        if (b > 1) return false;
-        value = b;
-      } else return false;
-      view.setFloat64(valueAt, value, true);
-      u8[flagAt] = EXTRACT_VALUE;
-      i++;
-    }
+    let p = readChosen(t, len, bitmap, stored, k, wanted, flagsOut, valuesOut, TUPLES_STRIDE, e, true);
+    if (p < 0) return false;
     if (whole) {
-      for (; i < stored; i++) {
+      for (let i = chosenEnd; i < stored; i++) {
         if (isNull(t, bitmap, i)) continue;
         p = skipValue(t, p, len, i);
         if (p < 0) return false;

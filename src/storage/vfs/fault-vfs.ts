@@ -28,7 +28,7 @@
 import { assert } from '../../errors.ts';
 import { createMemoryVfs, type MemoryVfs, type TornWrite } from './memory-vfs.ts';
 import { Prng } from './prng.ts';
-import type { OpenOptions, Vfs, VfsFile, VfsLock } from './vfs.ts';
+import { writeThenSync, writeThenSyncAsync, type OpenOptions, type Vfs, type VfsFile, type VfsLock } from './vfs.ts';
 import { simulatedOsError, vfsError, type VfsErrorContext } from './vfs-error.ts';
 
 /** Operations a rule can target. 'sync' covers sync(), syncAsync() and syncDir(). */
@@ -337,17 +337,11 @@ class FaultFile implements VfsFile {
 
   /** A write and then a sync, each a fault point (a crash between them may tear the write). */
   writeDurable(from: Uint8Array, position: number): void {
-    this.write(from, position);
-    this.sync();
+    writeThenSync(this, from, position);
   }
 
   writeDurableAsync(from: Uint8Array, position: number): Promise<void> {
-    try {
-      this.writeDurable(from, position);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return Promise.resolve();
+    return writeThenSyncAsync(this, from, position);
   }
 
   syncAsync(): Promise<void> {

@@ -27,7 +27,7 @@
 import { assert } from '../../errors.ts';
 import { normalizePath, parentDir, baseName } from './path.ts';
 import type { Prng } from './prng.ts';
-import type { OpenOptions, Vfs, VfsFile, VfsLock } from './vfs.ts';
+import { writeThenSync, writeThenSyncAsync, type OpenOptions, type Vfs, type VfsFile, type VfsLock } from './vfs.ts';
 import { lockNotAvailable, simulatedOsError, vfsError, type VfsErrorContext } from './vfs-error.ts';
 
 /** The unit a disk writes atomically: a torn write keeps or loses whole sectors. */
@@ -488,17 +488,11 @@ class MemoryFile implements VfsFile {
   }
 
   writeDurable(from: Uint8Array, position: number): void {
-    this.write(from, position);
-    this.sync();
+    writeThenSync(this, from, position);
   }
 
   writeDurableAsync(from: Uint8Array, position: number): Promise<void> {
-    try {
-      this.writeDurable(from, position);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return Promise.resolve();
+    return writeThenSyncAsync(this, from, position);
   }
 
   close(): void {

@@ -97,6 +97,25 @@ export interface VfsFile {
   close(): void;
 }
 
+/**
+ * writeDurable and writeDurableAsync for a file whose writes and syncs are
+ * synchronous (the memory and fault vfs): a write, then a sync; the async
+ * form settles with the same outcome.
+ */
+export function writeThenSync(file: Pick<VfsFile, 'write' | 'sync'>, from: Uint8Array, position: number): void {
+  file.write(from, position);
+  file.sync();
+}
+
+export function writeThenSyncAsync(file: Pick<VfsFile, 'write' | 'sync'>, from: Uint8Array, position: number): Promise<void> {
+  try {
+    writeThenSync(file, from, position);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return Promise.resolve();
+}
+
 export interface VfsLock {
   /** The lock file's path. */
   readonly path: string;
