@@ -28,7 +28,7 @@ import { MAX_INDEX_VALUE_SIZE, MAX_KEY_SIZE, PAGE_SIZE } from '../src/limits';
 import {
   NODE_COLLECT_DONE, NODE_OFF_LEFT, NODE_OFF_LEFTMOST, NODE_OFF_LEVEL, NODE_OFF_RIGHT, NO_PAGE,
   PAGE_KIND_BTREE_INTERNAL, PAGE_KIND_BTREE_LEAF, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER,
-  PAGE_OFF_FREE_UPPER, PAGE_OFF_LIVE_COUNT, PAGE_OFF_SLOT_COUNT, SLOT_SIZE,
+  PAGE_OFF_FREE_UPPER, PAGE_OFF_KIND, PAGE_OFF_LIVE_COUNT, PAGE_OFF_SLOT_COUNT, SLOT_SIZE,
 } from '../src/kernels/layout';
 import { memCompare } from './mem';
 import { pageInit } from './page';
@@ -172,6 +172,29 @@ export function nodeSearch(node: usize, keyPtr: usize, keyLen: i32): i32 {
  * was met (or `found` already was). nodeSearch's whole node, searchFrom's
  * span after its probes.
  */
+/** Bytes between the reads of nodeSeek's touch: one a cache line. */
+const TOUCH_STEP: u32 = 64;
+/** Where nodeSeek stores what its touch read, summed: a store to memory (not a global binaryen may drop) keeps the loads. */
+const TOUCH_SINK: usize = memory.data(4, 4);
+
+export function nodeSeek(node: usize, keyPtr: usize, keyLen: i32): i32 {
+  assert(keyLen >= 0, 'search key length is >= 0');
+  if (load<u8>(node, PAGE_OFF_KIND) != PAGE_KIND_BTREE_LEAF || load<u16>(node, NODE_OFF_LEVEL) != 0) return -1;
+  // The touch: the slot directory and the entries (not the free gap), one byte a cache line, whatever the header says
+  // within the page; the search's misses are then all in flight at once instead of one after another.
+  let lower = <u32>load<u16>(node, PAGE_OFF_FREE_LOWER);
+  if (lower > <u32>PAGE_SIZE) lower = <u32>PAGE_SIZE;
+  let upper = <u32>load<u16>(node, PAGE_OFF_FREE_UPPER);
+  if (upper > <u32>PAGE_SIZE) upper = <u32>PAGE_SIZE;
+  upper &= ~(TOUCH_STEP - 1);
+  let acc: u32 = 0;
+  for (let at: u32 = TOUCH_STEP; at < lower; at += TOUCH_STEP) acc += <u32>load<u8>(node + at);
+  for (let at: u32 = upper; at < <u32>PAGE_SIZE; at += TOUCH_STEP) acc += <u32>load<u8>(node + at);
+  store<u32>(TOUCH_SINK, acc);
+  const keyHead = keyLen >= 8 ? bswap<u64>(load<u64>(keyPtr)) : 0;
+  return halve(node, 0, countOf(node), 0, keyPtr, keyLen, keyHead);
+}
+
 @inline function halve(node: usize, lo: u32, hi: u32, found: u32, keyPtr: usize, keyLen: i32, keyHead: u64): i32 {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;

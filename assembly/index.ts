@@ -11,7 +11,7 @@ export {
 } from './page';
 export { blockInit, blockFindPage, blockFindRoom, blockInsert, blockRefreshPage, blockSeal, blockVerify } from './block';
 export {
-  nodeInit, nodeCount, nodeSearch, nodeChildFor, nodeInsert, nodeDelete,
+  nodeInit, nodeCount, nodeSearch, nodeSeek, nodeChildFor, nodeInsert, nodeDelete,
   nodeKey, nodeValue, nodeChildAt, nodeSplitPoint, nodeSplit, nodeMerge, nodeCollect, nodeInsertRun,
 } from './btree-node';
 export { lz4Compress, lz4Decompress } from './lz4';

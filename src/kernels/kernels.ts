@@ -101,6 +101,15 @@ export interface Kernels {
   nodeCount(node: number): number;
   /** Lower bound of key: (pos << 1) | found, pos = first entry with key >= the given key. */
   nodeSearch(node: number, keyPtr: number, keyLen: number): number;
+  /**
+   * nodeSearch over a leaf, for lookups: -1 if the page is not a node of
+   * level 0 (kind B+-tree leaf, level field 0); else it first reads one byte
+   * a cache line (64 bytes) of the slot directory [64, free_lower) and of the
+   * entries [free_upper rounded down to 64, PAGE_SIZE), both pointers clamped
+   * to the page, so that a leaf not in the processor's caches arrives with its
+   * misses in flight at once, then returns nodeSearch's result. Reads only.
+   */
+  nodeSeek(node: number, keyPtr: number, keyLen: number): number;
   /** Internal node: the child page id to descend into for key (last entry with key <= it, else leftmost). */
   nodeChildFor(node: number, keyPtr: number, keyLen: number): number;
   /** Insert an entry at pos (0..count). value: leaf value bytes, or 4 bytes child id for internal. 1 ok, 0 full. */
@@ -208,7 +217,7 @@ export const KERNEL_FUNCTIONS = [
   'pageInit', 'pageInsert', 'pageRead', 'pageDelete', 'pageUpdate', 'pageCompact',
   'pageFreeSpace', 'pageNextSlot', 'pageLiveCount', 'pageSeal', 'pageVerify',
   'blockInit', 'blockFindPage', 'blockFindRoom', 'blockInsert', 'blockRefreshPage', 'blockSeal', 'blockVerify',
-  'nodeInit', 'nodeCount', 'nodeSearch', 'nodeChildFor', 'nodeInsert', 'nodeDelete',
+  'nodeInit', 'nodeCount', 'nodeSearch', 'nodeSeek', 'nodeChildFor', 'nodeInsert', 'nodeDelete',
   'nodeKey', 'nodeValue', 'nodeChildAt', 'nodeSplitPoint', 'nodeSplit', 'nodeMerge', 'nodeCollect', 'nodeInsertRun',
   'lz4Compress', 'lz4Decompress',
   'pageMatchColumn', 'pageExtractColumns', 'tuplesExtract',

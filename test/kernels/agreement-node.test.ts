@@ -7,7 +7,7 @@
 import * as fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { packedLength, packedOffset, type Kernels } from '../../src/kernels/index.ts';
-import { NODE_OFF_LEFT, NODE_OFF_LEFTMOST, NODE_OFF_RIGHT, NO_PAGE } from '../../src/kernels/layout.ts';
+import { NODE_OFF_LEFT, NODE_OFF_LEFTMOST, NODE_OFF_LEVEL, NODE_OFF_RIGHT, NO_PAGE, PAGE_KIND_BTREE_LEAF, PAGE_OFF_KIND } from '../../src/kernels/layout.ts';
 import { PAGE_SIZE } from '../../src/limits.ts';
 import { makeKernels } from './harness.ts';
 
@@ -238,6 +238,11 @@ function step(tw: Twins, models: NodeModel[], leaf: boolean, op: NodeOp, index: 
     const r = tw.call(`${what} search`, (k) => k.nodeSearch(node, tw.key, op.key.length));
     const expected = lowerBound(m.entries, op.key);
     check(r === ((expected.pos << 1) | (expected.found ? 1 : 0)), () => `${what}: search gave ${r >> 1}/${r & 1}, model ${expected.pos}/${expected.found}`);
+    // nodeSeek: the leaf's search after its touch, which reads only; -1 on an internal node.
+    const pages = tw.u8s.map((u8) => u8.slice(node, node + PAGE_SIZE));
+    const seek = tw.call(`${what} seek`, (k) => k.nodeSeek(node, tw.key, op.key.length));
+    check(seek === (leaf ? r : -1), () => `${what}: seek gave ${seek}, search ${r} (${leaf ? 'leaf' : 'internal'})`);
+    check(tw.u8s.every((u8, i) => sameBytes(u8.subarray(node, node + PAGE_SIZE), pages[i]!)), () => `${what}: seek changed the node`);
     if (!leaf) {
       // Routing: the last entry with key <= search key, else the leftmost child.
       let child = m.leftmost;
@@ -405,6 +410,13 @@ function runCorrupt(tw: Twins, op: NodeOp): void {
     if (op.op === 'insert') tw.write(tw.val, op.val);
     const r = tw.call('search', (k) => k.nodeSearch(n0, tw.key, op.key.length));
     tw.call('childFor', (k) => k.nodeChildFor(n0, tw.key, op.key.length));
+    // nodeSeek on a corrupt node: nodeSearch's answer on a leaf of level 0 (kind and level as written), else -1; no byte changed.
+    const u8 = tw.u8s[0]!;
+    const isLeaf0 = u8[n0 + PAGE_OFF_KIND] === PAGE_KIND_BTREE_LEAF && new DataView(u8.buffer).getUint16(n0 + NODE_OFF_LEVEL, true) === 0;
+    const pages = tw.u8s.map((m) => m.slice(n0, n0 + PAGE_SIZE));
+    const seek = tw.call('seek', (k) => k.nodeSeek(n0, tw.key, op.key.length));
+    check(seek === (isLeaf0 ? r : -1), () => `corrupt seek gave ${seek}, search ${r}`);
+    check(tw.u8s.every((m, i) => sameBytes(m.subarray(n0, n0 + PAGE_SIZE), pages[i]!)), () => 'corrupt seek changed the node');
     if (op.op === 'insert') tw.callMaybeThrows('insert', (k) => k.nodeInsert(n0, r >> 1, tw.key, op.key.length, tw.val, 4));
   } else if (op.op === 'delete') {
     if (count > 0) tw.call('delete', (k) => (k.nodeDelete(n0, op.pick % count), 0));

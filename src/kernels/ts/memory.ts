@@ -22,7 +22,7 @@ export type PageKernels = Pick<
 export type BlockKernels = Pick<Kernels, 'blockInit' | 'blockFindPage' | 'blockFindRoom' | 'blockInsert' | 'blockRefreshPage' | 'blockSeal' | 'blockVerify'>;
 export type NodeKernels = Pick<
   Kernels,
-  | 'nodeInit' | 'nodeCount' | 'nodeSearch' | 'nodeChildFor' | 'nodeInsert' | 'nodeDelete'
+  | 'nodeInit' | 'nodeCount' | 'nodeSearch' | 'nodeSeek' | 'nodeChildFor' | 'nodeInsert' | 'nodeDelete'
   | 'nodeKey' | 'nodeValue' | 'nodeChildAt' | 'nodeSplitPoint' | 'nodeSplit' | 'nodeMerge' | 'nodeCollect' | 'nodeInsertRun'
 >;
 export type Lz4Kernels = Pick<Kernels, 'lz4Compress' | 'lz4Decompress'>;

@@ -60,8 +60,8 @@ import {
 } from '../../kernels/layout.ts';
 import { MAX_BTREE_HEIGHT, MAX_BTREE_VALUE_SIZE, MAX_KEY_SIZE, PAGE_SIZE, PAGES_PER_BLOCK } from '../../limits.ts';
 
-/** Bytes of a processor cache line (64 on x86-64 and most ARM cores; a wrong guess only touches more or fewer bytes). */
-const CACHE_LINE = 64;
+/** XX002's message for a page found where a leaf should be (BTreeState.checkNode's for level 0). */
+const LEAF_EXPECTED = 'expected a B+-tree node of level 0';
 import type { Heap } from '../heap/heap.ts';
 import { RecordType } from '../record-types.ts';
 import { checkTree, type BTreeCheck } from './btree-check.ts';
@@ -389,12 +389,12 @@ export class BTree {
     let frame = s.pin(leafId);
     try {
       let node = s.node(frame, leafId);
-      s.checkNode(node, leafId, 0);
       if (lower !== undefined) {
-        this.#touched = this.#touchNode(node);
-        const r = k.nodeSearch(node, s.keyPtr, lower.length);
+        // The leaf's check, its touch and the search in one kernel call.
+        const r = k.nodeSeek(node, s.keyPtr, lower.length);
+        if (r < 0) throw s.corrupt(leafId, LEAF_EXPECTED);
         pos = (r >>> 1) + ((r & 1) !== 0 && options.lowerInclusive === false ? 1 : 0);
-      }
+      } else s.checkNode(node, leafId, 0);
       // The upper bound and the output in the kernels' scratch area (nothing else uses them during the call).
       const upperPtr = k.scratchOffset + COLLECT_UPPER;
       const upperLen = upper === undefined ? -1 : upper.length;
@@ -862,7 +862,7 @@ export class BTree {
    * #searchLeaf for a key already copied to the key scratch area (after
    * s.refresh()). `touch` (lookups: find, findAt): a leaf reached by the
    * descent has its used bytes touched a cache line at a time before the
-   * search (#touchNode).
+   * search (the nodeSeek kernel).
    */
   #searchCopied(keyLength: number, touch = false): void {
     const s = this.#s;
@@ -875,13 +875,20 @@ export class BTree {
     const frame = s.pin(leafId);
     try {
       const node = s.node(frame, leafId);
-      s.checkNode(node, leafId, 0);
-      if (touch) this.#touched = this.#touchNode(node);
+      let r: number;
+      if (touch) {
+        // The leaf's check, its touch (nodeSeek: its misses in flight at once) and the search in one kernel call.
+        r = s.kernels.nodeSeek(node, s.keyPtr, keyLength);
+        if (r < 0) throw s.corrupt(leafId, LEAF_EXPECTED);
+      } else {
+        s.checkNode(node, leafId, 0);
+        r = s.kernels.nodeSearch(node, s.keyPtr, keyLength);
+      }
       const found = this.#found;
       found.leafId = leafId;
       found.frame = frame;
       found.node = node;
-      found.r = s.kernels.nodeSearch(node, s.keyPtr, keyLength);
+      found.r = r;
       this.#hintLeaf = leafId;
     } catch (error) {
       s.unpin(frame);
@@ -904,28 +911,6 @@ export class BTree {
    */
   #hintLeaf = NO_PAGE;
 
-  /**
-   * Touch a node's slot directory and entries (not the free gap between
-   * them), one byte a cache line, in a loop of a few instructions: a leaf
-   * not in the processor's caches then arrives with its misses all in
-   * flight at once, where nodeSearch's halving would wait for about a dozen
-   * one after another (each probe reads a slot, then the entry it points
-   * at). Reads only, within the page whatever its header says; returns a
-   * sum of the bytes read only so that the reads are kept.
-   */
-  #touchNode(node: number): number {
-    const s = this.#s;
-    const u8 = s.u8;
-    const lower = Math.min(s.view.getUint16(node + PAGE_OFF_FREE_LOWER, true), PAGE_SIZE);
-    const upper = Math.min(s.view.getUint16(node + PAGE_OFF_FREE_UPPER, true), PAGE_SIZE) & ~(CACHE_LINE - 1);
-    let acc = 0;
-    for (let at = CACHE_LINE; at < lower; at += CACHE_LINE) acc += u8[node + at]!;
-    for (let at = upper; at < PAGE_SIZE; at += CACHE_LINE) acc += u8[node + at]!;
-    return acc;
-  }
-
-  /** What the last #touchNode read (kept so that its reads are not optimized away). */
-  #touched = 0;
   /** Searches left that go straight to the descent after the hint missed (keys that jump around, as in most secondary indexes, would miss every time). */
   #hintSkip = 0;
   /** Inside insertMany: a hint miss leaves #hintSkip alone. */
