@@ -654,6 +654,7 @@ export class BTree {
   insertPacked(src: Uint8Array, from: number, to: number): number {
     if (this.#heldFrame >= 0) this.#dropHeld();
     const s = this.#s;
+    if (from < to && this.isEmpty() && strictlyAscending(src, from, to)) return this.#build(src, from, to);
     let inserted = 0;
     this.#sorted = true;
     try {
@@ -696,6 +697,125 @@ export class BTree {
     }
     return inserted;
   }
+
+  /** Leaves #build makes in one structural change at first (halved while the buffer pool cannot pin them all). */
+  static buildLeavesPerChange = 64;
+
+  /**
+   * insertPacked() into an empty tree of entries in strictly ascending key
+   * order: the tree is built bottom-up, leaf after leaf filled left to
+   * right until the next entry does not fit (the leaves the one-by-one path
+   * leaves behind too: past the last entry of the rightmost leaf a split
+   * keeps every entry on the left), each new leaf's first key going into
+   * the level above as its separator (the rightmost node of that level,
+   * split the same way when full, a new root above the old one). No search
+   * per leaf and no split of a leaf. Logged as structural changes of up to
+   * buildLeavesPerChange leaves each (INDEX_PAGES: every leaf an
+   * after-image, the parents' inserts and splits as operations, the meta
+   * tuple), so after each the tree is whole and holds a prefix of the
+   * entries, as after the same entries' one-by-one inserts. Returns the
+   * number of entries inserted (all of them).
+   */
+  #build(src: Uint8Array, from: number, to: number): number {
+    const s = this.#s;
+    let inserted = 0;
+    let perChange = BTree.buildLeavesPerChange;
+    let at = from;
+    // The rightmost leaf so far (the empty root at first), and whether it still takes entries.
+    let lastLeaf = s.root;
+    let first = true;
+    while (at < to) {
+      let next = at;
+      let count = 0;
+      let leaf = lastLeaf;
+      try {
+        this.#structural(() => {
+          const b = this.#batch;
+          const budget = s.heap.maxRecordBytes - 8 * (PAGE_SIZE + 16);
+          let bytes = 0;
+          for (let leaves = 0; next < to && leaves < perChange && (leaves === 0 || bytes + PAGE_SIZE + 16 + MAX_KEY_SIZE <= budget); leaves++) {
+            let node: number;
+            if (first && leaves === 0) {
+              node = b.touch(leaf);
+              s.checkNode(node, leaf, 0);
+            } else {
+              const prev = leaf;
+              leaf = this.#allocPage();
+              node = b.touch(leaf);
+              s.kernels.nodeInit(node, 0);
+              s.view.setInt32(node + NODE_OFF_LEFT, prev, true);
+              b.patchInt32(prev, NODE_OFF_RIGHT, leaf);
+              // The separator: the new leaf's first key.
+              const keyLen = src[next]! | (src[next + 1]! << 8);
+              const sep = (this.#seps[0] ??= new Uint8Array(MAX_KEY_SIZE));
+              for (let i = 0; i < keyLen; i++) sep[i] = src[next + 4 + i]!;
+              if (s.height === 1) this.#growRoot(prev, sep, keyLen, leaf);
+              else this.#insertAt(1, sep, keyLen, leaf);
+            }
+            const filled = this.#fillLeaf(src, next, to, node, leaf);
+            count += this.#runCount;
+            next = filled;
+            bytes += PAGE_SIZE + 16 + MAX_KEY_SIZE;
+          }
+        });
+      } catch (error) {
+        // The pool could not pin the change's pages, or its record would pass the WAL's largest: fewer leaves a change.
+        if (error instanceof FlintError && (error.code === SqlState.insufficientResources || error.code === SqlState.programLimitExceeded) && perChange > 1) {
+          perChange >>= 1;
+          continue;
+        }
+        throw error;
+      }
+      first = false;
+      lastLeaf = leaf;
+      inserted += count;
+      at = next;
+    }
+    return inserted;
+  }
+
+  /**
+   * Fill a leaf that is the rightmost of its level with the entries from
+   * src[at] on (ascending, each above the leaf's last key) while they fit,
+   * by nodeInsertRun a chunk at a time (its INDEX_INSERTS entries are not
+   * used: the leaf is logged as an image). Returns the offset of the first
+   * entry not inserted (#runCount: how many were).
+   */
+  #fillLeaf(src: Uint8Array, at: number, to: number, node: number, leafId: number): number {
+    const s = this.#s;
+    const k = s.kernels;
+    const u8 = s.u8;
+    const inPtr = k.scratchOffset + SCRATCH_RUN_IN;
+    const out = k.scratchOffset + SCRATCH_RUN_OUT;
+    let total = 0;
+    let chunk = this.#fillGuess;
+    while (at < to) {
+      let end = at;
+      let staged = 0;
+      while (end < to && staged < chunk) {
+        const size = 4 + (src[end]! | (src[end + 1]! << 8)) + (src[end + 2]! | (src[end + 3]! << 8));
+        if (end + size - at > SCRATCH_RUN_IN_BYTES) break;
+        end += size;
+        staged++;
+      }
+      u8.set(src.subarray(at, end), inPtr);
+      // Past the last entry of a rightmost leaf: nodeInsertRun takes each entry that fits without trusting any.
+      const r = k.nodeInsertRun(node, inPtr, staged, 0, out, RUN_RECORD_BYTES);
+      const done = r & 0xffff;
+      if (done === 0 && k.nodeCount(node) === 0) throw s.corrupt(leafId, 'an empty leaf refused an entry');
+      // Each INDEX_INSERTS entry is its staged entry with a u16 position in front.
+      at += (r >>> 16) - 2 * done;
+      total += done;
+      if (done < staged) break;
+      chunk = RUN_CHUNK_MAX;
+    }
+    this.#fillGuess = Math.max(RUN_CHUNK_MIN, Math.min(total + 2, RUN_CHUNK_MAX));
+    this.#runCount = total;
+    return at;
+  }
+
+  /** Entries #fillLeaf stages first: what the last leaf took, and two. */
+  #fillGuess = RUN_CHUNK_MIN;
 
   /** Entries the last #packedRun inserted. */
   #runCount = 0;
@@ -1339,6 +1459,28 @@ export class BTree {
     s.freeHead = pageId;
     s.freeCount++;
   }
+}
+
+/** Whether the packed entries src[from, to) (u16 key length, u16 value length, key, value) have strictly ascending keys, each of a valid length. */
+function strictlyAscending(src: Uint8Array, from: number, to: number): boolean {
+  let prev = -1;
+  let prevLen = 0;
+  for (let at = from; at < to; ) {
+    const keyLen = src[at]! | (src[at + 1]! << 8);
+    const valueLen = src[at + 2]! | (src[at + 3]! << 8);
+    if (keyLen < 1 || keyLen > MAX_KEY_SIZE || valueLen > MAX_BTREE_VALUE_SIZE || at + 4 + keyLen + valueLen > to) return false;
+    const key = at + 4;
+    if (prev >= 0) {
+      const n = keyLen < prevLen ? keyLen : prevLen;
+      let i = 0;
+      while (i < n && src[prev + i] === src[key + i]) i++;
+      if (i < n ? src[prev + i]! > src[key + i]! : prevLen >= keyLen) return false;
+    }
+    prev = key;
+    prevLen = keyLen;
+    at = key + keyLen + valueLen;
+  }
+  return true;
 }
 
 function checkKey(key: Uint8Array): void {
