@@ -94,6 +94,8 @@ export interface EngineOptions {
    * redo point.
    */
   walSpareFiles?: number;
+  /** WalOptions.zeroFillBytes (default 1 MiB): also the head of the WAL file an explicit CHECKPOINT starts. For tests with small WAL files. */
+  walZeroFillBytes?: number;
   /** Checkpoint automatically once this many WAL bytes were written since the last one (default 64 MiB). */
   checkpointWalBytes?: number;
   /** Milliseconds since the epoch; injected for deterministic tests. */
@@ -214,6 +216,7 @@ export class Engine {
   readonly #dir: string;
   readonly #synchronous: Synchronous;
   readonly #walFileBytes: number | undefined;
+  readonly #walZeroFillBytes: number | undefined;
   /** Paces group commit (EngineOptions.clock); undefined: the WAL writer's default. */
   readonly #clock: (() => number) | undefined;
   readonly #walSpareFiles: number;
@@ -276,6 +279,7 @@ export class Engine {
       throw new FlintError(SqlState.invalidParameterValue, `synchronous must be "full", "normal" or "off", got "${String(this.#synchronous)}"`);
     }
     this.#walFileBytes = options.walFileBytes;
+    this.#walZeroFillBytes = options.walZeroFillBytes;
     this.#clock = options.clock;
     this.#walSpareFiles = options.walSpareFiles ?? 1;
     if (options.compression !== undefined) this.#compression = checkCodec(options.compression);
@@ -354,6 +358,7 @@ export class Engine {
       buffer: this.#walBuffer,
       spareFilesMax: this.#walSpareFiles,
       ...(this.#walFileBytes === undefined ? {} : { fileBytes: this.#walFileBytes }),
+      ...(this.#walZeroFillBytes === undefined ? {} : { zeroFillBytes: this.#walZeroFillBytes }),
       ...(this.#clock === undefined ? {} : { now: this.#clock }),
     };
   }
@@ -1600,15 +1605,28 @@ export class Engine {
    * recovery replays less and older WAL files can be recycled.
    */
   checkpoint(): void {
-    this.#checkpoint(this.#walSpareFiles);
+    this.#checkpoint(this.#walSpareFiles, false);
   }
 
-  #checkpoint(walSpareFiles: number): void {
+  /**
+   * The CHECKPOINT statement: a checkpoint that leaves the least WAL on
+   * disk. The log continues in a fresh file (its first MiB zero-filled, for
+   * the commits after it) when the current one holds more than that, so the
+   * checkpoint removes the old one, and no spare is kept. Automatic
+   * checkpoints keep recycling (walSpareFiles). docs/wal.md, "Recycling".
+   */
+  checkpointTruncate(): void {
+    this.#checkpoint(0, true);
+  }
+
+  #checkpoint(walSpareFiles: number, freshFile: boolean): void {
     this.#checkWritable();
     const wal = this.#wal!;
     // Commit records already written become durable now, so transactions
     // whose commitAsync is still waiting count as committed in the snapshot.
     wal.sync();
+    // Before the redo point is taken: it then lies in the new file, and everything before it can go.
+    if (freshFile) wal.startFreshFile();
     const redo = wal.nextLsn;
     this.#heap.redoLsn = redo;
     this.#heap.flushAll();
@@ -1677,7 +1695,7 @@ export class Engine {
     try {
       for (const txn of [...this.#live]) this.rollback(txn);
       if (this.#wal !== undefined) {
-        this.#checkpoint(0);
+        this.#checkpoint(0, false);
         this.#wal.close();
       }
     } finally {

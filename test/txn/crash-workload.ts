@@ -48,6 +48,8 @@ export interface WorkloadOptions {
   /** Transactions to run. */
   readonly transactions: number;
   readonly engine?: Partial<EngineOptions>;
+  /** The workload's checkpoints are the CHECKPOINT statement's (Engine.checkpointTruncate): the log continues in a fresh file and the old one is removed. */
+  readonly truncatingCheckpoints?: boolean;
 }
 
 export function workloadOptions(o: WorkloadOptions, vfs: Vfs): EngineOptions {
@@ -164,7 +166,10 @@ export async function runWorkload(vfs: Vfs, o: WorkloadOptions, journal: Journal
     journal.inflight = [];
     after();
     if (prng.chance(0.1)) db.vacuum();
-    if (prng.chance(0.05)) db.checkpoint();
+    if (prng.chance(0.05)) {
+      if (o.truncatingCheckpoints === true) db.checkpointTruncate();
+      else db.checkpoint();
+    }
     if (prng.chance(0.2)) db.flushStep();
   }
   return db;

@@ -92,7 +92,7 @@ export function runStatement(stmt: ast.Statement, given: RunOptions): StatementR
       options.engine.vacuum();
       return done('VACUUM');
     case 'checkpoint':
-      options.engine.checkpoint();
+      options.engine.checkpointTruncate();
       return done('CHECKPOINT');
     default:
       throw new FlintError(SqlState.featureNotSupported, `${stmt.kind} statements are not supported yet`, { position: stmt.pos + 1 });

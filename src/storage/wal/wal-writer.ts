@@ -131,6 +131,13 @@ export interface WalOptions {
   backgroundSyncBytes?: number;
   /** Recycled files kept as spares for future file switches; more are removed. Default 4. Writer only. */
   spareFilesMax?: number;
+  /**
+   * Zero-filling's step (see the header): a power of two from 4 KiB, the
+   * zeros written ahead of the records reach the next multiple; also the
+   * head of the file startFreshFile() starts. Default 1 MiB; tests use a
+   * small one with small files.
+   */
+  zeroFillBytes?: number;
   /** Monotonic clock in milliseconds, for group commit's pacing only (never for correctness); default performance.now. */
   now?: () => number;
   /**
@@ -160,6 +167,8 @@ export interface WalWriterStats {
   filesCreated: number;
   /** WAL files renamed to become future files, by recycle() or open(). */
   filesRecycled: number;
+  /** Files startFreshFile() ended early to continue in a new one (explicit CHECKPOINTs). */
+  freshFiles: number;
   /** Group-commit rounds completed (each one flush and an fdatasync per file written since the last). */
   rounds: number;
   /** Commits those rounds covered. */
@@ -245,6 +254,7 @@ export class WalWriter {
 
   readonly #vfs: Vfs;
   readonly #spareFilesMax: number;
+  readonly #zeroFillBytes: number;
   #current: WalFile;
   /** Files before the current one with writes not yet known durable. */
   #retired: WalFile[] = [];
@@ -289,8 +299,9 @@ export class WalWriter {
   /** Background fdatasyncs whose callback has not run yet. */
   #backgroundSyncsRunning = 0;
 
-  private constructor(vfs: Vfs, dir: string, fileBytes: number, spareFilesMax: number, opened: OpenedLog, now: () => number, buffer: WalBuffer | undefined, backgroundSyncBytes: number) {
+  private constructor(vfs: Vfs, dir: string, fileBytes: number, spareFilesMax: number, opened: OpenedLog, now: () => number, buffer: WalBuffer | undefined, backgroundSyncBytes: number, zeroFillBytes: number) {
     this.#vfs = vfs;
+    this.#zeroFillBytes = zeroFillBytes;
     this.#backgroundSyncBytes = backgroundSyncBytes;
     this.#buf = buffer?.bytes ?? new Uint8Array(WRITE_BUFFER_INITIAL_BYTES);
     this.#view = new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
@@ -306,7 +317,7 @@ export class WalWriter {
     this.#writtenLsn = this.nextLsn;
     this.#durableLsn = this.nextLsn;
     this.#frontier = opened.frontier;
-    this.stats = { appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled, rounds: 0, roundCommits: 0, roundMs: 0, earlyRounds: 0, backgroundSyncs: 0, zeroFilledBytes: 0, durableWrites: 0 };
+    this.stats = { appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled, freshFiles: 0, rounds: 0, roundCommits: 0, roundMs: 0, earlyRounds: 0, backgroundSyncs: 0, zeroFilledBytes: 0, durableWrites: 0 };
   }
 
   /**
@@ -326,7 +337,9 @@ export class WalWriter {
     if (buffer !== undefined) assert(buffer.bytes.length >= WAL_BUFFER_BYTES_MAX, `a WAL buffer holds at least ${WAL_BUFFER_BYTES_MAX} bytes, got ${buffer.bytes.length}`);
     const backgroundSyncBytes = options.backgroundSyncBytes ?? BACKGROUND_SYNC_BYTES_DEFAULT;
     assert(Number.isSafeInteger(backgroundSyncBytes) && backgroundSyncBytes >= 0, `backgroundSyncBytes must be a non-negative integer, got ${backgroundSyncBytes}`);
-    return new WalWriter(vfs, dir, fileBytes, spareFilesMax, openLog(vfs, dir, startLsn, fileBytes, spareFilesMax), now, buffer, backgroundSyncBytes);
+    const zeroFillBytes = options.zeroFillBytes ?? ZERO_FILL_BYTES;
+    assert(Number.isSafeInteger(zeroFillBytes) && zeroFillBytes >= 4096 && (zeroFillBytes & (zeroFillBytes - 1)) === 0, `zeroFillBytes must be a power of two of at least 4096, got ${zeroFillBytes}`);
+    return new WalWriter(vfs, dir, fileBytes, spareFilesMax, openLog(vfs, dir, startLsn, fileBytes, spareFilesMax), now, buffer, backgroundSyncBytes, zeroFillBytes);
   }
 
   /** The LSN the next record gets if it fits in the current file (else the first one in the next file); every record so far is below it. */
@@ -539,6 +552,34 @@ export class WalWriter {
   }
 
   /**
+   * For a checkpoint that should leave the least WAL on disk (an explicit
+   * CHECKPOINT): if the current file has more than a fresh file's head on
+   * disk (zeroFillBytes, written or zero-filled), end it and continue in
+   * a new file, and sync, so that a checkpoint whose redo point is then
+   * nextLsn lets recycle() remove the old one. Spares waiting past the
+   * current file are removed first (nothing refers to them), so the new
+   * file is created sparse and only its first MiB is zero-filled, here,
+   * not in the commits after it. Returns whether it switched (then every
+   * record so far is durable); with false it did nothing.
+   */
+  startFreshFile(): boolean {
+    this.#checkUsable('startFreshFile');
+    const cur = this.#current;
+    if (cur.allocatedTo <= Math.min(this.#zeroFillBytes, cur.size)) return false;
+    try {
+      for (const f of listWalFiles(this.#vfs, this.dir)) if (f.start > cur.start) this.#vfs.remove(f.path);
+    } catch (err) {
+      throw this.#fail(err, `removing spare WAL files in "${this.dir}"`);
+    }
+    // No file lies past the current one now, and records were only ever written at or below it: later spares go right after the new file.
+    this.#frontier = cur.start + cur.size;
+    this.#switchFile();
+    this.sync();
+    this.stats.freshFiles++;
+    return true;
+  }
+
+  /**
    * Write buffered records (no sync: call sync() first for a clean shutdown)
    * and release the files. Commits still waiting are rejected with 55000,
    * unless a sync round already running covers them. Calling it again does
@@ -702,14 +743,15 @@ export class WalWriter {
    * write, and the caller's records overwrite their part next.
    */
   #zeroFill(f: WalFile, end: number): void {
-    const to = Math.min(f.size, (Math.floor(end / ZERO_FILL_BYTES) + 1) * ZERO_FILL_BYTES);
-    const zeros = (this.#zeros ??= new Uint8Array(ZERO_FILL_BYTES));
+    const step = this.#zeroFillBytes;
+    const to = Math.min(f.size, (Math.floor(end / step) + 1) * step);
+    const zeros = (this.#zeros ??= new Uint8Array(step));
     for (let at = f.allocatedTo; at < to; at += zeros.length) f.file.write(zeros.subarray(0, Math.min(zeros.length, to - at)), at);
     this.stats.zeroFilledBytes += to - f.allocatedTo;
     f.allocatedTo = to;
   }
 
-  /** ZERO_FILL_BYTES of zeros, for #zeroFill (made at its first use). */
+  /** zeroFillBytes of zeros, for #zeroFill (made at its first use). */
   #zeros: Uint8Array | undefined;
 
   /**
