@@ -115,6 +115,53 @@ describe('the statement clock', () => {
     db.close();
   });
 
+  it('is skipped for cached queries over scans, projections and filters of clock-free values, and read by any other', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, v text, n float8, b bool, d numeric)');
+    db.exec('CREATE INDEX t_n ON t (n)');
+    db.exec('CREATE TABLE ts (id int PRIMARY KEY, at timestamptz, day date)');
+    const clockFree = (sql: string): boolean | undefined => {
+      const stmt = parseScript(sql)[0]!.statement;
+      return bindStatement(stmt, { engine: db.engine, paramTypes: [], eval: fixedContext({ now: 0n }), state: db.sqlState })!.clockFree;
+    };
+    expect(clockFree('SELECT id, v, n, b, d FROM t WHERE id = $1')).toBe(true);
+    expect(clockFree('SELECT id, n FROM t WHERE n = $1')).toBe(true);
+    expect(clockFree("SELECT * FROM t WHERE n > $1 AND (v = $2 OR v IS NULL) AND NOT b")).toBe(true);
+    expect(clockFree("SELECT id, v || 'x' FROM t WHERE d = 1.5")).toBe(true);
+    expect(clockFree('SELECT id FROM ts WHERE id = $1')).toBe(true);
+    // Date and time values (a column, a parameter's input: 'now'), function calls, casts, other plans.
+    expect(clockFree('SELECT at FROM ts WHERE id = $1')).toBe(false);
+    expect(clockFree('SELECT id FROM ts WHERE at = $1')).toBe(false);
+    expect(clockFree('SELECT id FROM ts WHERE day < $1')).toBe(false);
+    expect(clockFree('SELECT now()')).toBe(false);
+    expect(clockFree('SELECT id FROM t WHERE v = statement_timestamp()::text')).toBe(false);
+    expect(clockFree('SELECT id FROM t WHERE length(v) = $1')).toBe(false);
+    expect(clockFree('SELECT id::text FROM t')).toBe(false);
+    expect(clockFree('SELECT count(*) FROM t')).toBe(false);
+    expect(clockFree('SELECT id FROM t ORDER BY id')).toBe(false);
+    expect(clockFree('SELECT id FROM t WHERE id IN (SELECT id FROM ts)')).toBe(false);
+    // Run: after the two runs that bind and keep its plan, a cached point select reads no clock; one asking for
+    // the statement's time reads it at every run.
+    const clock = steppingClock();
+    const s = sessionWith(db, clock);
+    s.run(s.parse("INSERT INTO t VALUES (1, 'a', 1.5, true, 2)")[0]!.statement);
+    const select = s.parse('SELECT id, v, n FROM t WHERE id = $1')[0]!.statement;
+    for (let i = 0; i < 2; i++) s.run(select, [1]);
+    let reads = clock.reads;
+    for (let i = 0; i < 5; i++) expect(s.run(select, [1]).rows).toEqual([[1, 'a', 1.5]]);
+    expect(clock.reads).toBe(reads);
+    const timed = s.parse('SELECT id, statement_timestamp() FROM t WHERE id = $1')[0]!.statement;
+    for (let i = 0; i < 2; i++) s.run(timed, [1]);
+    reads = clock.reads;
+    for (let i = 0; i < 3; i++) {
+      const [, at] = s.run(timed, [1]).rows[0] as [number, bigint];
+      expect(clock.reads).toBe(reads + 1);
+      reads = clock.reads;
+      expect(at).toBe(1_700_000_000_000_000n + BigInt(reads) * 1000n);
+    }
+    db.close();
+  });
+
   it('gives a statement expected never to read the clock the first reading it asks for after all', () => {
     const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
     db.exec('CREATE TABLE t (id int PRIMARY KEY, v text)');

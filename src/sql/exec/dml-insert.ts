@@ -24,6 +24,7 @@ import { findByKey, tableScope, uniqueKeys, type UniqueKey } from './constraints
 import type { ExecContext, Row } from './context.ts';
 import { bindAssignments, DEFAULT, identityAlways, returningOf } from './dml-common.ts';
 import { runPlanRows } from './run.ts';
+import { CLOCK_FREE_INPUT } from './clock-free.ts';
 import { binderOf, tableFor, type BindOptions, type RunOptions, type StatementResult } from './statement-context.ts';
 import { DmlContext, WriterPlan } from './table-writer.ts';
 
@@ -262,8 +263,6 @@ function singleClockFree(source: BoundSource, plan: WriterPlan, width: number): 
   return checks.checks.length === 0 && checks.uniques.length === 0 && plan.outgoing.length === 0;
 }
 
-/** Types whose parameter conversion (fromJs: text input, casts of JS values) never reads the clock, unlike date and time input ('now'). */
-const CLOCK_FREE_INPUT = new Set(['bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'varchar', 'bpchar', 'name', 'bytea', 'uuid', 'json', 'jsonb', 'oid']);
 
 /** The columns INSERT names (all, in order, without a list). */
 function targetColumns(stmt: ast.Insert, table: SqlTable): number[] {

@@ -27,6 +27,7 @@ import { alterTable } from './ddl-alter.ts';
 import { createTable, createTableAs, drop, truncate } from './ddl-table.ts';
 import { runAlterSequence, runCreateSequence } from './ddl-sequence.ts';
 import { createIndex, createView } from './ddl-index-view.ts';
+import { planClockFree } from './clock-free.ts';
 import { bindInsert, runInsert } from './dml-insert.ts';
 import { bindUpdateOrDelete, runDelete, runUpdate } from './dml-update-delete.ts';
 import { EngineCatalog } from './engine-catalog.ts';
@@ -134,6 +135,7 @@ export function bindStatement(stmt: ast.Statement, options: BindOptions): BoundS
       const ownRows = pushesOwnRows(plan);
       return {
         columns: plan.columns,
+        clockFree: planClockFree(plan, options.paramTypes),
         run(o) {
           runner ??= planRows(plan);
           const rows = runner(contextOf(o));
