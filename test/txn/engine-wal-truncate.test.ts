@@ -93,6 +93,63 @@ describe.each(KINDS)('CHECKPOINT truncates the WAL (%s kernels)', (kind) => {
     db.close();
   });
 
+  it('runs while group commits are in flight: they complete, and the old file goes at a later checkpoint if a round still held it', async () => {
+    const vfs = createMemoryVfs();
+    const options = smallOptions(kind, vfs, { walFileBytes: FILE, walZeroFillBytes: HEAD, checkpointWalBytes: 1 << 30 });
+    let db = Engine.open(options);
+    const t = db.createTable('t', ROW_COLUMNS).id;
+    load(db, t, 0, 1000);
+    for (let round = 0; round < 4; round++) {
+      const txns = Array.from({ length: 3 }, (_, i) => {
+        const txn = db.begin();
+        db.insert(txn, t, [BigInt(10_000 + round * 10 + i), i, 'y'.repeat(3000)]);
+        return txn;
+      });
+      const first = db.commitAsync(txns[0]!); // its round starts in a microtask
+      await Promise.resolve();
+      const rest = txns.slice(1).map((txn) => db.commitAsync(txn));
+      db.checkpointTruncate();
+      // The round's durable write on the old file is still in flight: that file stays until a later checkpoint.
+      expect(walFiles(vfs)).toHaveLength(2);
+      expect(db.walStats!.freshFiles).toBe(round + 1);
+      await Promise.all([first, ...rest]);
+      load(db, t, 20_000 + round * 1000, 300);
+    }
+    db.checkpointTruncate();
+    expect(walFiles(vfs)).toHaveLength(1);
+    db.close();
+    db = Engine.open(options);
+    expect(count(db, t)).toBe(1000 + 12 + 1200);
+    db.close();
+  });
+
+  it('never keeps a file the log left before its end as a spare (it may have holes past what was written)', async () => {
+    const vfs = createMemoryVfs();
+    const options = smallOptions(kind, vfs, { walFileBytes: FILE, walZeroFillBytes: HEAD, checkpointWalBytes: 1 << 30, walSpareFiles: 1 });
+    let db = Engine.open(options);
+    const t = db.createTable('t', ROW_COLUMNS).id;
+    load(db, t, 0, 1000);
+    // A CHECKPOINT while a round holds the current file: that file stays, and the next (automatic) checkpoint removes it.
+    const txn = db.begin();
+    db.insert(txn, t, [5000n, 0, 'y'.repeat(3000)]);
+    const committed = db.commitAsync(txn);
+    await Promise.resolve();
+    db.checkpointTruncate();
+    await committed;
+    const [held, fresh] = walFiles(vfs);
+    expect(start(fresh!)).toBe(start(held!) + FILE);
+    db.checkpoint();
+    expect(walFiles(vfs)).toEqual([fresh]);
+    expect(db.walStats!.filesRecycled).toBe(0);
+    db.close();
+    // Each open ends the log's file early and continues in a new one: the old one goes at the open's checkpoint.
+    db = Engine.open(options);
+    expect(walFiles(vfs)).toHaveLength(1);
+    expect(db.walStats!.filesRecycled).toBe(0);
+    expect(count(db, t)).toBe(1001);
+    db.close();
+  });
+
   it('drops the spares even when the current file is too new to switch', () => {
     const vfs = createMemoryVfs();
     const db = Engine.open(smallOptions(kind, vfs, { walFileBytes: FILE, walZeroFillBytes: HEAD, checkpointWalBytes: 1 << 30, walSpareFiles: 2 }));

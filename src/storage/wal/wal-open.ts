@@ -52,6 +52,8 @@ export interface OpenedLog {
   /** Files created and renamed into spares. */
   readonly created: number;
   readonly recycled: number;
+  /** The file the log was ended in early (it continues in `current`), sparse past what was written to it: never to become a spare. */
+  readonly abandoned?: number;
 }
 
 /** Prepare `dir` for a writer that continues after startLsn; see the top of this file. */
@@ -167,6 +169,7 @@ function openAfter(vfs: Vfs, dir: string, files: WalFileEntry[], startLsn: numbe
       frontier: start + Math.max(1, spares.length) * fileBytes,
       created: spares.length > 0 ? 0 : 1,
       recycled: spares.length,
+      abandoned: e.start,
     };
   } catch (err) {
     current?.close();

@@ -255,6 +255,13 @@ export class WalWriter {
   readonly #vfs: Vfs;
   readonly #spareFilesMax: number;
   readonly #zeroFillBytes: number;
+  /**
+   * Starts of files the log left before their end (open()'s file holding
+   * the old end, startFreshFile()'s): they may have holes past what was
+   * written, so #recycle removes them instead of keeping them as spares,
+   * which are taken as written through (no zero-fill ahead of the records).
+   */
+  readonly #partial = new Set<number>();
   #current: WalFile;
   /** Files before the current one with writes not yet known durable. */
   #retired: WalFile[] = [];
@@ -317,6 +324,7 @@ export class WalWriter {
     this.#writtenLsn = this.nextLsn;
     this.#durableLsn = this.nextLsn;
     this.#frontier = opened.frontier;
+    if (opened.abandoned !== undefined) this.#partial.add(opened.abandoned);
     this.stats = { appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled, freshFiles: 0, rounds: 0, roundCommits: 0, roundMs: 0, earlyRounds: 0, backgroundSyncs: 0, zeroFilledBytes: 0, durableWrites: 0 };
   }
 
@@ -573,6 +581,7 @@ export class WalWriter {
     }
     // No file lies past the current one now, and records were only ever written at or below it: later spares go right after the new file.
     this.#frontier = cur.start + cur.size;
+    if (cur.allocatedTo < cur.size) this.#partial.add(cur.start);
     this.#switchFile();
     this.sync();
     this.stats.freshFiles++;
@@ -1027,7 +1036,8 @@ export class WalWriter {
       const size = fileSize(this.#vfs, f.path);
       if (f.start + size > beforeLsn) continue;
       const target = this.#frontier;
-      if (size === this.fileBytes && spares < spareFilesMax && target + this.fileBytes <= LSN_LIMIT) {
+      const partial = this.#partial.delete(f.start);
+      if (size === this.fileBytes && !partial && spares < spareFilesMax && target + this.fileBytes <= LSN_LIMIT) {
         this.#vfs.rename(f.path, walFilePath(this.dir, target));
         this.#frontier = target + this.fileBytes;
         spares++;
