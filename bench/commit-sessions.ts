@@ -24,7 +24,8 @@
 //     stats.rounds), and gap ms, the mean time between one round's end and
 //     the next one's start (rounds never overlap): the statements that ran
 //     with no fdatasync in flight, and the wake-ups between them. Where the
-//     time of a round of commits goes, in two parts.
+//     time of a round of commits goes, in two parts; blocking, the share of
+//     rounds that blocked the thread (docs/wal.md, "Blocking rounds").
 // CPU figures of the synchronous paths are the kernel's tick-sampled
 // accounting, unreliable on a VM for a thread that mostly sleeps in
 // fdatasync (V8's helper threads get charged whole ticks).
@@ -82,6 +83,8 @@ interface Figures {
   idle: number;
   roundMs: number;
   gapMs: number;
+  /** Share of the rounds that blocked the thread (WalWriter stats.blockingRounds / stats.rounds). */
+  blocking: number;
 }
 
 function newTable(): string {
@@ -107,6 +110,7 @@ async function measured(body: () => Promise<Float64Array> | Float64Array): Promi
   const syncs0 = wal.syncs;
   const rounds0 = wal.rounds;
   const roundMs0 = wal.roundMs;
+  const blocking0 = wal.blockingRounds;
   const commits0 = db.engine.stats.commits;
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
@@ -120,6 +124,7 @@ async function measured(body: () => Promise<Float64Array> | Float64Array): Promi
   const rounds = wal.rounds - rounds0;
   const roundMs = wal.roundMs - roundMs0;
   return {
+    blocking: rounds === 0 ? Number.NaN : (wal.blockingRounds - blocking0) / rounds,
     roundMs: rounds === 0 ? Number.NaN : roundMs / rounds,
     gapMs: rounds === 0 ? Number.NaN : (elapsed - roundMs) / rounds,
     rate: (INSERTS * 1000) / elapsed,
@@ -208,7 +213,7 @@ function fsyncLoop(): Figures {
   const cpu = process.cpuUsage(cpu0);
   closeSync(fd);
   rmSync(path);
-  return { rate: (n * 1000) / elapsed, p50Ms: p50(latencies), cpuUs: (cpu.user + cpu.system) / n, syncsPerSec: (n * 1000) / elapsed, commitsPerSync: 1, idle: 0, roundMs: Number.NaN, gapMs: Number.NaN };
+  return { rate: (n * 1000) / elapsed, p50Ms: p50(latencies), cpuUs: (cpu.user + cpu.system) / n, syncsPerSec: (n * 1000) / elapsed, commitsPerSync: 1, idle: 0, roundMs: Number.NaN, gapMs: Number.NaN, blocking: Number.NaN };
 }
 
 interface ProfileNode {
@@ -306,13 +311,13 @@ const fmt = (v: number, d = 1): string => (Number.isFinite(v) ? v.toFixed(d) : '
 const single = med('1 session, sync run()', (x) => x.rate);
 const floorP50 = memory ? Number.NaN : med('fdatasync loop', (x) => x.p50Ms);
 console.log(`commit-sessions: ${INSERTS} inserts per configuration, medians of ${ROUNDS} rounds, kernels ${kernels}, synchronous ${synchronous}${memory ? ', in-memory VFS (no I/O)' : ''}`);
-console.log('| configuration | inserts/s | x 1-session sync | p50 ms | x floor p50 | CPU µs/insert | fdatasyncs/s | commits/fdatasync | idle | round ms | gap ms |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| configuration | inserts/s | x 1-session sync | p50 ms | x floor p50 | CPU µs/insert | fdatasyncs/s | commits/fdatasync | idle | round ms | gap ms | blocking |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const c of configs) {
   const rate = med(c.name, (x) => x.rate);
   const p = med(c.name, (x) => x.p50Ms);
   console.log(
-    `| ${c.name} | ${fmt(rate, 0)} | ${fmt(rate / single, 2)} | ${fmt(p, 3)} | ${fmt(p / floorP50, 2)} | ${fmt(med(c.name, (x) => x.cpuUs))} | ${fmt(med(c.name, (x) => x.syncsPerSec), 0)} | ${fmt(med(c.name, (x) => x.commitsPerSync), 2)} | ${fmt(100 * med(c.name, (x) => x.idle), 0)}% | ${fmt(med(c.name, (x) => x.roundMs), 3)} | ${fmt(med(c.name, (x) => x.gapMs), 3)} |`,
+    `| ${c.name} | ${fmt(rate, 0)} | ${fmt(rate / single, 2)} | ${fmt(p, 3)} | ${fmt(p / floorP50, 2)} | ${fmt(med(c.name, (x) => x.cpuUs))} | ${fmt(med(c.name, (x) => x.syncsPerSec), 0)} | ${fmt(med(c.name, (x) => x.commitsPerSync), 2)} | ${fmt(100 * med(c.name, (x) => x.idle), 0)}% | ${fmt(med(c.name, (x) => x.roundMs), 3)} | ${fmt(med(c.name, (x) => x.gapMs), 3)} | ${fmt(100 * med(c.name, (x) => x.blocking), 0)}% |`,
   );
 }
 console.log(`rates per round: ${configs.map((c) => `${c.name}: ${results.get(c.name)!.map((x) => fmt(x.rate, 0)).join(' ')}`).join('; ')}`);

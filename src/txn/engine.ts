@@ -357,6 +357,8 @@ export class Engine {
     return {
       buffer: this.#walBuffer,
       spareFilesMax: this.#walSpareFiles,
+      // Rounds block the thread when it idles through them anyway (docs/wal.md, "Blocking rounds").
+      blockingRounds: 'auto',
       ...(this.#walFileBytes === undefined ? {} : { fileBytes: this.#walFileBytes }),
       ...(this.#walZeroFillBytes === undefined ? {} : { zeroFillBytes: this.#walZeroFillBytes }),
       ...(this.#clock === undefined ? {} : { now: this.#clock }),

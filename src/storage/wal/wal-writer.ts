@@ -46,6 +46,33 @@
 //     group is under EARLY_ROUND_MIN commits (a few sessions), the next
 //     round starts at once, as before pacing.
 //
+// Blocking rounds. Handing a round's write to the runtime's thread pool and
+// seeing its end costs the thread two wake-ups: on the development VM an
+// asynchronous O_DSYNC write of 2.5 KB took 0.23-0.29 ms from the call to
+// its callback where the same write blocking took 0.17-0.22. That is worth
+// paying only if the thread has something to do meanwhile. When it has not
+// (every session is waiting for the round, as with closed-loop clients of
+// one process), the round may as well block: the writer measures each
+// asynchronous round's share of the thread's idle time (the event loop's,
+// performance.eventLoopUtilization), and when the thread idled through at
+// least IDLE_ROUND_SHARE of it, the next BLOCKING_ROUNDS_RUN rounds run as
+// sync() does (one O_DSYNC write, or write + fdatasync), in a macrotask
+// (setImmediate) after the burst of commits that made them: no round is
+// started early from waitDurable, so one round covers the whole burst, and
+// the event loop still turns between rounds. Then an asynchronous round
+// looks again: if the thread had work during it (statements of sessions not
+// waiting, a server's other connections), the rounds stay asynchronous.
+// Blocking is not always faster: on the same VM with its two cores
+// oversubscribed, a thread blocked in a write got its core back ~3-4 ms
+// after the write ended (a scheduler slice), where a pool thread's wake-up
+// handed it over sooner, and blocking rounds took 3x as long. So the writer
+// also keeps each kind's cost per commit (a moving average of a round's
+// time from its first commit, or the end of the round before, to its end,
+// over the commits it covered) and blocks only while the blocking rounds'
+// cost is not above the asynchronous ones'; after BLOCKING_ROUNDS_RUN
+// asynchronous rounds the thread idled through, it tries blocking again.
+// Where the runtime has no event-loop utilisation, rounds never block.
+//
 // Background fdatasync. A transaction that writes a lot of WAL before it
 // commits (a bulk load) would leave all of it to its commit's fdatasync: the
 // disk writes tens of MB then, while the thread waits. Once
@@ -129,6 +156,19 @@ export interface WalOptions {
    * BACKGROUND_SYNC_BYTES_DEFAULT (4 MiB); 0 never does.
    */
   backgroundSyncBytes?: number;
+  /**
+   * Whether group-commit rounds may block the thread (see "Blocking rounds"
+   * in the header): 'auto' after an asynchronous round the thread idled
+   * through (the engine's choice), 'never' (the default), or 'always'
+   * (every round).
+   */
+  blockingRounds?: 'auto' | 'never' | 'always';
+  /**
+   * The thread's idle time so far in ms, on the clock of `now`, for
+   * blockingRounds 'auto'; default: performance.eventLoopUtilization().idle
+   * where the runtime has it (else rounds never block). Tests only.
+   */
+  idleMs?: () => number;
   /** Recycled files kept as spares for future file switches; more are removed. Default 4. Writer only. */
   spareFilesMax?: number;
   /**
@@ -183,6 +223,8 @@ export interface WalWriterStats {
   zeroFilledBytes: number;
   /** Of syncs, those sync() did as one durable write (VfsFile.writeDurable) instead of a write and an fdatasync. */
   durableWrites: number;
+  /** Of rounds, those that blocked the thread (see "Blocking rounds" in the header). */
+  blockingRounds: number;
 }
 
 /** A write is issued once this many bytes are buffered. */
@@ -210,6 +252,17 @@ const BACKGROUND_SYNCS_MAX = 64;
  * one; and a few concurrent commits keep sharing one round.
  */
 const EARLY_ROUND_MIN = 4;
+/** Rounds that block after an asynchronous round the thread idled through, before another asynchronous round looks again (see the header). */
+export const BLOCKING_ROUNDS_RUN = 16;
+/** The share of an asynchronous round's time (from its start to the moment the thread saw its end) the thread must have idled for the next rounds to block. */
+export const IDLE_ROUND_SHARE = 0.5;
+
+/** The event loop's idle time so far (ms), where the runtime measures it (Node: performance.eventLoopUtilization). */
+function loopIdleMs(): (() => number) | undefined {
+  const perf = (globalThis as { performance?: { eventLoopUtilization?: () => { idle: number } } }).performance;
+  if (typeof perf?.eventLoopUtilization !== 'function') return undefined;
+  return () => perf.eventLoopUtilization!().idle;
+}
 
 /** Runs fn after the current macrotask and its microtasks (setImmediate where the runtime has it). */
 const later: (fn: () => void) => void =
@@ -301,6 +354,19 @@ export class WalWriter {
   #closed = false;
   /** WalOptions.backgroundSyncBytes (0: none). */
   readonly #backgroundSyncBytes: number;
+  /** WalOptions.blockingRounds, 'never' where the thread's idle time is not known. */
+  #blockingMode: 'auto' | 'never' | 'always' = 'never';
+  /** WalOptions.idleMs. */
+  #idleMs: () => number = () => 0;
+  /** Rounds left to run blocking (blockingRounds 'auto'). */
+  #blockingLeft = 0;
+  /** Cost per commit of recent asynchronous and blocking rounds (ms, moving averages; NaN: none measured lately). See the header. */
+  #asyncCost = Number.NaN;
+  #blockingCost = Number.NaN;
+  /** Asynchronous rounds in a row the thread idled through while blocking ones cost more. */
+  #idleAsyncRounds = 0;
+  /** When the last round ended (#now). */
+  #lastRoundEnd = 0;
   /** Bytes written to the OS since the last fdatasync (or background fdatasync) started. */
   #unsyncedBytes = 0;
   /** Background fdatasyncs whose callback has not run yet. */
@@ -325,7 +391,7 @@ export class WalWriter {
     this.#durableLsn = this.nextLsn;
     this.#frontier = opened.frontier;
     if (opened.abandoned !== undefined) this.#partial.add(opened.abandoned);
-    this.stats = { appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled, freshFiles: 0, rounds: 0, roundCommits: 0, roundMs: 0, earlyRounds: 0, backgroundSyncs: 0, zeroFilledBytes: 0, durableWrites: 0 };
+    this.stats = { blockingRounds: 0, appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled, freshFiles: 0, rounds: 0, roundCommits: 0, roundMs: 0, earlyRounds: 0, backgroundSyncs: 0, zeroFilledBytes: 0, durableWrites: 0 };
   }
 
   /**
@@ -347,7 +413,14 @@ export class WalWriter {
     assert(Number.isSafeInteger(backgroundSyncBytes) && backgroundSyncBytes >= 0, `backgroundSyncBytes must be a non-negative integer, got ${backgroundSyncBytes}`);
     const zeroFillBytes = options.zeroFillBytes ?? ZERO_FILL_BYTES;
     assert(Number.isSafeInteger(zeroFillBytes) && zeroFillBytes >= 4096 && (zeroFillBytes & (zeroFillBytes - 1)) === 0, `zeroFillBytes must be a power of two of at least 4096, got ${zeroFillBytes}`);
-    return new WalWriter(vfs, dir, fileBytes, spareFilesMax, openLog(vfs, dir, startLsn, fileBytes, spareFilesMax), now, buffer, backgroundSyncBytes, zeroFillBytes);
+    const writer = new WalWriter(vfs, dir, fileBytes, spareFilesMax, openLog(vfs, dir, startLsn, fileBytes, spareFilesMax), now, buffer, backgroundSyncBytes, zeroFillBytes);
+    // Idle time on another clock than `now` (a test's) says nothing about a round's time: no blocking rounds then.
+    const idleMs = options.idleMs ?? (options.now === undefined ? loopIdleMs() : undefined);
+    const blocking = options.blockingRounds ?? 'never';
+    assert(blocking === 'auto' || blocking === 'never' || blocking === 'always', `blockingRounds must be 'auto', 'never' or 'always', got ${String(blocking)}`);
+    writer.#blockingMode = blocking === 'auto' && idleMs === undefined ? 'never' : blocking;
+    if (idleMs !== undefined) writer.#idleMs = idleMs;
+    return writer;
   }
 
   /** The LSN the next record gets if it fits in the current file (else the first one in the next file); every record so far is below it. */
@@ -528,7 +601,7 @@ export class WalWriter {
     if (waiting === 1 && !this.#deferred) {
       this.#firstWaitAt = now;
       this.#scheduleSync();
-    } else if (waiting >= this.#groupSize && waiting >= EARLY_ROUND_MIN && now - this.#firstWaitAt >= this.#roundMs / 2) {
+    } else if (waiting >= this.#groupSize && waiting >= EARLY_ROUND_MIN && now - this.#firstWaitAt >= this.#roundMs / 2 && !this.#blocksNext()) {
       // A group is waiting, for half a round's time: its fdatasync overlaps the rest of the burst.
       this.stats.earlyRounds++;
       void this.#runSync();
@@ -902,11 +975,81 @@ export class WalWriter {
   #scheduleSync(): void {
     if (this.#syncScheduled || this.#syncRunning) return;
     this.#syncScheduled = true;
+    if (this.#blocksNext()) {
+      // After the whole burst of commits (every microtask), and after a turn of the event loop.
+      later(() => {
+        this.#syncScheduled = false;
+        if (!this.#syncRunning) this.#runRound();
+      });
+      return;
+    }
     void Promise.resolve().then(() => {
       this.#syncScheduled = false;
       // A round started early (waitDurable) may be running: it, or the one after it, covers these waiters.
       if (!this.#syncRunning) return this.#runSync();
     });
+  }
+
+  /** Whether the next round blocks the thread (see "Blocking rounds" in the header). */
+  #blocksNext(): boolean {
+    return this.#blockingMode === 'always' || (this.#blockingMode === 'auto' && this.#blockingLeft > 0);
+  }
+
+  /** Start the next round, blocking or not (#blocksNext). */
+  #runRound(): void {
+    if (this.#blocksNext()) this.#runBlocking();
+    else void this.#runSync();
+  }
+
+  /**
+   * A round that blocks the thread (see the header): sync(), which covers
+   * every waiting commit (nothing can be appended while it runs) and wakes
+   * them; a failure rejects them (#fail).
+   */
+  #runBlocking(): void {
+    this.#deferred = false;
+    if (this.#waiting === null || this.#failure !== undefined || this.#closed || this.#syncRunning) return;
+    if (this.#blockingLeft > 0) this.#blockingLeft--;
+    const group = this.#waiting;
+    const commits = group.count;
+    const startedAt = this.#now();
+    try {
+      this.sync();
+    } catch (err) {
+      // sync() failed through #fail (the waiters are rejected), or closing a finished file failed after it.
+      this.#fail(err, `closing WAL files in "${this.dir}"`);
+      return;
+    }
+    const end = this.#now();
+    this.stats.rounds++;
+    this.stats.blockingRounds++;
+    this.stats.roundCommits += commits;
+    this.stats.roundMs += end - startedAt;
+    this.#blockingCost = this.#averageCost(this.#blockingCost, group, commits, end);
+    // Costlier than the asynchronous rounds (a busy machine: see the header): back to those.
+    if (this.#blockingCost > this.#asyncCost) this.#blockingLeft = 0;
+  }
+
+  /** A round's cost per commit (see the header) into a moving average `average` (NaN: none yet). */
+  #averageCost(average: number, group: WaitGroup, commits: number, end: number): number {
+    const cost = (end - Math.max(group.firstAt, this.#lastRoundEnd)) / Math.max(1, commits);
+    this.#lastRoundEnd = end;
+    return Number.isNaN(average) ? cost : average + (cost - average) / 4;
+  }
+
+  /** blockingRounds 'auto', after an asynchronous round: whether the next rounds block (see the header). */
+  #afterAsyncRound(idle: boolean, end: number): void {
+    const covered = this.#covered;
+    if (covered !== null) this.#asyncCost = this.#averageCost(this.#asyncCost, covered, covered.count, end);
+    if (!idle) {
+      this.#idleAsyncRounds = 0;
+      return;
+    }
+    // Blocking rounds cost more lately: stay asynchronous, and try them again after a run of these.
+    if (this.#blockingCost > this.#asyncCost && ++this.#idleAsyncRounds < BLOCKING_ROUNDS_RUN) return;
+    this.#idleAsyncRounds = 0;
+    this.#blockingCost = Number.NaN;
+    this.#blockingLeft = BLOCKING_ROUNDS_RUN;
   }
 
   /** One group-commit round: flush, fdatasync every file with new writes, wake the waiters it covers. */
@@ -920,6 +1063,7 @@ export class WalWriter {
     this.#waiting = null;
     this.#roundTarget = target;
     const startedAt = this.#now();
+    const idleAt = this.#idleMs();
     let files: WalFile[] = [];
     let ok = false;
     try {
@@ -970,6 +1114,8 @@ export class WalWriter {
         this.stats.rounds++;
         this.stats.roundCommits += this.#waitingCount(this.#covered);
         this.stats.roundMs += ms;
+        // The thread idled through this round: the next ones block, unless blocking rounds cost more lately (see the header).
+        if (this.#blockingMode === 'auto') this.#afterAsyncRound(ms > 0 && this.#idleMs() - idleAt >= IDLE_ROUND_SHARE * ms, this.#now());
         // The commits this round saw: those it covered and those that arrived while it ran.
         this.#groupSize = Math.max(2, Math.ceil((this.#waitingCount(this.#covered) + this.#waitingCount(this.#waiting)) / 2));
         this.#madeDurable(target, false);
@@ -980,7 +1126,13 @@ export class WalWriter {
         const now = this.#now();
         this.#firstWaitAt = now;
         const few = this.#groupSize < EARLY_ROUND_MIN;
-        if (few || (next >= this.#groupSize && this.#burstMs(this.#waiting) >= this.#roundMs / 2)) {
+        if (this.#blocksNext()) {
+          // A blocking round after the burst of the sessions this one woke, covering them too.
+          this.#deferred = true;
+          later(() => {
+            if (this.#deferred) this.#runRound();
+          });
+        } else if (few || (next >= this.#groupSize && this.#burstMs(this.#waiting) >= this.#roundMs / 2)) {
           // A group arrived during this round (or only a few commits come at a time, which gain
           // nothing from waiting): its round starts now, before the sessions this one woke run again.
           void this.#runSync();
@@ -990,7 +1142,7 @@ export class WalWriter {
           // them (waitDurable), or a macrotask starts the round after their burst.
           this.#deferred = true;
           later(() => {
-            if (this.#deferred) void this.#runSync();
+            if (this.#deferred) this.#runRound();
           });
         }
       }
