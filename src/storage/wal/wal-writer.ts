@@ -69,8 +69,11 @@
 // also keeps each kind's cost per commit (a moving average of a round's
 // time from its first commit, or the end of the round before, to its end,
 // over the commits it covered) and blocks only while the blocking rounds'
-// cost is not above the asynchronous ones'; after BLOCKING_ROUNDS_RUN
-// asynchronous rounds the thread idled through, it tries blocking again.
+// cost is not above the asynchronous ones', and while the burst of commits
+// a blocking round covers is shorter than half an asynchronous round (a
+// longer one is what pacing overlaps with the rounds: 64 sessions); after
+// BLOCKING_ROUNDS_RUN asynchronous rounds the thread idled through, it
+// tries blocking again.
 // Where the runtime has no event-loop utilisation, rounds never block.
 //
 // Background fdatasync. A transaction that writes a lot of WAL before it
@@ -1026,6 +1029,8 @@ export class WalWriter {
     this.stats.roundCommits += commits;
     this.stats.roundMs += end - startedAt;
     this.#blockingCost = this.#averageCost(this.#blockingCost, group, commits, end);
+    // A burst of commits as long as half an asynchronous round: pacing's overlap of the statements with the rounds serves it better.
+    if (group.lastAt - group.firstAt >= this.#roundMs / 2) this.#blockingCost = Number.POSITIVE_INFINITY;
     // Costlier than the asynchronous rounds (a busy machine: see the header): back to those.
     if (this.#blockingCost > this.#asyncCost) this.#blockingLeft = 0;
   }

@@ -149,6 +149,28 @@ describe('WAL blocking rounds', () => {
     w.close();
   });
 
+  it('ends a blocking run at a burst of commits as long as half an asynchronous round (pacing overlaps those), and retries after a run of asynchronous rounds', async () => {
+    const { vfs, clock, w, commit, asyncRound } = writer('auto');
+    await asyncRound(0, 0.9); // rounds of 1 ms
+    // A burst that runs 0.6 ms from its first commit to its last: one blocking round, then asynchronous ones.
+    const first = commit(1);
+    clock.t += 0.6;
+    const last = commit(2);
+    await settle();
+    await Promise.all([first, last]);
+    expect(w.stats.blockingRounds).toBe(1);
+    for (let i = 0; i < BLOCKING_ROUNDS_RUN; i++) await asyncRound(10 + i, 0.9);
+    expect(w.stats.blockingRounds).toBe(1);
+    // Short bursts again: blocking is tried again and kept.
+    for (let i = 0; i < 2; i++) {
+      const wait = commit(100 + i);
+      await settle();
+      await wait;
+    }
+    expect(w.stats.blockingRounds).toBe(3);
+    w.close();
+  });
+
   it('never blocks by default, with \'never\', or without an idle clock on the writer\'s clock', async () => {
     for (const mode of [undefined, 'never'] as const) {
       const { vfs, w, asyncRound } = writer(mode);
