@@ -1,7 +1,7 @@
 // BTree.insertPacked into an empty tree with strictly ascending keys builds
 // the tree bottom-up (leaves filled left to right, separators appended to
 // the level above, no leaf split), logged as INDEX_PAGES records of up to
-// BTree.buildLeavesPerChange leaves each. With both kernel implementations:
+// BTree.buildLeavesPerChange leaves each (4). With both kernel implementations:
 //   - the built tree holds what one-by-one inserts (insertMany) leave, in no
 //     more pages, passes check(), and takes later inserts and deletes;
 //   - no INDEX_INSERTS record is written (the leaves are after-images);
@@ -72,8 +72,9 @@ function expected(e: Entries, n = e.keys.length): { key: Uint8Array; value: Uint
 const SHORT = [9, 12, 14, 18, 24];
 const MIXED = [1, 2, 8, 40, 120, 300, 700, 1024];
 
+const LEAVES_PER_CHANGE = BTree.buildLeavesPerChange;
 afterEach(() => {
-  BTree.buildLeavesPerChange = 64;
+  BTree.buildLeavesPerChange = LEAVES_PER_CHANGE;
 });
 
 for (const kind of KINDS) {
@@ -149,6 +150,7 @@ for (const kind of KINDS) {
     it('makes smaller changes under small WAL files and a small buffer pool, with the same entries', () => {
       const prng = new Prng(kind === 'wasm' ? 45 : 46);
       const e = sortedEntries(prng, 6000, MIXED);
+      BTree.buildLeavesPerChange = 64;
       for (const o of [{ walFileBytes: 64 * 1024, poolBytes: 1 << 20 }, { walFileBytes: 1 << 24, poolBytes: 8 * 64 * 1024 }]) {
         const db = MiniDb.create({ kind, vfs: createMemoryVfs(), ...o });
         const stream = db.record();
