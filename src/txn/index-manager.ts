@@ -38,7 +38,7 @@
 // transaction: the engine never waits, a caller that can waits for it and
 // runs the statement again (write-conflict.ts). NULLs never conflict.
 
-import { encodeInt64KeyInto, keyEquals, type KeyColumn, type KeyValue } from '../encoding/index.ts';
+import { encodeInt64KeyInto, keyEquals, keyEqualsAt, type KeyColumn, type KeyValue } from '../encoding/index.ts';
 import { FlintError, SqlState } from '../errors.ts';
 import { EXTRACT_COLUMNS_MAX, tuplesOutBytes, type Heap } from '../storage/heap/heap.ts';
 import { EXTRACT_VALUE, TUPLES_OK, TUPLES_OUT_FLAGS, TUPLES_OUT_STORED, TUPLES_STRIDE } from '../kernels/layout.ts';
@@ -735,7 +735,7 @@ export class IndexManager {
     const entryValues = setup.entryValues;
     const tree = primary.tree;
     // With reuseRow every version is decoded into one array (the visitor reads it during the call only).
-    const shared = reuseRow ? new Array<StorageValue>(types.length).fill(null) : null;
+    const shared = reuseRow ? collector.sharedRow(types.length) : null;
     // The hinted tuples' cache misses, all at once rather than one per row.
     // Their frames too: a row's visit pins its frame without the page table when the frame still caches its block.
     const frames = this.#hintFrames;
@@ -762,7 +762,11 @@ export class IndexManager {
         row = hint === 0 ? undefined : this.#hintedRow(table.id, primary.def, hint, count > 1 ? frames[e]! : -1, snapshot, types, plan, bytes, pkStart, end, entryColumns === null);
       }
       let verified = false;
-      if (row !== undefined && entryColumns !== null) {
+      if (row !== undefined && entryColumns !== null && this.#rowStored > setup.entryMaxColumn) {
+        // Every column of the entry stored in the version: compared where they lie in the row.
+        verified = keyEqualsAt(entryColumns, row, setup.entryAt!, bytes, entryStart, end);
+        if (!verified) row = undefined;
+      } else if (row !== undefined && entryColumns !== null) {
         const stored = this.#rowStored;
         for (let i = 0; i < columns.length; i++) {
           const c = columns[i]!;
@@ -822,6 +826,8 @@ export class IndexManager {
       entryColumns: pkColumns.length === 0 ? null : [...keyColumnsOf(def), ...keyColumnsOf(primaryDef)],
       values: new Array<KeyValue>(def.columns.length),
       entryValues: new Array<KeyValue>(def.columns.length + pkColumns.length),
+      entryAt: pkColumns.length === 0 ? null : [...def.columns.map((c) => c.column), ...pkColumns.map((c) => c.column)],
+      entryMaxColumn: pkColumns.length === 0 ? Infinity : Math.max(...def.columns.map((c) => c.column), ...pkColumns.map((c) => c.column)),
       extract: pkColumns.length === 0 ? null : extractSetup(types, wanted === undefined ? undefined : withKeyColumns(wanted, primaryDef)),
     };
     this.#lastSetup = setup;
@@ -1271,6 +1277,9 @@ interface ScanSetup {
   readonly entryColumns: KeyColumn[] | null;
   readonly values: KeyValue[];
   readonly entryValues: KeyValue[];
+  /** Where each of entryColumns' values lies in a row, and the largest of them (Infinity when entryColumns is null): a version storing more columns is compared in place (keyEqualsAt). */
+  readonly entryAt: number[] | null;
+  readonly entryMaxColumn: number;
   /** The tuplesExtract kernel's reading of the plan's columns, or null if one of them is not a number or boolean (or the table has no declared primary key). */
   readonly extract: ExtractSetup | null;
 }
@@ -1332,6 +1341,20 @@ class EntryCollector {
     }
     return this.#tuples;
   }
+
+  /**
+   * The row a reuseRow scan decodes every version into, all null: this
+   * depth's, kept from scan to scan (a scan's visitor reads it during its
+   * call only; a nested scan has its own depth's).
+   */
+  sharedRow(n: number): StorageValue[] {
+    let row = this.#shared;
+    if (row === null || row.length !== n) this.#shared = row = new Array<StorageValue>(n).fill(null);
+    else row.fill(null);
+    return row;
+  }
+
+  #shared: StorageValue[] | null = null;
 
   reset(): void {
     if (this.bytes.length > COLLECTOR_KEEP_BYTES) this.bytes = new Uint8Array(256);

@@ -11,6 +11,7 @@ import {
   encodeKeyInto,
   encodedKeySize,
   keyEquals,
+  keyEqualsAt,
   type KeyColumn,
   type KeyType,
   type KeyValue,
@@ -869,5 +870,31 @@ describe('keyEquals', () => {
     }
     expect(() => keyEquals(columns, [7.5, 1], key, 0, key.length)).toThrow(FlintError);
     expect(() => keyEquals(columns, [7], key, 0, key.length)).toThrow(FlintError);
+  });
+
+  it('keyEqualsAt reads the values where they lie in a row and answers as keyEquals (property)', () => {
+    fc.assert(
+      fc.property(keyArb, fc.nat({ max: 3 }), fc.nat({ max: 1000 }), ([columns, a, b], pad, seed) => {
+        // The values scattered over a longer row (an undefined hole reads as null), in a shuffled order.
+        const n = columns.length;
+        const at = Array.from({ length: n }, (_, i) => ((seed + 3 * i) % n) * 2 + 1);
+        if (new Set(at).size !== n) at.forEach((_, i) => (at[i] = 2 * i + 1));
+        const row: unknown[] = new Array(2 * n + 2).fill('junk');
+        for (let i = 0; i < n; i++) row[at[i]!] = a[i] === null && seed % 2 === 0 ? undefined : a[i];
+        const other = encodeKey(columns, b);
+        const buf = new Uint8Array(pad + other.length + 2).fill(0xaa);
+        buf.set(other, pad);
+        expect(keyEqualsAt(columns, row, at, buf, pad, pad + other.length)).toBe(keyEquals(columns, a, buf, pad, pad + other.length));
+        const key = encodeKey(columns, a);
+        expect(keyEqualsAt(columns, row, at, key, 0, key.length)).toBe(true);
+        if (key.length > 1) expect(keyEqualsAt(columns, row, at, key, 0, key.length - 1)).toBe(false);
+        for (let i = 0; i < key.length; i++) {
+          const bad = key.slice();
+          bad[i] = bad[i]! ^ 0x10;
+          expect(keyEqualsAt(columns, row, at, bad, 0, bad.length)).toBe(keyEquals(columns, a, bad, 0, bad.length));
+        }
+      }),
+      { seed: 43, numRuns: 1000 },
+    );
   });
 });

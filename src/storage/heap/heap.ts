@@ -1086,17 +1086,24 @@ export class Heap {
     const scratch = this.#kernels.scratchOffset;
     const view = this.#view;
     const list = scratch + MATCH_OUT_AT;
+    const pool = this.#pool;
+    // Hints of one block in a row resolve it once (its owner and kind, its frame): -2 for none yet, -1 not listed.
+    let lastBlock = -2;
+    let lastFrame = -1;
     for (let i = from; i < to; i++) {
       const tid = tids[i]!;
       let at = -1;
       if (Number.isSafeInteger(tid) && tid > 0) {
         const blockNo = tidBlock(tid);
         const page = tidPage(tid);
-        if (page < PAGES_PER_BLOCK && this.#space.ownedKind(owner, blockNo) === BLOCK_KIND_PLAIN) {
-          const frame = this.#pool.cachedFrame(this.#fileId, blockNo);
-          if (frame >= 0) {
-            at = this.#pool.frameOffset(frame) + page * PAGE_SIZE;
-            this.#pool.reference(frame);
+        if (page < PAGES_PER_BLOCK) {
+          if (blockNo !== lastBlock) {
+            lastBlock = blockNo;
+            lastFrame = this.#space.ownedKind(owner, blockNo) === BLOCK_KIND_PLAIN ? pool.cachedFrame(this.#fileId, blockNo) : -1;
+          }
+          if (lastFrame >= 0) {
+            at = pool.frameOffset(lastFrame) + page * PAGE_SIZE;
+            pool.reference(lastFrame);
           }
         }
       }
@@ -1106,10 +1113,21 @@ export class Heap {
     this.#u8.set(desc, scratch + MATCH_DESC_AT);
     const ok = this.#kernels.tuplesExtract(list, to - from, scratch + MATCH_DESC_AT, scratch + EXTRACT_OUT_AT);
     const k = desc[EXTRACT_OFF_COUNT]! | (desc[EXTRACT_OFF_COUNT + 1]! << 8);
-    const at = scratch + EXTRACT_OUT_AT;
-    into.set(this.#u8.subarray(at, at + tuplesOutBytes(k)));
+    into.set(this.#tuplesOut(k));
     return ok;
   }
+
+  /** The tuplesExtract result in the kernels' memory for k columns (a view, made once per k: the memory does not move). */
+  #tuplesOut(k: number): Uint8Array {
+    let view = this.#tuplesOutViews[k];
+    if (view === undefined) {
+      const at = this.#kernels.scratchOffset + EXTRACT_OUT_AT;
+      view = this.#tuplesOutViews[k] = this.#u8.subarray(at, at + tuplesOutBytes(k));
+    }
+    return view;
+  }
+
+  readonly #tuplesOutViews: Uint8Array[] = [];
 
   /** Where extractColumns leaves its result in the kernels' memory. */
   get extractOut(): number {

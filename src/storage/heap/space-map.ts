@@ -41,6 +41,8 @@ export interface SpaceMapSnapshot {
 
 export class SpaceMap {
   #segments = new Map<number, SegmentInfo>();
+  /** #segments by segment number, for ownedKind (a read per hinted tuple of a secondary lookup): an array index, not a hash lookup. Kept with #segments. */
+  #bySegment: (SegmentInfo | undefined)[] = [];
   #byOwner = new Map<number, number[]>();
   #freeSegments: number[] = [];
   /** Segments ever allocated in the file, including the system segment. */
@@ -80,7 +82,9 @@ export class SpaceMap {
     }
     this.#freeSegments = this.#freeSegments.filter((s) => s !== segment);
     this.#segmentCount = Math.max(this.#segmentCount, segment + 1);
-    this.#segments.set(segment, { owner, freeBytes: new Int32Array(BLOCKS_PER_SEGMENT).fill(UNFORMATTED), kinds: new Uint8Array(BLOCKS_PER_SEGMENT), lastWriteLsn: lsn });
+    const info = { owner, freeBytes: new Int32Array(BLOCKS_PER_SEGMENT).fill(UNFORMATTED), kinds: new Uint8Array(BLOCKS_PER_SEGMENT), lastWriteLsn: lsn };
+    this.#segments.set(segment, info);
+    this.#bySegment[segment] = info;
     const list = this.#byOwner.get(owner) ?? [];
     list.push(segment);
     this.#byOwner.set(owner, list);
@@ -91,6 +95,7 @@ export class SpaceMap {
     const list = this.#byOwner.get(owner) ?? [];
     for (const segment of list) {
       this.#segments.delete(segment);
+      this.#bySegment[segment] = undefined;
       this.#freeSegments.push(segment);
     }
     this.#byOwner.delete(owner);
@@ -107,7 +112,7 @@ export class SpaceMap {
 
   /** holdsBlock and kind in one lookup: the block's kind if `owner` holds it (holdsBlock), else -1. */
   ownedKind(owner: number, blockNo: number): number {
-    const info = this.#segments.get(Math.floor(blockNo / BLOCKS_PER_SEGMENT));
+    const info = this.#bySegment[Math.floor(blockNo / BLOCKS_PER_SEGMENT)];
     if (info === undefined || info.owner !== owner) return -1;
     const i = blockNo % BLOCKS_PER_SEGMENT;
     const kind = info.kinds[i]!;
@@ -217,7 +222,9 @@ export class SpaceMap {
     map.#freeSegments = [...snapshot.freeSegments];
     for (const s of snapshot.segments) {
       const kinds = s.kinds === undefined ? new Uint8Array(BLOCKS_PER_SEGMENT) : Uint8Array.from(s.kinds);
-      map.#segments.set(s.segment, { owner: s.owner, freeBytes: Int32Array.from(s.freeBytes), kinds, lastWriteLsn: s.lastWriteLsn });
+      const info = { owner: s.owner, freeBytes: Int32Array.from(s.freeBytes), kinds, lastWriteLsn: s.lastWriteLsn };
+      map.#segments.set(s.segment, info);
+      map.#bySegment[s.segment] = info;
       const list = map.#byOwner.get(s.owner) ?? [];
       list.push(s.segment);
       map.#byOwner.set(s.owner, list);
