@@ -43,7 +43,7 @@ export interface Outcome {
 export interface Context {
   sizes: Sizes;
   data: Dataset;
-  /** Rows of the durable-insert tables (ids 1..durableInserts). */
+  /** Rows of the durable-insert tables (ids 1..durableInserts + the warm-up's, warmInserts). */
   durableRows: readonly RowTuple[];
 }
 
@@ -137,6 +137,32 @@ async function checkTotals(db: PeerDb, table: string, count: number, idSum: numb
   check(n === count && ids === idSum && near(amounts, amountSum), () => `${table} holds count ${n}, sum(id) ${ids}, sum(amount) ${amounts}; expected ${count}, ${idSum}, ${amountSum}`);
 }
 
+/**
+ * Untimed inserts each engine runs, through the same sessions and code, at
+ * the start of its first round of a durable-insert workload (rows
+ * durableRows[0, warm), the timed ones follow). Flint's two builds share
+ * all their JavaScript but the kernels, and each workload's code path
+ * (the synchronous autocommit before, Session.runAsync and the WAL's group
+ * commit rounds here) changes the type feedback of the functions they
+ * share: the first build to run the workload deoptimised and re-warmed
+ * them for both (V8's --trace-deopt shows the WAL writer's #madeDurable,
+ * sync and waitDurable deoptimised in that round), and paid it in its
+ * timed round. The rotating order made that Flint (WASM) in the
+ * 8-session workload's first round in every run: 14.8k ops/s against the
+ * TS build's 20.0k in that round at 737c51f, level in the next.
+ * Measured with bench:peers' runner restricted to the two builds and the
+ * fsync loop (200k rows loaded, no reads), both orders: in the 8-session
+ * workload's first round the first build's CPU per timed insert was 1.69x
+ * and 2.07x the second's (later rounds 0.8-1.3x either way); with this
+ * warm-up 1.28x and 1.18x. It also takes each engine's first commits on
+ * the table (and Flint's first group-commit rounds of the database, whose
+ * moving averages start there) out of the timing, alike for every engine.
+ */
+function warmInserts(sizes: Sizes): number {
+  return Math.min(DURABLE_WARM_INSERTS, Math.floor(sizes.durableInserts / 10));
+}
+const DURABLE_WARM_INSERTS = 500;
+
 function durableInserts(table: string, sessions: number): Workload {
   return {
     key: `insert-${sessions}`,
@@ -147,12 +173,13 @@ function durableInserts(table: string, sessions: number): Workload {
     async run(db, { sizes, durableRows }, round) {
       const conns = sessions > 1 ? db.sessions?.(sessions) : undefined;
       const { wanted, budgetMs } = share(sizes.durableInserts, sizes.durableBudgetMs, round);
-      const from = round.done;
+      const warm = warmInserts(sizes);
+      const from = warm + round.done;
+      const insert = (w: number, row: RowTuple) => (conns === undefined ? db.insertAutocommit(table, row) : conns[w]!.insertAutocommit(table, row));
       try {
-        const t = await timedConcurrent(wanted, budgetMs, sessions, (w, i) =>
-          conns === undefined ? db.insertAutocommit(table, durableRows[from + i]!) : conns[w]!.insertAutocommit(table, durableRows[from + i]!),
-        );
-        // Every insert started has finished: the table holds exactly the rows before from + ops.
+        if (round.index === 0 && warm > 0) await timedConcurrent(warm, Number.POSITIVE_INFINITY, sessions, (w, i) => insert(w, durableRows[i]!));
+        const t = await timedConcurrent(wanted, budgetMs, sessions, (w, i) => insert(w, durableRows[from + i]!));
+        // Every insert started has finished: the table holds exactly the rows before from + ops (the warm-up's first).
         const done = durableRows.slice(0, from + t.ops);
         await checkTotals(db, table, done.length, done.reduce((s, r) => s + r[0], 0), done.reduce((s, r) => s + r[3], 0));
         return { metrics: latencyMetrics(t), timed: t };
@@ -299,5 +326,5 @@ export const WORKLOADS: Workload[] = [
 
 /** Rows for the durable-insert tables, from their own seed. */
 export function durableRowsFor(sizes: Sizes, data: Dataset): RowTuple[] {
-  return makeRows(sizes.durableInserts, data.cats, 31);
+  return makeRows(warmInserts(sizes) + sizes.durableInserts, data.cats, 31);
 }
