@@ -216,36 +216,12 @@ export function encodeInt64KeyInto(column: KeyColumn, value: KeyValue, out: Uint
  */
 export function keyEquals(columns: readonly KeyColumn[], values: readonly KeyValue[], bytes: Uint8Array, start: number, end: number): boolean {
   checkArity(columns, values);
-  let pos = start;
-  for (let i = 0; i < columns.length; i++) {
-    const column = columns[i]!;
-    const value = values[i]!;
-    if (column.type === 'int64' && typeof value === 'number' && Number.isSafeInteger(value)) {
-      if (pos + 9 > end || bytes[pos] !== valueTag(column, i)) return false;
-      const mask = column.descending === true ? 0xff : 0x00;
-      const high = Math.floor(value / TWO_POW_32);
-      const lo = value - high * TWO_POW_32;
-      const hi = ((high >>> 0) ^ SIGN_BIT_32) >>> 0;
-      if (
-        bytes[pos + 1] !== (((hi >>> 24) ^ mask) & 0xff) || bytes[pos + 2] !== (((hi >>> 16) ^ mask) & 0xff) ||
-        bytes[pos + 3] !== (((hi >>> 8) ^ mask) & 0xff) || bytes[pos + 4] !== ((hi ^ mask) & 0xff) ||
-        bytes[pos + 5] !== (((lo >>> 24) ^ mask) & 0xff) || bytes[pos + 6] !== (((lo >>> 16) ^ mask) & 0xff) ||
-        bytes[pos + 7] !== (((lo >>> 8) ^ mask) & 0xff) || bytes[pos + 8] !== ((lo ^ mask) & 0xff)
-      ) {
-        return false;
-      }
-      pos += 9;
-      continue;
-    }
-    const size = valueSize(column, value, i);
-    if (pos + size > end) return false;
-    if (equalsScratch.length < size) equalsScratch = new Uint8Array(2 * size);
-    writeValue(column, i, value, equalsScratch, 0);
-    for (let b = 0; b < size; b++) if (equalsScratch[b] !== bytes[pos + b]) return false;
-    pos += size;
-  }
-  return pos === end;
+  if (identityAt.length < columns.length) identityAt = Array.from({ length: 2 * columns.length }, (_, i) => i);
+  return keyEqualsAt(columns, values, identityAt, bytes, start, end);
 }
+
+/** 0, 1, 2, ...: the `at` of keyEqualsAt for values that are already in key order (keyEquals). */
+let identityAt: number[] = [0, 1, 2, 3, 4, 5, 6, 7];
 
 /**
  * keyEquals(columns, values, ...) with values[i] = row[at[i]] ?? null: the

@@ -796,15 +796,7 @@ export class BTree {
     let total = 0;
     let chunk = this.#fillGuess;
     while (at < to) {
-      let end = at;
-      let staged = 0;
-      while (end < to && staged < chunk) {
-        const size = 4 + (src[end]! | (src[end + 1]! << 8)) + (src[end + 2]! | (src[end + 3]! << 8));
-        if (end + size - at > SCRATCH_RUN_IN_BYTES) break;
-        end += size;
-        staged++;
-      }
-      u8.set(src.subarray(at, end), inPtr);
+      const staged = stageRun(u8, src, at, to, chunk, inPtr);
       // Past the last entry of a rightmost leaf: nodeInsertRun takes each entry that fits without trusting any.
       const r = k.nodeInsertRun(node, inPtr, staged, 0, out, RUN_RECORD_BYTES);
       const done = r & 0xffff;
@@ -850,15 +842,7 @@ export class BTree {
     try {
       for (let trust = 1; ; trust = 0, chunk = Math.min(2 * chunk, RUN_CHUNK_MAX)) {
         // The next `chunk` entries (fewer at the end or when they would pass the staging area).
-        let end = at;
-        let staged = 0;
-        while (end < to && staged < chunk) {
-          const size = 4 + (src[end]! | (src[end + 1]! << 8)) + (src[end + 2]! | (src[end + 3]! << 8));
-          if (end + size - at > SCRATCH_RUN_IN_BYTES) break;
-          end += size;
-          staged++;
-        }
-        u8.set(src.subarray(at, end), inPtr);
+        const staged = stageRun(u8, src, at, to, chunk, inPtr);
         const r = k.nodeInsertRun(node, inPtr, staged, trust, out + used, RUN_RECORD_BYTES - used);
         const done = r & 0xffff;
         if (trust === 1 && done === 0) throw s.corrupt(leafId, 'a leaf refused an entry that fits');
@@ -1465,6 +1449,24 @@ export class BTree {
     s.freeHead = pageId;
     s.freeCount++;
   }
+}
+
+/**
+ * Copies the packed entries from src[at] on into the kernels' run staging
+ * area at inPtr: up to `chunk` of them, and no more than it holds. Returns
+ * how many (nodeInsertRun's count).
+ */
+function stageRun(u8: Uint8Array, src: Uint8Array, at: number, to: number, chunk: number, inPtr: number): number {
+  let end = at;
+  let staged = 0;
+  while (end < to && staged < chunk) {
+    const size = 4 + (src[end]! | (src[end + 1]! << 8)) + (src[end + 2]! | (src[end + 3]! << 8));
+    if (end + size - at > SCRATCH_RUN_IN_BYTES) break;
+    end += size;
+    staged++;
+  }
+  u8.set(src.subarray(at, end), inPtr);
+  return staged;
 }
 
 /** Whether the packed entries src[from, to) (u16 key length, u16 value length, key, value) have strictly ascending keys, each of a valid length. */
