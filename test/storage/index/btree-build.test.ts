@@ -18,7 +18,7 @@ import { BTree } from '../../../src/storage/index/index.ts';
 import { RecordType } from '../../../src/storage/record-types.ts';
 import { createFaultVfs, createMemoryVfs, Prng, type FaultVfs } from '../../../src/storage/vfs/index.ts';
 import { crashPoints, FULL_CRASH_SWEEPS } from '../../txn/engine-helpers.ts';
-import { Follower, KINDS, LONG_MS, MiniDb, compareBytes, diffEntries, treeEntries } from './harness.ts';
+import { Follower, KINDS, LONG_MS, MiniDb, compareBytes, diffEntries, packEntries, treeEntries } from './harness.ts';
 
 interface Entries {
   keys: Uint8Array[];
@@ -42,24 +42,9 @@ function sortedEntries(prng: Prng, n: number, lengths: readonly number[]): Entri
   return { keys, values };
 }
 
-/** The entries packed as insertPacked takes them, after a few bytes of something else. */
+/** The entries packed as insertPacked takes them, after 5 bytes of something else. */
 function pack(e: Entries): { src: Uint8Array; from: number; to: number } {
-  const size = e.keys.reduce((sum, k, i) => sum + 4 + k.length + e.values[i]!.length, 0);
-  const from = 5;
-  const src = new Uint8Array(from + size + 8).fill(0xee);
-  let at = from;
-  for (let i = 0; i < e.keys.length; i++) {
-    const key = e.keys[i]!;
-    const value = e.values[i]!;
-    src[at] = key.length & 0xff;
-    src[at + 1] = key.length >>> 8;
-    src[at + 2] = value.length;
-    src[at + 3] = 0;
-    src.set(key, at + 4);
-    src.set(value, at + 4 + key.length);
-    at += 4 + key.length + value.length;
-  }
-  return { src, from, to: at };
+  return packEntries(e, 5);
 }
 
 function insertOneByOne(tree: BTree, e: Entries): number {

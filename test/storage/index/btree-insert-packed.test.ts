@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { BTree } from '../../../src/storage/index/index.ts';
 import { createMemoryVfs, Prng } from '../../../src/storage/vfs/index.ts';
-import { Follower, KINDS, MiniDb, compareBytes, diffEntries, treeEntries } from './harness.ts';
+import { Follower, KINDS, MiniDb, compareBytes, diffEntries, packEntries, treeEntries } from './harness.ts';
 
 interface Batch {
   keys: Uint8Array[];
@@ -40,24 +40,9 @@ function makeBatches(seed: number): Batch[] {
   return batches;
 }
 
-/** The batch packed as insertPacked takes it: back to back in src[from, to), after a few bytes of something else. */
+/** The entries packed as insertPacked takes them, after 3 bytes of something else. */
 function pack(batch: Batch): { src: Uint8Array; from: number; to: number } {
-  const size = batch.keys.reduce((sum, k, i) => sum + 4 + k.length + batch.values[i]!.length, 0);
-  const from = 3;
-  const src = new Uint8Array(from + size + 16).fill(0xee);
-  let at = from;
-  for (let i = 0; i < batch.keys.length; i++) {
-    const key = batch.keys[i]!;
-    const value = batch.values[i]!;
-    src[at] = key.length & 0xff;
-    src[at + 1] = key.length >>> 8;
-    src[at + 2] = value.length;
-    src[at + 3] = 0;
-    src.set(key, at + 4);
-    src.set(value, at + 4 + key.length);
-    at += 4 + key.length + value.length;
-  }
-  return { src, from, to: at };
+  return packEntries(batch, 3);
 }
 
 for (const kind of KINDS) {

@@ -314,3 +314,26 @@ export function value8(n: number): Uint8Array {
   new DataView(v.buffer).setFloat64(0, n);
   return v;
 }
+
+/**
+ * Entries packed as BTree.insertPacked takes them (u16 key length, u16 value
+ * length, key, value, back to back in src[from, to)), after `from` bytes of
+ * something else and followed by more, so a read past either end shows.
+ */
+export function packEntries(entries: { readonly keys: readonly Uint8Array[]; readonly values: readonly Uint8Array[] }, from: number): { src: Uint8Array; from: number; to: number } {
+  const size = entries.keys.reduce((sum, k, i) => sum + 4 + k.length + entries.values[i]!.length, 0);
+  const src = new Uint8Array(from + size + 16).fill(0xee);
+  let at = from;
+  for (let i = 0; i < entries.keys.length; i++) {
+    const key = entries.keys[i]!;
+    const value = entries.values[i]!;
+    src[at] = key.length & 0xff;
+    src[at + 1] = key.length >>> 8;
+    src[at + 2] = value.length & 0xff;
+    src[at + 3] = value.length >>> 8;
+    src.set(key, at + 4);
+    src.set(value, at + 4 + key.length);
+    at += 4 + key.length + value.length;
+  }
+  return { src, from, to: at };
+}
