@@ -158,3 +158,26 @@ export { Prng };
 
 // The group-commit test vfs is shared with the WAL tests.
 export { GatedVfs, settle } from '../storage/wal/wal-helpers.ts';
+
+/** The WAL files of the database in DIR, by name. */
+export function walFiles(vfs: MemoryVfs): string[] {
+  return vfs.list(`${DIR}/wal`).filter((n) => n.endsWith('.wal')).sort();
+}
+
+/** Inserts rows from..from+n-1 of ROW_COLUMNS' shape (a 200-byte payload each) in one transaction. */
+export function loadRows(db: Engine, table: number, from: number, n: number): void {
+  const txn = db.begin();
+  for (let i = from; i < from + n; i++) db.insert(txn, table, [BigInt(i), i, 'x'.repeat(200)]);
+  db.commit(txn);
+}
+
+/** How many rows a new snapshot sees in the table. */
+export function countRows(db: Engine, table: number): number {
+  const txn = db.begin();
+  let n = 0;
+  db.scan(txn, table, () => {
+    n++;
+  });
+  db.commit(txn);
+  return n;
+}

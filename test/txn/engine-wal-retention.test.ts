@@ -6,25 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryVfs } from '../../src/storage/vfs/index.ts';
 import { Engine } from '../../src/txn/engine.ts';
-import { DIR, KINDS, ROW_COLUMNS, smallOptions } from './engine-helpers.ts';
-
-function walFiles(vfs: ReturnType<typeof createMemoryVfs>): string[] {
-  return vfs.list(`${DIR}/wal`).filter((n) => n.endsWith('.wal')).sort();
-}
-
-function load(db: Engine, table: number, from: number, n: number): void {
-  const txn = db.begin();
-  for (let i = from; i < from + n; i++) db.insert(txn, table, [BigInt(i), i, 'x'.repeat(200)]);
-  db.commit(txn);
-}
-
-function count(db: Engine, table: number): number {
-  const txn = db.begin();
-  let n = 0;
-  db.scan(txn, table, () => { n++; });
-  db.commit(txn);
-  return n;
-}
+import { countRows, DIR, KINDS, loadRows, ROW_COLUMNS, smallOptions, walFiles } from './engine-helpers.ts';
 
 describe.each(KINDS)('WAL retention (%s kernels)', (kind) => {
   it('keeps at most one spare after a checkpoint and none at rest', () => {
@@ -33,23 +15,23 @@ describe.each(KINDS)('WAL retention (%s kernels)', (kind) => {
     const options = smallOptions(kind, vfs, { checkpointWalBytes: 1 << 30 });
     let db = Engine.open(options);
     const t = db.createTable('t', ROW_COLUMNS).id;
-    load(db, t, 0, 3000);
+    loadRows(db, t, 0, 3000);
     expect(walFiles(vfs).length).toBeGreaterThan(8);
     db.checkpoint();
     expect(walFiles(vfs).length).toBeLessThanOrEqual(2);
-    load(db, t, 3000, 3000);
+    loadRows(db, t, 3000, 3000);
     db.checkpoint();
     expect(walFiles(vfs).length).toBeLessThanOrEqual(2);
     db.close();
     expect(walFiles(vfs)).toHaveLength(1);
 
     db = Engine.open(options);
-    expect(count(db, t)).toBe(6000);
-    load(db, t, 6000, 3000); // switches files with no spare waiting
+    expect(countRows(db, t)).toBe(6000);
+    loadRows(db, t, 6000, 3000); // switches files with no spare waiting
     db.close();
     expect(walFiles(vfs)).toHaveLength(1);
     db = Engine.open(options);
-    expect(count(db, t)).toBe(9000);
+    expect(countRows(db, t)).toBe(9000);
     db.close();
   });
 
@@ -57,7 +39,7 @@ describe.each(KINDS)('WAL retention (%s kernels)', (kind) => {
     const vfs = createMemoryVfs();
     const db = Engine.open(smallOptions(kind, vfs, { checkpointWalBytes: 1 << 30, walSpareFiles: 3 }));
     const t = db.createTable('t', ROW_COLUMNS).id;
-    load(db, t, 0, 3000);
+    loadRows(db, t, 0, 3000);
     db.checkpoint();
     expect(walFiles(vfs)).toHaveLength(4);
     db.close();

@@ -14,30 +14,10 @@ import { createFaultVfs, createMemoryVfs } from '../../src/storage/vfs/index.ts'
 import { walFileName } from '../../src/storage/wal/format.ts';
 import { Engine } from '../../src/txn/engine.ts';
 import { Journal, recoverAndContinue, runWorkload, type WorkloadOptions } from './crash-workload.ts';
-import { DIR, KINDS, VERY_LONG_MS, ROW_COLUMNS, check, crashPoints, smallOptions } from './engine-helpers.ts';
+import { check, countRows, crashPoints, DIR, KINDS, loadRows, ROW_COLUMNS, smallOptions, VERY_LONG_MS, walFiles } from './engine-helpers.ts';
 
 const FILE = 256 << 10;
 const HEAD = 16 << 10;
-
-function walFiles(vfs: ReturnType<typeof createMemoryVfs>): string[] {
-  return vfs.list(`${DIR}/wal`).filter((n) => n.endsWith('.wal')).sort();
-}
-
-function load(db: Engine, table: number, from: number, n: number): void {
-  const txn = db.begin();
-  for (let i = from; i < from + n; i++) db.insert(txn, table, [BigInt(i), i, 'x'.repeat(200)]);
-  db.commit(txn);
-}
-
-function count(db: Engine, table: number): number {
-  const txn = db.begin();
-  let n = 0;
-  db.scan(txn, table, () => {
-    n++;
-  });
-  db.commit(txn);
-  return n;
-}
 
 const start = (name: string): number => parseInt(name.slice(0, 16), 16);
 
@@ -47,7 +27,7 @@ describe.each(KINDS)('CHECKPOINT truncates the WAL (%s kernels)', (kind) => {
     const options = smallOptions(kind, vfs, { walFileBytes: FILE, walZeroFillBytes: HEAD, checkpointWalBytes: 1 << 30, walSpareFiles: 3 });
     let db = Engine.open(options);
     const t = db.createTable('t', ROW_COLUMNS).id;
-    load(db, t, 0, 3000); // ~700 KiB of log: several files
+    loadRows(db, t, 0, 3000); // ~700 KiB of log: several files
     db.checkpoint();
     expect(walFiles(vfs)).toHaveLength(4); // the current file and three spares
     const current = walFiles(vfs)[0]!;
@@ -64,7 +44,7 @@ describe.each(KINDS)('CHECKPOINT truncates the WAL (%s kernels)', (kind) => {
 
     // Commits right after it go into the zero-filled head: one durable write each, no zero-fill.
     const durable = db.walStats!.durableWrites;
-    for (let i = 0; i < 10; i++) load(db, t, 3000 + i, 1);
+    for (let i = 0; i < 10; i++) loadRows(db, t, 3000 + i, 1);
     expect(db.walStats!.zeroFilledBytes).toBe(zeroed);
     expect(db.walStats!.durableWrites).toBe(durable + 10);
 
@@ -73,23 +53,23 @@ describe.each(KINDS)('CHECKPOINT truncates the WAL (%s kernels)', (kind) => {
     // not past the positions of the spares removed, which a log that has not passed them would leave empty.)
     const fresh = start(current) + FILE;
     let next = 4000;
-    while (db.walLsn < fresh + FILE + 4096) load(db, t, next++, 1);
+    while (db.walLsn < fresh + FILE + 4096) loadRows(db, t, next++, 1);
     expect(walFiles(vfs).map(start)).toEqual([fresh, fresh + FILE]);
     db.checkpoint();
     expect(walFiles(vfs).map(start)).toEqual([fresh + FILE, fresh + 2 * FILE]);
     const created = db.walStats!.filesCreated;
-    while (db.walLsn < fresh + 2 * FILE + 4096) load(db, t, next++, 1); // takes the spare
+    while (db.walLsn < fresh + 2 * FILE + 4096) loadRows(db, t, next++, 1); // takes the spare
     expect(db.walStats!.filesCreated).toBe(created);
     expect(walFiles(vfs).map(start)).toEqual([fresh + FILE, fresh + 2 * FILE]);
     db.close();
 
     db = Engine.open(options);
-    expect(count(db, t)).toBe(next - 4000 + 3010);
+    expect(countRows(db, t)).toBe(next - 4000 + 3010);
     db.checkpointTruncate();
-    load(db, t, next, 1000);
+    loadRows(db, t, next, 1000);
     db.close();
     db = Engine.open(options);
-    expect(count(db, t)).toBe(next - 4000 + 4010);
+    expect(countRows(db, t)).toBe(next - 4000 + 4010);
     db.close();
   });
 
@@ -98,7 +78,7 @@ describe.each(KINDS)('CHECKPOINT truncates the WAL (%s kernels)', (kind) => {
     const options = smallOptions(kind, vfs, { walFileBytes: FILE, walZeroFillBytes: HEAD, checkpointWalBytes: 1 << 30 });
     let db = Engine.open(options);
     const t = db.createTable('t', ROW_COLUMNS).id;
-    load(db, t, 0, 1000);
+    loadRows(db, t, 0, 1000);
     for (let round = 0; round < 4; round++) {
       const txns = Array.from({ length: 3 }, (_, i) => {
         const txn = db.begin();
@@ -113,13 +93,13 @@ describe.each(KINDS)('CHECKPOINT truncates the WAL (%s kernels)', (kind) => {
       expect(walFiles(vfs)).toHaveLength(2);
       expect(db.walStats!.freshFiles).toBe(round + 1);
       await Promise.all([first, ...rest]);
-      load(db, t, 20_000 + round * 1000, 300);
+      loadRows(db, t, 20_000 + round * 1000, 300);
     }
     db.checkpointTruncate();
     expect(walFiles(vfs)).toHaveLength(1);
     db.close();
     db = Engine.open(options);
-    expect(count(db, t)).toBe(1000 + 12 + 1200);
+    expect(countRows(db, t)).toBe(1000 + 12 + 1200);
     db.close();
   });
 
@@ -128,7 +108,7 @@ describe.each(KINDS)('CHECKPOINT truncates the WAL (%s kernels)', (kind) => {
     const options = smallOptions(kind, vfs, { walFileBytes: FILE, walZeroFillBytes: HEAD, checkpointWalBytes: 1 << 30, walSpareFiles: 1 });
     let db = Engine.open(options);
     const t = db.createTable('t', ROW_COLUMNS).id;
-    load(db, t, 0, 1000);
+    loadRows(db, t, 0, 1000);
     // A CHECKPOINT while a round holds the current file: that file stays, and the next (automatic) checkpoint removes it.
     const txn = db.begin();
     db.insert(txn, t, [5000n, 0, 'y'.repeat(3000)]);
@@ -146,7 +126,7 @@ describe.each(KINDS)('CHECKPOINT truncates the WAL (%s kernels)', (kind) => {
     db = Engine.open(options);
     expect(walFiles(vfs)).toHaveLength(1);
     expect(db.walStats!.filesRecycled).toBe(0);
-    expect(count(db, t)).toBe(1001);
+    expect(countRows(db, t)).toBe(1001);
     db.close();
   });
 
@@ -154,7 +134,7 @@ describe.each(KINDS)('CHECKPOINT truncates the WAL (%s kernels)', (kind) => {
     const vfs = createMemoryVfs();
     const db = Engine.open(smallOptions(kind, vfs, { walFileBytes: FILE, walZeroFillBytes: HEAD, checkpointWalBytes: 1 << 30, walSpareFiles: 2 }));
     const t = db.createTable('t', ROW_COLUMNS).id;
-    load(db, t, 0, 3000);
+    loadRows(db, t, 0, 3000);
     db.checkpoint();
     expect(walFiles(vfs)).toHaveLength(3);
     const current = walFiles(vfs)[0]!;
