@@ -98,12 +98,15 @@
 // which writes a few KiB past the last, met a hole every round: 4 KiB
 // written and fdatasynced at a time took twice as long (p50 ~500 against
 // ~230 µs) as into written blocks. So the writer writes zeros ahead of its
-// records, 1 MiB at a time, before the records that reach past what is
-// allocated (PostgreSQL zero-fills a whole WAL segment when it makes one;
-// here a new file costs nothing until used, and each database open starts
-// one). The zeros are what a hole reads as, past the end of the log, so
-// recovery reads the same; a recycled file was written through before and
-// is not zero-filled again.
+// records, 1 MiB at a time: a write of records that reaches past what is
+// allocated is followed by zeros from its end to the next MiB boundary
+// (PostgreSQL zero-fills a whole WAL segment when it makes one; here a new
+// file costs nothing until used, and each database open starts one). The
+// records' own range is not zero-filled first: their write allocates it (a
+// bulk load's full 1 MiB buffers were each written twice, zeros then
+// records). The zeros are what a hole reads as, past the end of the log,
+// so recovery reads the same; a recycled file was written through before
+// and is not zero-filled again.
 //
 // One write per synchronous commit. sync() usually finds only the commit's
 // own records unsynced: it writes them with VfsFile.writeDurable (the node
@@ -222,7 +225,7 @@ export interface WalWriterStats {
   earlyRounds: number;
   /** Background fdatasyncs started (backgroundSyncBytes; not counted in syncs). */
   backgroundSyncs: number;
-  /** Zeros written ahead of the records into new (sparse) files (see "Zero-filling" in the header). */
+  /** Zeros written past the records into new (sparse) files (see "Zero-filling" in the header). */
   zeroFilledBytes: number;
   /** Of syncs, those sync() did as one durable write (VfsFile.writeDurable) instead of a write and an fdatasync. */
   durableWrites: number;
@@ -736,8 +739,10 @@ export class WalWriter {
     if (this.#bufLen === 0) return;
     const cur = this.#current;
     try {
-      if (this.#bufOffset + this.#bufLen > cur.allocatedTo) this.#zeroFill(cur, this.#bufOffset + this.#bufLen);
+      const end = this.#bufOffset + this.#bufLen;
       cur.file.write(this.#buf.subarray(0, this.#bufLen), this.#bufOffset);
+      // Zeros only past the records just written: the write itself allocated their blocks.
+      if (end > cur.allocatedTo) this.#zeroFill(cur, end);
     } catch (err) {
       throw this.#fail(err, `write to "${cur.file.path}"`);
     }
@@ -820,20 +825,22 @@ export class WalWriter {
   #inFlight: { readonly file: WalFile; readonly offset: number; readonly bytes: Uint8Array } | null = null;
 
   /**
-   * Write zeros from `f.allocatedTo` past `end` (to the next multiple of
-   * ZERO_FILL_BYTES, or the file's end), so that the blocks the log is
-   * about to use exist on disk before fdatasyncs that must make them
-   * durable (see "Zero-filling" in the header). Only ever past every record
-   * written to the file: allocatedTo is at or past the end of the last
-   * write, and the caller's records overwrite their part next.
+   * After a write of records that ends at `end`, past `f.allocatedTo`:
+   * write zeros from `end` to the next multiple of ZERO_FILL_BYTES past it
+   * (or the file's end), so that the blocks the log is about to use exist
+   * on disk before fdatasyncs that must make them durable (see
+   * "Zero-filling" in the header). Only ever past every record written to
+   * the file. The records' own range gets no zeros: their write allocated
+   * it (a bulk load's full buffers used to be zero-filled and then written
+   * over, twice the bytes through write()).
    */
   #zeroFill(f: WalFile, end: number): void {
     const step = this.#zeroFillBytes;
     const to = Math.min(f.size, (Math.floor(end / step) + 1) * step);
     const zeros = (this.#zeros ??= new Uint8Array(step));
-    for (let at = f.allocatedTo; at < to; at += zeros.length) f.file.write(zeros.subarray(0, Math.min(zeros.length, to - at)), at);
-    this.stats.zeroFilledBytes += to - f.allocatedTo;
-    f.allocatedTo = to;
+    for (let at = end; at < to; at += zeros.length) f.file.write(zeros.subarray(0, Math.min(zeros.length, to - at)), at);
+    if (to > end) this.stats.zeroFilledBytes += to - end;
+    f.allocatedTo = Math.max(to, end);
   }
 
   /** zeroFillBytes of zeros, for #zeroFill (made at its first use). */

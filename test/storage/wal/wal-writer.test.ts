@@ -351,28 +351,111 @@ describe('WAL writer zero-filling', () => {
     }
   };
 
-  it('zero-fills a new file ahead of its records, 1 MiB at a time, and the log reads back the same', () => {
-    const vfs = createMemoryVfs();
+  /**
+   * A memory vfs that keeps, per file, the ranges every write() and
+   * writeDurable() covered, and the bytes of its writes of 4 KiB or more that were all zeros.
+   */
+  const recording = () => {
+    const inner = createMemoryVfs();
+    const ranges = new Map<string, [number, number][]>();
+    let zeroWrites = 0;
+    const note = (path: string, from: Uint8Array, position: number) => {
+      const list = ranges.get(path) ?? [];
+      list.push([position, position + from.length]);
+      ranges.set(path, list);
+      if (from.length >= 4096 && from.every((b) => b === 0)) zeroWrites += from.length;
+    };
+    const vfs: Vfs = {
+      ...inner,
+      name: 'recording',
+      open: (path, opts) => {
+        const f = inner.open(path, opts);
+        return {
+          ...f,
+          path: f.path,
+          read: (into, position) => f.read(into, position),
+          write: (from, position) => {
+            note(path, from, position);
+            f.write(from, position);
+          },
+          writeDurable: (from, position) => {
+            note(path, from, position);
+            f.writeDurable(from, position);
+          },
+          size: () => f.size(),
+          truncate: (size) => f.truncate(size),
+          sync: () => f.sync(),
+          syncAsync: () => f.syncAsync(),
+          writeDurableAsync: (from, position) => {
+            note(path, from, position);
+            return f.writeDurableAsync(from, position);
+          },
+          close: () => f.close(),
+        };
+      },
+      exists: (path) => inner.exists(path),
+      remove: (path) => inner.remove(path),
+      rename: (from, to) => inner.rename(from, to),
+      list: (dir) => inner.list(dir),
+      mkdir: (path) => inner.mkdir(path),
+      syncDir: (dir) => inner.syncDir(dir),
+      lock: (path) => inner.lock(path),
+    };
+    /** How far from 0 the writes to file `name` cover without a gap. */
+    const writtenTo = (name: string) => {
+      const list = [...(ranges.get(`${DIR}/${name}`) ?? [])].sort((a, b) => a[0] - b[0]);
+      let to = 0;
+      for (const [a, b] of list) {
+        if (a > to) break;
+        to = Math.max(to, b);
+      }
+      return to;
+    };
+    return { vfs, inner, writtenTo, zeroWrites: () => zeroWrites };
+  };
+
+  it('zero-fills a new file past its records, to the next MiB, and the log reads back the same', () => {
+    const { vfs, inner, writtenTo } = recording();
     const w = WalWriter.open(vfs, DIR, 0, { fileBytes: 4 * MIB });
     expect(w.stats.zeroFilledBytes).toBe(0);
     const first = appendMany(w, 1, () => 100);
     w.sync();
-    // The first write: zeros from the header's end to 1 MiB, then the record.
-    expect(w.stats.zeroFilledBytes).toBe(MIB - FILE_HEADER_SIZE);
+    // The first write: the header and the record, then zeros from there to 1 MiB.
+    expect(w.stats.zeroFilledBytes).toBe(MIB - FILE_HEADER_SIZE - RECORD_HEADER_SIZE - 100);
+    expect(writtenTo(walFileName(0))).toBe(MIB);
     const recs = [...first, ...appendMany(w, 3000, (i) => 200 + ((i * 37) % 900), 1)];
     w.sync();
     const end = w.nextLsn;
-    // Allocated up to the MiB past the last record, never further.
-    expect(w.stats.zeroFilledBytes).toBe(Math.ceil(end / MIB) * MIB - FILE_HEADER_SIZE);
+    // Written (records or zeros) without a hole up to the MiB past the last record, never further.
+    const allocated = (Math.floor(end / MIB) + 1) * MIB;
+    expect(writtenTo(walFileName(0))).toBe(allocated);
+    expect(w.stats.zeroFilledBytes).toBeLessThanOrEqual(allocated - end + MIB);
     expect(end).toBeLessThan(4 * MIB);
-    const bytes = fileBytesOf(vfs, walFileName(0));
-    for (let at = end; at < Math.ceil(end / MIB) * MIB; at++) if (bytes[at] !== 0) throw new Error(`byte ${at} past the log is ${bytes[at]}`);
+    const bytes = fileBytesOf(inner, walFileName(0));
+    for (let at = end; at < allocated; at++) if (bytes[at] !== 0) throw new Error(`byte ${at} past the log is ${bytes[at]}`);
+    w.close();
+    expectRecords(readAll(vfs, 0).records, recs);
+  });
+
+  it('writes no zeros where its own records go: full buffers of a long transaction are written once', () => {
+    const { vfs, writtenTo, zeroWrites } = recording();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: 8 * MIB });
+    // About 5 MiB of records with no sync: only the buffer's own flushes write.
+    const recs = appendMany(w, 5300, (i) => 900 + ((i * 53) % 200));
+    w.flush();
+    const end = w.nextLsn;
+    expect(end).toBeGreaterThan(5 * MIB);
+    // Before: each 1 MiB buffer went out after a MiB of zeros over the same range (~5 MiB of zeros).
+    expect(w.stats.zeroFilledBytes).toBeLessThan(MIB);
+    expect(zeroWrites()).toBeLessThanOrEqual(w.stats.zeroFilledBytes);
+    expect(writtenTo(walFileName(0))).toBe((Math.floor(end / MIB) + 1) * MIB);
+    w.sync();
     w.close();
     expectRecords(readAll(vfs, 0).records, recs);
   });
 
   it('zero-fills each new file of a long log, never over a record: every record reads back across switches', () => {
-    const vfs = createMemoryVfs();
+    const { vfs, writtenTo } = recording();
     // Files of 1.5 MiB: a second zero-fill stops at the file's end.
     const w = WalWriter.open(vfs, DIR, 0, { fileBytes: 1536 * 1024 });
     const recs: Rec[] = [];
@@ -384,8 +467,9 @@ describe('WAL writer zero-filling', () => {
     w.sync();
     const files = walFiles(vfs);
     expect(files.length).toBeGreaterThan(3);
-    // Every file but the current one was zero-filled to its end: 1.5 MiB each, less the first file's header.
-    expect(w.stats.zeroFilledBytes).toBeGreaterThanOrEqual((files.length - 1) * 1536 * 1024 - FILE_HEADER_SIZE);
+    // Every file but the current one was written (records, then zeros) to its end.
+    for (const name of files.slice(0, -1)) expect(writtenTo(name)).toBe(1536 * 1024);
+    expect(w.stats.zeroFilledBytes).toBeGreaterThan(0);
     w.close();
     expectRecords(readAll(vfs, 0).records, recs);
   });
