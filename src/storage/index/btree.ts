@@ -1055,7 +1055,9 @@ export class BTree {
           // An empty leaf holds the key only as the tree's one leaf.
           ok = leftmost && rightmost;
         } else {
-          r = k.nodeSearch(node, s.keyPtr, keyLen);
+          // Past the last entry of the rightmost leaf (ascending keys: a serial
+          // primary key): one comparison instead of the binary search.
+          r = rightmost && this.#pastLast(node, count, keyLen) ? count << 1 : k.nodeSearch(node, s.keyPtr, keyLen);
           const pos = r >>> 1;
           ok = (r & 1) !== 0 || (pos > 0 && pos < count) || (pos === 0 && leftmost) || (pos === count && rightmost);
           // Past this leaf's last key: perhaps in the next leaf (proven there by its own contents, as here).
@@ -1077,6 +1079,33 @@ export class BTree {
       leafId = next;
     }
     return false;
+  }
+
+  /**
+   * Whether the key at keyPtr sorts after the last of the node's `count`
+   * entries (count > 0), compared as nodeSearch compares: then nodeSearch
+   * would return count << 1. false when it does not, or when the last slot
+   * is not a sane entry (nodeSearch decides then).
+   */
+  #pastLast(node: number, count: number, keyLen: number): boolean {
+    const s = this.#s;
+    const v = s.view;
+    const slot = v.getUint32(node + NODE_DIR + (count - 1) * SLOT_SIZE, true);
+    const off = slot & 0xffff;
+    const len = slot >>> 16;
+    if (off < NODE_DIR || len < 2 || off + len > PAGE_SIZE) return false;
+    const lastLen = v.getUint16(node + off, true);
+    if (lastLen + 2 > len) return false;
+    const u8 = s.u8;
+    const last = node + off + 2;
+    const keyPtr = s.keyPtr;
+    const n = lastLen < keyLen ? lastLen : keyLen;
+    for (let i = 0; i < n; i++) {
+      const a = u8[last + i]!;
+      const b = u8[keyPtr + i]!;
+      if (a !== b) return a < b;
+    }
+    return lastLen < keyLen;
   }
 
   /** What #searchLeaf found, in one reused object: point lookups allocate nothing. */
@@ -1290,6 +1319,10 @@ export class BTree {
     b.opSplit(nodeId, splitPos, rightId);
     const next = s.view.getInt32(right + NODE_OFF_RIGHT, true);
     if (next !== NO_PAGE) b.patchInt32(next, NODE_OFF_LEFT, rightId);
+    // Ascending keys go on in the new rightmost leaf: the hint names it (a
+    // guess, proven by the leaf's own contents as every hint is), so the
+    // next search does not miss the old leaf and descend.
+    if (level === 0 && rightmost) this.#hintLeaf = rightId;
     const sep = (this.#seps[level] ??= new Uint8Array(MAX_KEY_SIZE));
     sep.set(s.u8.subarray(sepPtr, sepPtr + sepLen));
     if (level + 1 === s.height) this.#growRoot(nodeId, sep, sepLen, rightId);

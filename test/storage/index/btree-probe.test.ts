@@ -131,6 +131,48 @@ for (const kind of KINDS) {
     });
   });
 
+  describe(`ascending keys past the rightmost leaf (${kind} kernels)`, () => {
+    it('are placed without a binary search, where find + insert puts them; a key not past the last entry still searches', () => {
+      const a = setup(kind, 0);
+      const b = setup(kind, 0);
+      const k = a.db.kernels;
+      const nodeSearch = k.nodeSearch;
+      let searches = 0;
+      k.nodeSearch = (node, keyPtr, keyLen) => {
+        searches++;
+        return nodeSearch(node, keyPtr, keyLen);
+      };
+      const streamA = a.db.record();
+      const streamB = b.db.record();
+      // Keys of growing and shrinking length: a key that extends the last one sorts after it, a prefix of it before.
+      const keyOf = (i: number) => numberedKey(i, 8 + (i % 5));
+      let last = 0;
+      for (let i = 1; i <= 3000; i++) {
+        const key = keyOf(i * 3);
+        const before = searches;
+        expect(a.tree.probe(key, readFirst)).toBeUndefined();
+        if (i > 2) expect(searches - before, `probe ${i}`).toBe(0);
+        expect(a.tree.insert(key, value8(i))).toBe(true);
+        expect(b.tree.find(key, readFirst)).toBeUndefined();
+        expect(b.tree.insert(key, value8(i))).toBe(true);
+        last = i * 3;
+      }
+      expect(a.tree.height).toBeGreaterThanOrEqual(2);
+      // The last key (a hit), and keys before it, in the rightmost leaf: the search decides.
+      for (const n of [last, last - 1, last - 3]) {
+        const before = searches;
+        const want = b.tree.find(keyOf(n), readFirst);
+        expect(a.tree.probe(keyOf(n), readFirst)).toBe(want);
+        expect(searches).toBeGreaterThan(before);
+        a.tree.releaseProbe();
+      }
+      expect(streamA.map((r) => r.type)).toEqual(streamB.map((r) => r.type));
+      for (let i = 0; i < streamA.length; i++) expect(compareBytes(streamA[i]!.payload, streamB[i]!.payload), `record ${i}`).toBe(0);
+      expect(diffEntries(treeEntries(a.tree), treeEntries(b.tree))).toBe('');
+      a.tree.check();
+    });
+  });
+
   describe(`sorted inserts through the right sibling (${kind} kernels)`, () => {
     it('sorted batches spread over every leaf land where a descent puts them', () => {
       const { db, tree, model } = setup(kind, 6000);
