@@ -167,6 +167,20 @@ export function primaryKeyOf(def: IndexDef, row: readonly StorageValue[], stored
   return encodeIndexKey(def, keyValues(def, row, stored));
 }
 
+/**
+ * primaryKeyOf into `scratch` (9 bytes) when the key is one integer column
+ * holding a safe integer: returns `scratch`, which the next call overwrites,
+ * so the caller must not keep it. Any other key is primaryKeyOf's, fresh.
+ */
+export function primaryKeyInto(def: IndexDef, row: readonly StorageValue[], stored: number, rowId: number, scratch: Uint8Array): Uint8Array {
+  const columns = def.columns;
+  if (columns.length === 1) {
+    const c = columns[0]!;
+    if (encodeInt64KeyInto(c.key, (c.column < stored ? row[c.column] ?? null : c.missing ?? null) as KeyValue, scratch, 0)) return scratch;
+  }
+  return primaryKeyOf(def, row, stored, rowId);
+}
+
 /** The row id key for a row-id primary index. */
 export function rowIdKey(rowId: number): Uint8Array {
   const n = encodeKeyInto(ROW_ID_COLUMN, [rowId], keyBuffer, 0);

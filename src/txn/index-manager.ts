@@ -48,7 +48,7 @@ import type { BTreeScanOptions } from '../storage/index/btree-scan.ts';
 import { formatTid } from '../storage/tuple-id.ts';
 import { columnExtractDescriptor, columnPlan, decodeTuple, decodeTupleInto, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type ColumnPlan, type StorageType, type StorageValue } from '../storage/tuple.ts';
 import {
-  afterPrefix, checkSecondaryEntrySize, encodeIndexKey, encodeSecondaryEntryInto, fullKey, hasNull, indexedKey, keyColumnsOf, keyValues, keyValuesInto, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
+  afterPrefix, checkSecondaryEntrySize, encodeIndexKey, encodeSecondaryEntryInto, fullKey, hasNull, indexedKey, keyColumnsOf, keyValues, keyValuesInto, primaryKeyInto, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
   type IndexDef,
 } from './index-keys.ts';
 import { WriteConflict } from './write-conflict.ts';
@@ -387,9 +387,9 @@ export class IndexManager {
    * Before inserting a row: check every unique key. Returns the primary key
    * and the chain head the new version links to (0 for none).
    */
-  beforeInsert(snapshot: Snapshot, table: TableDef, row: readonly StorageValue[], rowId: number): { pk: Uint8Array; prev: number } {
+  beforeInsert(snapshot: Snapshot, table: TableDef, row: readonly StorageValue[], rowId: number): { readonly pk: Uint8Array; readonly prev: number } {
     const primary = this.#primary(table);
-    const pk = primaryKeyOf(primary.def, row, row.length, rowId);
+    const pk = primaryKeyInto(primary.def, row, row.length, rowId, this.#pkScratch);
     const prev = this.#checkPrimary(snapshot, table, primary, pk, true);
     if (prev === 0) this.#probed = primary.tree;
     try {
@@ -404,8 +404,21 @@ export class IndexManager {
       primary.tree.releaseProbe();
       throw error;
     }
-    return { pk, prev };
+    const result = this.#inserting;
+    result.pk = pk;
+    result.prev = prev;
+    return result;
   }
+
+  /**
+   * beforeInsert's result, one reused object, and where it encodes a
+   * one-integer primary key: both are the row's until the next
+   * beforeInsert, which the engine's insert of that row (stagePrimary,
+   * afterInsert) comes before; nothing keeps `pk` (the trees, the deferred
+   * entries and the WAL record copy its bytes).
+   */
+  readonly #inserting: { pk: Uint8Array; prev: number } = { pk: new Uint8Array(0), prev: 0 };
+  readonly #pkScratch = new Uint8Array(9);
 
   /**
    * A new primary key's entry (beforeInsert found no version of it: prev 0),
