@@ -73,6 +73,55 @@ describe('DeferredEntries', () => {
     expect(b.keys.slice(2)).toEqual([...b.keys.slice(2)].sort());
   });
 
+  it('a flush passes every entry whole, stably sorted by the 4 bytes after the shared prefix, whatever that prefix’s length', () => {
+    // The sort compares and copies four bytes at a time: shared prefixes and keys of every length around a word, entries
+    // that agree on the 4 bytes (kept in arrival order), one half or both halves of the 4 bytes differing.
+    for (const common of [0, 1, 3, 4, 5, 7, 8, 9]) {
+      for (const halves of ['high', 'low', 'both']) {
+        const prng = new Prng(100 + common);
+        const d = new DeferredEntries(64);
+        const entries: { key: Uint8Array; skey: number; tid: number }[] = [];
+        for (let i = 0; i < 300; i++) {
+          const key = new Uint8Array(common + 1 + prng.int(10));
+          key.fill(0xa5, 0, common);
+          for (let k = common; k < key.length; k++) key[k] = prng.int(256);
+          // Few distinct values in the half that decides (entries that agree on it keep their arrival order); the other half the same for all.
+          if (halves !== 'low') key[common] = prng.int(6);
+          if (halves === 'low') {
+            if (key.length > common + 1) key[common + 1] = 0;
+            key[common] = 0;
+          } else if (halves === 'high' && key.length > common + 2) {
+            key[common + 2] = 0;
+            if (key.length > common + 3) key[common + 3] = 0;
+          }
+          const skey = 1 + prng.int(key.length);
+          const tid = prng.int(3) === 0 ? 0 : 1 + prng.int(2 ** 40);
+          entries.push({ key, skey, tid });
+        }
+        let got = new Uint8Array(0);
+        const tree: SortedInserts = {
+          insertPacked(src, from, to) {
+            got = src.slice(from, to);
+            return 0;
+          },
+        };
+        for (const e of entries) d.add(1, tree, e.key, e.key.length, e.skey, e.tid);
+        d.flush();
+        // The expected bytes: a stable sort of the arrival order by the big-endian 4 bytes after the shared prefix (zeros past a key's end).
+        let shared = Math.min(...entries.map((e) => e.key.length));
+        for (const e of entries) while (shared > 0 && Buffer.compare(e.key.subarray(0, shared), entries[0]!.key.subarray(0, shared)) !== 0) shared--;
+        const prefix = (key: Uint8Array) => [0, 1, 2, 3].reduce((p, k) => p * 256 + (key[shared + k] ?? 0), 0);
+        const order = entries.map((e, i) => ({ e, i, p: prefix(e.key) })).sort((a, b) => a.p - b.p || a.i - b.i);
+        const want: number[] = [];
+        for (const { e } of order) {
+          const value = e.tid === 0 ? [e.skey & 0xff, e.skey >> 8] : [e.skey & 0xff, e.skey >> 8, ...[0, 1, 2, 3, 4, 5].map((k) => Math.floor(e.tid / 2 ** (8 * k)) & 0xff)];
+          want.push(e.key.length & 0xff, e.key.length >> 8, value.length, 0, ...e.key, ...value);
+        }
+        expect(Buffer.from(got).equals(Buffer.from(want)), `common ${common}, ${halves}`).toBe(true);
+      }
+    }
+  });
+
   it('flushes by itself at its bounds, and discards an index’s entries', () => {
     const d = new DeferredEntries(16, { entries: 10, bytes: 1000 });
     const t = new RecordingTree();

@@ -1502,8 +1502,12 @@ function stageRun(u8: Uint8Array, src: Uint8Array, at: number, to: number, chunk
   return staged;
 }
 
-/** Whether the packed entries src[from, to) (u16 key length, u16 value length, key, value) have strictly ascending keys, each of a valid length. */
+/**
+ * Whether the packed entries src[from, to) (u16 key length, u16 value length, key, value) have strictly ascending keys, each
+ * of a valid length. Keys are compared four bytes at a time (big-endian words order as their bytes do) while four remain.
+ */
 function strictlyAscending(src: Uint8Array, from: number, to: number): boolean {
+  const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
   let prev = -1;
   let prevLen = 0;
   for (let at = from; at < to; ) {
@@ -1514,6 +1518,7 @@ function strictlyAscending(src: Uint8Array, from: number, to: number): boolean {
     if (prev >= 0) {
       const n = keyLen < prevLen ? keyLen : prevLen;
       let i = 0;
+      while (i + 4 <= n && view.getUint32(prev + i) === view.getUint32(key + i)) i += 4;
       while (i < n && src[prev + i] === src[key + i]) i++;
       if (i < n ? src[prev + i]! > src[key + i]! : prevLen >= keyLen) return false;
     }

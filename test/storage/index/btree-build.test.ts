@@ -133,6 +133,55 @@ for (const kind of KINDS) {
       }
     });
 
+    it('tells ascending keys that share whole words from keys out of order past them (a key and its prefix, equal words)', () => {
+      // The order check compares four bytes at a time: keys that agree on their first words and differ (or end) after them.
+      const prng = new Prng(kind === 'wasm' ? 45 : 46);
+      const keys: Uint8Array[] = [];
+      for (let i = 0; i < 2000; i++) {
+        const key = new Uint8Array(8 + (i % 11));
+        key.set([0x20, 0x80, 0, 0, 0, 0, i >> 8, i & 0xff]);
+        for (let j = 8; j < key.length; j++) key[j] = prng.int(256);
+        keys.push(key);
+        // The same key, longer: past every key it is a prefix of, before the next one.
+        if (i % 7 === 0) keys.push(Uint8Array.from([...key, 0]));
+      }
+      const values = keys.map((k) => Uint8Array.of(k.length, 1));
+      const ascending: Entries = { keys, values };
+      const swapAt = (e: Entries, i: number): Entries => {
+        const out = { keys: [...e.keys], values: [...e.values] };
+        [out.keys[i], out.keys[i + 1]] = [out.keys[i + 1]!, out.keys[i]!];
+        [out.values[i], out.values[i + 1]] = [out.values[i + 1]!, out.values[i]!];
+        return out;
+      };
+      // A key and the one that extends it, swapped (equal words, then one ends); two keys differing in byte 7 only, swapped.
+      const prefixFirst = keys.findIndex((k, i) => i > 1000 && keys[i + 1]!.length === k.length + 1 && compareBytes(k, keys[i + 1]!.subarray(0, k.length)) === 0);
+      const sameWords = keys.findIndex((k, i) => i > 1200 && k[6] === keys[i + 1]![6] && k[7] !== keys[i + 1]![7]);
+      const repeated: Entries = { keys: [...keys], values: [...values] };
+      repeated.keys.splice(1500, 0, keys[1500]!);
+      repeated.values.splice(1500, 0, values[1500]!);
+      expect(prefixFirst > 0 && sameWords > 0).toBe(true);
+      const cases: [string, Entries, boolean][] = [
+        ['ascending', ascending, true],
+        ['a key after its extension', swapAt(ascending, prefixFirst), false],
+        ['keys out of order in byte 7, their first 7 equal', swapAt(ascending, sameWords), false],
+        ['a key repeated', repeated, false],
+      ];
+      for (const [name, e, built] of cases) {
+        const a = MiniDb.create({ kind, vfs: createMemoryVfs(), walFileBytes: 1 << 24 });
+        const b = MiniDb.create({ kind, vfs: createMemoryVfs(), walFileBytes: 1 << 24 });
+        const ta = BTree.create(a.heap, 3);
+        const tb = BTree.create(b.heap, 3);
+        const streamB = b.record();
+        const many = insertOneByOne(ta, e);
+        const { src, from, to } = pack(e);
+        expect(tb.insertPacked(src, from, to), name).toBe(many);
+        tb.check();
+        expect(diffEntries(treeEntries(tb), treeEntries(ta)), name).toBe('');
+        // Built bottom-up (no INDEX_INSERTS record) only when strictly ascending.
+        expect(streamB.some((r) => r.type === RecordType.indexInserts), name).toBe(!built);
+      }
+    });
+
     it('makes smaller changes under small WAL files and a small buffer pool, with the same entries', () => {
       const prng = new Prng(kind === 'wasm' ? 45 : 46);
       const e = sortedEntries(prng, 6000, MIXED);
