@@ -198,6 +198,36 @@ export type Crc32c = (u8: Uint8Array, offset: number, length: number) => number;
  * writer's buffer may live in the kernels' memory, where the WASM kernel
  * computes it).
  */
+/**
+ * A record's header at u8[at] but its CRC (sealRecord without the
+ * checksum): the writer stamps each record as it is appended and computes
+ * the CRCs of a run of stamped records at once (sealRecords) before they
+ * leave its buffer.
+ */
+export function stampRecord(u8: Uint8Array, view: DataView, at: number, lsn: number, type: number, length: number): void {
+  view.setUint32(at + RECORD_OFF_LENGTH, length, true);
+  setU64(view, at + RECORD_OFF_LSN, lsn);
+  u8[at + RECORD_OFF_TYPE] = type;
+  u8[at + RECORD_OFF_RESERVED] = 0;
+  u8[at + RECORD_OFF_RESERVED + 1] = 0;
+  u8[at + RECORD_OFF_RESERVED + 2] = 0;
+}
+
+/**
+ * The CRC of each stamped record in u8[from, to), which holds whole records
+ * back to back; returns where the last one ends (to, unless the lengths
+ * disagree with it).
+ */
+export function sealRecords(u8: Uint8Array, view: DataView, from: number, to: number, crc: Crc32c = crc32c): number {
+  let at = from;
+  while (at < to) {
+    const length = view.getUint32(at + RECORD_OFF_LENGTH, true);
+    view.setUint32(at + RECORD_OFF_CRC, crc(u8, at + RECORD_OFF_LENGTH, RECORD_HEADER_SIZE - RECORD_OFF_LENGTH + length), true);
+    at += RECORD_HEADER_SIZE + length;
+  }
+  return at;
+}
+
 export function sealRecord(u8: Uint8Array, view: DataView, at: number, lsn: number, type: number, length: number, crc: Crc32c = crc32c): void {
   view.setUint32(at + RECORD_OFF_LENGTH, length, true);
   setU64(view, at + RECORD_OFF_LSN, lsn);

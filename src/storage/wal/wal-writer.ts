@@ -143,7 +143,8 @@ import {
   RECORD_TYPE_END,
   RECORD_TYPE_MAX,
   RECORD_TYPE_MIN,
-  sealRecord,
+  sealRecords,
+  stampRecord,
   setU64,
   WAL_FILE_BYTES_DEFAULT,
   WAL_RECORD_PAYLOAD_MAX,
@@ -331,6 +332,8 @@ export class WalWriter {
   readonly #fixed: boolean;
   readonly #crc: Crc32c;
   #bufLen = 0;
+  /** The records in #buf from here to #bufLen are stamped but not sealed: #seal() computes their CRCs before they leave the buffer. */
+  #sealedTo = 0;
   /** Payload bytes reserve() made room for at #bufLen, until commit(); -1: no reservation. */
   #reservedLength = -1;
   #bufOffset: number;
@@ -459,7 +462,7 @@ export class WalWriter {
     const lsn = this.nextLsn;
     const at = this.#reserve(size);
     this.#buf.set(payload, at + RECORD_HEADER_SIZE);
-    sealRecord(this.#buf, this.#view, at, lsn, type, length, this.#crc);
+    stampRecord(this.#buf, this.#view, at, lsn, type, length);
     this.#bufLen += size;
     this.stats.appends++;
     this.stats.bytes += size;
@@ -526,7 +529,7 @@ export class WalWriter {
     this.#reservedLength = -1;
     const lsn = this.nextLsn;
     const size = RECORD_HEADER_SIZE + length;
-    sealRecord(this.#buf, this.#view, this.#bufLen, lsn, type, length, this.#crc);
+    stampRecord(this.#buf, this.#view, this.#bufLen, lsn, type, length);
     this.#bufLen += size;
     this.stats.appends++;
     this.stats.bytes += size;
@@ -733,11 +736,28 @@ export class WalWriter {
     return this.#bufLen;
   }
 
+  /**
+   * Compute the CRC of every record stamped since the last seal, in one
+   * pass (the CRC tables stay in cache, where one CRC a record as it was
+   * appended met them evicted by the work between two records). Every
+   * path that takes bytes out of the buffer (#flushBuffer, #writeDurable,
+   * #stageRound) seals first, so no record reaches a file unsealed.
+   */
+  #seal(): void {
+    const from = this.#sealedTo;
+    const to = this.#bufLen;
+    if (from === to) return;
+    const end = sealRecords(this.#buf, this.#view, from, to, this.#crc);
+    if (end !== to) assert(false, `WAL seal: the records from ${from} end at ${end}, the buffer at ${to}`);
+    this.#sealedTo = to;
+  }
+
   /** Write the buffered records to the current file; `background`: and start a background fdatasync if enough is unsynced (not when an fdatasync follows at once). */
   #flushBuffer(background = true): void {
     this.#reservedLength = -1;
     if (this.#bufLen === 0) return;
     const cur = this.#current;
+    this.#seal();
     try {
       const end = this.#bufOffset + this.#bufLen;
       cur.file.write(this.#buf.subarray(0, this.#bufLen), this.#bufOffset);
@@ -750,6 +770,7 @@ export class WalWriter {
     this.#unsyncedBytes += this.#bufLen;
     this.#bufOffset += this.#bufLen;
     this.#bufLen = 0;
+    this.#sealedTo = 0;
     this.#writtenLsn = this.nextLsn;
     if (background && this.#backgroundSyncBytes > 0 && this.#unsyncedBytes >= this.#backgroundSyncBytes) this.#backgroundSync(cur);
   }
@@ -766,8 +787,10 @@ export class WalWriter {
     const cur = this.#current;
     const len = this.#bufLen;
     if (len === 0 || cur.syncedWrites < cur.writes || cur.syncsInFlight > 0 || this.#bufOffset + len > cur.allocatedTo) return false;
-    for (const f of this.#retired) if (f.syncedWrites < f.writes) return false;
+    const retired = this.#retired;
+    for (let i = 0; i < retired.length; i++) if (retired[i]!.syncedWrites < retired[i]!.writes) return false;
     this.#reservedLength = -1;
+    this.#seal();
     const seen = ++cur.writes;
     try {
       cur.file.writeDurable(this.#buf.subarray(0, len), this.#bufOffset);
@@ -780,6 +803,7 @@ export class WalWriter {
     this.#unsyncedBytes = 0;
     this.#bufOffset += len;
     this.#bufLen = 0;
+    this.#sealedTo = 0;
     this.#writtenLsn = this.nextLsn;
     return true;
   }
@@ -800,6 +824,7 @@ export class WalWriter {
     if (len === 0 || cur.syncedWrites < cur.writes || cur.syncsInFlight > 0 || this.#bufOffset + len > cur.allocatedTo) return null;
     for (const f of this.#retired) if (f.syncedWrites < f.writes) return null;
     if (this.#stage.length < len) this.#stage = new Uint8Array(Math.max(len, this.#stage.length * 2));
+    this.#seal();
     const bytes = this.#stage.subarray(0, len);
     bytes.set(this.#buf.subarray(0, len));
     this.#reservedLength = -1;
@@ -809,6 +834,7 @@ export class WalWriter {
     this.#unsyncedBytes = 0;
     this.#bufOffset += len;
     this.#bufLen = 0;
+    this.#sealedTo = 0;
     this.#writtenLsn = this.nextLsn;
     let written: Promise<void>;
     try {
@@ -914,7 +940,7 @@ export class WalWriter {
     }
     const at = this.#reserve(END_RECORD_SIZE);
     setU64(this.#view, at + RECORD_HEADER_SIZE, nextStart);
-    sealRecord(this.#buf, this.#view, at, this.nextLsn, RECORD_TYPE_END, END_RECORD_PAYLOAD_SIZE, this.#crc);
+    stampRecord(this.#buf, this.#view, at, this.nextLsn, RECORD_TYPE_END, END_RECORD_PAYLOAD_SIZE);
     this.#bufLen += END_RECORD_SIZE;
     this.#flushBuffer();
     this.#retired.push(from);
@@ -922,6 +948,8 @@ export class WalWriter {
     this.#bufOffset = 0;
     encodeFileHeader(this.#buf, this.#reserve(FILE_HEADER_SIZE), nextStart, this.fileBytes);
     this.#bufLen += FILE_HEADER_SIZE;
+    // The header has its own CRC and is no record: sealing starts after it.
+    this.#sealedTo = this.#bufLen;
   }
 
   /** The file starting at `start`: a spare waiting there, or a new preallocated one whose name is durable. */
@@ -967,11 +995,8 @@ export class WalWriter {
    */
   #madeDurable(target: number, all: boolean): void {
     if (target > this.#durableLsn) this.#durableLsn = target;
-    this.#retired = this.#retired.filter((f) => {
-      if (f.syncsInFlight > 0 || f.syncedWrites < f.writes) return true;
-      f.file.close();
-      return false;
-    });
+    // Usually no file is retired: no new array then (every synchronous commit passes here).
+    if (this.#retired.length > 0) this.#closeRetired();
     const covered = this.#covered;
     this.#covered = null;
     covered?.resolve();
@@ -980,6 +1005,15 @@ export class WalWriter {
       this.#waiting = null;
       waiting?.resolve();
     }
+  }
+
+  /** Close the retired files every write of which is synced; keep the others. */
+  #closeRetired(): void {
+    this.#retired = this.#retired.filter((f) => {
+      if (f.syncsInFlight > 0 || f.syncedWrites < f.writes) return true;
+      f.file.close();
+      return false;
+    });
   }
 
   #scheduleSync(): void {

@@ -5,6 +5,7 @@ import {
   END_RECORD_SIZE,
   FILE_HEADER_SIZE,
   RECORD_HEADER_SIZE,
+  WAL_BUFFER_BYTES_MAX,
   WAL_RECORD_PAYLOAD_MAX,
   WalReader,
   WalWriter,
@@ -337,6 +338,58 @@ describe('WAL recycling', () => {
 // fdatasync after a write into a hole also commits the block's allocation;
 // the writer writes zeros ahead of its records, 1 MiB at a time, into new
 // files only, never over a record.
+// Sealing (wal-writer.ts, #seal): records are stamped as they are appended and
+// their CRCs computed in one pass when they leave the buffer, by any path.
+describe('WAL writer sealing', () => {
+  /** A writer over its own buffer whose CRC function counts its calls. */
+  const counted = (vfs: Vfs, fileBytes = SMALL_FILE) => {
+    let calls = 0;
+    const buffer = {
+      bytes: new Uint8Array(WAL_BUFFER_BYTES_MAX),
+      crc32c: (u8: Uint8Array, offset: number, length: number) => {
+        calls++;
+        return crc32c(u8, offset, length);
+      },
+    };
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes, buffer });
+    return { w, calls: () => calls };
+  };
+
+  it('computes no CRC as records are appended, each record\'s once as they leave the buffer', () => {
+    const vfs = createMemoryVfs();
+    const { w, calls } = counted(vfs);
+    const recs = appendMany(w, 40, (i) => 10 + i);
+    // Built in place (reserve, then commit): stamped alike.
+    const at = w.reserve(64);
+    const p = payload(7, 50);
+    w.bytes.set(p, at);
+    recs.push({ lsn: w.commit(3, 50), type: 3, payload: p });
+    expect(calls()).toBe(0);
+    w.flush();
+    expect(calls()).toBe(41);
+    w.flush();
+    expect(calls()).toBe(41);
+    w.close();
+    expectRecords(readAll(vfs, 0).records, recs);
+  });
+
+  it('seals on every way out: a durable write, a group-commit round, a file switch, close', async () => {
+    const vfs = createMemoryVfs();
+    const { w, calls } = counted(vfs);
+    const recs = appendMany(w, 3, (i) => 20 + i);
+    w.sync(); // one durable write
+    expect(calls()).toBe(3);
+    recs.push(...appendMany(w, 4, (i) => 30 + i, 100));
+    await w.waitDurable(recs.at(-1)!.lsn); // a round
+    expect(calls()).toBe(7);
+    // Past a file switch (its end record is sealed with the records before it), then close.
+    recs.push(...appendMany(w, 400, (i) => 200 + (i % 300), 200));
+    w.close();
+    expect(walFiles(vfs).length).toBeGreaterThan(1);
+    expectRecords(readAll(vfs, 0).records, recs);
+  });
+});
+
 describe('WAL writer zero-filling', () => {
   const MIB = 1 << 20;
   /** The bytes of file `name`. */
