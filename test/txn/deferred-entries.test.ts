@@ -75,18 +75,21 @@ describe('DeferredEntries', () => {
 
   it('a flush passes every entry whole, stably sorted by the 4 bytes after the shared prefix, whatever that prefix’s length', () => {
     // The sort compares and copies four bytes at a time: shared prefixes and keys of every length around a word, entries
-    // that agree on the 4 bytes (kept in arrival order), one half or both halves of the 4 bytes differing.
+    // that agree on the 4 bytes (kept in arrival order), one half or both halves of the 4 bytes differing, the shared
+    // prefix shorter from the second entry on or only from the 291st.
     for (const common of [0, 1, 3, 4, 5, 7, 8, 9]) {
-      for (const halves of ['high', 'low', 'both']) {
+      for (const halves of ['high', 'low', 'both', 'late']) {
         const prng = new Prng(100 + common);
         const d = new DeferredEntries(64);
         const entries: { key: Uint8Array; skey: number; tid: number }[] = [];
-        for (let i = 0; i < 300; i++) {
+        for (let i = 0; i < (halves === 'late' ? 600 : 300); i++) {
           const key = new Uint8Array(common + 1 + prng.int(10));
           key.fill(0xa5, 0, common);
           for (let k = common; k < key.length; k++) key[k] = prng.int(256);
           // Few distinct values in the half that decides (entries that agree on it keep their arrival order); the other half the same for all.
           if (halves !== 'low') key[common] = prng.int(6);
+          // 'late': the first 290 entries share 3 more bytes.
+          if (halves === 'late' && i < 290) key.fill(0x5a, common, Math.min(key.length, common + 3));
           if (halves === 'low') {
             if (key.length > common + 1) key[common + 1] = 0;
             key[common] = 0;
