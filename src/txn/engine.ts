@@ -187,6 +187,8 @@ export interface ScanOptions {
 }
 
 const EMPTY_BYTES = new Uint8Array(0);
+/** The `active` set of every snapshot taken while no other transaction is in progress (never added to: #takeSnapshot builds a set of its own for any txid). */
+const NO_ACTIVE: ReadonlySet<number> = new Set<number>();
 
 /** Tuple lengths below this get a cached view of the engine's row buffer. */
 const ROW_VIEWS = 4096;
@@ -246,8 +248,6 @@ export class Engine {
   readonly #indexes = new IndexManager(() => this.#heap, () => this.#txns);
   /** Transactions begun and not finished: their snapshots bound what vacuum may remove. */
   readonly #live = new LiveTransactions();
-  /** Txids whose commit record is written but not yet durable (commitAsync in flight). */
-  readonly #committing = new Set<number>();
   /** Txids the applied WAL shows writing but not yet committed or aborted (a follower's view of the primary's transactions). */
   readonly #logActive = new Set<number>();
   /** Counts changes to #logActive (a key of the shared snapshot, with the status log's version). */
@@ -260,7 +260,7 @@ export class Engine {
    * many sessions between two group commits begin on one snapshot instead of
    * each building the set of live txids.
    */
-  #shared: { snapshot: Snapshot; txns: TxnStatusLog; version: number; logActive: number } | null = null;
+  readonly #shared: { snapshot: Snapshot | null; txns: TxnStatusLog | null; version: number; logActive: number } = { snapshot: null, txns: null, version: -1, logActive: -1 };
   #closed = false;
   /** Reused encode buffer for rows. */
   #rowBuffer = new Uint8Array(8192);
@@ -897,30 +897,41 @@ export class Engine {
   #sharedSnapshot(): Snapshot {
     const shared = this.#shared;
     const txns = this.#txns;
-    if (shared !== null && shared.txns === txns && shared.version === txns.version && shared.logActive === this.#logActiveChanges) return shared.snapshot;
+    if (shared.snapshot !== null && shared.txns === txns && shared.version === txns.version && shared.logActive === this.#logActiveChanges) return shared.snapshot;
     const snapshot = this.#takeSnapshot(0);
-    this.#shared = { snapshot, txns, version: txns.version, logActive: this.#logActiveChanges };
+    // One holder, its fields replaced (each autocommit statement after a commit passes here).
+    shared.snapshot = snapshot;
+    shared.txns = txns;
+    shared.version = txns.version;
+    shared.logActive = this.#logActiveChanges;
     return snapshot;
   }
 
   #takeSnapshot(ownTxid: number): Snapshot {
-    const active = new Set<number>();
+    // Built only when some txid is in progress: an autocommit statement with
+    // no other transaction open (one session) shares one empty set.
+    let active: Set<number> | null = null;
     let xmin = this.#txns.nextTxid;
     // On a follower, the primary's transactions in progress are in progress
     // for our snapshots too. Without this a follower snapshot saw a primary
     // transaction that was in progress when it was taken once its commit
     // record arrived (a non-repeatable read under snapshot isolation).
-    for (const txid of this.#logActive) {
-      active.add(txid);
-      if (txid < xmin) xmin = txid;
-    }
-    for (const txn of this.#live) {
-      if (txn.txid !== 0 && txn.txid !== ownTxid) {
-        active.add(txn.txid);
-        if (txn.txid < xmin) xmin = txn.txid;
+    if (this.#logActive.size > 0) {
+      for (const txid of this.#logActive) {
+        (active ??= new Set<number>()).add(txid);
+        if (txid < xmin) xmin = txid;
       }
     }
-    return { txid: ownTxid, xmax: this.#txns.nextTxid, active, xmin };
+    // By index: the list's iterator copies it (no transaction ends here).
+    const live = this.#live;
+    for (let i = 0; i < live.size; i++) {
+      const txid = live.at(i).txid;
+      if (txid !== 0 && txid !== ownTxid) {
+        (active ??= new Set<number>()).add(txid);
+        if (txid < xmin) xmin = txid;
+      }
+    }
+    return { txid: ownTxid, xmax: this.#txns.nextTxid, active: active ?? NO_ACTIVE, xmin };
   }
 
   /** The txid of a transaction, taken at its first write. */
@@ -985,7 +996,6 @@ export class Engine {
 
   /** Its commit record could not be made durable: the transaction counts as aborted (recovery finds no durable commit record either). */
   #commitFailed(txn: Transaction): void {
-    this.#committing.delete(txn.txid);
     this.#abortTxn(txn, false);
   }
 
@@ -1006,7 +1016,7 @@ export class Engine {
     this.#commitView.setUint32(0, txn.txid >>> 0, true);
     this.#commitView.setUint32(4, Math.floor(txn.txid / 0x1_0000_0000), true);
     const lsn = this.#wal!.append(RecordType.txnCommit, this.#commitPayload);
-    this.#committing.add(txn.txid);
+    txn.commitLogged = true;
     return lsn;
   }
 
@@ -1016,7 +1026,6 @@ export class Engine {
   #finishCommit(txn: Transaction): void {
     // Visible to new snapshots only now that the commit is as durable as promised.
     this.#txns.set(txn.txid, TxnState.committed);
-    this.#committing.delete(txn.txid);
     // Its DDL too: from now on every statement sees it, and what it dropped gives its storage back.
     if (txn.catalog !== null) {
       for (const change of txn.catalog.changes) this.#applyCommitted(change, (owner) => this.#releaseLive(owner));
@@ -1232,7 +1241,7 @@ export class Engine {
   savepoint(txn: Transaction): number {
     if (!txn.isActive) throw new FlintError('25P02', 'current transaction is aborted or finished, commands ignored until end of transaction block');
     txn.changes ??= [];
-    txn.savepoints.push({ changes: txn.changes.length, ddl: txn.catalog?.changes.length ?? 0, created: txn.catalog?.created.length ?? 0 });
+    (txn.savepoints ??= []).push({ changes: txn.changes.length, ddl: txn.catalog?.changes.length ?? 0, created: txn.catalog?.created.length ?? 0 });
     return txn.savepoints.length - 1;
   }
 
@@ -1246,7 +1255,7 @@ export class Engine {
   rollbackToSavepoint(txn: Transaction, marker: number): void {
     if (txn.state !== 'active') throw new FlintError('25P02', `cannot roll back to a savepoint of a transaction that is ${txn.state}`);
     const changes = txn.changes;
-    const mark = txn.savepoints[marker];
+    const mark = txn.savepoints?.[marker];
     assert(changes !== null && mark !== undefined && mark.changes <= changes.length, `savepoint marker ${marker} is valid`);
     for (let i = changes.length - 1; i >= mark.changes; i--) {
       const entry = changes[i]!;
@@ -1258,7 +1267,7 @@ export class Engine {
       } else this.#heap.setXmax(-entry, 0, 0);
     }
     changes.length = mark.changes;
-    txn.savepoints.length = marker + 1;
+    txn.savepoints!.length = marker + 1;
     // DDL since the savepoint: forget it, and give back the storage it created.
     const catalog = txn.catalog;
     if (catalog !== null && catalog.changes.length > mark.ddl) {
@@ -1373,7 +1382,8 @@ export class Engine {
 
   /** Forget the newest savepoint (a statement's own, once the statement succeeded). */
   releaseSavepoint(txn: Transaction, marker: number): void {
-    if (marker === txn.savepoints.length - 1) txn.savepoints.length = marker;
+    const savepoints = txn.savepoints;
+    if (savepoints !== null && marker === savepoints.length - 1) savepoints.length = marker;
   }
 
   /**
@@ -1634,7 +1644,12 @@ export class Engine {
     this.#heap.flushAll();
     const generation = this.#control.catalogGeneration + 1;
     const txns = this.#txns.snapshot();
-    const committing = [...this.#committing];
+    // Commit records written but not yet durable (commitAsync in flight): a field of each such transaction, no set kept.
+    const committing: number[] = [];
+    for (let i = 0; i < this.#live.size; i++) {
+      const txn = this.#live.at(i);
+      if (txn.state === 'committing' && txn.commitLogged) committing.push(txn.txid);
+    }
     const snapshot: CatalogSnapshot = {
       version: CATALOG_VERSION,
       nextTableId: this.#nextTableId,

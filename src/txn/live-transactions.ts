@@ -31,6 +31,11 @@ export class LiveTransactions implements Iterable<Transaction> {
     return this.#list.length;
   }
 
+  /** The transaction at `index` (0 <= index < size), for a loop that ends none: no copy, no iterator. */
+  at(index: number): Transaction {
+    return this.#list[index]!;
+  }
+
   /** Iterates a copy: callers may end transactions while they iterate. */
   [Symbol.iterator](): Iterator<Transaction> {
     return this.#list.slice()[Symbol.iterator]();

@@ -28,8 +28,8 @@ export class Transaction {
    * is taken: changes before the first one are only ever undone all at once.
    */
   changes: number[] | null = null;
-  /** Where each savepoint stands (the engine's savepoint markers index this). */
-  readonly savepoints: { changes: number; ddl: number; created: number }[] = [];
+  /** Where each savepoint stands (the engine's savepoint markers index this); null until the first (most transactions take none). */
+  savepoints: { changes: number; ddl: number; created: number }[] | null = null;
   /**
    * The transaction's DDL, not yet committed: the changes in order (logged
    * with its txid), the catalog as it sees it, the committed catalog it
@@ -37,6 +37,12 @@ export class Transaction {
    * created, given back if it rolls back.
    */
   catalog: { changes: CatalogChange[]; view: CatalogState; origin: CatalogState; created: number[] } | null = null;
+
+  /**
+   * Its commit record is in the WAL, not yet known durable (state
+   * 'committing'): a checkpoint taken meanwhile saves it as committed.
+   */
+  commitLogged = false;
 
   /** Where the engine's list of live transactions holds it; -1 when it is not there (live-transactions.ts). */
   liveIndex = -1;
