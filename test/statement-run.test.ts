@@ -162,6 +162,60 @@ describe('the statement clock', () => {
     db.close();
   });
 
+  it('is skipped for cached UPDATEs whose target rows, assignments and constraints cannot read it, and read by any other', () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, v text, n float8, b bool, d numeric)');
+    db.exec('CREATE TABLE tc (id int PRIMARY KEY, n int CHECK (n > 0))');
+    db.exec('CREATE TABLE tp (id int PRIMARY KEY, n int)');
+    db.exec('CREATE TABLE tf (id int PRIMARY KEY, p int REFERENCES tp)');
+    db.exec('CREATE TABLE td (id int PRIMARY KEY, at timestamptz DEFAULT now(), k int DEFAULT 7)');
+    db.exec('CREATE TABLE ts (id int PRIMARY KEY, at timestamptz, n int)');
+    const clockFree = (sql: string): boolean | undefined => {
+      const stmt = parseScript(sql)[0]!.statement;
+      return bindStatement(stmt, { engine: db.engine, paramTypes: [], eval: fixedContext({ now: 0n }), state: db.sqlState })!.clockFree;
+    };
+    expect(clockFree('UPDATE t SET n = n + 1 WHERE id = $1')).toBe(true);
+    expect(clockFree("UPDATE t SET v = $2, b = NOT b WHERE id = $1 AND v <> 'x'")).toBe(true);
+    expect(clockFree('UPDATE t SET d = 2.5')).toBe(true);
+    expect(clockFree('UPDATE ts SET n = $2 WHERE id = $1')).toBe(true);
+    // Date and time values and parameters, function calls, casts, DEFAULT, ROW and sub-SELECT sources.
+    expect(clockFree('UPDATE ts SET at = $2 WHERE id = $1')).toBe(false);
+    expect(clockFree('UPDATE ts SET n = 1 WHERE at < $1')).toBe(false);
+    expect(clockFree('UPDATE ts SET at = now() WHERE id = 1')).toBe(false);
+    expect(clockFree('UPDATE t SET n = length(v) WHERE id = 1')).toBe(false);
+    expect(clockFree('UPDATE t SET v = n::text WHERE id = 1')).toBe(false);
+    expect(clockFree('UPDATE td SET k = DEFAULT WHERE id = 1')).toBe(false);
+    expect(clockFree('UPDATE t SET (n, v) = ROW(1, $2) WHERE id = $1')).toBe(false);
+    expect(clockFree('UPDATE t SET (n) = (SELECT 1) WHERE id = 1')).toBe(false);
+    expect(clockFree('UPDATE t SET n = 1 WHERE id IN (SELECT id FROM ts)')).toBe(false);
+    // CHECK, foreign keys either way, FROM, RETURNING, WITH.
+    expect(clockFree('UPDATE tc SET n = $2 WHERE id = $1')).toBe(false);
+    expect(clockFree('UPDATE tf SET p = $2 WHERE id = $1')).toBe(false);
+    expect(clockFree('UPDATE tp SET n = 1 WHERE id = $1')).toBe(false);
+    expect(clockFree('UPDATE ts SET n = tc.n FROM tc WHERE ts.id = tc.id')).toBe(false);
+    expect(clockFree('UPDATE ts SET n = 1 WHERE id = $1 RETURNING n')).toBe(false);
+    expect(clockFree('WITH x AS (SELECT 1) UPDATE ts SET n = 1 WHERE id = $1')).toBe(false);
+    // Run: after the runs that bind and keep its plan, a cached UPDATE by id reads no clock, and does its work.
+    const clock = steppingClock();
+    const s = sessionWith(db, clock);
+    s.run(s.parse('INSERT INTO ts VALUES (1, NULL, 0)')[0]!.statement);
+    const update = s.parse('UPDATE ts SET n = n + 1 WHERE id = $1')[0]!.statement;
+    for (let i = 0; i < 2; i++) s.run(update, [1]);
+    const reads = clock.reads;
+    for (let i = 0; i < 5; i++) expect(s.run(update, [1]).rowCount).toBe(1);
+    expect(clock.reads).toBe(reads);
+    expect(s.run(s.parse('SELECT n FROM ts WHERE id = 1')[0]!.statement).rows).toEqual([[7]]);
+    // One that asks: its reading at every run.
+    s.run(s.parse('ALTER TABLE ts ADD COLUMN seen timestamptz')[0]!.statement);
+    const stamp = s.parse('UPDATE ts SET seen = statement_timestamp() WHERE id = $1')[0]!.statement;
+    for (let i = 0; i < 3; i++) {
+      const before = clock.reads;
+      s.run(stamp, [1]);
+      expect(clock.reads).toBe(before + 1);
+    }
+    db.close();
+  });
+
   it('gives a statement expected never to read the clock the first reading it asks for after all', () => {
     const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
     db.exec('CREATE TABLE t (id int PRIMARY KEY, v text)');

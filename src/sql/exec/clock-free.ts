@@ -1,6 +1,6 @@
 // Whether running a query plan can read the statement's clock (its
 // statement and transaction timestamps): BoundStatement.clockFree for
-// queries. A session does not read the clock as such a statement starts,
+// queries, and for UPDATE with its assignments (dml-update-delete.ts). A session does not read the clock as such a statement starts,
 // and reads it after all if the statement asks (StatementEval).
 //
 // Conservative by construction: only the plan kinds and expressions listed
@@ -38,6 +38,11 @@ function planFree(plan: Plan): boolean {
     default:
       return false;
   }
+}
+
+/** True when evaluating `e` cannot read the statement's clock (an UPDATE's assignments: dml-update-delete.ts). */
+export function exprClockFree(e: BoundExpr): boolean {
+  return exprFree(e);
 }
 
 /** Expressions over values of clock-free types only: columns, constants, parameters, comparisons and boolean logic. */

@@ -10,6 +10,7 @@ import type { QueryBinder } from '../plan/bind-query.ts';
 import type { OutputColumn } from '../plan/plan.ts';
 import { Scope } from '../plan/scope.ts';
 import { T, type RuntimeValue } from '../types/type-info.ts';
+import { exprClockFree } from './clock-free.ts';
 import { compileExpr } from './compile-expr.ts';
 import type { ExecContext, Row } from './context.ts';
 import { runPlanUntil } from './run.ts';
@@ -104,6 +105,7 @@ export function bindAssignments(
   scope: Scope,
   binder: QueryBinder,
   defaults: () => (CompiledDefault | null)[],
+  clock?: { free: boolean },
 ): (source: Row, next: Row, ctx: ExecContext) => void {
   const steps: ((source: Row, next: Row, ctx: ExecContext) => void)[] = [];
   // A column assigned twice takes the rightmost value. PostgreSQL raises
@@ -117,9 +119,14 @@ export function bindAssignments(
   };
   const valueOf = (index: number, e: ast.Expr): ((source: Row, ctx: ExecContext) => RuntimeValue) => {
     const col = table.columns[index]!;
-    if (e.kind === 'default') return (_source, ctx) => defaults()[index]?.(ctx) ?? null;
+    if (e.kind === 'default') {
+      if (clock !== undefined) clock.free = false;
+      return (_source, ctx) => defaults()[index]?.(ctx) ?? null;
+    }
     if (col.identity?.always === true) throw identityAlways(col, `column "${col.name}" can only be updated to DEFAULT`);
-    return compileExpr(binder.exprs.coerce(binder.exprs.bind(e, scope, null, col.type), col.type, 'assignment', e.pos, col.name));
+    const bound = binder.exprs.coerce(binder.exprs.bind(e, scope, null, col.type), col.type, 'assignment', e.pos, col.name);
+    if (clock !== undefined && !exprClockFree(bound)) clock.free = false;
+    return compileExpr(bound);
   };
   for (const clause of set) {
     if (clause.kind === 'assign') {
@@ -128,6 +135,8 @@ export function bindAssignments(
       steps.push((source, next, ctx) => (next[index] = value(source, ctx)));
       continue;
     }
+    // Row and sub-SELECT sources are not looked into: they may read the clock.
+    if (clock !== undefined) clock.free = false;
     const indexes = clause.columns.map(target);
     const v = clause.value;
     if (v.kind === 'row') {

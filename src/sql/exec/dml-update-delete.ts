@@ -13,6 +13,7 @@ import type { SqlTable } from '../catalog.ts';
 import type { QueryBinder } from '../plan/bind-query.ts';
 import type { Row } from './context.ts';
 import { bindAssignments, returningOf } from './dml-common.ts';
+import { CLOCK_FREE_INPUT, planClockFree } from './clock-free.ts';
 import { runPlanUntil } from './run.ts';
 import { binderOf, tableFor, type BindOptions, type RunOptions, type StatementResult } from './statement-context.ts';
 import { DmlContext, WriterPlan } from './table-writer.ts';
@@ -48,23 +49,44 @@ export function runDelete(stmt: ast.Delete, options: RunOptions): StatementResul
   });
 }
 
-/** UPDATE or DELETE bound once for many runs (a prepared statement's cached binding); with a WITH clause it binds on every run. */
-export function bindUpdateOrDelete(stmt: ast.Update | ast.Delete, options: BindOptions): { run(options: RunOptions): StatementResult } {
-  if (stmt.with !== null) return { run: (o) => (stmt.kind === 'update' ? runUpdate(stmt, o) : runDelete(stmt, o)) };
+/**
+ * UPDATE or DELETE bound once for many runs (a prepared statement's cached binding); with a WITH clause it binds on every run.
+ * `clockFree` (BoundStatement.clockFree): an UPDATE that cannot read the statement's clock (updateClockFree).
+ */
+export function bindUpdateOrDelete(stmt: ast.Update | ast.Delete, options: BindOptions): { run(options: RunOptions): StatementResult; readonly clockFree: boolean } {
+  if (stmt.with !== null) return { run: (o) => (stmt.kind === 'update' ? runUpdate(stmt, o) : runDelete(stmt, o)), clockFree: false };
   const table = tableFor(stmt.table, options);
   const binder = binderOf(options);
   const plan = new WriterPlan(table, binder, options.engine);
   // Compiled now, while binding: what they read of the context decides whether the binding is kept.
   void plan.defaults;
-  const body = stmt.kind === 'update' ? bindUpdateBody(stmt, table, binder, plan) : bindDeleteBody(stmt, table, binder);
+  const clock = { free: stmt.kind === 'update' };
+  const body = stmt.kind === 'update' ? bindUpdateBody(stmt, table, binder, plan, clock) : bindDeleteBody(stmt, table, binder);
   const plans = new Map([[table.def.id, plan]]);
-  return { run: (o) => body(new DmlContext(o, null, null, plans)) };
+  const run = (o: RunOptions): StatementResult => body(new DmlContext(o, null, null, plans));
+  return { run, clockFree: clock.free && updateClockFree(stmt as ast.Update, plan, options) };
 }
 
-function bindUpdateBody(stmt: ast.Update, table: SqlTable, binder: QueryBinder, writerPlan: WriterPlan): (dml: DmlContext) => StatementResult {
+/**
+ * After bindUpdateBody found its target plan and assignments clock-free
+ * (`clock.free`): nothing else the UPDATE runs can read the clock either. No
+ * FROM, no RETURNING, every parameter of a clock-free input type, and none of
+ * the table's CHECK constraints, UNIQUE checks without an index or foreign
+ * keys either way (a referencing table's ON UPDATE action may set a default);
+ * as conservative as the single-row INSERT's (dml-insert.ts singleClockFree).
+ */
+function updateClockFree(stmt: ast.Update, plan: WriterPlan, options: BindOptions): boolean {
+  if (stmt.from.length > 0 || stmt.returning.length > 0) return false;
+  for (const t of options.paramTypes) if (t === undefined || !CLOCK_FREE_INPUT.has(t.id)) return false;
+  const checks = plan.checks;
+  return checks.checks.length === 0 && checks.uniques.length === 0 && plan.outgoing.length === 0 && plan.incoming.length === 0;
+}
+
+function bindUpdateBody(stmt: ast.Update, table: SqlTable, binder: QueryBinder, writerPlan: WriterPlan, clock?: { free: boolean }): (dml: DmlContext) => StatementResult {
   const { plan, scope, tidIndex } = binder.bindDmlTarget(table, stmt.alias ?? table.name, stmt.from, stmt.where);
-  const assign = bindAssignments(stmt.set, table, scope, binder, () => writerPlan.defaults);
+  const assign = bindAssignments(stmt.set, table, scope, binder, () => writerPlan.defaults, clock);
   const returning = returningOf(stmt.returning, scope, binder);
+  if (clock !== undefined && clock.free && !planClockFree(plan, [])) clock.free = false;
   const width = table.columns.length;
   return (dml) => {
     const writer = dml.writer(table);
