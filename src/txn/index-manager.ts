@@ -534,28 +534,40 @@ export class IndexManager {
    * Returns the new primary key and what the new version links to: the old
    * version if the primary key stays, else the new key's chain head.
    */
-  beforeUpdate(snapshot: Snapshot, table: TableDef, old: Version, row: readonly StorageValue[]): { pk: Uint8Array; prev: number; samePk: boolean } {
+  beforeUpdate(snapshot: Snapshot, table: TableDef, old: Version, row: readonly StorageValue[]): { readonly pk: Uint8Array; readonly prev: number; readonly samePk: boolean } {
     const primary = this.#primary(table);
     const oldPk = primaryKeyOf(primary.def, old.row, old.stored, old.rowId);
-    const pk = primaryKeyOf(primary.def, row, row.length, old.rowId);
-    const samePk = sameKey(pk, oldPk);
+    // Key columns that keep their values keep the key: not encoded again to find that out (an UPDATE of other columns).
+    const keptPk = sameKeyValues(primary.def, old, row);
+    const pk = keptPk ? oldPk : primaryKeyOf(primary.def, row, row.length, old.rowId);
+    const samePk = keptPk || sameKey(pk, oldPk);
     const prev = samePk ? old.tid : this.#checkPrimary(snapshot, table, primary, pk);
     for (const index of this.#secondaries(table)) {
-      const values = keyValues(index.def, row, row.length);
+      const values = keyValuesInto(index.def, row, row.length, this.#keyScratch);
       checkSecondaryEntrySize(index.def, values, pk);
       if (!index.def.unique) continue;
       if (hasNull(values as KeyValue[])) continue;
+      if (samePk && sameKeyValues(index.def, old, row)) continue;
       const skey = indexedKey(index.def, values);
       if (samePk && sameKey(skey, this.#secondaryKey(index.def, old))) continue;
       // The row's own entries (under its old primary key) are not a conflict.
       this.#checkUnique(snapshot, table, primary, index, skey, oldPk);
     }
-    return { pk, prev, samePk };
+    const result = this.#updating;
+    result.pk = pk;
+    result.prev = prev;
+    result.samePk = samePk;
+    return result;
   }
+
+  /** beforeUpdate's result, one reused object (as #inserting): the engine reads it at once. */
+  readonly #updating: { pk: Uint8Array; prev: number; samePk: boolean } = { pk: new Uint8Array(0), prev: 0, samePk: false };
 
   afterUpdate(table: TableDef, old: Version, row: readonly StorageValue[], pk: Uint8Array, prev: number, samePk: boolean, tid: number): void {
     this.#setHead(this.#primary(table), pk, tid, samePk || prev !== 0);
     for (const index of this.#secondaries(table)) {
+      // The same key under the same primary key: the entry there is the new version's too.
+      if (samePk && sameKeyValues(index.def, old, row)) continue;
       const skey = indexedKey(index.def, keyValues(index.def, row, row.length));
       if (samePk && sameKey(skey, this.#secondaryKey(index.def, old))) continue;
       index.tree.insert(secondaryEntry(index.def, skey, pk), this.#entryValue(index.def, skey.length, tid));
@@ -1521,3 +1533,22 @@ function decodeRowIdKey(key: Uint8Array): bigint {
 }
 
 export { rowIdKey, startsWith };
+
+/**
+ * Whether `row` has every key value of index `def` that version `old` has,
+ * value for value: its key is then the same, without encoding either.
+ * Strings, booleans, bigints and null compare by value, numbers too except
+ * 0 and -0 (Object.is: their encodings may differ) and NaN; anything else
+ * (bytes, arrays) only as the same object, so a value decoded again counts
+ * as changed, and the caller compares the encoded keys as before.
+ */
+function sameKeyValues(def: IndexDef, old: Version, row: readonly StorageValue[]): boolean {
+  const columns = def.columns;
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i]!;
+    const a = c.column < old.stored ? old.row[c.column] ?? null : c.missing ?? null;
+    const b = c.column < row.length ? row[c.column] ?? null : c.missing ?? null;
+    if (!Object.is(a, b) || (typeof a === 'object' && a !== null) || (typeof a === 'number' && a !== a)) return false;
+  }
+  return true;
+}
