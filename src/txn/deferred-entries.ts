@@ -89,6 +89,7 @@ export class DeferredEntries {
   #order = new Int32Array(0);
   #order2 = new Int32Array(0);
   #counts: Int32Array | null = null;
+  #countsLow: Int32Array | null = null;
   /** The group reserve() opened and where its entry goes (commit() completes it); null when none is open. */
   #open: Group | null = null;
   #openAt = 0;
@@ -266,13 +267,15 @@ export class DeferredEntries {
       this.#order = new Int32Array(size);
       this.#order2 = new Int32Array(size);
     }
-    const differ = sortPrefixes(arena, view, offsets, n, common, this.#keys);
     const counts = (this.#counts ??= new Int32Array(RADIX));
+    const countsLow = (this.#countsLow ??= new Int32Array(RADIX));
+    const differ = sortPrefixes(arena, view, offsets, n, common, this.#keys, counts, countsLow);
     if ((differ & 0xffff) === 0 || differ >>> 16 === 0) {
       // One half (or none) to sort by: scatter.
       const shift = (differ & 0xffff) === 0 ? 16 : 0;
-      const total = bucketStarts(arena, offsets, this.#keys, n, shift, counts);
-      scatter(arena, view, this.#sorted, this.#sortedView, offsets, this.#keys, n, shift, counts);
+      const starts = shift === 16 ? counts : countsLow;
+      const total = startsFromCounts(starts);
+      scatter(arena, view, this.#sorted, this.#sortedView, offsets, this.#keys, n, shift, starts);
       return total;
     }
     orderPass(offsets, this.#keys, null, this.#keys2, this.#order2, n, 0, counts);
@@ -300,14 +303,18 @@ function commonPrefix(arena: Uint8Array, view: DataView, offsets: Int32Array, n:
 
 /**
  * The sort prefix of each entry at offsets[0, n) into keys[0, n): the 4 key bytes after the `common` ones (big-endian,
- * zeros past the key's end). Returns the bits in which they differ.
+ * zeros past the key's end); and the bytes of the entries in each bucket of either 16-bit half (high, low), so that a
+ * scatter by one half needs no second pass to count them. Returns the bits in which the prefixes differ.
  */
-function sortPrefixes(arena: Uint8Array, view: DataView, offsets: Int32Array, n: number, common: number, keys: Uint32Array): number {
+function sortPrefixes(arena: Uint8Array, view: DataView, offsets: Int32Array, n: number, common: number, keys: Uint32Array, high: Int32Array, low: Int32Array): number {
+  high.fill(0);
+  low.fill(0);
   let and = 0xffffffff;
   let or = 0;
   for (let i = 0; i < n; i++) {
     const at = offsets[i]!;
-    const left = (arena[at]! | (arena[at + 1]! << 8)) - common;
+    const length = arena[at]! | (arena[at + 1]! << 8);
+    const left = length - common;
     const from = at + ENTRY_HEADER + common;
     let prefix = 0;
     if (left >= 4) prefix = view.getUint32(from);
@@ -315,6 +322,9 @@ function sortPrefixes(arena: Uint8Array, view: DataView, offsets: Int32Array, n:
     keys[i] = prefix;
     and &= prefix;
     or |= prefix;
+    const bytes = ENTRY_HEADER + length + (arena[at + 2]! | (arena[at + 3]! << 8));
+    high[prefix >>> 16]! += bytes;
+    low[prefix & 0xffff]! += bytes;
   }
   return (and ^ or) >>> 0;
 }
@@ -322,13 +332,6 @@ function sortPrefixes(arena: Uint8Array, view: DataView, offsets: Int32Array, n:
 /** Bytes of an entry at `at` in the arena: its header, key and value. */
 function entryBytes(arena: Uint8Array, at: number): number {
   return ENTRY_HEADER + (arena[at]! | (arena[at + 1]! << 8)) + (arena[at + 2]! | (arena[at + 3]! << 8));
-}
-
-/** Where each bucket of the 16 bits of keys[i] at `shift` starts in the sorted bytes (into counts). Returns the bytes of all. */
-function bucketStarts(arena: Uint8Array, offsets: Int32Array, keys: Uint32Array, n: number, shift: number, counts: Int32Array): number {
-  counts.fill(0);
-  for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & 0xffff]! += entryBytes(arena, offsets[i]!);
-  return startsFromCounts(counts);
 }
 
 /** Each bucket's count in `counts` replaced by the sum of those before it. Returns the sum of all. */
@@ -342,7 +345,7 @@ function startsFromCounts(counts: Int32Array): number {
   return total;
 }
 
-/** Every entry at offsets[0, n), in that order, to where its bucket goes next in `out` (counts: bucketStarts'). */
+/** Every entry at offsets[0, n), in that order, to where its bucket goes next in `out` (counts: where each bucket starts). */
 function scatter(arena: Uint8Array, view: DataView, out: Uint8Array, outView: DataView, offsets: Int32Array, keys: Uint32Array, n: number, shift: number, counts: Int32Array): void {
   for (let i = 0; i < n; i++) {
     const at = offsets[i]!;

@@ -90,10 +90,9 @@ describe('DeferredEntries', () => {
           if (halves !== 'low') key[common] = prng.int(6);
           // 'late': the first 290 entries share 3 more bytes.
           if (halves === 'late' && i < 290) key.fill(0x5a, common, Math.min(key.length, common + 3));
-          if (halves === 'low') {
-            if (key.length > common + 1) key[common + 1] = 0;
-            key[common] = 0;
-          } else if (halves === 'high' && key.length > common + 2) {
+          // 'low': the shortest keys end at the shared prefix, the rest have two zero bytes after it: only the low half differs.
+          if (halves === 'low') key.fill(0, common, Math.min(key.length, common + 3));
+          else if (halves === 'high' && key.length > common + 2) {
             key[common + 2] = 0;
             if (key.length > common + 3) key[common + 3] = 0;
           }
