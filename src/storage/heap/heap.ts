@@ -1267,10 +1267,14 @@ export class Heap {
   /**
    * The torn-page guard for a change that its WAL record does not describe
    * whole (anything but a full after-image): logs the page's image first if
-   * this is its first change since the last checkpoint.
+   * this is its first change since the last checkpoint. For a page of an
+   * index block (the B-tree's, its only callers), which is never compressed
+   * (formatIndexBlock formats it plain; only a table's own blocks are
+   * compressed): the space map is not asked (once a row on a load's
+   * primary key path).
    */
   guardPage(frame: number, blockNo: number, page: number): void {
-    this.#beforeChange(frame, blockNo, page);
+    this.#beforeChange(frame, blockNo, page, false);
   }
 
   /** A page of a pinned frame was changed by the record at lsn: stamp the LSN, mark it dirty. */

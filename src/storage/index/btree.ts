@@ -509,7 +509,7 @@ export class BTree {
   stageInsert(key: Uint8Array, valueLength: number, valueOf: (tid: number, view: DataView, at: number) => void): StagedInsert | null {
     checkKey(key);
     if (valueLength > MAX_BTREE_VALUE_SIZE) return null;
-    if (!this.#lastMiss(key)) return null;
+    if (!this.#lastMiss(key, false)) return null;
     const s = this.#s;
     const { leafId, frame, node, r } = this.#found;
     if (!this.#fits(node, leafId, 2 + key.length + valueLength)) {
@@ -1142,11 +1142,12 @@ export class BTree {
   }
 
   /**
-   * #searchLeaf's result from the remembered miss (the key copied to keyPtr),
-   * if it is this key's and still holds (through the leaf a probe() kept
-   * pinned, if it did); false otherwise (nothing pinned).
+   * #searchLeaf's result from the remembered miss (the key copied to keyPtr,
+   * unless `copyKey` is false: stageInsert's StagedInsert takes the key from
+   * its own buffer), if it is this key's and still holds (through the leaf a
+   * probe() kept pinned, if it did); false otherwise (nothing pinned).
    */
-  #lastMiss(key: Uint8Array): boolean {
+  #lastMiss(key: Uint8Array, copyKey = true): boolean {
     const leafId = this.#missLeaf;
     const held = this.#heldFrame;
     this.#heldFrame = -1;
@@ -1168,8 +1169,10 @@ export class BTree {
       s.unpin(frame);
       return false;
     }
-    const keyPtr = s.keyPtr;
-    for (let i = 0; i < key.length; i++) s.u8[keyPtr + i] = key[i]!;
+    if (copyKey) {
+      const keyPtr = s.keyPtr;
+      for (let i = 0; i < key.length; i++) s.u8[keyPtr + i] = key[i]!;
+    }
     const found = this.#found;
     found.leafId = leafId;
     found.frame = frame;
@@ -1611,12 +1614,20 @@ export class StagedInsert {
     for (let b = 0; b < keyLen; b++) record[at + 8 + b] = key[b]!;
     const valueAt = at + 8 + keyLen;
     this.#valueOf(tid, view, valueAt);
-    // The heap used the kernels' scratch area for its tuple: stage key and value again.
     const u8 = s.u8;
-    const keyPtr = s.keyPtr;
-    const valuePtr = s.valuePtr;
-    for (let b = 0; b < keyLen; b++) u8[keyPtr + b] = key[b]!;
-    for (let b = 0; b < this.#valueLength; b++) u8[valuePtr + b] = record[valueAt + b]!;
+    let keyPtr: number;
+    let valuePtr: number;
+    if (record.buffer === u8.buffer) {
+      // The record is in the kernels' memory (the engine's WAL buffer): the leaf takes key and value from it.
+      keyPtr = record.byteOffset + at + 8;
+      valuePtr = keyPtr + keyLen;
+    } else {
+      // The heap used the kernels' scratch area for its tuple: stage key and value again.
+      keyPtr = s.keyPtr;
+      valuePtr = s.valuePtr;
+      for (let b = 0; b < keyLen; b++) u8[keyPtr + b] = key[b]!;
+      for (let b = 0; b < this.#valueLength; b++) u8[valuePtr + b] = record[valueAt + b]!;
+    }
     assert(s.kernels.nodeInsert(this.#node, this.#pos, keyPtr, keyLen, valuePtr, this.#valueLength) === 1, 'a staged leaf insert that fits succeeds');
     this.#state = 2;
     return 8 + keyLen + this.#valueLength;
