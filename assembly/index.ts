@@ -3,7 +3,7 @@
 // TypeScript created. Names match the Kernels interface in
 // src/kernels/kernels.ts exactly, so the TS side binds them by name.
 
-export { crc32c } from './crc32c';
+export { crc32c, crc32cRecords } from './crc32c';
 export { memCompare, memCopy, memFill } from './mem';
 export {
   pageInit, pageInsert, pageRead, pageDelete, pageUpdate, pageCompact,

@@ -31,6 +31,14 @@ export interface Kernels {
   // ---- bytes ---------------------------------------------------------------
   /** CRC32C (Castagnoli) of [ptr, ptr+len), continuing from `seed` (0 to start). */
   crc32c(ptr: number, len: number, seed: number): number;
+  /**
+   * Seal the WAL records lying back to back in [ptr, ptr+len): each one's
+   * u32 CRC field (offset 0) becomes the CRC32C of its bytes from offset 4
+   * to its end (a 20-byte header, then as many payload bytes as the u32 at
+   * offset 4 says). Returns the bytes sealed: len, unless a record runs
+   * past the end (then the offset of the first record not sealed).
+   */
+  crc32cRecords(ptr: number, len: number): number;
   /** Lexicographic unsigned byte compare; a proper prefix sorts first. Returns -1, 0 or 1. */
   memCompare(aPtr: number, aLen: number, bPtr: number, bLen: number): number;
   /** Copy len bytes; the ranges may overlap (memmove). */
@@ -213,7 +221,7 @@ export interface Kernels {
 
 /** Names of every kernel entry point, for the twin-agreement tests and the WASM binding. */
 export const KERNEL_FUNCTIONS = [
-  'crc32c', 'memCompare', 'memCopy', 'memFill',
+  'crc32c', 'crc32cRecords', 'memCompare', 'memCopy', 'memFill',
   'pageInit', 'pageInsert', 'pageRead', 'pageDelete', 'pageUpdate', 'pageCompact',
   'pageFreeSpace', 'pageNextSlot', 'pageLiveCount', 'pageSeal', 'pageVerify',
   'blockInit', 'blockFindPage', 'blockFindRoom', 'blockInsert', 'blockRefreshPage', 'blockSeal', 'blockVerify',

@@ -290,7 +290,11 @@ export class Engine {
     this.kernels = createKernels({ kind: options.kernels, arenaBytes: poolBytes + WAL_ARENA_BYTES });
     const k = this.kernels;
     const walAt = k.arenaOffset + poolBytes;
-    this.#walBuffer = { bytes: new Uint8Array(k.buffer, walAt, WAL_ARENA_BYTES), crc32c: (_u8, offset, length) => k.crc32c(walAt + offset, length, 0) };
+    this.#walBuffer = {
+      bytes: new Uint8Array(k.buffer, walAt, WAL_ARENA_BYTES),
+      crc32c: (_u8, offset, length) => k.crc32c(walAt + offset, length, 0),
+      sealRecords: (from, to) => from + k.crc32cRecords(walAt + from, to - from),
+    };
     this.pool = new BufferPool(this.kernels, {
       bytes: poolBytes,
       // Undefined only while the heap file itself is being created (no WAL yet).

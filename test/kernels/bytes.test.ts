@@ -89,6 +89,45 @@ for (const kind of KERNEL_KINDS) {
       });
     });
 
+    describe('crc32cRecords', () => {
+      /** Records of the given payload lengths back to back at `base` (CRC fields zero, then random bytes); returns their starts and the end. */
+      const lay = (lengths: readonly number[], seed: number) => {
+        const view = new DataView(k.buffer);
+        const starts: number[] = [];
+        let at = base;
+        for (let i = 0; i < lengths.length; i++) {
+          const body = pseudoRandomBytes(16 + lengths[i]!, seed + i);
+          starts.push(at);
+          view.setUint32(at, 0, true);
+          put(at + 4, body);
+          view.setUint32(at + 4, lengths[i]!, true);
+          at += 20 + lengths[i]!;
+        }
+        return { starts, end: at, view };
+      };
+
+      it('sets each record\'s CRC field to the CRC32C of its bytes after the field, two records at a time or one', () => {
+        // Lengths of every residue modulo 8, equal and unequal pairs, an odd count (the last one alone), empty payloads.
+        for (const lengths of [[0], [5], [100, 100], [0, 0, 0], [1, 2, 3, 4, 5, 6, 7, 8, 9], [300, 7, 130, 131, 132, 133, 134, 135, 136], [64, 1000, 3]]) {
+          const { starts, end, view } = lay(lengths, lengths.length * 31);
+          expect(k.crc32cRecords(base, end - base)).toBe(end - base);
+          starts.forEach((at, i) => {
+            expect(view.getInt32(at, true), `record ${i} of ${lengths.join(',')}`).toBe(crcRef(u8.subarray(at + 4, at + 20 + lengths[i]!)));
+          });
+        }
+      });
+
+      it('stops before a record that runs past the end, and seals nothing of an empty range', () => {
+        const { starts, end, view } = lay([40, 50, 60], 7);
+        expect(k.crc32cRecords(base, end - base - 1)).toBe(starts[2]! - base);
+        expect(view.getInt32(starts[1]!, true)).toBe(crcRef(u8.subarray(starts[1]! + 4, starts[2]!)));
+        expect(view.getInt32(starts[2]!, true)).toBe(0);
+        expect(k.crc32cRecords(base, starts[1]! - base + 10)).toBe(starts[1]! - base);
+        expect(k.crc32cRecords(base, 0)).toBe(0);
+        expect(() => k.crc32cRecords(base, -1)).toThrow();
+      });
+    });
+
     describe('memCompare', () => {
       const a = base;
       const b = base + 4096;

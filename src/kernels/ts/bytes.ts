@@ -25,6 +25,11 @@ function buildCrcTables(): Int32Array {
   return t;
 }
 
+/** Header bytes of a WAL record (src/storage/wal/format.ts): CRC32C (4), length (4), LSN (8), type and reserved (4). */
+const RECORD_HEADER = 20;
+/** Where a record's CRC starts covering: after the CRC field. */
+const RECORD_CRC_FROM = 4;
+
 /** CRC32C update over u8[ptr, ptr+len) from an already-inverted state; returns the inverted state. */
 export function crc32cUpdate(u8: Uint8Array, ptr: number, len: number, state: number): number {
   const t = CRC_TABLES;
@@ -57,6 +62,20 @@ export function createByteKernels(mem: TsMemory): ByteKernels {
     return ~crc32cUpdate(u8, ptr, len, ~seed);
   }
 
+  function crc32cRecords(ptr: number, len: number): number {
+    assert(len >= 0, 'crc32cRecords: negative length');
+    const end = ptr + len;
+    let p = ptr;
+    // One record at a time (the WASM kernel interleaves two; the CRCs are the same).
+    while (p + RECORD_HEADER <= end) {
+      const n = RECORD_HEADER - RECORD_CRC_FROM + view.getUint32(p + 4, true);
+      if (p + RECORD_CRC_FROM + n > end) break;
+      view.setInt32(p, ~crc32cUpdate(u8, p + RECORD_CRC_FROM, n, -1), true);
+      p += RECORD_CRC_FROM + n;
+    }
+    return p - ptr;
+  }
+
   function memCompare(aPtr: number, aLen: number, bPtr: number, bLen: number): number {
     assert(aLen >= 0 && bLen >= 0, 'memCompare: negative length');
     const n = aLen < bLen ? aLen : bLen;
@@ -85,5 +104,5 @@ export function createByteKernels(mem: TsMemory): ByteKernels {
     u8.fill(value & 0xff, dst, dst + len);
   }
 
-  return { crc32c, memCompare, memCopy, memFill };
+  return { crc32c, crc32cRecords, memCompare, memCopy, memFill };
 }

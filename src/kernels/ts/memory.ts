@@ -13,7 +13,7 @@ export function createTsMemory(memoryBytes: number): TsMemory {
   return { buffer, u8: new Uint8Array(buffer), view: new DataView(buffer) };
 }
 
-export type ByteKernels = Pick<Kernels, 'crc32c' | 'memCompare' | 'memCopy' | 'memFill'>;
+export type ByteKernels = Pick<Kernels, 'crc32c' | 'crc32cRecords' | 'memCompare' | 'memCopy' | 'memFill'>;
 export type PageKernels = Pick<
   Kernels,
   | 'pageInit' | 'pageInsert' | 'pageRead' | 'pageDelete' | 'pageUpdate' | 'pageCompact'

@@ -201,6 +201,13 @@ export interface WalBuffer {
   readonly bytes: Uint8Array;
   /** CRC32C of bytes[offset, offset + length). */
   readonly crc32c: Crc32c;
+  /**
+   * Seal the records lying back to back in bytes[from, to) (each one's CRC,
+   * as sealRecords computes them) and return where the last one sealed ends
+   * (`to`): Kernels.crc32cRecords, which interleaves two records' CRCs.
+   * Without it the writer calls crc32c once a record.
+   */
+  readonly sealRecords?: (from: number, to: number) => number;
 }
 
 export interface WalWriterStats {
@@ -331,6 +338,8 @@ export class WalWriter {
   /** The buffer is the caller's (WalOptions.buffer): fixed, never grown. */
   readonly #fixed: boolean;
   readonly #crc: Crc32c;
+  /** WalBuffer.sealRecords, if given. */
+  readonly #sealBatch: ((from: number, to: number) => number) | undefined;
   #bufLen = 0;
   /** The records in #buf from here to #bufLen are stamped but not sealed: #seal() computes their CRCs before they leave the buffer. */
   #sealedTo = 0;
@@ -389,6 +398,7 @@ export class WalWriter {
     this.#view = new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
     this.#fixed = buffer !== undefined;
     this.#crc = buffer?.crc32c ?? crc32c;
+    this.#sealBatch = buffer?.sealRecords;
     this.#now = now;
     this.dir = dir;
     this.fileBytes = fileBytes;
@@ -747,7 +757,7 @@ export class WalWriter {
     const from = this.#sealedTo;
     const to = this.#bufLen;
     if (from === to) return;
-    const end = sealRecords(this.#buf, this.#view, from, to, this.#crc);
+    const end = this.#sealBatch !== undefined ? this.#sealBatch(from, to) : sealRecords(this.#buf, this.#view, from, to, this.#crc);
     if (end !== to) assert(false, `WAL seal: the records from ${from} end at ${end}, the buffer at ${to}`);
     this.#sealedTo = to;
   }

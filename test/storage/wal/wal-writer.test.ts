@@ -373,6 +373,36 @@ describe('WAL writer sealing', () => {
     expectRecords(readAll(vfs, 0).records, recs);
   });
 
+  it('hands a buffer\'s unsealed records to WalBuffer.sealRecords in one call when it has one', () => {
+    const vfs = createMemoryVfs();
+    const bytes = new Uint8Array(WAL_BUFFER_BYTES_MAX);
+    const view = new DataView(bytes.buffer);
+    const calls: [number, number][] = [];
+    let crcs = 0;
+    const crc = (u8: Uint8Array, offset: number, length: number) => {
+      crcs++;
+      return crc32c(u8, offset, length);
+    };
+    const sealRecordsOf = (from: number, to: number) => {
+      calls.push([from, to]);
+      let at = from;
+      while (at < to) {
+        const length = view.getUint32(at + 4, true);
+        view.setUint32(at, crc32c(bytes, at + 4, 16 + length), true);
+        at += RECORD_HEADER_SIZE + length;
+      }
+      return at;
+    };
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE, buffer: { bytes, crc32c: crc, sealRecords: sealRecordsOf } });
+    const recs = appendMany(w, 25, (i) => 3 * i);
+    expect(calls).toEqual([]);
+    w.flush();
+    expect(calls).toEqual([[0, recs.reduce((n, r) => n + RECORD_HEADER_SIZE + r.payload.length, 0)]]);
+    expect(crcs).toBe(0);
+    w.close();
+    expectRecords(readAll(vfs, 0).records, recs);
+  });
+
   it('seals on every way out: a durable write, a group-commit round, a file switch, close', async () => {
     const vfs = createMemoryVfs();
     const { w, calls } = counted(vfs);
