@@ -4,7 +4,9 @@
 // engine before the next one starts, and the engine order rotates from
 // workload to workload, so a machine whose load drifts skews them alike.
 // Workloads with rounds (Workload.rounds) run round by round: each round on
-// every engine, the order rotating again, before the next round.
+// every engine, the order rotating again, before the next round ('repeat':
+// Sizes.rounds, plus a first warm-up round for the bulk load; 'split', the
+// durable inserts and updates: Sizes.splitRounds, more and shorter).
 // Before any of it every engine warms up on a scratch database (warmUp).
 // An engine that fails a workload (wrong answer or error) is closed and
 // skips the rest; the run then fails.
@@ -69,7 +71,7 @@ export async function runAll(engines: readonly PeerEngine[], sizes: Sizes, log: 
       const result: WorkloadResult = { key: workload.key, title: workload.title(sizes), durable: workload.durable === true, outcomes: {}, errors: {} };
       workloads.push(result);
       const t0 = performance.now();
-      const rounds = workload.rounds === undefined ? 1 : sizes.rounds;
+      const rounds = workload.rounds === undefined ? 1 : workload.rounds === 'split' ? sizes.splitRounds : sizes.rounds + (workload.warmUpRound === true ? 1 : 0);
       const done: Outcome[][] = engines.map(() => []);
       for (let r = 0; r < rounds; r++) {
         for (let j = 0; j < engines.length; j++) {
@@ -80,7 +82,7 @@ export async function runAll(engines: readonly PeerEngine[], sizes: Sizes, log: 
           if (engine.info.key === FSYNC_FLOOR_KEY && workload.floor !== true) continue;
           // What the engine before left dirty in the OS cache (SQLite NORMAL's and PGlite's unsynced
           // writes, a checkpoint's pages) is written back first, so it does not slow this engine's fdatasyncs.
-          if (workload.durable === true) {
+          if (workload.durable === true || workload.restedDisk === true) {
             flushOsCache();
             const waited = settleDisk(root);
             if (waited > SETTLE_LOG_MS) log(`    (${engine.info.label}: waited ${(waited / 1000).toFixed(1)} s for the disk to keep up before round ${r + 1})`);

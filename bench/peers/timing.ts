@@ -15,8 +15,13 @@ export interface Timed {
   latenciesMs?: Float64Array;
 }
 
-/** Calls f on the value, now or when the promise resolves. */
-export function then<T>(value: MaybePromise<T>, f: (v: T) => void): MaybePromise<void> {
+/**
+ * Calls f on the value, now or when the promise resolves. (Not named
+ * `then`: a module that exports a function of that name is a thenable, so
+ * a dynamic import of it, as vitest's module runner does, awaits it and
+ * fails.)
+ */
+export function whenDone<T>(value: MaybePromise<T>, f: (v: T) => void): MaybePromise<void> {
   return value instanceof Promise ? value.then(f) : f(value);
 }
 

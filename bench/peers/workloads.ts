@@ -3,7 +3,7 @@
 // data generator (a wrong answer throws WrongAnswer, never looks fast), and
 // reports one or more metrics; the first is the headline the chart shows.
 import { catLabel, check, makeRows, near, randomInts, type Dataset } from './data.ts';
-import { quantile, then, timed, timedConcurrent, type Timed } from './timing.ts';
+import { quantile, timed, timedConcurrent, whenDone, type Timed } from './timing.ts';
 import type { PeerDb, RowTuple } from './types.ts';
 
 export interface Sizes {
@@ -19,11 +19,20 @@ export interface Sizes {
   /** Time budget per durable-commit workload per engine, ms (split over its rounds). */
   durableBudgetMs: number;
   /**
-   * Rounds of the workloads that have them (Workload.rounds): each round
-   * runs on every engine before the next starts, so a machine whose load
-   * drifts over the minutes of a run weighs on every engine alike.
+   * Rounds of the 'repeat' workloads (Workload.rounds): each round runs on
+   * every engine before the next starts, so a machine whose load drifts
+   * over the minutes of a run weighs on every engine alike.
    */
   rounds: number;
+  /**
+   * Rounds of the 'split' workloads (the durable inserts and updates), each
+   * a share of the operations, interleaved the same way. More and shorter
+   * than the reads' rounds: an engine's figure is the pooled run, and a
+   * stretch of slow disk (a throttled fdatasync lasts 1-3 s on the machines
+   * this runs on) then falls on a smaller share of any one engine's
+   * operations and on more engines.
+   */
+  splitRounds: number;
 }
 
 export interface Metric {
@@ -36,8 +45,14 @@ export interface Metric {
 export interface Outcome {
   metrics: Metric[];
   timed?: Timed;
-  /** A workload run in rounds: the headline figure of each round, in order. */
+  /** A workload run in rounds: the headline figure of each counted round, in order. */
   rounds?: number[];
+  /**
+   * Set on the outcome of a warm-up round (Workload.warmUpRound), which the
+   * merged figure leaves out; in a merged outcome, the warm-up rounds'
+   * headline figures (kept in the results, not in the figure).
+   */
+  warmUp?: true | number[];
 }
 
 export interface Context {
@@ -55,6 +70,14 @@ export interface Workload {
   /** The raw fdatasync loop takes part (durable inserts only). */
   floor?: boolean;
   /**
+   * Each engine's round starts on a rested disk, as a durable workload's
+   * does (the runner's flushOsCache and settleDisk): for a workload whose
+   * time includes writing to the disk without being one of the durable
+   * ones (the bulk load, which every durable engine ends with an fdatasync
+   * of everything it wrote).
+   */
+  restedDisk?: boolean;
+  /**
    * How the workload runs in Sizes.rounds rounds (once without this):
    * 'repeat' runs all of it each round and reports the round with the
    * median headline figure (reads: one round of 2,000 lookups lasts a
@@ -64,6 +87,12 @@ export interface Workload {
    * change the tables and cannot be run twice).
    */
   rounds?: 'repeat' | 'split';
+  /**
+   * A 'repeat' workload runs one round more than Sizes.rounds, and the
+   * first is a warm-up: the workload marks its outcome `warmUp` and the
+   * merged figure is over the later rounds (unless no later round ran).
+   */
+  warmUpRound?: boolean;
   /** The round's outcome, or undefined when the workload chose not to run this round (it then counts for nothing). */
   run(db: PeerDb, ctx: Context, round: Round): Promise<Outcome | undefined>;
 }
@@ -109,11 +138,16 @@ function latencyMetrics(t: Timed): Metric[] {
  * count); 'split': the rounds' operations as one run (their counts and
  * times added, their latencies pooled).
  */
-export function mergeRounds(how: 'repeat' | 'split', outcomes: readonly Outcome[]): Outcome {
+export function mergeRounds(how: 'repeat' | 'split', all: readonly Outcome[]): Outcome {
+  const counted = all.filter((o) => o.warmUp === undefined);
+  // Only warm-up rounds ran (an engine that runs a workload once): that round is the figure.
+  const outcomes = counted.length > 0 ? counted : all;
+  const warmUp = counted.length > 0 && counted.length < all.length ? { warmUp: all.filter((o) => o.warmUp !== undefined).map((o) => o.metrics[0]!.value) } : {};
   const rounds = outcomes.map((o) => o.metrics[0]!.value);
   if (how === 'repeat') {
     const order = outcomes.map((_, i) => i).sort((a, b) => rounds[a]! - rounds[b]!);
-    return { ...outcomes[order[(order.length - 1) >> 1]!]!, rounds };
+    const { warmUp: _, ...median } = outcomes[order[(order.length - 1) >> 1]!]!;
+    return { ...median, rounds, ...warmUp };
   }
   const timeds = outcomes.map((o) => o.timed!);
   const latencies = new Float64Array(timeds.reduce((n, t) => n + t.latenciesMs!.length, 0));
@@ -129,7 +163,7 @@ export function mergeRounds(how: 'repeat' | 'split', outcomes: readonly Outcome[
     elapsedMs: timeds.reduce((n, x) => n + x.elapsedMs, 0),
     latenciesMs: latencies.sort(),
   };
-  return { metrics: latencyMetrics(t), timed: t, rounds };
+  return { metrics: latencyMetrics(t), timed: t, rounds, ...warmUp };
 }
 
 async function checkTotals(db: PeerDb, table: string, count: number, idSum: number, amountSum: number): Promise<void> {
@@ -197,13 +231,44 @@ export const WORKLOADS: Workload[] = [
   {
     key: 'bulk-insert',
     rounds: 'repeat',
+    warmUpRound: true,
+    restedDisk: true,
     title: (z) => `bulk insert ${z.rows} rows, 1 transaction`,
     async run(db, { data }, round) {
-      // The first round loads the database every later workload reads. A
-      // load is one sample of about a second, which the machine's load can
-      // move by a quarter, so the later rounds load a fresh database each
-      // and the figure is the median round's; an engine whose first load
-      // took longer than BULK_REPEAT_MS (PGlite: a minute) runs it once.
+      // The first round loads the database every later workload reads, and
+      // is a warm-up; the later rounds load a fresh database each and the
+      // figure is the median of theirs (a load is one sample of about a
+      // second, which the machine's load can move by a quarter). An engine
+      // whose first load took longer than BULK_REPEAT_MS (PGlite: a
+      // minute) runs it once, and that load is its figure.
+      //
+      // Why the first load is not counted: the first full-size load in a
+      // process costs more CPU than the loads after it, for code that
+      // compiles as it runs. In bench:peers' own runner (its warm-ups,
+      // every engine), Flint (WASM)'s first load used 1.12-1.38x (median
+      // ~1.2x) the user CPU of its later ones in 8 runs; V8's --trace-opt
+      // shows 19-100 TurboFan compiles during it against 3-5 in the later
+      // loads, and with --no-opt all loads cost the same. The cost is the
+      // JavaScript's: run alone, whichever Flint build loads first pays it
+      // and the other build's first load does not (WASM after a TS load:
+      // 392 ms, its later loads 335-394), so the engine order, which puts
+      // Flint (WASM) first in round 1, charged it to that build alone (its
+      // TS twin's first load, second in the order, was level with its
+      // later ones). The runner's warm-up (2,000 rows) does not reach it;
+      // even a 50,000-row load before does not. Every committed run since
+      // the load became a median had Flint (WASM)'s first load the
+      // slowest of its three (0.52x, 0.69x SQLite FULL's round; the other
+      // loads 0.89-1.03x), and the median of [cold, warm, warm] is the
+      // slower warm one. Each engine's first load is now its warm-up,
+      // alike for all (SQLite's first load costs it little extra CPU).
+      //
+      // restedDisk: each load starts on a rested disk (the runner's
+      // flushOsCache and settleDisk), as a durable round does: the load of
+      // every durable engine ends with an fdatasync of all it wrote (~41 MB
+      // of WAL for Flint, ~27 MB for SQLite), and what the engine before
+      // left unsynced was written back during it: 40-66 MB of dirty pages
+      // in the OS cache at the start of each load (/proc/meminfo), 45 MB
+      // before the first (PGlite's new database, opened just before).
       if (round.index > 0 && (round.earlier[0]?.timed?.elapsedMs ?? Infinity) > BULK_REPEAT_MS) return undefined;
       const target = round.index === 0 ? db : await round.fresh();
       try {
@@ -212,7 +277,9 @@ export const WORKLOADS: Workload[] = [
         const elapsedMs = performance.now() - t0;
         await checkTotals(target, 't', data.count, data.idSum, data.amountSum);
         const t: Timed = { ops: data.count, wanted: data.count, complete: true, elapsedMs };
-        return { metrics: [rate(t, 'throughput', 'rows/s')], timed: t };
+        const outcome: Outcome = { metrics: [rate(t, 'throughput', 'rows/s')], timed: t };
+        if (round.index === 0) outcome.warmUp = true;
+        return outcome;
       } finally {
         if (target !== db) await target.close();
       }
@@ -238,7 +305,7 @@ export const WORKLOADS: Workload[] = [
         check(r !== undefined, () => 'a point select found no row');
         checksum += (r![0] as number) + (r![4] as number) + (r![3] as number) + (r![1] as string).length + (r![2] as string).length;
       };
-      const t = await timed(sizes.pointSelects, sizes.budgetMs / round.count, (i) => then(db.pointSelect(ids[i]! + 1), add));
+      const t = await timed(sizes.pointSelects, sizes.budgetMs / round.count, (i) => whenDone(db.pointSelect(ids[i]! + 1), add));
       let expected = 0;
       for (let i = 0; i < t.ops; i++) {
         const [id, name, email, amount, cat] = data.rows[ids[i]!]!;
@@ -255,7 +322,7 @@ export const WORKLOADS: Workload[] = [
     async run(db, { sizes, data }, round) {
       const cats = randomInts(sizes.byCatLookups, data.cats, 12);
       const t = await timed(sizes.byCatLookups, sizes.budgetMs / round.count, (i) =>
-        then(db.byCat(cats[i]!), (rows) => {
+        whenDone(db.byCat(cats[i]!), (rows) => {
           const cat = cats[i]!;
           let ids = 0;
           for (const r of rows) ids += r[0] as number;
@@ -272,7 +339,7 @@ export const WORKLOADS: Workload[] = [
     async run(db, { sizes, data }, round) {
       const groups = data.catCount.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
       const t = await timed(sizes.groupBys, sizes.budgetMs / round.count, () =>
-        then(db.groupBy(), (rows) => {
+        whenDone(db.groupBy(), (rows) => {
           check(rows.length === groups, () => `GROUP BY returned ${rows.length} groups, expected ${groups}`);
           for (const r of rows) {
             const cat = Number(r[0]);
@@ -291,7 +358,7 @@ export const WORKLOADS: Workload[] = [
       const cats = randomInts(sizes.joins, data.cats, 13);
       const t = await timed(sizes.joins, sizes.budgetMs / round.count, (i) => {
         const cat = cats[i]!;
-        return then(db.join(catLabel(cat)), (rows) => {
+        return whenDone(db.join(catLabel(cat)), (rows) => {
           let ids = 0;
           for (const r of rows) ids += r[0] as number;
           check(
@@ -317,7 +384,7 @@ export const WORKLOADS: Workload[] = [
       const from = round.done;
       const [, , before] = await db.totals('t');
       const changed = (n: number) => check(n === 1, () => `an update by id changed ${n} rows`);
-      const t = await timedConcurrent(wanted, budgetMs, 1, (_w, i) => then(db.updateById(ids[from + i]! + 1), changed));
+      const t = await timedConcurrent(wanted, budgetMs, 1, (_w, i) => whenDone(db.updateById(ids[from + i]! + 1), changed));
       await checkTotals(db, 't', data.count, data.idSum, before + t.ops);
       return { metrics: latencyMetrics(t), timed: t };
     },

@@ -1,0 +1,64 @@
+// bench:peers' rounds: the bulk load's first round is a warm-up that the
+// figure leaves out, the durable workloads run Sizes.splitRounds shares,
+// and every round's figure stays in the outcome (bench/peers/run.ts,
+// bench/peers/workloads.ts). Runs the real runner on sql.js (in memory) at
+// toy sizes; no timing is asserted.
+import { describe, expect, it } from 'vitest';
+import { runAll } from '../../bench/peers/run.ts';
+import { sqljsEngine } from '../../bench/peers/sqljs.ts';
+import type { Timed } from '../../bench/peers/timing.ts';
+import { mergeRounds, WORKLOADS, type Outcome, type Sizes } from '../../bench/peers/workloads.ts';
+
+function outcome(value: number, warmUp = false, ops = 10): Outcome {
+  const timed: Timed = { ops, wanted: ops, complete: true, elapsedMs: (ops * 1000) / value, latenciesMs: new Float64Array(ops).fill(1000 / value) };
+  const o: Outcome = { metrics: [{ name: 'throughput', unit: 'ops/s', higherIsBetter: true, value }], timed };
+  if (warmUp) o.warmUp = true;
+  return o;
+}
+
+describe('bench:peers mergeRounds', () => {
+  it("leaves a 'repeat' workload's warm-up round out of the median and keeps its figure apart", () => {
+    // Without the warm-up left out the median of [100, 300, 200, 250] would be 200.
+    const merged = mergeRounds('repeat', [outcome(100, true), outcome(300), outcome(200), outcome(250)]);
+    expect(merged.metrics[0]!.value).toBe(250);
+    expect(merged.rounds).toEqual([300, 200, 250]);
+    expect(merged.warmUp).toEqual([100]);
+  });
+
+  it('counts the warm-up round when no other round ran (an engine that loads once)', () => {
+    const merged = mergeRounds('repeat', [outcome(40, true)]);
+    expect(merged.metrics[0]!.value).toBe(40);
+    expect(merged.rounds).toEqual([40]);
+    expect(merged.warmUp).toBeUndefined();
+  });
+
+  it("pools a 'split' workload's rounds into one run", () => {
+    const merged = mergeRounds('split', [outcome(100, false, 10), outcome(200, false, 20)]);
+    expect(merged.timed!.ops).toBe(30);
+    expect(merged.timed!.elapsedMs).toBeCloseTo(200);
+    expect(merged.rounds).toEqual([100, 200]);
+    expect(merged.warmUp).toBeUndefined();
+  });
+});
+
+describe('bench:peers runAll rounds', () => {
+  it('runs the bulk load rounds + 1 times (the first a warm-up), the split workloads splitRounds times, every figure kept', async () => {
+    const sizes: Sizes = { rows: 300, pointSelects: 50, byCatLookups: 10, groupBys: 1, joins: 5, durableInserts: 60, updates: 30, budgetMs: 5_000, durableBudgetMs: 5_000, rounds: 2, splitRounds: 3 };
+    const { workloads, failures } = await runAll([await sqljsEngine()], sizes, () => {});
+    expect(failures).toEqual([]);
+    const byKey = new Map(workloads.map((w) => [w.key, w.outcomes['sqljs']!]));
+    const bulk = byKey.get('bulk-insert')!;
+    expect(bulk.rounds).toHaveLength(2);
+    expect(bulk.warmUp).toHaveLength(1);
+    expect(byKey.get('point-select')!.rounds).toHaveLength(2);
+    for (const key of ['insert-1', 'insert-8', 'insert-64', 'update']) {
+      const o = byKey.get(key)!;
+      expect(o.rounds, key).toHaveLength(3);
+      expect(o.timed!.ops, key).toBe(key === 'update' ? sizes.updates : sizes.durableInserts);
+    }
+  });
+
+  it('starts each bulk load on a rested disk, as the durable rounds do', () => {
+    expect(WORKLOADS.find((w) => w.key === 'bulk-insert')!.restedDisk).toBe(true);
+  });
+});
