@@ -1210,7 +1210,8 @@ export class Engine {
       throw new FlintError(SqlState.objectNotInPrerequisiteState, `attempted to update invisible tuple ${formatTid(tid)} of "${table.name}": this transaction already updated or deleted it`);
     }
     this.#checkRow(table, values);
-    const old = this.#indexes.version(table, tid)!;
+    // Only its key columns: nothing here reads the others.
+    const old = this.#indexes.keyVersion(table, tid)!;
     const { pk, prev, samePk } = this.#indexes.beforeUpdate(txn.snapshot, table, old, values);
     const bytes = this.#encode(table, values, txid, old.rowId);
     if (prev !== 0) setTuplePrev(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, prev);

@@ -106,6 +106,9 @@ interface TableIndexes {
   readonly secondaries: OpenIndex[];
   /** The primary index opened, once asked for. */
   primaryIndex: OpenIndex | null;
+  /** keyVersion's plan (the columns any of the table's indexes reads), for the column types it was made for. */
+  keyPlan: ColumnPlan | null;
+  keyPlanTypes: readonly StorageType[] | null;
 }
 
 export class IndexManager {
@@ -162,7 +165,7 @@ export class IndexManager {
         if (def.primary) primary = def;
         else secondaries.push(this.#open(def));
       }
-      entry = { tableId, primary, secondaries, primaryIndex: null };
+      entry = { tableId, primary, secondaries, primaryIndex: null, keyPlan: null, keyPlanTypes: null };
       this.#byTable.set(tableId, entry);
     }
     this.#lastTable = entry;
@@ -251,6 +254,35 @@ export class IndexManager {
       row: decodeTuple(types, u8, at, len, true, wanted),
       stored: tupleColumnCount(v, at),
     }));
+  }
+
+  /**
+   * version() of only the columns the table's indexes read (the others read
+   * null): all beforeUpdate and afterUpdate read of the version an UPDATE
+   * replaces, without decoding its other columns (an UPDATE by id of a
+   * table with text columns decoded each of them again, into new strings).
+   */
+  keyVersion(table: TableDef, tid: number): Version | undefined {
+    const types = storageTypesOf(table);
+    const entry = this.#tableIndexes(table.id);
+    let plan = entry.keyPlan;
+    if (plan === null || entry.keyPlanTypes !== types) {
+      const wanted = new Array<boolean>(types.length).fill(false);
+      const mark = (def: IndexDef): void => {
+        for (const c of def.columns) if (c.column < wanted.length) wanted[c.column] = true;
+      };
+      if (entry.primary !== undefined) mark(entry.primary);
+      for (const index of entry.secondaries) mark(index.def);
+      plan = columnPlan(types, wanted);
+      entry.keyPlan = plan;
+      entry.keyPlanTypes = types;
+    }
+    const keyPlan = plan;
+    return this.#heap().visit(tid, (u8, v, at, len) => {
+      const row = new Array<StorageValue>(types.length);
+      decodeTupleInto(types, u8, at, len, true, keyPlan, row);
+      return { tid, xmin: tupleXmin(v, at), xmax: tupleXmax(v, at), prev: tuplePrev(v, at), flags: tupleFlags(v, at), rowId: tupleRowId(v, at), row, stored: tupleColumnCount(v, at) };
+    });
   }
 
   #header(tid: number): { xmin: number; xmax: number; prev: number } | undefined {

@@ -120,3 +120,36 @@ describe('identity columns in INSERT and UPDATE', () => {
     db.close();
   });
 });
+
+// Engine.update reads only the key columns of the version it replaces
+// (IndexManager.keyVersion, its column plan kept per table for the table's
+// column types and indexes): columns added, dropped and indexed between
+// updates of the same rows.
+describe('UPDATE and the indexes of a table whose columns and indexes change between updates', () => {
+  it('keeps every index right across ADD COLUMN, CREATE INDEX, DROP COLUMN and DROP INDEX', () => {
+    const db = memoryDb();
+    rows(db, "CREATE TABLE u (id int PRIMARY KEY, s text, n int); CREATE INDEX u_n ON u (n); INSERT INTO u VALUES (1, 'a', 10), (2, 'b', 20)");
+    const update = db.prepare('UPDATE u SET s = s || $2 WHERE id = $1');
+    const verify = (): void => db.engine.verifyIndexes(db.engine.table('u')!.id);
+    for (let i = 0; i < 3; i++) update.run(1, 'x');
+    rows(db, 'ALTER TABLE u ADD COLUMN m int DEFAULT 7');
+    for (let i = 0; i < 3; i++) update.run(1, 'y');
+    rows(db, 'UPDATE u SET m = m + 1 WHERE id = 2');
+    rows(db, 'CREATE INDEX u_m ON u (m)');
+    rows(db, 'UPDATE u SET m = 9 WHERE id = 1; UPDATE u SET n = 11 WHERE id = 1');
+    for (let i = 0; i < 3; i++) update.run(2, 'z');
+    verify();
+    expect(rows(db, 'SELECT id, s, n, m FROM u WHERE m = 9')).toEqual([[1, 'axxxyyy', 11, 9]]);
+    expect(rows(db, 'SELECT id, s, n, m FROM u WHERE m = 8')).toEqual([[2, 'bzzz', 20, 8]]);
+    expect(rows(db, 'SELECT id FROM u WHERE n = 11')).toEqual([[1]]);
+    rows(db, 'ALTER TABLE u DROP COLUMN s');
+    rows(db, 'UPDATE u SET m = 10 WHERE id = 1; UPDATE u SET n = 21 WHERE id = 2');
+    rows(db, 'DROP INDEX u_n');
+    rows(db, 'UPDATE u SET n = 12, m = 11 WHERE id = 1');
+    verify();
+    expect(rows(db, 'SELECT id, n, m FROM u WHERE m = 11')).toEqual([[1, 12, 11]]);
+    expect(rows(db, 'SELECT id, n, m FROM u WHERE m = 8')).toEqual([[2, 21, 8]]);
+    expect(rows(db, 'SELECT id, n, m FROM u ORDER BY id')).toEqual([[1, 12, 11], [2, 21, 8]]);
+    db.close();
+  });
+});
