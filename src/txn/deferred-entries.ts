@@ -245,7 +245,11 @@ export class DeferredEntries {
    * entry agrees on skipped. With one half to sort by (small integer keys:
    * the usual case), the entries are read in arrival order, front to back,
    * and each is written where its bucket goes; with two, the sorted order
-   * is computed first and the entries read in it. Returns the bytes written.
+   * is computed first and the entries read in it. The shared prefix is
+   * taken from 64 entries spread over them and checked as each entry's 4
+   * bytes are read (one pass over the arena instead of two); only when some
+   * entry shares less is it found over all of them and the pass repeated.
+   * Returns the bytes written.
    *
    * Each step is a function of its own, one loop each: a flush runs once a
    * transaction, so its loops mostly run before the JIT has seen them, and
@@ -259,7 +263,7 @@ export class DeferredEntries {
     const n = group.count;
     const arena = this.#arena;
     const view = this.#arenaView;
-    const common = commonPrefix(arena, view, offsets, n);
+    let common = sampledPrefix(arena, view, offsets, n);
     if (this.#keys.length < n) {
       const size = Math.max(n, 2 * this.#keys.length);
       this.#keys = new Uint32Array(size);
@@ -269,7 +273,12 @@ export class DeferredEntries {
     }
     const counts = (this.#counts ??= new Int32Array(RADIX));
     const countsLow = (this.#countsLow ??= new Int32Array(RADIX));
-    const differ = sortPrefixes(arena, view, offsets, n, common, this.#keys, counts, countsLow);
+    let differ = sortPrefixes(arena, view, offsets, n, common, this.#keys, counts, countsLow);
+    if (differ < 0) {
+      // Some entry shares less than the sample did.
+      common = commonPrefix(arena, view, offsets, n);
+      differ = sortPrefixes(arena, view, offsets, n, common, this.#keys, counts, countsLow);
+    }
     if ((differ & 0xffff) === 0 || differ >>> 16 === 0) {
       // One half (or none) to sort by: scatter.
       const shift = (differ & 0xffff) === 0 ? 16 : 0;
@@ -301,6 +310,22 @@ function commonPrefix(arena: Uint8Array, view: DataView, offsets: Int32Array, n:
   return common;
 }
 
+/** The length of the prefix the keys of 64 of the entries at offsets[0, n), spread over them, share (at least commonPrefix's). */
+function sampledPrefix(arena: Uint8Array, view: DataView, offsets: Int32Array, n: number): number {
+  const first = offsets[0]! + ENTRY_HEADER;
+  let common = arena[offsets[0]!]! | (arena[offsets[0]! + 1]! << 8);
+  const step = Math.max(1, Math.floor(n / 64));
+  for (let i = step; i < n && common > 0; i += step) {
+    const at = offsets[i]!;
+    const length = arena[at]! | (arena[at + 1]! << 8);
+    if (length < common) common = length;
+    let k = 0;
+    while (k < common && arena[at + ENTRY_HEADER + k] === arena[first + k]) k++;
+    common = k;
+  }
+  return common;
+}
+
 /**
  * The sort prefix of each entry at offsets[0, n) into keys[0, n): the 4 key bytes after the `common` ones (big-endian,
  * zeros past the key's end); and the bytes of the entries in each bucket of either 16-bit half (high, low), so that a
@@ -311,11 +336,18 @@ function sortPrefixes(arena: Uint8Array, view: DataView, offsets: Int32Array, n:
   low.fill(0);
   let and = 0xffffffff;
   let or = 0;
+  const first = offsets[0]! + ENTRY_HEADER;
   for (let i = 0; i < n; i++) {
     const at = offsets[i]!;
     const length = arena[at]! | (arena[at + 1]! << 8);
     const left = length - common;
-    const from = at + ENTRY_HEADER + common;
+    if (left < 0) return -1;
+    const key = at + ENTRY_HEADER;
+    let k = 0;
+    while (k + 4 <= common && view.getUint32(key + k) === view.getUint32(first + k)) k += 4;
+    while (k < common && arena[key + k] === arena[first + k]) k++;
+    if (k < common) return -1;
+    const from = key + common;
     let prefix = 0;
     if (left >= 4) prefix = view.getUint32(from);
     else for (let k = 0; k < 4; k++) prefix = ((prefix << 8) | (k < left ? arena[from + k]! : 0)) >>> 0;

@@ -76,9 +76,9 @@ describe('DeferredEntries', () => {
   it('a flush passes every entry whole, stably sorted by the 4 bytes after the shared prefix, whatever that prefix’s length', () => {
     // The sort compares and copies four bytes at a time: shared prefixes and keys of every length around a word, entries
     // that agree on the 4 bytes (kept in arrival order), one half or both halves of the 4 bytes differing, the shared
-    // prefix shorter from the second entry on or only from the 291st.
+    // prefix shorter from the second entry on, only from the 291st, or for one entry only.
     for (const common of [0, 1, 3, 4, 5, 7, 8, 9]) {
-      for (const halves of ['high', 'low', 'both', 'late']) {
+      for (const halves of ['high', 'low', 'both', 'late', 'one']) {
         const prng = new Prng(100 + common);
         const d = new DeferredEntries(64);
         const entries: { key: Uint8Array; skey: number; tid: number }[] = [];
@@ -90,6 +90,8 @@ describe('DeferredEntries', () => {
           if (halves !== 'low') key[common] = prng.int(6);
           // 'late': the first 290 entries share 3 more bytes.
           if (halves === 'late' && i < 290) key.fill(0x5a, common, Math.min(key.length, common + 3));
+          // 'one': every entry but the 6th shares 3 more bytes (a sample of the entries may miss it).
+          if (halves === 'one' && i !== 5) key.fill(0x5a, common, Math.min(key.length, common + 3));
           // 'low': the shortest keys end at the shared prefix, the rest have two zero bytes after it: only the low half differs.
           if (halves === 'low') key.fill(0, common, Math.min(key.length, common + 3));
           else if (halves === 'high' && key.length > common + 2) {
