@@ -41,7 +41,7 @@ export interface SpaceMapSnapshot {
 
 export class SpaceMap {
   #segments = new Map<number, SegmentInfo>();
-  /** #segments by segment number, for ownedKind (a read per hinted tuple of a secondary lookup): an array index, not a hash lookup. Kept with #segments. */
+  /** #segments by segment number, for the lookups of one block or segment (ownedKind per hinted tuple of a secondary lookup; kind, setFreeBytes and ownerOf per inserted row): an array index, not a hash lookup. Kept with #segments. */
   #bySegment: (SegmentInfo | undefined)[] = [];
   #byOwner = new Map<number, number[]>();
   #freeSegments: number[] = [];
@@ -63,7 +63,7 @@ export class SpaceMap {
   }
 
   ownerOf(segment: number): number | undefined {
-    return this.#segments.get(segment)?.owner;
+    return this.#bySegment[segment]?.owner;
   }
 
   /** The segment a new allocation should take: a freed one first, else a new one at the end of the file. */
@@ -104,7 +104,7 @@ export class SpaceMap {
 
   /** Whether a block is formatted, not a continuation, and in a segment of `owner`: Heap.holds in one lookup. */
   holdsBlock(owner: number, blockNo: number): boolean {
-    const info = this.#segments.get(Math.floor(blockNo / BLOCKS_PER_SEGMENT));
+    const info = this.#bySegment[Math.floor(blockNo / BLOCKS_PER_SEGMENT)];
     if (info === undefined || info.owner !== owner) return false;
     const i = blockNo % BLOCKS_PER_SEGMENT;
     return info.freeBytes[i] !== UNFORMATTED && info.kinds[i] !== BLOCK_KIND_CONTINUATION;
@@ -121,24 +121,24 @@ export class SpaceMap {
 
   /** Free bytes of a block, or UNFORMATTED. */
   freeBytes(blockNo: number): number {
-    const info = this.#segments.get(Math.floor(blockNo / BLOCKS_PER_SEGMENT));
+    const info = this.#bySegment[Math.floor(blockNo / BLOCKS_PER_SEGMENT)];
     return info === undefined ? UNFORMATTED : info.freeBytes[blockNo % BLOCKS_PER_SEGMENT]!;
   }
 
   /** A block's kind: BLOCK_KIND_PLAIN, a codec byte, or BLOCK_KIND_CONTINUATION (plain for a block of no segment). */
   kind(blockNo: number): number {
-    const info = this.#segments.get(Math.floor(blockNo / BLOCKS_PER_SEGMENT));
+    const info = this.#bySegment[Math.floor(blockNo / BLOCKS_PER_SEGMENT)];
     return info === undefined ? BLOCK_KIND_PLAIN : info.kinds[blockNo % BLOCKS_PER_SEGMENT]!;
   }
 
   setKind(blockNo: number, kind: number): void {
-    const info = this.#segments.get(Math.floor(blockNo / BLOCKS_PER_SEGMENT));
+    const info = this.#bySegment[Math.floor(blockNo / BLOCKS_PER_SEGMENT)];
     if (info !== undefined) info.kinds[blockNo % BLOCKS_PER_SEGMENT] = kind;
   }
 
   /** Record a block's free bytes after a change, and the segment's last write. */
   setFreeBytes(blockNo: number, bytes: number, lsn: number): void {
-    const info = this.#segments.get(Math.floor(blockNo / BLOCKS_PER_SEGMENT));
+    const info = this.#bySegment[Math.floor(blockNo / BLOCKS_PER_SEGMENT)];
     if (info === undefined) return;
     info.freeBytes[blockNo % BLOCKS_PER_SEGMENT] = bytes;
     if (lsn > info.lastWriteLsn) info.lastWriteLsn = lsn;
