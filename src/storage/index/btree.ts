@@ -1573,6 +1573,10 @@ export class StagedInsert {
   #valueOf: (tid: number, view: DataView, at: number) => void = () => {};
   /** 0 idle, 1 staged (leaf pinned), 2 written (entry in the leaf, not logged), 3 done. */
   #state = 0;
+  /** The last record buffer write() was given, with the kernels' memory then, and whether the one is a view of the other. */
+  #record: Uint8Array | null = null;
+  #recordU8: Uint8Array | null = null;
+  #recordInKernels = false;
 
   stage(s: TreeState, leafId: number, frame: number, node: number, pos: number, key: Uint8Array, valueLength: number, valueOf: (tid: number, view: DataView, at: number) => void): void {
     assert(this.#state === 0 || this.#state === 3, 'one staged insert per tree at a time');
@@ -1617,7 +1621,13 @@ export class StagedInsert {
     const u8 = s.u8;
     let keyPtr: number;
     let valuePtr: number;
-    if (record.buffer === u8.buffer) {
+    if (record !== this.#record || u8 !== this.#recordU8) {
+      // Asked once per record buffer (TypedArray.buffer is a slow getter): the WAL writer reuses its buffer.
+      this.#record = record;
+      this.#recordU8 = u8;
+      this.#recordInKernels = record.buffer === u8.buffer;
+    }
+    if (this.#recordInKernels) {
       // The record is in the kernels' memory (the engine's WAL buffer): the leaf takes key and value from it.
       keyPtr = record.byteOffset + at + 8;
       valuePtr = keyPtr + keyLen;
