@@ -164,7 +164,9 @@ async function warmUp(engines: readonly PeerEngine[], ctx: Context, root: string
       await db.createSchema(DURABLE_TABLES, ctx.data.catRows);
       await db.bulkInsert(rows);
       for (let i = 0; i < rows.length; i++) await db.pointSelect(rows[i]![0]);
-      const durable: Context = { ...ctx, sizes: { ...ctx.sizes, durableInserts: WARM_UP_DURABLE_INSERTS, durableBudgetMs: 5_000 } };
+      // Rows of their own: ctx.durableRows holds the run's durable inserts, fewer than these in bench:peers' small-size warm-up pass (55).
+      const sizes: Sizes = { ...ctx.sizes, durableInserts: WARM_UP_DURABLE_INSERTS, durableBudgetMs: 5_000 };
+      const durable: Context = { ...ctx, sizes, durableRows: durableRowsFor(sizes, ctx.data) };
       for (const workload of WORKLOADS) if (workload.floor === true) await workload.run(db, durable, { index: 0, count: 1, done: 0, earlier: [], fresh: noFresh });
     } catch (error) {
       log(`  ${engine.info.label}: warm-up failed: ${(error as Error).message}`);
