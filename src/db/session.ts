@@ -764,7 +764,12 @@ export class Session {
    * error. Past the query memory limit it fails with 53200 (memory-guard.ts).
    */
   #interruptCheck(deadline: number): () => void {
-    if (deadline === Infinity) return this.#cancelCheck;
+    // The closure is made in #deadlineCheck: made here, its context (deadline, this) would be allocated on every
+    // call, also when the statement has no deadline (48 bytes a statement).
+    return deadline === Infinity ? this.#cancelCheck : this.#deadlineCheck(deadline);
+  }
+
+  #deadlineCheck(deadline: number): () => void {
     return () => {
       pollExternalInterrupts();
       if (this.#cancelRequested) throw this.#cancelError();

@@ -128,15 +128,30 @@ function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, 
         for (let c = 0; c < width; c++) nulls.push(null);
         const tableId = table.def.id;
         const encode = plan.encode;
+        // One row array for every run (not a copy of `nulls` per row): the engine only reads the row it inserts, and
+        // nothing keeps it. A run that starts while another is under way (a parameter's conversion calling back into
+        // this statement) takes a copy. The given columns are set back to null after each run, so that the array
+        // keeps no value alive between runs.
+        const scratch = nulls.slice();
+        let busy = false;
         out.lean = (o) => {
           const params = o.params;
-          const row = nulls.slice();
-          for (let i = 0; i < n; i++) row[targets[i]!] = params.get(paramIndexes[i]!);
-          checks.checkNotNull(row);
+          const own = !busy;
+          const row = own ? scratch : nulls.slice();
+          busy = true;
           try {
-            o.engine.insert(o.txn, tableId, encode(row));
-          } catch (error) {
-            throw new DmlContext(o, null, null, new Map([[tableId, plan]])).writer(table).checks.explain(error, row);
+            for (let i = 0; i < n; i++) row[targets[i]!] = params.get(paramIndexes[i]!);
+            checks.checkNotNull(row);
+            try {
+              o.engine.insert(o.txn, tableId, encode(row));
+            } catch (error) {
+              throw new DmlContext(o, null, null, new Map([[tableId, plan]])).writer(table).checks.explain(error, row);
+            }
+          } finally {
+            if (own) {
+              for (let i = 0; i < n; i++) row[targets[i]!] = null;
+              busy = false;
+            }
           }
           return INSERTED_ONE;
         };

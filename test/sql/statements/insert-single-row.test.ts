@@ -27,6 +27,33 @@ describe('prepared single-row INSERT', () => {
     db.close();
   });
 
+  it('keeps each row its own when a parameter\'s conversion runs the same statement again', () => {
+    // The single-row path fills one reused row array; a run that starts inside another (here a Date whose getTime
+    // inserts a row through the same prepared statement) must not write into, or clear, the outer run's row.
+    const db = Database.open(':memory:');
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, name text, at timestamptz)');
+    const insert = db.prepare('INSERT INTO t (id, name, at) VALUES ($1, $2, $3)');
+    class ReentrantDate extends Date {
+      override getTime(): number {
+        insert.run(100, 'inner', new Date(1000));
+        return super.getTime();
+      }
+    }
+    db.transaction(() => {
+      insert.run(1, 'first', new Date(0));
+      insert.run(2, 'outer', new ReentrantDate(2000));
+      insert.run(3, 'last', new Date(3000));
+    })();
+    const rows = db.prepare('SELECT id, name, at FROM t ORDER BY id').raw().all() as [number, string, Date][];
+    expect(rows.map(([id, name, at]) => [id, name, at.getTime()])).toEqual([
+      [1, 'first', 0],
+      [2, 'outer', 2000],
+      [3, 'last', 3000],
+      [100, 'inner', 1000],
+    ]);
+    db.close();
+  });
+
   it('reports constraint violations and leaves the row out', () => {
     const db = Database.open(':memory:');
     db.exec('CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL, CHECK (id > 0))');
