@@ -1473,6 +1473,18 @@ class EntryCollector {
 
 function treeBounds(def: IndexDef, range: IndexRange) {
   const bounds: { lower?: Uint8Array; lowerInclusive?: boolean; upper?: Uint8Array; upperInclusive?: boolean; reverse?: boolean } = {};
+  const lower = range.lower;
+  const upper = range.upper;
+  if (lower !== undefined && upper !== undefined && lower.inclusive && upper.inclusive && sameValues(lower.values, upper.values)) {
+    // Equality (a lookup by an index's columns): the key is encoded once for both bounds.
+    const prefix = encodeIndexKey(def, lower.values as KeyValue[]);
+    bounds.lower = prefix;
+    bounds.lowerInclusive = true;
+    bounds.upper = afterPrefix(prefix);
+    bounds.upperInclusive = false;
+    if (range.reverse === true) bounds.reverse = true;
+    return bounds;
+  }
   if (range.lower !== undefined) {
     const prefix = encodeIndexKey(def, range.lower.values as KeyValue[]);
     bounds.lower = range.lower.inclusive ? prefix : afterPrefix(prefix);
@@ -1485,6 +1497,14 @@ function treeBounds(def: IndexDef, range: IndexRange) {
   }
   if (range.reverse === true) bounds.reverse = true;
   return bounds;
+}
+
+/** The same values, each the same (Object.is: 0 and -0 differ), so that they encode to the same key. */
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
 }
 
 /** Entries of a hash index whose hash is that of `values`. */
