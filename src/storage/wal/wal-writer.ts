@@ -73,7 +73,12 @@
 // a blocking round covers is shorter than half an asynchronous round (a
 // longer one is what pacing overlaps with the rounds: 64 sessions); after
 // BLOCKING_ROUNDS_RUN asynchronous rounds the thread idled through, it
-// tries blocking again.
+// tries blocking again. Each further try in a row that ends the same way
+// doubles that wait (up to 256 rounds), and a run that blocks to its end
+// halves it again: on a loaded machine a try costs a blocking round of a
+// scheduler slice, and tries every 16 rounds kept 30-55% of the rounds
+// blocking (8 sessions at load average 7-9: 2-3x the asynchronous rounds'
+// time per commit; the backoff made 1, 8 and 64 sessions 1.2-1.8x faster).
 // Where the runtime has no event-loop utilisation, rounds never block.
 //
 // Background fdatasync. A transaction that writes a lot of WAL before it
@@ -268,6 +273,16 @@ const BACKGROUND_SYNCS_MAX = 64;
 const EARLY_ROUND_MIN = 4;
 /** Rounds that block after an asynchronous round the thread idled through, before another asynchronous round looks again (see the header). */
 export const BLOCKING_ROUNDS_RUN = 16;
+/**
+ * Blocking runs ended by their cost in a row, past the first, each double the
+ * asynchronous rounds before blocking is tried again, up to this many times
+ * (BLOCKING_ROUNDS_RUN << 4 = 256 rounds; see the header).
+ */
+export const BLOCKING_TRIAL_BACKOFF_MAX = 5;
+/** Asynchronous rounds the thread idles through before blocking is tried again, after `failed` blocking runs ended by their cost (see the header). */
+export function blockingRetryRounds(failed: number): number {
+  return BLOCKING_ROUNDS_RUN << Math.max(0, Math.min(BLOCKING_TRIAL_BACKOFF_MAX, failed) - 1);
+}
 /** The share of an asynchronous round's time (from its start to the moment the thread saw its end) the thread must have idled for the next rounds to block. */
 export const IDLE_ROUND_SHARE = 0.5;
 
@@ -383,6 +398,8 @@ export class WalWriter {
   #blockingCost = Number.NaN;
   /** Asynchronous rounds in a row the thread idled through while blocking ones cost more. */
   #idleAsyncRounds = 0;
+  /** Blocking runs ended by their cost lately, less those that ran whole (0..BLOCKING_TRIAL_BACKOFF_MAX): each doubles the wait for the next try. */
+  #failedBlockingRuns = 0;
   /** When the last round ended (#now). */
   #lastRoundEnd = 0;
   /** Bytes written to the OS since the last fdatasync (or background fdatasync) started. */
@@ -1082,8 +1099,12 @@ export class WalWriter {
     this.#blockingCost = this.#averageCost(this.#blockingCost, group, commits, end);
     // A burst of commits as long as half an asynchronous round: pacing's overlap of the statements with the rounds serves it better.
     if (group.lastAt - group.firstAt >= this.#roundMs / 2) this.#blockingCost = Number.POSITIVE_INFINITY;
-    // Costlier than the asynchronous rounds (a busy machine: see the header): back to those.
-    if (this.#blockingCost > this.#asyncCost) this.#blockingLeft = 0;
+    // Costlier than the asynchronous rounds (a busy machine: see the header): back to those, for
+    // longer each time in a row this happens. A run that blocked to its end shortens the wait again.
+    if (this.#blockingCost > this.#asyncCost) {
+      this.#blockingLeft = 0;
+      this.#failedBlockingRuns = Math.min(BLOCKING_TRIAL_BACKOFF_MAX, this.#failedBlockingRuns + 1);
+    } else if (this.#blockingLeft === 0 && this.#failedBlockingRuns > 0) this.#failedBlockingRuns--;
   }
 
   /** A round's cost per commit (see the header) into a moving average `average` (NaN: none yet). */
@@ -1102,7 +1123,7 @@ export class WalWriter {
       return;
     }
     // Blocking rounds cost more lately: stay asynchronous, and try them again after a run of these.
-    if (this.#blockingCost > this.#asyncCost && ++this.#idleAsyncRounds < BLOCKING_ROUNDS_RUN) return;
+    if (this.#blockingCost > this.#asyncCost && ++this.#idleAsyncRounds < blockingRetryRounds(this.#failedBlockingRuns)) return;
     this.#idleAsyncRounds = 0;
     this.#blockingCost = Number.NaN;
     this.#blockingLeft = BLOCKING_ROUNDS_RUN;

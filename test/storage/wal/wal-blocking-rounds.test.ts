@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlintError, SqlState } from '../../../src/errors.ts';
 import type { OpenOptions, VfsFile } from '../../../src/storage/vfs/index.ts';
-import { BLOCKING_ROUNDS_RUN, WalWriter } from '../../../src/storage/wal/wal-writer.ts';
+import { BLOCKING_ROUNDS_RUN, BLOCKING_TRIAL_BACKOFF_MAX, WalWriter, blockingRetryRounds } from '../../../src/storage/wal/wal-writer.ts';
 import { DIR, GatedVfs, SMALL_FILE, expectRecords, payload, readAll, rejectionOf, settle, type Rec } from './wal-helpers.ts';
 
 /** Lets promise callbacks run, but no macrotask. */
@@ -146,6 +146,42 @@ describe('WAL blocking rounds', () => {
       await wait;
     }
     expect(w.stats.blockingRounds).toBe(4);
+    w.close();
+  });
+
+  it('waits twice as many asynchronous rounds before trying blocking again after each further blocking run that cost more, and half as many after one that ran whole', async () => {
+    expect([0, 1, 2, 3, 5, 9].map(blockingRetryRounds)).toEqual([16, 16, 32, 64, 256, 256].map((n) => (n / 16) * BLOCKING_ROUNDS_RUN));
+    expect(blockingRetryRounds(BLOCKING_TRIAL_BACKOFF_MAX)).toBe(BLOCKING_ROUNDS_RUN << (BLOCKING_TRIAL_BACKOFF_MAX - 1));
+    const { vfs, clock, w, commit, asyncRound } = writer('auto');
+    let i = 0;
+    /** A blocking round of one commit, `ms` long (3: a busy machine's scheduler, 0: as fast as can be). */
+    const blockingRound = async (ms: number) => {
+      vfs.onBlocking = () => void (clock.t += ms);
+      const wait = commit(i++);
+      await microtasks();
+      expect(vfs.pending.length).toBe(0);
+      await settle();
+      await wait;
+    };
+    /** `n` asynchronous rounds the thread idles through (asyncRound checks that each is asynchronous). */
+    const asyncRounds = async (n: number) => {
+      for (let k = 0; k < n; k++) await asyncRound(i++, 0.9);
+    };
+    await asyncRound(i++, 0.9); // rounds of 1 ms: blocking is tried
+    await blockingRound(3); // costlier: the first such run, blocking is tried again after BLOCKING_ROUNDS_RUN
+    await asyncRounds(BLOCKING_ROUNDS_RUN);
+    await blockingRound(3); // the second in a row: twice as many asynchronous rounds before the next try
+    expect(w.stats.blockingRounds).toBe(2);
+    await asyncRounds(2 * BLOCKING_ROUNDS_RUN);
+    expect(w.stats.blockingRounds).toBe(2);
+    // Blocking is fast again: a whole run, which halves the wait after the next costly one.
+    for (let k = 0; k < BLOCKING_ROUNDS_RUN; k++) await blockingRound(0);
+    expect(w.stats.blockingRounds).toBe(2 + BLOCKING_ROUNDS_RUN);
+    await asyncRound(i++, 0.9); // looks again: blocking was cheaper, tried at once
+    await blockingRound(3); // costlier: two in a row again (the whole run took one back), not three
+    await asyncRounds(2 * BLOCKING_ROUNDS_RUN);
+    await blockingRound(0);
+    expect(w.stats.blockingRounds).toBe(4 + BLOCKING_ROUNDS_RUN);
     w.close();
   });
 
