@@ -193,12 +193,6 @@ export function unsupportedVersion(path: string, version: number): FlintError {
 export type Crc32c = (u8: Uint8Array, offset: number, length: number) => number;
 
 /**
- * Write a record header for a payload already at u8[at + RECORD_HEADER_SIZE,
- * ... + length), and its CRC over header and payload (by `crc`: the
- * writer's buffer may live in the kernels' memory, where the WASM kernel
- * computes it).
- */
-/**
  * A record's header at u8[at] but its CRC (sealRecord without the
  * checksum): the writer stamps each record as it is appended and computes
  * the CRCs of a run of stamped records at once (sealRecords) before they
@@ -228,12 +222,13 @@ export function sealRecords(u8: Uint8Array, view: DataView, from: number, to: nu
   return at;
 }
 
+/**
+ * Write a record header for a payload already at u8[at + RECORD_HEADER_SIZE,
+ * ... + length), and its CRC over header and payload (by `crc`: the
+ * writer's buffer may live in the kernels' memory, where the WASM kernel
+ * computes it).
+ */
 export function sealRecord(u8: Uint8Array, view: DataView, at: number, lsn: number, type: number, length: number, crc: Crc32c = crc32c): void {
-  view.setUint32(at + RECORD_OFF_LENGTH, length, true);
-  setU64(view, at + RECORD_OFF_LSN, lsn);
-  u8[at + RECORD_OFF_TYPE] = type;
-  u8[at + RECORD_OFF_RESERVED] = 0;
-  u8[at + RECORD_OFF_RESERVED + 1] = 0;
-  u8[at + RECORD_OFF_RESERVED + 2] = 0;
+  stampRecord(u8, view, at, lsn, type, length);
   view.setUint32(at + RECORD_OFF_CRC, crc(u8, at + RECORD_OFF_LENGTH, RECORD_HEADER_SIZE - RECORD_OFF_LENGTH + length), true);
 }

@@ -199,3 +199,52 @@ export class GatedVfs implements Vfs {
 export function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/**
+ * `inner` with every call to an opened file's write, writeDurable,
+ * writeDurableAsync, sync and syncAsync told to `on` first (the bytes and
+ * position for the writes), so that a test can record what reached the
+ * files and in what order.
+ */
+export function observedVfs(inner: Vfs, name: string, on: (path: string, call: string, from?: Uint8Array, position?: number) => void): Vfs {
+  return {
+    name,
+    open: (path, opts) => {
+      const f = inner.open(path, opts);
+      return {
+        path: f.path,
+        read: (into, position) => f.read(into, position),
+        write: (from, position) => {
+          on(path, 'write', from, position);
+          f.write(from, position);
+        },
+        writeDurable: (from, position) => {
+          on(path, 'writeDurable', from, position);
+          f.writeDurable(from, position);
+        },
+        writeDurableAsync: (from, position) => {
+          on(path, 'writeDurableAsync', from, position);
+          return f.writeDurableAsync(from, position);
+        },
+        size: () => f.size(),
+        truncate: (size) => f.truncate(size),
+        sync: () => {
+          on(path, 'sync');
+          f.sync();
+        },
+        syncAsync: () => {
+          on(path, 'syncAsync');
+          return f.syncAsync();
+        },
+        close: () => f.close(),
+      };
+    },
+    exists: (path) => inner.exists(path),
+    remove: (path) => inner.remove(path),
+    rename: (from, to) => inner.rename(from, to),
+    list: (dir) => inner.list(dir),
+    mkdir: (path) => inner.mkdir(path),
+    syncDir: (dir) => inner.syncDir(dir),
+    lock: (path) => inner.lock(path),
+  };
+}

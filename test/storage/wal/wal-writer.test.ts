@@ -13,7 +13,7 @@ import {
   walFileName,
 } from '../../../src/storage/wal/index.ts';
 import { crc32c, encodeFileHeader } from '../../../src/storage/wal/format.ts';
-import { DIR, GatedVfs, SMALL_FILE, expectRecords, flintErrorOf, locate, overwrite, payload, readAll, rejectionOf, settle, walFiles, type Rec } from './wal-helpers.ts';
+import { DIR, GatedVfs, SMALL_FILE, expectRecords, flintErrorOf, locate, observedVfs, overwrite, payload, readAll, rejectionOf, settle, walFiles, type Rec } from './wal-helpers.ts';
 
 /** Append `count` records of sizes drawn from `sizeOf(i)`; returns them. */
 function appendMany(w: WalWriter, count: number, sizeOf: (i: number) => number, seedBase = 0): Rec[] {
@@ -448,42 +448,9 @@ describe('WAL writer zero-filling', () => {
       ranges.set(path, list);
       if (from.length >= 4096 && from.every((b) => b === 0)) zeroWrites += from.length;
     };
-    const vfs: Vfs = {
-      ...inner,
-      name: 'recording',
-      open: (path, opts) => {
-        const f = inner.open(path, opts);
-        return {
-          ...f,
-          path: f.path,
-          read: (into, position) => f.read(into, position),
-          write: (from, position) => {
-            note(path, from, position);
-            f.write(from, position);
-          },
-          writeDurable: (from, position) => {
-            note(path, from, position);
-            f.writeDurable(from, position);
-          },
-          size: () => f.size(),
-          truncate: (size) => f.truncate(size),
-          sync: () => f.sync(),
-          syncAsync: () => f.syncAsync(),
-          writeDurableAsync: (from, position) => {
-            note(path, from, position);
-            return f.writeDurableAsync(from, position);
-          },
-          close: () => f.close(),
-        };
-      },
-      exists: (path) => inner.exists(path),
-      remove: (path) => inner.remove(path),
-      rename: (from, to) => inner.rename(from, to),
-      list: (dir) => inner.list(dir),
-      mkdir: (path) => inner.mkdir(path),
-      syncDir: (dir) => inner.syncDir(dir),
-      lock: (path) => inner.lock(path),
-    };
+    const vfs = observedVfs(inner, 'recording', (path, _call, from, position) => {
+      if (from !== undefined) note(path, from, position!);
+    });
     /** How far from 0 the writes to file `name` cover without a gap. */
     const writtenTo = (name: string) => {
       const list = [...(ranges.get(`${DIR}/${name}`) ?? [])].sort((a, b) => a[0] - b[0]);
@@ -580,46 +547,7 @@ describe('WAL writer: one durable write per synchronous commit', () => {
   /** A memory vfs (or the one given) counting each file's write, sync and writeDurable calls, in order. */
   const counting = (inner: Vfs = createMemoryVfs()) => {
     const calls: string[] = [];
-    const vfs: Vfs = {
-      name: 'counting',
-      open: (path, opts) => {
-        const f = inner.open(path, opts);
-        return {
-          path: f.path,
-          read: (into, position) => f.read(into, position),
-          write: (from, position) => {
-            calls.push('write');
-            f.write(from, position);
-          },
-          writeDurable: (from, position) => {
-            calls.push('writeDurable');
-            f.writeDurable(from, position);
-          },
-          size: () => f.size(),
-          truncate: (size) => f.truncate(size),
-          sync: () => {
-            calls.push('sync');
-            f.sync();
-          },
-          syncAsync: () => {
-            calls.push('syncAsync');
-            return f.syncAsync();
-          },
-          writeDurableAsync: (from, position) => {
-            calls.push('writeDurableAsync');
-            return f.writeDurableAsync(from, position);
-          },
-          close: () => f.close(),
-        };
-      },
-      exists: (path) => inner.exists(path),
-      remove: (path) => inner.remove(path),
-      rename: (from, to) => inner.rename(from, to),
-      list: (dir) => inner.list(dir),
-      mkdir: (path) => inner.mkdir(path),
-      syncDir: (dir) => inner.syncDir(dir),
-      lock: (path) => inner.lock(path),
-    };
+    const vfs = observedVfs(inner, 'counting', (_path, call) => void calls.push(call));
     return { vfs, calls, take: () => calls.splice(0) };
   };
 
