@@ -40,6 +40,21 @@ export function crc32cInit(): void {
   return load<u32>(CRC_TABLES + tableOffset + (<usize>index << 2));
 }
 
+/** One slicing-by-8 step: the CRC after 8 bytes, `lo` their first 4 (XORed with the CRC before them), `hi` the last 4. */
+// @ts-ignore: decorator
+@inline function step8(lo: u32, hi: u32): u32 {
+  return (
+    entry(lo & 0xff, 7 * TABLE_BYTES) ^
+    entry((lo >>> 8) & 0xff, 6 * TABLE_BYTES) ^
+    entry((lo >>> 16) & 0xff, 5 * TABLE_BYTES) ^
+    entry(lo >>> 24, 4 * TABLE_BYTES) ^
+    entry(hi & 0xff, 3 * TABLE_BYTES) ^
+    entry((hi >>> 8) & 0xff, 2 * TABLE_BYTES) ^
+    entry((hi >>> 16) & 0xff, TABLE_BYTES) ^
+    entry(hi >>> 24, 0)
+  );
+}
+
 /** CRC32C of [ptr, ptr + len), continuing from `seed` (0 to start). */
 export function crc32c(ptr: usize, len: i32, seed: u32): u32 {
   assert(len >= 0, 'crc32c: negative length');
@@ -50,15 +65,7 @@ export function crc32c(ptr: usize, len: i32, seed: u32): u32 {
   while (p < end8) {
     const lo = load<u32>(p) ^ crc;
     const hi = load<u32>(p, 4);
-    crc =
-      entry(lo & 0xff, 7 * TABLE_BYTES) ^
-      entry((lo >>> 8) & 0xff, 6 * TABLE_BYTES) ^
-      entry((lo >>> 16) & 0xff, 5 * TABLE_BYTES) ^
-      entry(lo >>> 24, 4 * TABLE_BYTES) ^
-      entry(hi & 0xff, 3 * TABLE_BYTES) ^
-      entry((hi >>> 8) & 0xff, 2 * TABLE_BYTES) ^
-      entry((hi >>> 16) & 0xff, TABLE_BYTES) ^
-      entry(hi >>> 24, 0);
+    crc = step8(lo, hi);
     p += 8;
   }
   if (p + 4 <= end) {
@@ -128,24 +135,8 @@ export function crc32cRecords(ptr: usize, len: i32): i32 {
       const hiA = load<u32>(a, 4);
       const loB = load<u32>(b) ^ cb;
       const hiB = load<u32>(b, 4);
-      ca =
-        entry(loA & 0xff, 7 * TABLE_BYTES) ^
-        entry((loA >>> 8) & 0xff, 6 * TABLE_BYTES) ^
-        entry((loA >>> 16) & 0xff, 5 * TABLE_BYTES) ^
-        entry(loA >>> 24, 4 * TABLE_BYTES) ^
-        entry(hiA & 0xff, 3 * TABLE_BYTES) ^
-        entry((hiA >>> 8) & 0xff, 2 * TABLE_BYTES) ^
-        entry((hiA >>> 16) & 0xff, TABLE_BYTES) ^
-        entry(hiA >>> 24, 0);
-      cb =
-        entry(loB & 0xff, 7 * TABLE_BYTES) ^
-        entry((loB >>> 8) & 0xff, 6 * TABLE_BYTES) ^
-        entry((loB >>> 16) & 0xff, 5 * TABLE_BYTES) ^
-        entry(loB >>> 24, 4 * TABLE_BYTES) ^
-        entry(hiB & 0xff, 3 * TABLE_BYTES) ^
-        entry((hiB >>> 8) & 0xff, 2 * TABLE_BYTES) ^
-        entry((hiB >>> 16) & 0xff, TABLE_BYTES) ^
-        entry(hiB >>> 24, 0);
+      ca = step8(loA, hiA);
+      cb = step8(loB, hiB);
       a += 8;
       b += 8;
     }
