@@ -26,6 +26,9 @@
 //     with no fdatasync in flight, and the wake-ups between them. Where the
 //     time of a round of commits goes, in two parts; blocking, the share of
 //     rounds that blocked the thread (docs/wal.md, "Blocking rounds").
+//   A last line per group-commit configuration gives each round's rate,
+//   commits per round, share of rounds started early (pacing's two
+//   alternating groups) and round ms, to tell its pacing modes apart.
 // CPU figures of the synchronous paths are the kernel's tick-sampled
 // accounting, unreliable on a VM for a thread that mostly sleeps in
 // fdatasync (V8's helper threads get charged whole ticks).
@@ -85,6 +88,10 @@ interface Figures {
   gapMs: number;
   /** Share of the rounds that blocked the thread (WalWriter stats.blockingRounds / stats.rounds). */
   blocking: number;
+  /** Share of the rounds started early, from waitDurable (WalWriter stats.earlyRounds / stats.rounds). */
+  early: number;
+  /** Commits a round covered (WalWriter stats.roundCommits / stats.rounds). */
+  commitsPerRound: number;
 }
 
 function newTable(): string {
@@ -111,6 +118,8 @@ async function measured(body: () => Promise<Float64Array> | Float64Array): Promi
   const rounds0 = wal.rounds;
   const roundMs0 = wal.roundMs;
   const blocking0 = wal.blockingRounds;
+  const early0 = wal.earlyRounds;
+  const roundCommits0 = wal.roundCommits;
   const commits0 = db.engine.stats.commits;
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
@@ -125,6 +134,8 @@ async function measured(body: () => Promise<Float64Array> | Float64Array): Promi
   const roundMs = wal.roundMs - roundMs0;
   return {
     blocking: rounds === 0 ? Number.NaN : (wal.blockingRounds - blocking0) / rounds,
+    early: rounds === 0 ? Number.NaN : (wal.earlyRounds - early0) / rounds,
+    commitsPerRound: rounds === 0 ? Number.NaN : (wal.roundCommits - roundCommits0) / rounds,
     roundMs: rounds === 0 ? Number.NaN : roundMs / rounds,
     gapMs: rounds === 0 ? Number.NaN : (elapsed - roundMs) / rounds,
     rate: (INSERTS * 1000) / elapsed,
@@ -213,7 +224,7 @@ function fsyncLoop(): Figures {
   const cpu = process.cpuUsage(cpu0);
   closeSync(fd);
   rmSync(path);
-  return { rate: (n * 1000) / elapsed, p50Ms: p50(latencies), cpuUs: (cpu.user + cpu.system) / n, syncsPerSec: (n * 1000) / elapsed, commitsPerSync: 1, idle: 0, roundMs: Number.NaN, gapMs: Number.NaN, blocking: Number.NaN };
+  return { rate: (n * 1000) / elapsed, p50Ms: p50(latencies), cpuUs: (cpu.user + cpu.system) / n, syncsPerSec: (n * 1000) / elapsed, commitsPerSync: 1, idle: 0, roundMs: Number.NaN, gapMs: Number.NaN, blocking: Number.NaN, early: Number.NaN, commitsPerRound: Number.NaN };
 }
 
 interface ProfileNode {
@@ -321,3 +332,9 @@ for (const c of configs) {
   );
 }
 console.log(`rates per round: ${configs.map((c) => `${c.name}: ${results.get(c.name)!.map((x) => fmt(x.rate, 0)).join(' ')}`).join('; ')}`);
+// Group commit's pacing per round: which mode each round ran in (see docs/wal.md, "Pacing").
+for (const c of configs) {
+  const rs = results.get(c.name)!;
+  if (!rs.some((x) => Number.isFinite(x.commitsPerRound))) continue;
+  console.log(`${c.name} per round (k inserts/s, commits/round, early rounds, round ms, CPU µs/insert): ${rs.map((x) => `${fmt(x.rate / 1000)} ${fmt(x.commitsPerRound)} ${fmt(100 * x.early, 0)}% ${fmt(x.roundMs, 2)} ${fmt(x.cpuUs)}`).join(' | ')}`);
+}
