@@ -17,6 +17,12 @@ import { bindStatement } from '../src/sql/exec/statements.ts';
 import { parseScript } from '../src/sql/parser.ts';
 import { codeOf, flintError } from './helpers/flint-errors.ts';
 
+/** Whether `sql`, bound against `db`'s catalog, never reads the statement's clock (BoundStatement.clockFree). */
+function clockFreeOf(db: Database, sql: string): boolean | undefined {
+  const stmt = parseScript(sql)[0]!.statement;
+  return bindStatement(stmt, { engine: db.engine, paramTypes: [], eval: fixedContext({ now: 0n }), state: db.sqlState })!.clockFree;
+}
+
 /** A clock that moves on by one millisecond at every reading, and counts them. */
 function steppingClock(): Clock & { reads: number } {
   const clock = {
@@ -87,10 +93,7 @@ describe('the statement clock', () => {
     db.exec('CREATE TABLE tc (id int PRIMARY KEY, n int CHECK (n > 0))');
     db.exec('CREATE TABLE tf (id int PRIMARY KEY, p int REFERENCES t)');
     db.exec('CREATE TABLE ts (id int PRIMARY KEY, at timestamptz, day date)');
-    const clockFree = (sql: string): boolean | undefined => {
-      const stmt = parseScript(sql)[0]!.statement;
-      return bindStatement(stmt, { engine: db.engine, paramTypes: [], eval: fixedContext({ now: 0n }), state: db.sqlState })!.clockFree;
-    };
+    const clockFree = (sql: string) => clockFreeOf(db, sql);
     expect(clockFree('INSERT INTO t VALUES ($1, $2, $3, $4, $5)')).toBe(true);
     expect(clockFree('INSERT INTO t (id, v) VALUES ($1, $2)')).toBe(true);
     expect(clockFree("INSERT INTO t VALUES ($1, 'x', 1.5, true, DEFAULT)")).toBe(true);
@@ -120,10 +123,7 @@ describe('the statement clock', () => {
     db.exec('CREATE TABLE t (id int PRIMARY KEY, v text, n float8, b bool, d numeric)');
     db.exec('CREATE INDEX t_n ON t (n)');
     db.exec('CREATE TABLE ts (id int PRIMARY KEY, at timestamptz, day date)');
-    const clockFree = (sql: string): boolean | undefined => {
-      const stmt = parseScript(sql)[0]!.statement;
-      return bindStatement(stmt, { engine: db.engine, paramTypes: [], eval: fixedContext({ now: 0n }), state: db.sqlState })!.clockFree;
-    };
+    const clockFree = (sql: string) => clockFreeOf(db, sql);
     expect(clockFree('SELECT id, v, n, b, d FROM t WHERE id = $1')).toBe(true);
     expect(clockFree('SELECT id, n FROM t WHERE n = $1')).toBe(true);
     expect(clockFree("SELECT * FROM t WHERE n > $1 AND (v = $2 OR v IS NULL) AND NOT b")).toBe(true);
@@ -170,10 +170,7 @@ describe('the statement clock', () => {
     db.exec('CREATE TABLE tf (id int PRIMARY KEY, p int REFERENCES tp)');
     db.exec('CREATE TABLE td (id int PRIMARY KEY, at timestamptz DEFAULT now(), k int DEFAULT 7)');
     db.exec('CREATE TABLE ts (id int PRIMARY KEY, at timestamptz, n int)');
-    const clockFree = (sql: string): boolean | undefined => {
-      const stmt = parseScript(sql)[0]!.statement;
-      return bindStatement(stmt, { engine: db.engine, paramTypes: [], eval: fixedContext({ now: 0n }), state: db.sqlState })!.clockFree;
-    };
+    const clockFree = (sql: string) => clockFreeOf(db, sql);
     expect(clockFree('UPDATE t SET n = n + 1 WHERE id = $1')).toBe(true);
     expect(clockFree("UPDATE t SET v = $2, b = NOT b WHERE id = $1 AND v <> 'x'")).toBe(true);
     expect(clockFree('UPDATE t SET d = 2.5')).toBe(true);
