@@ -258,8 +258,18 @@ export class Statement {
     let id: RunResult['lastInsertId'] = state.lastInsertId;
     // BIGINT values as numbers (the default) where they fit.
     if (typeof id === 'bigint' && this.#values.bigint === 'number' && id <= 9007199254740991n && id >= -9007199254740991n) id = Number(id);
-    return { changes: isChange(result.command) ? result.rowCount : 0, lastInsertId: id };
+    // A cached plan gives the same command string every run (a prepared INSERT's shared result): looked at once.
+    const command = result.command;
+    if (command !== this.#changeCommand) {
+      this.#changeCommand = command;
+      this.#changes = isChange(command);
+    }
+    return { changes: this.#changes ? result.rowCount : 0, lastInsertId: id };
   }
+
+  /** The command #changes was worked out for, and whether it reports changed rows (INSERT, UPDATE, DELETE). */
+  #changeCommand = '';
+  #changes = false;
 
   /** The first row, or undefined. */
   get(...params: unknown[]): Row | JsValue[] | undefined {

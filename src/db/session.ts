@@ -324,15 +324,17 @@ export class Session {
       if (stmt.kind === 'commit' && this.#explicit && !this.#failed) return this.commitAsync().then(() => commitResult());
       const deadline = this.#statementDeadline();
       this.#cancelRequested = false;
-      let ran: { result: StatementResult; commit: Transaction | null };
+      let result: StatementResult;
       try {
-        ran = this.#run(stmt, params, paramTypes, true, deadline);
+        // #runStatement, not #run: no { result, commit } pair made for every statement.
+        result = this.#runStatement(stmt, params, paramTypes, true, deadline);
       } catch (error) {
         if (!(error instanceof RetryStatement)) throw error;
         return this.#runAfterWait(error, stmt, params, paramTypes, deadline).then(({ result, finish }) => finish().then(() => result));
       }
-      const { result, commit } = ran;
+      const commit = this.#toCommit;
       if (commit === null) return Promise.resolve(result);
+      this.#toCommit = null;
       return this.#services.engine.commitAsync(commit).then(() => result);
     } catch (error) {
       return Promise.reject(error);
@@ -491,7 +493,9 @@ export class Session {
 
   /** #run without the pair: the transaction to commit is left in #toCommit. */
   #runStatement(stmt: ast.Statement, params: readonly JsValue[], paramTypes: (SqlType | undefined)[], wait: boolean, deadline: number): StatementResult {
-    switch (stmt.kind) {
+    // A query or DML statement (what a prepared statement run again and again is) skips the session's own statements.
+    const bindable = isBindable(stmt);
+    if (!bindable) switch (stmt.kind) {
       case 'begin':
         return this.#begin(stmt.start === true ? 'START TRANSACTION' : 'BEGIN', stmt.isolationLevel);
       case 'commit':
@@ -518,7 +522,7 @@ export class Session {
     if (this.#failed) {
       throw new FlintError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
     }
-    if (isRoleStatement(stmt)) return this.#roleStatement(stmt);
+    if (!bindable && isRoleStatement(stmt)) return this.#roleStatement(stmt);
     const autocommit = !this.#explicit;
     if (autocommit) this.#startTxn();
     const engine = this.#services.engine;
@@ -537,7 +541,6 @@ export class Session {
     engine.catalogTxn = txn;
     try {
       const indexScans = derived.indexScans;
-      const bindable = isBindable(stmt);
       let cached = bindable ? this.#cachedPlan(stmt, paramTypes, derived) : undefined;
       // An autocommit statement's transaction starts with it: both timestamps are the statement's. The clock
       // is read now, as the statement starts, unless its binding never reads it (BoundStatement.clockFree).
@@ -1311,6 +1314,18 @@ class StatementRun implements RunOptions {
 
   notice(notice: Notice): void {
     (this.notices ??= []).push(notice);
+  }
+
+  /** RunParams.readInto: each parameter converted as get() converts it, not kept (nor are the kept ones touched). */
+  readInto(row: RuntimeValue[], at: readonly number[], indexes: readonly number[], n: number): void {
+    const js = this.#js;
+    const types = this.paramTypes;
+    const evalContext = this.eval;
+    for (let k = 0; k < n; k++) {
+      const i = indexes[k]!;
+      if (i >= js.length) throw new FlintError('08P01', `there is no parameter $${i + 1}`);
+      row[at[k]!] = fromJs(js[i] as JsValue, types[i], evalContext);
+    }
   }
 
   /** Parameter $i+1 as a value of its type (the JS parameters' `params`). */

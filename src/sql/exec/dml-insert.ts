@@ -134,13 +134,17 @@ function bindInsertBody(stmt: ast.Insert, table: SqlTable, binder: QueryBinder, 
         // keeps no value alive between runs.
         const scratch = nulls.slice();
         let busy = false;
+        // Each parameter read once ($1, $2, ... with no repeat): the parameters may convert them straight into the row
+        // (RunParams.readInto), without keeping the values for another read.
+        const once = new Set(paramIndexes).size === n;
         out.lean = (o) => {
           const params = o.params;
           const own = !busy;
           const row = own ? scratch : nulls.slice();
           busy = true;
           try {
-            for (let i = 0; i < n; i++) row[targets[i]!] = params.get(paramIndexes[i]!);
+            if (once && params.readInto !== undefined) params.readInto(row, targets, paramIndexes, n);
+            else for (let i = 0; i < n; i++) row[targets[i]!] = params.get(paramIndexes[i]!);
             checks.checkNotNull(row);
             try {
               o.engine.insert(o.txn, tableId, encode(row));

@@ -50,11 +50,24 @@ export interface SqlDatabaseState {
   lastInsertId: bigint | number | undefined;
 }
 
+/** A statement's parameter values. */
+export interface RunParams {
+  /** Parameter $index+1 as a value of its type (the same value however often it is read in one run). */
+  get(index: number): RuntimeValue;
+  /**
+   * Parameters $indexes[k]+1 into row[at[k]] for k < n, each as get() would
+   * give it, in that order, with the same errors, for a run that reads each
+   * of them once: the values need not be kept for a second read (a prepared
+   * INSERT's lean path). Optional: without it, the reader calls get().
+   */
+  readInto?(row: RuntimeValue[], at: readonly number[], indexes: readonly number[], n: number): void;
+}
+
 export interface RunOptions {
   readonly engine: Engine;
   readonly txn: Transaction;
   /** Parameter values, read through the types the binder inferred (shared with `paramTypes`). */
-  readonly params: { get(index: number): RuntimeValue };
+  readonly params: RunParams;
   /** Parameter types: declared by the caller, or filled in by the binder as it infers them. */
   readonly paramTypes: (SqlType | undefined)[];
   readonly eval: EvalContext;
