@@ -16,7 +16,13 @@
 //   - a prepared INSERT of a bench:peers row (bench:peers' bulk insert
 //     statement) and a prepared UPDATE by id, each inside one open
 //     transaction per round (BEGIN before, COMMIT after, untimed), so that
-//     the statement's own cost shows rather than a commit's fdatasync.
+//     the statement's own cost shows rather than a commit's fdatasync;
+//   - the same prepared INSERT on a database whose engine.insert does
+//     nothing: the SQL and session layers alone, from Statement.run down to
+//     the storage call, plus this bench's building of the row's strings
+//     (Flint only; a ratio to better-sqlite3 would mean nothing). It moves
+//     with every change to that path, where the full INSERT moves by a
+//     tenth as much.
 // Every workload checks its answers. Rates are per second of this process's
 // CPU time (the machine's other load skews them less than wall time); they
 // are printed, never asserted. To profile, bundle it and run it under
@@ -81,7 +87,8 @@ function load(): void {
 interface Workload {
   name: string;
   flint: (id: number) => number;
-  sqlite: (id: number) => number;
+  /** Absent: a Flint-only workload (printed without a ratio). */
+  sqlite?: (id: number) => number;
   /** Run around each timed round (untimed): a transaction the round's statements run in. */
   around?: { flint: (round: () => number) => number; sqlite: (round: () => number) => number };
 }
@@ -116,6 +123,12 @@ const insertRow = (run: (...p: unknown[]) => unknown, id: number, n: number): nu
   run(n, `name ${id}`, `user${id}@example.com`, id / 100, id % 10_000);
   return id;
 };
+// The layers alone: a second database whose engine stores nothing (its insert is a no-op), so that a run of the
+// prepared INSERT is Statement.run, the session, the plan cache check and the INSERT's binding, down to the call.
+const layers = Database.open(':memory:', { kernels, backgroundIntervalMs: 0 });
+layers.exec('CREATE TABLE ins (id INTEGER PRIMARY KEY, name TEXT, email TEXT, amount DOUBLE PRECISION, cat INTEGER)');
+(layers.engine as unknown as { insert: () => number }).insert = () => 0;
+const lInsert = layers.prepare('INSERT INTO ins (id, name, email, amount, cat) VALUES ($1, $2, $3, $4, $5)');
 const fUpdate = flint.prepare('UPDATE t SET amount = amount + 1 WHERE id = $1');
 const sUpdate = sqlite.prepare('UPDATE t SET amount = amount + 1 WHERE id = ?');
 
@@ -145,6 +158,11 @@ const workloads: Workload[] = [
     flint: (id) => insertRow((...p) => fInsert.run(...p), id, fNext++),
     sqlite: (id) => insertRow((...p) => sInsert.run(...p), id, sNext++),
     around: { flint: inBlock((sql) => flint.exec(sql)), sqlite: inBlock((sql) => sqlite.exec(sql)) },
+  },
+  {
+    name: 'prepared INSERT, engine.insert a no-op (layers only)',
+    flint: (id) => insertRow((...p) => lInsert.run(...p), id, id),
+    around: { flint: inBlock((sql) => layers.exec(sql)), sqlite: (round) => round() },
   },
   {
     name: 'prepared UPDATE by id, in a transaction',
@@ -177,7 +195,8 @@ const fmt = (n: number): string => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.
 for (const w of workloads) {
   if (!w.name.includes(only)) continue;
   const fRound = (seconds: number, seed: number): number => (w.around?.flint ?? ((r) => r()))(() => time(w.flint, seconds, seed));
-  const sRound = (seconds: number, seed: number): number => (w.around?.sqlite ?? ((r) => r()))(() => time(w.sqlite, seconds, seed));
+  const sqliteRun = w.sqlite;
+  const sRound = (seconds: number, seed: number): number => (sqliteRun === undefined ? 0 : (w.around?.sqlite ?? ((r) => r()))(() => time(sqliteRun, seconds, seed)));
   fRound(0.3, 1);
   sRound(0.3, 1);
   let f = 0;
@@ -186,8 +205,13 @@ for (const w of workloads) {
     f = Math.max(f, fRound(SECONDS, 2 + round));
     s = Math.max(s, sRound(SECONDS, 2 + round));
   }
+  if (sqliteRun === undefined) {
+    console.log(`${w.name.padEnd(52)} flint ${fmt(f).padStart(7)}/s  (${(1e6 / f).toFixed(3)} µs)`);
+    continue;
+  }
   console.log(`${w.name.padEnd(52)} flint ${fmt(f).padStart(7)}/s  (${(1e6 / f).toFixed(1)} µs)   better-sqlite3 ${fmt(s).padStart(7)}/s   ratio ${(f / s).toFixed(2)}x`);
 }
 flint.close();
+layers.close();
 sqlite.close();
 rmSync(dir, { recursive: true, force: true });
