@@ -49,9 +49,10 @@
 //
 // Hot path. A row whose text values are short ASCII (at most
 // SINGLE_PASS_TEXT_UNITS code units each, the common case) is written in one
-// pass: its other values are validated first, its size is bounded (three
-// bytes a code unit), and each string is copied while it is checked; a
-// non-ASCII code unit sends the row to the general path. That path sizes the
+// pass over its values: each is validated, checked to fit and written in
+// turn, each string copied four code units a step and checked for ASCII once
+// after its copy; an invalid value, one that does not fit, or a non-ASCII
+// code unit sends the row to the general path. That path sizes the
 // row first (validating every value and scanning each string once), then
 // writes it; it allocates nothing except a subarray
 // view for text longer than 32 code units, which goes to TextEncoder's
@@ -200,7 +201,7 @@ function readU53(view: DataView, at: number): number {
 function writeU53(view: DataView, at: number, value: number): void {
   if (!(Number.isSafeInteger(value) && value >= 0)) failAssert(`tuple header fields hold integers in [0, 2^53), got ${value}`);
   view.setUint32(at, value >>> 0, true);
-  view.setUint32(at + 4, Math.floor(value / TWO_32), true);
+  view.setUint32(at + 4, value > 0xffffffff ? Math.floor(value / TWO_32) : 0, true);
 }
 
 // ---- encoding ---------------------------------------------------------------
@@ -221,10 +222,10 @@ export function encodedRowSize(types: readonly StorageType[], values: readonly S
 /**
  * Write the tuple for `values` at out[offset]: a header with xmin, xmax = 0,
  * prev = 0, flags = 0 (TUPLE_HAS_ROWID and the row id if rowId >= 0), then
- * the row. Returns the bytes written. Nothing is
- * written when the row is invalid (22023, 22003) or does not fit in
- * `out` from `offset` (54000); text with a lone surrogate (22021) may leave
- * the bytes the single pass wrote before it found non-ASCII text.
+ * the row. Returns the bytes written. An invalid row (22023, 22003, 22021)
+ * or one that does not fit in `out` from `offset` (54000) may leave bytes
+ * written from `offset` on (the single pass writes as it validates); none
+ * before `offset` or past the end of `out`.
  */
 export function encodeTuple(
   types: readonly StorageType[],
@@ -246,8 +247,9 @@ export function encodeTuple(
 
 /**
  * encodeTuple(), except that a tuple that does not fit in `out` from
- * `offset` is not an error: nothing is written and the result is minus its
- * size, so that the caller can grow its buffer and call again. The row is
+ * `offset` is not an error: the result is minus its size (bytes from
+ * `offset` on may have been written), so that the caller can grow its
+ * buffer and call again. The row is
  * sized and validated once (encodeTuple used to be preceded by an
  * encodedRowSize call to size the buffer: two passes over every string).
  */
@@ -320,82 +322,98 @@ function writeTupleHead(out: Uint8Array, view: DataView, offset: number, xmin: n
 /**
  * encodeTupleOrSize's single pass: the tuple's size, or -1 if the row is not
  * for this path (a value that is invalid, bytes, text longer than
- * SINGLE_PASS_TEXT_UNITS or not ASCII, or a size bound past the output), and
- * then the general path encodes it. Nothing is written before every non-text
- * value is validated and the bound is known to fit; a non-ASCII code unit
- * found while copying text leaves the bytes before it written (the general
- * path then writes the whole tuple again, or throws 22021 for a lone
- * surrogate).
+ * SINGLE_PASS_TEXT_UNITS or not ASCII, or a value past the end of the
+ * output), and then the general path encodes it. One loop over the values
+ * (a first one that validated them and bounded the size before any write
+ * made it ~20% slower, bench:peers' rows): a row that leaves here has had
+ * its header and some values written, which the general path writes again
+ * (or it throws the value's error, 22021 for a lone surrogate, or returns
+ * the size a larger output needs).
  */
 function encodeShortAscii(types: readonly StorageType[], values: readonly StorageValue[], xmin: number, out: Uint8Array, offset: number, rowId: number): number {
   const n = types.length;
   if (n !== values.length || n > TUPLE_COLUMNS_MAX) return -1;
-  const head = TUPLE_HEADER_SIZE + (rowId < 0 ? 0 : TUPLE_ROWID_SIZE);
-  let bound = head + ((n + 7) >>> 3);
-  for (let i = 0; i < n; i++) {
-    const value = values[i]!;
-    if (value === null) continue;
-    switch (types[i]) {
-      case 'bool':
-        if (typeof value !== 'boolean') return -1;
-        bound += 1;
-        break;
-      case 'int16':
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x8000 || value > 0x7fff) return -1;
-        bound += 2;
-        break;
-      case 'int32':
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) return -1;
-        bound += 4;
-        break;
-      case 'int64':
-        if (typeof value === 'bigint') {
-          if (value < INT64_MIN || value > INT64_MAX) return -1;
-        } else if (typeof value !== 'number' || !Number.isInteger(value) || value < -(2 ** 63) || value >= 2 ** 63) return -1;
-        bound += 8;
-        break;
-      case 'float32':
-      case 'float64':
-        if (typeof value !== 'number') return -1;
-        bound += types[i] === 'float32' ? 4 : 8;
-        break;
-      case 'text':
-        if (typeof value !== 'string' || value.length > SINGLE_PASS_TEXT_UNITS) return -1;
-        bound += 1 + 3 * value.length;
-        break;
-      default:
-        return -1;
-    }
-  }
-  if (bound > out.length - offset) return -1;
+  const limit = out.length;
+  let p = offset + TUPLE_HEADER_SIZE + (rowId < 0 ? 0 : TUPLE_ROWID_SIZE) + ((n + 7) >>> 3);
+  if (p > limit) return -1;
   const view = viewOf(out);
   const bitmap = writeTupleHead(out, view, offset, xmin, rowId, n);
-  let p = bitmap + ((n + 7) >>> 3);
   for (let i = 0; i < n; i++) {
     const value = values[i]!;
     if (value === null) {
       out[bitmap + (i >>> 3)]! |= 1 << (i & 7);
       continue;
     }
-    const type = types[i]!;
-    if (type === 'text') {
-      const s = value as string;
-      const start = p + 1;
-      for (let k = 0; k < s.length; k++) {
-        const c = s.charCodeAt(k);
-        if (c >= 0x80) return -1;
-        out[start + k] = c;
+    switch (types[i]) {
+      case 'text': {
+        if (typeof value !== 'string') return -1;
+        const s = value;
+        const len = s.length;
+        const start = p + 1;
+        if (len > SINGLE_PASS_TEXT_UNITS || start + len > limit) return -1;
+        // Four code units a step, ASCII checked once after the copy (no unit has a bit above the low seven).
+        let high = 0;
+        let k = 0;
+        for (; k + 4 <= len; k += 4) {
+          const c0 = s.charCodeAt(k);
+          const c1 = s.charCodeAt(k + 1);
+          const c2 = s.charCodeAt(k + 2);
+          const c3 = s.charCodeAt(k + 3);
+          high |= c0 | c1 | c2 | c3;
+          out[start + k] = c0;
+          out[start + k + 1] = c1;
+          out[start + k + 2] = c2;
+          out[start + k + 3] = c3;
+        }
+        for (; k < len; k++) {
+          const c = s.charCodeAt(k);
+          high |= c;
+          out[start + k] = c;
+        }
+        if (high >= 0x80) return -1;
+        out[p] = len; // below 0x80: a one-byte varint
+        p = start + len;
+        break;
       }
-      out[p] = s.length; // below 0x80: a one-byte varint
-      p = start + s.length;
-    } else if (type === 'int64' && typeof value === 'number') {
-      // As setBigInt64(BigInt(value)) writes it, without the BigInt: two's complement halves, exact below 2^63.
-      const hi = Math.floor(value / TWO_32);
-      view.setUint32(p, value - hi * TWO_32, true);
-      view.setInt32(p + 4, hi, true);
-      p += 8;
-    } else {
-      p = writeValue(type, value, out, view, p, i);
+      case 'int32':
+        if (typeof value !== 'number' || (value | 0) !== value || p + 4 > limit) return -1;
+        view.setInt32(p, value, true);
+        p += 4;
+        break;
+      case 'float64':
+        if (typeof value !== 'number' || p + 8 > limit) return -1;
+        view.setFloat64(p, value, true);
+        p += 8;
+        break;
+      case 'int64':
+        if (p + 8 > limit) return -1;
+        if (typeof value === 'bigint') {
+          if (value < INT64_MIN || value > INT64_MAX) return -1;
+          view.setBigInt64(p, value, true);
+        } else {
+          if (typeof value !== 'number' || !Number.isInteger(value) || value < -(2 ** 63) || value >= 2 ** 63) return -1;
+          const hi = Math.floor(value / TWO_32);
+          view.setUint32(p, value - hi * TWO_32, true);
+          view.setInt32(p + 4, hi, true);
+        }
+        p += 8;
+        break;
+      case 'bool':
+        if (typeof value !== 'boolean' || p + 1 > limit) return -1;
+        out[p++] = value ? 1 : 0;
+        break;
+      case 'int16':
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x8000 || value > 0x7fff || p + 2 > limit) return -1;
+        view.setInt16(p, value, true);
+        p += 2;
+        break;
+      case 'float32':
+        if (typeof value !== 'number' || p + 4 > limit) return -1;
+        view.setFloat32(p, value, true);
+        p += 4;
+        break;
+      default:
+        return -1;
     }
   }
   return p - offset;
