@@ -649,13 +649,18 @@ export class BTree {
    * call per chunk of them (nodeInsertRun, which also writes their
    * INDEX_INSERTS record) instead of two callbacks, three byte copies and
    * four kernel calls each. The same entries in the same leaves, the same
-   * records as insertMany. Returns the number of entries inserted.
+   * records as insertMany. Into an empty tree, the strictly ascending run
+   * the entries start with is built bottom-up (#build) and only the rest, if
+   * any, goes in this way. Returns the number of entries inserted.
    */
   insertPacked(src: Uint8Array, from: number, to: number): number {
     if (this.#heldFrame >= 0) this.#dropHeld();
     const s = this.#s;
-    if (from < to && this.isEmpty() && strictlyAscending(src, from, to)) return this.#build(src, from, to);
     let inserted = 0;
+    if (from < to && this.isEmpty()) {
+      inserted = this.#build(src, from, to);
+      from = this.#builtTo;
+    }
     this.#sorted = true;
     try {
       for (let at = from; at < to; ) {
@@ -719,27 +724,43 @@ export class BTree {
    * buildLeavesPerChange leaves each (INDEX_PAGES: every leaf an
    * after-image, the parents' inserts and splits as operations, the meta
    * tuple), so after each the tree is whole and holds a prefix of the
-   * entries, as after the same entries' one-by-one inserts. Returns the
-   * number of entries inserted (all of them).
+   * entries, as after the same entries' one-by-one inserts.
+   *
+   * The order is proven as the leaves fill, not by a pass of its own over
+   * every entry first (without it, the build of bench:peers' index on cat
+   * took 0.89-0.96x the CPU, paired; the pass ran mostly before the JIT
+   * had optimised it, as a flush runs once a transaction): a leaf
+   * takes only entries that belong in it (nodeInsertRun; one out of order
+   * inside the leaf goes where it sorts), and the entry that stops a leaf
+   * must sort past the leaf's last key (#extendsRun: one comparison a leaf)
+   * to start the next one. If it does not (or its lengths are bad), the
+   * build ends with the change that holds that leaf, the entries before it
+   * in the tree, and insertPacked inserts the rest one by one. Returns the
+   * number of entries inserted; #builtTo is where the build stopped (`to`
+   * when it took them all).
    */
   #build(src: Uint8Array, from: number, to: number): number {
     const s = this.#s;
     let inserted = 0;
     let perChange = BTree.buildLeavesPerChange;
     let at = from;
+    this.#builtTo = from;
+    if (!validPackedEntry(src, from, to)) return 0;
     // The rightmost leaf so far (the empty root at first), and whether it still takes entries.
     let lastLeaf = s.root;
     let first = true;
-    while (at < to) {
+    let stopped = false;
+    while (at < to && !stopped) {
       let next = at;
       let count = 0;
       let leaf = lastLeaf;
+      stopped = false;
       try {
         this.#structural(() => {
           const b = this.#batch;
           const budget = s.heap.maxRecordBytes - 8 * (PAGE_SIZE + 16);
           let bytes = 0;
-          for (let leaves = 0; next < to && leaves < perChange && (leaves === 0 || bytes + PAGE_SIZE + 16 + MAX_KEY_SIZE <= budget); leaves++) {
+          for (let leaves = 0; next < to && !stopped && leaves < perChange && (leaves === 0 || bytes + PAGE_SIZE + 16 + MAX_KEY_SIZE <= budget); leaves++) {
             let node: number;
             if (first && leaves === 0) {
               node = b.touch(leaf);
@@ -762,6 +783,7 @@ export class BTree {
             count += this.#runCount;
             next = filled;
             bytes += PAGE_SIZE + 16 + MAX_KEY_SIZE;
+            if (next < to && !this.#extendsRun(src, next, to, node)) stopped = true;
           }
         });
       } catch (error) {
@@ -777,15 +799,37 @@ export class BTree {
       inserted += count;
       at = next;
     }
+    this.#builtTo = at;
     return inserted;
+  }
+
+  /** Where the last #build stopped: the first entry it did not insert. */
+  #builtTo = 0;
+
+  /**
+   * Whether the entry at src[at] (before `to`) is one a build goes on with
+   * after the leaf at `node`, the rightmost of its level: well formed, and
+   * its key past the leaf's last one.
+   */
+  #extendsRun(src: Uint8Array, at: number, to: number, node: number): boolean {
+    if (!validPackedEntry(src, at, to)) return false;
+    const s = this.#s;
+    const count = s.count(node);
+    if (count === 0) return false;
+    s.refresh();
+    const u8 = s.u8;
+    const keyPtr = s.keyPtr;
+    const keyLen = src[at]! | (src[at + 1]! << 8);
+    for (let i = 0; i < keyLen; i++) u8[keyPtr + i] = src[at + 4 + i]!;
+    return this.#pastLast(node, count, keyLen);
   }
 
   /**
    * Fill a leaf that is the rightmost of its level with the entries from
-   * src[at] on (ascending, each above the leaf's last key) while they fit,
-   * by nodeInsertRun a chunk at a time (its INDEX_INSERTS entries are not
-   * used: the leaf is logged as an image). Returns the offset of the first
-   * entry not inserted (#runCount: how many were).
+   * src[at] on while they fit and belong in it, by nodeInsertRun a chunk
+   * at a time (its INDEX_INSERTS entries are not used: the leaf is logged
+   * as an image). Returns the offset of the first entry not inserted
+   * (#runCount: how many were).
    */
   #fillLeaf(src: Uint8Array, at: number, to: number, node: number, leafId: number): number {
     const s = this.#s;
@@ -797,6 +841,7 @@ export class BTree {
     let chunk = this.#fillGuess;
     while (at < to) {
       const staged = stageRun(u8, src, at, to, chunk, inPtr);
+      if (staged === 0) break; // an entry that runs past `to`: #extendsRun stops the build there
       // Past the last entry of a rightmost leaf: nodeInsertRun takes each entry that fits without trusting any.
       const r = k.nodeInsertRun(node, inPtr, staged, 0, out, RUN_RECORD_BYTES);
       const done = r & 0xffff;
@@ -1497,7 +1542,7 @@ function stageRun(u8: Uint8Array, src: Uint8Array, at: number, to: number, chunk
   let staged = 0;
   while (end < to && staged < chunk) {
     const size = 4 + (src[end]! | (src[end + 1]! << 8)) + (src[end + 2]! | (src[end + 3]! << 8));
-    if (end + size - at > SCRATCH_RUN_IN_BYTES) break;
+    if (end + size - at > SCRATCH_RUN_IN_BYTES || end + size > to) break;
     end += size;
     staged++;
   }
@@ -1505,31 +1550,12 @@ function stageRun(u8: Uint8Array, src: Uint8Array, at: number, to: number, chunk
   return staged;
 }
 
-/**
- * Whether the packed entries src[from, to) (u16 key length, u16 value length, key, value) have strictly ascending keys, each
- * of a valid length. Keys are compared four bytes at a time (big-endian words order as their bytes do) while four remain.
- */
-function strictlyAscending(src: Uint8Array, from: number, to: number): boolean {
-  const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
-  let prev = -1;
-  let prevLen = 0;
-  for (let at = from; at < to; ) {
-    const keyLen = src[at]! | (src[at + 1]! << 8);
-    const valueLen = src[at + 2]! | (src[at + 3]! << 8);
-    if (keyLen < 1 || keyLen > MAX_KEY_SIZE || valueLen > MAX_BTREE_VALUE_SIZE || at + 4 + keyLen + valueLen > to) return false;
-    const key = at + 4;
-    if (prev >= 0) {
-      const n = keyLen < prevLen ? keyLen : prevLen;
-      let i = 0;
-      while (i + 4 <= n && view.getUint32(prev + i) === view.getUint32(key + i)) i += 4;
-      while (i < n && src[prev + i] === src[key + i]) i++;
-      if (i < n ? src[prev + i]! > src[key + i]! : prevLen >= keyLen) return false;
-    }
-    prev = key;
-    prevLen = keyLen;
-    at = key + keyLen + valueLen;
-  }
-  return true;
+/** Whether src[at] starts a packed entry (u16 key length, u16 value length, key, value) of valid lengths that ends by `to`. */
+function validPackedEntry(src: Uint8Array, at: number, to: number): boolean {
+  if (at + 4 > to) return false;
+  const keyLen = src[at]! | (src[at + 1]! << 8);
+  const valueLen = src[at + 2]! | (src[at + 3]! << 8);
+  return keyLen >= 1 && keyLen <= MAX_KEY_SIZE && valueLen <= MAX_BTREE_VALUE_SIZE && at + 4 + keyLen + valueLen <= to;
 }
 
 function checkKey(key: Uint8Array): void {
