@@ -92,6 +92,8 @@ interface Figures {
   early: number;
   /** Commits a round covered (WalWriter stats.roundCommits / stats.rounds). */
   commitsPerRound: number;
+  /** Share of the rounds paced without the time conditions (WalWriter stats.splitRounds / stats.rounds; docs/wal.md, "Pacing"). */
+  split: number;
 }
 
 function newTable(): string {
@@ -119,6 +121,7 @@ async function measured(body: () => Promise<Float64Array> | Float64Array): Promi
   const roundMs0 = wal.roundMs;
   const blocking0 = wal.blockingRounds;
   const early0 = wal.earlyRounds;
+  const split0 = wal.splitRounds;
   const roundCommits0 = wal.roundCommits;
   const commits0 = db.engine.stats.commits;
   const elu0 = performance.eventLoopUtilization();
@@ -135,6 +138,7 @@ async function measured(body: () => Promise<Float64Array> | Float64Array): Promi
   return {
     blocking: rounds === 0 ? Number.NaN : (wal.blockingRounds - blocking0) / rounds,
     early: rounds === 0 ? Number.NaN : (wal.earlyRounds - early0) / rounds,
+    split: rounds === 0 ? Number.NaN : (wal.splitRounds - split0) / rounds,
     commitsPerRound: rounds === 0 ? Number.NaN : (wal.roundCommits - roundCommits0) / rounds,
     roundMs: rounds === 0 ? Number.NaN : roundMs / rounds,
     gapMs: rounds === 0 ? Number.NaN : (elapsed - roundMs) / rounds,
@@ -224,7 +228,7 @@ function fsyncLoop(): Figures {
   const cpu = process.cpuUsage(cpu0);
   closeSync(fd);
   rmSync(path);
-  return { rate: (n * 1000) / elapsed, p50Ms: p50(latencies), cpuUs: (cpu.user + cpu.system) / n, syncsPerSec: (n * 1000) / elapsed, commitsPerSync: 1, idle: 0, roundMs: Number.NaN, gapMs: Number.NaN, blocking: Number.NaN, early: Number.NaN, commitsPerRound: Number.NaN };
+  return { rate: (n * 1000) / elapsed, p50Ms: p50(latencies), cpuUs: (cpu.user + cpu.system) / n, syncsPerSec: (n * 1000) / elapsed, commitsPerSync: 1, idle: 0, roundMs: Number.NaN, gapMs: Number.NaN, blocking: Number.NaN, early: Number.NaN, commitsPerRound: Number.NaN, split: Number.NaN };
 }
 
 interface ProfileNode {
@@ -336,5 +340,5 @@ console.log(`rates per round: ${configs.map((c) => `${c.name}: ${results.get(c.n
 for (const c of configs) {
   const rs = results.get(c.name)!;
   if (!rs.some((x) => Number.isFinite(x.commitsPerRound))) continue;
-  console.log(`${c.name} per round (k inserts/s, commits/round, early rounds, round ms, CPU µs/insert): ${rs.map((x) => `${fmt(x.rate / 1000)} ${fmt(x.commitsPerRound)} ${fmt(100 * x.early, 0)}% ${fmt(x.roundMs, 2)} ${fmt(x.cpuUs)}`).join(' | ')}`);
+  console.log(`${c.name} per round (k inserts/s, commits/round, early rounds, split rounds, round ms, CPU µs/insert): ${rs.map((x) => `${fmt(x.rate / 1000)} ${fmt(x.commitsPerRound)} ${fmt(100 * x.early, 0)}% ${fmt(100 * x.split, 0)}% ${fmt(x.roundMs, 2)} ${fmt(x.cpuUs)}`).join(' | ')}`);
 }

@@ -46,6 +46,35 @@
 //     group is under EARLY_ROUND_MIN commits (a few sessions), the next
 //     round starts at once, as before pacing.
 //
+// Which pacing. Those time conditions compare with the round time as the
+// thread sees it, which, when the thread idles through a round, includes
+// its wake-up after the write ended: on the development VM of session 11,
+// 64 sessions' rounds took 0.9-1.3 ms where the thread idled through them
+// and 0.3-0.45 ms where it was busy as the write ended. A group then never
+// waits half a round, every round covers the whole burst and the thread
+// keeps idling through them (45-59k commits/s); and once the groups
+// alternate, rounds look short and they keep alternating (85-112k/s):
+// which one a run kept depended on how it started. So for groups of
+// PACING_GROUP_MIN or more the writer measures each pacing and keeps the
+// cheaper: the usual one (above), or "split", without the time conditions
+// (a group's round starts once it waits, and at a round's end if a group
+// arrived during it). A round's cost per commit is its time from its first
+// commit, or the end of the round before if later, to its end, over the
+// commits it covered (as for blocking rounds, below). After
+// PACING_FIRST_TRIAL_ROUNDS rounds of the usual pacing, the other runs for
+// PACING_TRIAL_ROUNDS rounds; if the median cost of those (past the first
+// PACING_SETTLE_ROUNDS, while the sessions change step) is below the
+// median of the kept pacing's last rounds, it is kept instead. Medians: on
+// a shared machine a quarter of the rounds can take 2-7 ms, the thread
+// preempted. The other pacing is tried again after 16 rounds, twice as many
+// after each trial lost in a row, up to 1024 (pacingRetryRounds). Splitting
+// is tried only when a burst of commits lasted at least a quarter of a
+// round: far shorter, as on a slow disk, it cannot pay (two rounds of half
+// the commits each take nearly twice as long as one, which is why not every
+// round starts early). Smaller groups keep the usual pacing and leave the
+// trials' state as it was (a workload of 8 sessions between runs of 64); a
+// group size 2x off the one measured (a moving average) starts over.
+//
 // Blocking rounds. Handing a round's write to the runtime's thread pool and
 // seeing its end costs the thread two wake-ups: on the development VM an
 // asynchronous O_DSYNC write of 2.5 KB took 0.23-0.29 ms from the call to
@@ -244,6 +273,8 @@ export interface WalWriterStats {
   durableWrites: number;
   /** Of rounds, those that blocked the thread (see "Blocking rounds" in the header). */
   blockingRounds: number;
+  /** Of rounds, the asynchronous ones paced without the time conditions (see "Pacing" in the header). */
+  splitRounds: number;
 }
 
 /** A write is issued once this many bytes are buffered. */
@@ -271,6 +302,26 @@ const BACKGROUND_SYNCS_MAX = 64;
  * one; and a few concurrent commits keep sharing one round.
  */
 const EARLY_ROUND_MIN = 4;
+/**
+ * Fewest commits in a group for the writer to try the other pacing (see
+ * "Pacing" in the header): a smaller group's statements are far shorter
+ * than a round, so splitting them only costs rounds.
+ */
+export const PACING_GROUP_MIN = 8;
+/**
+ * Rounds a trial of the other pacing runs; the first PACING_SETTLE_ROUNDS,
+ * while the sessions change step, are not measured.
+ */
+export const PACING_TRIAL_ROUNDS = 10;
+export const PACING_SETTLE_ROUNDS = 2;
+/** The kept pacing's last rounds measured, against which a trial's are compared (medians of their costs per commit). */
+const PACING_KEPT_ROUNDS = 8;
+/** Rounds of the usual pacing measured before the first trial, with a new group size. */
+export const PACING_FIRST_TRIAL_ROUNDS = 4;
+/** Rounds of the kept pacing before the other is tried again, after `lost` trials lost in a row: 16, doubling up to 1024 (see the header). */
+export function pacingRetryRounds(lost: number): number {
+  return 16 << Math.max(0, Math.min(6, lost));
+}
 /** Rounds that block after an asynchronous round the thread idled through, before another asynchronous round looks again (see the header). */
 export const BLOCKING_ROUNDS_RUN = 16;
 /**
@@ -291,6 +342,13 @@ function loopIdleMs(): (() => number) | undefined {
   const perf = (globalThis as { performance?: { eventLoopUtilization?: () => { idle: number } } }).performance;
   if (typeof perf?.eventLoopUtilization !== 'function') return undefined;
   return () => perf.eventLoopUtilization!().idle;
+}
+
+/** The median of a few values. */
+function median(of: Float64Array): number {
+  const values = of.slice().sort();
+  const m = values.length >> 1;
+  return values.length % 2 === 1 ? values[m]! : (values[m - 1]! + values[m]!) / 2;
 }
 
 /** Runs fn after the current macrotask and its microtasks (setImmediate where the runtime has it). */
@@ -402,6 +460,25 @@ export class WalWriter {
   #failedBlockingRuns = 0;
   /** When the last round ended (#now). */
   #lastRoundEnd = 0;
+  /** The next rounds are paced without the time conditions: a group starts its round once it waits, whatever recent rounds took (see "Pacing" in the header). */
+  #split = false;
+  /** The pacing kept for groups of PACING_GROUP_MIN or more (#split outside a trial): true, without the time conditions. */
+  #splitKept = false;
+  /** Rounds left in a trial of the other pacing (0: none), and of those the first ones not measured. */
+  #trialLeft = 0;
+  #settleLeft = 0;
+  /** Rounds of the kept pacing until the next trial of the other. */
+  #untilTrial = PACING_FIRST_TRIAL_ROUNDS;
+  /** Trials lost in a row (each doubles the wait for the next). */
+  #lostTrials = 0;
+  /** Costs per commit (ms) of the kept pacing's last rounds (a ring; #keptCount written so far) and of the trial's. */
+  readonly #keptCosts = new Float64Array(PACING_KEPT_ROUNDS);
+  #keptCount = 0;
+  readonly #trialCosts = new Float64Array(PACING_TRIAL_ROUNDS - PACING_SETTLE_ROUNDS);
+  #trialCount = 0;
+  /** The group size the pacings were measured with, and a moving average of recent ones: one off by 2x starts over. */
+  #pacedGroup = 0;
+  #groupAverage = 0;
   /** Bytes written to the OS since the last fdatasync (or background fdatasync) started. */
   #unsyncedBytes = 0;
   /** Background fdatasyncs whose callback has not run yet. */
@@ -427,7 +504,7 @@ export class WalWriter {
     this.#durableLsn = this.nextLsn;
     this.#frontier = opened.frontier;
     if (opened.abandoned !== undefined) this.#partial.add(opened.abandoned);
-    this.stats = { blockingRounds: 0, appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled, freshFiles: 0, rounds: 0, roundCommits: 0, roundMs: 0, earlyRounds: 0, backgroundSyncs: 0, zeroFilledBytes: 0, durableWrites: 0 };
+    this.stats = { blockingRounds: 0, appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled, freshFiles: 0, rounds: 0, roundCommits: 0, roundMs: 0, earlyRounds: 0, backgroundSyncs: 0, zeroFilledBytes: 0, durableWrites: 0, splitRounds: 0 };
   }
 
   /**
@@ -637,7 +714,7 @@ export class WalWriter {
     if (waiting === 1 && !this.#deferred) {
       this.#firstWaitAt = now;
       this.#scheduleSync();
-    } else if (waiting >= this.#groupSize && waiting >= EARLY_ROUND_MIN && now - this.#firstWaitAt >= this.#roundMs / 2 && !this.#blocksNext()) {
+    } else if (waiting >= this.#groupSize && waiting >= EARLY_ROUND_MIN && (this.#split || now - this.#firstWaitAt >= this.#roundMs / 2) && !this.#blocksNext()) {
       // A group is waiting, for half a round's time: its fdatasync overlaps the rest of the burst.
       this.stats.earlyRounds++;
       void this.#runSync();
@@ -1096,7 +1173,7 @@ export class WalWriter {
     this.stats.blockingRounds++;
     this.stats.roundCommits += commits;
     this.stats.roundMs += end - startedAt;
-    this.#blockingCost = this.#averageCost(this.#blockingCost, group, commits, end);
+    this.#blockingCost = this.#averageCost(this.#blockingCost, this.#sinceLastRound(group, end) / Math.max(1, commits));
     // A burst of commits as long as half an asynchronous round: pacing's overlap of the statements with the rounds serves it better.
     if (group.lastAt - group.firstAt >= this.#roundMs / 2) this.#blockingCost = Number.POSITIVE_INFINITY;
     // Costlier than the asynchronous rounds (a busy machine: see the header): back to those, for
@@ -1107,17 +1184,21 @@ export class WalWriter {
     } else if (this.#blockingLeft === 0 && this.#failedBlockingRuns > 0) this.#failedBlockingRuns--;
   }
 
-  /** A round's cost per commit (see the header) into a moving average `average` (NaN: none yet). */
-  #averageCost(average: number, group: WaitGroup, commits: number, end: number): number {
-    const cost = (end - Math.max(group.firstAt, this.#lastRoundEnd)) / Math.max(1, commits);
+  /** A round's time (see the header): from its first commit, or the end of the round before if later, to its end at `end`, which it records. */
+  #sinceLastRound(group: WaitGroup | null, end: number): number {
+    const ms = end - Math.max(group === null ? end : group.firstAt, this.#lastRoundEnd);
     this.#lastRoundEnd = end;
+    return ms;
+  }
+
+  /** A round's cost per commit into a moving average `average` (NaN: none yet). */
+  #averageCost(average: number, cost: number): number {
     return Number.isNaN(average) ? cost : average + (cost - average) / 4;
   }
 
-  /** blockingRounds 'auto', after an asynchronous round: whether the next rounds block (see the header). */
-  #afterAsyncRound(idle: boolean, end: number): void {
-    const covered = this.#covered;
-    if (covered !== null) this.#asyncCost = this.#averageCost(this.#asyncCost, covered, covered.count, end);
+  /** blockingRounds 'auto', after an asynchronous round of `cost` per commit: whether the next rounds block (see the header). */
+  #afterAsyncRound(idle: boolean, cost: number): void {
+    this.#asyncCost = this.#averageCost(this.#asyncCost, cost);
     if (!idle) {
       this.#idleAsyncRounds = 0;
       return;
@@ -1186,15 +1267,20 @@ export class WalWriter {
     // Nothing may escape: this runs detached from any caller.
     try {
       if (ok) {
-        const ms = this.#now() - startedAt;
+        const end = this.#now();
+        const ms = end - startedAt;
         this.#roundMs = this.#syncRounds++ === 0 ? ms : this.#roundMs + (ms - this.#roundMs) / 8;
+        const commits = this.#waitingCount(this.#covered);
+        const sinceLast = this.#sinceLastRound(this.#covered, end);
         this.stats.rounds++;
-        this.stats.roundCommits += this.#waitingCount(this.#covered);
+        this.stats.roundCommits += commits;
         this.stats.roundMs += ms;
+        if (this.#split) this.stats.splitRounds++;
         // The thread idled through this round: the next ones block, unless blocking rounds cost more lately (see the header).
-        if (this.#blockingMode === 'auto') this.#afterAsyncRound(ms > 0 && this.#idleMs() - idleAt >= IDLE_ROUND_SHARE * ms, this.#now());
+        if (this.#blockingMode === 'auto') this.#afterAsyncRound(ms > 0 && this.#idleMs() - idleAt >= IDLE_ROUND_SHARE * ms, sinceLast / Math.max(1, commits));
         // The commits this round saw: those it covered and those that arrived while it ran.
-        this.#groupSize = Math.max(2, Math.ceil((this.#waitingCount(this.#covered) + this.#waitingCount(this.#waiting)) / 2));
+        this.#groupSize = Math.max(2, Math.ceil((commits + this.#waitingCount(this.#waiting)) / 2));
+        this.#pace(sinceLast, commits, this.#burstMs(this.#covered));
         this.#madeDurable(target, false);
       }
       const next = this.#waitingCount(this.#waiting);
@@ -1209,7 +1295,7 @@ export class WalWriter {
           later(() => {
             if (this.#deferred) this.#runRound();
           });
-        } else if (few || (next >= this.#groupSize && this.#burstMs(this.#waiting) >= this.#roundMs / 2)) {
+        } else if (few || (next >= this.#groupSize && (this.#split || this.#burstMs(this.#waiting) >= this.#roundMs / 2))) {
           // A group arrived during this round (or only a few commits come at a time, which gain
           // nothing from waiting): its round starts now, before the sessions this one woke run again.
           void this.#runSync();
@@ -1226,6 +1312,57 @@ export class WalWriter {
     } catch (err) {
       this.#fail(err, `closing WAL files in "${this.dir}"`);
     }
+  }
+
+  /**
+   * After an asynchronous round that took `ms` from the last one's end and
+   * covered `commits` in a burst of `burst` ms: measure the pacing it ran
+   * under, and keep the cheaper of the two (see "Pacing" in the header).
+   */
+  #pace(ms: number, commits: number, burst: number): void {
+    if (this.#groupSize < PACING_GROUP_MIN || commits === 0) {
+      // Small groups: the usual pacing; a trial under way ends unmeasured.
+      this.#split = false;
+      this.#trialLeft = 0;
+      this.#settleLeft = 0;
+      return;
+    }
+    const average = (this.#groupAverage += (this.#groupSize - this.#groupAverage) / 4);
+    if (average > 2 * this.#pacedGroup || 2 * average < this.#pacedGroup) {
+      // Other sessions commit now: what was measured was of others. The usual pacing, and a trial soon.
+      this.#pacedGroup = this.#groupAverage = this.#groupSize;
+      this.#split = this.#splitKept = false;
+      this.#trialLeft = this.#settleLeft = this.#lostTrials = this.#keptCount = 0;
+      this.#untilTrial = PACING_FIRST_TRIAL_ROUNDS;
+      return;
+    }
+    const cost = ms / commits;
+    if (this.#settleLeft > 0) this.#settleLeft--;
+    else if (this.#trialLeft > 0) this.#trialCosts[this.#trialCount++] = cost;
+    else this.#keptCosts[this.#keptCount++ % PACING_KEPT_ROUNDS] = cost;
+    if (this.#trialLeft > 0) {
+      if (--this.#trialLeft === 0) {
+        const trial = median(this.#trialCosts.subarray(0, this.#trialCount));
+        const kept = median(this.#keptCosts.subarray(0, Math.min(this.#keptCount, PACING_KEPT_ROUNDS)));
+        if (trial < kept) {
+          // The other pacing costs less: keep it, and measure it from the trial's rounds.
+          this.#splitKept = !this.#splitKept;
+          this.#lostTrials = 0;
+          this.#keptCosts.set(this.#trialCosts.subarray(0, this.#trialCount));
+          this.#keptCount = this.#trialCount;
+        } else {
+          this.#lostTrials++;
+          this.#settleLeft = PACING_SETTLE_ROUNDS;
+        }
+        this.#untilTrial = pacingRetryRounds(this.#lostTrials);
+      }
+    } else if (--this.#untilTrial <= 0 && this.#keptCount >= PACING_FIRST_TRIAL_ROUNDS && (this.#splitKept || burst >= this.#roundMs / 4)) {
+      // Splitting is tried only where a burst lasts a fair part of a round: far shorter (a slow disk), it cannot pay.
+      this.#trialLeft = PACING_TRIAL_ROUNDS;
+      this.#settleLeft = PACING_SETTLE_ROUNDS;
+      this.#trialCount = 0;
+    }
+    this.#split = this.#trialLeft > 0 ? !this.#splitKept : this.#splitKept;
   }
 
   /** How long the burst of commits that made a group ran (ms). */
