@@ -749,12 +749,11 @@ export class BTree {
     // The rightmost leaf so far (the empty root at first), and whether it still takes entries.
     let lastLeaf = s.root;
     let first = true;
-    let stopped = false;
-    while (at < to && !stopped) {
+    while (at < to) {
       let next = at;
       let count = 0;
       let leaf = lastLeaf;
-      stopped = false;
+      let stopped = false;
       try {
         this.#structural(() => {
           const b = this.#batch;
@@ -798,6 +797,7 @@ export class BTree {
       lastLeaf = leaf;
       inserted += count;
       at = next;
+      if (stopped) break;
     }
     this.#builtTo = at;
     return inserted;
