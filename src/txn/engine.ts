@@ -32,7 +32,7 @@
 // the commit record; a checkpoint keeps those of open transactions.
 
 import { FlintError, SqlState, assert } from '../errors.ts';
-import { createKernels, MAX_ARENA_BYTES, MIN_ARENA_BYTES, type KernelKind, type Kernels } from '../kernels/index.ts';
+import { createKernels, releaseKernels, MAX_ARENA_BYTES, MIN_ARENA_BYTES, type KernelKind, type Kernels } from '../kernels/index.ts';
 import { BLOCK_SIZE } from '../limits.ts';
 import { BufferPool } from '../storage/buffer-pool/index.ts';
 import { readCatalog, removeOldCatalogs, writeCatalog } from '../storage/catalog-file.ts';
@@ -287,7 +287,7 @@ export class Engine {
     this.#now = options.now ?? Date.now;
     // The kernels' memory holds the buffer pool and, after it, the WAL's write buffer (its records are checksummed there, by the WASM kernel in a WASM build).
     const poolBytes = checkPoolBytes(options.poolBytes ?? 64 * 1024 * 1024);
-    this.kernels = createKernels({ kind: options.kernels, arenaBytes: poolBytes + WAL_ARENA_BYTES });
+    this.kernels = createKernels({ kind: options.kernels, arenaBytes: poolBytes + WAL_ARENA_BYTES, reuse: true });
     const k = this.kernels;
     const walAt = k.arenaOffset + poolBytes;
     this.#walBuffer = {
@@ -1714,14 +1714,18 @@ export class Engine {
   /** Flush, checkpoint and release the directory. Open transactions are rolled back. */
   close(): void {
     if (this.#closed) return;
+    let clean = false;
     try {
       for (const txn of [...this.#live]) this.rollback(txn);
       if (this.#wal !== undefined) {
         this.#checkpoint(0, false);
         this.#wal.close();
       }
+      clean = true;
     } finally {
       this.#closed = true;
+      // Its kernel instance goes to the next database opened (src/kernels/index.ts, releaseKernels); not after a failed close, which may leave work that still touches the memory.
+      if (clean) releaseKernels(this.kernels);
       this.#lock?.release();
       // Whoever still waits for a transaction learns that the database is gone when it retries.
       for (const txid of [...this.#onEnd.keys()]) this.#ended(txid);

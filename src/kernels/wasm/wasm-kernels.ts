@@ -45,6 +45,47 @@ function readAsString(memory: WebAssembly.Memory, ptr: number): string {
   return text;
 }
 
+/**
+ * How long a released instance is kept for the next database: long enough
+ * for a process that closes one database and opens the next (tests, a
+ * bench's rounds), short enough that a process done with its databases
+ * gets the pool's memory back soon after (at the next GC once dropped).
+ */
+export const IDLE_KERNELS_KEEP_MS = 10_000;
+
+/** The instance released last (releaseWasmKernels), until a createKernels({ reuse: true }) of its size takes it or the keep time ends. */
+let idle: Kernels | undefined;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+function dropIdle(): void {
+  idle = undefined;
+  if (idleTimer !== undefined) clearTimeout(idleTimer);
+  idleTimer = undefined;
+}
+
+/** Keep `kernels` for takeIdleWasmKernels, for IDLE_KERNELS_KEEP_MS; an instance kept before is dropped. */
+export function releaseWasmKernels(kernels: Kernels): void {
+  dropIdle();
+  idle = kernels;
+  idleTimer = setTimeout(dropIdle, IDLE_KERNELS_KEEP_MS);
+  // The timer must not keep a process alive that has nothing else to do: unref() on Node and Bun, Deno.unrefTimer on Deno.
+  if (typeof idleTimer === 'object' && idleTimer !== null && 'unref' in idleTimer) (idleTimer as { unref(): void }).unref();
+  else (globalThis as { Deno?: { unrefTimer?(id: unknown): void } }).Deno?.unrefTimer?.(idleTimer);
+}
+
+/**
+ * The kept instance if its memory is memoryBytes long (then no longer
+ * kept, so no two users ever hold it), its scratch area zeroed as a new
+ * instance's is; else undefined.
+ */
+export function takeIdleWasmKernels(memoryBytes: number): Kernels | undefined {
+  const kernels = idle;
+  if (kernels === undefined || kernels.memoryBytes !== memoryBytes) return undefined;
+  dropIdle();
+  kernels.memFill(kernels.scratchOffset, 0, KERNEL_SCRATCH_BYTES);
+  return kernels;
+}
+
 export function createWasmKernels(memoryBytes: number): Kernels {
   assert(memoryBytes % BLOCK_SIZE === 0, 'kernel memory is a whole number of blocks');
   const pages = memoryBytes / WASM_PAGE_SIZE;
