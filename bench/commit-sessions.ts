@@ -28,7 +28,9 @@
 //     rounds that blocked the thread (docs/wal.md, "Blocking rounds").
 //   A last line per group-commit configuration gives each round's rate,
 //   commits per round, share of rounds started early (pacing's two
-//   alternating groups) and round ms, to tell its pacing modes apart.
+//   alternating groups), share paced split (the pacing the writer chose by
+//   its cost per commit: docs/wal.md, "Pacing") and round ms, to tell its
+//   pacing modes apart.
 // CPU figures of the synchronous paths are the kernel's tick-sampled
 // accounting, unreliable on a VM for a thread that mostly sleeps in
 // fdatasync (V8's helper threads get charged whole ticks).

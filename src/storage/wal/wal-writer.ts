@@ -62,12 +62,20 @@
 // commit, or the end of the round before if later, to its end, over the
 // commits it covered (as for blocking rounds, below). After
 // PACING_FIRST_TRIAL_ROUNDS rounds of the usual pacing, the other runs for
-// PACING_TRIAL_ROUNDS rounds; if the median cost of those (past the first
-// PACING_SETTLE_ROUNDS, while the sessions change step) is below the
-// median of the kept pacing's last rounds, it is kept instead. Medians: on
-// a shared machine a quarter of the rounds can take 2-7 ms, the thread
-// preempted. The other pacing is tried again after 16 rounds, twice as many
-// after each trial lost in a row, up to 1024 (pacingRetryRounds). Splitting
+// PACING_TRIAL_ROUNDS rounds, and their median cost (past the first
+// PACING_SETTLE_ROUNDS, while the sessions change step) is compared with
+// the median of the kept pacing's last rounds: the trial's pacing is kept
+// instead if it costs at most PACING_SWITCH_GAIN of that (a margin: on a
+// throttled disk a trial split won by noise stayed kept for hundreds of
+// rounds at 0.76x the rate). Medians: on a shared machine a quarter of the
+// rounds can take 2-7 ms, the thread preempted. The other pacing is tried
+// again after 16 rounds, twice as many after each trial lost in a row, up
+// to 1024 for splitting, whose trials cost where it loses, and up to 64 for
+// the usual pacing, which, where split is right, mostly keeps alternating
+// through its trial (pacingRetryRounds); and at once when the median of the
+// kept pacing's last rounds rises PACING_DRIFT times above what it was at
+// the last trial (the usual pacing, kept while it alternated the groups by
+// itself, can fall into one round a burst, and a disk can change). Splitting
 // is tried only when a burst of commits lasted at least a quarter of a
 // round: far shorter, as on a slow disk, it cannot pay (two rounds of half
 // the commits each take nearly twice as long as one, which is why not every
@@ -318,10 +326,18 @@ export const PACING_SETTLE_ROUNDS = 2;
 const PACING_KEPT_ROUNDS = 8;
 /** Rounds of the usual pacing measured before the first trial, with a new group size. */
 export const PACING_FIRST_TRIAL_ROUNDS = 4;
-/** Rounds of the kept pacing before the other is tried again, after `lost` trials lost in a row: 16, doubling up to 1024 (see the header). */
-export function pacingRetryRounds(lost: number): number {
-  return 16 << Math.max(0, Math.min(6, lost));
+/**
+ * Rounds of the kept pacing before the other is tried again, after `lost`
+ * trials lost in a row: 16, doubling up to 1024 for a trial of splitting,
+ * up to 64 for a trial of the usual pacing (`usual`; see the header).
+ */
+export function pacingRetryRounds(lost: number, usual = false): number {
+  return 16 << Math.max(0, Math.min(usual ? 2 : 6, lost));
 }
+/** A trial's pacing replaces the kept one only if its cost per commit is at most this share of the kept one's (see the header). */
+export const PACING_SWITCH_GAIN = 0.9;
+/** The kept pacing's cost rising this many times above what it was at the last trial's end calls a trial at once (see the header). */
+export const PACING_DRIFT = 1.5;
 /** Rounds that block after an asynchronous round the thread idled through, before another asynchronous round looks again (see the header). */
 export const BLOCKING_ROUNDS_RUN = 16;
 /**
@@ -476,6 +492,8 @@ export class WalWriter {
   #keptCount = 0;
   readonly #trialCosts = new Float64Array(PACING_TRIAL_ROUNDS - PACING_SETTLE_ROUNDS);
   #trialCount = 0;
+  /** The kept pacing's cost per commit at the last trial's end (ms; median), against which it is watched for drift. */
+  #keptCost = Number.POSITIVE_INFINITY;
   /** The group size the pacings were measured with, and a moving average of recent ones: one off by 2x starts over. */
   #pacedGroup = 0;
   #groupAverage = 0;
@@ -1334,27 +1352,38 @@ export class WalWriter {
       this.#split = this.#splitKept = false;
       this.#trialLeft = this.#settleLeft = this.#lostTrials = this.#keptCount = 0;
       this.#untilTrial = PACING_FIRST_TRIAL_ROUNDS;
+      this.#keptCost = Number.POSITIVE_INFINITY;
       return;
     }
     const cost = ms / commits;
     if (this.#settleLeft > 0) this.#settleLeft--;
     else if (this.#trialLeft > 0) this.#trialCosts[this.#trialCount++] = cost;
-    else this.#keptCosts[this.#keptCount++ % PACING_KEPT_ROUNDS] = cost;
+    else {
+      this.#keptCosts[this.#keptCount++ % PACING_KEPT_ROUNDS] = cost;
+      if (this.#keptCount % PACING_KEPT_ROUNDS === 0 && median(this.#keptCosts) > PACING_DRIFT * this.#keptCost) {
+        // The kept pacing costs much more than it did (it fell into the other step, or the disk changed): try the other now.
+        this.#untilTrial = 1;
+        this.#lostTrials = 0;
+        this.#keptCost = Number.POSITIVE_INFINITY;
+      }
+    }
     if (this.#trialLeft > 0) {
       if (--this.#trialLeft === 0) {
         const trial = median(this.#trialCosts.subarray(0, this.#trialCount));
         const kept = median(this.#keptCosts.subarray(0, Math.min(this.#keptCount, PACING_KEPT_ROUNDS)));
-        if (trial < kept) {
+        if (trial <= kept * PACING_SWITCH_GAIN) {
           // The other pacing costs less: keep it, and measure it from the trial's rounds.
           this.#splitKept = !this.#splitKept;
           this.#lostTrials = 0;
           this.#keptCosts.set(this.#trialCosts.subarray(0, this.#trialCount));
           this.#keptCount = this.#trialCount;
+          this.#keptCost = trial;
         } else {
+          this.#keptCost = kept;
           this.#lostTrials++;
           this.#settleLeft = PACING_SETTLE_ROUNDS;
         }
-        this.#untilTrial = pacingRetryRounds(this.#lostTrials);
+        this.#untilTrial = pacingRetryRounds(this.#lostTrials, this.#splitKept);
       }
     } else if (--this.#untilTrial <= 0 && this.#keptCount >= PACING_FIRST_TRIAL_ROUNDS && (this.#splitKept || burst >= this.#roundMs / 4)) {
       // Splitting is tried only where a burst lasts a fair part of a round: far shorter (a slow disk), it cannot pay.

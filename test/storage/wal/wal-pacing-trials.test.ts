@@ -128,14 +128,16 @@ describe('WAL group commit: choosing the pacing by its cost per commit', () => {
     expect(tail.every((r) => !r.split && r.commits > 48)).toBe(true);
   });
 
-  it('keeps one round a burst where splitting it costs more (a burst shorter than the write), after a trial', async () => {
+  it('keeps one round a burst where splitting it costs more (a burst shorter than the write), trying it ever more rarely', async () => {
     // No wake-up to win back: one round of 64 (0.13 + 0.3 ms) costs less than two of 32 (0.3 ms each).
-    const log = await simulate(64, 120, () => ({ stmtMs: 0.002, writeMs: 0.3, wakeMs: 0 }));
-    expect(log.some((r) => r.split)).toBe(true);
-    // Trials lost in a row come ever more rarely (16, 32, 64 rounds apart).
-    expect(share(log, 32, 40)).toBeLessThan(0.25);
-    const merged = log.slice(40).filter((r) => !r.split);
-    expect(merged.every((r) => r.commits > 56)).toBe(true);
+    const T = PACING_TRIAL_ROUNDS;
+    const log = await simulate(64, 1 + PACING_FIRST_TRIAL_ROUNDS + T + pacingRetryRounds(1) + T + pacingRetryRounds(2) + T, () => ({ stmtMs: 0.002, writeMs: 0.3, wakeMs: 0 }));
+    // After the first round (the sessions starting): the usual pacing, a trial of splitting, lost; 32 rounds (a trial
+    // lost), a second one, lost; 64 rounds, a third.
+    const paced = log.map((r) => (r.split ? 's' : 'u')).join('');
+    expect(paced).toBe(`u${'u'.repeat(PACING_FIRST_TRIAL_ROUNDS)}${'s'.repeat(T)}${'u'.repeat(pacingRetryRounds(1))}${'s'.repeat(T)}${'u'.repeat(pacingRetryRounds(2))}${'s'.repeat(T)}`);
+    expect(log.filter((r) => !r.split).every((r, i) => i === 0 || r.commits > 56)).toBe(true);
+    expect(log.filter((r) => r.split).slice(1).every((r) => r.commits === 32)).toBe(true);
   });
 
   it('never tries splitting a burst far shorter than the rounds (a slow disk), nor small groups', async () => {
@@ -161,5 +163,21 @@ describe('WAL group commit: choosing the pacing by its cost per commit', () => {
     const paced = other.map((r) => (r.split ? 's' : 'u')).join('');
     expect(paced).toMatch(new RegExp(`^s{1,8}u{${PACING_FIRST_TRIAL_ROUNDS}}s{${PACING_TRIAL_ROUNDS}}u+$`));
     sim.w.close();
+  });
+
+  it('tries splitting again at once when the kept pacing falls into one round a burst and costs much more', async () => {
+    // No wake-up at first: the usual pacing alternates the groups by itself (trials of splitting gain nothing), until
+    // one slow write (5 ms) merges them while the thread idles, and the wake-up (0.7 ms) keeps them merged.
+    const fall = 1 + PACING_FIRST_TRIAL_ROUNDS + PACING_TRIAL_ROUNDS + pacingRetryRounds(1) + PACING_TRIAL_ROUNDS + 4;
+    const log = await simulate(64, fall + 40, (round) => (round < fall ? { ...idleWake, wakeMs: 0 } : round === fall ? { ...idleWake, writeMs: 5 } : idleWake));
+    const paced = log.map((r) => (r.split ? 's' : 'u')).join('');
+    // Two trials lost (alternating either way), the groups alternating throughout.
+    expect(paced.slice(0, fall)).toBe(`u${'u'.repeat(PACING_FIRST_TRIAL_ROUNDS)}${'s'.repeat(PACING_TRIAL_ROUNDS)}${'u'.repeat(pacingRetryRounds(1))}${'s'.repeat(PACING_TRIAL_ROUNDS)}uuuu`);
+    expect(log.slice(1, fall).every((r) => r.commits === 32)).toBe(true);
+    // Merged after the slow write, the kept pacing's cost rises 2x: splitting is tried within its next 8 rounds measured,
+    // not after the 64 rounds two lost trials would wait, and kept.
+    expect(paced.slice(fall)).toMatch(/^u{1,12}s{16}/);
+    expect(log.slice(-10).every((r) => r.commits === 32)).toBe(true);
+    expect(cost(log, fall + 30)).toBeLessThan(cost(log, fall + 1, fall + 6) / 2);
   });
 });
