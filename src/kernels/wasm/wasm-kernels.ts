@@ -46,12 +46,14 @@ function readAsString(memory: WebAssembly.Memory, ptr: number): string {
 }
 
 /**
- * How long a released instance is kept for the next database: long enough
- * for a process that closes one database and opens the next (tests, a
- * bench's rounds), short enough that a process done with its databases
- * gets the pool's memory back soon after (at the next GC once dropped).
+ * How long a released instance is kept for the next database. Long enough
+ * for a process that closes one database and opens the next: tests, and
+ * bench:peers' fresh database for each bulk-load round, with the other
+ * engines' rounds between two of Flint's (PGlite's alone can take over
+ * 10 s). Short enough that a process done with its databases gets the
+ * pool's memory back within a minute (at the next GC once dropped).
  */
-export const IDLE_KERNELS_KEEP_MS = 10_000;
+export const IDLE_KERNELS_KEEP_MS = 60_000;
 
 /** The instance released last (releaseWasmKernels), until a createKernels({ reuse: true }) of its size takes it or the keep time ends. */
 let idle: Kernels | undefined;
