@@ -72,10 +72,11 @@
 // again after 16 rounds, twice as many after each trial lost in a row, up
 // to 1024 for splitting, whose trials cost where it loses, and up to 64 for
 // the usual pacing, which, where split is right, mostly keeps alternating
-// through its trial (pacingRetryRounds); and at once when the median of the
-// kept pacing's last rounds rises PACING_DRIFT times above what it was at
-// the last trial (the usual pacing, kept while it alternated the groups by
-// itself, can fall into one round a burst, and a disk can change). Splitting
+// through its trial (pacingRetryRounds). A trial of splitting lost to the
+// usual pacing while that alternated the groups by itself (its rounds
+// covering under 1.5 groups each, median) does not count as lost: it cost
+// nothing, and the usual pacing can fall into one round a burst later (one
+// slow write is enough), which the next trial, 16 rounds on, then finds. Splitting
 // is tried only when a burst of commits lasted at least a quarter of a
 // round: far shorter, as on a slow disk, it cannot pay (two rounds of half
 // the commits each take nearly twice as long as one, which is why not every
@@ -336,8 +337,7 @@ export function pacingRetryRounds(lost: number, usual = false): number {
 }
 /** A trial's pacing replaces the kept one only if its cost per commit is at most this share of the kept one's (see the header). */
 export const PACING_SWITCH_GAIN = 0.9;
-/** The kept pacing's cost rising this many times above what it was at the last trial's end calls a trial at once (see the header). */
-export const PACING_DRIFT = 1.5;
+
 /** Rounds that block after an asynchronous round the thread idled through, before another asynchronous round looks again (see the header). */
 export const BLOCKING_ROUNDS_RUN = 16;
 /**
@@ -491,9 +491,10 @@ export class WalWriter {
   readonly #keptCosts = new Float64Array(PACING_KEPT_ROUNDS);
   #keptCount = 0;
   readonly #trialCosts = new Float64Array(PACING_TRIAL_ROUNDS - PACING_SETTLE_ROUNDS);
+  /** The commits those rounds covered. */
+  readonly #keptCommits = new Float64Array(PACING_KEPT_ROUNDS);
+  readonly #trialCommits = new Float64Array(PACING_TRIAL_ROUNDS - PACING_SETTLE_ROUNDS);
   #trialCount = 0;
-  /** The kept pacing's cost per commit at the last trial's end (ms; median), against which it is watched for drift. */
-  #keptCost = Number.POSITIVE_INFINITY;
   /** The group size the pacings were measured with, and a moving average of recent ones: one off by 2x starts over. */
   #pacedGroup = 0;
   #groupAverage = 0;
@@ -1352,20 +1353,17 @@ export class WalWriter {
       this.#split = this.#splitKept = false;
       this.#trialLeft = this.#settleLeft = this.#lostTrials = this.#keptCount = 0;
       this.#untilTrial = PACING_FIRST_TRIAL_ROUNDS;
-      this.#keptCost = Number.POSITIVE_INFINITY;
       return;
     }
     const cost = ms / commits;
     if (this.#settleLeft > 0) this.#settleLeft--;
-    else if (this.#trialLeft > 0) this.#trialCosts[this.#trialCount++] = cost;
+    else if (this.#trialLeft > 0) {
+      this.#trialCommits[this.#trialCount] = commits;
+      this.#trialCosts[this.#trialCount++] = cost;
+    }
     else {
+      this.#keptCommits[this.#keptCount % PACING_KEPT_ROUNDS] = commits;
       this.#keptCosts[this.#keptCount++ % PACING_KEPT_ROUNDS] = cost;
-      if (this.#keptCount % PACING_KEPT_ROUNDS === 0 && median(this.#keptCosts) > PACING_DRIFT * this.#keptCost) {
-        // The kept pacing costs much more than it did (it fell into the other step, or the disk changed): try the other now.
-        this.#untilTrial = 1;
-        this.#lostTrials = 0;
-        this.#keptCost = Number.POSITIVE_INFINITY;
-      }
     }
     if (this.#trialLeft > 0) {
       if (--this.#trialLeft === 0) {
@@ -1376,11 +1374,13 @@ export class WalWriter {
           this.#splitKept = !this.#splitKept;
           this.#lostTrials = 0;
           this.#keptCosts.set(this.#trialCosts.subarray(0, this.#trialCount));
+          this.#keptCommits.set(this.#trialCommits.subarray(0, this.#trialCount));
           this.#keptCount = this.#trialCount;
-          this.#keptCost = trial;
         } else {
-          this.#keptCost = kept;
-          this.#lostTrials++;
+          // A trial of splitting lost to the usual pacing while that alternated the groups by itself (its rounds
+          // covering about a group each) cost nothing and says nothing of merged rounds: it does not count.
+          const alternating = !this.#splitKept && median(this.#keptCommits.subarray(0, Math.min(this.#keptCount, PACING_KEPT_ROUNDS))) < 1.5 * this.#groupSize;
+          if (!alternating) this.#lostTrials++;
           this.#settleLeft = PACING_SETTLE_ROUNDS;
         }
         this.#untilTrial = pacingRetryRounds(this.#lostTrials, this.#splitKept);

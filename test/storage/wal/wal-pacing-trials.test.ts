@@ -165,18 +165,19 @@ describe('WAL group commit: choosing the pacing by its cost per commit', () => {
     sim.w.close();
   });
 
-  it('tries splitting again at once when the kept pacing falls into one round a burst and costs much more', async () => {
-    // No wake-up at first: the usual pacing alternates the groups by itself (trials of splitting gain nothing), until
-    // one slow write (5 ms) merges them while the thread idles, and the wake-up (0.7 ms) keeps them merged.
-    const fall = 1 + PACING_FIRST_TRIAL_ROUNDS + PACING_TRIAL_ROUNDS + pacingRetryRounds(1) + PACING_TRIAL_ROUNDS + 4;
+  it('tries splitting again soon while the usual pacing alternates the groups by itself, and keeps it once that merges them', async () => {
+    // No wake-up at first: the usual pacing alternates the groups by itself (trials of splitting gain nothing, and do
+    // not count as lost), until one slow write (5 ms) merges them while the thread idles, and the wake-up (0.7 ms)
+    // keeps them merged.
+    const T = PACING_TRIAL_ROUNDS;
+    const R = pacingRetryRounds(0);
+    const fall = 1 + PACING_FIRST_TRIAL_ROUNDS + T + R + T + 4;
     const log = await simulate(64, fall + 40, (round) => (round < fall ? { ...idleWake, wakeMs: 0 } : round === fall ? { ...idleWake, writeMs: 5 } : idleWake));
     const paced = log.map((r) => (r.split ? 's' : 'u')).join('');
-    // Two trials lost (alternating either way), the groups alternating throughout.
-    expect(paced.slice(0, fall)).toBe(`u${'u'.repeat(PACING_FIRST_TRIAL_ROUNDS)}${'s'.repeat(PACING_TRIAL_ROUNDS)}${'u'.repeat(pacingRetryRounds(1))}${'s'.repeat(PACING_TRIAL_ROUNDS)}uuuu`);
+    expect(paced.slice(0, fall)).toBe(`u${'u'.repeat(PACING_FIRST_TRIAL_ROUNDS)}${'s'.repeat(T)}${'u'.repeat(R)}${'s'.repeat(T)}uuuu`);
     expect(log.slice(1, fall).every((r) => r.commits === 32)).toBe(true);
-    // Merged after the slow write, the kept pacing's cost rises 2x: splitting is tried within its next 8 rounds measured,
-    // not after the 64 rounds two lost trials would wait, and kept.
-    expect(paced.slice(fall)).toMatch(/^u{1,12}s{16}/);
+    // Merged after the slow write: the next trial, as scheduled, finds splitting 2x cheaper and keeps it.
+    expect(paced.slice(fall)).toMatch(new RegExp(`^u{${R - 4}}s{${R}}`));
     expect(log.slice(-10).every((r) => r.commits === 32)).toBe(true);
     expect(cost(log, fall + 30)).toBeLessThan(cost(log, fall + 1, fall + 6) / 2);
   });
