@@ -48,8 +48,8 @@
 //
 // Which pacing. Those time conditions compare with the round time as the
 // thread sees it, which, when the thread idles through a round, includes
-// its wake-up after the write ended: on the development VM of session 11,
-// 64 sessions' rounds took 0.9-1.3 ms where the thread idled through them
+// its wake-up after the write ended: on session 11's machine, 64
+// sessions' rounds took 0.9-1.3 ms where the thread idled through them
 // and 0.3-0.45 ms where it was busy as the write ended. A group then never
 // waits half a round, every round covers the whole burst and the thread
 // keeps idling through them (45-59k commits/s); and once the groups
@@ -75,10 +75,10 @@
 // through its trial (pacingRetryRounds). A trial of splitting lost to the
 // usual pacing while that alternated the groups by itself (its rounds
 // covering under 1.5 groups each, median) does not count as lost: it cost
-// nothing, and the usual pacing can fall into one round a burst later (one
-// slow write is enough), which the next trial, 16 rounds on, then finds. Splitting
-// is tried only when a burst of commits lasted at least a quarter of a
-// round: far shorter, as on a slow disk, it cannot pay (two rounds of half
+// nothing, and the usual pacing can fall into one round a burst later (in
+// simulation one slow write was enough), which the next trial, 16 rounds
+// on, then finds. Splitting is tried only when a burst of commits lasted at
+// least a quarter of a round: far shorter, as on a slow disk, it cannot pay (two rounds of half
 // the commits each take nearly twice as long as one, which is why not every
 // round starts early). Smaller groups keep the usual pacing and leave the
 // trials' state as it was (a workload of 8 sessions between runs of 64); a

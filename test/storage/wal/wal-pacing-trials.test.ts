@@ -113,7 +113,6 @@ describe('WAL group commit: choosing the pacing by its cost per commit', () => {
     // The trial of the split pacing won: the rest of the run alternates groups of 32, ~2.5x cheaper a commit (the usual
     // pacing's trials, now and then, keep alternating too: the thread, busy, sees short rounds).
     const after = 1 + PACING_FIRST_TRIAL_ROUNDS + PACING_TRIAL_ROUNDS;
-    expect(log.slice(after).every((r) => r.commits === 32)).toBe(true);
     expect(share(log, 32, after)).toBe(1);
     expect(log.slice(after).filter((r) => r.split).length).toBeGreaterThan((log.length - after) / 2);
     expect(cost(log, after)).toBeLessThan(cost(log, 1, 1 + PACING_FIRST_TRIAL_ROUNDS) / 2);
