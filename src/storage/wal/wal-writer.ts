@@ -64,10 +64,14 @@
 // PACING_FIRST_TRIAL_ROUNDS rounds of the usual pacing, the other runs for
 // PACING_TRIAL_ROUNDS rounds, and their median cost (past the first
 // PACING_SETTLE_ROUNDS, while the sessions change step) is compared with
-// the median of the kept pacing's last rounds: the trial's pacing is kept
-// instead if it costs at most PACING_SWITCH_GAIN of that (a margin: on a
-// throttled disk a trial split won by noise stayed kept for hundreds of
-// rounds at 0.76x the rate). Medians: on a shared machine a quarter of the
+// the median of the kept pacing's last rounds: split replaces the usual
+// pacing if it costs at most PACING_SPLIT_GAIN of it (a margin: where split
+// is right it costs less than half; on a throttled disk, trials split won by
+// noise kept it for hundreds of rounds at 0.76x the rate), and the usual
+// pacing, the safe one, comes back if it costs no more than split and
+// merged the groups (its rounds covering 1.5 groups or more, median): if it
+// alternated them by itself it is split by another name, which may merge
+// them again after a slow write or a workload of fewer sessions. Medians: on a shared machine a quarter of the
 // rounds can take 2-7 ms, the thread preempted. The other pacing is tried
 // again after 16 rounds, twice as many after each trial lost in a row, up
 // to 1024 for splitting, whose trials cost where it loses, and up to 64 for
@@ -335,8 +339,8 @@ export const PACING_FIRST_TRIAL_ROUNDS = 4;
 export function pacingRetryRounds(lost: number, usual = false): number {
   return 16 << Math.max(0, Math.min(usual ? 2 : 6, lost));
 }
-/** A trial's pacing replaces the kept one only if its cost per commit is at most this share of the kept one's (see the header). */
-export const PACING_SWITCH_GAIN = 0.9;
+/** Split pacing replaces the usual one only if its cost per commit is at most this share of the usual one's (see the header). */
+export const PACING_SPLIT_GAIN = 0.7;
 
 /** Rounds that block after an asynchronous round the thread idled through, before another asynchronous round looks again (see the header). */
 export const BLOCKING_ROUNDS_RUN = 16;
@@ -1369,7 +1373,10 @@ export class WalWriter {
       if (--this.#trialLeft === 0) {
         const trial = median(this.#trialCosts.subarray(0, this.#trialCount));
         const kept = median(this.#keptCosts.subarray(0, Math.min(this.#keptCount, PACING_KEPT_ROUNDS)));
-        if (trial <= kept * PACING_SWITCH_GAIN) {
+        // Splitting must gain a margin. The usual pacing, the safe one, comes back at no more than split's cost if it
+        // merged the groups; alternating them by itself, it is split by another name, and split stays.
+        const won = this.#splitKept ? trial <= kept && !this.#alternating(this.#trialCommits.subarray(0, this.#trialCount)) : trial <= kept * PACING_SPLIT_GAIN;
+        if (won) {
           // The other pacing costs less: keep it, and measure it from the trial's rounds.
           this.#splitKept = !this.#splitKept;
           this.#lostTrials = 0;
@@ -1379,8 +1386,7 @@ export class WalWriter {
         } else {
           // A trial of splitting lost to the usual pacing while that alternated the groups by itself (its rounds
           // covering about a group each) cost nothing and says nothing of merged rounds: it does not count.
-          const alternating = !this.#splitKept && median(this.#keptCommits.subarray(0, Math.min(this.#keptCount, PACING_KEPT_ROUNDS))) < 1.5 * this.#groupSize;
-          if (!alternating) this.#lostTrials++;
+          if (this.#splitKept || !this.#alternating(this.#keptCommits.subarray(0, Math.min(this.#keptCount, PACING_KEPT_ROUNDS)))) this.#lostTrials++;
           this.#settleLeft = PACING_SETTLE_ROUNDS;
         }
         this.#untilTrial = pacingRetryRounds(this.#lostTrials, this.#splitKept);
@@ -1392,6 +1398,11 @@ export class WalWriter {
       this.#trialCount = 0;
     }
     this.#split = this.#trialLeft > 0 ? !this.#splitKept : this.#splitKept;
+  }
+
+  /** Whether rounds that covered `commits` alternated the groups (a median under 1.5 groups a round) rather than merged them. */
+  #alternating(commits: Float64Array): boolean {
+    return median(commits) < 1.5 * this.#groupSize;
   }
 
   /** How long the burst of commits that made a group ran (ms). */
