@@ -28,9 +28,7 @@
 //     rounds that blocked the thread (docs/wal.md, "Blocking rounds").
 //   A last line per group-commit configuration gives each round's rate,
 //   commits per round, share of rounds started early (pacing's two
-//   alternating groups), share paced split (the pacing the writer chose by
-//   its cost per commit: docs/wal.md, "Pacing") and round ms, to tell its
-//   pacing modes apart.
+//   alternating groups) and round ms, to tell its pacing modes apart.
 // CPU figures of the synchronous paths are the kernel's tick-sampled
 // accounting, unreliable on a VM for a thread that mostly sleeps in
 // fdatasync (V8's helper threads get charged whole ticks).
@@ -94,8 +92,6 @@ interface Figures {
   early: number;
   /** Commits a round covered (WalWriter stats.roundCommits / stats.rounds). */
   commitsPerRound: number;
-  /** Share of the rounds paced without the time conditions (WalWriter stats.splitRounds / stats.rounds; docs/wal.md, "Pacing"). */
-  split: number;
 }
 
 function newTable(): string {
@@ -123,7 +119,6 @@ async function measured(body: () => Promise<Float64Array> | Float64Array): Promi
   const roundMs0 = wal.roundMs;
   const blocking0 = wal.blockingRounds;
   const early0 = wal.earlyRounds;
-  const split0 = wal.splitRounds;
   const roundCommits0 = wal.roundCommits;
   const commits0 = db.engine.stats.commits;
   const elu0 = performance.eventLoopUtilization();
@@ -140,7 +135,6 @@ async function measured(body: () => Promise<Float64Array> | Float64Array): Promi
   return {
     blocking: rounds === 0 ? Number.NaN : (wal.blockingRounds - blocking0) / rounds,
     early: rounds === 0 ? Number.NaN : (wal.earlyRounds - early0) / rounds,
-    split: rounds === 0 ? Number.NaN : (wal.splitRounds - split0) / rounds,
     commitsPerRound: rounds === 0 ? Number.NaN : (wal.roundCommits - roundCommits0) / rounds,
     roundMs: rounds === 0 ? Number.NaN : roundMs / rounds,
     gapMs: rounds === 0 ? Number.NaN : (elapsed - roundMs) / rounds,
@@ -230,7 +224,7 @@ function fsyncLoop(): Figures {
   const cpu = process.cpuUsage(cpu0);
   closeSync(fd);
   rmSync(path);
-  return { rate: (n * 1000) / elapsed, p50Ms: p50(latencies), cpuUs: (cpu.user + cpu.system) / n, syncsPerSec: (n * 1000) / elapsed, commitsPerSync: 1, idle: 0, roundMs: Number.NaN, gapMs: Number.NaN, blocking: Number.NaN, early: Number.NaN, commitsPerRound: Number.NaN, split: Number.NaN };
+  return { rate: (n * 1000) / elapsed, p50Ms: p50(latencies), cpuUs: (cpu.user + cpu.system) / n, syncsPerSec: (n * 1000) / elapsed, commitsPerSync: 1, idle: 0, roundMs: Number.NaN, gapMs: Number.NaN, blocking: Number.NaN, early: Number.NaN, commitsPerRound: Number.NaN };
 }
 
 interface ProfileNode {
@@ -342,5 +336,5 @@ console.log(`rates per round: ${configs.map((c) => `${c.name}: ${results.get(c.n
 for (const c of configs) {
   const rs = results.get(c.name)!;
   if (!rs.some((x) => Number.isFinite(x.commitsPerRound))) continue;
-  console.log(`${c.name} per round (k inserts/s, commits/round, early rounds, split rounds, round ms, CPU µs/insert): ${rs.map((x) => `${fmt(x.rate / 1000)} ${fmt(x.commitsPerRound)} ${fmt(100 * x.early, 0)}% ${fmt(100 * x.split, 0)}% ${fmt(x.roundMs, 2)} ${fmt(x.cpuUs)}`).join(' | ')}`);
+  console.log(`${c.name} per round (k inserts/s, commits/round, early rounds, round ms, CPU µs/insert): ${rs.map((x) => `${fmt(x.rate / 1000)} ${fmt(x.commitsPerRound)} ${fmt(100 * x.early, 0)}% ${fmt(x.roundMs, 2)} ${fmt(x.cpuUs)}`).join(' | ')}`);
 }

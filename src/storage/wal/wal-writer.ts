@@ -46,48 +46,6 @@
 //     group is under EARLY_ROUND_MIN commits (a few sessions), the next
 //     round starts at once, as before pacing.
 //
-// Which pacing. Those time conditions compare with the round time as the
-// thread sees it, which, when the thread idles through a round, includes
-// its wake-up after the write ended: on session 11's machine, 64
-// sessions' rounds took 0.9-1.3 ms where the thread idled through them
-// and 0.3-0.45 ms where it was busy as the write ended. A group then never
-// waits half a round, every round covers the whole burst and the thread
-// keeps idling through them (45-59k commits/s); and once the groups
-// alternate, rounds look short and they keep alternating (85-112k/s):
-// which one a run kept depended on how it started. So for groups of
-// PACING_GROUP_MIN or more the writer measures each pacing and keeps the
-// cheaper: the usual one (above), or "split", without the time conditions
-// (a group's round starts once it waits, and at a round's end if a group
-// arrived during it). A round's cost per commit is its time from its first
-// commit, or the end of the round before if later, to its end, over the
-// commits it covered (as for blocking rounds, below). After
-// PACING_FIRST_TRIAL_ROUNDS rounds of the usual pacing, the other runs for
-// PACING_TRIAL_ROUNDS rounds, and their median cost (past the first
-// PACING_SETTLE_ROUNDS, while the sessions change step) is compared with
-// the median of the kept pacing's last rounds: split replaces the usual
-// pacing if it costs at most PACING_SPLIT_GAIN of it (a margin: where split
-// is right it costs less than half; on a throttled disk, trials split won by
-// noise kept it for hundreds of rounds at 0.76x the rate), and the usual
-// pacing, the safe one, comes back if it costs no more than split and
-// merged the groups (its rounds covering 1.5 groups or more, median): if it
-// alternated them by itself it is split by another name, which may merge
-// them again after a slow write or a workload of fewer sessions. Medians: on a shared machine a quarter of the
-// rounds can take 2-7 ms, the thread preempted. The other pacing is tried
-// again after 16 rounds, twice as many after each trial lost in a row, up
-// to 1024 for splitting, whose trials cost where it loses, and up to 64 for
-// the usual pacing, which, where split is right, mostly keeps alternating
-// through its trial (pacingRetryRounds). A trial of splitting lost to the
-// usual pacing while that alternated the groups by itself (its rounds
-// covering under 1.5 groups each, median) does not count as lost: it cost
-// nothing, and the usual pacing can fall into one round a burst later (in
-// simulation one slow write was enough), which the next trial, 16 rounds
-// on, then finds. Splitting is tried only when a burst of commits lasted at
-// least a quarter of a round: far shorter, as on a slow disk, it cannot pay (two rounds of half
-// the commits each take nearly twice as long as one, which is why not every
-// round starts early). Smaller groups keep the usual pacing and leave the
-// trials' state as it was (a workload of 8 sessions between runs of 64); a
-// group size 2x off the one measured (a moving average) starts over.
-//
 // Blocking rounds. Handing a round's write to the runtime's thread pool and
 // seeing its end costs the thread two wake-ups: on the development VM an
 // asynchronous O_DSYNC write of 2.5 KB took 0.23-0.29 ms from the call to
@@ -286,8 +244,6 @@ export interface WalWriterStats {
   durableWrites: number;
   /** Of rounds, those that blocked the thread (see "Blocking rounds" in the header). */
   blockingRounds: number;
-  /** Of rounds, the asynchronous ones paced without the time conditions (see "Pacing" in the header). */
-  splitRounds: number;
 }
 
 /** A write is issued once this many bytes are buffered. */
@@ -315,33 +271,6 @@ const BACKGROUND_SYNCS_MAX = 64;
  * one; and a few concurrent commits keep sharing one round.
  */
 const EARLY_ROUND_MIN = 4;
-/**
- * Fewest commits in a group for the writer to try the other pacing (see
- * "Pacing" in the header): a smaller group's statements are far shorter
- * than a round, so splitting them only costs rounds.
- */
-export const PACING_GROUP_MIN = 8;
-/**
- * Rounds a trial of the other pacing runs; the first PACING_SETTLE_ROUNDS,
- * while the sessions change step, are not measured.
- */
-export const PACING_TRIAL_ROUNDS = 10;
-export const PACING_SETTLE_ROUNDS = 2;
-/** The kept pacing's last rounds measured, against which a trial's are compared (medians of their costs per commit). */
-const PACING_KEPT_ROUNDS = 8;
-/** Rounds of the usual pacing measured before the first trial, with a new group size. */
-export const PACING_FIRST_TRIAL_ROUNDS = 4;
-/**
- * Rounds of the kept pacing before the other is tried again, after `lost`
- * trials lost in a row: 16, doubling up to 1024 for a trial of splitting,
- * up to 64 for a trial of the usual pacing (`usual`; see the header).
- */
-export function pacingRetryRounds(lost: number, usual = false): number {
-  return 16 << Math.max(0, Math.min(usual ? 2 : 6, lost));
-}
-/** Split pacing replaces the usual one only if its cost per commit is at most this share of the usual one's (see the header). */
-export const PACING_SPLIT_GAIN = 0.7;
-
 /** Rounds that block after an asynchronous round the thread idled through, before another asynchronous round looks again (see the header). */
 export const BLOCKING_ROUNDS_RUN = 16;
 /**
@@ -362,13 +291,6 @@ function loopIdleMs(): (() => number) | undefined {
   const perf = (globalThis as { performance?: { eventLoopUtilization?: () => { idle: number } } }).performance;
   if (typeof perf?.eventLoopUtilization !== 'function') return undefined;
   return () => perf.eventLoopUtilization!().idle;
-}
-
-/** The median of a few values. */
-function median(of: Float64Array): number {
-  const values = of.slice().sort();
-  const m = values.length >> 1;
-  return values.length % 2 === 1 ? values[m]! : (values[m - 1]! + values[m]!) / 2;
 }
 
 /** Runs fn after the current macrotask and its microtasks (setImmediate where the runtime has it). */
@@ -480,28 +402,6 @@ export class WalWriter {
   #failedBlockingRuns = 0;
   /** When the last round ended (#now). */
   #lastRoundEnd = 0;
-  /** The next rounds are paced without the time conditions: a group starts its round once it waits, whatever recent rounds took (see "Pacing" in the header). */
-  #split = false;
-  /** The pacing kept for groups of PACING_GROUP_MIN or more (#split outside a trial): true, without the time conditions. */
-  #splitKept = false;
-  /** Rounds left in a trial of the other pacing (0: none), and of those the first ones not measured. */
-  #trialLeft = 0;
-  #settleLeft = 0;
-  /** Rounds of the kept pacing until the next trial of the other. */
-  #untilTrial = PACING_FIRST_TRIAL_ROUNDS;
-  /** Trials lost in a row (each doubles the wait for the next). */
-  #lostTrials = 0;
-  /** Costs per commit (ms) of the kept pacing's last rounds (a ring; #keptCount written so far) and of the trial's. */
-  readonly #keptCosts = new Float64Array(PACING_KEPT_ROUNDS);
-  #keptCount = 0;
-  readonly #trialCosts = new Float64Array(PACING_TRIAL_ROUNDS - PACING_SETTLE_ROUNDS);
-  /** The commits those rounds covered. */
-  readonly #keptCommits = new Float64Array(PACING_KEPT_ROUNDS);
-  readonly #trialCommits = new Float64Array(PACING_TRIAL_ROUNDS - PACING_SETTLE_ROUNDS);
-  #trialCount = 0;
-  /** The group size the pacings were measured with, and a moving average of recent ones: one off by 2x starts over. */
-  #pacedGroup = 0;
-  #groupAverage = 0;
   /** Bytes written to the OS since the last fdatasync (or background fdatasync) started. */
   #unsyncedBytes = 0;
   /** Background fdatasyncs whose callback has not run yet. */
@@ -527,7 +427,7 @@ export class WalWriter {
     this.#durableLsn = this.nextLsn;
     this.#frontier = opened.frontier;
     if (opened.abandoned !== undefined) this.#partial.add(opened.abandoned);
-    this.stats = { blockingRounds: 0, appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled, freshFiles: 0, rounds: 0, roundCommits: 0, roundMs: 0, earlyRounds: 0, backgroundSyncs: 0, zeroFilledBytes: 0, durableWrites: 0, splitRounds: 0 };
+    this.stats = { blockingRounds: 0, appends: 0, bytes: 0, syncs: 0, filesCreated: opened.created, filesRecycled: opened.recycled, freshFiles: 0, rounds: 0, roundCommits: 0, roundMs: 0, earlyRounds: 0, backgroundSyncs: 0, zeroFilledBytes: 0, durableWrites: 0 };
   }
 
   /**
@@ -737,7 +637,7 @@ export class WalWriter {
     if (waiting === 1 && !this.#deferred) {
       this.#firstWaitAt = now;
       this.#scheduleSync();
-    } else if (waiting >= this.#groupSize && waiting >= EARLY_ROUND_MIN && (this.#split || now - this.#firstWaitAt >= this.#roundMs / 2) && !this.#blocksNext()) {
+    } else if (waiting >= this.#groupSize && waiting >= EARLY_ROUND_MIN && now - this.#firstWaitAt >= this.#roundMs / 2 && !this.#blocksNext()) {
       // A group is waiting, for half a round's time: its fdatasync overlaps the rest of the burst.
       this.stats.earlyRounds++;
       void this.#runSync();
@@ -1196,7 +1096,7 @@ export class WalWriter {
     this.stats.blockingRounds++;
     this.stats.roundCommits += commits;
     this.stats.roundMs += end - startedAt;
-    this.#blockingCost = this.#averageCost(this.#blockingCost, this.#sinceLastRound(group, end) / Math.max(1, commits));
+    this.#blockingCost = this.#averageCost(this.#blockingCost, group, commits, end);
     // A burst of commits as long as half an asynchronous round: pacing's overlap of the statements with the rounds serves it better.
     if (group.lastAt - group.firstAt >= this.#roundMs / 2) this.#blockingCost = Number.POSITIVE_INFINITY;
     // Costlier than the asynchronous rounds (a busy machine: see the header): back to those, for
@@ -1207,21 +1107,17 @@ export class WalWriter {
     } else if (this.#blockingLeft === 0 && this.#failedBlockingRuns > 0) this.#failedBlockingRuns--;
   }
 
-  /** A round's time (see the header): from its first commit, or the end of the round before if later, to its end at `end`, which it records. */
-  #sinceLastRound(group: WaitGroup | null, end: number): number {
-    const ms = end - Math.max(group === null ? end : group.firstAt, this.#lastRoundEnd);
+  /** A round's cost per commit (see the header) into a moving average `average` (NaN: none yet). */
+  #averageCost(average: number, group: WaitGroup, commits: number, end: number): number {
+    const cost = (end - Math.max(group.firstAt, this.#lastRoundEnd)) / Math.max(1, commits);
     this.#lastRoundEnd = end;
-    return ms;
-  }
-
-  /** A round's cost per commit into a moving average `average` (NaN: none yet). */
-  #averageCost(average: number, cost: number): number {
     return Number.isNaN(average) ? cost : average + (cost - average) / 4;
   }
 
-  /** blockingRounds 'auto', after an asynchronous round of `cost` per commit: whether the next rounds block (see the header). */
-  #afterAsyncRound(idle: boolean, cost: number): void {
-    this.#asyncCost = this.#averageCost(this.#asyncCost, cost);
+  /** blockingRounds 'auto', after an asynchronous round: whether the next rounds block (see the header). */
+  #afterAsyncRound(idle: boolean, end: number): void {
+    const covered = this.#covered;
+    if (covered !== null) this.#asyncCost = this.#averageCost(this.#asyncCost, covered, covered.count, end);
     if (!idle) {
       this.#idleAsyncRounds = 0;
       return;
@@ -1290,20 +1186,15 @@ export class WalWriter {
     // Nothing may escape: this runs detached from any caller.
     try {
       if (ok) {
-        const end = this.#now();
-        const ms = end - startedAt;
+        const ms = this.#now() - startedAt;
         this.#roundMs = this.#syncRounds++ === 0 ? ms : this.#roundMs + (ms - this.#roundMs) / 8;
-        const commits = this.#waitingCount(this.#covered);
-        const sinceLast = this.#sinceLastRound(this.#covered, end);
         this.stats.rounds++;
-        this.stats.roundCommits += commits;
+        this.stats.roundCommits += this.#waitingCount(this.#covered);
         this.stats.roundMs += ms;
-        if (this.#split) this.stats.splitRounds++;
         // The thread idled through this round: the next ones block, unless blocking rounds cost more lately (see the header).
-        if (this.#blockingMode === 'auto') this.#afterAsyncRound(ms > 0 && this.#idleMs() - idleAt >= IDLE_ROUND_SHARE * ms, sinceLast / Math.max(1, commits));
+        if (this.#blockingMode === 'auto') this.#afterAsyncRound(ms > 0 && this.#idleMs() - idleAt >= IDLE_ROUND_SHARE * ms, this.#now());
         // The commits this round saw: those it covered and those that arrived while it ran.
-        this.#groupSize = Math.max(2, Math.ceil((commits + this.#waitingCount(this.#waiting)) / 2));
-        this.#pace(sinceLast, commits, this.#burstMs(this.#covered));
+        this.#groupSize = Math.max(2, Math.ceil((this.#waitingCount(this.#covered) + this.#waitingCount(this.#waiting)) / 2));
         this.#madeDurable(target, false);
       }
       const next = this.#waitingCount(this.#waiting);
@@ -1318,7 +1209,7 @@ export class WalWriter {
           later(() => {
             if (this.#deferred) this.#runRound();
           });
-        } else if (few || (next >= this.#groupSize && (this.#split || this.#burstMs(this.#waiting) >= this.#roundMs / 2))) {
+        } else if (few || (next >= this.#groupSize && this.#burstMs(this.#waiting) >= this.#roundMs / 2)) {
           // A group arrived during this round (or only a few commits come at a time, which gain
           // nothing from waiting): its round starts now, before the sessions this one woke run again.
           void this.#runSync();
@@ -1335,74 +1226,6 @@ export class WalWriter {
     } catch (err) {
       this.#fail(err, `closing WAL files in "${this.dir}"`);
     }
-  }
-
-  /**
-   * After an asynchronous round that took `ms` from the last one's end and
-   * covered `commits` in a burst of `burst` ms: measure the pacing it ran
-   * under, and keep the cheaper of the two (see "Pacing" in the header).
-   */
-  #pace(ms: number, commits: number, burst: number): void {
-    if (this.#groupSize < PACING_GROUP_MIN || commits === 0) {
-      // Small groups: the usual pacing; a trial under way ends unmeasured.
-      this.#split = false;
-      this.#trialLeft = 0;
-      this.#settleLeft = 0;
-      return;
-    }
-    const average = (this.#groupAverage += (this.#groupSize - this.#groupAverage) / 4);
-    if (average > 2 * this.#pacedGroup || 2 * average < this.#pacedGroup) {
-      // Other sessions commit now: what was measured was of others. The usual pacing, and a trial soon.
-      this.#pacedGroup = this.#groupAverage = this.#groupSize;
-      this.#split = this.#splitKept = false;
-      this.#trialLeft = this.#settleLeft = this.#lostTrials = this.#keptCount = 0;
-      this.#untilTrial = PACING_FIRST_TRIAL_ROUNDS;
-      return;
-    }
-    const cost = ms / commits;
-    if (this.#settleLeft > 0) this.#settleLeft--;
-    else if (this.#trialLeft > 0) {
-      this.#trialCommits[this.#trialCount] = commits;
-      this.#trialCosts[this.#trialCount++] = cost;
-    }
-    else {
-      this.#keptCommits[this.#keptCount % PACING_KEPT_ROUNDS] = commits;
-      this.#keptCosts[this.#keptCount++ % PACING_KEPT_ROUNDS] = cost;
-    }
-    if (this.#trialLeft > 0) {
-      if (--this.#trialLeft === 0) {
-        const trial = median(this.#trialCosts.subarray(0, this.#trialCount));
-        const kept = median(this.#keptCosts.subarray(0, Math.min(this.#keptCount, PACING_KEPT_ROUNDS)));
-        // Splitting must gain a margin. The usual pacing, the safe one, comes back at no more than split's cost if it
-        // merged the groups; alternating them by itself, it is split by another name, and split stays.
-        const won = this.#splitKept ? trial <= kept && !this.#alternating(this.#trialCommits.subarray(0, this.#trialCount)) : trial <= kept * PACING_SPLIT_GAIN;
-        if (won) {
-          // The other pacing costs less: keep it, and measure it from the trial's rounds.
-          this.#splitKept = !this.#splitKept;
-          this.#lostTrials = 0;
-          this.#keptCosts.set(this.#trialCosts.subarray(0, this.#trialCount));
-          this.#keptCommits.set(this.#trialCommits.subarray(0, this.#trialCount));
-          this.#keptCount = this.#trialCount;
-        } else {
-          // A trial of splitting lost to the usual pacing while that alternated the groups by itself (its rounds
-          // covering about a group each) cost nothing and says nothing of merged rounds: it does not count.
-          if (this.#splitKept || !this.#alternating(this.#keptCommits.subarray(0, Math.min(this.#keptCount, PACING_KEPT_ROUNDS)))) this.#lostTrials++;
-          this.#settleLeft = PACING_SETTLE_ROUNDS;
-        }
-        this.#untilTrial = pacingRetryRounds(this.#lostTrials, this.#splitKept);
-      }
-    } else if (--this.#untilTrial <= 0 && this.#keptCount >= PACING_FIRST_TRIAL_ROUNDS && (this.#splitKept || burst >= this.#roundMs / 4)) {
-      // Splitting is tried only where a burst lasts a fair part of a round: far shorter (a slow disk), it cannot pay.
-      this.#trialLeft = PACING_TRIAL_ROUNDS;
-      this.#settleLeft = PACING_SETTLE_ROUNDS;
-      this.#trialCount = 0;
-    }
-    this.#split = this.#trialLeft > 0 ? !this.#splitKept : this.#splitKept;
-  }
-
-  /** Whether rounds that covered `commits` alternated the groups (a median under 1.5 groups a round) rather than merged them. */
-  #alternating(commits: Float64Array): boolean {
-    return median(commits) < 1.5 * this.#groupSize;
   }
 
   /** How long the burst of commits that made a group ran (ms). */
