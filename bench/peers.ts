@@ -34,6 +34,7 @@ import { fsyncFloor } from './peers/fsync-floor.ts';
 import { pgliteEngine, pgliteServerVersion } from './peers/pglite.ts';
 import { markdownTable, printWorkloads, svgChart } from './peers/report.ts';
 import { runAll } from './peers/run.ts';
+import { observeGc } from './peers/timing.ts';
 import { sqljsEngine } from './peers/sqljs.ts';
 import { sqliteEngine } from './peers/sqlite.ts';
 import type { PeerEngine } from './peers/types.ts';
@@ -89,6 +90,7 @@ console.log(`  budgets: ${SIZES.budgetMs / 1000} s per read workload, ${SIZES.du
 console.log(`  ${ROUNDS_NOTE}`);
 
 const log = (line: string) => console.log(line);
+observeGc();
 if (!quick) {
   console.log('\nwarm-up (small sizes, every engine and workload):');
   const warm = await runAll(engines, WARM_UP, log);
@@ -114,7 +116,7 @@ const name = quick ? 'peers-quick' : 'peers';
 // stays in (rounds: the counted ones; warmUp: the bulk load's and the lookups by cat's first, uncounted one).
 const stripped = workloads.map((w) => ({
   ...w,
-  outcomes: Object.fromEntries(Object.entries(w.outcomes).map(([k, o]) => [k, { metrics: o.metrics, rounds: o.rounds, warmUp: o.warmUp, timed: o.timed === undefined ? undefined : { ...o.timed, latenciesMs: undefined } }])),
+  outcomes: Object.fromEntries(Object.entries(w.outcomes).map(([k, o]) => [k, { metrics: o.metrics, rounds: o.rounds, warmUp: o.warmUp, diagnostics: o.diagnostics, timed: o.timed === undefined ? undefined : { ...o.timed, latenciesMs: undefined } }])),
 }));
 const file = writeResults(name, { quick, sizes: SIZES, engines: infos, workloads: stripped, failures });
 const md = [

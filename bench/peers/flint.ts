@@ -53,6 +53,13 @@ class FlintPeer extends SyncPeer {
     return directoryBytes(this.#dir);
   }
 
+  /** The WAL writer's counters (fdatasyncs, group-commit rounds and their commits, early and blocking rounds) and the commits. */
+  counters(): Record<string, number> {
+    const out: Record<string, number> = { commits: this.#flint.engine.stats.commits };
+    for (const [k, v] of Object.entries(this.#flint.engine.walStats ?? {})) if (typeof v === 'number') out[k] = v;
+    return out;
+  }
+
   sessions(count: number): PeerSession[] {
     return Array.from({ length: count }, () => new FlintSession(this.#flint.session()));
   }

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { makeDataset, WrongAnswer } from './data.ts';
 import { FSYNC_FLOOR_KEY } from './fsync-floor.ts';
 import type { PeerDb, PeerEngine } from './types.ts';
-import { DURABLE_TABLES, durableRowsFor, mergeRounds, WORKLOADS, type Context, type Outcome, type Sizes } from './workloads.ts';
+import { DURABLE_TABLES, durableRowsFor, mergeRounds, WORKLOADS, type Context, type Outcome, type RoundDiagnostics, type Sizes } from './workloads.ts';
 
 export interface WorkloadResult {
   key: string;
@@ -110,7 +110,9 @@ export async function runAll(engines: readonly PeerEngine[], sizes: Sizes, log: 
       for (let e = 0; e < engines.length; e++) {
         const outcomes = done[e]!;
         if (outcomes.length === 0 || result.errors[engines[e]!.info.key] !== undefined) continue;
-        result.outcomes[engines[e]!.info.key] = workload.rounds === undefined ? outcomes[0]! : mergeRounds(workload.rounds, outcomes);
+        const merged = workload.rounds === undefined ? outcomes[0]! : mergeRounds(workload.rounds, outcomes);
+        result.outcomes[engines[e]!.info.key] = merged;
+        if (merged.diagnostics !== undefined && engines[e]!.info.key.startsWith('flint')) log(`    ${engines[e]!.info.label} rounds: ${merged.diagnostics.map(describeRound).join(' | ')}`);
       }
       log(`  ${workload.key}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
@@ -125,6 +127,18 @@ export async function runAll(engines: readonly PeerEngine[], sizes: Sizes, log: 
     rmSync(root, { recursive: true, force: true });
   }
   return { workloads, failures };
+}
+
+/**
+ * One round of a durable workload, for the log: its rate, CPU µs an
+ * operation, the collections' pause in it (major ones counted), and from
+ * Flint's counters the commits a group-commit round covered and the share
+ * of rounds started early (the pacing's alternating groups) and blocking.
+ */
+function describeRound(d: RoundDiagnostics): string {
+  const c = d.counters;
+  const perRound = c !== undefined && c.rounds! > 0 ? ` ${(c.roundCommits! / c.rounds!).toFixed(0)}/round ${((100 * c.earlyRounds!) / c.rounds!).toFixed(0)}%e ${((100 * c.blockingRounds!) / c.rounds!).toFixed(0)}%b` : '';
+  return `${(d.rate / 1000).toFixed(1)}k ${d.cpuUsPerOp.toFixed(0)}µs gc ${d.gc.pauseMs.toFixed(1)}ms${d.gc.major > 0 ? ` (${d.gc.major} major ${d.gc.majorPauseMs.toFixed(1)}ms)` : ''}${perRound}`;
 }
 
 /** Rows each engine loads in its warm-up (warmUp). */

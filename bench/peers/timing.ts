@@ -2,6 +2,7 @@
 // engines alike. An operation that returns a value is not awaited, so a
 // synchronous engine's loop runs without yielding and pays no promise per
 // operation; one that returns a promise is awaited.
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import type { MaybePromise } from './types.ts';
 
 export interface Timed {
@@ -13,6 +14,76 @@ export interface Timed {
   elapsedMs: number;
   /** Per-operation latencies in ms (latency workloads only), sorted. */
   latenciesMs?: Float64Array;
+  /** performance.now() at the start, to find the garbage collections inside the timing (gcBetween). */
+  startedAt: number;
+  /** This process's CPU time (user + system, every thread) over the timing, ms. */
+  cpuMs: number;
+}
+
+/** The collections' pauses inside one timing (gcBetween). */
+export interface GcTime {
+  /** Pause time of every collection, ms. */
+  pauseMs: number;
+  /** Mark-compacts (full collections): their count and pause time, ms. */
+  major: number;
+  majorPauseMs: number;
+  /** Scavenges (young generation). */
+  minor: number;
+}
+
+interface GcEntry {
+  start: number;
+  durationMs: number;
+  major: boolean;
+}
+
+/** Every collection since observeGc(), in order: a short list (hundreds in a full run), kept for the run's length. */
+const gcEntries: GcEntry[] = [];
+let gcObserver: PerformanceObserver | undefined;
+
+/**
+ * Start recording V8's garbage collections (their pauses, from Node's
+ * 'gc' performance entries), for gcBetween. Every engine of a run shares
+ * one JavaScript heap, so a collection inside one engine's round may be
+ * another's garbage: the figures say where the time went, not whose it
+ * was. Where the runtime has no 'gc' entries, nothing is recorded.
+ */
+export function observeGc(): void {
+  if (gcObserver !== undefined) return;
+  try {
+    gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const kind = (e as { detail?: { kind?: number } }).detail?.kind;
+        gcEntries.push({ start: e.startTime, durationMs: e.duration, major: kind === constants.NODE_PERFORMANCE_GC_MAJOR });
+      }
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
+  } catch {
+    gcObserver = undefined;
+  }
+}
+
+/**
+ * The collections that started between performance.now() values t0 and
+ * t1. Entries arrive asynchronously, after the collection: read this once
+ * the event loop has turned since t1 (the runner reads them at the end).
+ */
+export function gcBetween(t0: number, t1: number): GcTime {
+  const out: GcTime = { pauseMs: 0, major: 0, majorPauseMs: 0, minor: 0 };
+  for (const e of gcEntries) {
+    if (e.start < t0 || e.start >= t1) continue;
+    out.pauseMs += e.durationMs;
+    if (e.major) {
+      out.major++;
+      out.majorPauseMs += e.durationMs;
+    } else out.minor++;
+  }
+  return out;
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 /**
@@ -32,6 +103,7 @@ export function whenDone<T>(value: MaybePromise<T>, f: (v: T) => void): MaybePro
  * overshoot the budget.
  */
 export async function timed(wanted: number, budgetMs: number, op: (i: number) => MaybePromise<void>): Promise<Timed> {
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const stopAt = t0 + budgetMs;
   let ops = 0;
@@ -50,7 +122,7 @@ export async function timed(wanted: number, budgetMs: number, op: (i: number) =>
     next = ops + stride;
   }
   const elapsedMs = performance.now() - t0;
-  return { ops, wanted, complete: ops === wanted, elapsedMs };
+  return { ops, wanted, complete: ops === wanted, elapsedMs, startedAt: t0, cpuMs: cpuMsSince(cpu0) };
 }
 
 /**
@@ -69,6 +141,7 @@ export async function timedConcurrent(
   op: (worker: number, i: number) => MaybePromise<void>,
 ): Promise<Timed> {
   const latencies = new Float64Array(wanted);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const stopAt = t0 + budgetMs;
   let nextIndex = 0;
@@ -89,8 +162,9 @@ export async function timedConcurrent(
   };
   await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
   const elapsedMs = performance.now() - t0;
+  const cpuMs = cpuMsSince(cpu0);
   const used = latencies.subarray(0, done).sort();
-  return { ops: done, wanted, complete: done === wanted, elapsedMs, latenciesMs: used };
+  return { ops: done, wanted, complete: done === wanted, elapsedMs, latenciesMs: used, startedAt: t0, cpuMs };
 }
 
 /** The q-quantile (0..1) of sorted values, nearest rank. */

@@ -58,6 +58,12 @@ export interface PeerDb {
   totals(table: string): MaybePromise<readonly [number, number, number]>;
   /** Bytes the database takes on disk, after a checkpoint. */
   sizeOnDisk(): MaybePromise<number>;
+  /**
+   * Cumulative counters of the engine's own (Flint: its WAL writer's
+   * fdatasyncs and group-commit rounds), read before and after each round
+   * of a durable workload; the results keep their change per round.
+   */
+  counters?(): Record<string, number>;
   /** `count` sessions for concurrent autocommit inserts, or undefined: the runner then runs the inserts serially. */
   sessions?(count: number): PeerSession[];
   close(): MaybePromise<void>;

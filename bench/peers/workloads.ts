@@ -3,7 +3,7 @@
 // data generator (a wrong answer throws WrongAnswer, never looks fast), and
 // reports one or more metrics; the first is the headline the chart shows.
 import { catLabel, check, makeRows, near, randomInts, type Dataset } from './data.ts';
-import { quantile, timed, timedConcurrent, whenDone, type Timed } from './timing.ts';
+import { gcBetween, quantile, timed, timedConcurrent, whenDone, type GcTime, type Timed } from './timing.ts';
 import type { PeerDb, RowTuple } from './types.ts';
 
 export interface Sizes {
@@ -53,6 +53,26 @@ export interface Outcome {
    * headline figures (kept in the results, not in the figure).
    */
   warmUp?: true | number[];
+  /** The engine's own counters over the round (PeerDb.counters: how they changed). */
+  counters?: Record<string, number>;
+  /**
+   * A merged 'split' outcome: what each counted round spent, to tell why
+   * rounds of one engine differ (the durable workloads' rounds spread
+   * wider than the engines differ).
+   */
+  diagnostics?: RoundDiagnostics[];
+}
+
+/** One round of a 'split' workload on one engine (Outcome.diagnostics). */
+export interface RoundDiagnostics {
+  /** The round's headline figure (ops/s). */
+  rate: number;
+  /** The process's CPU time (every thread) over the round, µs per operation. */
+  cpuUsPerOp: number;
+  /** Garbage collections that started inside the round (the heap is every engine's: timing.ts observeGc). */
+  gc: GcTime;
+  /** PeerDb.counters' changes over the round, if the engine has counters. */
+  counters?: Record<string, number>;
 }
 
 export interface Context {
@@ -162,8 +182,26 @@ export function mergeRounds(how: 'repeat' | 'split', all: readonly Outcome[]): O
     complete: timeds.every((x) => x.complete),
     elapsedMs: timeds.reduce((n, x) => n + x.elapsedMs, 0),
     latenciesMs: latencies.sort(),
+    startedAt: timeds[0]!.startedAt,
+    cpuMs: timeds.reduce((n, x) => n + x.cpuMs, 0),
   };
-  return { metrics: latencyMetrics(t), timed: t, rounds, ...warmUp };
+  const diagnostics = outcomes.map((o, i): RoundDiagnostics => {
+    const x = o.timed!;
+    return {
+      rate: rounds[i]!,
+      cpuUsPerOp: x.ops === 0 ? Number.NaN : (x.cpuMs * 1000) / x.ops,
+      gc: gcBetween(x.startedAt, x.startedAt + x.elapsedMs),
+      ...(o.counters === undefined ? {} : { counters: o.counters }),
+    };
+  });
+  return { metrics: latencyMetrics(t), timed: t, rounds, diagnostics, ...warmUp };
+}
+
+/** How the engine's counters (PeerDb.counters) changed since `before`, as an Outcome's `counters` field. */
+function countersSince(db: PeerDb, before: Record<string, number> | undefined): { counters?: Record<string, number> } {
+  const after = db.counters?.();
+  if (before === undefined || after === undefined) return {};
+  return { counters: Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)])) };
 }
 
 async function checkTotals(db: PeerDb, table: string, count: number, idSum: number, amountSum: number): Promise<void> {
@@ -212,11 +250,13 @@ function durableInserts(table: string, sessions: number): Workload {
       const insert = (w: number, row: RowTuple) => (conns === undefined ? db.insertAutocommit(table, row) : conns[w]!.insertAutocommit(table, row));
       try {
         if (round.index === 0 && warm > 0) await timedConcurrent(warm, Number.POSITIVE_INFINITY, sessions, (w, i) => insert(w, durableRows[i]!));
+        const before = db.counters?.();
         const t = await timedConcurrent(wanted, budgetMs, sessions, (w, i) => insert(w, durableRows[from + i]!));
+        const counters = countersSince(db, before);
         // Every insert started has finished: the table holds exactly the rows before from + ops (the warm-up's first).
         const done = durableRows.slice(0, from + t.ops);
         await checkTotals(db, table, done.length, done.reduce((s, r) => s + r[0], 0), done.reduce((s, r) => s + r[3], 0));
-        return { metrics: latencyMetrics(t), timed: t };
+        return { metrics: latencyMetrics(t), timed: t, ...counters };
       } finally {
         for (const c of conns ?? []) c.close();
       }
@@ -272,11 +312,13 @@ export const WORKLOADS: Workload[] = [
       if (round.index > 0 && (round.earlier[0]?.timed?.elapsedMs ?? Infinity) > BULK_REPEAT_MS) return undefined;
       const target = round.index === 0 ? db : await round.fresh();
       try {
+        const cpu0 = process.cpuUsage();
         const t0 = performance.now();
         await target.bulkInsert(data.rows);
         const elapsedMs = performance.now() - t0;
+        const cpu = process.cpuUsage(cpu0);
         await checkTotals(target, 't', data.count, data.idSum, data.amountSum);
-        const t: Timed = { ops: data.count, wanted: data.count, complete: true, elapsedMs };
+        const t: Timed = { ops: data.count, wanted: data.count, complete: true, elapsedMs, startedAt: t0, cpuMs: (cpu.user + cpu.system) / 1000 };
         const outcome: Outcome = { metrics: [rate(t, 'throughput', 'rows/s')], timed: t };
         if (round.index === 0) outcome.warmUp = true;
         return outcome;
@@ -398,9 +440,11 @@ export const WORKLOADS: Workload[] = [
       const from = round.done;
       const [, , before] = await db.totals('t');
       const changed = (n: number) => check(n === 1, () => `an update by id changed ${n} rows`);
+      const counters0 = db.counters?.();
       const t = await timedConcurrent(wanted, budgetMs, 1, (_w, i) => whenDone(db.updateById(ids[from + i]! + 1), changed));
+      const counters = countersSince(db, counters0);
       await checkTotals(db, 't', data.count, data.idSum, before + t.ops);
-      return { metrics: latencyMetrics(t), timed: t };
+      return { metrics: latencyMetrics(t), timed: t, ...counters };
     },
   },
 ];

@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { runAll } from '../../bench/peers/run.ts';
 import { sqljsEngine } from '../../bench/peers/sqljs.ts';
-import type { Timed } from '../../bench/peers/timing.ts';
+import { gcBetween, observeGc, type Timed } from '../../bench/peers/timing.ts';
 import { mergeRounds, WORKLOADS, type Outcome, type Sizes } from '../../bench/peers/workloads.ts';
 
 function outcome(value: number, warmUp = false, ops = 10): Outcome {
-  const timed: Timed = { ops, wanted: ops, complete: true, elapsedMs: (ops * 1000) / value, latenciesMs: new Float64Array(ops).fill(1000 / value) };
+  const timed: Timed = { ops, wanted: ops, complete: true, elapsedMs: (ops * 1000) / value, latenciesMs: new Float64Array(ops).fill(1000 / value), startedAt: 0, cpuMs: ops / 100 };
   const o: Outcome = { metrics: [{ name: 'throughput', unit: 'ops/s', higherIsBetter: true, value }], timed };
   if (warmUp) o.warmUp = true;
   return o;
@@ -39,6 +39,40 @@ describe('bench:peers mergeRounds', () => {
     expect(merged.rounds).toEqual([100, 200]);
     expect(merged.warmUp).toBeUndefined();
   });
+
+  it("keeps what each 'split' round spent: its rate, CPU per operation and the engine's counters", () => {
+    const a = outcome(100, false, 10);
+    a.counters = { rounds: 4, roundCommits: 10 };
+    const merged = mergeRounds('split', [a, outcome(200, false, 20)]);
+    expect(merged.diagnostics).toHaveLength(2);
+    expect(merged.diagnostics![0]!.rate).toBe(100);
+    // outcome() charges 0.01 ms of CPU an operation.
+    expect(merged.diagnostics![0]!.cpuUsPerOp).toBeCloseTo(10);
+    expect(merged.diagnostics![0]!.counters).toEqual({ rounds: 4, roundCommits: 10 });
+    expect(merged.diagnostics![1]!.counters).toBeUndefined();
+    expect(merged.timed!.cpuMs).toBeCloseTo(0.3);
+  });
+});
+
+// Node's 'gc' performance entries; Bun and Deno have none (observeGc then records nothing).
+const nodeGcEntries = typeof process.versions.bun !== 'string' && !('Deno' in globalThis);
+
+describe.runIf(nodeGcEntries)('bench:peers gcBetween', () => {
+  it('finds the collections inside a window and none outside it', async () => {
+    observeGc();
+    const t0 = performance.now();
+    // ~100 MB of short-lived arrays: the young generation (a few MiB) fills many times over.
+    let keep = 0;
+    for (let i = 0; i < 200_000; i++) keep += new Array(64).fill(i).length;
+    const t1 = performance.now();
+    expect(keep).toBe(200_000 * 64);
+    // The entries arrive after the collections, on a later turn of the event loop.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const inside = gcBetween(t0, t1);
+    expect(inside.minor + inside.major).toBeGreaterThan(0);
+    expect(inside.pauseMs).toBeGreaterThan(0);
+    expect(gcBetween(t1 + 1e9, t1 + 2e9)).toEqual({ pauseMs: 0, major: 0, majorPauseMs: 0, minor: 0 });
+  });
 });
 
 describe('bench:peers runAll rounds', () => {
@@ -61,6 +95,7 @@ describe('bench:peers runAll rounds', () => {
     for (const key of ['insert-1', 'insert-8', 'insert-64', 'update']) {
       const o = byKey.get(key)!;
       expect(o.rounds, key).toHaveLength(3);
+      expect(o.diagnostics, key).toHaveLength(3);
       expect(o.timed!.ops, key).toBe(key === 'update' ? sizes.updates : sizes.durableInserts);
     }
   });
