@@ -335,11 +335,31 @@ export class Session {
       const commit = this.#toCommit;
       if (commit === null) return Promise.resolve(result);
       this.#toCommit = null;
-      return this.#services.engine.commitAsync(commit).then(() => result);
+      return this.#services.engine.commitAsync(commit).then(this.#resultOf(result));
     } catch (error) {
       return Promise.reject(error);
     }
   }
+
+  /**
+   * `() => result`, which runAsync's promise calls once the commit is
+   * durable: the last one made is used again for a result that is the same
+   * object (a prepared single-row INSERT's result is shared), so such a
+   * statement makes no closure. Only a result without rows is kept: nothing
+   * large stays reachable from the session.
+   */
+  #resultOf(result: StatementResult): () => StatementResult {
+    if (result === this.#keptResult) return this.#keptResultOf!;
+    const of = (): StatementResult => result;
+    if (result.rows.length === 0) {
+      this.#keptResult = result;
+      this.#keptResultOf = of;
+    }
+    return of;
+  }
+
+  #keptResult: StatementResult | null = null;
+  #keptResultOf: (() => StatementResult) | null = null;
 
   /**
    * Run a statement now and leave its commit for later: `finish()` waits for

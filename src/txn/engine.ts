@@ -196,6 +196,15 @@ const ROW_VIEWS = 4096;
 /** Bytes of the kernels' memory the WAL writer buffers records in (whole blocks, after the buffer pool's). */
 const WAL_ARENA_BYTES = Math.ceil(WAL_BUFFER_BYTES_MAX / BLOCK_SIZE) * BLOCK_SIZE;
 
+/** Commits of one group-commit round, finished together (Engine.commitAsync). */
+interface CommitBatch {
+  /** What the WAL writer's waitDurable returned for them. */
+  readonly durable: Promise<void>;
+  readonly txns: Transaction[];
+  /** Settles once they are finished (or aborted): every one's commitAsync returns it. */
+  readonly done: Promise<void>;
+}
+
 /** EngineOptions.poolBytes rounded up to whole blocks; 22023 outside the bounds the kernels' memory allows. */
 function checkPoolBytes(bytes: number): number {
   if (!Number.isInteger(bytes) || bytes < MIN_ARENA_BYTES || bytes > MAX_ARENA_BYTES - WAL_ARENA_BYTES) {
@@ -982,13 +991,22 @@ export class Engine {
       return Promise.reject(error);
     }
     if (durable !== undefined) {
-      return durable.then(
-        () => this.#finishCommit(txn),
-        (error: unknown) => {
-          this.#commitFailed(txn);
-          throw error;
-        },
-      );
+      // A transaction with DDL finishes alone: what it changes in the catalog may fail it alone.
+      if (txn.catalog !== null) {
+        return durable.then(
+          () => this.#finishCommit(txn),
+          (error: unknown) => {
+            this.#commitFailed(txn);
+            throw error;
+          },
+        );
+      }
+      // The WAL hands every commit one group-commit round covers the same promise: they finish
+      // together, in one reaction, and share its promise (not a promise and two closures each).
+      let batch = this.#commitBatch;
+      if (batch === null || batch.durable !== durable) batch = this.#commitBatch = this.#newCommitBatch(durable);
+      batch.txns.push(txn);
+      return batch.done;
     }
     try {
       this.#finishCommit(txn);
@@ -996,6 +1014,34 @@ export class Engine {
       return Promise.reject(error);
     }
     return Promise.resolve();
+  }
+
+  /** The commits waiting for the latest promise waitDurable returned (commitAsync), or null. */
+  #commitBatch: CommitBatch | null = null;
+
+  /**
+   * Commits that wait for `durable` (one group-commit round): in the order
+   * they came, each finished when it resolves (#finishCommit, a checkpoint
+   * checked once after them all) or aborted when it rejects. `done` settles
+   * after that: with the checkpoint's error if one fails (every commit of
+   * the batch is durable and visible then, as a commit that finished alone
+   * was when its checkpoint failed), with the round's if it failed.
+   */
+  #newCommitBatch(durable: Promise<void>): CommitBatch {
+    const txns: Transaction[] = [];
+    const done = durable.then(
+      () => {
+        if (this.#commitBatch?.txns === txns) this.#commitBatch = null;
+        for (let i = 0; i < txns.length; i++) this.#finishCommit(txns[i]!, false);
+        this.#maybeCheckpoint();
+      },
+      (error: unknown) => {
+        if (this.#commitBatch?.txns === txns) this.#commitBatch = null;
+        for (let i = 0; i < txns.length; i++) this.#commitFailed(txns[i]!);
+        throw error;
+      },
+    );
+    return { durable, txns, done };
   }
 
   /** Its commit record could not be made durable: the transaction counts as aborted (recovery finds no durable commit record either). */
@@ -1027,7 +1073,8 @@ export class Engine {
   readonly #commitPayload = new Uint8Array(8);
   readonly #commitView = new DataView(this.#commitPayload.buffer);
 
-  #finishCommit(txn: Transaction): void {
+  /** `checkpoint`: and checkpoint if the WAL has grown enough since the last (a batch of commits checks once, after them all). */
+  #finishCommit(txn: Transaction, checkpoint = true): void {
     // Visible to new snapshots only now that the commit is as durable as promised.
     this.#txns.set(txn.txid, TxnState.committed);
     // Its DDL too: from now on every statement sees it, and what it dropped gives its storage back.
@@ -1039,7 +1086,7 @@ export class Engine {
     this.#live.delete(txn);
     this.#ended(txn.txid);
     this.stats.commits++;
-    this.#maybeCheckpoint();
+    if (checkpoint) this.#maybeCheckpoint();
   }
 
   /** Roll back: everything the transaction wrote becomes invisible at once (vacuum removes it later). */

@@ -170,6 +170,47 @@ for (const kind of KINDS) {
       db.close();
     });
 
+    it('group commit: the commits one round covers share one promise, settled once every one of them is committed or aborted', async () => {
+      const vfs = new GatedVfs();
+      const db = open(kind, vfs, 'full');
+      const t = db.createTable('t', ROW_COLUMNS);
+      const begin = (no: number) => {
+        const txn = db.begin();
+        db.insert(txn, t.id, [BigInt(no), no, 'x']);
+        return txn;
+      };
+      const first = [1, 2, 3].map(begin);
+      const firstDone = first.map((txn) => db.commitAsync(txn));
+      expect(new Set(firstDone).size).toBe(1);
+      await settle();
+      expect(vfs.pending.length).toBe(1); // round 1 is in flight
+      const second = [4, 5].map(begin);
+      const secondDone = second.map((txn) => db.commitAsync(txn));
+      expect(new Set(secondDone).size).toBe(1);
+      expect(secondDone[0]).not.toBe(firstDone[0]); // the next round's
+      // A transaction with DDL finishes on its own promise.
+      const ddl = db.begin();
+      db.catalogTxn = ddl;
+      db.createTable('u', ROW_COLUMNS);
+      db.catalogTxn = null;
+      const ddlDone = db.commitAsync(ddl);
+      expect(ddlDone).not.toBe(secondDone[0]);
+      const ddlOutcome = ddlDone.then(() => 'resolved', (e: unknown) => String(e));
+      const seen = firstDone[0]!.then(() => first.map((txn) => txn.state));
+      await vfs.release();
+      expect(await seen).toEqual(['committed', 'committed', 'committed']);
+      expect(second.every((txn) => txn.state === 'committing')).toBe(true);
+      // Round 2 fails: every commit it covers is aborted before the shared promise rejects.
+      const failed = secondDone[0]!.then(() => 'resolved', (e: unknown) => [String(e), ...second.map((txn) => txn.state)]);
+      await vfs.release(new Error('EIO'));
+      expect(await failed).toEqual(['Error: EIO', 'aborted', 'aborted']);
+      expect(await ddlOutcome).toBe('Error: EIO');
+      expect(ddl.state).toBe('aborted');
+      expect([...committedRows(db, 't').keys()].sort()).toEqual([1n, 2n, 3n]);
+      // The WAL stopped at the failure: close() reports it (a restart recovers from the disk).
+      expect(() => db.close()).toThrow('EIO');
+    });
+
     it('close() while a group commit is in flight lets it finish rather than rolling it back', async () => {
       const vfs = new GatedVfs();
       const db = open(kind, vfs, 'full');

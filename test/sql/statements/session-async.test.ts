@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Database } from '../../../src/db/database.ts';
 import { FlintError } from '../../../src/errors.ts';
-import { createFaultVfs } from '../../../src/storage/vfs/index.ts';
+import { createFaultVfs, createMemoryVfs } from '../../../src/storage/vfs/index.ts';
 
 let db: Database | undefined;
 afterEach(() => {
@@ -33,6 +33,45 @@ describe('Session.runAsync', () => {
     await expect(s.runAsync(bad)).rejects.toMatchObject({ code: '22012' });
     expect((await s.runAsync(insert, [2, 'b'])).rowCount).toBe(1);
     expect(db.prepare('SELECT count(*) FROM t').raw().get()).toEqual([2]);
+  });
+
+  it('resolves each statement with its own result, and runs of a prepared single-row INSERT make no continuation each', async () => {
+    // Durable commits (group commit), on the in-memory VFS.
+    db = Database.open('/db', { vfs: createMemoryVfs(), backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, v text)');
+    const s = db.session();
+    const insert = s.parse('INSERT INTO t VALUES ($1, $2)')[0]!.statement;
+    const select = s.parse('SELECT v FROM t WHERE id = $1')[0]!.statement;
+    // The function each runAsync's promise was made with (then()'s callback, in the call that returned it).
+    const continuationOf = (run: () => Promise<unknown>): { promise: Promise<unknown>; continuation: unknown } => {
+      const made = new Map<Promise<unknown>, unknown>();
+      const then = Promise.prototype.then;
+      Promise.prototype.then = function (this: Promise<unknown>, onFulfilled?: unknown, onRejected?: unknown) {
+        const derived = then.call(this, onFulfilled as never, onRejected as never);
+        made.set(derived, onFulfilled);
+        return derived;
+      } as typeof then;
+      let promise: Promise<unknown>;
+      try {
+        promise = run();
+      } finally {
+        Promise.prototype.then = then;
+      }
+      expect(made.has(promise)).toBe(true);
+      return { promise, continuation: made.get(promise) };
+    };
+    const first = continuationOf(() => s.runAsync(insert, [1, 'a']));
+    expect(await first.promise).toMatchObject({ command: 'INSERT 0 1', rowCount: 1 });
+    const second = continuationOf(() => s.runAsync(insert, [2, 'b']));
+    expect(second.promise).not.toBe(first.promise);
+    expect(second.continuation).toBe(first.continuation);
+    expect(await second.promise).toMatchObject({ command: 'INSERT 0 1', rowCount: 1 });
+    // A result with rows is its own, and is not kept.
+    expect((await s.runAsync(select, [2])).rows).toEqual([['b']]);
+    const update = s.parse('UPDATE t SET v = $1')[0]!.statement;
+    expect(await s.runAsync(update, ['c'])).toMatchObject({ command: 'UPDATE 2', rowCount: 2 });
+    expect(await s.runAsync(insert, [3, 'c'])).toMatchObject({ command: 'INSERT 0 1', rowCount: 1 });
+    expect(db.prepare('SELECT count(*) FROM t').raw().get()).toEqual([3]);
   });
 
   it('runs COMMIT of a block through group commit and resolves once it is durable', async () => {
