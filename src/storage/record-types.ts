@@ -53,6 +53,15 @@
 //                   INDEX_INSERT payload: a tuple and its primary key's entry
 //                   (naming the tuple) in one record, each applied to its own
 //                   page if that page's LSN is older
+// TUPLE_UPDATE 20   u16 tuple length n, then a TUPLE_INSERT payload (the new
+//                   version: u32 block, u8 page, u16 slot, the n-byte tuple),
+//                   then a TUPLE_XMAX payload (the version it replaces: u32
+//                   block, u8 page, u16 slot, u64 xmax, u16 flags), then
+//                   optionally (the record goes on) an INDEX_VALUE payload
+//                   (the primary key's entry now naming the new version): an
+//                   UPDATE's changes in one record, each applied to its own
+//                   page if that page's LSN is older (the two tuples' page
+//                   once, when they share it)
 // CATALOG      32   UTF-8 JSON: a catalog change (create/drop/alter table)
 
 export const RecordType = {
@@ -74,6 +83,7 @@ export const RecordType = {
   txnAbort: 17,
   indexInserts: 18,
   tupleInsertEntry: 19,
+  tupleUpdate: 20,
   catalog: 32,
 } as const;
 

@@ -38,7 +38,7 @@ import { BufferPool } from '../storage/buffer-pool/index.ts';
 import { readCatalog, removeOldCatalogs, writeCatalog } from '../storage/catalog-file.ts';
 import { readControl, writeControl, type ControlData } from '../storage/control-file.ts';
 import { CODEC_NUMBERS, type CodecId } from '../storage/compression/codec.ts';
-import { Heap, HEAP_FILE_NAME, getU48, type BlockCodec } from '../storage/heap/heap.ts';
+import { Heap, HEAP_FILE_NAME, getU48, type BlockCodec, type Replaces } from '../storage/heap/heap.ts';
 import { SpaceMap, type SpaceMapSnapshot } from '../storage/heap/space-map.ts';
 import { RecordType } from '../storage/record-types.ts';
 import {
@@ -466,7 +466,7 @@ export class Engine {
       // Txids seen in the log are never handed out again, committed or not.
       let txid = 0;
       if (type === RecordType.tupleInsert) txid = getU48(view(payload), 7 + TUPLE_OFF_XMIN);
-      else if (type === RecordType.tupleInsertEntry) txid = getU48(view(payload), 9 + TUPLE_OFF_XMIN);
+      else if (type === RecordType.tupleInsertEntry || type === RecordType.tupleUpdate) txid = getU48(view(payload), 9 + TUPLE_OFF_XMIN);
       else if (type === RecordType.tupleXmax) txid = getU48(view(payload), 7);
       if (txid !== 0) {
         this.#txns.reserveThrough(txid);
@@ -1262,14 +1262,29 @@ export class Engine {
     const { pk, prev, samePk } = this.#indexes.beforeUpdate(txn.snapshot, table, old, values);
     const bytes = this.#encode(table, values, txid, old.rowId);
     if (prev !== 0) setTuplePrev(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, prev);
-    const newTid = this.#heap.insert(table.id, bytes, this.#codecOf(table));
-    this.#heap.setXmax(tid, txid, TUPLE_UPDATED);
-    this.#indexes.afterUpdate(table, old, values, pk, prev, samePk, newTid);
+    // The new version, the old one's xmax and (the key kept) the primary entry's new value in one record, when the heap can.
+    const staged = samePk ? this.#indexes.stageHead(table, pk) : null;
+    const replaces = this.#replaces;
+    replaces.tid = tid;
+    replaces.xmax = txid;
+    replaces.flags = TUPLE_UPDATED;
+    replaces.done = false;
+    let newTid: number;
+    try {
+      newTid = this.#heap.insert(table.id, bytes, this.#codecOf(table), staged, replaces);
+    } finally {
+      staged?.release();
+    }
+    if (!replaces.done) this.#heap.setXmax(tid, txid, TUPLE_UPDATED);
+    this.#indexes.afterUpdate(table, old, values, pk, prev, samePk, newTid, staged?.done === true);
     txn.inserted++;
     txn.deleted++;
     txn.changes?.push(newTid, -tid);
     return newTid;
   }
+
+  /** update()'s Heap.insert `replaces`, one reused object (the heap reads it during the call). */
+  readonly #replaces: Replaces = { tid: 0, xmax: 0, flags: 0, done: false };
 
   /** Delete the version at `tid`. Returns false if this transaction had already deleted it. */
   delete(txn: Transaction, tableId: number, tid: number): boolean {

@@ -43,7 +43,7 @@ import { FlintError, SqlState } from '../errors.ts';
 import { EXTRACT_COLUMNS_MAX, tuplesOutBytes, type Heap } from '../storage/heap/heap.ts';
 import { EXTRACT_VALUE, TUPLES_OK, TUPLES_OUT_FLAGS, TUPLES_OUT_STORED, TUPLES_STRIDE } from '../kernels/layout.ts';
 import { MAX_KEY_SIZE } from '../limits.ts';
-import { BTree, type StagedInsert } from '../storage/index/btree.ts';
+import { BTree, type StagedInsert, type StagedValue } from '../storage/index/btree.ts';
 import type { BTreeScanOptions } from '../storage/index/btree-scan.ts';
 import { formatTid } from '../storage/tuple-id.ts';
 import { columnExtractDescriptor, columnPlan, decodeTuple, decodeTupleInto, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type ColumnPlan, type StorageType, type StorageValue } from '../storage/tuple.ts';
@@ -595,8 +595,20 @@ export class IndexManager {
   /** beforeUpdate's result, one reused object (as #inserting): the engine reads it at once. */
   readonly #updating: { pk: Uint8Array; prev: number; samePk: boolean } = { pk: new Uint8Array(0), prev: 0, samePk: false };
 
-  afterUpdate(table: TableDef, old: Version, row: readonly StorageValue[], pk: Uint8Array, prev: number, samePk: boolean, tid: number): void {
-    this.#setHead(this.#primary(table), pk, tid, samePk || prev !== 0);
+  /**
+   * An UPDATE that keeps its primary key: the key's entry, which names the
+   * chain's head, staged for the heap to point it at the new version in the
+   * version's own record (Heap.insert's `replaces`, BTree.stageValue). null
+   * when it cannot be staged; once the heap took it (`done`), afterUpdate is
+   * told the primary entry is set (`headDone`); if it did not, the caller
+   * releases it and afterUpdate sets it as usual.
+   */
+  stageHead(table: TableDef, pk: Uint8Array): StagedValue | null {
+    return this.#primary(table).tree.stageValue(pk, TID_BYTES, writeTidValue);
+  }
+
+  afterUpdate(table: TableDef, old: Version, row: readonly StorageValue[], pk: Uint8Array, prev: number, samePk: boolean, tid: number, headDone = false): void {
+    if (!headDone) this.#setHead(this.#primary(table), pk, tid, samePk || prev !== 0);
     for (const index of this.#secondaries(table)) {
       // The same key under the same primary key: the entry there is the new version's too.
       if (samePk && sameKeyValues(index.def, old, row)) continue;

@@ -55,7 +55,7 @@ for (const kind of KINDS) {
       expect(entries).toBeGreaterThan(550);
       expect(entries + inserts).toBe(600);
       expect(indexInserts).toBe(0);
-      // An update keeps its key: a plain TUPLE_INSERT and the entry's new value.
+      // An update keeps its key: its own record, TUPLE_UPDATE (engine-tuple-update.test.ts).
       const u = db.begin();
       db.update(u, t.id, tids[0]!, [1n, 2, 'updated']);
       db.commit(u);

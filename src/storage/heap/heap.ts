@@ -200,6 +200,21 @@ export interface LoggedEntry {
   undo(): void;
 }
 
+/**
+ * The version an UPDATE replaces (Heap.insert's `replaces`): its xmax and
+ * flags are set in the new version's record (TUPLE_UPDATE) when both
+ * versions are in uncompressed blocks and the record has room; `done` says
+ * whether they were. If not, the caller sets them (setXmax). An `entry`
+ * passed with it is the primary key's value overwrite (BTree.stageValue),
+ * logged in the same record or not at all.
+ */
+export interface Replaces {
+  tid: number;
+  xmax: number;
+  flags: number;
+  done: boolean;
+}
+
 export class Heap {
   readonly stats: HeapStats = {
     tuplesInserted: 0, pageImagesLogged: 0, memtablesFrozen: 0, memtablesFlushed: 0,
@@ -357,9 +372,12 @@ export class Heap {
    * (a primary key's leaf insert staged by BTree.stageInsert), a tuple going
    * into an uncompressed block is logged together with that entry in one
    * TUPLE_INSERT_ENTRY record; otherwise `entry` is left as it was, for the
-   * caller to release and insert on its own.
+   * caller to release and insert on its own. With `replaces` (an UPDATE):
+   * the replaced version's xmax and `entry` (then a value overwrite) go into
+   * the new version's TUPLE_UPDATE record (#updateAt), or, if `replaces.done`
+   * stays false, are left to the caller.
    */
-  insert(owner: number, tuple: Uint8Array, codec: BlockCodec = 0, entry: LoggedEntry | null = null): number {
+  insert(owner: number, tuple: Uint8Array, codec: BlockCodec = 0, entry: LoggedEntry | null = null, replaces: Replaces | null = null): number {
     const len = tuple.length;
     if (len > MAX_TUPLE_SIZE) {
       throw new FlintError(SqlState.programLimitExceeded, `row is too big: ${len} bytes, the maximum is ${MAX_TUPLE_SIZE}`);
@@ -402,7 +420,7 @@ export class Heap {
       let tid: number;
       try {
         // The block is plain here (not compressed): #insertAt need not look it up again.
-        tid = this.#insertAt(frame, base, blockNo, page, tuple, entry, false);
+        tid = replaces === null ? this.#insertAt(frame, base, blockNo, page, tuple, entry, false) : this.#updateAt(frame, base, blockNo, page, tuple, replaces, entry);
       } finally {
         this.#pool.unpin(frame);
       }
@@ -519,6 +537,95 @@ export class Heap {
     }
     this.#afterInsert(frame, base, blockNo, page, lsn, inserted >>> 16);
     return tid;
+  }
+
+  /**
+   * Heap.insert with `replaces` into logical page `page` of a pinned plain
+   * block: the new version, the replaced version's xmax and flags and the
+   * staged `entry` (the primary key's value) in ONE TUPLE_UPDATE record,
+   * every page stamped with its LSN. A replaced version in a compressed
+   * block, or a record too long for the heap's buffer, takes #insertAt's
+   * way (`replaces.done` stays false, the entry untouched).
+   */
+  #updateAt(frame: number, base: number, blockNo: number, page: number, tuple: Uint8Array, replaces: Replaces, entry: LoggedEntry | null): number {
+    const len = tuple.length;
+    const oldTid = replaces.tid;
+    const oldBlock = tidBlock(oldTid);
+    const oldPage = tidPage(oldTid);
+    const oldSlot = tidSlot(oldTid);
+    const extra = entry === null ? 0 : entry.bytes;
+    const wal = this.#wal;
+    const reserving = wal !== undefined && wal.reserve !== undefined;
+    if (oldPage >= PAGES_PER_BLOCK || this.#isCompressed(oldBlock) || (!reserving && 9 + len + 17 + extra > this.#record.length)) {
+      return this.#insertAt(frame, base, blockNo, page, tuple, null, false);
+    }
+    // The replaced version's block: the new version's frame when they share it.
+    const same = oldBlock === blockNo;
+    const oldFrame = same ? frame : this.#pool.pin(this.#fileId, oldBlock);
+    try {
+      const oldBase = same ? base : this.#pool.frameOffset(oldFrame);
+      // A missing version fails here, before anything changed.
+      this.#tupleOffset(oldBase, oldPage, oldSlot, oldTid);
+      // Every torn-page guard (each may log its page's image) before any page changes.
+      this.#beforeChange(frame, blockNo, page, false);
+      this.#beforeChange(oldFrame, oldBlock, oldPage, false);
+      entry?.guard();
+      const head = 9;
+      let at: number;
+      let record: Uint8Array;
+      let view: DataView;
+      if (reserving) {
+        at = (wal as ReservingWal).reserve(head + len + 17 + extra);
+        record = (wal as ReservingWal).bytes;
+        view = (wal as ReservingWal).view;
+      } else {
+        at = 0;
+        record = this.#record;
+        view = this.#recordView;
+      }
+      const tupleAt = at + head;
+      record.set(tuple, tupleAt);
+      let src: number;
+      if (reserving && this.#walInKernels >= 0) {
+        src = this.#walInKernels + tupleAt;
+      } else {
+        src = this.#kernels.scratchOffset;
+        this.#u8.set(tuple, src);
+      }
+      const inserted = this.#kernels.blockInsert(base, page & 15, src, len);
+      assert(inserted >= 0, 'blockFindPage promised room');
+      const slot = inserted & 0xffff;
+      const tid = makeTid(blockNo, page, slot);
+      view.setUint16(at, len, true);
+      view.setUint32(at + 2, blockNo, true);
+      view.setUint8(at + 6, page);
+      view.setUint16(at + 7, slot, true);
+      // The replaced version, found again: the insert may have compacted its page.
+      const old = this.#tupleOffset(oldBase, oldPage, oldSlot, oldTid);
+      setTupleXmax(this.#view, old, replaces.xmax);
+      setTupleFlags(this.#view, old, replaces.flags);
+      const x = tupleAt + len;
+      view.setUint32(x, oldBlock, true);
+      view.setUint8(x + 4, oldPage);
+      view.setUint16(x + 5, oldSlot, true);
+      setU48(view, x + 7, replaces.xmax);
+      view.setUint16(x + 15, replaces.flags, true);
+      const n = entry === null ? 0 : entry.write(tid, record, view, x + 17);
+      let lsn: number;
+      try {
+        lsn = reserving ? (wal as ReservingWal).commit(RecordType.tupleUpdate, head + len + 17 + n) : this.#log(RecordType.tupleUpdate, head + len + 17 + n);
+      } catch (error) {
+        entry?.undo();
+        throw error;
+      }
+      entry?.logged(lsn);
+      replaces.done = true;
+      this.#afterInsert(frame, base, blockNo, page, lsn, inserted >>> 16);
+      this.#afterChange(oldFrame, oldBase, oldBlock, oldPage, lsn);
+      return tid;
+    } finally {
+      if (!same) this.#pool.unpin(oldFrame);
+    }
   }
 
   // ---- compressed blocks (compressed.ts) -------------------------------------------
@@ -1383,6 +1490,20 @@ export class Heap {
         redoIndexRecord(this, RecordType.indexInsert, payload.subarray(9 + len), lsn);
         return true;
       }
+      case RecordType.tupleUpdate: {
+        // A TUPLE_INSERT, a TUPLE_XMAX and perhaps an INDEX_VALUE: each goes to its own page, if that page is older.
+        const len = payload.length >= 2 ? p.getUint16(0, true) : -1;
+        if (len < 0 || payload.length < 9 + len + 17) throw corruption(this.#file.path, 0, `malformed TUPLE_UPDATE WAL record at LSN ${lsn}`);
+        const tuple = payload.subarray(2, 9 + len);
+        const redone = this.#redoTupleChange(RecordType.tupleInsert, tuple, new DataView(tuple.buffer, tuple.byteOffset, tuple.byteLength), lsn);
+        const xmax = payload.subarray(9 + len, 9 + len + 17);
+        const xv = new DataView(xmax.buffer, xmax.byteOffset, xmax.byteLength);
+        // Both versions on one page: that page took the record whole or not at all (its LSN now says it has it).
+        if (xv.getUint32(0, true) !== p.getUint32(2, true) || xv.getUint8(4) !== p.getUint8(6)) this.#redoTupleChange(RecordType.tupleXmax, xmax, xv, lsn);
+        else if (redone) this.#redoTupleChange(RecordType.tupleXmax, xmax, xv, lsn, true);
+        if (payload.length > 9 + len + 17) redoIndexRecord(this, RecordType.indexValue, payload.subarray(9 + len + 17), lsn);
+        return true;
+      }
       case RecordType.blockImage:
         this.#redoImage(payload, p, lsn);
         return true;
@@ -1455,7 +1576,12 @@ export class Heap {
     this.#space.setKind(blockNo, BLOCK_KIND_PLAIN);
   }
 
-  #redoTupleChange(type: number, payload: Uint8Array, p: DataView, lsn: number): void {
+  /**
+   * Redo one tuple change on its page if the page is older than the record
+   * (or, with `redone`, because an earlier part of the same record was just
+   * applied to that page). Returns whether it was applied.
+   */
+  #redoTupleChange(type: number, payload: Uint8Array, p: DataView, lsn: number, redone = false): boolean {
     const blockNo = p.getUint32(0, true);
     const page = p.getUint8(4);
     const slot = p.getUint16(5, true);
@@ -1475,7 +1601,7 @@ export class Heap {
       if (!this.#isCompressed(blockNo) && this.#tornPages.has(blockNo * PAGES_PER_BLOCK + page)) {
         throw corruption(this.#file.path, blockNo * BLOCK_SIZE + page * PAGE_SIZE, 'torn page with no page image in the WAL');
       }
-      if (this.#pageLsn(pageOffset) >= lsn) return; // already on disk
+      if (!redone && this.#pageLsn(pageOffset) >= lsn) return false; // already on disk
       if (type === RecordType.tupleInsert) {
         const src = this.#kernels.scratchOffset;
         this.#u8.set(payload.subarray(7), src);
@@ -1491,6 +1617,7 @@ export class Heap {
         }
       }
       this.#afterChange(frame, base, blockNo, page, lsn);
+      return true;
     } finally {
       this.#pool.unpin(frame);
     }

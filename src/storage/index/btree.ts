@@ -961,6 +961,32 @@ export class BTree {
     return true;
   }
 
+  /**
+   * update() of `key`'s value as part of the heap's TUPLE_UPDATE record
+   * (Heap.insert's `replaces` and `entry`): possible when `key` is there
+   * with a value of `valueLength` bytes (an overwrite in place). Returns the
+   * staged overwrite with its leaf pinned; null otherwise, with nothing
+   * pinned. `valueOf` writes the new value for the new version's tuple id.
+   * After Heap.insert, `done` says whether the value was written; if not,
+   * release() it and update() as usual.
+   */
+  stageValue(key: Uint8Array, valueLength: number, valueOf: (tid: number, view: DataView, at: number) => void): StagedValue | null {
+    if (this.#heldFrame >= 0) this.#dropHeld();
+    checkKey(key);
+    const s = this.#s;
+    this.#searchLeaf(key);
+    const { leafId, frame, node, r } = this.#found;
+    const packed = (r & 1) === 0 ? -1 : s.kernels.nodeValue(node, r >>> 1);
+    if (packed < 0 || (packed & 0xffff) !== valueLength) {
+      s.unpin(frame);
+      return null;
+    }
+    this.#stagedValue.stage(s, leafId, frame, node + (packed >>> 16), r >>> 1, valueLength, valueOf);
+    return this.#stagedValue;
+  }
+
+  readonly #stagedValue = new StagedValue();
+
   /** Delete `key`; false if absent. */
   delete(key: Uint8Array): boolean {
     if (this.#heldFrame >= 0) this.#dropHeld();
@@ -1688,6 +1714,102 @@ export class StagedInsert {
   }
 
   /** Unpin a staged insert the heap did not take (nothing to undo). */
+  release(): void {
+    if (this.#state === 1) {
+      this.#state = 0;
+      this.#s!.unpin(this.#frame);
+    }
+  }
+}
+
+/**
+ * A leaf value overwrite staged by BTree.stageValue, for Heap.insert to log
+ * in its TUPLE_UPDATE record (Heap's LoggedEntry): guard() before the heap
+ * changes anything, write() once the new version's tuple id is known (the
+ * value overwritten in the leaf, its INDEX_VALUE payload written into the
+ * record), then logged(lsn) stamps the leaf and unpins it, or undo() puts
+ * the old value back if the record could not be appended. release() unpins
+ * a staged overwrite the heap did not take.
+ */
+export class StagedValue {
+  #s: TreeState | null = null;
+  #leafId = 0;
+  #frame = 0;
+  /** The value's offset in the kernels' memory (the leaf stays pinned, and nothing else changes it meanwhile). */
+  #valueAt = 0;
+  #pos = 0;
+  #valueLength = 0;
+  #valueOf: (tid: number, view: DataView, at: number) => void = () => {};
+  /** The value as it was, for undo(). */
+  #old = new Uint8Array(16);
+  /** 0 idle, 1 staged (leaf pinned), 2 written (not logged), 3 done. */
+  #state = 0;
+
+  stage(s: TreeState, leafId: number, frame: number, valueAt: number, pos: number, valueLength: number, valueOf: (tid: number, view: DataView, at: number) => void): void {
+    assert(this.#state === 0 || this.#state === 3, 'one staged value per tree at a time');
+    this.#s = s;
+    this.#leafId = leafId;
+    this.#frame = frame;
+    this.#valueAt = valueAt;
+    this.#pos = pos;
+    this.#valueLength = valueLength;
+    this.#valueOf = valueOf;
+    this.#state = 1;
+  }
+
+  /** The INDEX_VALUE payload write() produces. */
+  get bytes(): number {
+    return 6 + this.#valueLength;
+  }
+
+  /** Whether the value is in the tree, logged. */
+  get done(): boolean {
+    return this.#state === 3;
+  }
+
+  guard(): void {
+    assert(this.#state === 1, 'a staged value is guarded once, before it is written');
+    this.#s!.heap.guardPage(this.#frame, pageBlock(this.#leafId), pageInBlock(this.#leafId));
+  }
+
+  /** Overwrite the value for `tid` and write its INDEX_VALUE payload at record[at]; returns the payload's length. */
+  write(tid: number, record: Uint8Array, view: DataView, at: number): number {
+    assert(this.#state === 1, 'a staged value is written once');
+    const n = this.#valueLength;
+    view.setUint32(at, this.#leafId, true);
+    view.setUint16(at + 4, this.#pos, true);
+    this.#valueOf(tid, view, at + 6);
+    const u8 = this.#s!.u8;
+    const to = this.#valueAt;
+    if (this.#old.length < n) this.#old = new Uint8Array(n);
+    const old = this.#old;
+    for (let b = 0; b < n; b++) {
+      old[b] = u8[to + b]!;
+      u8[to + b] = record[at + 6 + b]!;
+    }
+    this.#state = 2;
+    return 6 + n;
+  }
+
+  logged(lsn: number): void {
+    assert(this.#state === 2, 'a staged value is logged after it is written');
+    const s = this.#s!;
+    s.heap.pageChanged(this.#frame, pageInBlock(this.#leafId), lsn);
+    this.#state = 3;
+    s.unpin(this.#frame);
+  }
+
+  /** The record was not appended: put the old value back and unpin. */
+  undo(): void {
+    const s = this.#s!;
+    if (this.#state === 2) s.u8.set(this.#old.subarray(0, this.#valueLength), this.#valueAt);
+    if (this.#state === 1 || this.#state === 2) {
+      this.#state = 0;
+      s.unpin(this.#frame);
+    }
+  }
+
+  /** Unpin a staged value the heap did not take (nothing to undo). */
   release(): void {
     if (this.#state === 1) {
       this.#state = 0;
