@@ -86,6 +86,31 @@ describe('the statement clock', () => {
     db.close();
   });
 
+  it("is not read by a session's second run of a statement another session ran before (the plan kept from its first run)", () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, v text, n float8)');
+    const clock = steppingClock();
+    // Sessions of one database share these, as Database.session()'s do.
+    const services = { engine: db.engine, state: db.sqlState, clock, random: Math.random, parseCache: new Map(), ranOnce: new Set<never>() };
+    const sql = 'INSERT INTO t (id, v, n) VALUES ($1, $2, $3)';
+    const first = new Session(services);
+    const insert = first.parse(sql)[0]!.statement;
+    // Bound by its first two runs here (the plan is kept from the second).
+    for (let i = 0; i < 2; i++) first.run(insert, [i, `v${i}`, i]);
+    let reads = clock.reads;
+    for (let s = 0; s < 3; s++) {
+      const session = new Session(services);
+      expect(session.parse(sql)[0]!.statement).toBe(insert);
+      session.run(insert, [10 + s, 'a', 1]);
+      expect(clock.reads).toBe(reads + 1); // bound by its first run, and kept
+      reads = clock.reads;
+      for (let i = 0; i < 3; i++) session.run(insert, [100 * (s + 1) + i, 'b', 2]);
+      expect(clock.reads).toBe(reads);
+    }
+    expect(first.run(first.parse('SELECT count(*) FROM t')[0]!.statement).rows).toEqual([[14n]]);
+    db.close();
+  });
+
   it('is skipped only for single-row INSERTs whose parameters, DEFAULTs and constraints cannot read it', () => {
     const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
     db.exec('CREATE TABLE t (id int PRIMARY KEY, v text, n float8, b bool, d numeric)');

@@ -69,6 +69,7 @@ export class Database {
       clock: millisecondClock(),
       random: Math.random,
       parseCache: new Map(),
+      ranOnce: new Set(),
       values,
     };
     this.#session = new Session(this.#services);

@@ -78,6 +78,13 @@ export interface SessionServices {
   readonly random: () => number;
   /** Parsed statements by SQL text: repeated SQL is parsed once. */
   readonly parseCache: Map<string, readonly ParsedStatementText[]>;
+  /**
+   * Statements a run bound once, of every session sharing these services
+   * (the parse cache hands them all the same statement for one text): a
+   * session keeps a run's plan from the statement's second run in any of
+   * them. Without it, each session notes its own.
+   */
+  readonly ranOnce?: Set<ast.Statement>;
   /** How rows reach JS in query() (BIGINT as number or bigint); default number. */
   readonly values?: ValueOptions;
 }
@@ -166,6 +173,7 @@ export class Session {
 
   constructor(services: SessionServices) {
     this.#services = services;
+    this.#ranOnce = services.ranOnce ?? new Set();
     this.#sequenceFunctions = databaseSequences(services.engine, services.state, this.#sequences);
     this.#evalShared = {
       clock: services.clock,
@@ -677,20 +685,25 @@ export class Session {
 
   readonly #plans = new PlanCache();
 
-  /** Was `stmt` bound by a run before (of the last few hundred statements)? Notes it if not. */
+  /** Was `stmt` bound by a run before, in this session or another sharing its services (of the last few hundred statements)? Notes it if not. */
   #ranBefore(stmt: ast.Statement): boolean {
-    if (this.#ranOnce.has(stmt)) return true;
-    if (this.#ranOnce.size >= MAX_RAN_ONCE) this.#ranOnce.clear();
-    this.#ranOnce.add(stmt);
+    const ranOnce = this.#ranOnce;
+    if (ranOnce.has(stmt)) return true;
+    if (ranOnce.size >= MAX_RAN_ONCE) ranOnce.clear();
+    ranOnce.add(stmt);
     return false;
   }
 
   /**
    * Statements bound once by a run, not kept in the plan cache yet: keeping
    * every statement's plan (a WeakMap entry) costs more than binding it,
-   * for the many texts that run once.
+   * for the many texts that run once. The database's sessions share it
+   * (SessionServices.ranOnce): a text that one session ran is one that
+   * runs again, and a session running it for the first time (a new
+   * connection's prepared INSERT) keeps its plan at once instead of binding
+   * it twice.
    */
-  readonly #ranOnce = new Set<ast.Statement>();
+  readonly #ranOnce: Set<ast.Statement>;
 
   /**
    * The cached plan of the template `stmt` has by its literals, bound now if
