@@ -6,6 +6,8 @@
 
 import { describe, expect, it, vi } from 'vitest';
 import { Database } from '../src/db/database.ts';
+import type { RoleManager } from '../src/db/roles.ts';
+import type { Session } from '../src/db/session.ts';
 import { codeOf } from './helpers/flint-errors.ts';
 
 function open(): Database {
@@ -254,5 +256,44 @@ describe('plan cache', () => {
       return JSON.stringify(out, (_k, v) => (typeof v === 'bigint' ? Number(v) : v));
     };
     expect(run(true)).toBe(run(false));
+  });
+});
+
+describe("plan cache: another session's plans", () => {
+  const asUser = (user: string) => ({ user, list: () => [], create() {}, alter() {}, rename() {}, drop: () => [] }) as unknown as RoleManager;
+
+  it("runs a plan another session kept, checked for its own catalog and settings", () => {
+    const db = open();
+    const a = db.session();
+    const b = db.session();
+    const sql = 'SELECT name FROM t WHERE cat = $1 ORDER BY id';
+    const run = (s: Session, params: unknown[] = [10]) => s.run(s.parse(sql)[0]!.statement, params as never[]).rows;
+    expect(run(a)).toEqual([['a'], ['c']]);
+    expect(run(a)).toEqual([['a'], ['c']]); // kept from this run
+    expect(run(b)).toEqual([['a'], ['c']]); // a's plan (statement-run.test.ts: it binds nothing)
+    // A setting binding read differs in b: b binds its own; a keeps its.
+    b.run(b.parse('SET enable_indexscan = off')[0]!.statement);
+    expect(run(b, [20])).toEqual([['b']]);
+    expect(run(a, [20])).toEqual([['b']]);
+    // DDL: both see it.
+    db.exec("INSERT INTO t VALUES (4, 'd', 20)");
+    db.exec('ALTER TABLE t RENAME COLUMN name TO label');
+    expect(() => run(a)).toThrow();
+    expect(() => run(b)).toThrow();
+    db.close();
+  });
+
+  it('does not run a plan whose binding read the user in another session', () => {
+    const db = open();
+    const a = db.session();
+    const b = db.session();
+    a.roles = asUser('alice');
+    b.roles = asUser('bob');
+    const sql = 'SELECT current_user, $1::int AS n';
+    const run = (s: Session) => s.run(s.parse(sql)[0]!.statement, [1]).rows;
+    for (let i = 0; i < 3; i++) expect(run(a)).toEqual([['alice', 1]]);
+    for (let i = 0; i < 3; i++) expect(run(b)).toEqual([['bob', 1]]);
+    expect(run(a)).toEqual([['alice', 1]]);
+    db.close();
   });
 });

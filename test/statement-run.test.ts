@@ -111,6 +111,35 @@ describe('the statement clock', () => {
     db.close();
   });
 
+  it("is not read by a session's first run of a statement another session kept the plan of (a plan sessions share)", () => {
+    const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
+    db.exec('CREATE TABLE t (id int PRIMARY KEY, v text, n float8)');
+    const clock = steppingClock();
+    // As Database.session()'s sessions share them.
+    const services = { engine: db.engine, state: db.sqlState, clock, random: Math.random, parseCache: new Map(), ranOnce: new Set<never>(), sharedPlans: new WeakMap() };
+    const sql = 'INSERT INTO t (id, v, n) VALUES ($1, $2, $3)';
+    const first = new Session(services);
+    const insert = first.parse(sql)[0]!.statement;
+    for (let i = 0; i < 2; i++) first.run(insert, [i, `v${i}`, i]);
+    const reads = clock.reads;
+    for (let s = 0; s < 3; s++) {
+      const session = new Session(services);
+      for (let i = 0; i < 3; i++) session.run(insert, [100 * (s + 1) + i, 'b', 2]);
+    }
+    expect(clock.reads).toBe(reads); // none bound it
+    // An index added: the plan is bound again, by one session, and shared in turn.
+    first.run(first.parse('CREATE INDEX t_n ON t (n)')[0]!.statement);
+    const second = new Session(services);
+    second.run(insert, [1000, 'c', 3]);
+    second.run(insert, [1001, 'c', 3]);
+    const after = clock.reads;
+    first.run(insert, [1002, 'c', 3]);
+    new Session(services).run(insert, [1003, 'c', 3]);
+    expect(clock.reads).toBe(after);
+    expect(first.run(first.parse('SELECT count(*) FROM t WHERE n = 3')[0]!.statement).rows).toEqual([[4n]]);
+    db.close();
+  });
+
   it('is skipped only for single-row INSERTs whose parameters, DEFAULTs and constraints cannot read it', () => {
     const db = Database.open(':memory:', { backgroundIntervalMs: 0 });
     db.exec('CREATE TABLE t (id int PRIMARY KEY, v text, n float8, b bool, d numeric)');

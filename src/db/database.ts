@@ -70,6 +70,7 @@ export class Database {
       random: Math.random,
       parseCache: new Map(),
       ranOnce: new Set(),
+      sharedPlans: new WeakMap(),
       values,
     };
     this.#session = new Session(this.#services);

@@ -37,6 +37,8 @@ export class BindingEval implements EvalContext {
   cacheable = true;
   /** Settings binding read (current_setting, search_path), with the values it saw. */
   readonly settings: [string, string | undefined][] = [];
+  /** False once binding read something of the session that the plan cache does not check (the user, the backend's pid): then no other session may run the plan. */
+  shareable = true;
   readonly #system: RecordingSystem;
 
   constructor(target: EvalContext) {
@@ -109,10 +111,12 @@ class RecordingSystem implements SystemContext {
   }
 
   get userName(): string {
+    if (this.#eval.binding) this.#eval.shareable = false;
     return this.#target().userName;
   }
 
   get backendPid(): number {
+    if (this.#eval.binding) this.#eval.shareable = false;
     return this.#target().backendPid;
   }
 
@@ -231,6 +235,11 @@ export class PlanCache {
       if (now > 2 * n + 16 || n > 2 * now + 16) return undefined;
     }
     return plan;
+  }
+
+  /** The plan kept for `stmt`, valid or not. */
+  peek(stmt: ast.Statement): CachedPlan | undefined {
+    return this.#plans.get(stmt);
   }
 
   set(stmt: ast.Statement, plan: CachedPlan): void {

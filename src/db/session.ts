@@ -85,6 +85,14 @@ export interface SessionServices {
    * them. Without it, each session notes its own.
    */
   readonly ranOnce?: Set<ast.Statement>;
+  /**
+   * The plans sessions kept, by statement, for the other sessions sharing
+   * these services: one whose binding read nothing of its session but what
+   * the plan cache checks (catalog, settings, declared types, estimates)
+   * serves them all, each checking it for itself. Without it, each session
+   * binds its own.
+   */
+  readonly sharedPlans?: WeakMap<ast.Statement, CachedPlan>;
   /** How rows reach JS in query() (BIGINT as number or bigint); default number. */
   readonly values?: ValueOptions;
 }
@@ -634,9 +642,22 @@ export class Session {
    */
   #spareRun: StatementRun | null = null;
 
-  /** The plan cache's binding of `stmt`, if it is still valid for the catalog and settings as they are now. */
+  /**
+   * The plan cache's binding of `stmt`, if it is still valid for the catalog
+   * and settings as they are now; else another session's
+   * (SessionServices.sharedPlans), if it is valid for this one: taken into
+   * this session's cache as its own record (the bound statement shared:
+   * each run points its evaluation at the running statement's).
+   */
   #cachedPlan(stmt: ast.Statement, declared: readonly (SqlType | undefined)[], derived: DerivedSettings): CachedPlan | undefined {
-    return this.#plans.get(stmt, this.#services.engine.catalogView(), derived, declared, this.#settingOf, this.#rowEstimate);
+    const catalog = this.#services.engine.catalogView();
+    const plan = this.#plans.get(stmt, catalog, derived, declared, this.#settingOf, this.#rowEstimate);
+    if (plan !== undefined) return plan;
+    const shared = this.#services.sharedPlans?.get(stmt);
+    // None, or taken already (and not valid here).
+    if (shared === undefined || this.#plans.peek(stmt)?.bound === shared.bound) return undefined;
+    this.#plans.set(stmt, { ...shared, settingsVersion: -1 });
+    return this.#plans.get(stmt, catalog, derived, declared, this.#settingOf, this.#rowEstimate);
   }
 
   readonly #settingOf = (name: string): string | undefined => this.settings.get(name.toLowerCase());
@@ -666,7 +687,7 @@ export class Session {
     if (bound === null) throw new FlintError(SqlState.internalError, `${stmt.kind} statements are not bound ahead`);
     // A statement run (not prepared) is kept from its second run on: most texts run once.
     if (bindingEval.cacheable && !converted && (use !== 'run' || this.#ranBefore(stmt))) {
-      this.#plans.set(stmt, {
+      const plan: CachedPlan = {
         bound,
         eval: bindingEval,
         catalog,
@@ -678,7 +699,10 @@ export class Session {
         paramTypes: options.paramTypes,
         settings: bindingEval.settings,
         estimates: recording.estimates,
-      });
+      };
+      this.#plans.set(stmt, plan);
+      // A template's statement is this session's own: no other session looks it up.
+      if (bindingEval.shareable && !template) this.#services.sharedPlans?.set(stmt, plan);
     } else this.#plans.delete(stmt);
     return bound;
   }
