@@ -366,7 +366,8 @@ export class Session {
    */
   #resultOf(result: StatementResult): () => StatementResult {
     if (result === this.#keptResult) return this.#keptResultOf!;
-    const of = (): StatementResult => result;
+    // Made in a function of its own: a closure here would have every call allocate the context holding `result`.
+    const of = constant(result);
     if (result.rows.length === 0) {
       this.#keptResult = result;
       this.#keptResultOf = of;
@@ -1103,6 +1104,11 @@ export class Session {
     this.#failed = false;
     this.#abort();
   }
+}
+
+/** () => value. */
+function constant<T>(value: T): () => T {
+  return () => value;
 }
 
 function newSettings(): SessionSettings {
