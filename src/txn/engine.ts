@@ -1226,8 +1226,9 @@ export class Engine {
     const { pk, prev } = this.#indexes.beforeInsert(txn.snapshot, table, values, rowId);
     const bytes = this.#encode(table, values, txid, rowId);
     if (prev !== 0) setTuplePrev(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, prev);
-    // A new key's primary entry is logged with the version, in one record, when its leaf is at hand.
-    const staged = prev === 0 ? this.#indexes.stagePrimary(table, pk) : null;
+    // A new key's primary entry is logged with the version, in one record, when its leaf is at hand; from the
+    // transaction's second row on, a key above every key of the tree waits in its append run instead.
+    const staged = prev === 0 ? this.#indexes.stagePrimary(table, pk, txn.inserted > 0) : null;
     let tid: number;
     try {
       tid = this.#heap.insert(table.id, bytes, this.#codecOf(table), staged);

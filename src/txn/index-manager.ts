@@ -136,6 +136,7 @@ export class IndexManager {
   unregister(id: number): void {
     this.#releaseProbe();
     this.#deferred.discard(id);
+    this.#trees.get(id)?.discardRun();
     this.#defs.delete(id);
     this.#trees.delete(id);
     this.#forgetOpen();
@@ -456,13 +457,19 @@ export class IndexManager {
    * A new primary key's entry (beforeInsert found no version of it: prev 0),
    * staged in its leaf for the heap to log in the same record as the
    * version (Heap.insert's `entry`, BTree.stageInsert). null when it cannot
-   * be staged; otherwise, once the heap took it (`done`), afterInsert is
-   * told the primary entry is in (`headDone`), and if it did not, the caller
-   * releases it and afterInsert inserts the entry as usual.
+   * be staged, or when (with `defer`: the engine passes it from a
+   * transaction's second row on) the key is above every key of the tree and
+   * its entry is to wait in the tree's append run (BTree.canAppend), where
+   * afterInsert puts it; otherwise, once the heap took it (`done`),
+   * afterInsert is told the primary entry is in (`headDone`), and if it did
+   * not, the caller releases it and afterInsert inserts the entry as usual.
    */
-  stagePrimary(table: TableDef, pk: Uint8Array): StagedInsert | null {
+  stagePrimary(table: TableDef, pk: Uint8Array, defer = false): StagedInsert | null {
     this.#probed = null;
-    return this.#primary(table).tree.stageInsert(pk, TID_BYTES, writeTidValue);
+    const tree = this.#primary(table).tree;
+    // From a transaction's second row on, a key above every key of the tree waits in its append run (BTree.append): afterInsert puts it there.
+    if (defer && tree.canAppend(pk)) return null;
+    return tree.stageInsert(pk, TID_BYTES, writeTidValue);
   }
 
   /**
@@ -478,7 +485,11 @@ export class IndexManager {
    */
   afterInsert(table: TableDef, row: readonly StorageValue[], pk: Uint8Array, prev: number, tid: number, defer: boolean, headDone = false): void {
     this.#probed = null;
-    if (!headDone) this.#setHead(this.#primary(table), pk, tid, prev !== 0);
+    if (!headDone) {
+      const primary = this.#primary(table);
+      if (prev !== 0 || !primary.tree.append(pk, TID_BYTES, writeTidValue, tid)) this.#setHead(primary, pk, tid, prev !== 0);
+      else if (this.#appending !== primary.tree && !this.#appendingAlso.includes(primary.tree)) this.#noteAppending(primary.tree);
+    }
     for (const index of this.#secondaries(table)) {
       const values = keyValuesInto(index.def, row, row.length, this.#keyScratch);
       if (index.def.unique || !(defer || index.tree.isEmpty())) this.#insertSecondary(index, values, pk, tid);
@@ -493,6 +504,21 @@ export class IndexManager {
   flushDeferred(): void {
     this.#releaseProbe();
     if (this.#deferred.size > 0) this.#deferred.flush();
+    if (this.#appending !== null) {
+      this.#appending.flushRun();
+      this.#appending = null;
+      for (const tree of this.#appendingAlso) tree.flushRun();
+      this.#appendingAlso.length = 0;
+    }
+  }
+
+  /** Primary trees whose append run may hold entries (BTree.append): the last one to take one, and any others since the last flushDeferred. */
+  #appending: BTree | null = null;
+  readonly #appendingAlso: BTree[] = [];
+
+  #noteAppending(tree: BTree): void {
+    if (this.#appending !== null) this.#appendingAlso.push(this.#appending);
+    this.#appending = tree;
   }
 
   /**

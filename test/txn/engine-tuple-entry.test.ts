@@ -45,7 +45,8 @@ for (const kind of KINDS) {
       const start = recordTypes(vfs);
       const txn = db.begin();
       const tids: number[] = [];
-      for (let k = 1; k <= 600; k++) tids.push(db.insert(txn, t.id, [BigInt(k), 1, `row ${k}`]));
+      // Descending: ascending keys from a transaction's second row on wait in the tree's append run instead (engine-append-run.test.ts).
+      for (let k = 600; k >= 1; k--) tids[k - 1] = db.insert(txn, t.id, [BigInt(k), 1, `row ${k}`]);
       db.commit(txn);
       const after = recordTypes(vfs);
       const entries = (after.get(RecordType.tupleInsertEntry) ?? 0) - (start.get(RecordType.tupleInsertEntry) ?? 0);
@@ -83,9 +84,12 @@ for (const kind of KINDS) {
       const db = Engine.open(smallOptions(kind, vfs, { checkpointWalBytes: 1 << 30, walFileBytes: 1 << 24 }));
       const t = db.createTable('h', ROW_COLUMNS);
       const start = recordTypes(vfs).get(RecordType.tupleInsertEntry) ?? 0;
-      const txn = db.begin();
-      for (let k = 1; k <= 100; k++) db.insert(txn, t.id, [BigInt(k), 1, 'x']);
-      db.commit(txn);
+      // A transaction each: row ids ascend, and from a transaction's second row on they would wait in the append run.
+      for (let k = 1; k <= 100; k++) {
+        const txn = db.begin();
+        db.insert(txn, t.id, [BigInt(k), 1, 'x']);
+        db.commit(txn);
+      }
       expect((recordTypes(vfs).get(RecordType.tupleInsertEntry) ?? 0) - start).toBeGreaterThan(90);
       db.close();
       const reopened = Engine.open(smallOptions(kind, vfs));

@@ -175,7 +175,7 @@ describe('CHECKPOINT on disk', () => {
 
 describe.each(KINDS)('CHECKPOINT truncating the WAL under crashes (%s kernels)', (kind) => {
   it('survives a torn power loss at every sync of its truncating checkpoints, and at a sample of the others', async () => {
-    const o: WorkloadOptions = { kind, seed: 26, transactions: 30, truncatingCheckpoints: true, engine: { walZeroFillBytes: 4096 } };
+    const o: WorkloadOptions = { kind, seed: 26, transactions: 36, truncatingCheckpoints: true, engine: { walZeroFillBytes: 4096 } };
     const counting = createFaultVfs({ seed: o.seed });
     // The syncs each CHECKPOINT makes (the switch, the heap, catalog and control, the removal): every one is a crash point.
     const windows: [number, number][] = [];

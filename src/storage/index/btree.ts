@@ -197,12 +197,14 @@ export class BTree {
 
   /** Levels of nodes; 1 while the root is a leaf. */
   get height(): number {
+    if (this.#heldFrame >= 0 || this.#appendUsed > 0 || this.#appendOk) this.#settle();
     this.#s.refresh();
     return this.#s.height;
   }
 
   /** Whether the tree holds no entry (its root a leaf without entries). */
   isEmpty(): boolean {
+    if (this.#appendUsed > 0) return false;
     const s = this.#s;
     s.refresh();
     if (s.height !== 1) return false;
@@ -218,7 +220,7 @@ export class BTree {
 
   /** Read the value of `key` in place; undefined if absent. The bytes are valid only during the call. */
   find<T>(key: Uint8Array, reader: ValueReader<T>): T | undefined {
-    if (this.#heldFrame >= 0) this.#dropHeld();
+    if (this.#heldFrame >= 0 || this.#appendUsed > 0 || this.#appendOk) this.#settle();
     if (key.length < 1 || key.length > MAX_KEY_SIZE) return undefined;
     this.#searchLeaf(key, true);
     return this.#readFound(reader, key, 0, key.length, false);
@@ -232,10 +234,145 @@ export class BTree {
    * the tree releases the leaf first; so does releaseProbe().
    */
   probe<T>(key: Uint8Array, reader: ValueReader<T>): T | undefined {
-    if (this.#heldFrame >= 0) this.#dropHeld();
+    // A key above the append run's last is above every key of the tree: a miss, with nothing to search or pin.
+    this.#appendOk = false;
+    if (this.#appendUsed > 0 && this.#aboveRun(key)) return undefined;
+    if (this.#heldFrame >= 0 || this.#appendUsed > 0 || this.#appendOk) this.#settle();
     if (key.length < 1 || key.length > MAX_KEY_SIZE) return undefined;
     this.#searchLeaf(key);
     return this.#readFound(reader, key, 0, key.length, true);
+  }
+
+  // ---- the append run ------------------------------------------------------------------
+
+  /**
+   * Entries held back from the leaves (append()), packed as insertPacked
+   * takes them: keys strictly ascending, every one above every key in the
+   * leaves. The tree holds them as far as anyone can tell: every method but
+   * probe() of a key above them, canAppend(), append() and releaseProbe()
+   * puts them into the leaves first (#settle), in one insertPacked (a
+   * leaf's worth of entries a kernel call and a record), where one at a
+   * time each cost a leaf search, a staged leaf insert and an entry in its
+   * tuple's record (a transaction's ascending keys: a bulk load's serial
+   * primary key). Until then the WAL does not have them: only versions
+   * no one else can see yet have their entry here (their creator's reads
+   * flush it first), and the engine flushes before it logs a commit
+   * (IndexManager.flushDeferred). A crash before that leaves versions of
+   * a transaction that never committed without an entry, which nothing
+   * needs.
+   */
+  #appendRun = new Uint8Array(0);
+  #appendView = new DataView(this.#appendRun.buffer);
+  #appendUsed = 0;
+  /** Where the run's last key starts in #appendRun, and its length. */
+  #appendLastAt = 0;
+  #appendLastLen = 0;
+  /** canAppend() said yes to the key append() is for; any other use of the tree says no again. */
+  #appendOk = false;
+
+  /** Whether any entry waits in the append run. */
+  get appending(): boolean {
+    return this.#appendUsed > 0;
+  }
+
+  /** Put the append run's entries into the leaves (and give back a probe's leaf) before any other use of the tree. */
+  #settle(): void {
+    this.#appendOk = false;
+    if (this.#heldFrame >= 0) this.#dropHeld();
+    if (this.#appendUsed > 0) this.#flushRun();
+  }
+
+  /** Put the append run into the leaves now (IndexManager.flushDeferred, before a commit record). */
+  flushRun(): void {
+    this.#appendOk = false;
+    if (this.#appendUsed > 0) this.#flushRun();
+  }
+
+  /** Forget the append run (its tree is being dropped: nothing may reach its pages). */
+  discardRun(): void {
+    this.#appendOk = false;
+    this.#appendUsed = 0;
+  }
+
+  #flushRun(): void {
+    const n = this.#appendUsed;
+    this.#appendUsed = 0;
+    try {
+      this.#insertPacked(this.#appendRun, 0, n);
+    } catch (error) {
+      // Kept whole: the next flush inserts them again (insertPacked skips the keys already in).
+      this.#appendUsed = n;
+      throw error;
+    }
+  }
+
+  /** Whether `key` sorts after the append run's last key (the run not empty). */
+  #aboveRun(key: Uint8Array): boolean {
+    const run = this.#appendRun;
+    const at = this.#appendLastAt;
+    const len = this.#appendLastLen;
+    const n = len < key.length ? len : key.length;
+    for (let i = 0; i < n; i++) {
+      const a = run[at + i]!;
+      const b = key[i]!;
+      if (a !== b) return a < b;
+    }
+    return len < key.length;
+  }
+
+  /**
+   * Right after a probe() of `key` that missed: whether its entry can wait
+   * in the append run (append()), being above every key of the tree: above
+   * the run's last, or with the run empty, past the last entry of the
+   * rightmost leaf, which the probe still holds unchanged. Yes gives that
+   * leaf back; no leaves everything as it was, for stageInsert or insert.
+   */
+  canAppend(key: Uint8Array): boolean {
+    this.#appendOk = false;
+    if (key.length < 1 || key.length > MAX_KEY_SIZE) return false;
+    if (this.#appendUsed > 0) {
+      if (!this.#aboveRun(key)) return false;
+    } else {
+      if (this.#heldFrame < 0 || !this.#missPastEnd || this.#missLeaf === NO_PAGE || !this.#isMissKey(key)) return false;
+      if (this.#s.pageLsn(this.#heldNode) !== this.#missLsn) return false;
+      this.#dropHeld();
+      this.#missLeaf = NO_PAGE;
+    }
+    this.#appendOk = true;
+    return true;
+  }
+
+  /**
+   * Hold the entry of `key` (canAppend() just said yes to it) in the append
+   * run, its value (`valueLength` bytes) written by `valueOf` for `tid`.
+   * false, with nothing held, if anything used the tree since canAppend():
+   * the caller then inserts it as usual.
+   */
+  append(key: Uint8Array, valueLength: number, valueOf: (tid: number, view: DataView, at: number) => void, tid: number): boolean {
+    if (!this.#appendOk) return false;
+    this.#appendOk = false;
+    if (valueLength > MAX_BTREE_VALUE_SIZE) return false;
+    const keyLen = key.length;
+    const at = this.#appendUsed;
+    const end = at + 4 + keyLen + valueLength;
+    if (end > this.#appendRun.length) {
+      const grown = new Uint8Array(Math.max(end, 2 * this.#appendRun.length, 64 * 1024));
+      grown.set(this.#appendRun.subarray(0, at));
+      this.#appendRun = grown;
+      this.#appendView = new DataView(grown.buffer);
+    }
+    const run = this.#appendRun;
+    run[at] = keyLen & 0xff;
+    run[at + 1] = keyLen >>> 8;
+    run[at + 2] = valueLength & 0xff;
+    run[at + 3] = valueLength >>> 8;
+    // Keys are short: a byte loop costs less than TypedArray.set's call.
+    for (let i = 0; i < keyLen; i++) run[at + 4 + i] = key[i]!;
+    valueOf(tid, this.#appendView, at + 4 + keyLen);
+    this.#appendLastAt = at + 4;
+    this.#appendLastLen = keyLen;
+    this.#appendUsed = end;
+    return true;
   }
 
   /** Unpin the leaf a probe() that missed holds, if it still does. */
@@ -248,7 +385,7 @@ export class BTree {
    * larger buffer, without a view of it).
    */
   findAt<T>(bytes: Uint8Array, offset: number, length: number, reader: ValueReader<T>): T | undefined {
-    if (this.#heldFrame >= 0) this.#dropHeld();
+    if (this.#heldFrame >= 0 || this.#appendUsed > 0 || this.#appendOk) this.#settle();
     if (length < 1 || length > MAX_KEY_SIZE) return undefined;
     const s = this.#s;
     s.refresh();
@@ -276,7 +413,9 @@ export class BTree {
           this.#heldFrame = frame;
           this.#heldNode = node;
           keep = true;
-        }
+          // Past the last entry of the rightmost leaf: above every key of the tree (canAppend).
+          this.#missPastEnd = r >>> 1 === s.count(node) && s.view.getInt32(node + NODE_OFF_RIGHT, true) === NO_PAGE;
+        } else this.#missPastEnd = false;
         return undefined;
       }
       const packed = s.kernels.nodeValue(node, r >>> 1);
@@ -309,7 +448,7 @@ export class BTree {
    * after the last key it visited.
    */
   scan(options: BTreeScanOptions, visit: (key: Uint8Array, value: Uint8Array) => boolean | void): void {
-    if (this.#heldFrame >= 0) this.#dropHeld();
+    if (this.#heldFrame >= 0 || this.#appendUsed > 0 || this.#appendOk) this.#settle();
     const it = new TreeIterator(this.#s, options);
     try {
       while (it.advance()) {
@@ -329,7 +468,7 @@ export class BTree {
    * valueAt (valueLen bytes), valid only during the call.
    */
   scanRaw(options: BTreeScanOptions, visit: (u8: Uint8Array, keyAt: number, keyLen: number, valueAt: number, valueLen: number) => boolean | void): void {
-    if (this.#heldFrame >= 0) this.#dropHeld();
+    if (this.#heldFrame >= 0 || this.#appendUsed > 0 || this.#appendOk) this.#settle();
     const it = new TreeIterator(this.#s, options);
     try {
       while (it.advance()) {
@@ -363,7 +502,7 @@ export class BTree {
     block: ((u8: Uint8Array, at: number, bytes: number, count: number) => void) | null,
     visit: (u8: Uint8Array, keyAt: number, keyLen: number, valueAt: number, valueLen: number) => void,
   ): void {
-    if (this.#heldFrame >= 0) this.#dropHeld();
+    if (this.#heldFrame >= 0 || this.#appendUsed > 0 || this.#appendOk) this.#settle();
     if (options.reverse === true) {
       this.scanRaw(options, visit);
       return;
@@ -445,7 +584,7 @@ export class BTree {
 
   /** A pull cursor over the same range a scan with these options visits. */
   cursor(options: BTreeScanOptions = {}): BTreeCursor {
-    if (this.#heldFrame >= 0) this.#dropHeld();
+    if (this.#heldFrame >= 0 || this.#appendUsed > 0 || this.#appendOk) this.#settle();
     const it = new TreeIterator(this.#s, options);
     const u8 = this.#s.u8;
     return {
@@ -463,7 +602,7 @@ export class BTree {
 
   /** Verify every invariant of the tree and its pages; throws on the first violation. For tests. */
   check(): BTreeCheck {
-    if (this.#heldFrame >= 0) this.#dropHeld();
+    if (this.#heldFrame >= 0 || this.#appendUsed > 0 || this.#appendOk) this.#settle();
     this.#s.refresh();
     return checkTree(this.#s);
   }
@@ -474,6 +613,7 @@ export class BTree {
   insert(key: Uint8Array, value: Uint8Array): boolean {
     checkKey(key);
     checkValue(value);
+    if (this.#appendUsed > 0 || this.#appendOk) this.#settle();
     const s = this.#s;
     const k = s.kernels;
     if (!this.#lastMiss(key)) this.#searchLeaf(key);
@@ -508,6 +648,7 @@ export class BTree {
    */
   stageInsert(key: Uint8Array, valueLength: number, valueOf: (tid: number, view: DataView, at: number) => void): StagedInsert | null {
     checkKey(key);
+    if (this.#appendUsed > 0 || this.#appendOk) this.#settle();
     if (valueLength > MAX_BTREE_VALUE_SIZE) return null;
     if (!this.#lastMiss(key, false)) return null;
     const s = this.#s;
@@ -535,7 +676,7 @@ export class BTree {
    * does). Returns the number of entries inserted.
    */
   insertMany(entries: SortedEntries): number {
-    if (this.#heldFrame >= 0) this.#dropHeld();
+    if (this.#heldFrame >= 0 || this.#appendUsed > 0 || this.#appendOk) this.#settle();
     const n = entries.count;
     const s = this.#s;
     let inserted = 0;
@@ -654,12 +795,20 @@ export class BTree {
    * any, goes in this way. Returns the number of entries inserted.
    */
   insertPacked(src: Uint8Array, from: number, to: number): number {
-    if (this.#heldFrame >= 0) this.#dropHeld();
+    if (this.#heldFrame >= 0 || this.#appendUsed > 0 || this.#appendOk) this.#settle();
+    return this.#insertPacked(src, from, to);
+  }
+
+  #insertPacked(src: Uint8Array, from: number, to: number): number {
     const s = this.#s;
     let inserted = 0;
-    if (from < to && this.isEmpty()) {
-      inserted = this.#build(src, from, to);
-      from = this.#builtTo;
+    if (from < to) {
+      // Into an empty tree, or past the last key of the tree (an append run, or a load that goes on): built, not searched.
+      const start = this.isEmpty() ? s.root : this.#rightmostBelow(src, from, to);
+      if (start !== NO_PAGE) {
+        inserted = this.#build(src, from, to, start);
+        from = this.#builtTo;
+      }
     }
     this.#sorted = true;
     try {
@@ -713,8 +862,10 @@ export class BTree {
   static buildLeavesPerChange = 4;
 
   /**
-   * insertPacked() into an empty tree of entries in strictly ascending key
-   * order: the tree is built bottom-up, leaf after leaf filled left to
+   * insertPacked() of entries in strictly ascending key order into an
+   * empty tree (`start` its root), or past the last key of the tree (`start`
+   * its rightmost leaf: a primary key's append run, BTree.append): the tree
+   * is built bottom-up from `start`, leaf after leaf filled left to
    * right until the next entry does not fit (the leaves the one-by-one path
    * leaves behind too: past the last entry of the rightmost leaf a split
    * keeps every entry on the left), each new leaf's first key going into
@@ -739,7 +890,7 @@ export class BTree {
    * number of entries inserted; #builtTo is where the build stopped (`to`
    * when it took them all).
    */
-  #build(src: Uint8Array, from: number, to: number): number {
+  #build(src: Uint8Array, from: number, to: number, start: number): number {
     const s = this.#s;
     let inserted = 0;
     let perChange = BTree.buildLeavesPerChange;
@@ -747,7 +898,7 @@ export class BTree {
     this.#builtTo = from;
     if (!validPackedEntry(src, from, to)) return 0;
     // The rightmost leaf so far (the empty root at first), and whether it still takes entries.
-    let lastLeaf = s.root;
+    let lastLeaf = start;
     let first = true;
     while (at < to) {
       let next = at;
@@ -801,6 +952,31 @@ export class BTree {
     }
     this.#builtTo = at;
     return inserted;
+  }
+
+  /**
+   * The tree's rightmost leaf if the entry at src[from] (before `to`) sorts
+   * past its last key, so that a build can go on from there; NO_PAGE if not.
+   */
+  #rightmostBelow(src: Uint8Array, from: number, to: number): number {
+    if (!validPackedEntry(src, from, to)) return NO_PAGE;
+    const s = this.#s;
+    s.refresh();
+    const u8 = s.u8;
+    const keyPtr = s.keyPtr;
+    const keyLen = src[from]! | (src[from + 1]! << 8);
+    for (let i = 0; i < keyLen; i++) u8[keyPtr + i] = src[from + 4 + i]!;
+    const leafId = s.descend(keyPtr, keyLen, 0);
+    const frame = s.pin(leafId);
+    try {
+      const node = s.node(frame, leafId);
+      s.checkNode(node, leafId, 0);
+      const count = s.count(node);
+      if (s.view.getInt32(node + NODE_OFF_RIGHT, true) !== NO_PAGE || count === 0 || !this.#pastLast(node, count, keyLen)) return NO_PAGE;
+      return leafId;
+    } finally {
+      s.unpin(frame);
+    }
   }
 
   /** Where the last #build stopped: the first entry it did not insert. */
@@ -927,7 +1103,7 @@ export class BTree {
 
   /** Replace the value of `key` (in place when it has the same length); false if absent. */
   update(key: Uint8Array, value: Uint8Array): boolean {
-    if (this.#heldFrame >= 0) this.#dropHeld();
+    if (this.#heldFrame >= 0 || this.#appendUsed > 0 || this.#appendOk) this.#settle();
     checkKey(key);
     checkValue(value);
     const s = this.#s;
@@ -971,7 +1147,7 @@ export class BTree {
    * release() it and update() as usual.
    */
   stageValue(key: Uint8Array, valueLength: number, valueOf: (tid: number, view: DataView, at: number) => void): StagedValue | null {
-    if (this.#heldFrame >= 0) this.#dropHeld();
+    if (this.#heldFrame >= 0 || this.#appendUsed > 0 || this.#appendOk) this.#settle();
     checkKey(key);
     const s = this.#s;
     this.#searchLeaf(key);
@@ -989,7 +1165,7 @@ export class BTree {
 
   /** Delete `key`; false if absent. */
   delete(key: Uint8Array): boolean {
-    if (this.#heldFrame >= 0) this.#dropHeld();
+    if (this.#heldFrame >= 0 || this.#appendUsed > 0 || this.#appendOk) this.#settle();
     if (key.length < 1 || key.length > MAX_KEY_SIZE) return false;
     const s = this.#s;
     const k = s.kernels;
@@ -1194,6 +1370,8 @@ export class BTree {
   #missPos = 0;
   #missLsn = 0;
   #missLen = 0;
+  /** The remembered miss is past the last entry of the rightmost leaf: above every key of the tree (canAppend). */
+  #missPastEnd = false;
   readonly #missKey = new Uint8Array(MAX_KEY_SIZE);
 
   #isMissKey(key: Uint8Array): boolean {

@@ -54,9 +54,12 @@ for (const kind of KINDS) {
       const streamB = b.record();
       const ta = BTree.create(a.heap, 3);
       const tb = BTree.create(b.heap, 3);
-      // Not empty: into an empty tree a strictly ascending batch is built bottom-up (btree-build.test.ts).
-      expect(ta.insert(Uint8Array.of(0), Uint8Array.of(1, 2))).toBe(true);
-      expect(tb.insert(Uint8Array.of(0), Uint8Array.of(1, 2))).toBe(true);
+      // Not empty, and a key above every batch's: into an empty tree, or past the last key of the tree, a strictly
+      // ascending batch is built bottom-up (btree-build.test.ts, btree-append-run.test.ts).
+      for (const key of [Uint8Array.of(0), Uint8Array.of(0xff)]) {
+        expect(ta.insert(key, Uint8Array.of(1, 2))).toBe(true);
+        expect(tb.insert(key, Uint8Array.of(1, 2))).toBe(true);
+      }
       let multi = 0;
       for (const batch of makeBatches(7)) {
         const many = ta.insertMany({ count: batch.keys.length, key: (i) => batch.keys[i]!, value: (i) => batch.values[i]! });
