@@ -7,13 +7,19 @@
 //     says when a GC ran anyway, and then the figure is a floor);
 //   - scavenges and mark-compacts per 10k inserts (a PerformanceObserver on
 //     'gc' entries), under the default heap sizes;
-//   - CPU µs per insert (process.cpuUsage: user + system).
+//   - CPU µs per insert: the process's (process.cpuUsage: user + system, V8's
+//     compiler and GC threads and libuv's pool included) and the main
+//     thread's alone (Linux: /proc/thread-self/schedstat).
+// Each round inserts into a new table from `--sessions` new sessions, as
+// bench:peers' rounds do (--inserts 1250 is the size of one of its 64-session
+// rounds): their first statements (binding, plan caches) count.
 //
 //   node [flags] scripts/run-ts.mjs bench/commit-alloc.ts [--sessions 64] [--inserts 10000] [--rounds 5] [--memory]
 //
 // --memory puts the database on the in-memory VFS (no I/O: the statement and
-// group-commit paths alone). `runInserts` is exported for an A/B driver that
-// bundles two trees' copies of this file into one process.
+// group-commit paths alone). `openBench` is exported for an A/B driver that
+// bundles two trees' copies of this file into one process and alternates
+// their rounds.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
