@@ -288,12 +288,14 @@ export function nodeInsert(node: usize, pos: i32, keyPtr: usize, keyLen: i32, va
     if (free < need) return 0;
   }
   const slotAddr = node + DIR + (<usize>pos << 2);
-  memory.copy(slotAddr + SLOT_SIZE, slotAddr, (count - <u32>pos) << 2);
+  // memory.copy is a call out of the module, even for 0 bytes: only when slots move (not for an insert at the end,
+  // as a sorted run's), and the key and value by copyShort (they lie outside the node: no overlap).
+  if (<u32>pos < count) memory.copy(slotAddr + SLOT_SIZE, slotAddr, (count - <u32>pos) << 2);
   const upper = <u32>load<u16>(node, PAGE_OFF_FREE_UPPER) - len;
   const entry = node + upper;
   store<u16>(entry, <u16>keyLen);
-  memory.copy(entry + ENTRY_HEADER, keyPtr, keyLen);
-  memory.copy(entry + ENTRY_HEADER + keyLen, valPtr, valLen);
+  copyShort(entry + ENTRY_HEADER, keyPtr, <u32>keyLen);
+  copyShort(entry + ENTRY_HEADER + keyLen, valPtr, <u32>valLen);
   store<u32>(slotAddr, upper | (len << 16));
   setCounts(node, count + 1, upper);
   return 1;

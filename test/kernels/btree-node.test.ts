@@ -272,6 +272,35 @@ for (const kind of KERNEL_KINDS) {
       expect(() => k.nodeDelete(B, 0)).toThrow();
     });
 
+    it('copies keys and values of every length whole, at the end and in the middle, and nothing more', () => {
+      // Short keys and values are copied 8 bytes at a time and then byte by byte, long ones by memory.copy.
+      const lengths = [1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 66, 200];
+      const next = rng(77);
+      for (const keyLen of [...lengths, MAX_KEY_SIZE]) {
+        for (const valLen of [0, ...lengths.filter((n) => n <= MAX_INDEX_VALUE_SIZE), MAX_INDEX_VALUE_SIZE]) {
+          if (3 * cost(keyLen, valLen) > NODE_ROOM) continue;
+          k.nodeInit(A, 0);
+          const entries = [1, 3, 2].map((first) => {
+            const key = randomBytes(next, keyLen);
+            key[0] = first;
+            return { key, val: randomBytes(next, valLen) };
+          });
+          // 1 and 3 at the end (the second after the first), 2 between them.
+          expect(t.insert(A, 0, entries[0]!.key, entries[0]!.val)).toBe(1);
+          expect(t.insert(A, 1, entries[1]!.key, entries[1]!.val)).toBe(1);
+          expect(t.insert(A, 1, entries[2]!.key, entries[2]!.val)).toBe(1);
+          const sorted = [entries[0]!, entries[2]!, entries[1]!];
+          expect(t.keys(A).map(toHex)).toEqual(sorted.map((e) => toHex(e.key)));
+          expect(t.values(A).map(toHex)).toEqual(sorted.map((e) => toHex(e.val)));
+          // The free gap between the slots and the entries is untouched (zero since nodeInit).
+          const lower = t.get16(A, PAGE_OFF_FREE_LOWER);
+          const upper = t.get16(A, PAGE_OFF_FREE_UPPER);
+          expect(upper - lower).toBe(NODE_ROOM - 3 * cost(keyLen, valLen));
+          expect(t.u8.slice(A + lower, A + upper).every((b) => b === 0)).toBe(true);
+        }
+      }
+    });
+
     it('deletes entries, counts the bytes as fragmented and reuses them after compaction', () => {
       k.nodeInit(A, 0);
       const keys = Array.from({ length: 100 }, (_, i) => bytesOf(`k${String(i).padStart(3, '0')}`));
