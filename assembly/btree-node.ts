@@ -496,7 +496,8 @@ export function nodeCollect(node: usize, pos: i32, upperPtr: usize, upperLen: i3
  * fits, and its INDEX_INSERTS entry (u16 pos, u16 key length, u16 value
  * length, key, value) fits in outCap bytes at `out`. Stops at the first that
  * does not (or has a bad length). Returns the number inserted | the bytes
- * written to out << 16.
+ * written to out << 16. With `out` 0 nothing is written there (a leaf logged
+ * as an image: BTree's build), but the bytes it would take still count.
  */
 export function nodeInsertRun(node: usize, inPtr: usize, inCount: i32, trustFirst: i32, out: usize, outCap: i32): i32 {
   assert(inCount >= 0 && outCap >= 0 && outCap < 0x8000, 'nodeInsertRun: inCount >= 0, outCap 0..32767');
@@ -525,11 +526,13 @@ export function nodeInsertRun(node: usize, inPtr: usize, inCount: i32, trustFirs
     if (!((done == 0) & (trustFirst != 0)) && !(((pos > 0) & (pos < count)) | ((pos == 0) & leftmost) | ((pos == count) & rightmost))) break;
     if (nodeInsert(node, <i32>pos, key, <i32>keyLen, key + keyLen, <i32>valLen) != 1) break;
     prev = <i32>pos;
-    const at = out + used;
-    store<u16>(at, <u16>pos);
-    store<u16>(at, <u16>keyLen, 2);
-    store<u16>(at, <u16>valLen, 4);
-    copyShort(at + 6, key, keyLen + valLen);
+    if (out != 0) {
+      const at = out + used;
+      store<u16>(at, <u16>pos);
+      store<u16>(at, <u16>keyLen, 2);
+      store<u16>(at, <u16>valLen, 4);
+      copyShort(at + 6, key, keyLen + valLen);
+    }
     used += need;
     p = key + keyLen + valLen;
   }

@@ -163,7 +163,9 @@ export interface Kernels {
    * order, while each is new, provably in the leaf's range (entry 0 on trust
    * if trustFirst is 1), fits, and its INDEX_INSERTS entry (u16 pos, u16 key
    * length, u16 value length, key, value) fits in outCap (< 32768) bytes at
-   * out. Returns the number inserted | (bytes written to out) << 16.
+   * out. Returns the number inserted | (bytes written to out) << 16. With
+   * out 0 nothing is written (the bytes still count): a leaf logged as an
+   * image needs no INDEX_INSERTS entries (BTree's build).
    */
   nodeInsertRun(node: number, inPtr: number, inCount: number, trustFirst: number, out: number, outCap: number): number;
 

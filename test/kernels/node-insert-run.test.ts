@@ -5,7 +5,8 @@
 // both kernels return the same result and leave the same bytes in the node
 // and the output; and on a clean leaf the result is exactly what the
 // step-by-step model gives (nodeSearch, the leaf's range rule, nodeInsert per
-// entry), with the INDEX_INSERTS entries that describe those inserts.
+// entry), with the INDEX_INSERTS entries that describe those inserts; with
+// out 0, the same inserts and no INDEX_INSERTS entries written.
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NODE_OFF_LEFT, NODE_OFF_RIGHT, NO_PAGE } from '../../src/kernels/layout.ts';
@@ -87,9 +88,9 @@ function setUp(k: Kernels, c: Case): { node: number; inPtr: number; out: number;
   return { node, inPtr, out, count: run.length };
 }
 
-function run(k: Kernels, c: Case): { r: number; node: Uint8Array; out: Uint8Array } {
+function run(k: Kernels, c: Case, noOut = false): { r: number; node: Uint8Array; out: Uint8Array } {
   const { node, inPtr, out, count } = setUp(k, c);
-  const r = k.nodeInsertRun(node, inPtr, count, c.trustFirst ? 1 : 0, out, c.outCap);
+  const r = k.nodeInsertRun(node, inPtr, count, c.trustFirst ? 1 : 0, noOut ? 0 : out, c.outCap);
   const u8 = new Uint8Array(k.buffer);
   return { r, node: u8.slice(node, node + PAGE_SIZE), out: u8.slice(out, out + 16 * 1024) };
 }
@@ -151,5 +152,24 @@ describe('nodeInsertRun', () => {
     );
     expect(partial).toBeGreaterThan(50);
     expect(whole).toBeGreaterThan(50);
+  });
+
+  it('with out 0 (a leaf logged as an image) inserts the same entries and returns the same, writing no INDEX_INSERTS entries anywhere (property)', () => {
+    for (const k of [wasm, ts]) {
+      const u8 = new Uint8Array(k.buffer);
+      fc.assert(
+        fc.property(caseArb.map((c) => ({ ...c, flips: [] })), (c) => {
+          const withOut = run(k, c);
+          const low = u8.slice(0, 16 * 1024);
+          const without = run(k, c, true);
+          expect(without.r).toBe(withOut.r);
+          expect(Buffer.from(without.node).equals(Buffer.from(withOut.node))).toBe(true);
+          // Nothing written at out: the output area stays as setUp left it (zeros), and the memory at address 0 on is untouched.
+          expect(without.out.every((b) => b === 0)).toBe(true);
+          expect(Buffer.from(u8.subarray(0, 16 * 1024)).equals(Buffer.from(low))).toBe(true);
+        }),
+        { seed: 909, numRuns: 500 },
+      );
+    }
   });
 });

@@ -453,12 +453,14 @@ export function createNodeKernels(mem: TsMemory, _bytes: ByteKernels, page: Page
       if (!(done === 0 && trustFirst !== 0) && !((pos > 0 && pos < count) || (pos === 0 && leftmost) || (pos === count && rightmost))) break;
       if (nodeInsert(node, pos, key, keyLen, key + keyLen, valLen) !== 1) break;
       prev = pos;
-      const at = out + used;
-      view.setUint16(at, pos, true);
-      view.setUint16(at + 2, keyLen, true);
-      view.setUint16(at + 4, valLen, true);
       const n = keyLen + valLen;
-      for (let b = 0; b < n; b++) u8[at + 6 + b] = u8[key + b]!;
+      if (out !== 0) {
+        const at = out + used;
+        view.setUint16(at, pos, true);
+        view.setUint16(at + 2, keyLen, true);
+        view.setUint16(at + 4, valLen, true);
+        for (let b = 0; b < n; b++) u8[at + 6 + b] = u8[key + b]!;
+      }
       used += need;
       p = key + n;
     }

@@ -1003,23 +1003,23 @@ export class BTree {
   /**
    * Fill a leaf that is the rightmost of its level with the entries from
    * src[at] on while they fit and belong in it, by nodeInsertRun a chunk
-   * at a time (its INDEX_INSERTS entries are not used: the leaf is logged
-   * as an image). Returns the offset of the first entry not inserted
-   * (#runCount: how many were).
+   * at a time (writing no INDEX_INSERTS entries: the leaf is logged as an
+   * image). Returns the offset of the first entry not inserted (#runCount:
+   * how many were).
    */
   #fillLeaf(src: Uint8Array, at: number, to: number, node: number, leafId: number): number {
     const s = this.#s;
     const k = s.kernels;
     const u8 = s.u8;
     const inPtr = k.scratchOffset + SCRATCH_RUN_IN;
-    const out = k.scratchOffset + SCRATCH_RUN_OUT;
     let total = 0;
     let chunk = this.#fillGuess;
     while (at < to) {
       const staged = stageRun(u8, src, at, to, chunk, inPtr);
       if (staged === 0) break; // an entry that runs past `to`: #extendsRun stops the build there
-      // Past the last entry of a rightmost leaf: nodeInsertRun takes each entry that fits without trusting any.
-      const r = k.nodeInsertRun(node, inPtr, staged, 0, out, RUN_RECORD_BYTES);
+      // Past the last entry of a rightmost leaf: nodeInsertRun takes each entry that fits without trusting any (out 0: no
+      // INDEX_INSERTS entries written, the bytes they would take still counted).
+      const r = k.nodeInsertRun(node, inPtr, staged, 0, 0, RUN_RECORD_BYTES);
       const done = r & 0xffff;
       if (done === 0 && k.nodeCount(node) === 0) throw s.corrupt(leafId, 'an empty leaf refused an entry');
       // Each INDEX_INSERTS entry is its staged entry with a u16 position in front.
