@@ -169,25 +169,16 @@ export class DeferredEntries {
     if (group === null) throw new Error('DeferredEntries.commit without reserve');
     this.#open = null;
     const valueLength = tid === 0 ? PLAIN_VALUE_BYTES : HINT_VALUE_BYTES;
-    const arena = this.#arena;
+    const view = this.#arenaView;
     const at = this.#openAt;
-    arena[at] = length & 0xff;
-    arena[at + 1] = length >>> 8;
-    arena[at + 2] = valueLength;
-    arena[at + 3] = 0;
+    // Little-endian u16 key length and u16 value length; then the value: u16 skeyLength, and u48 tid as its low 32 bits and high 16.
+    view.setUint32(at, (length & 0xffff) | (valueLength << 16), true);
     const value = at + ENTRY_HEADER + length;
-    arena[value] = skeyLength & 0xff;
-    arena[value + 1] = skeyLength >>> 8;
+    view.setUint16(value, skeyLength, true);
     if (tid !== 0) {
-      // u48 little-endian: the low 32 bits, then the high 16.
       const low = tid >>> 0;
-      const high = (tid - low) / 4294967296;
-      arena[value + 2] = low & 0xff;
-      arena[value + 3] = (low >>> 8) & 0xff;
-      arena[value + 4] = (low >>> 16) & 0xff;
-      arena[value + 5] = low >>> 24;
-      arena[value + 6] = high & 0xff;
-      arena[value + 7] = (high >>> 8) & 0xff;
+      view.setUint32(value + 2, low, true);
+      view.setUint16(value + 6, ((tid - low) / 4294967296) & 0xffff, true);
     }
     if (group.count === group.offsets.length) {
       const grown = new Int32Array(2 * group.count);
@@ -337,13 +328,20 @@ function sortPrefixes(arena: Uint8Array, view: DataView, offsets: Int32Array, n:
   let and = 0xffffffff;
   let or = 0;
   const first = offsets[0]! + ENTRY_HEADER;
+  // The shared prefix's first 4 bytes, compared as one number.
+  const head = common >= 4 ? view.getUint32(first) : 0;
   for (let i = 0; i < n; i++) {
     const at = offsets[i]!;
-    const length = arena[at]! | (arena[at + 1]! << 8);
+    const header = view.getUint32(at, true);
+    const length = header & 0xffff;
     const left = length - common;
     if (left < 0) return -1;
     const key = at + ENTRY_HEADER;
     let k = 0;
+    if (common >= 4) {
+      if (view.getUint32(key) !== head) return -1;
+      k = 4;
+    }
     while (k + 4 <= common && view.getUint32(key + k) === view.getUint32(first + k)) k += 4;
     while (k < common && arena[key + k] === arena[first + k]) k++;
     if (k < common) return -1;
@@ -354,16 +352,11 @@ function sortPrefixes(arena: Uint8Array, view: DataView, offsets: Int32Array, n:
     keys[i] = prefix;
     and &= prefix;
     or |= prefix;
-    const bytes = ENTRY_HEADER + length + (arena[at + 2]! | (arena[at + 3]! << 8));
+    const bytes = ENTRY_HEADER + length + (header >>> 16);
     high[prefix >>> 16]! += bytes;
     low[prefix & 0xffff]! += bytes;
   }
   return (and ^ or) >>> 0;
-}
-
-/** Bytes of an entry at `at` in the arena: its header, key and value. */
-function entryBytes(arena: Uint8Array, at: number): number {
-  return ENTRY_HEADER + (arena[at]! | (arena[at + 1]! << 8)) + (arena[at + 2]! | (arena[at + 3]! << 8));
 }
 
 /** Each bucket's count in `counts` replaced by the sum of those before it. Returns the sum of all. */
@@ -377,16 +370,28 @@ function startsFromCounts(counts: Int32Array): number {
   return total;
 }
 
-/** Every entry at offsets[0, n), in that order, to where its bucket goes next in `out` (counts: where each bucket starts). */
+/**
+ * Every entry at offsets[0, n), in that order, to where its bucket goes next in `out` (counts: where each bucket
+ * starts): its header read once as a word (its lengths) and copied, then 4 bytes at a time, then 2, then 1 (a byte at a
+ * time for the last 0-3 bytes and the header's own bytes took ~1/6 more of the sort, bench:peers' entries of 30 bytes).
+ */
 function scatter(arena: Uint8Array, view: DataView, out: Uint8Array, outView: DataView, offsets: Int32Array, keys: Uint32Array, n: number, shift: number, counts: Int32Array): void {
   for (let i = 0; i < n; i++) {
     const at = offsets[i]!;
-    const end = at + entryBytes(arena, at);
+    const header = view.getUint32(at, true);
+    const end = at + ENTRY_HEADER + (header & 0xffff) + (header >>> 16);
     const bucket = (keys[i]! >>> shift) & 0xffff;
     let p = counts[bucket]!;
-    let b = at;
+    outView.setUint32(p, header, true);
+    let b = at + 4;
+    p += 4;
     for (; b + 4 <= end; b += 4, p += 4) outView.setUint32(p, view.getUint32(b, true), true);
-    for (; b < end; b++) out[p++] = arena[b]!;
+    if (b + 2 <= end) {
+      outView.setUint16(p, view.getUint16(b, true), true);
+      b += 2;
+      p += 2;
+    }
+    if (b < end) out[p++] = arena[b]!;
     counts[bucket] = p;
   }
 }
@@ -413,10 +418,18 @@ function gather(arena: Uint8Array, view: DataView, out: Uint8Array, outView: Dat
   let p = 0;
   for (let j = 0; j < n; j++) {
     const at = order[j]!;
-    const end = at + entryBytes(arena, at);
-    let b = at;
+    const header = view.getUint32(at, true);
+    const end = at + ENTRY_HEADER + (header & 0xffff) + (header >>> 16);
+    outView.setUint32(p, header, true);
+    let b = at + 4;
+    p += 4;
     for (; b + 4 <= end; b += 4, p += 4) outView.setUint32(p, view.getUint32(b, true), true);
-    for (; b < end; b++) out[p++] = arena[b]!;
+    if (b + 2 <= end) {
+      outView.setUint16(p, view.getUint16(b, true), true);
+      b += 2;
+      p += 2;
+    }
+    if (b < end) out[p++] = arena[b]!;
   }
   return p;
 }
