@@ -487,6 +487,27 @@ export function nodeCollect(node: usize, pos: i32, upperPtr: usize, upperLen: i3
 }
 
 /**
+ * nodeInsert(node, count, key, keyLen, key + keyLen, valLen) for an entry
+ * whose value follows its key (nodeInsertRun's input) when the node's
+ * contiguous free space takes it: no slot moves, key and value in one copy,
+ * and no call. Returns false, changing nothing, when it does not fit there
+ * (or the header is not sane): nodeInsert then decides (it may compact).
+ */
+// @ts-ignore: decorator
+@inline function appendEntryAtEnd(node: usize, count: u32, key: usize, keyLen: u32, valLen: u32): bool {
+  const lower = DIR + count * <u32>SLOT_SIZE;
+  const upper = <u32>load<u16>(node, PAGE_OFF_FREE_UPPER);
+  const len = ENTRY_HEADER + keyLen + valLen;
+  if ((<u32>load<u16>(node, PAGE_OFF_FREE_LOWER) != lower) | (upper > <u32>PAGE_SIZE) | (upper < lower + len + <u32>SLOT_SIZE)) return false;
+  const at = upper - len;
+  store<u16>(node + at, <u16>keyLen);
+  copyShort(node + at + ENTRY_HEADER, key, keyLen + valLen);
+  store<u32>(node + lower, at | (len << 16));
+  setCounts(node, count + 1, at);
+  return true;
+}
+
+/**
  * A sorted run of entries into one leaf (BTree's deferred secondary entries):
  * `inCount` entries at inPtr, one after another, each u16 key length, u16
  * value length, key, value. Inserts them in order while each is not in the
@@ -524,7 +545,7 @@ export function nodeInsertRun(node: usize, inPtr: usize, inCount: i32, trustFirs
     const pos = r >>> 1;
     const count = countOf(node);
     if (!((done == 0) & (trustFirst != 0)) && !(((pos > 0) & (pos < count)) | ((pos == 0) & leftmost) | ((pos == count) & rightmost))) break;
-    if (nodeInsert(node, <i32>pos, key, <i32>keyLen, key + keyLen, <i32>valLen) != 1) break;
+    if (!((pos == count) && appendEntryAtEnd(node, count, key, keyLen, valLen)) && nodeInsert(node, <i32>pos, key, <i32>keyLen, key + keyLen, <i32>valLen) != 1) break;
     prev = <i32>pos;
     if (out != 0) {
       const at = out + used;
