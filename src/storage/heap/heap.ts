@@ -464,10 +464,7 @@ export class Heap {
     const p = this.#recordView;
     let lsn: number;
     if (withEntry) {
-      p.setUint16(0, len, true);
-      p.setUint32(2, blockNo, true);
-      p.setUint8(6, page);
-      p.setUint16(7, slot, true);
+      writeLongTupleHead(p, 0, len, blockNo, page, slot);
       this.#record.set(tuple, 9);
       const n = entry.write(tid, this.#record, p, 9 + len);
       try {
@@ -503,24 +500,12 @@ export class Heap {
     const record = wal.bytes;
     const view = wal.view;
     const tupleAt = at + head;
-    record.set(tuple, tupleAt);
-    let src: number;
-    if (this.#walInKernels >= 0) {
-      src = this.#walInKernels + tupleAt;
-    } else {
-      src = this.#kernels.scratchOffset;
-      this.#u8.set(tuple, src);
-    }
-    const inserted = this.#kernels.blockInsert(base, page & 15, src, len);
-    assert(inserted >= 0, 'blockFindPage promised room');
+    const inserted = this.#placeTuple(record, tupleAt, tuple, base, page, true);
     const slot = inserted & 0xffff;
     const tid = makeTid(blockNo, page, slot);
     let lsn: number;
     if (entry !== null) {
-      view.setUint16(at, len, true);
-      view.setUint32(at + 2, blockNo, true);
-      view.setUint8(at + 6, page);
-      view.setUint16(at + 7, slot, true);
+      writeLongTupleHead(view, at, len, blockNo, page, slot);
       const n = entry.write(tid, record, view, tupleAt + len);
       try {
         lsn = wal.commit(RecordType.tupleInsertEntry, head + len + n);
@@ -537,6 +522,28 @@ export class Heap {
     }
     this.#afterInsert(frame, base, blockNo, page, lsn, inserted >>> 16);
     return tid;
+  }
+
+  /**
+   * Copy `tuple` into `record` at `tupleAt` and insert it into logical page
+   * `page` of the block at `base`; returns blockInsert's result (slot in the
+   * low 16 bits). The page takes the bytes from the record when `inWal` says
+   * the record is the WAL's reserved buffer and that buffer lies in the
+   * kernels' memory (the engine's does): one copy of the tuple, not two.
+   * Else from the scratch area.
+   */
+  #placeTuple(record: Uint8Array, tupleAt: number, tuple: Uint8Array, base: number, page: number, inWal: boolean): number {
+    record.set(tuple, tupleAt);
+    let src: number;
+    if (inWal && this.#walInKernels >= 0) {
+      src = this.#walInKernels + tupleAt;
+    } else {
+      src = this.#kernels.scratchOffset;
+      this.#u8.set(tuple, src);
+    }
+    const inserted = this.#kernels.blockInsert(base, page & 15, src, tuple.length);
+    assert(inserted >= 0, 'blockFindPage promised room');
+    return inserted;
   }
 
   /**
@@ -584,22 +591,10 @@ export class Heap {
         view = this.#recordView;
       }
       const tupleAt = at + head;
-      record.set(tuple, tupleAt);
-      let src: number;
-      if (reserving && this.#walInKernels >= 0) {
-        src = this.#walInKernels + tupleAt;
-      } else {
-        src = this.#kernels.scratchOffset;
-        this.#u8.set(tuple, src);
-      }
-      const inserted = this.#kernels.blockInsert(base, page & 15, src, len);
-      assert(inserted >= 0, 'blockFindPage promised room');
+      const inserted = this.#placeTuple(record, tupleAt, tuple, base, page, reserving);
       const slot = inserted & 0xffff;
       const tid = makeTid(blockNo, page, slot);
-      view.setUint16(at, len, true);
-      view.setUint32(at + 2, blockNo, true);
-      view.setUint8(at + 6, page);
-      view.setUint16(at + 7, slot, true);
+      writeLongTupleHead(view, at, len, blockNo, page, slot);
       // The replaced version, found again: the insert may have compacted its page.
       const old = this.#tupleOffset(oldBase, oldPage, oldSlot, oldTid);
       setTupleXmax(this.#view, old, replaces.xmax);
@@ -1774,6 +1769,18 @@ function pageSane(view: DataView, page: number): boolean {
     view.getUint16(page + PAGE_OFF_LIVE_COUNT, true) <= view.getUint16(page + PAGE_OFF_SLOT_COUNT, true) &&
     view.getUint16(page + PAGE_OFF_FRAG_BYTES, true) <= PAGE_SIZE - upper
   );
+}
+
+/**
+ * The 9-byte head of a TUPLE_INSERT_ENTRY or TUPLE_UPDATE record at `at`:
+ * u16 tuple length, then TUPLE_INSERT's u32 block, u8 page, u16 slot
+ * (src/storage/record-types.ts).
+ */
+function writeLongTupleHead(view: DataView, at: number, len: number, blockNo: number, page: number, slot: number): void {
+  view.setUint16(at, len, true);
+  view.setUint32(at + 2, blockNo, true);
+  view.setUint8(at + 6, page);
+  view.setUint16(at + 7, slot, true);
 }
 
 /** Writes a JS-safe integer (< 2^53) as a little-endian u64. */
