@@ -1784,70 +1784,115 @@ function checkValueLength(length: number): void {
 }
 
 /**
- * A leaf insert staged by BTree.stageInsert, for Heap.insert to log in its
- * TUPLE_INSERT_ENTRY record (Heap's LoggedEntry): guard() before the heap
+ * What a staged leaf change (StagedInsert, StagedValue) shares: the pinned
+ * leaf it changes and where it stands, 0 idle, 1 staged (leaf pinned), 2
+ * written (the change in the leaf, its record not yet appended), 3 done.
+ * Heap.insert drives it (Heap's LoggedEntry): guard() before the heap
  * changes anything (the leaf's torn-page guard may log its image), write()
- * once the tuple id is known (the entry goes into the leaf and its
- * INDEX_INSERT payload into the record), then logged(lsn) stamps the leaf
- * and unpins it, or undo() takes the entry out again if the record could not
- * be appended. release() unpins a staged insert the heap did not take.
+ * once the tuple id is known, then logged(lsn) stamps the leaf and unpins
+ * it, or undo() takes the change back if the record could not be appended.
+ * release() unpins a staged change the heap did not take.
  */
-export class StagedInsert {
-  #s: TreeState | null = null;
-  #leafId = 0;
-  #frame = 0;
+abstract class StagedLeafChange {
+  protected s: TreeState | null = null;
+  protected leafId = 0;
+  protected frame = 0;
+  protected pos = 0;
+  protected valueLength = 0;
+  protected valueOf: (tid: number, view: DataView, at: number) => void = () => {};
+  protected state = 0;
+
+  protected begin(s: TreeState, leafId: number, frame: number, pos: number, valueLength: number, valueOf: (tid: number, view: DataView, at: number) => void): void {
+    assert(this.state === 0 || this.state === 3, 'one staged change of a kind per tree at a time');
+    this.s = s;
+    this.leafId = leafId;
+    this.frame = frame;
+    this.pos = pos;
+    this.valueLength = valueLength;
+    this.valueOf = valueOf;
+    this.state = 1;
+  }
+
+  /** Whether the change is in the tree, logged. */
+  get done(): boolean {
+    return this.state === 3;
+  }
+
+  guard(): void {
+    assert(this.state === 1, 'a staged change is guarded once, before it is written');
+    this.s!.heap.guardPage(this.frame, pageBlock(this.leafId), pageInBlock(this.leafId));
+  }
+
+  logged(lsn: number): void {
+    assert(this.state === 2, 'a staged change is logged after it is written');
+    const s = this.s!;
+    s.heap.pageChanged(this.frame, pageInBlock(this.leafId), lsn);
+    this.state = 3;
+    s.unpin(this.frame);
+  }
+
+  /** The record was not appended: take the change out of the leaf again (it was the last change there) and unpin. */
+  undo(): void {
+    const s = this.s!;
+    if (this.state === 2) this.takeBack(s);
+    if (this.state === 1 || this.state === 2) {
+      this.state = 0;
+      s.unpin(this.frame);
+    }
+  }
+
+  /** Unpin a staged change the heap did not take (nothing to undo). */
+  release(): void {
+    if (this.state === 1) {
+      this.state = 0;
+      this.s!.unpin(this.frame);
+    }
+  }
+
+  /** The record's payload length write() produces. */
+  abstract get bytes(): number;
+  /** Make the change for `tid` in the leaf and write its payload at record[at]; returns the payload's length. */
+  abstract write(tid: number, record: Uint8Array, view: DataView, at: number): number;
+  /** Undo write()'s change to the leaf (undo()). */
+  protected abstract takeBack(s: TreeState): void;
+}
+
+/**
+ * A leaf insert staged by BTree.stageInsert, for Heap.insert to log in its
+ * TUPLE_INSERT_ENTRY record (StagedLeafChange): write() puts the entry into
+ * the leaf and its INDEX_INSERT payload into the record.
+ */
+export class StagedInsert extends StagedLeafChange {
   #node = 0;
-  #pos = 0;
   #key: Uint8Array = new Uint8Array(0);
-  #valueLength = 0;
-  #valueOf: (tid: number, view: DataView, at: number) => void = () => {};
-  /** 0 idle, 1 staged (leaf pinned), 2 written (entry in the leaf, not logged), 3 done. */
-  #state = 0;
   /** The last record buffer write() was given, with the kernels' memory then, and whether the one is a view of the other. */
   #record: Uint8Array | null = null;
   #recordU8: Uint8Array | null = null;
   #recordInKernels = false;
 
   stage(s: TreeState, leafId: number, frame: number, node: number, pos: number, key: Uint8Array, valueLength: number, valueOf: (tid: number, view: DataView, at: number) => void): void {
-    assert(this.#state === 0 || this.#state === 3, 'one staged insert per tree at a time');
-    this.#s = s;
-    this.#leafId = leafId;
-    this.#frame = frame;
+    this.begin(s, leafId, frame, pos, valueLength, valueOf);
     this.#node = node;
-    this.#pos = pos;
     this.#key = key;
-    this.#valueLength = valueLength;
-    this.#valueOf = valueOf;
-    this.#state = 1;
   }
 
   /** The INDEX_INSERT payload write() produces. */
   get bytes(): number {
-    return 8 + this.#key.length + this.#valueLength;
-  }
-
-  /** Whether the entry is in the tree, logged. */
-  get done(): boolean {
-    return this.#state === 3;
-  }
-
-  guard(): void {
-    assert(this.#state === 1, 'a staged insert is guarded once, before it is written');
-    this.#s!.heap.guardPage(this.#frame, pageBlock(this.#leafId), pageInBlock(this.#leafId));
+    return 8 + this.#key.length + this.valueLength;
   }
 
   /** Put the entry for `tid` into the leaf and its INDEX_INSERT payload at record[at]; returns the payload's length. */
   write(tid: number, record: Uint8Array, view: DataView, at: number): number {
-    assert(this.#state === 1, 'a staged insert is written once');
-    const s = this.#s!;
+    assert(this.state === 1, 'a staged insert is written once');
+    const s = this.s!;
     const key = this.#key;
     const keyLen = key.length;
-    view.setUint32(at, this.#leafId, true);
-    view.setUint16(at + 4, this.#pos, true);
+    view.setUint32(at, this.leafId, true);
+    view.setUint16(at + 4, this.pos, true);
     view.setUint16(at + 6, keyLen, true);
     for (let b = 0; b < keyLen; b++) record[at + 8 + b] = key[b]!;
     const valueAt = at + 8 + keyLen;
-    this.#valueOf(tid, view, valueAt);
+    this.valueOf(tid, view, valueAt);
     const u8 = s.u8;
     let keyPtr: number;
     let valuePtr: number;
@@ -1866,98 +1911,48 @@ export class StagedInsert {
       keyPtr = s.keyPtr;
       valuePtr = s.valuePtr;
       for (let b = 0; b < keyLen; b++) u8[keyPtr + b] = key[b]!;
-      for (let b = 0; b < this.#valueLength; b++) u8[valuePtr + b] = record[valueAt + b]!;
+      for (let b = 0; b < this.valueLength; b++) u8[valuePtr + b] = record[valueAt + b]!;
     }
-    assert(s.kernels.nodeInsert(this.#node, this.#pos, keyPtr, keyLen, valuePtr, this.#valueLength) === 1, 'a staged leaf insert that fits succeeds');
-    this.#state = 2;
-    return 8 + keyLen + this.#valueLength;
+    assert(s.kernels.nodeInsert(this.#node, this.pos, keyPtr, keyLen, valuePtr, this.valueLength) === 1, 'a staged leaf insert that fits succeeds');
+    this.state = 2;
+    return 8 + keyLen + this.valueLength;
   }
 
-  logged(lsn: number): void {
-    assert(this.#state === 2, 'a staged insert is logged after it is written');
-    const s = this.#s!;
-    s.heap.pageChanged(this.#frame, pageInBlock(this.#leafId), lsn);
-    this.#state = 3;
-    s.unpin(this.#frame);
-  }
-
-  /** The record was not appended: take the entry out of the leaf again (it was the last change there) and unpin. */
-  undo(): void {
-    const s = this.#s!;
-    if (this.#state === 2) s.kernels.nodeDelete(this.#node, this.#pos);
-    if (this.#state === 1 || this.#state === 2) {
-      this.#state = 0;
-      s.unpin(this.#frame);
-    }
-  }
-
-  /** Unpin a staged insert the heap did not take (nothing to undo). */
-  release(): void {
-    if (this.#state === 1) {
-      this.#state = 0;
-      this.#s!.unpin(this.#frame);
-    }
+  protected takeBack(s: TreeState): void {
+    s.kernels.nodeDelete(this.#node, this.pos);
   }
 }
 
 /**
  * A leaf value overwrite staged by BTree.stageValue, for Heap.insert to log
- * in its TUPLE_UPDATE record (Heap's LoggedEntry): guard() before the heap
- * changes anything, write() once the new version's tuple id is known (the
- * value overwritten in the leaf, its INDEX_VALUE payload written into the
- * record), then logged(lsn) stamps the leaf and unpins it, or undo() puts
- * the old value back if the record could not be appended. release() unpins
- * a staged overwrite the heap did not take.
+ * in its TUPLE_UPDATE record (StagedLeafChange): write() overwrites the
+ * value in the leaf and writes its INDEX_VALUE payload into the record;
+ * undo() puts the old value back.
  */
-export class StagedValue {
-  #s: TreeState | null = null;
-  #leafId = 0;
-  #frame = 0;
+export class StagedValue extends StagedLeafChange {
   /** The value's offset in the kernels' memory (the leaf stays pinned, and nothing else changes it meanwhile). */
   #valueAt = 0;
-  #pos = 0;
-  #valueLength = 0;
-  #valueOf: (tid: number, view: DataView, at: number) => void = () => {};
   /** The value as it was, for undo(). */
   #old = new Uint8Array(16);
-  /** 0 idle, 1 staged (leaf pinned), 2 written (not logged), 3 done. */
-  #state = 0;
 
   stage(s: TreeState, leafId: number, frame: number, valueAt: number, pos: number, valueLength: number, valueOf: (tid: number, view: DataView, at: number) => void): void {
-    assert(this.#state === 0 || this.#state === 3, 'one staged value per tree at a time');
-    this.#s = s;
-    this.#leafId = leafId;
-    this.#frame = frame;
+    this.begin(s, leafId, frame, pos, valueLength, valueOf);
     this.#valueAt = valueAt;
-    this.#pos = pos;
-    this.#valueLength = valueLength;
-    this.#valueOf = valueOf;
-    this.#state = 1;
   }
 
   /** The INDEX_VALUE payload write() produces. */
   get bytes(): number {
-    return 6 + this.#valueLength;
-  }
-
-  /** Whether the value is in the tree, logged. */
-  get done(): boolean {
-    return this.#state === 3;
-  }
-
-  guard(): void {
-    assert(this.#state === 1, 'a staged value is guarded once, before it is written');
-    this.#s!.heap.guardPage(this.#frame, pageBlock(this.#leafId), pageInBlock(this.#leafId));
+    return 6 + this.valueLength;
   }
 
   /** Overwrite the value for `tid` and write its INDEX_VALUE payload at record[at]; returns the payload's length. */
   write(tid: number, record: Uint8Array, view: DataView, at: number): number {
-    assert(this.#state === 1, 'a staged value is written once');
-    const n = this.#valueLength;
-    view.setUint32(at, this.#leafId, true);
-    view.setUint16(at + 4, this.#pos, true);
-    this.#valueOf(tid, view, at + 6);
-    const u8 = this.#s!.u8;
+    assert(this.state === 1, 'a staged value is written once');
+    const n = this.valueLength;
+    view.setUint32(at, this.leafId, true);
+    view.setUint16(at + 4, this.pos, true);
+    this.valueOf(tid, view, at + 6);
+    const u8 = this.s!.u8;
     const to = this.#valueAt;
     if (this.#old.length < n) this.#old = new Uint8Array(n);
     const old = this.#old;
@@ -1965,33 +1960,11 @@ export class StagedValue {
       old[b] = u8[to + b]!;
       u8[to + b] = record[at + 6 + b]!;
     }
-    this.#state = 2;
+    this.state = 2;
     return 6 + n;
   }
 
-  logged(lsn: number): void {
-    assert(this.#state === 2, 'a staged value is logged after it is written');
-    const s = this.#s!;
-    s.heap.pageChanged(this.#frame, pageInBlock(this.#leafId), lsn);
-    this.#state = 3;
-    s.unpin(this.#frame);
-  }
-
-  /** The record was not appended: put the old value back and unpin. */
-  undo(): void {
-    const s = this.#s!;
-    if (this.#state === 2) s.u8.set(this.#old.subarray(0, this.#valueLength), this.#valueAt);
-    if (this.#state === 1 || this.#state === 2) {
-      this.#state = 0;
-      s.unpin(this.#frame);
-    }
-  }
-
-  /** Unpin a staged value the heap did not take (nothing to undo). */
-  release(): void {
-    if (this.#state === 1) {
-      this.#state = 0;
-      this.#s!.unpin(this.#frame);
-    }
+  protected takeBack(s: TreeState): void {
+    s.u8.set(this.#old.subarray(0, this.valueLength), this.#valueAt);
   }
 }
