@@ -91,6 +91,24 @@ async function sessionInserts(db: Database, rows: readonly RowTuple[], count: nu
   return ms;
 }
 
+/** Inserts of `rows` from `count` closed-loop sessions, each round on a new database. */
+function sessionsWorkload(name: string, rows: readonly RowTuple[], count: number): Workload {
+  return {
+    name,
+    ops: rows.length,
+    async run(kernels) {
+      const db = open(kernels);
+      try {
+        const ms = await sessionInserts(db, rows, count);
+        expectCount(db, rows.length, name);
+        return ms;
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
+
 function workloads(): Workload[] {
   const rows = makeRows(Math.max(INSERTS, TABLE_ROWS), 1000, 20261122);
   const inserts = rows.slice(0, INSERTS);
@@ -112,34 +130,8 @@ function workloads(): Workload[] {
         }
       },
     },
-    {
-      name: 'autocommit inserts, 1 session (runAsync)',
-      ops: INSERTS,
-      async run(kernels) {
-        const db = open(kernels);
-        try {
-          const ms = await sessionInserts(db, inserts, 1);
-          expectCount(db, INSERTS, this.name);
-          return ms;
-        } finally {
-          db.close();
-        }
-      },
-    },
-    {
-      name: 'autocommit inserts, 64 sessions (group commit)',
-      ops: INSERTS,
-      async run(kernels) {
-        const db = open(kernels);
-        try {
-          const ms = await sessionInserts(db, inserts, 64);
-          expectCount(db, INSERTS, this.name);
-          return ms;
-        } finally {
-          db.close();
-        }
-      },
-    },
+    sessionsWorkload('autocommit inserts, 1 session (runAsync)', inserts, 1),
+    sessionsWorkload('autocommit inserts, 64 sessions (group commit)', inserts, 64),
     {
       name: `autocommit updates by id (${TABLE_ROWS} rows)`,
       ops: UPDATES,
