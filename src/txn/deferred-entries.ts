@@ -27,6 +27,8 @@
 // nothing), so a flush that fails part way keeps every entry and the next
 // one inserts them all again.
 
+import { giveBuffer, takeBuffer } from '../storage/index/spare-buffers.ts';
+
 /**
  * Where deferred entries go: a B+-tree (BTree.insertPacked, which skips keys
  * already there). The entries lie back to back in src[from, to), each u16
@@ -57,6 +59,23 @@ const HINT_VALUE_BYTES = 8;
 const PLAIN_VALUE_BYTES = 2;
 /** Buckets of one radix pass over 16 bits of the sort prefix. */
 const RADIX = 1 << 16;
+/** The arena's size while it holds few entries (past it, it is a spare buffer of the bytes bound: spare-buffers.ts). */
+const SMALL_ARENA = 64 * 1024;
+
+/**
+ * The radix sort's work, shared by every DeferredEntries (a sort runs to its
+ * end before another starts): sort prefixes, offsets, and one pass's bucket
+ * counts. Kept from one flush to the next, in any database: fresh arrays cost
+ * a page fault per 4 KiB at their first use.
+ */
+let sortKeys = new Uint32Array(0);
+let sortKeys2 = new Uint32Array(0);
+let sortOrder = new Int32Array(0);
+let sortOrder2 = new Int32Array(0);
+let sortCounts: Int32Array | null = null;
+let sortCountsLow: Int32Array | null = null;
+/** The largest offsets array of a group that went away, for the next group (in any database) to take. */
+let spareOffsets: Int32Array | null = null;
 
 /** The deferred entries of one index: their arena offsets, in arrival order (offsets[0, count)). */
 interface Group {
@@ -70,26 +89,19 @@ export class DeferredEntries {
    * Every entry, one after another, as the tree takes it: its header, its
    * bytes, then its value (u16 secondary key length, then the u48 location
    * hint if it has one). add() writes them in arrival order; a flush copies
-   * an index's entries into #sorted in key order, so that the tree reads
+   * an index's entries into a sorted copy in key order, so that the tree reads
    * them front to back (reading the arena in key order cost a cache miss
-   * per entry, at every step that touched it).
+   * per entry, at every step that touched it). Past SMALL_ARENA bytes it
+   * is a spare buffer (takeBuffer), given back when it is empty again.
    */
-  #arena = new Uint8Array(64 * 1024);
+  #arena = new Uint8Array(SMALL_ARENA);
   /** The arena's bytes read four at a time (the sort's copies and comparisons: a byte at a time took twice as long). */
   #arenaView = new DataView(this.#arena.buffer);
+  /** The arena of SMALL_ARENA bytes, kept while #arena is a spare buffer. */
+  #smallArena = this.#arena;
   #used = 0;
   #count = 0;
   readonly #groups = new Map<number, Group>();
-  /** A flush's entries in key order, back to back. */
-  #sorted = new Uint8Array(0);
-  #sortedView = new DataView(this.#sorted.buffer);
-  /** The radix sort's work: sort prefixes, offsets, and one pass's bucket counts. */
-  #keys = new Uint32Array(0);
-  #keys2 = new Uint32Array(0);
-  #order = new Int32Array(0);
-  #order2 = new Int32Array(0);
-  #counts: Int32Array | null = null;
-  #countsLow: Int32Array | null = null;
   /** The group reserve() opened and where its entry goes (commit() completes it); null when none is open. */
   #open: Group | null = null;
   #openAt = 0;
@@ -141,15 +153,19 @@ export class DeferredEntries {
     if (this.#used + this.#entryMax > this.#bytesMax || this.#count >= this.#entriesMax) this.flush();
     let group = this.#groups.get(indexId);
     if (group === undefined) {
-      group = { tree, offsets: new Int32Array(1024), count: 0 };
+      const offsets = spareOffsets ?? new Int32Array(1024);
+      spareOffsets = null;
+      group = { tree, offsets, count: 0 };
       this.#groups.set(indexId, group);
     }
     if (this.#used + this.#entryMax > this.#arena.length) {
-      // Past its first 64 KiB, the arena grows to the bound at once: a fresh buffer's pages cost a page fault each
-      // when first written, and growing by doubling wrote every generation whole (twice the bound in faults: with
-      // 8 MiB, bench:peers' load took ~45 ms more system time). Pages allocated and never written cost nothing.
-      const grown = new Uint8Array(Math.max(this.#used + this.#entryMax, this.#bytesMax));
+      // Past its first 64 KiB, the arena grows to the bound at once, into a spare buffer: a fresh buffer's pages cost
+      // a page fault each when first written, and growing by doubling wrote every generation whole (twice the bound in
+      // faults: with 8 MiB, bench:peers' load took ~45 ms more system time).
+      const size = Math.max(this.#used + this.#entryMax, this.#bytesMax);
+      const grown = takeBuffer(size);
       grown.set(this.#arena.subarray(0, this.#used));
+      if (this.#arena !== this.#smallArena) giveBuffer(this.#arena);
       this.#arena = grown;
       this.#arenaView = new DataView(grown.buffer);
     }
@@ -201,7 +217,19 @@ export class DeferredEntries {
     if (group === undefined) return;
     this.#groups.delete(indexId);
     this.#count -= group.count;
-    if (this.#groups.size === 0) this.#used = 0;
+    if (spareOffsets === null || spareOffsets.length < group.offsets.length) spareOffsets = group.offsets;
+    if (this.#groups.size === 0) {
+      this.#used = 0;
+      this.#releaseArena();
+    }
+  }
+
+  /** With nothing held: give the arena back if it is a spare buffer (the next load, in any database, takes it again). */
+  #releaseArena(): void {
+    if (this.#arena === this.#smallArena) return;
+    giveBuffer(this.#arena);
+    this.#arena = this.#smallArena;
+    this.#arenaView = new DataView(this.#arena.buffer);
   }
 
   /** Insert the entries of one index into its tree, in key order. */
@@ -218,17 +246,20 @@ export class DeferredEntries {
     this.#used = 0;
   }
 
+  /** The group's entries in key order, back to back, into a spare buffer (given back after: the tree keeps none of it). */
   #insertAll(group: Group): void {
-    if (this.#sorted.length < this.#used) {
-      this.#sorted = new Uint8Array(Math.max(this.#used, 2 * this.#sorted.length));
-      this.#sortedView = new DataView(this.#sorted.buffer);
+    // As large as the arena: the spares a load uses then all have its size, and any of them serves any of its uses.
+    const sorted = takeBuffer(this.#used, this.#arena.length);
+    try {
+      const end = this.#sortInto(group, sorted);
+      group.tree.insertPacked(sorted, 0, end);
+    } finally {
+      giveBuffer(sorted);
     }
-    const end = this.#sortInto(group);
-    group.tree.insertPacked(this.#sorted, 0, end);
   }
 
   /**
-   * Copy the group's entries into #sorted, back to back, in (nearly) key
+   * Copy the group's entries into `sorted`, back to back, in (nearly) key
    * order: sorted by the 4 bytes after the prefix every entry shares, then
    * by arrival. The order only buys locality (every order inserts the same
    * entries), so entries that agree on those 4 bytes may stay out of order.
@@ -249,38 +280,40 @@ export class DeferredEntries {
    * them. Bytes are compared and copied four at a time where four remain
    * (a byte at a time took about twice as long).
    */
-  #sortInto(group: Group): number {
+  #sortInto(group: Group, sorted: Uint8Array): number {
     const { offsets } = group;
     const n = group.count;
     const arena = this.#arena;
     const view = this.#arenaView;
+    const sortedView = new DataView(sorted.buffer, sorted.byteOffset, sorted.byteLength);
     let common = sampledPrefix(arena, view, offsets, n);
-    if (this.#keys.length < n) {
-      const size = Math.max(n, 2 * this.#keys.length);
-      this.#keys = new Uint32Array(size);
-      this.#keys2 = new Uint32Array(size);
-      this.#order = new Int32Array(size);
-      this.#order2 = new Int32Array(size);
+    if (sortKeys.length < n) {
+      const size = Math.max(n, 2 * sortKeys.length);
+      sortKeys = new Uint32Array(size);
+      sortKeys2 = new Uint32Array(size);
+      sortOrder = new Int32Array(size);
+      sortOrder2 = new Int32Array(size);
     }
-    const counts = (this.#counts ??= new Int32Array(RADIX));
-    const countsLow = (this.#countsLow ??= new Int32Array(RADIX));
-    let differ = sortPrefixes(arena, view, offsets, n, common, this.#keys, counts, countsLow);
+    const keys = sortKeys;
+    const counts = (sortCounts ??= new Int32Array(RADIX));
+    const countsLow = (sortCountsLow ??= new Int32Array(RADIX));
+    let differ = sortPrefixes(arena, view, offsets, n, common, keys, counts, countsLow);
     if (differ < 0) {
       // Some entry shares less than the sample did.
       common = commonPrefix(arena, view, offsets, n);
-      differ = sortPrefixes(arena, view, offsets, n, common, this.#keys, counts, countsLow);
+      differ = sortPrefixes(arena, view, offsets, n, common, keys, counts, countsLow);
     }
     if ((differ & 0xffff) === 0 || differ >>> 16 === 0) {
       // One half (or none) to sort by: scatter.
       const shift = (differ & 0xffff) === 0 ? 16 : 0;
       const starts = shift === 16 ? counts : countsLow;
       const total = startsFromCounts(starts);
-      scatter(arena, view, this.#sorted, this.#sortedView, offsets, this.#keys, n, shift, starts);
+      scatter(arena, view, sorted, sortedView, offsets, keys, n, shift, starts);
       return total;
     }
-    orderPass(offsets, this.#keys, null, this.#keys2, this.#order2, n, 0, counts);
-    orderPass(null, this.#keys2, this.#order2, this.#keys, this.#order, n, 16, counts);
-    return gather(arena, view, this.#sorted, this.#sortedView, this.#order, n);
+    orderPass(offsets, keys, null, sortKeys2, sortOrder2, n, 0, counts);
+    orderPass(null, sortKeys2, sortOrder2, keys, sortOrder, n, 16, counts);
+    return gather(arena, view, sorted, sortedView, sortOrder, n);
   }
 }
 

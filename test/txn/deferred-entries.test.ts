@@ -160,8 +160,11 @@ describe('DeferredEntries', () => {
       d.commit(4, 1, i + 1);
     }
     expect(d.size).toBe(n);
+    // The large arena is a spare buffer (spare-buffers.ts): the bound's size, or a larger spare.
     const sizes = [...arenas].map((a) => a.length);
-    expect(sizes).toEqual([64 * 1024, bound]);
+    expect(sizes.length).toBe(2);
+    expect(sizes[0]).toBe(64 * 1024);
+    expect(sizes[1]).toBeGreaterThanOrEqual(bound);
     d.flush();
     expect(t.keys.length).toBe(n);
     expect(t.keys[0]).toBe('05000000');

@@ -80,6 +80,7 @@ const COLLECT_OUT_BYTES = 8 * 1024;
 const MAX_COLLECT_HOPS = 1 << 30;
 import { TreeState } from './btree-state.ts';
 import { PageBatch } from './page-batch.ts';
+import { giveBuffer, takeBuffer } from './spare-buffers.ts';
 
 export type { BTreeCheck } from './btree-check.ts';
 export type { BTreeScanOptions } from './btree-scan.ts';
@@ -261,8 +262,8 @@ export class BTree {
    * a transaction that never committed without an entry, which nothing
    * needs.
    */
-  #appendRun = new Uint8Array(0);
-  #appendView = new DataView(this.#appendRun.buffer);
+  #appendRun = EMPTY;
+  #appendView = new DataView(EMPTY.buffer);
   #appendUsed = 0;
   /** Where the run's last key starts in #appendRun, and its length. */
   #appendLastAt = 0;
@@ -292,6 +293,7 @@ export class BTree {
   discardRun(): void {
     this.#appendOk = false;
     this.#appendUsed = 0;
+    this.#releaseRun();
   }
 
   #flushRun(): void {
@@ -304,6 +306,15 @@ export class BTree {
       this.#appendUsed = n;
       throw error;
     }
+    this.#releaseRun();
+  }
+
+  /** The run empty: its buffer back to the spares (spare-buffers.ts), for the next run of any tree. */
+  #releaseRun(): void {
+    if (this.#appendRun.length === 0) return;
+    giveBuffer(this.#appendRun);
+    this.#appendRun = EMPTY;
+    this.#appendView = new DataView(EMPTY.buffer);
   }
 
   /** Whether `key` sorts after the append run's last key (the run not empty). */
@@ -356,8 +367,10 @@ export class BTree {
     const at = this.#appendUsed;
     const end = at + 4 + keyLen + valueLength;
     if (end > this.#appendRun.length) {
-      const grown = new Uint8Array(Math.max(end, 2 * this.#appendRun.length, 64 * 1024));
+      // A spare buffer (a load's run is megabytes: fresh ones cost a page fault per 4 KiB written).
+      const grown = takeBuffer(end, Math.max(end, 2 * this.#appendRun.length, 64 * 1024));
       grown.set(this.#appendRun.subarray(0, at));
+      giveBuffer(this.#appendRun);
       this.#appendRun = grown;
       this.#appendView = new DataView(grown.buffer);
     }
