@@ -108,7 +108,8 @@ export interface WalFile {
   background: { readonly handle: VfsFile; running: number } | null;
   /**
    * Bytes from the file's start known to have disk blocks: written before
-   * (a recycled file) or zero-filled by the writer ahead of its records. A
+   * (a recycled file), written with records, or zero-filled by the writer
+   * ahead of its records. A
    * file made by createPreallocated is sparse past its header: an
    * fdatasync after a write into a hole must also commit the block's
    * allocation, which doubled a group commit's fdatasync (WalWriter,

@@ -504,6 +504,30 @@ describe('WAL writer zero-filling', () => {
     expectRecords(readAll(vfs, 0).records, recs);
   });
 
+  it('writes no zeros past a full buffer of a long transaction, when the log does not start on a MiB boundary either', () => {
+    const { vfs, writtenTo, zeroWrites } = recording();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: 8 * MIB });
+    // A first commit of ~600 KiB: the log goes on from there, and each full buffer's write ends ~600 KiB past a MiB.
+    const recs = appendMany(w, 600, () => 1000);
+    w.sync();
+    const zeroed = w.stats.zeroFilledBytes;
+    const zeroWritten = zeroWrites();
+    recs.push(...appendMany(w, 5300, (i) => 900 + ((i * 53) % 200), 1000));
+    const beforeFlush = w.stats.zeroFilledBytes;
+    w.flush();
+    const end = w.nextLsn;
+    expect(end).toBeGreaterThan(5 * MIB);
+    // Before: each full buffer's write was followed by zeros to the next MiB (~400 KiB each, ~2 MiB in all).
+    expect(beforeFlush).toBe(zeroed);
+    expect(w.stats.zeroFilledBytes - zeroed).toBeLessThanOrEqual(MIB);
+    expect(zeroWrites() - zeroWritten).toBeLessThanOrEqual(w.stats.zeroFilledBytes - zeroed);
+    // Still no hole: records, then zeros from the flush's end to the next MiB.
+    expect(writtenTo(walFileName(0))).toBe((Math.floor(end / MIB) + 1) * MIB);
+    w.sync();
+    w.close();
+    expectRecords(readAll(vfs, 0).records, recs);
+  });
+
   it('zero-fills each new file of a long log, never over a record: every record reads back across switches', () => {
     const { vfs, writtenTo } = recording();
     // Files of 1.5 MiB: a second zero-fill stops at the file's end.
