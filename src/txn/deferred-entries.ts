@@ -105,6 +105,9 @@ export class DeferredEntries {
   /** The group reserve() opened and where its entry goes (commit() completes it); null when none is open. */
   #open: Group | null = null;
   #openAt = 0;
+  /** The group reserve() last took, and its index (null: none, or it went away). */
+  #lastGroup: Group | null = null;
+  #lastGroupId = 0;
 
   readonly #bytesMax: number;
   readonly #entriesMax: number;
@@ -151,12 +154,18 @@ export class DeferredEntries {
    */
   reserve(indexId: number, tree: SortedInserts): Uint8Array {
     if (this.#used + this.#entryMax > this.#bytesMax || this.#count >= this.#entriesMax) this.flush();
-    let group = this.#groups.get(indexId);
-    if (group === undefined) {
-      const offsets = spareOffsets ?? new Int32Array(1024);
-      spareOffsets = null;
-      group = { tree, offsets, count: 0 };
-      this.#groups.set(indexId, group);
+    // The group of the last entry first: a load adds every row's entry to the same index (one Map lookup a row less).
+    let group = this.#lastGroup;
+    if (group === null || this.#lastGroupId !== indexId) {
+      group = this.#groups.get(indexId) ?? null;
+      if (group === null) {
+        const offsets = spareOffsets ?? new Int32Array(1024);
+        spareOffsets = null;
+        group = { tree, offsets, count: 0 };
+        this.#groups.set(indexId, group);
+      }
+      this.#lastGroup = group;
+      this.#lastGroupId = indexId;
     }
     if (this.#used + this.#entryMax > this.#arena.length) {
       // Past its first 64 KiB, the arena grows to the bound at once, into a spare buffer: a fresh buffer's pages cost
@@ -216,6 +225,7 @@ export class DeferredEntries {
     const group = this.#groups.get(indexId);
     if (group === undefined) return;
     this.#groups.delete(indexId);
+    if (this.#lastGroup === group) this.#lastGroup = null;
     this.#count -= group.count;
     if (spareOffsets === null || spareOffsets.length < group.offsets.length) spareOffsets = group.offsets;
     if (this.#groups.size === 0) {

@@ -142,6 +142,29 @@ describe('DeferredEntries', () => {
     expect(t.keys.length).toBe(28);
   });
 
+  it('an index’s entries go to the tree of its group; a discarded index starts a new group, with the tree given then', () => {
+    const d = new DeferredEntries(16);
+    const old = new RecordingTree();
+    const other = new RecordingTree();
+    const renewed = new RecordingTree();
+    for (let i = 0; i < 10; i++) {
+      d.add(1, old, bytes(1, i), 2, 1);
+      d.add(1, old, bytes(1, 100 + i), 2, 1); // the same index twice in a row
+      d.add(2, other, bytes(2, i), 2, 1);
+    }
+    d.discard(1);
+    for (let i = 0; i < 5; i++) d.add(1, renewed, bytes(3, i), 2, 1);
+    expect(d.size).toBe(15);
+    d.flush();
+    expect(old.keys).toEqual([]);
+    expect(other.keys).toEqual(Array.from({ length: 10 }, (_, i) => Buffer.from([2, i]).toString('hex')));
+    expect(renewed.keys).toEqual(Array.from({ length: 5 }, (_, i) => Buffer.from([3, i]).toString('hex')));
+    // After a flush, the same index id starts again from an empty group.
+    d.add(1, renewed, bytes(3, 9), 2, 1);
+    d.flush();
+    expect(renewed.keys.length).toBe(6);
+  });
+
   it('its arena grows once past its first 64 KiB, to the bound, and keeps every entry', () => {
     // Growing by doubling wrote every generation whole: twice the bound in fresh pages, each a page fault.
     const bound = 1 << 20;

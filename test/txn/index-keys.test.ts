@@ -33,14 +33,15 @@ const rowArb = fc.tuple(
 describe('index keys of a row', () => {
   it('primaryKeyOf and encodeSecondaryEntryInto write the general encoder’s bytes (property)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...keyShapes), rowArb, fc.nat(40), fc.integer({ min: 1, max: 3 }), (shape, row, offset, stored) => {
+      // Primary keys of 9 bytes (one integer column: copied unrolled) and of other lengths (copied by a loop).
+      fc.property(fc.constantFrom(...keyShapes), rowArb, fc.nat(40), fc.integer({ min: 1, max: 3 }), fc.oneof(fc.constant(9), fc.integer({ min: 1, max: 24 })), (shape, row, offset, stored, pkLength) => {
         // Columns over the row's types: an integer key reads column 0, a float column 1, a text column 2; missing values past `stored`.
         const columns = shape.map((key) => ({ column: key.type === 'int64' ? 0 : key.type === 'float64' ? 1 : 2, key, missing: key.type === 'int64' ? 7 : null }));
         const values = row as unknown as StorageValue[];
         const pkDef = def(columns, true);
         const want = encodeIndexKey(pkDef, keyValues(pkDef, values, stored));
         expect(primaryKeyOf(pkDef, values, stored, -1)).toEqual(want);
-        const pk = Uint8Array.of(0x20, 0x80, 0, 0, 0, 0, 0, 1, 2);
+        const pk = Uint8Array.from({ length: pkLength }, (_, i) => (0x20 + 37 * i) & 0xff);
         const secondary = def(columns, false);
         const keyVals = keyValues(secondary, values, stored);
         const out = new Uint8Array(offset + MAX_KEY_SIZE).fill(0xcc);

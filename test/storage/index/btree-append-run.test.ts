@@ -86,6 +86,62 @@ for (const kind of KINDS) {
       db.close();
     });
 
+    it('takes exactly the keys above the run’s last, whatever their lengths and where they differ (words and bytes)', () => {
+      const db = MiniDb.create({ kind, vfs: createMemoryVfs(), walFileBytes: 1 << 24, poolBytes: 4 << 20 });
+      const tree = BTree.create(db.heap, 3);
+      const compare = (a: Uint8Array, b: Uint8Array): number => {
+        for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+        return a.length - b.length;
+      };
+      let seed = 7;
+      const rand = (n: number): number => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return (seed >>> 8) % n;
+      };
+      const keys: Uint8Array[] = [];
+      let last = Uint8Array.of(1);
+      // One scratch array for every key of a length (as the engine passes its primary key scratch), and fresh ones.
+      const scratch = new Map<number, Uint8Array>();
+      for (let step = 0; step < 4000; step++) {
+        // A key near the last: the same prefix, then one byte up or down at any position (in a word or the tail) and any
+        // bytes after it, or longer or shorter.
+        const base = last;
+        const length = Math.max(1, Math.min(13, base.length + rand(5) - 2));
+        let key: Uint8Array = new Uint8Array(length);
+        const at = rand(length);
+        for (let i = 0; i < length; i++) key[i] = i < at && i < base.length ? base[i]! : rand(256);
+        if (at < base.length) key[at] = (base[at]! + (rand(3) === 0 ? -1 : 1) + 256) & 0xff;
+        if (rand(2) === 0) {
+          const s = scratch.get(length) ?? new Uint8Array(length);
+          scratch.set(length, s);
+          s.set(key);
+          key = s;
+        }
+        const above = compare(key, last) > 0;
+        const found = tree.probe(key, readNumber);
+        if (found !== undefined) {
+          expect(above).toBe(false);
+          tree.releaseProbe();
+          continue;
+        }
+        // Above the last key: it can wait in the run; below it, not (the probe put the run into the leaves first).
+        const can = tree.canAppend(key);
+        expect(can).toBe(above);
+        if (!can) {
+          tree.releaseProbe();
+          tree.insert(key.slice(), valueOf(keys.length));
+        } else {
+          expect(tree.append(key, VALUE_BYTES, writeValue, keys.length)).toBe(true);
+          last = key.slice();
+        }
+        keys.push(key.slice());
+      }
+      const want = keys.map((key, n) => ({ key, value: valueOf(n) })).sort((a, b) => compare(a.key, b.key));
+      expect(diffEntries(treeEntries(tree), want)).toBe('');
+      tree.check();
+      db.close();
+    });
+
     it('insertPacked builds past the last key of a tree of several levels from its rightmost leaf', () => {
       const db = MiniDb.create({ kind, vfs: createMemoryVfs(), walFileBytes: 1 << 24, poolBytes: 4 << 20 });
       const tree = BTree.create(db.heap, 3);
