@@ -317,6 +317,11 @@ export class Session {
   /** Run one parsed statement with parameters. A commit waits for fdatasync here, blocking. */
   run(stmt: ast.Statement, params: readonly JsValue[] = [], paramTypes: (SqlType | undefined)[] = []): StatementResult {
     this.#cancelRequested = false;
+    // The statement the block ran last, run again (a prepared INSERT once per row): its plan without looking it up.
+    if (stmt === this.#repeatStmt) {
+      const repeated = this.#runRepeat(params, paramTypes);
+      if (repeated !== null) return repeated;
+    }
     const result = this.#runStatement(stmt, params, paramTypes, false, this.#statementDeadline());
     const commit = this.#toCommit;
     if (commit !== null) {
@@ -530,6 +535,7 @@ export class Session {
 
   /** #run without the pair: the transaction to commit is left in #toCommit. */
   #runStatement(stmt: ast.Statement, params: readonly JsValue[], paramTypes: (SqlType | undefined)[], wait: boolean, deadline: number): StatementResult {
+    this.#forgetRepeat();
     // A query or DML statement (what a prepared statement run again and again is) skips the session's own statements.
     const bindable = isBindable(stmt);
     if (!bindable) switch (stmt.kind) {
@@ -617,7 +623,20 @@ export class Session {
       this.#spareRun = run;
       engine.catalogTxn = outerCatalogTxn;
       if (marker >= 0) engine.releaseSavepoint(txn, marker);
-      if (!autocommit) return result;
+      if (!autocommit) {
+        // A cached plan run inside the block (not a template's, and none whose validity depends on row estimates): the
+        // next statement, if it is this one again in this transaction, may run it through #runRepeat.
+        if (cached !== undefined && literals === undefined && cached.estimates.length === 0 && !wait) {
+          this.#repeatStmt = stmt;
+          this.#repeatPlan = cached;
+          this.#repeatTxn = txn;
+          this.#repeatSettings = derived.version;
+          this.#repeatZone = evalContext.timeZone;
+          this.#repeatIndexScans = indexScans;
+          this.#repeatTimeout = derived.timeoutMs;
+        }
+        return result;
+      }
       // The statement's own transaction: the caller commits it (run: now; runAsync: with group commit).
       this.#toCommit = this.#txn;
       this.#txn = null;
@@ -636,6 +655,74 @@ export class Session {
       throw fromRuntimeError(error);
     }
   }
+
+  /**
+   * Run the block's last statement again with new parameters, as
+   * #runStatement would, while nothing its run depended on has changed:
+   * the same open, not failed block transaction, the same settings
+   * (version), its plan still valid for the catalog as the statement sees
+   * it, and the same declared parameter types (each the same object as the
+   * plan's). Null when any of that differs (the caller then runs it the
+   * general way, which finds out what changed). What it skips is what those
+   * decide: the kind of statement, the plan cache's lookup and its
+   * settings' comparison, the time zone, the template path.
+   */
+  #runRepeat(params: readonly JsValue[], paramTypes: (SqlType | undefined)[]): StatementResult | null {
+    const txn = this.#txn;
+    const plan = this.#repeatPlan!;
+    const run = this.#spareRun;
+    if (txn === null || txn !== this.#repeatTxn || !this.#explicit || this.#failed || run === null || this.settings.version !== this.#repeatSettings) return null;
+    const declared = plan.declared;
+    if (paramTypes.length !== declared.length) return null;
+    for (let i = 0; i < declared.length; i++) if (paramTypes[i] !== declared[i]) return null;
+    const engine = this.#services.engine;
+    const outerCatalogTxn = engine.catalogTxn;
+    engine.catalogTxn = txn;
+    const catalog = engine.catalogView();
+    if (plan.catalog !== catalog || plan.catalogVersion !== catalog.version) {
+      engine.catalogTxn = outerCatalogTxn;
+      return null;
+    }
+    // READ COMMITTED: every statement of a block sees what committed before it began.
+    if (this.#isolation === 'read committed') engine.refreshSnapshot(txn);
+    this.#spareRun = null;
+    try {
+      const evalContext = run.eval;
+      evalContext.restart(this.#repeatZone, this.#transactionStart, plan.bound.clockFree !== true);
+      const timeout = this.#repeatTimeout;
+      run.start(engine, txn, plan.paramTypes, params.length === 0 ? NO_PARAMS : null, params, this.#repeatIndexScans, timeout === 0 ? this.#cancelCheck : this.#deadlineCheck(performance.now() + timeout));
+      plan.eval.target = evalContext;
+      let result = plan.bound.run(run);
+      if (run.notices !== undefined) result = { ...result, notices: run.notices };
+      this.#spareRun = run;
+      engine.catalogTxn = outerCatalogTxn;
+      return result;
+    } catch (error) {
+      // As #runStatement's error path for a statement inside a block that does not wait.
+      this.#spareRun = run;
+      engine.catalogTxn = outerCatalogTxn;
+      this.#forgetRepeat();
+      this.#failed = true;
+      throw fromRuntimeError(error);
+    }
+  }
+
+  /** No statement for #runRepeat, and nothing kept of the last one's run (its plan, its transaction). */
+  #forgetRepeat(): void {
+    this.#repeatStmt = null;
+    this.#repeatPlan = null;
+    this.#repeatTxn = null;
+  }
+
+  /** The statement #runRepeat may run again (null: none), and what its last run depended on. */
+  #repeatStmt: ast.Statement | null = null;
+  #repeatPlan: CachedPlan | null = null;
+  #repeatTxn: Transaction | null = null;
+  #repeatSettings = -1;
+  #repeatZone: TimeZone = UTC;
+  #repeatIndexScans = true;
+  /** statement_timeout (milliseconds, 0 = none) under those settings. */
+  #repeatTimeout = 0;
 
   /**
    * A StatementRun (with its StatementEval) for the next statement to take
@@ -785,6 +872,7 @@ export class Session {
     if (!this.#explicit) return;
     const txn = this.#txn;
     const failed = this.#failed;
+    this.#forgetRepeat();
     this.#txn = null;
     this.#open = false;
     this.#explicit = false;
@@ -1099,6 +1187,7 @@ export class Session {
   /** Roll back whatever is open (the session is closing); a statement waiting for another transaction stops. */
   close(): void {
     this.#closed = true;
+    this.#forgetRepeat();
     this.#stopWait?.(new FlintError(SqlState.adminShutdown, 'terminating connection: the session closed'));
     this.#explicit = false;
     this.#failed = false;
