@@ -55,6 +55,17 @@ for (const kind of KERNEL_KINDS) {
       expect(u8.slice(block + BLOCK_SIZE, block + 2 * BLOCK_SIZE).every((b) => b === 0x5a)).toBe(true);
     });
 
+    it('writes every byte of the block: the same bytes over any old content (Heap formats unzeroed frames)', () => {
+      u8.fill(0, block, block + BLOCK_SIZE);
+      k.blockInit(block, 7, 0x1234567);
+      const overZeros = u8.slice(block, block + BLOCK_SIZE);
+      for (const old of [0x5a, 0xff, 0x01]) {
+        u8.fill(old, block, block + BLOCK_SIZE);
+        k.blockInit(block, 7, 0x1234567);
+        expect(u8.slice(block, block + BLOCK_SIZE)).toEqual(overZeros);
+      }
+    });
+
     it('finds the first page whose summary fits the tuple', () => {
       fresh();
       expect(k.blockFindPage(block, 1)).toBe(0);

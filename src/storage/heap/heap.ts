@@ -348,19 +348,22 @@ export class Heap {
   /** Format a block for an owner (logged as BLOCK_INIT). Returns the frame, pinned. */
   #formatBlock(owner: number, blockNo: number): number {
     this.#unCompress(blockNo);
-    const frame = this.#pool.pinForFormat(this.#fileId, blockNo);
+    // An unzeroed frame: blockInit writes every byte of it, here, before the record (a log that fails leaves the
+    // frame a formatted empty block, as a zeroed one was, not another block's bytes).
+    const frame = this.#pool.pinForFormat(this.#fileId, blockNo, false);
+    this.#kernels.blockInit(this.#pool.frameOffset(frame), owner, blockNo);
     const p = this.#recordView;
     p.setUint32(0, owner, true);
     p.setUint32(4, blockNo, true);
     const lsn = this.#log(RecordType.blockInit, 8);
-    this.#applyBlockInit(frame, owner, blockNo, lsn);
+    this.#stampBlockInit(frame, blockNo, lsn);
     this.stats.blocksFormatted++;
     return frame;
   }
 
-  #applyBlockInit(frame: number, owner: number, blockNo: number, lsn: number): void {
+  /** BLOCK_INIT's change once blockInit has formatted the frame: every page stamped with its LSN, the block dirty, the space map told. */
+  #stampBlockInit(frame: number, blockNo: number, lsn: number): void {
     const base = this.#pool.frameOffset(frame);
-    this.#kernels.blockInit(base, owner, blockNo);
     for (let page = 0; page < PAGES_PER_BLOCK; page++) this.#setPageLsn(base + page * PAGE_SIZE, lsn);
     this.#pool.markBlockDirty(frame);
     this.#space.setFreeBytes(blockNo, this.#largestFree(base), lsn);
@@ -1452,10 +1455,12 @@ export class Heap {
         const owner = p.getUint32(0, true);
         const blockNo = p.getUint32(4, true);
         this.#unCompress(blockNo);
-        const frame = this.#pool.pinForFormat(this.#fileId, blockNo);
+        // Not zeroed: blockInit writes every byte of the frame.
+        const frame = this.#pool.pinForFormat(this.#fileId, blockNo, false);
         this.#checkedBlocks.add(blockNo);
         for (let page = 0; page < PAGES_PER_BLOCK; page++) this.#tornPages.delete(blockNo * PAGES_PER_BLOCK + page);
-        this.#applyBlockInit(frame, owner, blockNo, lsn);
+        this.#kernels.blockInit(this.#pool.frameOffset(frame), owner, blockNo);
+        this.#stampBlockInit(frame, blockNo, lsn);
         this.#pool.unpin(frame);
         return true;
       }

@@ -83,6 +83,29 @@ for (const kind of KINDS) {
       expect(() => pool.frameView(FRAMES + 5)).toThrow(`assertion failed: frame ${FRAMES + 5} exists`);
     });
 
+    it('zeroes a new block\'s frame unless told the caller writes all of it (zero false keeps the old bytes)', () => {
+      // One frame: each block below takes the frame the one before it left.
+      const kernels = createKernels({ kind, arenaBytes: 4 * BLOCK_SIZE });
+      const pool = new BufferPool(kernels, { bytes: BLOCK_SIZE });
+      const id = pool.registerFile(new RecordingFile('t.heap'));
+      let frame = pool.pinNew(id, 0);
+      pool.frameView(frame).fill(0xab);
+      pool.unpin(frame);
+      pool.discardBlock(id, 0);
+      frame = pool.pinNew(id, 1);
+      expect(pool.frameView(frame).every((b) => b === 0)).toBe(true);
+      pool.frameView(frame).fill(0xcd);
+      pool.unpin(frame);
+      pool.discardBlock(id, 1);
+      frame = pool.pinForFormat(id, 2, false);
+      expect(pool.frameView(frame).every((b) => b === 0xcd)).toBe(true);
+      expect(pool.isDirty(frame)).toBe(true);
+      pool.unpin(frame);
+      pool.discardBlock(id, 2);
+      frame = pool.pinNew(id, 3, false);
+      expect(pool.frameView(frame).every((b) => b === 0xcd)).toBe(true);
+    });
+
     it('sizes itself from the arena and hands out distinct block-aligned frames', () => {
       const { kernels, pool } = setup(kind);
       expect(pool.frameCount).toBe(FRAMES);
