@@ -351,7 +351,10 @@ function encodeShortAscii(types: readonly StorageType[], values: readonly Storag
         const len = s.length;
         const start = p + 1;
         if (len > SINGLE_PASS_TEXT_UNITS || start + len > limit) return -1;
-        // Four code units a step, ASCII checked once after the copy (no unit has a bit above the low seven).
+        // Four code units a step, stored as one little-endian u32 (one store and bounds check where four byte
+        // stores took ~135 more instructions a bench:peers row); ASCII checked once after the copy (no unit has a
+        // bit above the low seven: each unit is its byte, and the shifted units do not overlap). A unit that is not
+        // ASCII sends the row to the general path, which writes these bytes again.
         let high = 0;
         let k = 0;
         for (; k + 4 <= len; k += 4) {
@@ -360,10 +363,7 @@ function encodeShortAscii(types: readonly StorageType[], values: readonly Storag
           const c2 = s.charCodeAt(k + 2);
           const c3 = s.charCodeAt(k + 3);
           high |= c0 | c1 | c2 | c3;
-          out[start + k] = c0;
-          out[start + k + 1] = c1;
-          out[start + k + 2] = c2;
-          out[start + k + 3] = c3;
+          view.setUint32(start + k, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24), true);
         }
         for (; k < len; k++) {
           const c = s.charCodeAt(k);
