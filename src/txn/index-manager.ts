@@ -427,9 +427,17 @@ export class IndexManager {
     if (prev === 0) this.#probed = primary.tree;
     try {
       for (const index of this.#secondaries(table)) {
-        const values = keyValuesInto(index.def, row, row.length, this.#keyScratch);
-        checkSecondaryEntrySize(index.def, values, pk);
-        if (!index.def.unique) continue;
+        const def = index.def;
+        if (!def.unique && def.columns.length === 1 && def.columns[0]!.key.type === 'int64' && pk.length <= MAX_KEY_SIZE - 9) {
+          // One integer column of a non-unique index (the usual secondary key), without the row's key values collected:
+          // its entry takes 9 bytes (1 for NULL) if the value is a safe-integer number (checkSecondaryEntrySize's short way).
+          const c = def.columns[0]!;
+          const value = c.column < row.length ? row[c.column] ?? null : c.missing ?? null;
+          if (value === null || (typeof value === 'number' && Number.isSafeInteger(value))) continue;
+        }
+        const values = keyValuesInto(def, row, row.length, this.#keyScratch);
+        checkSecondaryEntrySize(def, values, pk);
+        if (!def.unique) continue;
         if (hasNull(values as KeyValue[])) continue;
         this.#checkUnique(snapshot, table, primary, index, indexedKey(index.def, values), pk);
       }
@@ -491,10 +499,49 @@ export class IndexManager {
       else if (this.#appending !== primary.tree && !this.#appendingAlso.includes(primary.tree)) this.#noteAppending(primary.tree);
     }
     for (const index of this.#secondaries(table)) {
-      const values = keyValuesInto(index.def, row, row.length, this.#keyScratch);
-      if (index.def.unique || !(defer || index.tree.isEmpty())) this.#insertSecondary(index, values, pk, tid);
-      else this.#deferSecondary(index, values, pk, tid);
+      const def = index.def;
+      const deferred = !def.unique && (defer || index.tree.isEmpty());
+      if (deferred && def.method !== 'hash' && def.columns.length === 1 && this.#deferInt64(index, row, pk, tid)) continue;
+      const values = keyValuesInto(def, row, row.length, this.#keyScratch);
+      if (deferred) this.#deferSecondary(index, values, pk, tid);
+      else this.#insertSecondary(index, values, pk, tid);
     }
+  }
+
+  /**
+   * #deferSecondary's short way for a B-tree index of one integer column
+   * holding a safe integer (the usual secondary key): the entry, the
+   * column's 9 bytes then the primary key, encoded straight into the
+   * holder's arena, without the row's key values collected first or the
+   * general encoder's checks. false (nothing held) for any other value.
+   */
+  #deferInt64(index: OpenIndex, row: readonly StorageValue[], pk: Uint8Array, tid: number): boolean {
+    const c = index.def.columns[0]!;
+    const value = (c.column < row.length ? row[c.column] ?? null : c.missing ?? null) as KeyValue;
+    const pkLength = pk.length;
+    if (typeof value !== 'number' || c.key.type !== 'int64' || 9 + pkLength > MAX_KEY_SIZE) return false;
+    const deferred = this.#deferred;
+    const arena = deferred.reserve(index.def.id, index.tree);
+    const at = deferred.keyAt;
+    if (!encodeInt64KeyInto(c.key, value, arena, at)) {
+      deferred.cancel();
+      return false;
+    }
+    // Primary keys are short: a byte loop costs less than TypedArray.set's call; one integer column's 9 bytes unrolled.
+    const to = at + 9;
+    if (pkLength === 9) {
+      arena[to] = pk[0]!;
+      arena[to + 1] = pk[1]!;
+      arena[to + 2] = pk[2]!;
+      arena[to + 3] = pk[3]!;
+      arena[to + 4] = pk[4]!;
+      arena[to + 5] = pk[5]!;
+      arena[to + 6] = pk[6]!;
+      arena[to + 7] = pk[7]!;
+      arena[to + 8] = pk[8]!;
+    } else for (let i = 0; i < pkLength; i++) arena[to + i] = pk[i]!;
+    deferred.commit(9 + pkLength, 9, tid);
+    return true;
   }
 
   /**
