@@ -61,7 +61,7 @@ const ROUNDS_NOTE =
   `rounds: the reads (point selects, lookups, GROUP BY, join) run ${SIZES.rounds} times each, and the figure is the median run's (the lookups by cat after a first run that warms up every engine and is not counted); ` +
   `so does the bulk load, after a first load that warms up every engine and is not counted (the later loads each into a fresh database, each on a rested disk; a load that took over 10 s runs once, and counts: PGlite); ` +
   `the durable inserts and the updates run in ${SIZES.splitRounds} rounds of a share of their operations each (the budget split alike), reported as one run. ` +
-  'Every round runs on every engine before the next, so the load of a shared machine drifting weighs on all of them alike, and each starts after a full garbage collection, so no round collects what the engines before it left.';
+  'Every round runs on every engine before the next, so the load of a shared machine drifting weighs on all of them alike.';
 
 function flintCommit(): string {
   const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });

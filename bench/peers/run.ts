@@ -16,7 +16,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeDataset, WrongAnswer } from './data.ts';
 import { FSYNC_FLOOR_KEY } from './fsync-floor.ts';
-import { collectGarbage } from './timing.ts';
 import type { PeerDb, PeerEngine } from './types.ts';
 import { DURABLE_TABLES, durableRowsFor, mergeRounds, WORKLOADS, type Context, type Outcome, type RoundDiagnostics, type Sizes } from './workloads.ts';
 
@@ -74,7 +73,6 @@ export async function runAll(engines: readonly PeerEngine[], sizes: Sizes, log: 
       const t0 = performance.now();
       const rounds = workload.rounds === undefined ? 1 : workload.rounds === 'split' ? sizes.splitRounds : sizes.rounds + (workload.warmUpRound === true ? 1 : 0);
       const done: Outcome[][] = engines.map(() => []);
-      let gcMs = 0;
       for (let r = 0; r < rounds; r++) {
         for (let j = 0; j < engines.length; j++) {
           const e = (j + k + r) % engines.length;
@@ -89,8 +87,6 @@ export async function runAll(engines: readonly PeerEngine[], sizes: Sizes, log: 
             const waited = settleDisk(root);
             if (waited > SETTLE_LOG_MS) log(`    (${engine.info.label}: waited ${(waited / 1000).toFixed(1)} s for the disk to keep up before round ${r + 1})`);
           }
-          // Garbage the engines before left is collected now, not inside this engine's round (collectGarbage).
-          gcMs += collectGarbage();
           const before = done[e]!.reduce((n, o) => n + (o.timed?.ops ?? 0), 0);
           const scratchDirs: string[] = [];
           const fresh = async (): Promise<PeerDb> => {
@@ -118,7 +114,7 @@ export async function runAll(engines: readonly PeerEngine[], sizes: Sizes, log: 
         result.outcomes[engines[e]!.info.key] = merged;
         if (merged.diagnostics !== undefined && engines[e]!.info.key.startsWith('flint')) log(`    ${engines[e]!.info.label} rounds: ${merged.diagnostics.map(describeRound).join(' | ')}`);
       }
-      log(`  ${workload.key}: ${((performance.now() - t0) / 1000).toFixed(1)} s (${(gcMs / 1000).toFixed(1)} s of it full collections between rounds)`);
+      log(`  ${workload.key}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
   } finally {
     for (const db of dbs) {

@@ -3,8 +3,6 @@
 // synchronous engine's loop runs without yielding and pays no promise per
 // operation; one that returns a promise is awaited.
 import { constants, PerformanceObserver } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { MaybePromise } from './types.ts';
 
 export interface Timed {
@@ -81,44 +79,6 @@ export function gcBetween(t0: number, t1: number): GcTime {
     } else out.minor++;
   }
   return out;
-}
-
-/** V8's full collection, once found (collectGarbage); null where the runtime has none. */
-let fullGc: (() => void) | null | undefined;
-
-/**
- * A full garbage collection now; returns the ms it took (0 where the
- * runtime offers none). The runner calls it before every engine's round:
- * every engine of a run shares one JavaScript heap, so without it the
- * garbage one engine's round left (or the datasets and databases of the
- * workloads before) was collected inside whichever round came next. In the
- * committed run at d3921ca one 8-session round of Flint (WASM) held a
- * mark-compact and ran at 15k inserts/s and 118 µs of CPU an insert, against
- * 25-37k/s and 15-33 µs in its other seven rounds, which pulled the pooled
- * rate to 0.82x the TS build's. After a full collection the young generation
- * is empty and the old generation's next limit is set from what is live, so
- * a round's own garbage, a few MB, no longer reaches a mark-compact. Node
- * needs --expose-gc for `gc`; the flag can be set at run time, and a new
- * context then has the function.
- */
-export function collectGarbage(): number {
-  if (fullGc === undefined) {
-    const exposed = (globalThis as { gc?: () => void }).gc;
-    if (typeof exposed === 'function') fullGc = exposed;
-    else {
-      try {
-        setFlagsFromString('--expose-gc');
-        const fromContext = runInNewContext('gc') as unknown;
-        fullGc = typeof fromContext === 'function' ? (fromContext as () => void) : null;
-      } catch {
-        fullGc = null;
-      }
-    }
-  }
-  if (fullGc === null) return 0;
-  const t0 = performance.now();
-  fullGc();
-  return performance.now() - t0;
 }
 
 function cpuMsSince(start: NodeJS.CpuUsage): number {

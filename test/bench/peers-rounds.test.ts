@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runAll } from '../../bench/peers/run.ts';
 import { sqljsEngine } from '../../bench/peers/sqljs.ts';
-import { collectGarbage, gcBetween, observeGc, type Timed } from '../../bench/peers/timing.ts';
+import { gcBetween, observeGc, type Timed } from '../../bench/peers/timing.ts';
 import { mergeRounds, WORKLOADS, type Outcome, type Sizes } from '../../bench/peers/workloads.ts';
 
 function outcome(value: number, warmUp = false, ops = 10): Outcome {
@@ -72,25 +72,6 @@ describe.runIf(nodeGcEntries)('bench:peers gcBetween', () => {
     expect(inside.minor + inside.major).toBeGreaterThan(0);
     expect(inside.pauseMs).toBeGreaterThan(0);
     expect(gcBetween(t1 + 1e9, t1 + 2e9)).toEqual({ pauseMs: 0, major: 0, majorPauseMs: 0, minor: 0 });
-  });
-});
-
-describe.runIf(nodeGcEntries)('bench:peers collectGarbage', () => {
-  it('runs a full collection (a mark-compact) that frees what nothing references, without --expose-gc', async () => {
-    expect(typeof (globalThis as { gc?: unknown }).gc).not.toBe('function');
-    observeGc();
-    let ref: WeakRef<object> | undefined;
-    (() => {
-      ref = new WeakRef({ garbage: new Array(1000).fill(1) });
-    })();
-    // A WeakRef's target is kept until the job that made it ends.
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    const t0 = performance.now();
-    expect(collectGarbage()).toBeGreaterThan(0);
-    const t1 = performance.now();
-    expect(ref!.deref()).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(gcBetween(t0, t1).major).toBeGreaterThan(0);
   });
 });
 
