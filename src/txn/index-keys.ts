@@ -234,9 +234,18 @@ export function encodeSecondaryEntryInto(def: IndexDef, values: readonly KeyValu
     if (size + primaryKey.length > MAX_KEY_SIZE) return -1;
     encodeKeyInto(columns, values, out, offset);
   }
-  // Primary keys are short: a byte loop costs less than TypedArray.set's call; one integer column's 9 bytes unrolled.
   const at = offset + size;
   if (at + primaryKey.length > out.length) throw new RangeError('encodeSecondaryEntryInto: no room for the entry');
+  copyPrimaryKeyInto(primaryKey, out, at);
+  return size;
+}
+
+/**
+ * Copy a primary key into a secondary entry at `at` (the caller checked the
+ * room). Primary keys are short: a byte loop costs less than TypedArray.set's
+ * call, and one integer column's 9 bytes are unrolled.
+ */
+export function copyPrimaryKeyInto(primaryKey: Uint8Array, out: Uint8Array, at: number): void {
   if (primaryKey.length === 9) {
     out[at] = primaryKey[0]!;
     out[at + 1] = primaryKey[1]!;
@@ -248,7 +257,6 @@ export function encodeSecondaryEntryInto(def: IndexDef, values: readonly KeyValu
     out[at + 7] = primaryKey[7]!;
     out[at + 8] = primaryKey[8]!;
   } else for (let i = 0; i < primaryKey.length; i++) out[at + i] = primaryKey[i]!;
-  return size;
 }
 
 /** A secondary entry's key: the secondary key, then the primary key. */

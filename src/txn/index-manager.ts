@@ -48,7 +48,7 @@ import type { BTreeScanOptions } from '../storage/index/btree-scan.ts';
 import { formatTid } from '../storage/tuple-id.ts';
 import { columnExtractDescriptor, columnPlan, decodeTuple, decodeTupleInto, tupleColumnCount, tupleFlags, tuplePrev, tupleRowId, tupleXmax, tupleXmin, type ColumnPlan, type StorageType, type StorageValue } from '../storage/tuple.ts';
 import {
-  afterPrefix, checkSecondaryEntrySize, encodeIndexKey, encodeSecondaryEntryInto, fullKey, hasNull, indexedKey, keyColumnsOf, keyValues, keyValuesInto, primaryKeyInto, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
+  afterPrefix, checkSecondaryEntrySize, copyPrimaryKeyInto, encodeIndexKey, encodeSecondaryEntryInto, fullKey, hasNull, indexedKey, keyColumnsOf, keyValues, keyValuesInto, primaryKeyInto, primaryKeyOf, rowIdKey, sameKey, secondaryEntry, startsWith,
   type IndexDef,
 } from './index-keys.ts';
 import { WriteConflict } from './write-conflict.ts';
@@ -527,19 +527,7 @@ export class IndexManager {
       deferred.cancel();
       return false;
     }
-    // Primary keys are short: a byte loop costs less than TypedArray.set's call; one integer column's 9 bytes unrolled.
-    const to = at + 9;
-    if (pkLength === 9) {
-      arena[to] = pk[0]!;
-      arena[to + 1] = pk[1]!;
-      arena[to + 2] = pk[2]!;
-      arena[to + 3] = pk[3]!;
-      arena[to + 4] = pk[4]!;
-      arena[to + 5] = pk[5]!;
-      arena[to + 6] = pk[6]!;
-      arena[to + 7] = pk[7]!;
-      arena[to + 8] = pk[8]!;
-    } else for (let i = 0; i < pkLength; i++) arena[to + i] = pk[i]!;
+    copyPrimaryKeyInto(pk, arena, at + 9);
     deferred.commit(9 + pkLength, 9, tid);
     return true;
   }
