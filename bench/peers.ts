@@ -1,7 +1,13 @@
 // bench/peers: Flint against the embedded databases an application could
 // use instead, the same workloads in one process run.
 //
-//   npm run bench:peers [-- --quick]
+//   npm run bench:peers [-- --quick] [-- --one-isolate]
+//
+// Every engine runs in a worker thread of its own (bench/peers/host.ts: its
+// own V8 heap and JIT state, as in an application that uses it), and the
+// runner takes them in turns. --one-isolate runs them all in the main
+// thread instead, as before session 15 (for comparison: there the engines'
+// heaps and shared call sites weigh on each other).
 //
 // Engines (bench/peers/*.ts, one adapter each behind one interface): Flint
 // embedded with the WASM kernels and with the TS kernels (synchronous
@@ -29,18 +35,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineInfo, writeResults } from './harness.ts';
-import { flintEngine } from './peers/flint.ts';
-import { fsyncFloor } from './peers/fsync-floor.ts';
-import { pgliteEngine, pgliteServerVersion } from './peers/pglite.ts';
+import { ENGINE_KEYS, engineByKey } from './peers/engines.ts';
+import { inProcessHost, isEngineWorker, serveEngine, workerHost, type EngineHost } from './peers/host.ts';
+import { pgliteServerVersion } from './peers/pglite.ts';
 import { markdownTable, printWorkloads, svgChart } from './peers/report.ts';
 import { runAll } from './peers/run.ts';
 import { observeGc } from './peers/timing.ts';
-import { sqljsEngine } from './peers/sqljs.ts';
-import { sqliteEngine } from './peers/sqlite.ts';
-import type { PeerEngine } from './peers/types.ts';
 import type { Sizes } from './peers/workloads.ts';
 
 const quick = process.argv.includes('--quick');
+const oneIsolate = process.argv.includes('--one-isolate');
 
 /** Joins items with '; ' into lines of at most `width` characters. */
 function wrap(items: readonly string[], width: number): string[] {
@@ -70,80 +74,93 @@ function flintCommit(): string {
   return `${git.stdout.trim()}${dirty.stdout.trim() === '' ? '' : ' (modified)'}`;
 }
 
-const started = performance.now();
-const engines: PeerEngine[] = [flintEngine('wasm'), flintEngine('ts'), sqliteEngine('FULL'), sqliteEngine('NORMAL'), await sqljsEngine(), await pgliteEngine(), fsyncFloor()];
-const probeDir = mkdtempSync(join(tmpdir(), 'flint-bench-pglite-'));
-const postgresVersion = await pgliteServerVersion(probeDir).finally(() => rmSync(probeDir, { recursive: true, force: true }));
-for (const e of engines) {
-  if (e.info.key === 'flint-wasm' || e.info.key === 'flint-ts') e.info.version = `${e.info.version} @ ${flintCommit()}`;
-  if (e.info.key === 'pglite') e.info.version = `${e.info.version} (${postgresVersion})`;
-}
-const infos = engines.map((e) => e.info);
-const machine = machineInfo();
+async function main(): Promise<void> {
+  const started = performance.now();
+  const hosts: EngineHost[] = [];
+  for (const key of ENGINE_KEYS) hosts.push(oneIsolate ? inProcessHost(await engineByKey(key)) : await workerHost(key, new URL(import.meta.url)));
+  const probeDir = mkdtempSync(join(tmpdir(), 'flint-bench-pglite-'));
+  const postgresVersion = await pgliteServerVersion(probeDir).finally(() => rmSync(probeDir, { recursive: true, force: true }));
+  for (const e of hosts) {
+    if (e.info.key === 'flint-wasm' || e.info.key === 'flint-ts') e.info.version = `${e.info.version} @ ${flintCommit()}`;
+    if (e.info.key === 'pglite') e.info.version = `${e.info.version} (${postgresVersion})`;
+  }
+  const infos = hosts.map((e) => e.info);
+  const machine = machineInfo();
 
-console.log(`bench:peers${quick ? ' (quick: a smoke test, figures are not meaningful)' : ''}: Flint embedded vs its peers, same workloads, one process`);
-for (const [k, v] of Object.entries(machine)) console.log(`  ${k}: ${v}`);
-console.log(`  temp dir: ${tmpdir()} (every database and the fdatasync loop on this file system)`);
-for (const e of infos) console.log(`  ${e.label} ${e.version}: ${e.note}`);
-console.log('  NOTE: PGlite runs with fsync off (its defaults), so its commits are not durable; sql.js keeps everything in memory.');
-console.log(`  budgets: ${SIZES.budgetMs / 1000} s per read workload, ${SIZES.durableBudgetMs / 1000} s per durable workload, per engine ('*': stopped by the budget, the figure is over the operations done)`);
-console.log(`  ${ROUNDS_NOTE}`);
+  console.log(`bench:peers${quick ? ' (quick: a smoke test, figures are not meaningful)' : ''}: Flint embedded vs its peers, same workloads, one process`);
+  for (const [k, v] of Object.entries(machine)) console.log(`  ${k}: ${v}`);
+  console.log(`  temp dir: ${tmpdir()} (every database and the fdatasync loop on this file system)`);
+  console.log(oneIsolate ? '  --one-isolate: every engine in the main thread (one V8 heap and JIT)' : '  every engine in a worker thread of its own (its own V8 heap and JIT), one at a time');
+  for (const e of infos) console.log(`  ${e.label} ${e.version}: ${e.note}`);
+  console.log('  NOTE: PGlite runs with fsync off (its defaults), so its commits are not durable; sql.js keeps everything in memory.');
+  console.log(`  budgets: ${SIZES.budgetMs / 1000} s per read workload, ${SIZES.durableBudgetMs / 1000} s per durable workload, per engine ('*': stopped by the budget, the figure is over the operations done)`);
+  console.log(`  ${ROUNDS_NOTE}`);
 
-const log = (line: string) => console.log(line);
-observeGc();
-if (!quick) {
-  console.log('\nwarm-up (small sizes, every engine and workload):');
-  const warm = await runAll(engines, WARM_UP, log);
-  if (warm.failures.length > 0) {
-    for (const f of warm.failures) console.log(f);
-    console.log('bench:peers FAILED in the warm-up');
-    process.exit(1);
+  const log = (line: string) => console.log(line);
+  observeGc();
+  if (!quick) {
+    console.log('\nwarm-up (small sizes, every engine and workload):');
+    const warm = await runAll(hosts, WARM_UP, log);
+    if (warm.failures.length > 0) {
+      for (const f of warm.failures) console.log(f);
+      console.log('bench:peers FAILED in the warm-up');
+      process.exit(1);
+    }
+  }
+  console.log('\nmeasured run:');
+  const { workloads, failures } = await runAll(hosts, SIZES, log);
+  for (const host of hosts) await host.dispose();
+  printWorkloads(workloads, infos);
+  console.log('');
+  console.log('flint/peer = Flint (WASM kernels) figure / peer figure: above 1 is better for a rate, worse for a time or a size.');
+  console.log("'*' stopped by the time budget; '†' the engine's commits are not durable (fsync off, synchronous=NORMAL, or in memory).");
+
+  const subtitle = [
+    `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, ${machine.runtime}, ${String(machine.date).slice(0, 10)}${quick ? ' (--quick: small sizes, not meaningful)' : ''}`,
+    ...wrap(infos.filter((e) => e.key !== 'fsync').map((e) => `${e.label} ${e.version}`), 150),
+  ];
+  const name = quick ? 'peers-quick' : 'peers';
+  // Per-operation latencies stay out of the JSON (their quantiles are among the metrics); each round's headline figure
+  // stays in (rounds: the counted ones; warmUp: the bulk load's and the lookups by cat's first, uncounted one).
+  const stripped = workloads.map((w) => ({
+    ...w,
+    outcomes: Object.fromEntries(Object.entries(w.outcomes).map(([k, o]) => [k, { metrics: o.metrics, rounds: o.rounds, warmUp: o.warmUp, diagnostics: o.diagnostics, timed: o.timed === undefined ? undefined : { ...o.timed, latenciesMs: undefined } }])),
+  }));
+  const file = writeResults(name, { quick, sizes: SIZES, engines: infos, workloads: stripped, failures });
+  const md = [
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, ${machine.runtime}. Date: ${machine.date}.`,
+    '',
+    `Versions: ${infos.map((e) => `${e.label} ${e.version}`).join('; ')}.`,
+    '',
+    'Each cell: the figure, then (Flint WASM / peer). For a rate above 1 means Flint is faster; for a time or a size, below 1 means Flint is better.',
+    "`*` stopped by the time budget (the figure is over the operations done); `†` the engine's commits are not durable (PGlite: fsync off by default; SQLite: synchronous=NORMAL; sql.js: in memory).",
+    '',
+    `${ROUNDS_NOTE[0]!.toUpperCase()}${ROUNDS_NOTE.slice(1)}`,
+    '',
+    oneIsolate
+      ? 'Isolation: --one-isolate, every engine in the main thread (one V8 heap and JIT for all of them).'
+      : 'Isolation: every engine runs in a worker thread of its own (its own V8 heap, garbage collector and JIT state, as in an application that uses one of them); one engine runs at a time.',
+    '',
+    'The headline figure of each workload (the one the chart shows):',
+    '',
+    markdownTable(workloads, infos, true),
+    '',
+    'Every figure, with the latency quantiles of the commit workloads. A latency runs from the moment a session is ready for its next statement to the statement\'s end (durable for Flint, SQLite FULL and the fdatasync loop), so with 8 and 64 sessions it includes waiting: for a group commit, or, on the engines that run the sessions serially on one connection, for the other sessions\' turns.',
+    '',
+    markdownTable(workloads, infos),
+    '',
+  ].join('\n');
+  const resultsDir = join(process.cwd(), 'bench', 'results');
+  writeFileSync(join(resultsDir, `${name}-latest.md`), md);
+  writeFileSync(join(resultsDir, `${name}-latest.svg`), svgChart(workloads, infos, subtitle));
+  console.log(`results: ${file}, ${name}-latest.md, ${name}-latest.svg; ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
+  if (failures.length > 0) {
+    for (const f of failures) console.log(f);
+    console.log('bench:peers FAILED: a workload gave a wrong answer or an error (see above)');
+    process.exitCode = 1;
   }
 }
-console.log('\nmeasured run:');
-const { workloads, failures } = await runAll(engines, SIZES, log);
-printWorkloads(workloads, infos);
-console.log('');
-console.log('flint/peer = Flint (WASM kernels) figure / peer figure: above 1 is better for a rate, worse for a time or a size.');
-console.log("'*' stopped by the time budget; '†' the engine's commits are not durable (fsync off, synchronous=NORMAL, or in memory).");
 
-const subtitle = [
-  `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, ${machine.runtime}, ${String(machine.date).slice(0, 10)}${quick ? ' (--quick: small sizes, not meaningful)' : ''}`,
-  ...wrap(infos.filter((e) => e.key !== 'fsync').map((e) => `${e.label} ${e.version}`), 150),
-];
-const name = quick ? 'peers-quick' : 'peers';
-// Per-operation latencies stay out of the JSON (their quantiles are among the metrics); each round's headline figure
-// stays in (rounds: the counted ones; warmUp: the bulk load's and the lookups by cat's first, uncounted one).
-const stripped = workloads.map((w) => ({
-  ...w,
-  outcomes: Object.fromEntries(Object.entries(w.outcomes).map(([k, o]) => [k, { metrics: o.metrics, rounds: o.rounds, warmUp: o.warmUp, diagnostics: o.diagnostics, timed: o.timed === undefined ? undefined : { ...o.timed, latenciesMs: undefined } }])),
-}));
-const file = writeResults(name, { quick, sizes: SIZES, engines: infos, workloads: stripped, failures });
-const md = [
-  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, ${machine.runtime}. Date: ${machine.date}.`,
-  '',
-  `Versions: ${infos.map((e) => `${e.label} ${e.version}`).join('; ')}.`,
-  '',
-  'Each cell: the figure, then (Flint WASM / peer). For a rate above 1 means Flint is faster; for a time or a size, below 1 means Flint is better.',
-  "`*` stopped by the time budget (the figure is over the operations done); `†` the engine's commits are not durable (PGlite: fsync off by default; SQLite: synchronous=NORMAL; sql.js: in memory).",
-  '',
-  `${ROUNDS_NOTE[0]!.toUpperCase()}${ROUNDS_NOTE.slice(1)}`,
-  '',
-  'The headline figure of each workload (the one the chart shows):',
-  '',
-  markdownTable(workloads, infos, true),
-  '',
-  'Every figure, with the latency quantiles of the commit workloads. A latency runs from the moment a session is ready for its next statement to the statement\'s end (durable for Flint, SQLite FULL and the fdatasync loop), so with 8 and 64 sessions it includes waiting: for a group commit, or, on the engines that run the sessions serially on one connection, for the other sessions\' turns.',
-  '',
-  markdownTable(workloads, infos),
-  '',
-].join('\n');
-const resultsDir = join(process.cwd(), 'bench', 'results');
-writeFileSync(join(resultsDir, `${name}-latest.md`), md);
-writeFileSync(join(resultsDir, `${name}-latest.svg`), svgChart(workloads, infos, subtitle));
-console.log(`results: ${file}, ${name}-latest.md, ${name}-latest.svg; ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
-if (failures.length > 0) {
-  for (const f of failures) console.log(f);
-  console.log('bench:peers FAILED: a workload gave a wrong answer or an error (see above)');
-  process.exitCode = 1;
-}
+// This module is also the script of every engine's worker (host.ts workerHost).
+if (isEngineWorker()) await serveEngine();
+else await main();

@@ -1,5 +1,6 @@
 // bench/peers: runs every workload on every engine, side by side in one
-// process. All databases are open at once, each in its own directory under
+// process, each engine through an EngineHost (host.ts: bench:peers gives
+// every engine a worker thread of its own). All databases are open at once, each in its own directory under
 // one temp directory (the same file system); each workload runs on every
 // engine before the next one starts, and the engine order rotates from
 // workload to workload, so a machine whose load drifts skews them alike.
@@ -14,10 +15,10 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeDataset, WrongAnswer } from './data.ts';
+import { WrongAnswer } from './data.ts';
 import { FSYNC_FLOOR_KEY } from './fsync-floor.ts';
-import type { PeerDb, PeerEngine } from './types.ts';
-import { DURABLE_TABLES, durableRowsFor, mergeRounds, WORKLOADS, type Context, type Outcome, type RoundDiagnostics, type Sizes } from './workloads.ts';
+import type { EngineHost } from './host.ts';
+import { mergeRounds, WORKLOADS, type Outcome, type RoundDiagnostics, type Sizes } from './workloads.ts';
 
 export interface WorkloadResult {
   key: string;
@@ -33,36 +34,33 @@ export interface RunResult {
   failures: string[];
 }
 
-export async function runAll(engines: readonly PeerEngine[], sizes: Sizes, log: (line: string) => void): Promise<RunResult> {
-  const data = makeDataset(sizes.rows);
-  const ctx: Context = { sizes, data, durableRows: durableRowsFor(sizes, data) };
+export async function runAll(hosts: readonly EngineHost[], sizes: Sizes, log: (line: string) => void): Promise<RunResult> {
   const root = mkdtempSync(join(tmpdir(), 'flint-bench-peers-'));
-  await warmUp(engines, ctx, root, log);
-  const dbs: (PeerDb | null)[] = [];
+  for (const host of hosts) await host.prepare(sizes, root);
+  await warmUp(hosts, root, log);
+  const open: boolean[] = hosts.map(() => false);
   const workloads: WorkloadResult[] = [];
   const failures: string[] = [];
   const fail = async (e: number, what: string, error: unknown): Promise<string> => {
     const message = error instanceof WrongAnswer ? `WRONG ANSWER: ${error.message}` : `error: ${(error as Error).stack ?? String(error)}`;
-    failures.push(`${engines[e]!.info.label}, ${what}: ${message}`);
-    log(`  ${engines[e]!.info.label} FAILED ${what}: ${message}`);
-    const db = dbs[e];
-    dbs[e] = null;
+    failures.push(`${hosts[e]!.info.label}, ${what}: ${message}`);
+    log(`  ${hosts[e]!.info.label} FAILED ${what}: ${message}`);
+    const wasOpen = open[e];
+    open[e] = false;
     try {
-      await db?.close();
+      if (wasOpen) await hosts[e]!.close();
     } catch {
       // Already failing: the first error is the one reported.
     }
     return message;
   };
   try {
-    for (let e = 0; e < engines.length; e++) {
-      const dir = join(root, engines[e]!.info.key);
+    for (let e = 0; e < hosts.length; e++) {
+      const dir = join(root, hosts[e]!.info.key);
       mkdirSync(dir);
-      dbs.push(null);
       try {
-        const db = await engines[e]!.open(dir);
-        dbs[e] = db;
-        await db.createSchema(DURABLE_TABLES, data.catRows);
+        open[e] = true;
+        await hosts[e]!.open(dir);
       } catch (error) {
         await fail(e, 'open and create the schema', error);
       }
@@ -72,54 +70,44 @@ export async function runAll(engines: readonly PeerEngine[], sizes: Sizes, log: 
       workloads.push(result);
       const t0 = performance.now();
       const rounds = workload.rounds === undefined ? 1 : workload.rounds === 'split' ? sizes.splitRounds : sizes.rounds + (workload.warmUpRound === true ? 1 : 0);
-      const done: Outcome[][] = engines.map(() => []);
+      const done: Outcome[][] = hosts.map(() => []);
       for (let r = 0; r < rounds; r++) {
-        for (let j = 0; j < engines.length; j++) {
-          const e = (j + k + r) % engines.length;
-          const engine = engines[e]!;
-          const db = dbs[e];
-          if (db === null || db === undefined) continue;
-          if (engine.info.key === FSYNC_FLOOR_KEY && workload.floor !== true) continue;
+        for (let j = 0; j < hosts.length; j++) {
+          const e = (j + k + r) % hosts.length;
+          const host = hosts[e]!;
+          if (!open[e]) continue;
+          if (host.info.key === FSYNC_FLOOR_KEY && workload.floor !== true) continue;
           // What the engine before left dirty in the OS cache (SQLite NORMAL's and PGlite's unsynced
           // writes, a checkpoint's pages) is written back first, so it does not slow this engine's fdatasyncs.
           if (workload.durable === true || workload.restedDisk === true) {
             flushOsCache();
             const waited = settleDisk(root);
-            if (waited > SETTLE_LOG_MS) log(`    (${engine.info.label}: waited ${(waited / 1000).toFixed(1)} s for the disk to keep up before round ${r + 1})`);
+            if (waited > SETTLE_LOG_MS) log(`    (${host.info.label}: waited ${(waited / 1000).toFixed(1)} s for the disk to keep up before round ${r + 1})`);
           }
           const before = done[e]!.reduce((n, o) => n + (o.timed?.ops ?? 0), 0);
-          const scratchDirs: string[] = [];
-          const fresh = async (): Promise<PeerDb> => {
-            const scratch = join(root, `${engine.info.key}-${workload.key}-${r}-${scratchDirs.length}`);
-            mkdirSync(scratch);
-            scratchDirs.push(scratch);
-            const other = await engine.open(scratch);
-            await other.createSchema(DURABLE_TABLES, data.catRows);
-            return other;
-          };
           try {
-            const outcome = await workload.run(db, ctx, { index: r, count: rounds, done: before, earlier: done[e]!, fresh });
+            const outcome = await host.round(k, { index: r, count: rounds, done: before, earlier: done[e]! });
             if (outcome !== undefined) done[e]!.push(outcome);
           } catch (error) {
-            result.errors[engine.info.key] = await fail(e, workload.key, error);
-          } finally {
-            for (const scratch of scratchDirs) rmSync(scratch, { recursive: true, force: true });
+            result.errors[host.info.key] = await fail(e, workload.key, error);
           }
         }
       }
-      for (let e = 0; e < engines.length; e++) {
+      for (let e = 0; e < hosts.length; e++) {
         const outcomes = done[e]!;
-        if (outcomes.length === 0 || result.errors[engines[e]!.info.key] !== undefined) continue;
+        if (outcomes.length === 0 || result.errors[hosts[e]!.info.key] !== undefined) continue;
         const merged = workload.rounds === undefined ? outcomes[0]! : mergeRounds(workload.rounds, outcomes);
-        result.outcomes[engines[e]!.info.key] = merged;
-        if (merged.diagnostics !== undefined && engines[e]!.info.key.startsWith('flint')) log(`    ${engines[e]!.info.label} rounds: ${merged.diagnostics.map(describeRound).join(' | ')}`);
+        result.outcomes[hosts[e]!.info.key] = merged;
+        if (merged.diagnostics !== undefined && hosts[e]!.info.key.startsWith('flint')) log(`    ${hosts[e]!.info.label} rounds: ${merged.diagnostics.map(describeRound).join(' | ')}`);
       }
       log(`  ${workload.key}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
   } finally {
-    for (const db of dbs) {
+    for (let e = 0; e < hosts.length; e++) {
+      if (!open[e]) continue;
+      open[e] = false;
       try {
-        await db?.close();
+        await hosts[e]!.close();
       } catch (error) {
         failures.push(`close: ${(error as Error).message}`);
       }
@@ -149,49 +137,25 @@ const WARM_UP_DURABLE_INSERTS = 300;
 /**
  * Before anything is timed, every engine loads a few rows into a scratch
  * database of its own and reads some back (then closes and deletes it),
- * so that no engine's first workload also pays for compiling its code.
- * Flint's two builds share all their JavaScript but the kernels: the one
- * that ran bulk insert first (the rotating order puts Flint (WASM) first
- * there, the first workload of the run) paid the JIT warm-up of the whole
- * SQL-to-storage path for both, and the other ran on warm code (in
- * bench:peers --quick, 20k rows: 9.3k rows/s against 21.1k). The durable-
- * insert workloads run too, a few hundred inserts each, through the same
- * code as the timed ones: Flint's sessions (Session.runAsync, group commit)
- * run code nothing else here does, and the first engine to run the
- * 8-session workload (Flint (WASM), in its first round) paid its compiling
- * inside a timed round (with no I/O, the first 1,500 inserts of 8 sessions
- * took 145-256 µs of CPU each against 7-50 µs later). A warm-up
- * that fails is logged; the run itself then reports the engine's failure.
+ * so that no engine's first workload also pays for compiling its code
+ * (EngineHost.warmUp). Flint's two builds share all their JavaScript but
+ * the kernels: in one isolate (`--one-isolate`) the one that ran bulk
+ * insert first paid the JIT warm-up of the whole SQL-to-storage path for
+ * both, and the other ran on warm code (in bench:peers --quick, 20k rows:
+ * 9.3k rows/s against 21.1k). The durable-insert workloads run too, a few
+ * hundred inserts each, through the same code as the timed ones: Flint's
+ * sessions (Session.runAsync, group commit) run code nothing else here
+ * does, and the first engine to run the 8-session workload paid its
+ * compiling inside a timed round (with no I/O, the first 1,500 inserts of
+ * 8 sessions took 145-256 µs of CPU each against 7-50 µs later). A
+ * warm-up that fails is logged; the run itself then reports the engine's
+ * failure.
  */
-/** The warm-up's durable inserts never ask for a fresh database. */
-const noFresh = (): Promise<PeerDb> => Promise.reject(new Error('the warm-up opens no fresh database'));
-
-async function warmUp(engines: readonly PeerEngine[], ctx: Context, root: string, log: (line: string) => void): Promise<void> {
-  const rows = ctx.data.rows.slice(0, WARM_UP_ROWS);
-  for (const engine of engines) {
-    if (engine.info.key === FSYNC_FLOOR_KEY) continue;
-    const dir = join(root, `warm-up-${engine.info.key}`);
-    mkdirSync(dir);
-    let db: PeerDb | undefined;
-    try {
-      db = await engine.open(dir);
-      await db.createSchema(DURABLE_TABLES, ctx.data.catRows);
-      await db.bulkInsert(rows);
-      for (let i = 0; i < rows.length; i++) await db.pointSelect(rows[i]![0]);
-      // Rows of their own: ctx.durableRows holds the run's durable inserts, fewer than these in bench:peers' small-size warm-up pass (55).
-      const sizes: Sizes = { ...ctx.sizes, durableInserts: WARM_UP_DURABLE_INSERTS, durableBudgetMs: 5_000 };
-      const durable: Context = { ...ctx, sizes, durableRows: durableRowsFor(sizes, ctx.data) };
-      for (const workload of WORKLOADS) if (workload.floor === true) await workload.run(db, durable, { index: 0, count: 1, done: 0, earlier: [], fresh: noFresh });
-    } catch (error) {
-      log(`  ${engine.info.label}: warm-up failed: ${(error as Error).message}`);
-    } finally {
-      try {
-        await db?.close();
-      } catch {
-        // The real run reports what is wrong with the engine.
-      }
-      rmSync(dir, { recursive: true, force: true });
-    }
+async function warmUp(hosts: readonly EngineHost[], root: string, log: (line: string) => void): Promise<void> {
+  for (const host of hosts) {
+    if (host.info.key === FSYNC_FLOOR_KEY) continue;
+    const failed = await host.warmUp(join(root, `warm-up-${host.info.key}`), WARM_UP_ROWS, WARM_UP_DURABLE_INSERTS);
+    if (failed !== undefined) log(`  ${host.info.label}: warm-up failed: ${failed}`);
   }
 }
 

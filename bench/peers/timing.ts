@@ -43,10 +43,12 @@ let gcObserver: PerformanceObserver | undefined;
 
 /**
  * Start recording V8's garbage collections (their pauses, from Node's
- * 'gc' performance entries), for gcBetween. Every engine of a run shares
- * one JavaScript heap, so a collection inside one engine's round may be
- * another's garbage: the figures say where the time went, not whose it
- * was. Where the runtime has no 'gc' entries, nothing is recorded.
+ * 'gc' performance entries) of this isolate, for gcBetween. In a worker
+ * of its own (host.ts) they are the engine's; engines that share one
+ * isolate (`--one-isolate`) share one heap, so a collection inside one
+ * engine's round may be another's garbage: the figures then say where
+ * the time went, not whose it was. Where the runtime has no 'gc' entries,
+ * nothing is recorded.
  */
 export function observeGc(): void {
   if (gcObserver !== undefined) return;

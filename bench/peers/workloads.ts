@@ -61,6 +61,12 @@ export interface Outcome {
    * wider than the engines differ).
    */
   diagnostics?: RoundDiagnostics[];
+  /**
+   * The collections inside the timing, as the host found them in the
+   * engine's own isolate right after the round (EngineHost.round); a
+   * merged 'split' outcome keeps them per round in `diagnostics`.
+   */
+  gc?: GcTime;
 }
 
 /** One round of a 'split' workload on one engine (Outcome.diagnostics). */
@@ -69,7 +75,7 @@ export interface RoundDiagnostics {
   rate: number;
   /** The process's CPU time (every thread) over the round, µs per operation. */
   cpuUsPerOp: number;
-  /** Garbage collections that started inside the round (the heap is every engine's: timing.ts observeGc). */
+  /** Garbage collections that started inside the round, in the engine's isolate (its own in a worker; every engine's with --one-isolate: timing.ts observeGc). */
   gc: GcTime;
   /** PeerDb.counters' changes over the round, if the engine has counters. */
   counters?: Record<string, number>;
@@ -190,7 +196,7 @@ export function mergeRounds(how: 'repeat' | 'split', all: readonly Outcome[]): O
     return {
       rate: rounds[i]!,
       cpuUsPerOp: x.ops === 0 ? Number.NaN : (x.cpuMs * 1000) / x.ops,
-      gc: gcBetween(x.startedAt, x.startedAt + x.elapsedMs),
+      gc: o.gc ?? gcBetween(x.startedAt, x.startedAt + x.elapsedMs),
       ...(o.counters === undefined ? {} : { counters: o.counters }),
     };
   });

@@ -4,6 +4,7 @@
 // bench/peers/workloads.ts). Runs the real runner on sql.js (in memory) at
 // toy sizes; no timing is asserted.
 import { describe, expect, it } from 'vitest';
+import { inProcessHost } from '../../bench/peers/host.ts';
 import { runAll } from '../../bench/peers/run.ts';
 import { sqljsEngine } from '../../bench/peers/sqljs.ts';
 import { gcBetween, observeGc, type Timed } from '../../bench/peers/timing.ts';
@@ -79,7 +80,7 @@ describe('bench:peers runAll rounds', () => {
   it('runs the bulk load and the lookups by cat rounds + 1 times (the first a warm-up), the split workloads splitRounds times, every figure kept', async () => {
     const sizes: Sizes = { rows: 300, pointSelects: 50, byCatLookups: 10, groupBys: 1, joins: 5, durableInserts: 60, updates: 30, budgetMs: 5_000, durableBudgetMs: 5_000, rounds: 2, splitRounds: 3 };
     const log: string[] = [];
-    const { workloads, failures } = await runAll([await sqljsEngine()], sizes, (line) => log.push(line));
+    const { workloads, failures } = await runAll([inProcessHost(await sqljsEngine())], sizes, (line) => log.push(line));
     expect(failures).toEqual([]);
     // The runner's warm-up (300 durable inserts a workload) has rows of its own, more than the run's 60.
     expect(log.filter((line) => line.includes('warm-up failed'))).toEqual([]);
