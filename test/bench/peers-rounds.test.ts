@@ -88,6 +88,8 @@ describe('bench:peers runAll rounds', () => {
     const bulk = byKey.get('bulk-insert')!;
     expect(bulk.rounds).toHaveLength(2);
     expect(bulk.warmUp).toHaveLength(1);
+    // The host reads each round's collections in the engine's own isolate (a worker's, in bench:peers).
+    expect(bulk.gc).toMatchObject({ pauseMs: expect.any(Number), minor: expect.any(Number), major: expect.any(Number) });
     expect(byKey.get('point-select')!.rounds).toHaveLength(2);
     // The lookups by cat too have an uncounted first round (Flint's secondary scan is compiled again in it).
     const byCat = byKey.get('by-cat')!;
