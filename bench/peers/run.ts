@@ -154,7 +154,8 @@ const WARM_UP_DURABLE_INSERTS = 300;
 async function warmUp(hosts: readonly EngineHost[], root: string, log: (line: string) => void): Promise<void> {
   for (const host of hosts) {
     if (host.info.key === FSYNC_FLOOR_KEY) continue;
-    const failed = await host.warmUp(join(root, `warm-up-${host.info.key}`), WARM_UP_ROWS, WARM_UP_DURABLE_INSERTS);
+    // warmUp reports the engine's failures; a rejection is the host's own (a worker that died).
+    const failed = await host.warmUp(join(root, `warm-up-${host.info.key}`), WARM_UP_ROWS, WARM_UP_DURABLE_INSERTS).catch((error: Error) => error.message);
     if (failed !== undefined) log(`  ${host.info.label}: warm-up failed: ${failed}`);
   }
 }

@@ -4,7 +4,7 @@
 // bench/peers/workloads.ts). Runs the real runner on sql.js (in memory) at
 // toy sizes; no timing is asserted.
 import { describe, expect, it } from 'vitest';
-import { inProcessHost } from '../../bench/peers/host.ts';
+import { inProcessHost, type EngineHost } from '../../bench/peers/host.ts';
 import { runAll } from '../../bench/peers/run.ts';
 import { sqljsEngine } from '../../bench/peers/sqljs.ts';
 import { gcBetween, observeGc, type Timed } from '../../bench/peers/timing.ts';
@@ -100,6 +100,29 @@ describe('bench:peers runAll rounds', () => {
       expect(o.rounds, key).toHaveLength(3);
       expect(o.diagnostics, key).toHaveLength(3);
       expect(o.timed!.ops, key).toBe(key === 'update' ? sizes.updates : sizes.durableInserts);
+    }
+  });
+
+  it('reports a host that dies (a worker that exited) as a failure of its engine and runs the others', async () => {
+    const sizes: Sizes = { rows: 100, pointSelects: 10, byCatLookups: 5, groupBys: 1, joins: 2, durableInserts: 20, updates: 10, budgetMs: 5_000, durableBudgetMs: 5_000, rounds: 1, splitRounds: 1 };
+    const healthy = inProcessHost(await sqljsEngine());
+    const gone = new Error('the worker of sqljs exited (code 1)');
+    const dead: EngineHost = {
+      ...inProcessHost(await sqljsEngine()),
+      info: { ...healthy.info, key: 'dead', label: 'dead engine' },
+      warmUp: () => Promise.reject(gone),
+      open: () => Promise.reject(gone),
+      round: () => Promise.reject(gone),
+      close: () => Promise.reject(gone),
+    };
+    const log: string[] = [];
+    const { workloads, failures } = await runAll([dead, healthy], sizes, (line) => log.push(line));
+    expect(log).toContain('  dead engine: warm-up failed: the worker of sqljs exited (code 1)');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/^dead engine, open and create the schema: error: Error: the worker of sqljs exited/);
+    for (const w of workloads) {
+      expect(w.outcomes['dead'], w.key).toBeUndefined();
+      expect(w.outcomes['sqljs'], w.key).toBeDefined();
     }
   });
 
