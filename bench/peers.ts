@@ -1,13 +1,16 @@
 // bench/peers: Flint against the embedded databases an application could
 // use instead, the same workloads in one process run.
 //
-//   npm run bench:peers [-- --quick] [-- --one-isolate]
+//   npm run bench:peers [-- --quick] [-- --one-isolate] [-- --engines flint-wasm,sqlite-full,...]
 //
 // Every engine runs in a worker thread of its own (bench/peers/host.ts: its
 // own V8 heap and JIT state, as in an application that uses it), and the
 // runner takes them in turns. --one-isolate runs them all in the main
 // thread instead, as before session 15 (for comparison: there the engines'
-// heaps and shared call sites weigh on each other).
+// heaps and shared call sites weigh on each other). --engines runs a
+// subset (the keys of bench/peers/engines.ts; flint-wasm, which every
+// ratio is against, always) and writes peers-subset-* (or
+// peers-quick-subset-*), never the committed peers-latest.*.
 //
 // Engines (bench/peers/*.ts, one adapter each behind one interface): Flint
 // embedded with the WASM kernels and with the TS kernels (synchronous
@@ -45,6 +48,21 @@ import type { Sizes } from './peers/workloads.ts';
 
 const quick = process.argv.includes('--quick');
 const oneIsolate = process.argv.includes('--one-isolate');
+const enginesArg = process.argv.indexOf('--engines');
+/** The engines of this run: every one, or --engines' list (in the tables' order, flint-wasm always among them). */
+const engineKeys = enginesArg < 0 ? [...ENGINE_KEYS] : subsetOf(process.argv[enginesArg + 1] ?? '');
+const subset = engineKeys.length < ENGINE_KEYS.length;
+
+function subsetOf(list: string): string[] {
+  const asked = new Set(list.split(',').map((k) => k.trim()).filter((k) => k !== ''));
+  const unknown = [...asked].filter((k) => !(ENGINE_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0 || asked.size === 0) {
+    console.error(`bench:peers --engines: ${unknown.length > 0 ? `no engine ${unknown.join(', ')}; ` : ''}the engines are ${ENGINE_KEYS.join(', ')}`);
+    process.exit(2);
+  }
+  asked.add('flint-wasm');
+  return ENGINE_KEYS.filter((k) => asked.has(k));
+}
 
 /** Joins items with '; ' into lines of at most `width` characters. */
 function wrap(items: readonly string[], width: number): string[] {
@@ -77,9 +95,12 @@ function flintCommit(): string {
 async function main(): Promise<void> {
   const started = performance.now();
   const hosts: EngineHost[] = [];
-  for (const key of ENGINE_KEYS) hosts.push(oneIsolate ? inProcessHost(await engineByKey(key)) : await workerHost(key, new URL(import.meta.url)));
-  const probeDir = mkdtempSync(join(tmpdir(), 'flint-bench-pglite-'));
-  const postgresVersion = await pgliteServerVersion(probeDir).finally(() => rmSync(probeDir, { recursive: true, force: true }));
+  for (const key of engineKeys) hosts.push(oneIsolate ? inProcessHost(await engineByKey(key)) : await workerHost(key, new URL(import.meta.url)));
+  let postgresVersion = '';
+  if (engineKeys.includes('pglite')) {
+    const probeDir = mkdtempSync(join(tmpdir(), 'flint-bench-pglite-'));
+    postgresVersion = await pgliteServerVersion(probeDir).finally(() => rmSync(probeDir, { recursive: true, force: true }));
+  }
   for (const e of hosts) {
     if (e.info.key === 'flint-wasm' || e.info.key === 'flint-ts') e.info.version = `${e.info.version} @ ${flintCommit()}`;
     if (e.info.key === 'pglite') e.info.version = `${e.info.version} (${postgresVersion})`;
@@ -92,7 +113,8 @@ async function main(): Promise<void> {
   console.log(`  temp dir: ${tmpdir()} (every database and the fdatasync loop on this file system)`);
   console.log(oneIsolate ? '  --one-isolate: every engine in the main thread (one V8 heap and JIT)' : '  every engine in a worker thread of its own (its own V8 heap and JIT), one at a time');
   for (const e of infos) console.log(`  ${e.label} ${e.version}: ${e.note}`);
-  console.log('  NOTE: PGlite runs with fsync off (its defaults), so its commits are not durable; sql.js keeps everything in memory.');
+  if (engineKeys.includes('pglite')) console.log('  NOTE: PGlite runs with fsync off (its defaults), so its commits are not durable.');
+  if (engineKeys.includes('sqljs')) console.log('  NOTE: sql.js keeps everything in memory.');
   console.log(`  budgets: ${SIZES.budgetMs / 1000} s per read workload, ${SIZES.durableBudgetMs / 1000} s per durable workload, per engine ('*': stopped by the budget, the figure is over the operations done)`);
   console.log(`  ${ROUNDS_NOTE}`);
 
@@ -119,7 +141,7 @@ async function main(): Promise<void> {
     `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, ${machine.runtime}, ${String(machine.date).slice(0, 10)}${quick ? ' (--quick: small sizes, not meaningful)' : ''}`,
     ...wrap(infos.filter((e) => e.key !== 'fsync').map((e) => `${e.label} ${e.version}`), 150),
   ];
-  const name = quick ? 'peers-quick' : 'peers';
+  const name = `${quick ? 'peers-quick' : 'peers'}${subset ? '-subset' : ''}`;
   // Per-operation latencies stay out of the JSON (their quantiles are among the metrics); each round's headline figure
   // stays in (rounds: the counted ones; warmUp: the bulk load's and the lookups by cat's first, uncounted one).
   const stripped = workloads.map((w) => ({
