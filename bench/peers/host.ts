@@ -17,9 +17,11 @@
 // by cat 118k/s beside the TS build and 86.6k beside all. The peers gain
 // too: sql.js and SQLite FULL, two engines in a worker each against both in
 // the main thread, loaded 502k and 628k rows/s against 457k and 587k, and
-// ran their point selects 3-5% faster. The engines still take turns (one runs at a time)
-// and write to the same file system, so the machine's drift and the disk
-// weigh on all of them alike, as before.
+// ran their point selects 3-5% faster. In full runs the effect is within
+// the runs' spread (docs/performance.md, Session 15): the isolate is chosen
+// for what it models, not for a figure. The engines still take turns (one
+// runs at a time) and write to the same file system, so the machine's drift
+// and the disk weigh on all of them alike, as before.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
