@@ -43,7 +43,6 @@ import { inProcessHost, isEngineWorker, serveEngine, workerHost, type EngineHost
 import { pgliteServerVersion } from './peers/pglite.ts';
 import { markdownTable, printWorkloads, svgChart } from './peers/report.ts';
 import { runAll } from './peers/run.ts';
-import { observeGc } from './peers/timing.ts';
 import type { Sizes } from './peers/workloads.ts';
 
 const quick = process.argv.includes('--quick');
@@ -119,7 +118,6 @@ async function main(): Promise<void> {
   console.log(`  ${ROUNDS_NOTE}`);
 
   const log = (line: string) => console.log(line);
-  observeGc();
   if (!quick) {
     console.log('\nwarm-up (small sizes, every engine and workload):');
     const warm = await runAll(hosts, WARM_UP, log);
