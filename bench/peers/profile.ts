@@ -3,6 +3,7 @@
 //
 //   node scripts/run-ts.mjs bench/peers/profile.ts [--rows N] [--kernels wasm|ts]
 //                                                  [--only bulk,select,insert,bycat,join,groupby,update]
+//                                                  [--top N]
 //
 // Profiles, each on its own: the bulk insert that loads t (one transaction),
 // the random point selects by id, and durable autocommit inserts from one
@@ -30,6 +31,8 @@ const rows = Number(arg('--rows', '200000'));
 const kernels = arg('--kernels', 'wasm') as KernelKind;
 /** Which workloads to profile: 'all', or one of bulk, select, insert (comma-separated). */
 const only = new Set(arg('--only', 'bulk,select,insert').split(','));
+/** How many functions each list prints (self time, then inclusive). */
+const top = Number(arg('--top', '25'));
 const POINT_SELECTS = 200_000;
 const INSERTS = 3_000;
 
@@ -105,9 +108,9 @@ async function profiled(name: string, body: () => void): Promise<void> {
   const show = (f: FunctionTime) => console.log(`  ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
   console.log(`\n${name}: ${(elapsedMs / 1000).toFixed(2)} s; profile ${file}`);
   console.log('top self time:');
-  self.slice(0, 25).forEach(show);
+  self.slice(0, top).forEach(show);
   console.log('top inclusive time (the function and what it calls):');
-  inclusive.slice(0, 30).forEach(show);
+  inclusive.slice(0, top + 5).forEach(show);
 }
 
 const data = makeDataset(rows);

@@ -234,19 +234,16 @@ export function keyEqualsAt(columns: readonly KeyColumn[], row: readonly unknown
     const column = columns[i]!;
     const value = (row[at[i]!] ?? null) as KeyValue;
     if (column.type === 'int64' && typeof value === 'number' && Number.isSafeInteger(value)) {
-      if (pos + 9 > end || bytes[pos] !== valueTag(column, i)) return false;
-      const mask = column.descending === true ? 0xff : 0x00;
+      const descending = column.descending === true;
+      if (pos + 9 > end || bytes[pos] !== (descending ? TAG_INT64 | TAG_DESCENDING : TAG_INT64)) return false;
+      // The entry's two big-endian words against the value's, as encodeInt64KeyInto writes them (two int32
+      // compares, not eight byte compares: a secondary scan checks two such columns a row).
       const high = Math.floor(value / TWO_POW_32);
-      const lo = value - high * TWO_POW_32;
-      const hi = ((high >>> 0) ^ SIGN_BIT_32) >>> 0;
-      if (
-        bytes[pos + 1] !== (((hi >>> 24) ^ mask) & 0xff) || bytes[pos + 2] !== (((hi >>> 16) ^ mask) & 0xff) ||
-        bytes[pos + 3] !== (((hi >>> 8) ^ mask) & 0xff) || bytes[pos + 4] !== ((hi ^ mask) & 0xff) ||
-        bytes[pos + 5] !== (((lo >>> 24) ^ mask) & 0xff) || bytes[pos + 6] !== (((lo >>> 16) ^ mask) & 0xff) ||
-        bytes[pos + 7] !== (((lo >>> 8) ^ mask) & 0xff) || bytes[pos + 8] !== ((lo ^ mask) & 0xff)
-      ) {
-        return false;
-      }
+      const mask = descending ? -1 : 0;
+      const hi = (high ^ SIGN_BIT_32 ^ mask) | 0;
+      const lo = ((value - high * TWO_POW_32) ^ mask) | 0;
+      if (((bytes[pos + 1]! << 24) | (bytes[pos + 2]! << 16) | (bytes[pos + 3]! << 8) | bytes[pos + 4]!) !== hi) return false;
+      if (((bytes[pos + 5]! << 24) | (bytes[pos + 6]! << 16) | (bytes[pos + 7]! << 8) | bytes[pos + 8]!) !== lo) return false;
       pos += 9;
       continue;
     }

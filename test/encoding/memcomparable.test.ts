@@ -858,15 +858,22 @@ describe('keyEquals', () => {
     );
   });
 
-  it('compares an int64 number byte by byte, and validates values as encodedKeySize does', () => {
+  it('compares an int64 number as it encodes (every bit of both words), and validates values as encodedKeySize does', () => {
     const columns: KeyColumn[] = [{ type: 'int64' }, { type: 'int64', descending: true }];
     const key = encodeKey(columns, [7, -3]);
     expect(keyEquals(columns, [7, -3], key, 0, key.length)).toBe(true);
     expect(keyEquals(columns, [7n, -3n], key, 0, key.length)).toBe(true);
-    for (let i = 0; i < key.length; i++) {
-      const bad = key.slice();
-      bad[i] = bad[i]! ^ 1;
-      expect(keyEquals(columns, [7, -3], bad, 0, bad.length)).toBe(false);
+    // Every bit of both words, ascending and descending, for values that fill both words.
+    for (const values of [[7, -3], [2 ** 40 + 12345, -(2 ** 45) - 7], [Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER], [-1, 2 ** 32]]) {
+      const k = encodeKey(columns, values);
+      expect(keyEquals(columns, values, k, 0, k.length)).toBe(true);
+      for (let i = 0; i < k.length; i++) {
+        for (let bit = 0; bit < 8; bit++) {
+          const bad = k.slice();
+          bad[i] = bad[i]! ^ (1 << bit);
+          expect(keyEquals(columns, values, bad, 0, bad.length)).toBe(false);
+        }
+      }
     }
     expect(() => keyEquals(columns, [7.5, 1], key, 0, key.length)).toThrow(FlintError);
     expect(() => keyEquals(columns, [7], key, 0, key.length)).toThrow(FlintError);
