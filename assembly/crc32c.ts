@@ -86,6 +86,50 @@ const RECORD_HEADER: usize = 20;
 /** Where a record's CRC starts covering: after the CRC field. */
 const RECORD_CRC_FROM: usize = 4;
 
+/**
+ * step8 of the 8 bytes at `p`, `lo` their first 4 already XORed with the
+ * CRC: the last 4 read a byte at a time (a load each, instead of a shift
+ * and a mask of one u32), as the interleaved loops below run out of
+ * instructions, not loads (~5% faster there; no faster for one chain).
+ */
+// @ts-ignore: decorator
+@inline function step8At(lo: u32, p: usize): u32 {
+  return (
+    entry(lo & 0xff, 7 * TABLE_BYTES) ^
+    entry((lo >>> 8) & 0xff, 6 * TABLE_BYTES) ^
+    entry((lo >>> 16) & 0xff, 5 * TABLE_BYTES) ^
+    entry(lo >>> 24, 4 * TABLE_BYTES) ^
+    entry(<u32>load<u8>(p, 4), 3 * TABLE_BYTES) ^
+    entry(<u32>load<u8>(p, 5), 2 * TABLE_BYTES) ^
+    entry(<u32>load<u8>(p, 6), TABLE_BYTES) ^
+    entry(<u32>load<u8>(p, 7), 0)
+  );
+}
+
+/**
+ * The rest of a record's CRC after the interleaved steps: crc32c's loop,
+ * inlined (a call per record's tail cost about a fifth of the sealing),
+ * on and returning the inverted state.
+ */
+// @ts-ignore: decorator
+@inline function finish(p: usize, n: usize, crc: u32): u32 {
+  const end = p + n;
+  while (p + 8 <= end) {
+    crc = step8(load<u32>(p) ^ crc, load<u32>(p, 4));
+    p += 8;
+  }
+  if (p + 4 <= end) {
+    const w = load<u32>(p) ^ crc;
+    crc = entry(w & 0xff, 3 * TABLE_BYTES) ^ entry((w >>> 8) & 0xff, 2 * TABLE_BYTES) ^ entry((w >>> 16) & 0xff, TABLE_BYTES) ^ entry(w >>> 24, 0);
+    p += 4;
+  }
+  while (p < end) {
+    crc = (crc >>> 8) ^ entry((crc ^ <u32>load<u8>(p)) & 0xff, 0);
+    p++;
+  }
+  return crc;
+}
+
 /** One record's CRC field at `at`: CRC32C of [at + 4, at + 20 + length). */
 // @ts-ignore: decorator
 @inline function sealOne(at: usize, length: u32): void {
@@ -96,10 +140,12 @@ const RECORD_CRC_FROM: usize = 4;
  * Seal the WAL records lying back to back in [ptr, ptr + len): each one's
  * u32 CRC field (offset 0) becomes the CRC32C of its bytes from offset 4 to
  * its end (20 header bytes, then the payload whose length is the u32 at
- * offset 4). Two records at a time, their 8-byte steps interleaved: one
- * record's steps form a chain of dependent table loads, so a second,
- * independent chain runs in the same time. Returns the bytes sealed: len,
- * unless a record's length runs past the end (then where that record starts).
+ * offset 4). Three records at a time, their 8-byte steps interleaved: one
+ * record's steps form a chain of dependent table loads, so other,
+ * independent chains run in the same time (three: ~25% faster than two on
+ * a bulk load's ~100-byte records; four gained nothing more). Two, or one,
+ * where fewer are left. Returns the bytes sealed: len, unless a record's
+ * length runs past the end (then where that record starts).
  */
 export function crc32cRecords(ptr: usize, len: i32): i32 {
   assert(len >= 0, 'crc32cRecords: negative length');
@@ -121,27 +167,50 @@ export function crc32cRecords(ptr: usize, len: i32): i32 {
       p = q;
       break;
     }
-    // Both: the common 8-byte steps together, then each one's rest alone.
     const nA = RECORD_HEADER - RECORD_CRC_FROM + <usize>lenA;
     const nB = RECORD_HEADER - RECORD_CRC_FROM + <usize>lenB;
-    const steps = (nA < nB ? nA : nB) & ~<usize>7;
     let a = p + RECORD_CRC_FROM;
     let b = q + RECORD_CRC_FROM;
     let ca: u32 = 0xffffffff;
     let cb: u32 = 0xffffffff;
+    if (r + RECORD_HEADER <= end) {
+      const lenC = load<u32>(r, 4);
+      const s = r + RECORD_HEADER + <usize>lenC;
+      if (s <= end) {
+        // Three: the common 8-byte steps together, then each one's rest alone.
+        const nC = RECORD_HEADER - RECORD_CRC_FROM + <usize>lenC;
+        let shortest = nA < nB ? nA : nB;
+        if (nC < shortest) shortest = nC;
+        const steps = shortest & ~<usize>7;
+        let c = r + RECORD_CRC_FROM;
+        let cc: u32 = 0xffffffff;
+        const stop = a + steps;
+        while (a < stop) {
+          ca = step8At(load<u32>(a) ^ ca, a);
+          cb = step8At(load<u32>(b) ^ cb, b);
+          cc = step8At(load<u32>(c) ^ cc, c);
+          a += 8;
+          b += 8;
+          c += 8;
+        }
+        store<u32>(p, ~finish(a, nA - steps, ca));
+        store<u32>(q, ~finish(b, nB - steps, cb));
+        store<u32>(r, ~finish(c, nC - steps, cc));
+        p = s;
+        continue;
+      }
+    }
+    // Two (the last two of the range): as above, two chains.
+    const steps = (nA < nB ? nA : nB) & ~<usize>7;
     const stop = a + steps;
     while (a < stop) {
-      const loA = load<u32>(a) ^ ca;
-      const hiA = load<u32>(a, 4);
-      const loB = load<u32>(b) ^ cb;
-      const hiB = load<u32>(b, 4);
-      ca = step8(loA, hiA);
-      cb = step8(loB, hiB);
+      ca = step8At(load<u32>(a) ^ ca, a);
+      cb = step8At(load<u32>(b) ^ cb, b);
       a += 8;
       b += 8;
     }
-    store<u32>(p, crc32c(a, <i32>(nA - steps), ~ca));
-    store<u32>(q, crc32c(b, <i32>(nB - steps), ~cb));
+    store<u32>(p, ~finish(a, nA - steps, ca));
+    store<u32>(q, ~finish(b, nB - steps, cb));
     p = r;
   }
   return <i32>(p - ptr);

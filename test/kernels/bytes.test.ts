@@ -106,7 +106,7 @@ for (const kind of KERNEL_KINDS) {
         return { starts, end: at, view };
       };
 
-      it('sets each record\'s CRC field to the CRC32C of its bytes after the field, two records at a time or one', () => {
+      it('sets each record\'s CRC field to the CRC32C of its bytes after the field, several records at a time or one', () => {
         // Lengths of every residue modulo 8, equal and unequal pairs, an odd count (the last one alone), empty payloads.
         for (const lengths of [[0], [5], [100, 100], [0, 0, 0], [1, 2, 3, 4, 5, 6, 7, 8, 9], [300, 7, 130, 131, 132, 133, 134, 135, 136], [64, 1000, 3]]) {
           const { starts, end, view } = lay(lengths, lengths.length * 31);
@@ -114,6 +114,32 @@ for (const kind of KERNEL_KINDS) {
           starts.forEach((at, i) => {
             expect(view.getInt32(at, true), `record ${i} of ${lengths.join(',')}`).toBe(crcRef(u8.subarray(at + 4, at + 20 + lengths[i]!)));
           });
+        }
+      });
+
+      it('seals three records at a time whichever of them is shortest, and the one or two left over', () => {
+        // The WASM kernel interleaves three records' steps up to the shortest one's, then ends each alone; a count not a
+        // multiple of three leaves one or two for the paths that take fewer.
+        for (const lengths of [[100, 30, 61], [30, 100, 61], [61, 100, 30], [8, 8, 8], [0, 1, 2, 3], [97, 95, 99, 96, 98], [5000, 3, 4000, 77, 77, 77, 12]]) {
+          const { starts, end, view } = lay(lengths, lengths.length * 17 + lengths[0]!);
+          expect(k.crc32cRecords(base, end - base)).toBe(end - base);
+          starts.forEach((at, i) => {
+            expect(view.getInt32(at, true), `record ${i} of ${lengths.join(',')}`).toBe(crcRef(u8.subarray(at + 4, at + 20 + lengths[i]!)));
+          });
+        }
+      });
+
+      it('stops before a record that runs past the end after one, two or three whole ones', () => {
+        for (let whole = 1; whole <= 4; whole++) {
+          const lengths = [40, 50, 60, 70, 80].slice(0, whole + 1);
+          const { starts, end, view } = lay(lengths, whole);
+          // The last record cut short by one byte; then its header alone, cut inside.
+          for (const cut of [end - base - 1, starts[whole]! - base + 10]) {
+            for (const at of starts) view.setUint32(at, 0, true);
+            expect(k.crc32cRecords(base, cut)).toBe(starts[whole]! - base);
+            for (let i = 0; i < whole; i++) expect(view.getInt32(starts[i]!, true)).toBe(crcRef(u8.subarray(starts[i]! + 4, starts[i]! + 20 + lengths[i]!)));
+            expect(view.getInt32(starts[whole]!, true)).toBe(0);
+          }
         }
       });
 

@@ -66,7 +66,7 @@ export function createByteKernels(mem: TsMemory): ByteKernels {
     assert(len >= 0, 'crc32cRecords: negative length');
     const end = ptr + len;
     let p = ptr;
-    // One record at a time (the WASM kernel interleaves two; the CRCs are the same).
+    // One record at a time (the WASM kernel interleaves three; the CRCs are the same).
     while (p + RECORD_HEADER <= end) {
       const n = RECORD_HEADER - RECORD_CRC_FROM + view.getUint32(p + 4, true);
       if (p + RECORD_CRC_FROM + n > end) break;

@@ -215,7 +215,7 @@ export interface WalBuffer {
   /**
    * Seal the records lying back to back in bytes[from, to) (each one's CRC,
    * as sealRecords computes them) and return where the last one sealed ends
-   * (`to`): Kernels.crc32cRecords, which interleaves two records' CRCs.
+   * (`to`): Kernels.crc32cRecords, which interleaves three records' CRCs.
    * Without it the writer calls crc32c once a record.
    */
   readonly sealRecords?: (from: number, to: number) => number;
