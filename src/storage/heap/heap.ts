@@ -108,7 +108,7 @@ export interface HeapWal {
 }
 
 /** A HeapWal with reserve/commit. */
-type ReservingWal = HeapWal & Required<Pick<HeapWal, 'reserve' | 'commit' | 'bytes' | 'view'>>;
+export type ReservingWal = HeapWal & Required<Pick<HeapWal, 'reserve' | 'commit' | 'bytes' | 'view'>>;
 
 export interface HeapOptions {
   /** Tuple bytes a table's memtable takes before it is frozen and queued for flush. */
@@ -1392,6 +1392,12 @@ export class Heap {
   logRecord(type: number, payload: Uint8Array): number {
     if (this.#wal === undefined) throw new FlintError(SqlState.objectNotInPrerequisiteState, 'the heap has no WAL attached (read-only or recovering)');
     return this.#wal.append(type, payload);
+  }
+
+  /** The attached WAL if it builds records in place (reserve/commit), for an index record written straight into its buffer (page-batch.ts); else undefined: logRecord(). */
+  get reservingWal(): ReservingWal | undefined {
+    const wal = this.#wal;
+    return wal !== undefined && wal.reserve !== undefined ? (wal as ReservingWal) : undefined;
   }
 
   /** Largest payload logRecord() accepts. */

@@ -211,17 +211,28 @@ export class PageBatch {
       this.#active = false;
       return;
     }
-    let length: number;
     let lsn: number;
     try {
-      length = this.#encode();
+      const length = this.#size();
       if (length > this.#heap.maxRecordBytes) {
         throw new FlintError(
           SqlState.programLimitExceeded,
           `B+-tree change of ${this.#count} pages needs a WAL record of ${length} bytes; the maximum is ${this.#heap.maxRecordBytes} (use larger WAL files)`,
         );
       }
-      lsn = this.#heap.logRecord(RecordType.indexPages, this.#record.subarray(0, length));
+      const wal = this.#heap.reservingWal;
+      if (wal !== undefined) {
+        // Built in the WAL's buffer (reserve, then commit): the page images are copied once, not into a record of ours
+        // that append() copies again (a bulk load's index build logs ~11 MB of them). The reservation's I/O (a full
+        // buffer's write, a file switch) may fail: abort() then, nothing logged.
+        const at = wal.reserve(length);
+        this.#encode(wal.bytes, wal.view, at, length);
+        lsn = wal.commit(RecordType.indexPages, length);
+      } else {
+        if (length > this.#record.length) this.#record = new Uint8Array(Math.max(length, this.#record.length * 2));
+        this.#encode(this.#record, new DataView(this.#record.buffer), 0, length);
+        lsn = this.#heap.logRecord(RecordType.indexPages, this.#record.subarray(0, length));
+      }
     } catch (error) {
       this.abort();
       throw error;
@@ -275,35 +286,56 @@ export class PageBatch {
     return i;
   }
 
-  /** Build the record payload; returns its length. */
-  #encode(): number {
+  /** The record payload's length. */
+  #size(): number {
+    const view = this.#view;
     let size = RECORD_HEADER;
     for (let i = 0; i < this.#count; i++) {
       if (this.#forms[i] !== FORM_IMAGE) continue;
-      const [lower, upper] = this.#gap(this.#nodes[i]!);
-      size += ENTRY_HEADER + lower + (PAGE_SIZE - upper);
+      const node = this.#nodes[i]!;
+      const lower = view.getUint16(node + PAGE_OFF_FREE_LOWER, true);
+      const upper = view.getUint16(node + PAGE_OFF_FREE_UPPER, true);
+      // The gap is [lower, upper) if the header is sane, else empty (#encode's rule).
+      size += ENTRY_HEADER + (saneGap(lower, upper) ? lower + (PAGE_SIZE - upper) : PAGE_SIZE);
     }
     for (let p = 0; p < this.#patches; p++) if (this.#forms[this.#patchPage[p]!] === FORM_PATCH) size += ENTRY_HEADER + 4;
     for (let o = 0; o < this.#opCount; o++) if (this.#forms[this.#opPage[o]!] === FORM_OPS) size += this.#opEnd(o) - this.#opStart[o]!;
-    if (size > this.#record.length) this.#record = new Uint8Array(Math.max(size, this.#record.length * 2));
-    const out = this.#record;
-    const v = new DataView(out.buffer);
-    let at = RECORD_HEADER;
+    return size;
+  }
+
+  /**
+   * Write the record payload, #size() bytes, into out[base, base + size) (v a
+   * DataView over the same bytes as out): the WAL's buffer, which may lie in
+   * the kernels' memory (the engine's does), or #record.
+   */
+  #encode(out: Uint8Array, v: DataView, base: number, size: number): void {
+    const u8 = this.#u8;
+    const view = this.#view;
+    const k = this.#kernels;
+    // out in the kernels' memory: a page's bytes go by memCopy (no typed-array set between views of one buffer).
+    const inKernels = out.buffer === u8.buffer ? out.byteOffset : -1;
+    let at = base + RECORD_HEADER;
     let entries = 0;
     for (let i = 0; i < this.#count; i++) {
       if (this.#forms[i] !== FORM_IMAGE) continue;
       const node = this.#nodes[i]!;
-      const [lower, upper] = this.#gap(node);
-      this.#kernels.memFill(node + lower, 0, upper - lower);
+      let lower = view.getUint16(node + PAGE_OFF_FREE_LOWER, true);
+      let upper = view.getUint16(node + PAGE_OFF_FREE_UPPER, true);
+      if (!saneGap(lower, upper)) lower = upper = PAGE_SIZE;
+      k.memFill(node + lower, 0, upper - lower);
       v.setUint32(at, this.#ids[i]!, true);
       v.setUint8(at + 4, FORM_IMAGE);
       v.setUint16(at + 5, lower, true);
       v.setUint16(at + 7, upper, true);
       at += ENTRY_HEADER;
-      out.set(this.#u8.subarray(node, node + lower), at);
-      at += lower;
-      out.set(this.#u8.subarray(node + upper, node + PAGE_SIZE), at);
-      at += PAGE_SIZE - upper;
+      if (inKernels >= 0) {
+        k.memCopy(inKernels + at, node, lower);
+        k.memCopy(inKernels + at + lower, node + upper, PAGE_SIZE - upper);
+      } else {
+        out.set(u8.subarray(node, node + lower), at);
+        out.set(u8.subarray(node + upper, node + PAGE_SIZE), at + lower);
+      }
+      at += lower + (PAGE_SIZE - upper);
       entries++;
     }
     for (let p = 0; p < this.#patches; p++) {
@@ -315,7 +347,8 @@ export class PageBatch {
       v.setUint16(at + 5, offset, true);
       v.setUint16(at + 7, 4, true);
       at += ENTRY_HEADER;
-      out.set(this.#u8.subarray(this.#nodes[i]! + offset, this.#nodes[i]! + offset + 4), at);
+      const from = this.#nodes[i]! + offset;
+      for (let b = 0; b < 4; b++) out[at + b] = u8[from + b]!;
       at += 4;
       entries++;
     }
@@ -331,9 +364,8 @@ export class PageBatch {
         entries++;
       }
     }
-    v.setUint16(0, entries, true);
-    assert(at === size, 'INDEX_PAGES record size');
-    return size;
+    v.setUint16(base, entries, true);
+    assert(at - base === size, 'INDEX_PAGES record size');
   }
 
   /** End of operation entry o in #ops. */
@@ -341,11 +373,9 @@ export class PageBatch {
     return o + 1 < this.#opCount ? this.#opStart[o + 1]! : this.#opsUsed;
   }
 
-  /** The free gap [lower, upper) of a slotted page; empty if the header is not sane. */
-  #gap(node: number): [number, number] {
-    const lower = this.#view.getUint16(node + PAGE_OFF_FREE_LOWER, true);
-    const upper = this.#view.getUint16(node + PAGE_OFF_FREE_UPPER, true);
-    if (lower < PAGE_HEADER_SIZE || lower > upper || upper > PAGE_SIZE) return [PAGE_SIZE, PAGE_SIZE];
-    return [lower, upper];
-  }
+}
+
+/** Whether [lower, upper) is a slotted page's free gap with a sane header (else the image leaves out nothing). */
+function saneGap(lower: number, upper: number): boolean {
+  return lower >= PAGE_HEADER_SIZE && lower <= upper && upper <= PAGE_SIZE;
 }
