@@ -55,7 +55,7 @@
 
 import { FlintError, SqlState, assert } from '../../errors.ts';
 import {
-  NODE_COLLECT_DONE, NODE_OFF_LEFT, NODE_OFF_LEFTMOST, NODE_OFF_LEVEL, NODE_OFF_RIGHT, NO_PAGE, PAGE_KIND_BTREE_LEAF, PAGE_KIND_FREE, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER, PAGE_OFF_SLOT_COUNT,
+  NODE_COLLECT_DONE, NODE_OFF_LEFT, NODE_OFF_LEFTMOST, NODE_OFF_LEVEL, NODE_OFF_RIGHT, NO_PAGE, PAGE_KIND_BTREE_INTERNAL, PAGE_KIND_BTREE_LEAF, PAGE_KIND_FREE, PAGE_OFF_FRAG_BYTES, PAGE_OFF_FREE_LOWER, PAGE_OFF_SLOT_COUNT,
   PAGE_OFF_FREE_UPPER, PAGE_OFF_KIND, SLOT_SIZE,
 } from '../../kernels/layout.ts';
 import { MAX_BTREE_HEIGHT, MAX_BTREE_VALUE_SIZE, MAX_KEY_SIZE, PAGE_SIZE, PAGES_PER_BLOCK } from '../../limits.ts';
@@ -939,6 +939,8 @@ export class BTree {
     // The rightmost leaf so far (the empty root at first), and whether it still takes entries.
     let lastLeaf = start;
     let first = true;
+    // The rightmost node of level 1, once a separator went there: where the next one goes (no descent from the root).
+    let parent = NO_PAGE;
     while (at < to) {
       let next = at;
       let count = 0;
@@ -966,7 +968,7 @@ export class BTree {
               const sep = (this.#seps[0] ??= new Uint8Array(MAX_KEY_SIZE));
               for (let i = 0; i < keyLen; i++) sep[i] = src[next + 4 + i]!;
               if (s.height === 1) this.#growRoot(prev, sep, keyLen, leaf);
-              else this.#insertAt(1, sep, keyLen, leaf);
+              else parent = this.#insertAt(1, sep, keyLen, leaf, parent);
             }
             const filled = this.#fillLeaf(src, next, to, node, leaf);
             count += this.#runCount;
@@ -976,6 +978,8 @@ export class BTree {
           }
         });
       } catch (error) {
+        // The change was undone: the node named may be one it made.
+        parent = NO_PAGE;
         // The pool could not pin the change's pages, or its record would pass the WAL's largest: fewer leaves a change.
         if (error instanceof FlintError && (error.code === SqlState.insufficientResources || error.code === SqlState.programLimitExceeded) && perChange > 1) {
           perChange >>= 1;
@@ -1560,13 +1564,21 @@ export class BTree {
    * leaf entry (the value in #value) at level 0, else a separator with its
    * right child. A full node is split and the separator inserted one level
    * up; then the insert is tried again (a large key may need more splits).
+   * `rightmost`, if not NO_PAGE, names the rightmost node of the level, for
+   * a key above every key of the tree (#build's separators): the node a
+   * descent would find, tried first without one while it is still the
+   * rightmost. Returns the node that took the entry.
    */
-  #insertAt(level: number, key: Uint8Array, keyLen: number, child: number): void {
+  #insertAt(level: number, key: Uint8Array, keyLen: number, child: number, rightmost = NO_PAGE): number {
     const s = this.#s;
     const k = s.kernels;
     for (let attempt = 0; ; attempt++) {
       assert(attempt < 8, 'an insert fits after a few splits');
-      const nodeId = s.nodeAtLevel(key, keyLen, level);
+      let nodeId: number;
+      if (attempt === 0 && rightmost !== NO_PAGE && this.#isRightmost(rightmost, level)) {
+        s.copyIn(key, keyLen, s.keyPtr);
+        nodeId = rightmost;
+      } else nodeId = s.nodeAtLevel(key, keyLen, level);
       // Logged as the insert (and the split) made on it, not as its image: page-batch.ts.
       const node = this.#batch.touchOps(nodeId);
       s.checkNode(node, nodeId, level);
@@ -1581,9 +1593,26 @@ export class BTree {
       if ((r & 1) !== 0) throw s.corrupt(nodeId, 'a separator is already in its parent');
       if (k.nodeInsert(node, r >>> 1, s.keyPtr, keyLen, s.valuePtr, valueLen) === 1) {
         this.#batch.opInsert(nodeId, r >>> 1, s.keyPtr, keyLen, s.valuePtr, valueLen);
-        return;
+        return nodeId;
       }
       this.#split(level, nodeId, node, r >>> 1);
+    }
+  }
+
+  /** Whether page `id` is a node of `level` with no right sibling (the rightmost of its level). */
+  #isRightmost(id: number, level: number): boolean {
+    const s = this.#s;
+    const frame = s.pin(id);
+    try {
+      const node = s.node(frame, id);
+      const kind = s.u8[node + PAGE_OFF_KIND];
+      return (
+        kind === (level === 0 ? PAGE_KIND_BTREE_LEAF : PAGE_KIND_BTREE_INTERNAL) &&
+        s.view.getUint16(node + NODE_OFF_LEVEL, true) === level &&
+        s.view.getInt32(node + NODE_OFF_RIGHT, true) === NO_PAGE
+      );
+    } finally {
+      s.unpin(frame);
     }
   }
 
