@@ -559,3 +559,54 @@ export function nodeInsertRun(node: usize, inPtr: usize, inCount: i32, trustFirs
   }
   return done | <i32>(used << 16);
 }
+
+/**
+ * nodeInsertRun for a bottom-up build (BTree's #fillLeaf): the entries lying
+ * whole in [inPtr, inPtr + inBytes) (each u16 key length, u16 value length,
+ * key, value; one cut short at the end is left for the next call, once more
+ * of them are staged), none taken on trust, nothing written out. Inserts the
+ * entries nodeInsertRun(node, inPtr, n, 0, 0, 32767) inserts (n: the whole
+ * entries), leaving the same bytes and stopping where it stops (its outCap
+ * never binds: the entries a leaf takes need less than a page); but an entry
+ * whose key sorts past the last entry of a leaf without a right sibling (a
+ * build's every entry) goes in at the end without a search. Returns the
+ * number inserted | the input bytes they took << 16 (inBytes < 65536).
+ */
+export function nodeAppendRun(node: usize, inPtr: usize, inBytes: i32): i32 {
+  assert(inBytes >= 0 && inBytes < 0x10000, 'nodeAppendRun: inBytes 0..65535');
+  assert(isLeaf(node), 'nodeAppendRun: a leaf');
+  const leftmost = load<i32>(node, NODE_OFF_LEFT) == NO_PAGE;
+  const rightmost = load<i32>(node, NODE_OFF_RIGHT) == NO_PAGE;
+  const end = inPtr + <usize>inBytes;
+  let p = inPtr;
+  let done: i32 = 0;
+  // Where the previous entry went: a run in key order searches on from there (as nodeInsertRun).
+  let prev: i32 = -1;
+  while (p + 4 <= end) {
+    const keyLen = <u32>load<u16>(p);
+    const valLen = <u32>load<u16>(p, 2);
+    if ((keyLen < 1) | (keyLen > <u32>MAX_KEY_SIZE) | (valLen > <u32>MAX_INDEX_VALUE_SIZE)) break;
+    const key = p + 4;
+    const next = key + keyLen + valLen;
+    if (next > end) break;
+    const keyHead = keyLen >= 8 ? bswap<u64>(load<u64>(key)) : 0;
+    const count = countOf(node);
+    let pos: u32;
+    if (rightmost & (count > 0) && compareEntryKey(node, slotAt(node, count - 1), key, <i32>keyLen, keyHead) < 0) {
+      // Past the last entry of the rightmost leaf: where nodeSearch puts it, and in the leaf's range.
+      pos = count;
+    } else {
+      let r: u32;
+      if (prev >= 0 && compareEntryKey(node, slotAt(node, <u32>prev), key, <i32>keyLen, keyHead) < 0) r = <u32>searchFrom(node, <u32>prev + 1, key, <i32>keyLen, keyHead);
+      else r = <u32>nodeSearch(node, key, <i32>keyLen);
+      if ((r & 1) != 0) break;
+      pos = r >>> 1;
+      if (!(((pos > 0) & (pos < count)) | ((pos == 0) & leftmost) | ((pos == count) & rightmost))) break;
+    }
+    if (!((pos == count) && appendEntryAtEnd(node, count, key, keyLen, valLen)) && nodeInsert(node, <i32>pos, key, <i32>keyLen, key + keyLen, <i32>valLen) != 1) break;
+    prev = <i32>pos;
+    done++;
+    p = next;
+  }
+  return done | <i32>(<u32>(p - inPtr) << 16);
+}

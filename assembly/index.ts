@@ -12,7 +12,7 @@ export {
 export { blockInit, blockFindPage, blockFindRoom, blockInsert, blockRefreshPage, blockSeal, blockVerify } from './block';
 export {
   nodeInit, nodeCount, nodeSearch, nodeSeek, nodeChildFor, nodeInsert, nodeDelete,
-  nodeKey, nodeValue, nodeChildAt, nodeSplitPoint, nodeSplit, nodeMerge, nodeCollect, nodeInsertRun,
+  nodeKey, nodeValue, nodeChildAt, nodeSplitPoint, nodeSplit, nodeMerge, nodeCollect, nodeInsertRun, nodeAppendRun,
 } from './btree-node';
 export { lz4Compress, lz4Decompress } from './lz4';
 export { pageMatchColumn, pageExtractColumns, tuplesExtract } from './heap-scan';

@@ -168,6 +168,16 @@ export interface Kernels {
    * image needs no INDEX_INSERTS entries (BTree's build).
    */
   nodeInsertRun(node: number, inPtr: number, inCount: number, trustFirst: number, out: number, outCap: number): number;
+  /**
+   * nodeInsertRun for a bottom-up build (BTree's #fillLeaf): the entries
+   * lying whole in [inPtr, inPtr + inBytes) (inBytes < 65536; one cut short
+   * at the end is left alone), none on trust, nothing written out: the
+   * entries nodeInsertRun(node, inPtr, n, 0, 0, 32767) inserts for n those
+   * whole entries, the same bytes left; a key past the last entry of a leaf
+   * without a right sibling goes in at the end without a search. Returns the
+   * number inserted | (input bytes they took) << 16.
+   */
+  nodeAppendRun(node: number, inPtr: number, inBytes: number): number;
 
   // ---- LZ4 block format (assembly/lz4.ts; codes LZ4_ERR_* in ./lz4-codes.ts) ----
   /**
@@ -228,7 +238,7 @@ export const KERNEL_FUNCTIONS = [
   'pageFreeSpace', 'pageNextSlot', 'pageLiveCount', 'pageSeal', 'pageVerify',
   'blockInit', 'blockFindPage', 'blockFindRoom', 'blockInsert', 'blockRefreshPage', 'blockSeal', 'blockVerify',
   'nodeInit', 'nodeCount', 'nodeSearch', 'nodeSeek', 'nodeChildFor', 'nodeInsert', 'nodeDelete',
-  'nodeKey', 'nodeValue', 'nodeChildAt', 'nodeSplitPoint', 'nodeSplit', 'nodeMerge', 'nodeCollect', 'nodeInsertRun',
+  'nodeKey', 'nodeValue', 'nodeChildAt', 'nodeSplitPoint', 'nodeSplit', 'nodeMerge', 'nodeCollect', 'nodeInsertRun', 'nodeAppendRun',
   'lz4Compress', 'lz4Decompress',
   'pageMatchColumn', 'pageExtractColumns', 'tuplesExtract',
 ] as const;

@@ -467,8 +467,44 @@ export function createNodeKernels(mem: TsMemory, _bytes: ByteKernels, page: Page
     return done | (used << 16);
   }
 
+  function nodeAppendRun(node: number, inPtr: number, inBytes: number): number {
+    assert(inBytes >= 0 && inBytes < 0x10000, 'nodeAppendRun: inBytes 0..65535');
+    assert(isLeaf(node), 'nodeAppendRun: a leaf');
+    const leftmost = view.getInt32(node + NODE_OFF_LEFT, true) === NO_PAGE;
+    const rightmost = view.getInt32(node + NODE_OFF_RIGHT, true) === NO_PAGE;
+    const end = inPtr + inBytes;
+    let p = inPtr;
+    let done = 0;
+    // Where the previous entry went: a run in key order searches on from there (as nodeInsertRun).
+    let prev = -1;
+    while (p + 4 <= end) {
+      const keyLen = view.getUint16(p, true);
+      const valLen = view.getUint16(p + 2, true);
+      if (keyLen < 1 || keyLen > MAX_KEY_SIZE || valLen > MAX_INDEX_VALUE_SIZE) break;
+      const key = p + 4;
+      const next = key + keyLen + valLen;
+      if (next > end) break;
+      const count = countOf(node);
+      let pos: number;
+      if (rightmost && count > 0 && compareAt(node, count - 1, key, keyLen) < 0) {
+        // Past the last entry of the rightmost leaf: where nodeSearch puts it, and in the leaf's range.
+        pos = count;
+      } else {
+        const r = prev >= 0 && compareAt(node, prev, key, keyLen) < 0 ? searchFrom(node, prev + 1, key, keyLen) : nodeSearch(node, key, keyLen);
+        if ((r & 1) !== 0) break;
+        pos = r >>> 1;
+        if (!((pos > 0 && pos < count) || (pos === 0 && leftmost) || (pos === count && rightmost))) break;
+      }
+      if (nodeInsert(node, pos, key, keyLen, key + keyLen, valLen) !== 1) break;
+      prev = pos;
+      done++;
+      p = next;
+    }
+    return done | ((p - inPtr) << 16);
+  }
+
   return {
     nodeInit, nodeCount, nodeSearch, nodeSeek, nodeChildFor, nodeInsert, nodeDelete,
-    nodeKey, nodeValue, nodeChildAt, nodeSplitPoint, nodeSplit, nodeMerge, nodeCollect, nodeInsertRun,
+    nodeKey, nodeValue, nodeChildAt, nodeSplitPoint, nodeSplit, nodeMerge, nodeCollect, nodeInsertRun, nodeAppendRun,
   };
 }

@@ -23,7 +23,7 @@ export type BlockKernels = Pick<Kernels, 'blockInit' | 'blockFindPage' | 'blockF
 export type NodeKernels = Pick<
   Kernels,
   | 'nodeInit' | 'nodeCount' | 'nodeSearch' | 'nodeSeek' | 'nodeChildFor' | 'nodeInsert' | 'nodeDelete'
-  | 'nodeKey' | 'nodeValue' | 'nodeChildAt' | 'nodeSplitPoint' | 'nodeSplit' | 'nodeMerge' | 'nodeCollect' | 'nodeInsertRun'
+  | 'nodeKey' | 'nodeValue' | 'nodeChildAt' | 'nodeSplitPoint' | 'nodeSplit' | 'nodeMerge' | 'nodeCollect' | 'nodeInsertRun' | 'nodeAppendRun'
 >;
 export type Lz4Kernels = Pick<Kernels, 'lz4Compress' | 'lz4Decompress'>;
 export type HeapScanKernels = Pick<Kernels, 'pageMatchColumn' | 'pageExtractColumns' | 'tuplesExtract'>;

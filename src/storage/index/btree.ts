@@ -109,6 +109,8 @@ const RUN_RECORD_BYTES = 16 * 1024;
 /** insertPacked: entries staged for one nodeInsertRun call at most; a run's first call stages about as many as the last run took (staged entries it does not take are copied again for the next run), and each next call twice as many. */
 const RUN_CHUNK_MIN = 4;
 const RUN_CHUNK_MAX = 256;
+/** Bytes #fillLeaf stages past what the last leaf took: a leaf that takes a little more than the last one still needs one kernel call. */
+const FILL_STAGE_MORE = 256;
 
 /** insertMany's entries: the i-th key and value (views that may be valid only until the next call). */
 export interface SortedEntries {
@@ -1045,39 +1047,43 @@ export class BTree {
 
   /**
    * Fill a leaf that is the rightmost of its level with the entries from
-   * src[at] on while they fit and belong in it, by nodeInsertRun a chunk
-   * at a time (writing no INDEX_INSERTS entries: the leaf is logged as an
-   * image). Returns the offset of the first entry not inserted (#runCount:
-   * how many were).
+   * src[at] on while they fit and belong in it, by nodeAppendRun on the
+   * bytes staged in the kernels' scratch area (no INDEX_INSERTS entries:
+   * the leaf is logged as an image). The bytes are staged as they lie, about
+   * what the last leaf took and a little more, not counted out entry by
+   * entry: the kernel takes the entries that lie whole in them. Returns the
+   * offset of the first entry not inserted (#runCount: how many were).
    */
   #fillLeaf(src: Uint8Array, at: number, to: number, node: number, leafId: number): number {
     const s = this.#s;
     const k = s.kernels;
     const u8 = s.u8;
     const inPtr = k.scratchOffset + SCRATCH_RUN_IN;
+    const start = at;
     let total = 0;
-    let chunk = this.#fillGuess;
+    let stage = this.#fillGuess;
     while (at < to) {
-      const staged = stageRun(u8, src, at, to, chunk, inPtr);
-      if (staged === 0) break; // an entry that runs past `to`: #extendsRun stops the build there
-      // Past the last entry of a rightmost leaf: nodeInsertRun takes each entry that fits without trusting any (out 0: no
-      // INDEX_INSERTS entries written, the bytes they would take still counted).
-      const r = k.nodeInsertRun(node, inPtr, staged, 0, 0, RUN_RECORD_BYTES);
+      const staged = Math.min(to - at, stage);
+      u8.set(src.subarray(at, at + staged), inPtr);
+      const r = k.nodeAppendRun(node, inPtr, staged);
       const done = r & 0xffff;
       if (done === 0 && k.nodeCount(node) === 0) throw s.corrupt(leafId, 'an empty leaf refused an entry');
-      // Each INDEX_INSERTS entry is its staged entry with a u16 position in front.
-      at += (r >>> 16) - 2 * done;
+      const end = at + staged;
+      at += r >>> 16;
       total += done;
-      if (done < staged) break;
-      chunk = RUN_CHUNK_MAX;
+      // Stopped at an entry it saw whole (the leaf is full, or the entry does not belong or has bad lengths): the leaf
+      // is done. Else the entry was cut short: stage from it on, as much as the area holds; an entry still not whole
+      // then runs past `to` or has bad lengths (#extendsRun stops the build there).
+      if (at >= to || wholeEntryBy(src, at, end) || (done === 0 && stage === SCRATCH_RUN_IN_BYTES)) break;
+      stage = SCRATCH_RUN_IN_BYTES;
     }
-    this.#fillGuess = Math.max(RUN_CHUNK_MIN, Math.min(total + 2, RUN_CHUNK_MAX));
+    this.#fillGuess = Math.min(at - start + FILL_STAGE_MORE, SCRATCH_RUN_IN_BYTES);
     this.#runCount = total;
     return at;
   }
 
-  /** Entries #fillLeaf stages first: what the last leaf took, and two. */
-  #fillGuess = RUN_CHUNK_MIN;
+  /** Bytes #fillLeaf stages first: what the last leaf took, and FILL_STAGE_MORE. */
+  #fillGuess = PAGE_SIZE;
 
   /** Entries the last #packedRun inserted. */
   #runCount = 0;
@@ -1820,6 +1826,11 @@ function stageRun(u8: Uint8Array, src: Uint8Array, at: number, to: number, chunk
   }
   u8.set(src.subarray(at, end), inPtr);
   return staged;
+}
+
+/** Whether the packed entry at src[at] lies whole before `end` (the end of the bytes staged): the kernel saw all of it. */
+function wholeEntryBy(src: Uint8Array, at: number, end: number): boolean {
+  return at + 4 <= end && at + 4 + (src[at]! | (src[at + 1]! << 8)) + (src[at + 2]! | (src[at + 3]! << 8)) <= end;
 }
 
 /** Whether src[at] starts a packed entry (u16 key length, u16 value length, key, value) of valid lengths that ends by `to`. */

@@ -1,0 +1,164 @@
+// nodeAppendRun, a bottom-up build's run of entries into one leaf
+// (assembly/btree-node.ts and its twin; BTree's #fillLeaf): the entries lying
+// whole in a byte range, none on trust, nothing written out. On random
+// leaves (the tree's only leaf, or one with a left and/or right sibling),
+// clean and corrupted, with random runs (sorted or not, keys already there,
+// bad lengths) cut at random byte counts, both kernels return the same
+// result and leave the same bytes; and on a clean leaf it inserts exactly
+// what nodeInsertRun(node, inPtr, n, 0, 0, 32767) inserts (n: the entries
+// lying whole in the range), the same node bytes, taking the input bytes
+// of the entries it inserted.
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { NODE_OFF_LEFT, NODE_OFF_RIGHT } from '../../src/kernels/layout.ts';
+import type { Kernels } from '../../src/kernels/index.ts';
+import { PAGE_SIZE } from '../../src/limits.ts';
+import { makeKernels } from './harness.ts';
+
+interface Entry {
+  n: number;
+  len: number;
+  valueLen: number;
+}
+
+interface Case {
+  leaf: Entry[];
+  run: Entry[];
+  sortRun: boolean;
+  /** Run keys above every leaf key (a build's leaf): the leaf's keys and the run's from disjoint ranges. */
+  above: boolean;
+  left: boolean;
+  right: boolean;
+  /** Bytes of the run given to the kernel: all of them, or cut at a fraction (in thousandths). */
+  cut: number;
+  badLengthAt: number;
+  flips: { at: number; value: number }[];
+}
+
+const keyBytes = (n: number, len: number) => Uint8Array.from({ length: len }, (_, i) => (i === 0 ? n >> 8 : i === 1 ? n & 0xff : (n * 7 + i) & 0xff));
+
+const entryArb = fc.record({ n: fc.nat({ max: 3000 }), len: fc.integer({ min: 1, max: 40 }), valueLen: fc.nat({ max: 16 }) });
+const caseArb: fc.Arbitrary<Case> = fc.record({
+  leaf: fc.array(entryArb, { maxLength: 150 }),
+  run: fc.array(entryArb, { minLength: 0, maxLength: 200 }),
+  sortRun: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
+  above: fc.oneof({ arbitrary: fc.constant(true), weight: 2 }, { arbitrary: fc.constant(false), weight: 1 }),
+  left: fc.boolean(),
+  right: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
+  cut: fc.oneof({ arbitrary: fc.constant(1000), weight: 2 }, { arbitrary: fc.nat({ max: 1000 }), weight: 1 }),
+  badLengthAt: fc.oneof({ arbitrary: fc.constant(-1), weight: 5 }, { arbitrary: fc.nat({ max: 200 }), weight: 1 }),
+  flips: fc.oneof(
+    { arbitrary: fc.constant<{ at: number; value: number }[]>([]), weight: 4 },
+    { arbitrary: fc.array(fc.record({ at: fc.nat({ max: PAGE_SIZE - 1 }), value: fc.nat({ max: 255 }) }), { minLength: 1, maxLength: 3 }), weight: 1 },
+  ),
+});
+
+function compare(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** Build the leaf and the run's input; returns where they are, the bytes given and how many entries lie whole in them. */
+function setUp(k: Kernels, c: Case): { node: number; inPtr: number; inBytes: number; whole: number } {
+  const u8 = new Uint8Array(k.buffer);
+  const view = new DataView(k.buffer);
+  const node = k.arenaOffset;
+  k.nodeInit(node, 0);
+  const keyPtr = k.scratchOffset;
+  const valPtr = keyPtr + 1024;
+  for (const { n, len, valueLen } of c.leaf) {
+    u8.set(keyBytes(c.above ? n % 1500 : n, len), keyPtr);
+    for (let i = 0; i < valueLen; i++) u8[valPtr + i] = (n + i) & 0xff;
+    const r = k.nodeSearch(node, keyPtr, len);
+    if ((r & 1) !== 0) continue;
+    if (k.nodeInsert(node, r >>> 1, keyPtr, len, valPtr, valueLen) !== 1) break;
+  }
+  if (c.left) view.setInt32(node + NODE_OFF_LEFT, 77, true);
+  if (c.right) view.setInt32(node + NODE_OFF_RIGHT, 78, true);
+  for (const f of c.flips) u8[node + f.at] = f.value;
+  const run = c.run.map((e) => ({ key: keyBytes(c.above ? 1500 + (e.n % 1500) : e.n, e.len), value: Uint8Array.from({ length: e.valueLen }, (_, i) => (e.n * 3 + i) & 0xff) }));
+  if (c.sortRun) run.sort((a, b) => compare(a.key, b.key));
+  const inPtr = k.scratchOffset + 8192;
+  let at = inPtr;
+  const ends: number[] = [];
+  run.forEach(({ key, value }, i) => {
+    view.setUint16(at, i === c.badLengthAt ? 0 : key.length, true);
+    view.setUint16(at + 2, value.length, true);
+    u8.set(key, at + 4);
+    u8.set(value, at + 4 + key.length);
+    at += 4 + key.length + value.length;
+    ends.push(at - inPtr);
+  });
+  const inBytes = Math.floor(((at - inPtr) * c.cut) / 1000);
+  return { node, inPtr, inBytes, whole: ends.filter((e) => e <= inBytes).length };
+}
+
+function run(k: Kernels, c: Case): { r: number; node: Uint8Array } {
+  const { node, inPtr, inBytes } = setUp(k, c);
+  const r = k.nodeAppendRun(node, inPtr, inBytes);
+  return { r, node: new Uint8Array(k.buffer).slice(node, node + PAGE_SIZE) };
+}
+
+/** nodeInsertRun over the whole entries, trustFirst 0, nothing written out: result, bytes taken, node bytes. */
+function model(k: Kernels, c: Case): { done: number; bytes: number; node: Uint8Array } {
+  const { node, inPtr, whole } = setUp(k, c);
+  const r = k.nodeInsertRun(node, inPtr, whole, 0, 0, 32767);
+  const done = r & 0xffff;
+  const view = new DataView(k.buffer);
+  let bytes = 0;
+  for (let i = 0; i < done; i++) bytes += 4 + view.getUint16(inPtr + bytes, true) + view.getUint16(inPtr + bytes + 2, true);
+  return { done, bytes, node: new Uint8Array(k.buffer).slice(node, node + PAGE_SIZE) };
+}
+
+describe('nodeAppendRun', () => {
+  const wasm = makeKernels('wasm');
+  const ts = makeKernels('ts');
+  it('the twins agree, and on a clean leaf insert what nodeInsertRun inserts of the whole entries (property)', () => {
+    let partial = 0;
+    let full = 0;
+    let cutShort = 0;
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const w = run(wasm, c);
+        const t = run(ts, c);
+        expect(w.r).toBe(t.r);
+        expect(Buffer.from(w.node).equals(Buffer.from(t.node))).toBe(true);
+        if (c.flips.length > 0) return;
+        const m = model(ts, c);
+        expect(t.r & 0xffff).toBe(m.done);
+        expect(t.r >>> 16).toBe(m.bytes);
+        expect(Buffer.from(t.node).equals(Buffer.from(m.node))).toBe(true);
+        const n = t.r & 0xffff;
+        if (n > 0 && n < c.run.length) partial++;
+        if (n > 1 && n === c.run.length) full++;
+        if (c.cut < 1000 && n > 0 && n === setUp(ts, c).whole) cutShort++;
+      }),
+      { seed: 1606, numRuns: 1500 },
+    );
+    expect(partial).toBeGreaterThan(50);
+    expect(full).toBeGreaterThan(50);
+    expect(cutShort).toBeGreaterThan(20);
+  });
+
+  it('fills an empty rightmost leaf from a sorted run until the next entry does not fit', () => {
+    for (const k of [wasm, ts]) {
+      const u8 = new Uint8Array(k.buffer);
+      const view = new DataView(k.buffer);
+      const node = k.arenaOffset;
+      k.nodeInit(node, 0);
+      const inPtr = k.scratchOffset + 8192;
+      let at = inPtr;
+      for (let i = 0; i < 400; i++) {
+        view.setUint16(at, 12, true);
+        view.setUint16(at + 2, 8, true);
+        u8.set(keyBytes(i, 12), at + 4);
+        at += 4 + 12 + 8;
+      }
+      const r = k.nodeAppendRun(node, inPtr, at - inPtr);
+      const done = r & 0xffff;
+      // Each entry takes 2 + 12 + 8 bytes and a 4-byte slot: as many as fit after the 48-byte header.
+      expect(done).toBe(Math.floor((PAGE_SIZE - 48) / 26));
+      expect(r >>> 16).toBe(done * 24);
+      expect(k.nodeCount(node)).toBe(done);
+    }
+  });
+});
