@@ -709,6 +709,7 @@ export class Engine {
    * delete, whatever becomes of the transactions. 0 for an unknown table.
    */
   rowEstimate(tableId: number): number {
+    this.#addCounted();
     let n = this.#rowEstimates.get(tableId);
     if (n === undefined) {
       try {
@@ -721,10 +722,32 @@ export class Engine {
     return Math.max(0, n);
   }
 
+  /**
+   * Count a row in or out of a table's estimate: added up for the table
+   * counted last (#countedTable) and put in #rowEstimates when another table
+   * is counted or an estimate is read (one Map update per run of a table's
+   * rows, not two Map calls per row). As then, only an estimate that exists
+   * takes them.
+   */
   #countRow(tableId: number, delta: number): void {
-    const n = this.#rowEstimates.get(tableId);
-    if (n !== undefined) this.#rowEstimates.set(tableId, n + delta);
+    if (tableId !== this.#countedTable) {
+      this.#addCounted();
+      this.#countedTable = tableId;
+    }
+    this.#counted += delta;
   }
+
+  #addCounted(): void {
+    const counted = this.#counted;
+    if (counted === 0) return;
+    this.#counted = 0;
+    const n = this.#rowEstimates.get(this.#countedTable);
+    if (n !== undefined) this.#rowEstimates.set(this.#countedTable, n + counted);
+  }
+
+  /** Rows #countRow counted for #countedTable that #rowEstimates does not have yet. */
+  #countedTable = -1;
+  #counted = 0;
 
   /**
    * Create a secondary index on a table and fill it from the table's rows.
@@ -1218,10 +1241,10 @@ export class Engine {
 
   /** Insert a row; returns its tuple id. */
   insert(txn: Transaction, tableId: number, values: readonly StorageValue[]): number {
-    const table = this.#tableById(tableId, txn);
+    const table = this.#insertTable(tableId, txn);
     const txid = this.#writeTxid(txn);
     this.#checkRow(table, values);
-    const rowId = this.#indexes.primaryOf(table.id).columns.length === 0 ? this.#indexes.allocateRowId(table) : -1;
+    const rowId = this.#inserting.rowIds ? this.#indexes.allocateRowId(table) : -1;
     // Every check comes before the first write: a violation changes nothing.
     const { pk, prev } = this.#indexes.beforeInsert(txn.snapshot, table, values, rowId);
     const bytes = this.#encode(table, values, txid, rowId);
@@ -1283,6 +1306,32 @@ export class Engine {
     txn.changes?.push(newTid, -tid);
     return newTid;
   }
+
+  /**
+   * #tableById for insert(), and whether the table's rows get row ids (no
+   * primary key columns): looked up again only when the table or the
+   * catalog as `txn` sees it changed (another object, or the same one's
+   * version moved on) since the last insert. A table found only past the
+   * view (#tableById's fallbacks) is not kept.
+   */
+  #insertTable(tableId: number, txn: Transaction): TableDef {
+    const view = this.#view(txn);
+    const last = this.#inserting;
+    if (tableId === last.tableId && view === last.view && view.version === last.version) return last.table!;
+    const table = this.#tableById(tableId, txn);
+    const rowIds = this.#indexes.primaryOf(table.id).columns.length === 0;
+    if (view.tables.get(tableId) === table) {
+      last.tableId = tableId;
+      last.view = view;
+      last.version = view.version;
+      last.table = table;
+    } else last.tableId = -1;
+    last.rowIds = rowIds;
+    return table;
+  }
+
+  /** #insertTable's last lookup (tableId -1: none kept). `rowIds` is the last call's, kept or not. */
+  readonly #inserting: { tableId: number; view: CatalogState | null; version: number; table: TableDef | null; rowIds: boolean } = { tableId: -1, view: null, version: -1, table: null, rowIds: false };
 
   /** update()'s Heap.insert `replaces`, one reused object (the heap reads it during the call). */
   readonly #replaces: Replaces = { tid: 0, xmax: 0, flags: 0, done: false };
