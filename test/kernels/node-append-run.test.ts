@@ -31,11 +31,14 @@ interface Case {
   right: boolean;
   /** Bytes of the run given to the kernel: all of them, or cut at a fraction (in thousandths). */
   cut: number;
+  /** Bytes every key starts with (a secondary index's first column): keys that agree on 8 bytes and more. */
+  shared: number;
   badLengthAt: number;
   flips: { at: number; value: number }[];
 }
 
-const keyBytes = (n: number, len: number) => Uint8Array.from({ length: len }, (_, i) => (i === 0 ? n >> 8 : i === 1 ? n & 0xff : (n * 7 + i) & 0xff));
+const keyBytes = (n: number, len: number, shared = 0) =>
+  Uint8Array.from({ length: shared + len }, (_, j) => (j < shared ? 0x11 : ((i: number) => (i === 0 ? n >> 8 : i === 1 ? n & 0xff : (n * 7 + i) & 0xff))(j - shared)));
 
 const entryArb = fc.record({ n: fc.nat({ max: 3000 }), len: fc.integer({ min: 1, max: 40 }), valueLen: fc.nat({ max: 16 }) });
 const caseArb: fc.Arbitrary<Case> = fc.record({
@@ -46,6 +49,7 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   left: fc.boolean(),
   right: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
   cut: fc.oneof({ arbitrary: fc.constant(1000), weight: 2 }, { arbitrary: fc.nat({ max: 1000 }), weight: 1 }),
+  shared: fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.integer({ min: 1, max: 20 }), weight: 1 }),
   badLengthAt: fc.oneof({ arbitrary: fc.constant(-1), weight: 5 }, { arbitrary: fc.nat({ max: 200 }), weight: 1 }),
   flips: fc.oneof(
     { arbitrary: fc.constant<{ at: number; value: number }[]>([]), weight: 4 },
@@ -66,16 +70,16 @@ function setUp(k: Kernels, c: Case): { node: number; inPtr: number; inBytes: num
   const keyPtr = k.scratchOffset;
   const valPtr = keyPtr + 1024;
   for (const { n, len, valueLen } of c.leaf) {
-    u8.set(keyBytes(c.above ? n % 1500 : n, len), keyPtr);
+    u8.set(keyBytes(c.above ? n % 1500 : n, len, c.shared), keyPtr);
     for (let i = 0; i < valueLen; i++) u8[valPtr + i] = (n + i) & 0xff;
-    const r = k.nodeSearch(node, keyPtr, len);
+    const r = k.nodeSearch(node, keyPtr, c.shared + len);
     if ((r & 1) !== 0) continue;
-    if (k.nodeInsert(node, r >>> 1, keyPtr, len, valPtr, valueLen) !== 1) break;
+    if (k.nodeInsert(node, r >>> 1, keyPtr, c.shared + len, valPtr, valueLen) !== 1) break;
   }
   if (c.left) view.setInt32(node + NODE_OFF_LEFT, 77, true);
   if (c.right) view.setInt32(node + NODE_OFF_RIGHT, 78, true);
   for (const f of c.flips) u8[node + f.at] = f.value;
-  const run = c.run.map((e) => ({ key: keyBytes(c.above ? 1500 + (e.n % 1500) : e.n, e.len), value: Uint8Array.from({ length: e.valueLen }, (_, i) => (e.n * 3 + i) & 0xff) }));
+  const run = c.run.map((e) => ({ key: keyBytes(c.above ? 1500 + (e.n % 1500) : e.n, e.len, c.shared), value: Uint8Array.from({ length: e.valueLen }, (_, i) => (e.n * 3 + i) & 0xff) }));
   if (c.sortRun) run.sort((a, b) => compare(a.key, b.key));
   const inPtr = k.scratchOffset + 8192;
   let at = inPtr;
