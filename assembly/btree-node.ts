@@ -612,6 +612,41 @@ export function nodeAppendRun(node: usize, inPtr: usize, inBytes: i32): i32 {
   // Where the previous entry went: a run in key order searches on from there (as nodeInsertRun).
   let prev: i32 = -1;
   while (p + 4 <= end) {
+    if (rightmost) {
+      // The appends appendEntryAtEnd makes, with the header kept in locals and written once: while each entry sorts
+      // past the last one and fits the contiguous free space (the header sane). Anything else: the step below.
+      let count = countOf(node);
+      let lower = DIR + count * <u32>SLOT_SIZE;
+      let upper = <u32>load<u16>(node, PAGE_OFF_FREE_UPPER);
+      if ((count > 0) & (<u32>load<u16>(node, PAGE_OFF_FREE_LOWER) == lower) & (upper <= <u32>PAGE_SIZE) & (upper >= lower)) {
+        const first = count;
+        let last = slotAt(node, count - 1);
+        while (p + 4 <= end) {
+          const keyLen = <u32>load<u16>(p);
+          const valLen = <u32>load<u16>(p, 2);
+          if ((keyLen < 1) | (keyLen > <u32>MAX_KEY_SIZE) | (valLen > <u32>MAX_INDEX_VALUE_SIZE)) break;
+          const key = p + 4;
+          const next = key + keyLen + valLen;
+          const len = ENTRY_HEADER + keyLen + valLen;
+          if ((next > end) | (upper < lower + len + <u32>SLOT_SIZE)) break;
+          if (!entryKeyBelow(node, last, key, keyLen)) break;
+          upper -= len;
+          store<u16>(node + upper, <u16>keyLen);
+          copyShort(node + upper + ENTRY_HEADER, key, keyLen + valLen);
+          last = upper | (len << 16);
+          store<u32>(node + lower, last);
+          lower += <u32>SLOT_SIZE;
+          count++;
+          p = next;
+        }
+        if (count != first) {
+          setCounts(node, count, upper);
+          done += <i32>(count - first);
+          prev = <i32>count - 1;
+          if (p + 4 > end) break;
+        }
+      }
+    }
     const keyLen = <u32>load<u16>(p);
     const valLen = <u32>load<u16>(p, 2);
     if ((keyLen < 1) | (keyLen > <u32>MAX_KEY_SIZE) | (valLen > <u32>MAX_INDEX_VALUE_SIZE)) break;

@@ -143,26 +143,37 @@ describe('nodeAppendRun', () => {
     expect(cutShort).toBeGreaterThan(20);
   });
 
-  it('fills an empty rightmost leaf from a sorted run until the next entry does not fit', () => {
+  it('fills an empty rightmost leaf from a sorted run until the next entry (with its slot) does not fit, as nodeInsertRun does', () => {
     for (const k of [wasm, ts]) {
       const u8 = new Uint8Array(k.buffer);
       const view = new DataView(k.buffer);
       const node = k.arenaOffset;
-      k.nodeInit(node, 0);
-      const inPtr = k.scratchOffset + 8192;
-      let at = inPtr;
-      for (let i = 0; i < 400; i++) {
-        view.setUint16(at, 12, true);
-        view.setUint16(at + 2, 8, true);
-        u8.set(keyBytes(i, 12), at + 4);
-        at += 4 + 12 + 8;
+      // Entry sizes whose last one would fit without its 4-byte slot (the free space left is between the two), and others.
+      for (const [keyLen, valLen] of [[12, 7], [12, 8], [9, 6], [18, 8], [2, 0], [40, 16], [13, 9], [30, 2]] as const) {
+        const inPtr = k.scratchOffset + 8192;
+        let at = inPtr;
+        for (let i = 0; i < 700; i++) {
+          view.setUint16(at, keyLen, true);
+          view.setUint16(at + 2, valLen, true);
+          u8.set(keyBytes(i, keyLen, keyLen > 8 ? 6 : 0).subarray(0, keyLen), at + 4);
+          at += 4 + keyLen + valLen;
+          if (at - inPtr > 16000) break;
+        }
+        const bytes = at - inPtr;
+        k.nodeInit(node, 0);
+        const r = k.nodeAppendRun(node, inPtr, bytes);
+        const got = u8.slice(node, node + PAGE_SIZE);
+        const done = r & 0xffff;
+        // Each entry takes 2 + key + value bytes and a 4-byte slot: as many as fit after the 48-byte header.
+        const fit = Math.floor((PAGE_SIZE - 48) / (2 + keyLen + valLen + 4));
+        expect(done, `${keyLen}+${valLen}`).toBe(Math.min(fit, Math.floor(bytes / (4 + keyLen + valLen))));
+        expect(r >>> 16).toBe(done * (4 + keyLen + valLen));
+        expect(k.nodeCount(node)).toBe(done);
+        k.nodeInit(node, 0);
+        const m = k.nodeInsertRun(node, inPtr, Math.floor(bytes / (4 + keyLen + valLen)), 0, 0, 32767);
+        expect(m & 0xffff).toBe(done);
+        expect(Buffer.from(u8.subarray(node, node + PAGE_SIZE)).equals(Buffer.from(got))).toBe(true);
       }
-      const r = k.nodeAppendRun(node, inPtr, at - inPtr);
-      const done = r & 0xffff;
-      // Each entry takes 2 + 12 + 8 bytes and a 4-byte slot: as many as fit after the 48-byte header.
-      expect(done).toBe(Math.floor((PAGE_SIZE - 48) / 26));
-      expect(r >>> 16).toBe(done * 24);
-      expect(k.nodeCount(node)).toBe(done);
     }
   });
 });
