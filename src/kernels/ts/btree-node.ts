@@ -478,6 +478,44 @@ export function createNodeKernels(mem: TsMemory, _bytes: ByteKernels, page: Page
     // Where the previous entry went: a run in key order searches on from there (as nodeInsertRun).
     let prev = -1;
     while (p + 4 <= end) {
+      if (rightmost) {
+        // The appends appendEntryAtEnd would make (assembly/btree-node.ts), with the header kept in locals and written
+        // once: while each entry sorts past the last one and fits the contiguous free space (the header sane).
+        let count = countOf(node);
+        let lower = DIR + count * SLOT_SIZE;
+        let upper = get16(node, PAGE_OFF_FREE_UPPER);
+        if (count > 0 && get16(node, PAGE_OFF_FREE_LOWER) === lower && upper <= PAGE_SIZE && upper >= lower) {
+          const first = count;
+          let last = slotAt(node, count - 1);
+          while (p + 4 <= end) {
+            const keyLen = view.getUint16(p, true);
+            const valLen = view.getUint16(p + 2, true);
+            if (keyLen < 1 || keyLen > MAX_KEY_SIZE || valLen > MAX_INDEX_VALUE_SIZE) break;
+            const key = p + 4;
+            const next = key + keyLen + valLen;
+            const len = ENTRY_HEADER + keyLen + valLen;
+            if (next > end || upper < lower + len + SLOT_SIZE) break;
+            let lastLen = keyLenOf(view, node, last);
+            if (lastLen < 0) lastLen = 0;
+            if (compareKey(node + (last & 0xffff) + ENTRY_HEADER, lastLen, key, keyLen) >= 0) break;
+            upper -= len;
+            set16(node + upper, 0, keyLen);
+            const n = keyLen + valLen;
+            for (let b = 0; b < n; b++) u8[node + upper + ENTRY_HEADER + b] = u8[key + b]!;
+            last = (upper | (len << 16)) >>> 0;
+            view.setUint32(node + lower, last, true);
+            lower += SLOT_SIZE;
+            count++;
+            p = next;
+          }
+          if (count !== first) {
+            setCounts(node, count, upper);
+            done += count - first;
+            prev = count - 1;
+            if (p + 4 > end) break;
+          }
+        }
+      }
       const keyLen = view.getUint16(p, true);
       const valLen = view.getUint16(p + 2, true);
       if (keyLen < 1 || keyLen > MAX_KEY_SIZE || valLen > MAX_INDEX_VALUE_SIZE) break;
