@@ -922,7 +922,7 @@ export class BTree {
    * every entry first (without it, the build of bench:peers' index on cat
    * took 0.89-0.96x the CPU, paired; the pass ran mostly before the JIT
    * had optimised it, as a flush runs once a transaction): a leaf
-   * takes only entries that belong in it (nodeInsertRun; one out of order
+   * takes only entries that belong in it (nodeAppendRun; one out of order
    * inside the leaf goes where it sorts), and the entry that stops a leaf
    * must sort past the leaf's last key (#extendsRun: one comparison a leaf)
    * to start the next one. If it does not (or its lengths are bad), the
