@@ -1067,14 +1067,19 @@ export class BTree {
       u8.set(src.subarray(at, at + staged), inPtr);
       const r = k.nodeAppendRun(node, inPtr, staged);
       const done = r & 0xffff;
-      if (done === 0 && k.nodeCount(node) === 0) throw s.corrupt(leafId, 'an empty leaf refused an entry');
       const end = at + staged;
       at += r >>> 16;
       total += done;
+      if (at >= to) break;
       // Stopped at an entry it saw whole (the leaf is full, or the entry does not belong or has bad lengths): the leaf
-      // is done. Else the entry was cut short: stage from it on, as much as the area holds; an entry still not whole
-      // then runs past `to` or has bad lengths (#extendsRun stops the build there).
-      if (at >= to || wholeEntryBy(src, at, end) || (done === 0 && stage === SCRATCH_RUN_IN_BYTES)) break;
+      // is done, unless it is empty and refused it.
+      if (wholeEntryBy(src, at, end)) {
+        if (done === 0 && k.nodeCount(node) === 0) throw s.corrupt(leafId, 'an empty leaf refused an entry');
+        break;
+      }
+      // Else the entry was cut short (it is longer than what was staged): stage from it on, as much as the area holds;
+      // an entry still not whole then runs past `to` or has bad lengths (#extendsRun stops the build there).
+      if (done === 0 && stage === SCRATCH_RUN_IN_BYTES) break;
       stage = SCRATCH_RUN_IN_BYTES;
     }
     this.#fillGuess = Math.min(at - start + FILL_STAGE_MORE, SCRATCH_RUN_IN_BYTES);

@@ -48,3 +48,30 @@ for (const kind of KINDS) {
     });
   });
 }
+
+for (const kind of KINDS) {
+  describe(`BTree build: entries longer than the bytes the last leaf took (${kind} kernels)`, () => {
+    it('a build that goes on past a leaf that took nothing, with entries longer than what is staged first, takes them all', () => {
+      for (const [small, big] of [[40, 300], [24, 700], [12, 1000]] as const) {
+        const a = MiniDb.create({ kind, vfs: createMemoryVfs(), walFileBytes: 1 << 24, poolBytes: 4 << 20 });
+        const b = MiniDb.create({ kind, vfs: createMemoryVfs(), walFileBytes: 1 << 24, poolBytes: 4 << 20 });
+        const built = BTree.create(a.heap, 3);
+        const oneByOne = BTree.create(b.heap, 3);
+        // Small entries first (the last leaf takes a few hundred bytes at most), then long ones past them: the
+        // rightmost leaf takes none of those, and the next leaf starts with one longer than what the last leaf took.
+        // Six full leaves of small entries (each takes 2 + key + 8 bytes and a 4-byte slot after the 48-byte header).
+        const n = 6 * Math.floor((4096 - 48) / (small + 14));
+        const keys = [...Array.from({ length: n }, (_, i) => numberedKey(i, small)), ...Array.from({ length: 60 }, (_, i) => numberedKey(1000 + i, big))];
+        const values = keys.map((_, i) => value8(i));
+        for (const [from, to] of [[0, n], [n, n + 60]] as const) {
+          const part = { keys: keys.slice(from, to), values: values.slice(from, to) };
+          const packed = packEntries(part, 0);
+          expect(built.insertPacked(packed.src, packed.from, packed.to), `${small}/${big}`).toBe(to - from);
+          expect(oneByOne.insertMany({ count: to - from, key: (i) => part.keys[i]!, value: (i) => part.values[i]! })).toBe(to - from);
+        }
+        built.check();
+        expect(diffEntries(treeEntries(built), treeEntries(oneByOne))).toBe('');
+      }
+    });
+  });
+}
