@@ -58,27 +58,8 @@ export function crc32cInit(): void {
 /** CRC32C of [ptr, ptr + len), continuing from `seed` (0 to start). */
 export function crc32c(ptr: usize, len: i32, seed: u32): u32 {
   assert(len >= 0, 'crc32c: negative length');
-  let crc = ~seed;
-  let p = ptr;
-  const end = ptr + <usize>len;
-  const end8 = ptr + (<usize>len & ~<usize>7);
-  while (p < end8) {
-    const lo = load<u32>(p) ^ crc;
-    const hi = load<u32>(p, 4);
-    crc = step8(lo, hi);
-    p += 8;
-  }
-  if (p + 4 <= end) {
-    // Four bytes in one step (tables 3..0): a record's tail is as often 4-7 bytes as not.
-    const w = load<u32>(p) ^ crc;
-    crc = entry(w & 0xff, 3 * TABLE_BYTES) ^ entry((w >>> 8) & 0xff, 2 * TABLE_BYTES) ^ entry((w >>> 16) & 0xff, TABLE_BYTES) ^ entry(w >>> 24, 0);
-    p += 4;
-  }
-  while (p < end) {
-    crc = (crc >>> 8) ^ entry((crc ^ <u32>load<u8>(p)) & 0xff, 0);
-    p++;
-  }
-  return ~crc;
+  // The loop crc32cRecords finishes each record with (inlined there and here: one copy of it).
+  return ~finish(ptr, <usize>len, ~seed);
 }
 
 /** Header bytes of a WAL record (src/storage/wal/format.ts): CRC32C (4), length (4), LSN (8), type and reserved (4). */
@@ -107,9 +88,10 @@ const RECORD_CRC_FROM: usize = 4;
 }
 
 /**
- * The rest of a record's CRC after the interleaved steps: crc32c's loop,
- * inlined (a call per record's tail cost about a fifth of the sealing),
- * on and returning the inverted state.
+ * The CRC of [p, p + n) on and returning the inverted state, slicing by
+ * 8: crc32c's whole body, and the rest of each record after
+ * crc32cRecords' interleaved steps (inlined there: a call per record's
+ * tail cost about a fifth of the sealing).
  */
 // @ts-ignore: decorator
 @inline function finish(p: usize, n: usize, crc: u32): u32 {
