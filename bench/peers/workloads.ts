@@ -67,6 +67,13 @@ export interface Outcome {
    * merged 'split' outcome keeps them per round in `diagnostics`.
    */
   gc?: GcTime;
+  /**
+   * A merged 'repeat' outcome: the collections inside each counted round,
+   * in the order of `rounds` (when the host found them for every round), to
+   * tell a round slowed by the collector from one slowed by anything else
+   * (Flint's lookups by cat spread 84k-106k/s over a run's three rounds).
+   */
+  roundsGc?: GcTime[];
 }
 
 /** One round of a 'split' workload on one engine (Outcome.diagnostics). */
@@ -173,7 +180,8 @@ export function mergeRounds(how: 'repeat' | 'split', all: readonly Outcome[]): O
   if (how === 'repeat') {
     const order = outcomes.map((_, i) => i).sort((a, b) => rounds[a]! - rounds[b]!);
     const { warmUp: _, ...median } = outcomes[order[(order.length - 1) >> 1]!]!;
-    return { ...median, rounds, ...warmUp };
+    const roundsGc = outcomes.every((o) => o.gc !== undefined) ? { roundsGc: outcomes.map((o) => o.gc!) } : {};
+    return { ...median, rounds, ...warmUp, ...roundsGc };
   }
   const timeds = outcomes.map((o) => o.timed!);
   const latencies = new Float64Array(timeds.reduce((n, t) => n + t.latenciesMs!.length, 0));

@@ -26,6 +26,17 @@ describe('bench:peers mergeRounds', () => {
     expect(merged.warmUp).toEqual([100]);
   });
 
+  it("keeps each counted 'repeat' round's collections, in the order of its figures", () => {
+    const gc = (pauseMs: number) => ({ pauseMs, major: pauseMs > 5 ? 1 : 0, majorPauseMs: pauseMs > 5 ? pauseMs : 0, minor: 1 });
+    const rounds = [outcome(100, true), outcome(300), outcome(200), outcome(250)];
+    rounds.forEach((o, i) => (o.gc = gc(i * 3)));
+    const merged = mergeRounds('repeat', rounds);
+    expect(merged.roundsGc).toEqual([gc(3), gc(6), gc(9)]);
+    // A round the host found no collections for: none kept.
+    delete rounds[2]!.gc;
+    expect(mergeRounds('repeat', rounds).roundsGc).toBeUndefined();
+  });
+
   it('counts the warm-up round when no other round ran (an engine that loads once)', () => {
     const merged = mergeRounds('repeat', [outcome(40, true)]);
     expect(merged.metrics[0]!.value).toBe(40);
