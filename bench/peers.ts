@@ -141,10 +141,11 @@ async function main(): Promise<void> {
   ];
   const name = `${quick ? 'peers-quick' : 'peers'}${subset ? '-subset' : ''}`;
   // Per-operation latencies stay out of the JSON (their quantiles are among the metrics); each round's headline figure
-  // stays in (rounds: the counted ones; warmUp: the bulk load's and the lookups by cat's first, uncounted one).
+  // stays in (rounds: the counted ones; warmUp: the bulk load's and the lookups by cat's first, uncounted one;
+  // roundsGc: the collections inside each counted round).
   const stripped = workloads.map((w) => ({
     ...w,
-    outcomes: Object.fromEntries(Object.entries(w.outcomes).map(([k, o]) => [k, { metrics: o.metrics, rounds: o.rounds, warmUp: o.warmUp, diagnostics: o.diagnostics, timed: o.timed === undefined ? undefined : { ...o.timed, latenciesMs: undefined } }])),
+    outcomes: Object.fromEntries(Object.entries(w.outcomes).map(([k, o]) => [k, { metrics: o.metrics, rounds: o.rounds, warmUp: o.warmUp, roundsGc: o.roundsGc, diagnostics: o.diagnostics, timed: o.timed === undefined ? undefined : { ...o.timed, latenciesMs: undefined } }])),
   }));
   const file = writeResults(name, { quick, sizes: SIZES, engines: infos, workloads: stripped, failures });
   const md = [
