@@ -10,16 +10,11 @@
 // of the entries it inserted.
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NODE_OFF_LEFT, NODE_OFF_RIGHT } from '../../src/kernels/layout.ts';
 import type { Kernels } from '../../src/kernels/index.ts';
 import { PAGE_SIZE } from '../../src/limits.ts';
-import { makeKernels } from './harness.ts';
+import { fillTestLeaf, makeKernels, packTestRun, type NodeTestEntry } from './harness.ts';
 
-interface Entry {
-  n: number;
-  len: number;
-  valueLen: number;
-}
+type Entry = NodeTestEntry;
 
 interface Case {
   leaf: Entry[];
@@ -63,36 +58,12 @@ function compare(a: Uint8Array, b: Uint8Array): number {
 
 /** Build the leaf and the run's input; returns where they are, the bytes given and how many entries lie whole in them. */
 function setUp(k: Kernels, c: Case): { node: number; inPtr: number; inBytes: number; whole: number } {
-  const u8 = new Uint8Array(k.buffer);
-  const view = new DataView(k.buffer);
-  const node = k.arenaOffset;
-  k.nodeInit(node, 0);
-  const keyPtr = k.scratchOffset;
-  const valPtr = keyPtr + 1024;
-  for (const { n, len, valueLen } of c.leaf) {
-    u8.set(keyBytes(c.above ? n % 1500 : n, len, c.shared), keyPtr);
-    for (let i = 0; i < valueLen; i++) u8[valPtr + i] = (n + i) & 0xff;
-    const r = k.nodeSearch(node, keyPtr, c.shared + len);
-    if ((r & 1) !== 0) continue;
-    if (k.nodeInsert(node, r >>> 1, keyPtr, c.shared + len, valPtr, valueLen) !== 1) break;
-  }
-  if (c.left) view.setInt32(node + NODE_OFF_LEFT, 77, true);
-  if (c.right) view.setInt32(node + NODE_OFF_RIGHT, 78, true);
-  for (const f of c.flips) u8[node + f.at] = f.value;
+  const node = fillTestLeaf(k, c.leaf, (e) => keyBytes(c.above ? e.n % 1500 : e.n, e.len, c.shared), c);
   const run = c.run.map((e) => ({ key: keyBytes(c.above ? 1500 + (e.n % 1500) : e.n, e.len, c.shared), value: Uint8Array.from({ length: e.valueLen }, (_, i) => (e.n * 3 + i) & 0xff) }));
   if (c.sortRun) run.sort((a, b) => compare(a.key, b.key));
   const inPtr = k.scratchOffset + 8192;
-  let at = inPtr;
-  const ends: number[] = [];
-  run.forEach(({ key, value }, i) => {
-    view.setUint16(at, i === c.badLengthAt ? 0 : key.length, true);
-    view.setUint16(at + 2, value.length, true);
-    u8.set(key, at + 4);
-    u8.set(value, at + 4 + key.length);
-    at += 4 + key.length + value.length;
-    ends.push(at - inPtr);
-  });
-  const inBytes = Math.floor(((at - inPtr) * c.cut) / 1000);
+  const ends = packTestRun(k, inPtr, run, c.badLengthAt);
+  const inBytes = Math.floor(((ends[ends.length - 1] ?? 0) * c.cut) / 1000);
   return { node, inPtr, inBytes, whole: ends.filter((e) => e <= inBytes).length };
 }
 
