@@ -234,11 +234,11 @@ function scanReader(plan: ScanPlan, filterExpr: BoundExpr | null = plan.filter, 
   // Only a full scan tests stored bytes.
   const textMatch = plan.index === undefined ? textEquality(plan) : null;
   const nulls: Row = new Array<RuntimeValue>(withTid ? n + 1 : n).fill(null);
-  return (ctx, range, sink, indexId = planIndex) => {
-    let completed = true;
-    let seen = 0;
+  const visitor = (): ScanVisitor => {
+    const state = newVisitState();
     const visit = (tid: number, stored: StorageValue[], storedCount: number): boolean => {
-      if (++seen % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
+      const ctx = state.ctx!;
+      if (++state.seen % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
       let row: Row;
       if (liveColumns !== null) {
         // A copy of a row of NULLs (fast, and a packed array), then the columns read.
@@ -260,23 +260,74 @@ function scanReader(plan: ScanPlan, filterExpr: BoundExpr | null = plan.filter, 
       }
       if (withTid) row[n] = tid;
       if (filter !== null && filter(row, ctx) !== true) return true;
-      if (!sink(row)) {
-        completed = false;
+      if (!state.sink!(row)) {
+        state.completed = false;
         return false;
       }
       return true;
     };
-    if (range === null) {
-      let match: ScanOptions['match'];
-      if (textMatch !== null) {
-        const value = textMatch.value([], ctx);
-        if (typeof value === 'string') match = { column: textMatch.column, bytes: utf8.encode(value) };
-      }
-      ctx.engine.scan(ctx.txn, table.id, visit, storedWanted, { reuseRow: true, match });
-    }
-    else ctx.engine.indexScan(ctx.txn, table.id, indexId!, range, visit, storedWanted, true);
-    return completed;
+    return { state, visit };
   };
+  const kept = visitor();
+  return (ctx, range, sink, indexId = planIndex) => {
+    const { state, visit } = kept.state.busy ? visitor() : kept;
+    startVisit(state, ctx, sink);
+    try {
+      if (range === null) {
+        let match: ScanOptions['match'];
+        if (textMatch !== null) {
+          const value = textMatch.value([], ctx);
+          if (typeof value === 'string') match = { column: textMatch.column, bytes: utf8.encode(value) };
+        }
+        ctx.engine.scan(ctx.txn, table.id, visit, storedWanted, { reuseRow: true, match });
+      }
+      else ctx.engine.indexScan(ctx.txn, table.id, indexId!, range, visit, storedWanted, true);
+      return state.completed;
+    } finally {
+      endVisit(state);
+    }
+  };
+}
+
+/**
+ * A scan reader's visitor and the state it reads (the statement's context
+ * and sink, rows seen, whether the sink stopped it): made once per reader
+ * and reused scan after scan, instead of a closure and its context a scan
+ * (with scanRunner's one range read as it is, a point select's garbage
+ * went from ~1,340 to ~1,170 bytes: fewer scavenges, ~2% of its CPU). A
+ * scan of the same reader started inside its own visit (the same plan run
+ * nested in itself) finds it busy and makes its own.
+ */
+interface VisitState {
+  ctx: ExecContext | null;
+  sink: Sink | null;
+  seen: number;
+  completed: boolean;
+  busy: boolean;
+}
+
+interface ScanVisitor {
+  state: VisitState;
+  visit: (tid: number, stored: StorageValue[], storedCount: number) => boolean;
+}
+
+function newVisitState(): VisitState {
+  return { ctx: null, sink: null, seen: 0, completed: true, busy: false };
+}
+
+function startVisit(state: VisitState, ctx: ExecContext, sink: Sink): void {
+  state.busy = true;
+  state.ctx = ctx;
+  state.sink = sink;
+  state.seen = 0;
+  state.completed = true;
+}
+
+/** The scan is over: the state lets go of the statement's context and sink (nothing kept alive past it). */
+function endVisit(state: VisitState): void {
+  state.busy = false;
+  state.ctx = null;
+  state.sink = null;
 }
 
 /**
@@ -295,25 +346,35 @@ function projectingScanReader(plan: ScanPlan, project: readonly number[]): ScanR
   const outMissing = project.map((i) => missing[i] as RuntimeValue);
   for (const p of outPositions) storedWanted[p] = true;
   const planIndex = plan.index?.indexId;
-  return (ctx, range, sink, indexId = planIndex) => {
-    let completed = true;
-    let seen = 0;
+  // As scanReader's: one visitor kept, another only for a scan nested in its own visit.
+  const visitor = (): ScanVisitor => {
+    const state = newVisitState();
     const visit = (_tid: number, stored: StorageValue[], storedCount: number): boolean => {
-      if (++seen % INTERRUPT_CHECK_ROWS === 0) ctx.checkInterrupt();
+      if (++state.seen % INTERRUPT_CHECK_ROWS === 0) state.ctx!.checkInterrupt();
       const row: Row = new Array(m);
       for (let k = 0; k < m; k++) {
         const p = outPositions[k]!;
         row[k] = (p < storedCount ? outDecoders[k]!(stored[p] ?? null) : outMissing[k]) as RuntimeValue;
       }
-      if (!sink(row)) {
-        completed = false;
+      if (!state.sink!(row)) {
+        state.completed = false;
         return false;
       }
       return true;
     };
-    if (range === null) ctx.engine.scan(ctx.txn, table.id, visit, storedWanted, { reuseRow: true });
-    else ctx.engine.indexScan(ctx.txn, table.id, indexId!, range, visit, storedWanted, true);
-    return completed;
+    return { state, visit };
+  };
+  const kept = visitor();
+  return (ctx, range, sink, indexId = planIndex) => {
+    const { state, visit } = kept.state.busy ? visitor() : kept;
+    startVisit(state, ctx, sink);
+    try {
+      if (range === null) ctx.engine.scan(ctx.txn, table.id, visit, storedWanted, { reuseRow: true });
+      else ctx.engine.indexScan(ctx.txn, table.id, indexId!, range, visit, storedWanted, true);
+      return state.completed;
+    } finally {
+      endVisit(state);
+    }
   };
 }
 
@@ -375,10 +436,20 @@ function textEquality(plan: ScanPlan): { column: number; value: Compiled } | nul
  */
 function scanRunner(plan: ScanPlan, project?: readonly number[]): Runner {
   const read = scanReader(plan, residualFilter(plan), project);
-  const probe = plan.index === undefined ? null : indexProbe(plan.index);
+  const access = plan.index;
+  if (access === undefined) return (ctx, sink) => read(ctx, null, sink);
+  // No IN list: the one range read as it is (no array of one, no iterator a scan).
+  if (access.inAt === null) {
+    const single = rangeProbe(access);
+    return (ctx, sink) => {
+      const range = single(ctx, null);
+      return range === null || read(ctx, range, sink);
+    };
+  }
+  const probe = indexProbe(access);
   return (ctx, sink) => {
-    if (probe === null) return read(ctx, null, sink);
-    for (const range of probe(ctx)) if (!read(ctx, range, sink)) return false;
+    const ranges = probe(ctx);
+    for (let i = 0; i < ranges.length; i++) if (!read(ctx, ranges[i]!, sink)) return false;
     return true;
   };
 }
