@@ -260,18 +260,13 @@ function scanReader(plan: ScanPlan, filterExpr: BoundExpr | null = plan.filter, 
       }
       if (withTid) row[n] = tid;
       if (filter !== null && filter(row, ctx) !== true) return true;
-      if (!state.sink!(row)) {
-        state.completed = false;
-        return false;
-      }
-      return true;
+      return emit(state, row);
     };
     return { state, visit };
   };
   const kept = visitor();
   return (ctx, range, sink, indexId = planIndex) => {
-    const { state, visit } = kept.state.busy ? visitor() : kept;
-    startVisit(state, ctx, sink);
+    const { state, visit } = startVisit(kept, visitor, ctx, sink);
     try {
       if (range === null) {
         let match: ScanOptions['match'];
@@ -315,12 +310,23 @@ function newVisitState(): VisitState {
   return { ctx: null, sink: null, seen: 0, completed: true, busy: false };
 }
 
-function startVisit(state: VisitState, ctx: ExecContext, sink: Sink): void {
+/** The visitor for a scan starting: the kept one, or a new one (`make`) while the kept one is busy; set for the scan. */
+function startVisit(kept: ScanVisitor, make: () => ScanVisitor, ctx: ExecContext, sink: Sink): ScanVisitor {
+  const visitor = kept.state.busy ? make() : kept;
+  const state = visitor.state;
   state.busy = true;
   state.ctx = ctx;
   state.sink = sink;
   state.seen = 0;
   state.completed = true;
+  return visitor;
+}
+
+/** A row to the scan's sink: false (and the scan marked stopped) if the sink stops it. */
+function emit(state: VisitState, row: Row): boolean {
+  if (state.sink!(row)) return true;
+  state.completed = false;
+  return false;
 }
 
 /** The scan is over: the state lets go of the statement's context and sink (nothing kept alive past it). */
@@ -356,18 +362,13 @@ function projectingScanReader(plan: ScanPlan, project: readonly number[]): ScanR
         const p = outPositions[k]!;
         row[k] = (p < storedCount ? outDecoders[k]!(stored[p] ?? null) : outMissing[k]) as RuntimeValue;
       }
-      if (!state.sink!(row)) {
-        state.completed = false;
-        return false;
-      }
-      return true;
+      return emit(state, row);
     };
     return { state, visit };
   };
   const kept = visitor();
   return (ctx, range, sink, indexId = planIndex) => {
-    const { state, visit } = kept.state.busy ? visitor() : kept;
-    startVisit(state, ctx, sink);
+    const { state, visit } = startVisit(kept, visitor, ctx, sink);
     try {
       if (range === null) ctx.engine.scan(ctx.txn, table.id, visit, storedWanted, { reuseRow: true });
       else ctx.engine.indexScan(ctx.txn, table.id, indexId!, range, visit, storedWanted, true);
