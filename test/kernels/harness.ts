@@ -1,6 +1,8 @@
 // Shared by the kernel tests: one suite runs against both implementations.
+import * as fc from 'fast-check';
 import { createKernels, type Kernels } from '../../src/kernels/index.ts';
 import { NODE_OFF_LEFT, NODE_OFF_RIGHT } from '../../src/kernels/layout.ts';
+import { PAGE_SIZE } from '../../src/limits.ts';
 
 export const KERNEL_KINDS = ['wasm', 'ts'] as const;
 
@@ -69,4 +71,15 @@ export function packTestRun(k: Kernels, inPtr: number, run: readonly { key: Uint
     ends.push(at - inPtr);
   });
   return ends;
+}
+
+/** Bytes written over a test node (fillTestLeaf's `flips`): none most of the time, else one to three anywhere in the page. */
+export const nodeFlipsArb: fc.Arbitrary<{ at: number; value: number }[]> = fc.oneof(
+  { arbitrary: fc.constant<{ at: number; value: number }[]>([]), weight: 4 },
+  { arbitrary: fc.array(fc.record({ at: fc.nat({ max: PAGE_SIZE - 1 }), value: fc.nat({ max: 255 }) }), { minLength: 1, maxLength: 3 }), weight: 1 },
+);
+
+/** Unsigned byte order of two keys, as the node kernels sort them. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }

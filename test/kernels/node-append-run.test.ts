@@ -12,7 +12,7 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Kernels } from '../../src/kernels/index.ts';
 import { PAGE_SIZE } from '../../src/limits.ts';
-import { fillTestLeaf, makeKernels, packTestRun, type NodeTestEntry } from './harness.ts';
+import { compareBytes, fillTestLeaf, makeKernels, nodeFlipsArb, packTestRun, type NodeTestEntry } from './harness.ts';
 
 type Entry = NodeTestEntry;
 
@@ -46,21 +46,14 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   cut: fc.oneof({ arbitrary: fc.constant(1000), weight: 2 }, { arbitrary: fc.nat({ max: 1000 }), weight: 1 }),
   shared: fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.integer({ min: 1, max: 20 }), weight: 1 }),
   badLengthAt: fc.oneof({ arbitrary: fc.constant(-1), weight: 5 }, { arbitrary: fc.nat({ max: 200 }), weight: 1 }),
-  flips: fc.oneof(
-    { arbitrary: fc.constant<{ at: number; value: number }[]>([]), weight: 4 },
-    { arbitrary: fc.array(fc.record({ at: fc.nat({ max: PAGE_SIZE - 1 }), value: fc.nat({ max: 255 }) }), { minLength: 1, maxLength: 3 }), weight: 1 },
-  ),
+  flips: nodeFlipsArb,
 });
-
-function compare(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
 
 /** Build the leaf and the run's input; returns where they are, the bytes given and how many entries lie whole in them. */
 function setUp(k: Kernels, c: Case): { node: number; inPtr: number; inBytes: number; whole: number } {
   const node = fillTestLeaf(k, c.leaf, (e) => keyBytes(c.above ? e.n % 1500 : e.n, e.len, c.shared), c);
   const run = c.run.map((e) => ({ key: keyBytes(c.above ? 1500 + (e.n % 1500) : e.n, e.len, c.shared), value: Uint8Array.from({ length: e.valueLen }, (_, i) => (e.n * 3 + i) & 0xff) }));
-  if (c.sortRun) run.sort((a, b) => compare(a.key, b.key));
+  if (c.sortRun) run.sort((a, b) => compareBytes(a.key, b.key));
   const inPtr = k.scratchOffset + 8192;
   const ends = packTestRun(k, inPtr, run, c.badLengthAt);
   const inBytes = Math.floor(((ends[ends.length - 1] ?? 0) * c.cut) / 1000);

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { NODE_OFF_LEFT, NODE_OFF_RIGHT, NO_PAGE } from '../../src/kernels/layout.ts';
 import type { Kernels } from '../../src/kernels/index.ts';
 import { PAGE_SIZE } from '../../src/limits.ts';
-import { fillTestLeaf, makeKernels, packTestRun, type NodeTestEntry } from './harness.ts';
+import { compareBytes, fillTestLeaf, makeKernels, nodeFlipsArb, packTestRun, type NodeTestEntry } from './harness.ts';
 
 type Entry = NodeTestEntry;
 
@@ -40,21 +40,14 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   trustFirst: fc.boolean(),
   outCap: fc.oneof({ arbitrary: fc.constant(16 * 1024 - 6), weight: 3 }, { arbitrary: fc.nat({ max: 800 }), weight: 1 }),
   badLengthAt: fc.oneof({ arbitrary: fc.constant(-1), weight: 5 }, { arbitrary: fc.nat({ max: 80 }), weight: 1 }),
-  flips: fc.oneof(
-    { arbitrary: fc.constant<{ at: number; value: number }[]>([]), weight: 4 },
-    { arbitrary: fc.array(fc.record({ at: fc.nat({ max: PAGE_SIZE - 1 }), value: fc.nat({ max: 255 }) }), { minLength: 1, maxLength: 3 }), weight: 1 },
-  ),
+  flips: nodeFlipsArb,
 });
-
-function compare(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
 
 /** Build the leaf and the run's input; returns where they are. */
 function setUp(k: Kernels, c: Case): { node: number; inPtr: number; out: number; count: number } {
   const node = fillTestLeaf(k, c.leaf, (e) => keyBytes(e.n, e.len), c);
   const run = c.run.map((e) => ({ key: keyBytes(e.n, e.len), value: Uint8Array.from({ length: e.valueLen }, (_, i) => (e.n * 3 + i) & 0xff) }));
-  if (c.sortRun) run.sort((a, b) => compare(a.key, b.key));
+  if (c.sortRun) run.sort((a, b) => compareBytes(a.key, b.key));
   const inPtr = k.scratchOffset + 8192;
   packTestRun(k, inPtr, run, c.badLengthAt);
   const out = k.scratchOffset + 32768;
