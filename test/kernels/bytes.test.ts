@@ -84,6 +84,28 @@ for (const kind of KERNEL_KINDS) {
         }
       });
 
+      it('agrees with the reference on long ranges, cut into three lanes a triple, at the lanes\' edges', () => {
+        // The WASM kernel runs a range of 3 * 256 bytes or more as three interleaved lanes a triple and combines them
+        // with shift tables; lengths around whole triples, at every alignment, from fresh and continued states.
+        const data = pseudoRandomBytes(5008, 1234);
+        put(base, data);
+        for (const len of [767, 768, 769, 775, 776, 1024, 1535, 1536, 1537, 2304, 4096, 4116, 4999]) {
+          for (const start of [0, 1, 3, 7]) {
+            const slice = data.subarray(start, start + len);
+            expect(k.crc32c(base + start, len, 0), `${len} at ${start}`).toBe(crcRef(slice));
+            expect(k.crc32c(base + start, len, 0x9abcdef0 | 0), `${len} at ${start}, seeded`).toBe(crcRef(slice, 0x9abcdef0));
+          }
+        }
+        // One bit flipped anywhere in a long range changes its CRC (every lane and the tail take part).
+        const whole = k.crc32c(base, 4096, 0);
+        for (const at of [0, 255, 256, 511, 512, 767, 768, 3071, 3072, 4095]) {
+          u8[base + at]! ^= 0x10;
+          expect(k.crc32c(base, 4096, 0), `flip at ${at}`).not.toBe(whole);
+          expect(k.crc32c(base, 4096, 0)).toBe(crcRef(u8.subarray(base, base + 4096)));
+          u8[base + at]! ^= 0x10;
+        }
+      });
+
       it('rejects a negative length', () => {
         expect(() => k.crc32c(base, -1, 0)).toThrow();
       });
@@ -120,7 +142,8 @@ for (const kind of KERNEL_KINDS) {
       it('seals three records at a time whichever of them is shortest, and the one or two left over', () => {
         // The WASM kernel interleaves three records' steps up to the shortest one's, then ends each alone; a count not a
         // multiple of three leaves one or two for the paths that take fewer.
-        for (const lengths of [[100, 30, 61], [30, 100, 61], [61, 100, 30], [8, 8, 8], [0, 1, 2, 3], [97, 95, 99, 96, 98], [5000, 3, 4000, 77, 77, 77, 12]]) {
+        // Long records (WAL page images: 4 KiB and more) run their rest past the shortest as lanes (crc32c's long path).
+        for (const lengths of [[100, 30, 61], [30, 100, 61], [61, 100, 30], [8, 8, 8], [0, 1, 2, 3], [97, 95, 99, 96, 98], [5000, 3, 4000, 77, 77, 77, 12], [4104, 4104, 4104], [4104, 90, 4104, 748, 749, 2000]]) {
           const { starts, end, view } = lay(lengths, lengths.length * 17 + lengths[0]!);
           expect(k.crc32cRecords(base, end - base)).toBe(end - base);
           starts.forEach((at, i) => {
