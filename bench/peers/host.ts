@@ -18,7 +18,7 @@
 // too: sql.js and SQLite FULL, two engines in a worker each against both in
 // the main thread, loaded 502k and 628k rows/s against 457k and 587k, and
 // ran their point selects 3-5% faster. In full runs the effect is within
-// the runs' spread (docs/performance.md, Session 15): the isolate is chosen
+// the runs' spread (docs/performance-history.md, Session 15): the isolate is chosen
 // for what it models, not for a figure. The engines still take turns (one
 // runs at a time) and write to the same file system, so the machine's drift
 // and the disk weigh on all of them alike, as before.
