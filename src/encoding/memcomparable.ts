@@ -233,15 +233,17 @@ export function keyEqualsAt(columns: readonly KeyColumn[], row: readonly unknown
   for (let i = 0; i < columns.length; i++) {
     const column = columns[i]!;
     const value = (row[at[i]!] ?? null) as KeyValue;
-    if (column.type === 'int64' && typeof value === 'number' && Number.isSafeInteger(value)) {
+    if (column.type === 'int64' && typeof value === 'number' && ((value | 0) === value || Number.isSafeInteger(value))) {
       const descending = column.descending === true;
       if (pos + 9 > end || bytes[pos] !== (descending ? TAG_INT64 | TAG_DESCENDING : TAG_INT64)) return false;
       // The entry's two big-endian words against the value's, as encodeInt64KeyInto writes them (two int32
-      // compares, not eight byte compares: a secondary scan checks two such columns a row).
-      const high = Math.floor(value / TWO_POW_32);
+      // compares, not eight byte compares: a secondary scan checks two such columns a row). An int32 value (the
+      // usual key: an id, a category) splits without a division: its high word is its sign.
+      const int32 = (value | 0) === value;
+      const high = int32 ? value >> 31 : Math.floor(value / TWO_POW_32);
       const mask = descending ? -1 : 0;
       const hi = (high ^ SIGN_BIT_32 ^ mask) | 0;
-      const lo = ((value - high * TWO_POW_32) ^ mask) | 0;
+      const lo = ((int32 ? value : value - high * TWO_POW_32) ^ mask) | 0;
       if (((bytes[pos + 1]! << 24) | (bytes[pos + 2]! << 16) | (bytes[pos + 3]! << 8) | bytes[pos + 4]!) !== hi) return false;
       if (((bytes[pos + 5]! << 24) | (bytes[pos + 6]! << 16) | (bytes[pos + 7]! << 8) | bytes[pos + 8]!) !== lo) return false;
       pos += 9;
@@ -253,6 +255,33 @@ export function keyEqualsAt(columns: readonly KeyColumn[], row: readonly unknown
     writeValue(column, i, value, equalsScratch, 0);
     for (let b = 0; b < size; b++) if (equalsScratch[b] !== bytes[pos + b]) return false;
     pos += size;
+  }
+  return pos === end;
+}
+
+/**
+ * keyEqualsAt for int64 key columns whose values are integers in a
+ * Float64Array, value i at values[from + at[i]] (a secondary scan's int16
+ * and int32 columns as the tuplesExtract kernel read them): each compared
+ * as encodeInt64KeyInto writes it, without a row to read them from or the
+ * per-value type checks. A value that is not a safe integer matches no
+ * entry (an int64 column's key never holds one).
+ */
+export function int64KeyEqualsAt(columns: readonly KeyColumn[], values: Float64Array, from: number, at: readonly number[], bytes: Uint8Array, start: number, end: number): boolean {
+  let pos = start;
+  for (let i = 0; i < columns.length; i++) {
+    const value = values[from + at[i]!]!;
+    const descending = columns[i]!.descending === true;
+    if (pos + 9 > end || bytes[pos] !== (descending ? TAG_INT64 | TAG_DESCENDING : TAG_INT64)) return false;
+    const int32 = (value | 0) === value;
+    if (!int32 && !Number.isSafeInteger(value)) return false;
+    const high = int32 ? value >> 31 : Math.floor(value / TWO_POW_32);
+    const mask = descending ? -1 : 0;
+    const hi = (high ^ SIGN_BIT_32 ^ mask) | 0;
+    const lo = ((int32 ? value : value - high * TWO_POW_32) ^ mask) | 0;
+    if (((bytes[pos + 1]! << 24) | (bytes[pos + 2]! << 16) | (bytes[pos + 3]! << 8) | bytes[pos + 4]!) !== hi) return false;
+    if (((bytes[pos + 5]! << 24) | (bytes[pos + 6]! << 16) | (bytes[pos + 7]! << 8) | bytes[pos + 8]!) !== lo) return false;
+    pos += 9;
   }
   return pos === end;
 }

@@ -38,7 +38,7 @@
 // transaction: the engine never waits, a caller that can waits for it and
 // runs the statement again (write-conflict.ts). NULLs never conflict.
 
-import { encodeInt64KeyInto, keyEquals, keyEqualsAt, type KeyColumn, type KeyValue } from '../encoding/index.ts';
+import { encodeInt64KeyInto, int64KeyEqualsAt, keyEquals, keyEqualsAt, type KeyColumn, type KeyValue } from '../encoding/index.ts';
 import { FlintError, SqlState } from '../errors.ts';
 import { EXTRACT_COLUMNS_MAX, tuplesOutBytes, type Heap } from '../storage/heap/heap.ts';
 import { EXTRACT_VALUE, TUPLES_OK, TUPLES_OUT_FLAGS, TUPLES_OUT_STORED, TUPLES_STRIDE } from '../kernels/layout.ts';
@@ -776,11 +776,11 @@ export class IndexManager {
         return;
       }
     }
-    const bounds = probe === null ? treeBounds(def, range) : hashBounds(def, range.lower!.values as KeyValue[]);
     if (!def.primary && probe === null) {
-      this.#scanSecondary(table, primary, def, index, bounds, snapshot, visit, wanted, reuseRow, columns);
+      this.#scanSecondary(table, primary, def, index, this.#secondaryBounds(def, range), snapshot, visit, wanted, reuseRow, columns);
       return;
     }
+    const bounds = probe === null ? treeBounds(def, range) : hashBounds(def, range.lower!.values as KeyValue[]);
     // Collect first: the visitor may write to this table (an UPDATE through
     // the index), and entries it adds must not be visited again.
     const found: Uint8Array[] = [];
@@ -838,6 +838,31 @@ export class IndexManager {
     }
   }
 
+  /**
+   * treeBounds(def, range) for a secondary scan. Equality on one int64
+   * column (a lookup by a category, a foreign key), forward: its two keys
+   * written into buffers kept for it, in a bounds object kept for it, not
+   * two new arrays and an object a lookup (~0.5 KB of a lookup's ~3 KB).
+   * Safe to share: the scan reads its bounds only while it collects its
+   * entries, before any visitor (which may scan again) runs.
+   */
+  #secondaryBounds(def: IndexDef, range: IndexRange): BTreeScanOptions {
+    const lower = range.lower;
+    const upper = range.upper;
+    if (lower === undefined || upper === undefined || range.reverse === true || !lower.inclusive || !upper.inclusive) return treeBounds(def, range);
+    const values = lower.values;
+    if (values.length !== 1 || upper.values.length !== 1 || def.columns.length < 1 || !Object.is(values[0], upper.values[0])) return treeBounds(def, range);
+    const bounds = this.#eqBounds;
+    if (!encodeInt64KeyInto(def.columns[0]!.key, values[0] as KeyValue, bounds.lower, 0)) return treeBounds(def, range);
+    // afterPrefix(lower): the key, then 0xFF.
+    const after = bounds.upper;
+    for (let i = 0; i < INT64_KEY_BYTES; i++) after[i] = bounds.lower[i]!;
+    after[INT64_KEY_BYTES] = 0xff;
+    return bounds;
+  }
+
+  readonly #eqBounds = { lower: new Uint8Array(INT64_KEY_BYTES), lowerInclusive: true, upper: new Uint8Array(INT64_KEY_BYTES + 1), upperInclusive: false } as const;
+
   /** Secondary scans running (visitors may nest them), and the entry collector of each depth, reused from scan to scan. */
   #scanDepth = 0;
   readonly #collectors: EntryCollector[] = [];
@@ -889,6 +914,9 @@ export class IndexManager {
     // the tuplesExtract kernel, TUPLES_STRIDE a call (it touches them all first, as prefetch does): their
     // columns, xmin and xmax, before the visits of that stretch of entries (see #extractedRow).
     const extract = shared !== null && count > 1 ? setup.extract : null;
+    // Where the kernel's result holds the entry's columns (each the row's value of an int16 or int32 column, read by the kernel), or null.
+    const entryExtractAt = extract !== null ? setup.entryExtractAt : null;
+    const extractBase = extract !== null ? (TUPLES_OUT_FLAGS + TUPLES_STRIDE * extract.columns.length) >>> 3 : 0;
     const heap = this.#heap();
     if (count > 1 && extract === null) heap.prefetch(hints, 0, count, frames);
     for (let e = 0; e < count; e++) {
@@ -899,16 +927,27 @@ export class IndexManager {
       // The version the entry's location hint names, if it is still the row's visible version; else the primary index's way.
       const hint = hints[e]!;
       let row: StorageValue[] | undefined | null;
+      let verified = false;
+      let checked = false;
       if (extract !== null) {
-        if (e % TUPLES_STRIDE === 0) heap.extractTuples(table.id, hints, e, Math.min(e + TUPLES_STRIDE, count), extract.desc, collector.tuples());
-        row = hint === 0 ? undefined : this.#extractedRow(collector, e % TUPLES_STRIDE, hint, extract, snapshot, shared!);
+        const i = e % TUPLES_STRIDE;
+        if (i === 0) heap.extractTuples(table.id, hints, e, Math.min(e + TUPLES_STRIDE, count), extract.desc, collector.tuples());
+        row = hint === 0 ? undefined : this.#extractedRow(collector, i, hint, extract, snapshot, shared!);
         // Skipped by the kernel (not cached, not a plain block of the table, a tuple it leaves to decoding): as below.
         if (row === null) row = this.#hintedRow(table.id, primary.def, hint, -1, snapshot, types, plan, bytes, pkStart, end, false);
+        else if (row !== undefined && entryExtractAt !== null && this.#rowAllValues) {
+          // Every column read holds a value (so every column of the entry is stored): the entry compared with the
+          // kernel's numbers, as keyEqualsAt below compares it with the row's.
+          verified = int64KeyEqualsAt(entryColumns!, collector.tupleValues, extractBase + i, entryExtractAt, bytes, entryStart, end);
+          checked = true;
+          if (!verified) row = undefined;
+        }
       } else {
         row = hint === 0 ? undefined : this.#hintedRow(table.id, primary.def, hint, count > 1 ? frames[e]! : -1, snapshot, types, plan, bytes, pkStart, end, entryColumns === null);
       }
-      let verified = false;
-      if (row !== undefined && entryColumns !== null && this.#rowStored > setup.entryMaxColumn) {
+      if (checked) {
+        // Compared above.
+      } else if (row !== undefined && entryColumns !== null && this.#rowStored > setup.entryMaxColumn) {
         // Every column of the entry stored in the version: compared where they lie in the row.
         verified = keyEqualsAt(entryColumns, row, setup.entryAt!, bytes, entryStart, end);
         if (!verified) row = undefined;
@@ -961,6 +1000,7 @@ export class IndexManager {
     const last = this.#lastSetup;
     if (last !== null && last.types === types && last.primary === primaryDef && last.def === def && sameFlags(last.callerColumns, callerColumns)) return last;
     const pkColumns = primaryDef.columns;
+    const extract = pkColumns.length === 0 ? null : extractSetup(types, wanted === undefined ? undefined : withKeyColumns(wanted, primaryDef));
     const setup: ScanSetup = {
       types,
       primary: primaryDef,
@@ -974,7 +1014,8 @@ export class IndexManager {
       entryValues: new Array<KeyValue>(def.columns.length + pkColumns.length),
       entryAt: pkColumns.length === 0 ? null : [...def.columns.map((c) => c.column), ...pkColumns.map((c) => c.column)],
       entryMaxColumn: pkColumns.length === 0 ? Infinity : Math.max(...def.columns.map((c) => c.column), ...pkColumns.map((c) => c.column)),
-      extract: pkColumns.length === 0 ? null : extractSetup(types, wanted === undefined ? undefined : withKeyColumns(wanted, primaryDef)),
+      extract,
+      entryExtractAt: extract === null ? null : extractKeyAt(types, [...def.columns, ...pkColumns], extract),
     };
     this.#lastSetup = setup;
     return setup;
@@ -1015,9 +1056,12 @@ export class IndexManager {
     }
     if (!visible) return undefined;
     const bools = extract.bools;
+    let allValues = true;
     for (let j = 0; j < k; j++) {
-      if (out[TUPLES_OUT_FLAGS + j * TUPLES_STRIDE + i] !== EXTRACT_VALUE) row[columns[j]!] = null;
-      else {
+      if (out[TUPLES_OUT_FLAGS + j * TUPLES_STRIDE + i] !== EXTRACT_VALUE) {
+        row[columns[j]!] = null;
+        allValues = false;
+      } else {
         const v = values[base + j * TUPLES_STRIDE + i]!;
         row[columns[j]!] = bools[j] ? v !== 0 : v;
       }
@@ -1025,6 +1069,7 @@ export class IndexManager {
     this.#rowTid = tid;
     this.#rowStored = collector.tupleStored[(TUPLES_OUT_STORED >>> 1) + i]!;
     this.#rowRowId = -1;
+    this.#rowAllValues = allValues;
     return row;
   }
 
@@ -1101,6 +1146,8 @@ export class IndexManager {
   #rowTid = 0;
   #rowStored = 0;
   #rowRowId = -1;
+  /** Whether #extractedRow's row had a value (not NULL, not missing) in every column the kernel read. */
+  #rowAllValues = false;
   // #readVisible's inputs and state for one #visibleRow call.
   #vSnapshot: Snapshot | null = null;
   #vTypes: readonly StorageType[] = [];
@@ -1430,6 +1477,8 @@ interface ScanSetup {
   readonly entryMaxColumn: number;
   /** The tuplesExtract kernel's reading of the plan's columns, or null if one of them is not a number or boolean (or the table has no declared primary key). */
   readonly extract: ExtractSetup | null;
+  /** extractKeyAt for the entry's columns (secondary, then primary), or null. */
+  readonly entryExtractAt: number[] | null;
 }
 
 /** How a secondary scan reads its hinted tuples through the tuplesExtract kernel (#extractedRow). */
@@ -1448,6 +1497,23 @@ function extractSetup(types: readonly StorageType[], wanted: readonly boolean[] 
   const desc = columnExtractDescriptor(types, columns, []);
   if (desc === undefined) return null;
   return { desc, columns, bools: columns.map((c) => types[c] === 'bool') };
+}
+
+/**
+ * Where the tuplesExtract kernel's result holds each of an entry's columns
+ * (column j of the extracted ones at j * TUPLES_STRIDE, from an entry's
+ * first value), when each is an int64 key of an int16 or int32 column that
+ * the kernel reads (its values then integers: int64KeyEqualsAt); else null.
+ */
+function extractKeyAt(types: readonly StorageType[], entryColumns: readonly { readonly column: number; readonly key: KeyColumn }[], extract: ExtractSetup): number[] | null {
+  const at: number[] = [];
+  for (const c of entryColumns) {
+    const j = extract.columns.indexOf(c.column);
+    const type = types[c.column];
+    if (j < 0 || c.key.type !== 'int64' || (type !== 'int16' && type !== 'int32')) return null;
+    at.push(j * TUPLES_STRIDE);
+  }
+  return at;
 }
 
 /** Whether two column selections are the same (undefined: all columns). */
@@ -1530,33 +1596,36 @@ class EntryCollector {
   };
 
   /**
-   * BTree.collectBlocks' visitor: a leaf's `count` entries packed in
-   * u8[at, at + length) (u16 key length, key, u16 value length, value),
-   * copied in one go; each entry's key is then read where it lies in the
-   * copy.
+   * BTree.collectBlocks' visitor: a leaf's `count` entries packed from
+   * u8[at] on (u16 key length, key, u16 value length, value), read where
+   * they lie (each entry's offsets in the copy to come) and then copied in
+   * one go; each entry's key is then read where it lies in the copy.
    */
-  readonly block = (u8: Uint8Array, at: number, length: number, count: number): void => {
+  readonly block = (u8: Uint8Array, at: number, count: number): void => {
     const used = this.used;
+    // An entry at u8[p] lies at bytes[p + shift] once copied.
+    const shift = used - at;
+    let p = at;
+    let n = this.count;
+    for (let i = 0; i < count; i++, n++) {
+      const keyLen = u8[p]! | (u8[p + 1]! << 8);
+      const key = p + 2;
+      const valueAt = key + keyLen + 2;
+      const valueLen = u8[key + keyLen]! | (u8[key + keyLen + 1]! << 8);
+      this.starts[n] = key + shift;
+      this.ends[n] = key + keyLen + shift;
+      this.pkStarts[n] = key + shift + (u8[valueAt]! | (u8[valueAt + 1]! << 8));
+      this.hints[n] = hintOf(u8, valueAt, valueLen);
+      p = valueAt + valueLen;
+    }
+    const length = p - at;
     let bytes = this.bytes;
     if (used + length > bytes.length) {
       const grown = new Uint8Array(Math.max(256, 2 * (used + length)));
       grown.set(bytes.subarray(0, used));
       this.bytes = bytes = grown;
     }
-    bytes.set(u8.subarray(at, at + length), used);
-    let p = used;
-    let n = this.count;
-    for (let i = 0; i < count; i++, n++) {
-      const keyLen = bytes[p]! | (bytes[p + 1]! << 8);
-      const key = p + 2;
-      const valueAt = key + keyLen + 2;
-      const valueLen = bytes[key + keyLen]! | (bytes[key + keyLen + 1]! << 8);
-      this.starts[n] = key;
-      this.ends[n] = key + keyLen;
-      this.pkStarts[n] = key + (bytes[valueAt]! | (bytes[valueAt + 1]! << 8));
-      this.hints[n] = hintOf(bytes, valueAt, valueLen);
-      p = valueAt + valueLen;
-    }
+    bytes.set(u8.subarray(at, p), used);
     this.count = n;
     this.used = used + length;
   };
@@ -1651,7 +1720,7 @@ function skeyValue(length: number): Uint8Array {
  * for (u48, little-endian), in `out` (HINT_VALUE_BYTES). A reader tries the
  * hinted tuple first and trusts it only after checking it (#hintedRow).
  */
-function hintValue(out: Uint8Array, skeyLen: number, tid: number): Uint8Array {
+export function hintValue(out: Uint8Array, skeyLen: number, tid: number): Uint8Array {
   out[0] = skeyLen & 0xff;
   out[1] = skeyLen >>> 8;
   let t = tid;
@@ -1663,11 +1732,12 @@ function hintValue(out: Uint8Array, skeyLen: number, tid: number): Uint8Array {
 }
 
 /** The location hint of a secondary entry's value at u8[at, at + length), or 0 if it has none (a hash index's, or written before hints). */
-function hintOf(u8: Uint8Array, at: number, length: number): number {
+export function hintOf(u8: Uint8Array, at: number, length: number): number {
   if (length < HINT_VALUE_BYTES) return 0;
-  let tid = 0;
-  for (let i = HINT_VALUE_BYTES - 1; i >= 2; i--) tid = tid * 256 + u8[at + i]!;
-  return tid;
+  // Its u48 little-endian as a u16 high part and a u32 low part (not six multiply-adds: one a collected entry).
+  const high = u8[at + 6]! | (u8[at + 7]! << 8);
+  const low = (u8[at + 2]! | (u8[at + 3]! << 8) | (u8[at + 4]! << 16) | (u8[at + 5]! << 24)) >>> 0;
+  return high * 0x1_0000_0000 + low;
 }
 
 function skeyLength(value: Uint8Array): number {

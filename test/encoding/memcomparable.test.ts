@@ -11,6 +11,7 @@ import {
   encodeKeyInto,
   encodedKeySize,
   keyEquals,
+  int64KeyEqualsAt,
   keyEqualsAt,
   type KeyColumn,
   type KeyType,
@@ -902,6 +903,45 @@ describe('keyEquals', () => {
         }
       }),
       { seed: 43, numRuns: 1000 },
+    );
+  });
+
+  it('keyEqualsAt splits an int32 number without a division and a wider one with it: the same answers at the word edges', () => {
+    // Numbers around the int32 range's ends (split by sign) and the 2^32 words' edges (split by division), -0 as 0.
+    const edges = [0, -0, 1, -1, 0x7fff_fffe, 0x7fff_ffff, 0x8000_0000, -0x8000_0000, -0x8000_0001, 0xffff_ffff, 0x1_0000_0000, -0x1_0000_0000, -0x1_0000_0001, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+    for (const column of [{ type: 'int64' }, { type: 'int64', descending: true }] as KeyColumn[]) {
+      for (const a of edges) {
+        for (const b of edges) {
+          const key = encodeKey([column], [b]);
+          const same = a === b || (Object.is(a, -0) && b === 0) || (a === 0 && Object.is(b, -0));
+          expect(keyEqualsAt([column], [a], [0], key, 0, key.length)).toBe(same);
+          expect(keyEqualsAt([column], [a], [0], key, 0, key.length)).toBe(keyEquals([column], [a], key, 0, key.length));
+        }
+      }
+    }
+  });
+
+  it('int64KeyEqualsAt answers as keyEqualsAt for integers read from a Float64Array (property)', () => {
+    const int = fc.oneof(fc.integer({ min: -0x8000_0000, max: 0x7fff_ffff }), fc.constantFrom(0, -0, 0x8000_0000, -0x8000_0001, 2 ** 40, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), int, int, fc.boolean()), { minLength: 1, maxLength: 3 }), fc.nat({ max: 4 }), (cols, from) => {
+        const columns: KeyColumn[] = cols.map(([descending]) => (descending ? { type: 'int64', descending: true } : { type: 'int64' }));
+        const a = cols.map(([, x]) => x);
+        // The other key: each value the same or another.
+        const b = cols.map(([, x, y, same]) => (same ? x : y));
+        // Value i at values[from + at[i]], at[i] = 8 * (n - 1 - i): scattered, in reverse.
+        const n = cols.length;
+        const at = cols.map((_, i) => 8 * (n - 1 - i));
+        const values = new Float64Array(from + 8 * n).fill(0.5);
+        a.forEach((x, i) => (values[from + at[i]!] = x));
+        const key = encodeKey(columns, b);
+        const buf = new Uint8Array(key.length + 3).fill(0xaa);
+        buf.set(key, 2);
+        expect(int64KeyEqualsAt(columns, values, from, at, buf, 2, 2 + key.length)).toBe(keyEqualsAt(columns, a, Array.from(a, (_, i) => i), buf, 2, 2 + key.length));
+        expect(int64KeyEqualsAt(columns, values, from, at, encodeKey(columns, a), 0, encodeKey(columns, a).length)).toBe(true);
+        if (key.length > 9) expect(int64KeyEqualsAt(columns, values, from, at, buf, 2, 2 + key.length - 9)).toBe(false);
+      }),
+      { seed: 17, numRuns: 1000 },
     );
   });
 });

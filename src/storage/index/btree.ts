@@ -532,15 +532,16 @@ export class BTree {
 
   /**
    * collect() a leaf at a time: `block` gets each leaf's entries in range as
-   * nodeCollect packs them (count entries in u8[at, at + bytes), each u16
-   * key length, key, u16 value length, value; valid only during the call),
-   * so a caller that keeps them copies them in one go instead of one
-   * callback per entry. With `block` null, `visit` gets them one by one (a
-   * reverse scan, or a bound over the key limit, always goes that way).
+   * nodeCollect packs them (count entries from u8[at] on, each u16 key
+   * length, key, u16 value length, value; valid only during the call), so
+   * a caller that keeps them reads their lengths once and copies them in
+   * one go instead of one callback per entry. With `block` null, `visit`
+   * gets them one by one (a reverse scan, or a bound over the key limit,
+   * always goes that way).
    */
   collectBlocks(
     options: BTreeScanOptions,
-    block: ((u8: Uint8Array, at: number, bytes: number, count: number) => void) | null,
+    block: ((u8: Uint8Array, at: number, count: number) => void) | null,
     visit: (u8: Uint8Array, keyAt: number, keyLen: number, valueAt: number, valueLen: number) => void,
   ): void {
     if (this.#heldFrame >= 0 || this.#appendUsed > 0 || this.#appendOk) this.#settle();
@@ -588,11 +589,7 @@ export class BTree {
         const n = r & 0xffff;
         let at = out;
         if (block !== null) {
-          for (let i = 0; i < n; i++) {
-            const keyLen = u8[at]! | (u8[at + 1]! << 8);
-            at += 4 + keyLen + (u8[at + 2 + keyLen]! | (u8[at + 3 + keyLen]! << 8));
-          }
-          if (n > 0) block(u8, out, at - out, n);
+          if (n > 0) block(u8, out, n);
         } else {
           for (let i = 0; i < n; i++) {
             const keyLen = u8[at]! | (u8[at + 1]! << 8);
