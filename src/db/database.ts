@@ -274,9 +274,28 @@ export class Statement {
   #changes = false;
 
   /** The first row, or undefined. */
-  get(...params: unknown[]): Row | JsValue[] | undefined {
-    return this.#get(params);
+  get(...params: unknown[]): Row | JsValue[] | undefined;
+  get(): Row | JsValue[] | undefined {
+    // `arguments`, not a rest parameter: one argument (a point select's id) goes into the array kept for it, not a
+    // new array a call. A run reads its parameters while it runs only; one started while that array is in use (this
+    // statement run again from inside its own run) gets an array of its own.
+    if (arguments.length === 1 && !this.#oneBusy) {
+      const one = this.#one;
+      one[0] = arguments[0];
+      this.#oneBusy = true;
+      try {
+        return this.#get(one);
+      } finally {
+        one[0] = undefined;
+        this.#oneBusy = false;
+      }
+    }
+    return this.#get(Array.from(arguments));
   }
+
+  /** The parameter array of get() with one argument, and whether a run has it. */
+  readonly #one: unknown[] = [undefined];
+  #oneBusy = false;
 
   #get(params: unknown[]): Row | JsValue[] | undefined {
     const result = this.#execute(params);

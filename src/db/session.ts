@@ -327,9 +327,25 @@ export class Session {
     if (commit !== null) {
       this.#toCommit = null;
       this.#services.engine.commit(commit);
+      this.#keepSpare(commit);
     }
     return result;
   }
+
+  /**
+   * An autocommit statement's transaction, just committed: one that wrote
+   * nothing (a read) is this session's spare, begun again by its next
+   * statement (#ensureTxn, Engine.begin's `spare`). Nothing else refers to
+   * it: the statement's context and options let go of it or are set anew
+   * before they are read, and a read-only commit is over when commit or
+   * commitAsync returns.
+   */
+  #keepSpare(txn: Transaction): void {
+    if (txn.txid === 0 && txn.state === 'committed') this.#spareTxn = txn;
+  }
+
+  /** A read-only autocommit transaction that committed, for #ensureTxn to begin again (null: none). */
+  #spareTxn: Transaction | null = null;
 
   /**
    * Run one statement, and wait for its commit without blocking: the commit
@@ -356,7 +372,9 @@ export class Session {
       const commit = this.#toCommit;
       if (commit === null) return Promise.resolve(result);
       this.#toCommit = null;
-      return this.#services.engine.commitAsync(commit).then(this.#resultOf(result));
+      const committed = this.#services.engine.commitAsync(commit);
+      this.#keepSpare(commit);
+      return committed.then(this.#resultOf(result));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1021,7 +1039,10 @@ export class Session {
 
   /** The open transaction's engine transaction, begun (its snapshot taken) now if not yet. */
   #ensureTxn(): Transaction {
-    this.#txn ??= this.#services.engine.begin();
+    if (this.#txn === null) {
+      this.#txn = this.#services.engine.begin(this.#spareTxn);
+      this.#spareTxn = null;
+    }
     return this.#txn;
   }
 

@@ -51,6 +51,26 @@ export class Transaction {
     this.snapshot = snapshot;
   }
 
+  /**
+   * Every field as the constructor sets it, for a new transaction with
+   * `snapshot` in this object (Engine.begin's `spare`: a read-only
+   * transaction that committed, which nothing refers to any more).
+   */
+  reset(snapshot: Snapshot): void {
+    this.txid = 0;
+    this.state = 'active';
+    this.snapshot = snapshot;
+    this.snapshotVersion = -1;
+    this.snapshotLogActive = -1;
+    this.inserted = 0;
+    this.deleted = 0;
+    this.changes = null;
+    this.savepoints = null;
+    this.catalog = null;
+    this.commitLogged = false;
+    this.liveIndex = -1;
+  }
+
   get isActive(): boolean {
     return this.state === 'active';
   }

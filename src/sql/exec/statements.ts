@@ -35,7 +35,7 @@ import { explainPlan } from './explain.ts';
 import { planRows, pushesOwnRows } from './run.ts';
 import type { ExecContext, Row } from './context.ts';
 import { newSessionState, sequenceFunctions, type SqlSessionState } from './sequences.ts';
-import { binderOf, contextOf, done, type BindOptions, type RunOptions, type SqlDatabaseState, type StatementResult } from './statement-context.ts';
+import { binderOf, contextOf, done, restartContext, type BindOptions, type RunOptions, type SqlDatabaseState, type StatementResult } from './statement-context.ts';
 
 export type { BindOptions, RunOptions, SqlDatabaseState, StatementResult } from './statement-context.ts';
 export { flushSequenceCaches, newSessionState, type SqlSessionState } from './sequences.ts';
@@ -133,12 +133,23 @@ export function bindStatement(stmt: ast.Statement, options: BindOptions): BoundS
       // Compiled on the first run, and kept here (not in compilePlan's cache: most statements run once).
       let runner: ((ctx: ExecContext) => Row[]) | undefined;
       const ownRows = pushesOwnRows(plan);
+      // The context of the last run, taken over by the next (restartContext) instead of a new one a run: a run's
+      // rows are all made when it returns, and nothing made keeps its context. Null while a run has it (the
+      // same statement run inside its own run, or another session's, makes one of its own).
+      let spare: ExecContext | null = null;
       return {
         columns: plan.columns,
         clockFree: planClockFree(plan, options.paramTypes),
         run(o) {
           runner ??= planRows(plan);
-          const rows = runner(contextOf(o));
+          const ctx = spare === null ? contextOf(o) : restartContext(spare, o);
+          spare = null;
+          let rows: Row[];
+          try {
+            rows = runner(ctx);
+          } finally {
+            spare = ctx;
+          }
           return { command: rows.length === 1 ? 'SELECT 1' : `SELECT ${rows.length}`, columns: plan.columns, rows, rowCount: rows.length, ownRows };
         },
       };
