@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createKernels } from '../../../src/kernels/index.ts';
 import { createMemoryVfs, type Vfs } from '../../../src/storage/vfs/index.ts';
-import { RECORD_HEADER_SIZE, WAL_BUFFER_BYTES_MAX, WalWriter, type WalBuffer } from '../../../src/storage/wal/index.ts';
+import { RECORD_HEADER_SIZE, WAL_BUFFER_BYTES_MAX, WalWriter, readWal, type WalBuffer } from '../../../src/storage/wal/index.ts';
 import { DIR, SMALL_FILE, expectRecords, payload, readAll, walFiles, type Rec } from './wal-helpers.ts';
 
 /** A WalBuffer in a kernels' memory, at a block past its arena start, with the kernel's CRC32C. */
@@ -157,5 +157,62 @@ describe('WAL writer: reserve and commit (a record built in place)', () => {
     expect(() => w.reserve(w.maxPayloadBytes + 1)).toThrow(expect.objectContaining({ code: '54000' }));
     expect(w.nextLsn).toBe(before);
     w.close();
+  });
+});
+
+describe('WAL reader with a caller-provided buffer (recovery reads into the kernels\' memory)', () => {
+  /** The whole log read through `buffer` (payloads copied), as readAll() reads it with the reader's own. */
+  const readWith = (vfs: Vfs, buffer: WalBuffer) => {
+    const result = readWal(vfs, DIR, 0, { buffer });
+    const records: Rec[] = [];
+    for (const r of result.records) records.push({ lsn: r.lsn, type: r.type, payload: r.payload.slice() });
+    return { records, endLsn: result.endLsn(), stopReason: result.stopReason() };
+  };
+
+  for (const kind of ['wasm', 'ts'] as const) {
+    it(`reads the same records, file switches and the largest record included (${kind} kernel memory and CRC32C)`, () => {
+      const vfs = createMemoryVfs();
+      const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+      const recs = workload(w);
+      w.close();
+      // One more log whose records are larger than the reader's chunk (256 KiB), up to the largest a file takes.
+      const big = createMemoryVfs();
+      const wb = WalWriter.open(big, DIR, 0);
+      const bigRecs: Rec[] = [];
+      for (const size of [300000, 17, wb.maxPayloadBytes, 5]) {
+        const p = payload(size, size);
+        bigRecs.push({ lsn: wb.append(9, p), type: 9, payload: p });
+      }
+      wb.sync();
+      wb.close();
+      const buffer = kernelBuffer(kind);
+      for (const [log, want] of [[vfs, recs], [big, bigRecs]] as const) {
+        const own = readAll(log, 0);
+        const given = readWith(log, buffer);
+        expectRecords(given.records, want);
+        expect({ endLsn: given.endLsn, stopReason: given.stopReason }).toEqual({ endLsn: own.endLsn, stopReason: own.stopReason });
+      }
+    });
+  }
+
+  it("checks records with the buffer's CRC32C", () => {
+    const vfs = createMemoryVfs();
+    const w = WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE });
+    w.append(5, payload(1, 40));
+    w.sync();
+    w.close();
+    const good = kernelBuffer('wasm');
+    expect(readWith(vfs, good).records).toHaveLength(1);
+    // A CRC off by one: the first record no longer checks out, so the reader used it.
+    const off = readWith(vfs, { bytes: good.bytes, crc32c: (u8, offset, length) => good.crc32c(u8, offset, length) + 1 });
+    expect(off.records).toEqual([]);
+    expect(off.stopReason).toBe('torn');
+  });
+
+  it('refuses a buffer that cannot hold a chunk and the longest record', () => {
+    const good = kernelBuffer('ts');
+    const vfs = createMemoryVfs();
+    WalWriter.open(vfs, DIR, 0, { fileBytes: SMALL_FILE }).close();
+    expect(() => readWal(vfs, DIR, 0, { buffer: { bytes: good.bytes.subarray(0, 300000), crc32c: good.crc32c } })).toThrow(/shorter than/);
   });
 });
