@@ -922,10 +922,21 @@ export class Engine {
 
   // ---- transactions -----------------------------------------------------------------
 
-  /** Begin a transaction: its snapshot is taken now. */
-  begin(): Transaction {
+  /**
+   * Begin a transaction: its snapshot is taken now. `spare`: a transaction
+   * of the caller's that committed without writing (txid 0) and that
+   * nothing else refers to, begun again in the same object instead of a
+   * new one (a session's autocommit reads: ~120 bytes less garbage each);
+   * anything else in it is ignored.
+   */
+  begin(spare?: Transaction | null): Transaction {
     this.#checkOpen();
-    const txn = new Transaction(this.#sharedSnapshot());
+    const snapshot = this.#sharedSnapshot();
+    let txn: Transaction;
+    if (spare != null && spare.state === 'committed' && spare.txid === 0 && spare.liveIndex < 0 && spare.catalog === null) {
+      txn = spare;
+      txn.reset(snapshot);
+    } else txn = new Transaction(snapshot);
     this.#live.add(txn);
     return txn;
   }
