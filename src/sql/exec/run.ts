@@ -112,7 +112,8 @@ export function planRows(plan: Plan): (ctx: ExecContext) => Row[] {
         kept = [];
         return rows;
       }
-      return kept.slice(0, n);
+      // One row (a point select's): an array literal, no builtin call.
+      return n === 1 ? [kept[0]!] : kept.slice(0, n);
     } finally {
       // Nothing of this run stays reachable from the kept array.
       for (let i = 0; i < count && i < kept.length; i++) kept[i] = EMPTY_ROW;
