@@ -457,10 +457,14 @@ describe('tuplesExtract', () => {
             // Mostly slots the page has; some past its slots, or negative.
             const rowsOf = [c1.rows.length, c2.rows.length];
             const list = entries.map(([p, r]) => [p < 0 ? -1 : pages[p]!, r % 13 === 0 ? -1 : r % 11 === 0 ? r : r % (rowsOf[Math.max(0, p)]! + 1)] as const);
-            return { got: tuplesRun(k, list, types, columns), expected: tuplesModel(k, list, types, columns) };
+            const got = tuplesRun(k, list, types, columns);
+            // The sum of the bytes the touching loops read (what keeps them): the twins touch the same bytes, each within its page.
+            const touches = new DataView(k.buffer).getInt32(k.scratchOffset + TUPLES_OUT_FLAGS + TUPLES_STRIDE * columns.length + 8 * TUPLES_STRIDE * (columns.length + 2), true);
+            return { got, touches, expected: tuplesModel(k, list, types, columns) };
           });
           const [w, t] = results as [(typeof results)[0], (typeof results)[0]];
           expect(w.got).toEqual(t.got);
+          expect(w.touches).toBe(t.touches);
           expect({ ...t.got, ok: undefined }).toEqual({ ...t.expected, ok: undefined });
           expect(t.got.ok).toBe(t.expected.status.filter((s) => s === TUPLES_OK).length);
           ok += t.got.ok;

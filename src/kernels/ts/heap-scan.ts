@@ -13,6 +13,9 @@ import {
 } from '../layout.ts';
 import type { HeapScanKernels, TsMemory } from './memory.ts';
 
+/** Bytes between tuplesExtract's touches of one tuple (as assembly/heap-scan.ts). */
+const TOUCH_LINE = 64;
+
 export function createHeapScanKernels(mem: TsMemory): HeapScanKernels {
   const { u8, view } = mem;
   const get16 = (p: number, off: number): number => view.getUint16(p + off, true);
@@ -234,6 +237,18 @@ export function createHeapScanKernels(mem: TsMemory): HeapScanKernels {
     }
     for (let e = 0; e < n; e++) {
       const page = view.getInt32(list + (e << 3), true);
+      if (page < 0) continue;
+      const slot = view.getInt32(list + (e << 3) + 4, true);
+      const a = page + ((get16(page, PAGE_OFF_SLOT_DIR) + Math.imul(slot, SLOT_SIZE)) & (PAGE_SIZE - SLOT_SIZE));
+      const off = view.getUint16(a, true) & (PAGE_SIZE - 1);
+      const last = (off + view.getUint16(a + 2, true) - 1) & (PAGE_SIZE - 1);
+      const next = off + TOUCH_LINE < last ? off + TOUCH_LINE : last;
+      acc = (acc + u8[page + off]! + u8[page + next]! + u8[page + last]!) | 0;
+    }
+    view.setInt32(valuesOut + ((TUPLES_STRIDE * (k + 2)) << 3), acc, true);
+    let ok = 0;
+    for (let e = 0; e < n; e++) {
+      const page = view.getInt32(list + (e << 3), true);
       const slot = view.getInt32(list + (e << 3) + 4, true);
       let packed = -1;
       if (page >= 0) {
@@ -242,19 +257,11 @@ export function createHeapScanKernels(mem: TsMemory): HeapScanKernels {
           const a = page + get16(page, PAGE_OFF_SLOT_DIR) + slot * SLOT_SIZE;
           const off = view.getUint16(a, true);
           const len = view.getUint16(a + 2, true);
-          if (off !== 0 && len > 0 && off >= upper && off + len <= PAGE_SIZE) {
-            packed = (off << 16) | len;
-            acc = (acc + u8[page + off]! + u8[page + off + len - 1]!) | 0;
-          }
+          if (off !== 0 && len > 0 && off >= upper && off + len <= PAGE_SIZE) packed = (off << 16) | len;
         }
       }
       view.setInt32(packedOut + (e << 2), packed, true);
-    }
-    view.setInt32(valuesOut + ((TUPLES_STRIDE * (k + 2)) << 3), acc, true);
-    let ok = 0;
-    for (let e = 0; e < n; e++) {
-      const packed = view.getInt32(packedOut + (e << 2), true);
-      if (extractOne(view.getInt32(list + (e << 3), true), packed, e, k, wanted, whole, out, flagsOut, valuesOut)) {
+      if (extractOne(page, packed, e, k, wanted, whole, out, flagsOut, valuesOut)) {
         u8[out + e] = TUPLES_OK;
         ok++;
       } else {
