@@ -62,6 +62,29 @@ for (const kind of KINDS) {
       expect(tids.map(read)).toEqual(before);
     });
 
+    it('touches each cached tuple’s page header, slot, and first, second (or last) and last cache lines', () => {
+      const { heap, pool, kernels } = openHeap(kind);
+      const tids: number[] = [];
+      // Tuples of 20 to 200 bytes: one, two, three or four cache lines.
+      for (let i = 0; i < 2000; i++) tids.push(heap.insert(1, Uint8Array.from({ length: 20 + ((i * 37) % 181) }, (_, b) => (i * 7 + b) & 0xff)));
+      const memory = new Uint8Array(kernels.buffer);
+      const view = new DataView(kernels.buffer);
+      const ids = tids.filter((_, i) => i % 13 === 0);
+      // What it reads, summed: it returns that sum (so that the reads are kept).
+      let expected = 0;
+      for (const tid of ids) {
+        const frame = pool.cachedFrame(0, Math.floor(tid / 2 ** 18));
+        if (frame < 0) continue;
+        const page = pool.frameOffset(frame) + ((tid >>> 10) & 15) * 4096;
+        const slot = page + ((32 + (tid & 1023) * 4) & 4095);
+        const start = view.getUint16(slot, true) & 4095;
+        const last = (start + view.getUint16(slot + 2, true) - 1) & 4095;
+        expected += memory[page]! + memory[slot]! + memory[page + start]! + memory[page + Math.min(start + 64, last)]! + memory[page + last]!;
+      }
+      expect(expected).toBeGreaterThan(0);
+      expect(heap.prefetch(ids, 0, ids.length)).toBe(expected);
+    });
+
     it('gives each id of [from, to) the frame caching its block (or -1), at its own index, and leaves the rest of frames alone', () => {
       const { heap, pool } = openHeap(kind);
       const tids: number[] = [];
