@@ -66,12 +66,16 @@
 // oversubscribed, a thread blocked in a write got its core back ~3-4 ms
 // after the write ended (a scheduler slice), where a pool thread's wake-up
 // handed it over sooner, and blocking rounds took 3x as long. So the writer
-// also keeps each kind's cost per commit (a moving average of a round's
-// time from its first commit, or the end of the round before, to its end,
-// over the commits it covered) and blocks only while the blocking rounds'
-// cost is not above the asynchronous ones', and while the burst of commits
-// a blocking round covers is shorter than half an asynchronous round (a
-// longer one is what pacing overlaps with the rounds: 64 sessions); after
+// also keeps each kind's cost per commit (a round's time from its first
+// commit, or the end of the round before, to its end, over the commits it
+// covered: a moving average of the asynchronous rounds, the median of the
+// current blocking run's) and blocks only while the blocking rounds' cost is
+// not above the asynchronous ones' (judged once a run has
+// BLOCKING_JUDGED_ROUNDS, so that one slow write does not end it; a round
+// at BLOCKING_COSTLIER_AT_ONCE times the asynchronous cost ends it at once),
+// and while the burst of commits a blocking round covers is shorter than
+// half an asynchronous round (a longer one is what pacing overlaps with the
+// rounds: 64 sessions); after
 // BLOCKING_ROUNDS_RUN asynchronous rounds the thread idled through, it
 // tries blocking again. Each further try in a row that ends the same way
 // doubles that wait (up to 256 rounds), and a run that blocks to its end
@@ -285,6 +289,10 @@ export const BLOCKING_ROUNDS_RUN = 16;
  * (BLOCKING_ROUNDS_RUN << 4 = 256 rounds; see the header).
  */
 export const BLOCKING_TRIAL_BACKOFF_MAX = 5;
+/** A blocking round that costs this many times the asynchronous rounds' cost per commit ends its run at once (#judgeBlocking). */
+export const BLOCKING_COSTLIER_AT_ONCE = 2;
+/** Blocking rounds a run has before their median cost may end it (#judgeBlocking). */
+export const BLOCKING_JUDGED_ROUNDS = 3;
 /** Asynchronous rounds the thread idles through before blocking is tried again, after `failed` blocking runs ended by their cost (see the header). */
 export function blockingRetryRounds(failed: number): number {
   return BLOCKING_ROUNDS_RUN << Math.max(0, Math.min(BLOCKING_TRIAL_BACKOFF_MAX, failed) - 1);
@@ -399,9 +407,15 @@ export class WalWriter {
   #idleMs: () => number = () => 0;
   /** Rounds left to run blocking (blockingRounds 'auto'). */
   #blockingLeft = 0;
-  /** Cost per commit of recent asynchronous and blocking rounds (ms, moving averages; NaN: none measured lately). See the header. */
+  /**
+   * Cost per commit (ms; NaN: none measured lately) of recent asynchronous
+   * rounds (a moving average) and of the blocking rounds of the latest run
+   * (the median of its rounds, #judgeBlocking). See the header.
+   */
   #asyncCost = Number.NaN;
   #blockingCost = Number.NaN;
+  /** The cost per commit of each round of the current (or last) blocking run, in order. */
+  readonly #blockingRunCosts: number[] = [];
   /** Asynchronous rounds in a row the thread idled through while blocking ones cost more. */
   #idleAsyncRounds = 0;
   /** Blocking runs ended by their cost lately, less those that ran whole (0..BLOCKING_TRIAL_BACKOFF_MAX): each doubles the wait for the next try. */
@@ -1113,21 +1127,54 @@ export class WalWriter {
     this.stats.blockingRounds++;
     this.stats.roundCommits += commits;
     this.stats.roundMs += end - startedAt;
-    this.#blockingCost = this.#averageCost(this.#blockingCost, group, commits, end);
     // A burst of commits as long as half an asynchronous round: pacing's overlap of the statements with the rounds serves it better.
-    if (group.lastAt - group.firstAt >= this.#roundMs / 2) this.#blockingCost = Number.POSITIVE_INFINITY;
+    const burst = group.lastAt - group.firstAt >= this.#roundMs / 2;
     // Costlier than the asynchronous rounds (a busy machine: see the header): back to those, for
     // longer each time in a row this happens. A run that blocked to its end shortens the wait again.
-    if (this.#blockingCost > this.#asyncCost) {
+    if (this.#judgeBlocking(this.#roundCost(group, commits, end), burst)) {
       this.#blockingLeft = 0;
       this.#failedBlockingRuns = Math.min(BLOCKING_TRIAL_BACKOFF_MAX, this.#failedBlockingRuns + 1);
     } else if (this.#blockingLeft === 0 && this.#failedBlockingRuns > 0) this.#failedBlockingRuns--;
   }
 
-  /** A round's cost per commit (see the header) into a moving average `average` (NaN: none yet). */
-  #averageCost(average: number, group: WaitGroup, commits: number, end: number): number {
+  /**
+   * A blocking round of the current run cost `cost` per commit: whether the
+   * run ends, its rounds dearer than the asynchronous ones (#blockingCost is
+   * then what they cost). A round at twice the asynchronous cost or more (a
+   * thread that waited a scheduler slice for its core) or a long burst ends
+   * it at once; otherwise the run is judged by the median of its rounds once
+   * it has BLOCKING_JUDGED_ROUNDS. One slow write (this machine's fdatasync
+   * loop: p99 1.8x its p50 in bench:peers) used to end a run by itself,
+   * the moving average starting from that round: in a full bench:peers run
+   * the 8-session rounds blocked 148, 42, 146, 30, 10, 0, 0 and 0 of their
+   * ~158 rounds, the wait between tries doubling, while rounds that blocked
+   * ran 39-45k commits/s and those that did not 22-37k.
+   */
+  #judgeBlocking(cost: number, burst: boolean): boolean {
+    const run = this.#blockingRunCosts;
+    run.push(cost);
+    if (burst) {
+      this.#blockingCost = Number.POSITIVE_INFINITY;
+      return true;
+    }
+    if (cost >= BLOCKING_COSTLIER_AT_ONCE * this.#asyncCost) {
+      this.#blockingCost = cost;
+      return true;
+    }
+    this.#blockingCost = median(run);
+    return run.length >= BLOCKING_JUDGED_ROUNDS && this.#blockingCost > this.#asyncCost;
+  }
+
+  /** A round's cost per commit (see the header): from its first commit, or the round before's end if later, to its end. */
+  #roundCost(group: WaitGroup, commits: number, end: number): number {
     const cost = (end - Math.max(group.firstAt, this.#lastRoundEnd)) / Math.max(1, commits);
     this.#lastRoundEnd = end;
+    return cost;
+  }
+
+  /** A round's cost per commit (#roundCost) into a moving average `average` (NaN: none yet). */
+  #averageCost(average: number, group: WaitGroup, commits: number, end: number): number {
+    const cost = this.#roundCost(group, commits, end);
     return Number.isNaN(average) ? cost : average + (cost - average) / 4;
   }
 
@@ -1143,6 +1190,7 @@ export class WalWriter {
     if (this.#blockingCost > this.#asyncCost && ++this.#idleAsyncRounds < blockingRetryRounds(this.#failedBlockingRuns)) return;
     this.#idleAsyncRounds = 0;
     this.#blockingCost = Number.NaN;
+    this.#blockingRunCosts.length = 0;
     this.#blockingLeft = BLOCKING_ROUNDS_RUN;
   }
 
@@ -1295,4 +1343,10 @@ export class WalWriter {
     }
     if (changed) this.#vfs.syncDir(this.dir);
   }
+}
+
+/** The median of a few numbers (a blocking run's round costs: at most BLOCKING_ROUNDS_RUN), the upper one of an even count. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlintError, SqlState } from '../../../src/errors.ts';
 import type { OpenOptions, VfsFile } from '../../../src/storage/vfs/index.ts';
-import { BLOCKING_ROUNDS_RUN, BLOCKING_TRIAL_BACKOFF_MAX, WalWriter, blockingRetryRounds } from '../../../src/storage/wal/wal-writer.ts';
+import { BLOCKING_COSTLIER_AT_ONCE, BLOCKING_JUDGED_ROUNDS, BLOCKING_ROUNDS_RUN, BLOCKING_TRIAL_BACKOFF_MAX, WalWriter, blockingRetryRounds } from '../../../src/storage/wal/wal-writer.ts';
 import { DIR, GatedVfs, SMALL_FILE, expectRecords, payload, readAll, rejectionOf, settle, type Rec } from './wal-helpers.ts';
 
 /** Lets promise callbacks run, but no macrotask. */
@@ -182,6 +182,38 @@ describe('WAL blocking rounds', () => {
     await asyncRounds(2 * BLOCKING_ROUNDS_RUN);
     await blockingRound(0);
     expect(w.stats.blockingRounds).toBe(4 + BLOCKING_ROUNDS_RUN);
+    w.close();
+  });
+
+  it('keeps a blocking run through one dearer round, and ends one whose rounds cost more by their median', async () => {
+    const { vfs, clock, w, commit, asyncRound } = writer('auto');
+    let i = 0;
+    const blockingRound = async (ms: number) => {
+      vfs.onBlocking = () => void (clock.t += ms);
+      const wait = commit(i++);
+      await microtasks();
+      expect(vfs.pending.length).toBe(0);
+      await settle();
+      await wait;
+    };
+    await asyncRound(i++, 0.9); // rounds of 1 ms a commit: blocking is tried
+    // One round at 1.5 ms a commit (a slow write, under BLOCKING_COSTLIER_AT_ONCE times the asynchronous cost) among
+    // rounds at 0.5: the run goes on to its end.
+    await blockingRound(1.5);
+    for (let k = 1; k < BLOCKING_ROUNDS_RUN; k++) await blockingRound(0.5);
+    expect(w.stats.blockingRounds).toBe(BLOCKING_ROUNDS_RUN);
+    // The asynchronous round after it looks again, and blocking was cheaper: a new run, whose rounds all cost 1.5 ms a
+    // commit. It is judged by their median once it has BLOCKING_JUDGED_ROUNDS, and ends there.
+    await asyncRound(i++, 0.9);
+    for (let k = 0; k < BLOCKING_JUDGED_ROUNDS; k++) await blockingRound(1.5);
+    expect(w.stats.blockingRounds).toBe(BLOCKING_ROUNDS_RUN + BLOCKING_JUDGED_ROUNDS);
+    await asyncRound(i++, 0.9);
+    expect(w.stats.blockingRounds).toBe(BLOCKING_ROUNDS_RUN + BLOCKING_JUDGED_ROUNDS);
+    // A round at BLOCKING_COSTLIER_AT_ONCE times the asynchronous cost ends a run at once (after the wait for a try).
+    for (let k = 1; k < BLOCKING_ROUNDS_RUN; k++) await asyncRound(i++, 0.9);
+    await blockingRound(BLOCKING_COSTLIER_AT_ONCE);
+    await asyncRound(i++, 0.9);
+    expect(w.stats.blockingRounds).toBe(BLOCKING_ROUNDS_RUN + BLOCKING_JUDGED_ROUNDS + 1);
     w.close();
   });
 
