@@ -69,13 +69,12 @@
 // also keeps each kind's cost per commit (a round's time from its first
 // commit, or the end of the round before, to its end, over the commits it
 // covered: a moving average of the asynchronous rounds, the median of the
-// current blocking run's) and blocks only while the blocking rounds' cost is
-// not above the asynchronous ones' (judged once a run has
-// BLOCKING_JUDGED_ROUNDS, so that one slow write does not end it; a round
-// at BLOCKING_COSTLIER_AT_ONCE times the asynchronous cost ends it at once),
-// and while the burst of commits a blocking round covers is shorter than
-// half an asynchronous round (a longer one is what pacing overlaps with the
-// rounds: 64 sessions); after
+// current blocking run's, judged once a run has BLOCKING_JUDGED_ROUNDS so
+// that one slow write does not end it) and blocks only while the blocking
+// rounds' cost is not above the asynchronous ones', and while the bursts of
+// commits the blocking rounds cover are shorter than half an asynchronous
+// round (a longer one is what pacing overlaps with the rounds: 64
+// sessions; it counts as an endless cost); after
 // BLOCKING_ROUNDS_RUN asynchronous rounds the thread idled through, it
 // tries blocking again. Each further try in a row that ends the same way
 // doubles that wait (up to 256 rounds), and a run that blocks to its end
@@ -289,10 +288,8 @@ export const BLOCKING_ROUNDS_RUN = 16;
  * (BLOCKING_ROUNDS_RUN << 4 = 256 rounds; see the header).
  */
 export const BLOCKING_TRIAL_BACKOFF_MAX = 5;
-/** A blocking round that costs this many times the asynchronous rounds' cost per commit ends its run at once (#judgeBlocking). */
-export const BLOCKING_COSTLIER_AT_ONCE = 2;
-/** Blocking rounds a run has before their median cost may end it (#judgeBlocking). */
-export const BLOCKING_JUDGED_ROUNDS = 3;
+/** Blocking rounds a run has before the median of their costs may end it (#judgeBlocking). */
+export const BLOCKING_JUDGED_ROUNDS = 2;
 /** Asynchronous rounds the thread idles through before blocking is tried again, after `failed` blocking runs ended by their cost (see the header). */
 export function blockingRetryRounds(failed: number): number {
   return BLOCKING_ROUNDS_RUN << Math.max(0, Math.min(BLOCKING_TRIAL_BACKOFF_MAX, failed) - 1);
@@ -1138,30 +1135,26 @@ export class WalWriter {
   }
 
   /**
-   * A blocking round of the current run cost `cost` per commit: whether the
-   * run ends, its rounds dearer than the asynchronous ones (#blockingCost is
-   * then what they cost). A round at twice the asynchronous cost or more (a
-   * thread that waited a scheduler slice for its core) or a long burst ends
-   * it at once; otherwise the run is judged by the median of its rounds once
-   * it has BLOCKING_JUDGED_ROUNDS. One slow write (this machine's fdatasync
-   * loop: p99 1.8x its p50 in bench:peers) used to end a run by itself,
-   * the moving average starting from that round: in a full bench:peers run
-   * the 8-session rounds blocked 148, 42, 146, 30, 10, 0, 0 and 0 of their
-   * ~158 rounds, the wait between tries doubling, while rounds that blocked
-   * ran 39-45k commits/s and those that did not 22-37k.
+   * A blocking round of the current run cost `cost` per commit (a long burst
+   * counts as an endless cost): whether the run ends, its rounds dearer than
+   * the asynchronous ones (#blockingCost is then what they cost). The run is
+   * judged by the median of its rounds (the lower one of an even count) once
+   * it has BLOCKING_JUDGED_ROUNDS: a thread that waits a scheduler slice for
+   * its core after every blocking write (a busy machine) ends a run in two
+   * rounds, one stall does not. Until session 17 one round dearer than the
+   * asynchronous average ended a run by itself. Stalls of 4-15x the
+   * asynchronous cost a commit hit about one blocking round in ten on a
+   * quiet machine (one slow write; the asynchronous rounds see them too, but
+   * their moving average hardly moves), and long bursts one in twenty (a
+   * collection in the statements): in a full bench:peers run the 8-session
+   * rounds blocked 148, 42, 146, 30, 10, 0, 0 and 0 of their ~158 rounds as
+   * the waits between tries doubled, the rounds that blocked running
+   * 39-45k commits/s and the others 22-37k.
    */
   #judgeBlocking(cost: number, burst: boolean): boolean {
     const run = this.#blockingRunCosts;
-    run.push(cost);
-    if (burst) {
-      this.#blockingCost = Number.POSITIVE_INFINITY;
-      return true;
-    }
-    if (cost >= BLOCKING_COSTLIER_AT_ONCE * this.#asyncCost) {
-      this.#blockingCost = cost;
-      return true;
-    }
-    this.#blockingCost = median(run);
+    run.push(burst ? Number.POSITIVE_INFINITY : cost);
+    this.#blockingCost = lowerMedian(run);
     return run.length >= BLOCKING_JUDGED_ROUNDS && this.#blockingCost > this.#asyncCost;
   }
 
@@ -1345,8 +1338,8 @@ export class WalWriter {
   }
 }
 
-/** The median of a few numbers (a blocking run's round costs: at most BLOCKING_ROUNDS_RUN), the upper one of an even count. */
-function median(values: readonly number[]): number {
+/** The median of a few numbers (a blocking run's round costs: at most BLOCKING_ROUNDS_RUN), the lower one of an even count. */
+function lowerMedian(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
+  return sorted[(sorted.length - 1) >> 1]!;
 }

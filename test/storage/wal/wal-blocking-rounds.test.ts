@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlintError, SqlState } from '../../../src/errors.ts';
 import type { OpenOptions, VfsFile } from '../../../src/storage/vfs/index.ts';
-import { BLOCKING_COSTLIER_AT_ONCE, BLOCKING_JUDGED_ROUNDS, BLOCKING_ROUNDS_RUN, BLOCKING_TRIAL_BACKOFF_MAX, WalWriter, blockingRetryRounds } from '../../../src/storage/wal/wal-writer.ts';
+import { BLOCKING_JUDGED_ROUNDS, BLOCKING_ROUNDS_RUN, BLOCKING_TRIAL_BACKOFF_MAX, WalWriter, blockingRetryRounds } from '../../../src/storage/wal/wal-writer.ts';
 import { DIR, GatedVfs, SMALL_FILE, expectRecords, payload, readAll, rejectionOf, settle, type Rec } from './wal-helpers.ts';
 
 /** Lets promise callbacks run, but no macrotask. */
@@ -127,15 +127,18 @@ describe('WAL blocking rounds', () => {
     const { vfs, clock, w, commit, asyncRound } = writer('auto');
     // Asynchronous rounds of one commit, 1 ms each from the commit to the end, the thread idle through them.
     await asyncRound(0, 0.9);
-    // A blocking round that takes 3 ms (a busy machine's scheduler): 3 ms per commit against 1.
+    // Blocking rounds that take 3 ms each (a busy machine's scheduler): 3 ms per commit against 1. The run is judged by
+    // the median of its rounds once it has BLOCKING_JUDGED_ROUNDS, and ends there.
     vfs.onBlocking = () => void (clock.t += 3);
-    const slow = commit(1);
-    await settle();
-    await slow;
-    expect(w.stats.blockingRounds).toBe(1);
+    for (let i = 0; i < BLOCKING_JUDGED_ROUNDS; i++) {
+      const slow = commit(1 + i);
+      await settle();
+      await slow;
+    }
+    expect(w.stats.blockingRounds).toBe(BLOCKING_JUDGED_ROUNDS);
     // So the next rounds are asynchronous, though the thread idles through them, for a run of them.
     for (let i = 0; i < BLOCKING_ROUNDS_RUN; i++) await asyncRound(10 + i, 0.9);
-    expect(w.stats.blockingRounds).toBe(1);
+    expect(w.stats.blockingRounds).toBe(BLOCKING_JUDGED_ROUNDS);
     // Then blocking is tried again (and, as fast now, kept).
     vfs.onBlocking = () => {};
     for (let i = 0; i < 3; i++) {
@@ -145,7 +148,7 @@ describe('WAL blocking rounds', () => {
       await settle();
       await wait;
     }
-    expect(w.stats.blockingRounds).toBe(4);
+    expect(w.stats.blockingRounds).toBe(BLOCKING_JUDGED_ROUNDS + 3);
     w.close();
   });
 
@@ -167,25 +170,30 @@ describe('WAL blocking rounds', () => {
     const asyncRounds = async (n: number) => {
       for (let k = 0; k < n; k++) await asyncRound(i++, 0.9);
     };
+    /** A blocking run whose rounds all cost 3 ms a commit: it ends once judged, after BLOCKING_JUDGED_ROUNDS. */
+    const costlyRun = async () => {
+      for (let k = 0; k < BLOCKING_JUDGED_ROUNDS; k++) await blockingRound(3);
+    };
+    const J = BLOCKING_JUDGED_ROUNDS;
     await asyncRound(i++, 0.9); // rounds of 1 ms: blocking is tried
-    await blockingRound(3); // costlier: the first such run, blocking is tried again after BLOCKING_ROUNDS_RUN
+    await costlyRun(); // costlier: the first such run, blocking is tried again after BLOCKING_ROUNDS_RUN
     await asyncRounds(BLOCKING_ROUNDS_RUN);
-    await blockingRound(3); // the second in a row: twice as many asynchronous rounds before the next try
-    expect(w.stats.blockingRounds).toBe(2);
+    await costlyRun(); // the second in a row: twice as many asynchronous rounds before the next try
+    expect(w.stats.blockingRounds).toBe(2 * J);
     await asyncRounds(2 * BLOCKING_ROUNDS_RUN);
-    expect(w.stats.blockingRounds).toBe(2);
+    expect(w.stats.blockingRounds).toBe(2 * J);
     // Blocking is fast again: a whole run, which halves the wait after the next costly one.
     for (let k = 0; k < BLOCKING_ROUNDS_RUN; k++) await blockingRound(0);
-    expect(w.stats.blockingRounds).toBe(2 + BLOCKING_ROUNDS_RUN);
+    expect(w.stats.blockingRounds).toBe(2 * J + BLOCKING_ROUNDS_RUN);
     await asyncRound(i++, 0.9); // looks again: blocking was cheaper, tried at once
-    await blockingRound(3); // costlier: two in a row again (the whole run took one back), not three
+    await costlyRun(); // costlier: two in a row again (the whole run took one back), not three
     await asyncRounds(2 * BLOCKING_ROUNDS_RUN);
     await blockingRound(0);
-    expect(w.stats.blockingRounds).toBe(4 + BLOCKING_ROUNDS_RUN);
+    expect(w.stats.blockingRounds).toBe(3 * J + 1 + BLOCKING_ROUNDS_RUN);
     w.close();
   });
 
-  it('keeps a blocking run through one dearer round, and ends one whose rounds cost more by their median', async () => {
+  it('keeps a blocking run through one dearer round (a slow write), and ends one whose rounds cost more by their median', async () => {
     const { vfs, clock, w, commit, asyncRound } = writer('auto');
     let i = 0;
     const blockingRound = async (ms: number) => {
@@ -197,45 +205,43 @@ describe('WAL blocking rounds', () => {
       await wait;
     };
     await asyncRound(i++, 0.9); // rounds of 1 ms a commit: blocking is tried
-    // One round at 1.5 ms a commit (a slow write, under BLOCKING_COSTLIER_AT_ONCE times the asynchronous cost) among
-    // rounds at 0.5: the run goes on to its end.
-    await blockingRound(1.5);
-    for (let k = 1; k < BLOCKING_ROUNDS_RUN; k++) await blockingRound(0.5);
+    // A first round at 10 ms a commit (one stalled write) and one more later, among rounds at 0.5: the run goes on to
+    // its end (one round used to end it, and double the wait before the next try).
+    await blockingRound(10);
+    for (let k = 1; k < BLOCKING_ROUNDS_RUN; k++) await blockingRound(k === 7 ? 10 : 0.5);
     expect(w.stats.blockingRounds).toBe(BLOCKING_ROUNDS_RUN);
-    // The asynchronous round after it looks again, and blocking was cheaper: a new run, whose rounds all cost 1.5 ms a
+    // The asynchronous round after it looks again, and blocking was cheaper: a new run, whose rounds cost 1.5 ms a
     // commit. It is judged by their median once it has BLOCKING_JUDGED_ROUNDS, and ends there.
     await asyncRound(i++, 0.9);
     for (let k = 0; k < BLOCKING_JUDGED_ROUNDS; k++) await blockingRound(1.5);
     expect(w.stats.blockingRounds).toBe(BLOCKING_ROUNDS_RUN + BLOCKING_JUDGED_ROUNDS);
     await asyncRound(i++, 0.9);
     expect(w.stats.blockingRounds).toBe(BLOCKING_ROUNDS_RUN + BLOCKING_JUDGED_ROUNDS);
-    // A round at BLOCKING_COSTLIER_AT_ONCE times the asynchronous cost ends a run at once (after the wait for a try).
-    for (let k = 1; k < BLOCKING_ROUNDS_RUN; k++) await asyncRound(i++, 0.9);
-    await blockingRound(BLOCKING_COSTLIER_AT_ONCE);
-    await asyncRound(i++, 0.9);
-    expect(w.stats.blockingRounds).toBe(BLOCKING_ROUNDS_RUN + BLOCKING_JUDGED_ROUNDS + 1);
     w.close();
   });
 
   it('ends a blocking run at a burst of commits as long as half an asynchronous round (pacing overlaps those), and retries after a run of asynchronous rounds', async () => {
     const { vfs, clock, w, commit, asyncRound } = writer('auto');
     await asyncRound(0, 0.9); // rounds of 1 ms
-    // A burst that runs 0.6 ms from its first commit to its last: one blocking round, then asynchronous ones.
-    const first = commit(1);
-    clock.t += 0.6;
-    const last = commit(2);
-    await settle();
-    await Promise.all([first, last]);
-    expect(w.stats.blockingRounds).toBe(1);
+    // Bursts that run 0.6 ms from their first commit to their last: a long burst counts as an endless cost, so the run
+    // ends once judged (BLOCKING_JUDGED_ROUNDS blocking rounds), then asynchronous ones.
+    for (let k = 0; k < BLOCKING_JUDGED_ROUNDS; k++) {
+      const first = commit(1 + 2 * k);
+      clock.t += 0.6;
+      const last = commit(2 + 2 * k);
+      await settle();
+      await Promise.all([first, last]);
+    }
+    expect(w.stats.blockingRounds).toBe(BLOCKING_JUDGED_ROUNDS);
     for (let i = 0; i < BLOCKING_ROUNDS_RUN; i++) await asyncRound(10 + i, 0.9);
-    expect(w.stats.blockingRounds).toBe(1);
+    expect(w.stats.blockingRounds).toBe(BLOCKING_JUDGED_ROUNDS);
     // Short bursts again: blocking is tried again and kept.
     for (let i = 0; i < 2; i++) {
       const wait = commit(100 + i);
       await settle();
       await wait;
     }
-    expect(w.stats.blockingRounds).toBe(3);
+    expect(w.stats.blockingRounds).toBe(BLOCKING_JUDGED_ROUNDS + 2);
     w.close();
   });
 
