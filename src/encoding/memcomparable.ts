@@ -234,18 +234,7 @@ export function keyEqualsAt(columns: readonly KeyColumn[], row: readonly unknown
     const column = columns[i]!;
     const value = (row[at[i]!] ?? null) as KeyValue;
     if (column.type === 'int64' && typeof value === 'number' && ((value | 0) === value || Number.isSafeInteger(value))) {
-      const descending = column.descending === true;
-      if (pos + 9 > end || bytes[pos] !== (descending ? TAG_INT64 | TAG_DESCENDING : TAG_INT64)) return false;
-      // The entry's two big-endian words against the value's, as encodeInt64KeyInto writes them (two int32
-      // compares, not eight byte compares: a secondary scan checks two such columns a row). An int32 value (the
-      // usual key: an id, a category) splits without a division: its high word is its sign.
-      const int32 = (value | 0) === value;
-      const high = int32 ? value >> 31 : Math.floor(value / TWO_POW_32);
-      const mask = descending ? -1 : 0;
-      const hi = (high ^ SIGN_BIT_32 ^ mask) | 0;
-      const lo = ((int32 ? value : value - high * TWO_POW_32) ^ mask) | 0;
-      if (((bytes[pos + 1]! << 24) | (bytes[pos + 2]! << 16) | (bytes[pos + 3]! << 8) | bytes[pos + 4]!) !== hi) return false;
-      if (((bytes[pos + 5]! << 24) | (bytes[pos + 6]! << 16) | (bytes[pos + 7]! << 8) | bytes[pos + 8]!) !== lo) return false;
+      if (!int64KeyHolds(bytes, pos, end, value, column.descending === true)) return false;
       pos += 9;
       continue;
     }
@@ -271,19 +260,30 @@ export function int64KeyEqualsAt(columns: readonly KeyColumn[], values: Float64A
   let pos = start;
   for (let i = 0; i < columns.length; i++) {
     const value = values[from + at[i]!]!;
-    const descending = columns[i]!.descending === true;
-    if (pos + 9 > end || bytes[pos] !== (descending ? TAG_INT64 | TAG_DESCENDING : TAG_INT64)) return false;
-    const int32 = (value | 0) === value;
-    if (!int32 && !Number.isSafeInteger(value)) return false;
-    const high = int32 ? value >> 31 : Math.floor(value / TWO_POW_32);
-    const mask = descending ? -1 : 0;
-    const hi = (high ^ SIGN_BIT_32 ^ mask) | 0;
-    const lo = ((int32 ? value : value - high * TWO_POW_32) ^ mask) | 0;
-    if (((bytes[pos + 1]! << 24) | (bytes[pos + 2]! << 16) | (bytes[pos + 3]! << 8) | bytes[pos + 4]!) !== hi) return false;
-    if (((bytes[pos + 5]! << 24) | (bytes[pos + 6]! << 16) | (bytes[pos + 7]! << 8) | bytes[pos + 8]!) !== lo) return false;
+    if (((value | 0) !== value && !Number.isSafeInteger(value)) || !int64KeyHolds(bytes, pos, end, value, columns[i]!.descending === true)) return false;
     pos += 9;
   }
   return pos === end;
+}
+
+/**
+ * Whether bytes[pos, pos + 9), within `end`, is the int64 key of `value`
+ * (a safe integer) as encodeInt64KeyInto writes it: its tag, then its two
+ * big-endian words, compared as two int32s, not eight bytes (a secondary
+ * scan checks two such columns a row). An int32 value (the usual key: an
+ * id, a category) splits without a division: its high word is its sign.
+ */
+function int64KeyHolds(bytes: Uint8Array, pos: number, end: number, value: number, descending: boolean): boolean {
+  if (pos + 9 > end || bytes[pos] !== (descending ? TAG_INT64 | TAG_DESCENDING : TAG_INT64)) return false;
+  const int32 = (value | 0) === value;
+  const high = int32 ? value >> 31 : Math.floor(value / TWO_POW_32);
+  const mask = descending ? -1 : 0;
+  const hi = (high ^ SIGN_BIT_32 ^ mask) | 0;
+  const lo = ((int32 ? value : value - high * TWO_POW_32) ^ mask) | 0;
+  return (
+    ((bytes[pos + 1]! << 24) | (bytes[pos + 2]! << 16) | (bytes[pos + 3]! << 8) | bytes[pos + 4]!) === hi &&
+    ((bytes[pos + 5]! << 24) | (bytes[pos + 6]! << 16) | (bytes[pos + 7]! << 8) | bytes[pos + 8]!) === lo
+  );
 }
 
 /** Where keyEquals encodes a value it does not compare in place. */

@@ -64,7 +64,17 @@ function writer(blockingRounds?: 'auto' | 'never' | 'always') {
     vfs.pending.shift()!.resolve();
     await wait;
   };
-  return { vfs, clock, w, recs, commit, asyncRound };
+  let next = 1000;
+  /** A blocking round of one commit, `ms` long (3: a busy machine's scheduler, 0: as fast as can be); checks that it blocked. */
+  const blockingRound = async (ms: number) => {
+    vfs.onBlocking = () => void (clock.t += ms);
+    const wait = commit(next++);
+    await microtasks();
+    expect(vfs.pending.length).toBe(0);
+    await settle();
+    await wait;
+  };
+  return { vfs, clock, w, recs, commit, asyncRound, blockingRound };
 }
 
 describe('WAL blocking rounds', () => {
@@ -155,17 +165,8 @@ describe('WAL blocking rounds', () => {
   it('waits twice as many asynchronous rounds before trying blocking again after each further blocking run that cost more, and half as many after one that ran whole', async () => {
     expect([0, 1, 2, 3, 5, 9].map(blockingRetryRounds)).toEqual([16, 16, 32, 64, 256, 256].map((n) => (n / 16) * BLOCKING_ROUNDS_RUN));
     expect(blockingRetryRounds(BLOCKING_TRIAL_BACKOFF_MAX)).toBe(BLOCKING_ROUNDS_RUN << (BLOCKING_TRIAL_BACKOFF_MAX - 1));
-    const { vfs, clock, w, commit, asyncRound } = writer('auto');
+    const { w, asyncRound, blockingRound } = writer('auto');
     let i = 0;
-    /** A blocking round of one commit, `ms` long (3: a busy machine's scheduler, 0: as fast as can be). */
-    const blockingRound = async (ms: number) => {
-      vfs.onBlocking = () => void (clock.t += ms);
-      const wait = commit(i++);
-      await microtasks();
-      expect(vfs.pending.length).toBe(0);
-      await settle();
-      await wait;
-    };
     /** `n` asynchronous rounds the thread idles through (asyncRound checks that each is asynchronous). */
     const asyncRounds = async (n: number) => {
       for (let k = 0; k < n; k++) await asyncRound(i++, 0.9);
@@ -194,16 +195,8 @@ describe('WAL blocking rounds', () => {
   });
 
   it('keeps a blocking run through one dearer round (a slow write), and ends one whose rounds cost more by their median', async () => {
-    const { vfs, clock, w, commit, asyncRound } = writer('auto');
+    const { w, asyncRound, blockingRound } = writer('auto');
     let i = 0;
-    const blockingRound = async (ms: number) => {
-      vfs.onBlocking = () => void (clock.t += ms);
-      const wait = commit(i++);
-      await microtasks();
-      expect(vfs.pending.length).toBe(0);
-      await settle();
-      await wait;
-    };
     await asyncRound(i++, 0.9); // rounds of 1 ms a commit: blocking is tried
     // A first round at 10 ms a commit (one stalled write) and one more later, among rounds at 0.5: the run goes on to
     // its end (one round used to end it, and double the wait before the next try).
